@@ -1,0 +1,147 @@
+/*
+ * lr_base.h
+ *	  Pure C building blocks shared by every parser of user text: an arena
+ *	  allocator, an error record, a growable output buffer, a bounds-checked
+ *	  byte reader and base64.
+ *
+ * Nothing here includes PostgreSQL headers or calls into the server, so the
+ * same code runs inside a backend and inside the fuzz targets in test/fuzz.
+ * Functions report failure through an LrError and a false/NULL return; they
+ * never abort, never longjmp and never allocate without a limit.
+ */
+#ifndef LR_BASE_H
+#define LR_BASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where the pure C code gets memory from: palloc in a backend, malloc in a fuzzer. */
+typedef struct LrAlloc
+{
+	void	   *(*alloc) (void *ctx, size_t size);	/* NULL on failure */
+	void		(*free) (void *ctx, void *ptr); /* may be NULL */
+	void	   *ctx;
+} LrAlloc;
+
+/* What went wrong, in words fit for a user, plus a category for the SQLSTATE. */
+typedef enum LrErrorKind
+{
+	LR_OK = 0,
+	LR_ERR_SYNTAX,				/* malformed text: invalid_text_representation */
+	LR_ERR_INVALID,				/* well-formed but not acceptable: invalid_parameter_value */
+	LR_ERR_LIMIT,				/* exceeds a documented limit: program_limit_exceeded */
+	LR_ERR_NOMEM				/* allocation failed: out_of_memory */
+} LrErrorKind;
+
+typedef struct LrError
+{
+	LrErrorKind kind;
+	char		msg[512];
+	char		detail[512];
+} LrError;
+
+extern bool lr_error_set(LrError *err, LrErrorKind kind, const char *fmt,...)
+			__attribute__((format(printf, 3, 4)));
+extern void lr_error_detail(LrError *err, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+
+/*
+ * Arena: bump allocation in blocks, released all at once.  A limit on the
+ * total bytes turns a hostile input into an error instead of an OOM kill.
+ */
+typedef struct LrArenaBlock LrArenaBlock;
+typedef struct LrArena
+{
+	const LrAlloc *a;
+	LrArenaBlock *blocks;
+	char	   *pos;
+	size_t		left;
+	size_t		total;
+	size_t		limit;			/* 0 = no limit beyond the allocator's own */
+} LrArena;
+
+extern void lr_arena_init(LrArena *arena, const LrAlloc *a, size_t limit);
+extern void *lr_arena_alloc(LrArena *arena, size_t size);	/* 8-byte aligned, NULL on failure */
+extern void *lr_arena_alloc0(LrArena *arena, size_t size);
+extern char *lr_arena_strndup(LrArena *arena, const char *s, size_t len);
+extern void lr_arena_release(LrArena *arena);
+
+/* Multiplication of sizes that reports overflow instead of wrapping. */
+static inline bool
+lr_size_mul(size_t a, size_t b, size_t *out)
+{
+	if (a != 0 && b > SIZE_MAX / a)
+		return false;
+	*out = a * b;
+	return true;
+}
+
+/* Growable output buffer (NUL-terminated at all times once initialised). */
+typedef struct LrBuf
+{
+	const LrAlloc *a;
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+	size_t		limit;			/* 0 = no limit */
+	bool		failed;			/* sticky: an append failed */
+} LrBuf;
+
+extern void lr_buf_init(LrBuf *buf, const LrAlloc *a, size_t limit);
+extern bool lr_buf_reserve(LrBuf *buf, size_t more);
+extern bool lr_buf_append(LrBuf *buf, const void *data, size_t len);
+extern bool lr_buf_puts(LrBuf *buf, const char *s);
+extern bool lr_buf_putc(LrBuf *buf, char c);
+extern bool lr_buf_printf(LrBuf *buf, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+extern void lr_buf_free(LrBuf *buf);
+
+/* Appends the shortest decimal text that reads back as exactly d (finite d only). */
+extern bool lr_buf_put_double(LrBuf *buf, double d);
+extern int	lr_format_double(char *out, size_t outlen, double d);
+
+/* Little-endian fixed-width writers used by binary state formats. */
+extern bool lr_buf_put_u8(LrBuf *buf, uint8_t v);
+extern bool lr_buf_put_u16(LrBuf *buf, uint16_t v);
+extern bool lr_buf_put_u32(LrBuf *buf, uint32_t v);
+extern bool lr_buf_put_u64(LrBuf *buf, uint64_t v);
+extern bool lr_buf_put_i64(LrBuf *buf, int64_t v);
+extern bool lr_buf_put_f64(LrBuf *buf, double v);
+
+/*
+ * Bounds-checked little-endian reader over untrusted bytes.  Every getter
+ * fails (returns false and sets err) rather than reading past the end.
+ */
+typedef struct LrReader
+{
+	const uint8_t *p;
+	const uint8_t *end;
+	LrError    *err;
+	const char *what;			/* names the value being decoded, for messages */
+} LrReader;
+
+extern void lr_reader_init(LrReader *r, const void *data, size_t len, LrError *err, const char *what);
+extern bool lr_read_u8(LrReader *r, uint8_t *v);
+extern bool lr_read_u16(LrReader *r, uint16_t *v);
+extern bool lr_read_u32(LrReader *r, uint32_t *v);
+extern bool lr_read_u64(LrReader *r, uint64_t *v);
+extern bool lr_read_i64(LrReader *r, int64_t *v);
+extern bool lr_read_f64(LrReader *r, double *v);
+extern bool lr_read_bytes(LrReader *r, size_t len, const uint8_t **out);
+extern bool lr_read_count(LrReader *r, size_t elem_size, size_t *count);	/* u64 count that must fit the rest */
+extern bool lr_reader_end(LrReader *r);	/* fails if bytes remain */
+
+static inline size_t
+lr_reader_left(const LrReader *r)
+{
+	return (size_t) (r->end - r->p);
+}
+
+/* base64 (RFC 4648, with padding, no line breaks). */
+extern size_t lr_base64_enc_len(size_t srclen);
+extern size_t lr_base64_encode(const uint8_t *src, size_t len, char *dst);
+/* Returns the decoded length, or (size_t) -1 on malformed input; dst needs srclen/4*3 bytes. */
+extern size_t lr_base64_decode(const char *src, size_t len, uint8_t *dst);
+
+#endif							/* LR_BASE_H */

@@ -1,0 +1,820 @@
+/*
+ * lr_json.c
+ *	  Strict JSON parser and writer; see lr_json.h.  Pure C.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/lr_json.h"
+
+typedef struct JsonParser
+{
+	const char *s;
+	const char *p;
+	const char *end;
+	LrArena    *arena;
+	LrError    *err;
+	int			max_depth;
+	bool		ascii_escapes_only;
+} JsonParser;
+
+static bool JsonParseValue(JsonParser *jp, int depth, LrJson **out);
+
+static size_t
+JsonOffset(JsonParser *jp)
+{
+	return (size_t) (jp->p - jp->s);
+}
+
+static bool
+JsonSyntax(JsonParser *jp, const char *what)
+{
+	lr_error_set(jp->err, LR_ERR_SYNTAX, "invalid JSON: %s at byte %zu", what, JsonOffset(jp));
+	return false;
+}
+
+static bool
+JsonNoMem(JsonParser *jp)
+{
+	lr_error_set(jp->err, LR_ERR_NOMEM, "out of memory while parsing JSON of %zu bytes",
+				 (size_t) (jp->end - jp->s));
+	return false;
+}
+
+static void
+JsonSkipSpace(JsonParser *jp)
+{
+	while (jp->p < jp->end &&
+		   (*jp->p == ' ' || *jp->p == '\t' || *jp->p == '\n' || *jp->p == '\r'))
+		jp->p++;
+}
+
+static LrJson *
+JsonNew(JsonParser *jp, LrJsonKind kind)
+{
+	LrJson	   *v = lr_arena_alloc0(jp->arena, sizeof(LrJson));
+
+	if (v == NULL)
+		return NULL;
+	v->kind = kind;
+	v->offset = JsonOffset(jp);
+	return v;
+}
+
+static int
+JsonHex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool
+JsonHex4(JsonParser *jp, unsigned *out)
+{
+	unsigned	v = 0;
+	int			i;
+
+	if (jp->end - jp->p < 4)
+		return JsonSyntax(jp, "truncated \\u escape");
+	for (i = 0; i < 4; i++)
+	{
+		int			h = JsonHex(jp->p[i]);
+
+		if (h < 0)
+			return JsonSyntax(jp, "invalid \\u escape");
+		v = v * 16 + (unsigned) h;
+	}
+	jp->p += 4;
+	*out = v;
+	return true;
+}
+
+/* Parses a string starting at the opening quote into arena memory. */
+static bool
+JsonParseString(JsonParser *jp, const char **out, size_t *outlen)
+{
+	const char *start;
+	const char *q;
+	size_t		cap;
+	char	   *dst;
+	size_t		n = 0;
+
+	jp->p++;					/* opening quote */
+	start = jp->p;
+	/* First pass: find the end; the unescaped text is never longer. */
+	for (q = start; q < jp->end && *q != '"'; q++)
+	{
+		if (*q == '\\')
+		{
+			q++;
+			if (q >= jp->end)
+				break;
+		}
+	}
+	if (q >= jp->end)
+		return JsonSyntax(jp, "unterminated string");
+	cap = (size_t) (q - start);
+	dst = lr_arena_alloc(jp->arena, cap + 1);
+	if (dst == NULL)
+		return JsonNoMem(jp);
+
+	while (jp->p < q)
+	{
+		unsigned char c = (unsigned char) *jp->p;
+
+		if (c < 0x20)
+			return JsonSyntax(jp, "control character in string");
+		if (c != '\\')
+		{
+			dst[n++] = (char) c;
+			jp->p++;
+			continue;
+		}
+		jp->p++;
+		switch (*jp->p++)
+		{
+			case '"':
+				dst[n++] = '"';
+				break;
+			case '\\':
+				dst[n++] = '\\';
+				break;
+			case '/':
+				dst[n++] = '/';
+				break;
+			case 'b':
+				dst[n++] = '\b';
+				break;
+			case 'f':
+				dst[n++] = '\f';
+				break;
+			case 'n':
+				dst[n++] = '\n';
+				break;
+			case 'r':
+				dst[n++] = '\r';
+				break;
+			case 't':
+				dst[n++] = '\t';
+				break;
+			case 'u':
+				{
+					unsigned	cp;
+
+					if (!JsonHex4(jp, &cp))
+						return false;
+					if (cp >= 0xD800 && cp <= 0xDBFF)
+					{
+						unsigned	lo;
+
+						if (jp->end - jp->p < 2 || jp->p[0] != '\\' || jp->p[1] != 'u')
+							return JsonSyntax(jp, "unpaired surrogate in \\u escape");
+						jp->p += 2;
+						if (!JsonHex4(jp, &lo))
+							return false;
+						if (lo < 0xDC00 || lo > 0xDFFF)
+							return JsonSyntax(jp, "unpaired surrogate in \\u escape");
+						cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					}
+					else if (cp >= 0xDC00 && cp <= 0xDFFF)
+						return JsonSyntax(jp, "unpaired surrogate in \\u escape");
+					if (cp == 0)
+						return JsonSyntax(jp, "\\u0000 is not allowed in strings");
+					if (cp > 0x7F && jp->ascii_escapes_only)
+						return JsonSyntax(jp, "\\u escapes above 007F need a UTF8 database");
+					/* The escape is at least 6 bytes; its UTF-8 at most 4. */
+					if (cp < 0x80)
+						dst[n++] = (char) cp;
+					else if (cp < 0x800)
+					{
+						dst[n++] = (char) (0xC0 | (cp >> 6));
+						dst[n++] = (char) (0x80 | (cp & 0x3F));
+					}
+					else if (cp < 0x10000)
+					{
+						dst[n++] = (char) (0xE0 | (cp >> 12));
+						dst[n++] = (char) (0x80 | ((cp >> 6) & 0x3F));
+						dst[n++] = (char) (0x80 | (cp & 0x3F));
+					}
+					else
+					{
+						dst[n++] = (char) (0xF0 | (cp >> 18));
+						dst[n++] = (char) (0x80 | ((cp >> 12) & 0x3F));
+						dst[n++] = (char) (0x80 | ((cp >> 6) & 0x3F));
+						dst[n++] = (char) (0x80 | (cp & 0x3F));
+					}
+					break;
+				}
+			default:
+				jp->p--;
+				return JsonSyntax(jp, "invalid escape in string");
+		}
+	}
+	jp->p = q + 1;				/* closing quote */
+	dst[n] = '\0';
+	*out = dst;
+	*outlen = n;
+	return true;
+}
+
+static bool
+JsonParseNumber(JsonParser *jp, LrJson *v)
+{
+	const char *start = jp->p;
+	const char *p = jp->p;
+	char		small[64];
+	char	   *tmp;
+	size_t		len;
+	double		d;
+
+	if (p < jp->end && *p == '-')
+		p++;
+	if (p >= jp->end || !(*p >= '0' && *p <= '9'))
+		return JsonSyntax(jp, "invalid number");
+	if (*p == '0')
+		p++;
+	else
+		while (p < jp->end && *p >= '0' && *p <= '9')
+			p++;
+	if (p < jp->end && *p == '.')
+	{
+		p++;
+		if (p >= jp->end || !(*p >= '0' && *p <= '9'))
+		{
+			jp->p = p;
+			return JsonSyntax(jp, "invalid number");
+		}
+		while (p < jp->end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < jp->end && (*p == 'e' || *p == 'E'))
+	{
+		p++;
+		if (p < jp->end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= jp->end || !(*p >= '0' && *p <= '9'))
+		{
+			jp->p = p;
+			return JsonSyntax(jp, "invalid number");
+		}
+		while (p < jp->end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	len = (size_t) (p - start);
+	if (len < sizeof(small))
+		tmp = small;
+	else if ((tmp = lr_arena_alloc(jp->arena, len + 1)) == NULL)
+		return JsonNoMem(jp);
+	memcpy(tmp, start, len);
+	tmp[len] = '\0';
+	d = strtod(tmp, NULL);
+	if (isinf(d) || isnan(d))
+		return JsonSyntax(jp, "number out of range for double precision");
+	v->num = d;
+	jp->p = p;
+	return true;
+}
+
+static bool
+JsonLiteral(JsonParser *jp, const char *lit)
+{
+	size_t		len = strlen(lit);
+
+	if ((size_t) (jp->end - jp->p) < len || memcmp(jp->p, lit, len) != 0)
+		return JsonSyntax(jp, "invalid token");
+	jp->p += len;
+	/* "truex" is not "true" followed by garbage we tolerate. */
+	if (jp->p < jp->end && ((*jp->p >= 'a' && *jp->p <= 'z') || (*jp->p >= '0' && *jp->p <= '9')))
+		return JsonSyntax(jp, "invalid token");
+	return true;
+}
+
+/* Growable pointer list in the arena (old arrays are abandoned to the arena). */
+typedef struct PtrList
+{
+	void	  **items;
+	size_t		n;
+	size_t		cap;
+} PtrList;
+
+static bool
+PtrListPush(JsonParser *jp, PtrList *l, void *item)
+{
+	if (l->n == l->cap)
+	{
+		size_t		newcap = l->cap ? l->cap * 2 : 8;
+		size_t		bytes;
+		void	  **p;
+
+		if (!lr_size_mul(newcap, sizeof(void *), &bytes))
+			return JsonNoMem(jp);
+		p = lr_arena_alloc(jp->arena, bytes);
+		if (p == NULL)
+			return JsonNoMem(jp);
+		if (l->n > 0)
+			memcpy(p, l->items, l->n * sizeof(void *));
+		l->items = p;
+		l->cap = newcap;
+	}
+	l->items[l->n++] = item;
+	return true;
+}
+
+static int
+KeyCompare(const void *a, const void *b)
+{
+	const char *const *ka = a;
+	const char *const *kb = b;
+
+	return strcmp(*ka, *kb);
+}
+
+/*
+ * Duplicate keys are an error: a scorecard with two "points" would otherwise
+ * silently mean whichever one a reader happens to keep.
+ */
+static bool
+JsonCheckDuplicates(JsonParser *jp, LrJson *obj)
+{
+	size_t		i,
+				j;
+
+	if (obj->n < 2)
+		return true;
+	if (obj->n <= 16)
+	{
+		for (i = 0; i < obj->n; i++)
+			for (j = i + 1; j < obj->n; j++)
+				if (obj->keylens[i] == obj->keylens[j] &&
+					memcmp(obj->keys[i], obj->keys[j], obj->keylens[i]) == 0)
+					goto dup;
+		return true;
+	}
+	else
+	{
+		const char **sorted = lr_arena_alloc(jp->arena, obj->n * sizeof(char *));
+
+		if (sorted == NULL)
+			return JsonNoMem(jp);
+		memcpy(sorted, obj->keys, obj->n * sizeof(char *));
+		qsort(sorted, obj->n, sizeof(char *), KeyCompare);
+		for (i = 1; i < obj->n; i++)
+			if (strcmp(sorted[i - 1], sorted[i]) == 0)
+			{
+				for (j = 0; j < obj->n; j++)
+					if (obj->keys[j] == sorted[i])
+						break;
+				i = j;
+				goto dup;
+			}
+		return true;
+	}
+dup:
+	lr_error_set(jp->err, LR_ERR_SYNTAX, "invalid JSON: duplicate key \"%.100s\" in object at byte %zu",
+				 obj->keys[i], obj->offset);
+	return false;
+}
+
+static bool
+JsonParseObject(JsonParser *jp, int depth, LrJson *v)
+{
+	PtrList		keys = {0};
+	PtrList		vals = {0};
+	PtrList		lens = {0};
+	size_t		i;
+
+	jp->p++;					/* '{' */
+	JsonSkipSpace(jp);
+	if (jp->p < jp->end && *jp->p == '}')
+	{
+		jp->p++;
+		return true;
+	}
+	for (;;)
+	{
+		const char *key;
+		size_t		keylen;
+		LrJson	   *item;
+
+		JsonSkipSpace(jp);
+		if (jp->p >= jp->end || *jp->p != '"')
+			return JsonSyntax(jp, "expected a string key");
+		if (!JsonParseString(jp, &key, &keylen))
+			return false;
+		JsonSkipSpace(jp);
+		if (jp->p >= jp->end || *jp->p != ':')
+			return JsonSyntax(jp, "expected ':'");
+		jp->p++;
+		if (!JsonParseValue(jp, depth + 1, &item))
+			return false;
+		if (!PtrListPush(jp, &keys, (void *) key) ||
+			!PtrListPush(jp, &vals, item) ||
+			!PtrListPush(jp, &lens, (void *) (uintptr_t) keylen))
+			return false;
+		JsonSkipSpace(jp);
+		if (jp->p < jp->end && *jp->p == ',')
+		{
+			jp->p++;
+			continue;
+		}
+		if (jp->p < jp->end && *jp->p == '}')
+		{
+			jp->p++;
+			break;
+		}
+		return JsonSyntax(jp, "expected ',' or '}'");
+	}
+	v->n = keys.n;
+	v->keys = (const char **) keys.items;
+	v->items = (LrJson **) vals.items;
+	v->keylens = lr_arena_alloc(jp->arena, keys.n * sizeof(size_t));
+	if (v->keylens == NULL)
+		return JsonNoMem(jp);
+	for (i = 0; i < keys.n; i++)
+		v->keylens[i] = (size_t) (uintptr_t) lens.items[i];
+	return JsonCheckDuplicates(jp, v);
+}
+
+static bool
+JsonParseArray(JsonParser *jp, int depth, LrJson *v)
+{
+	PtrList		vals = {0};
+
+	jp->p++;					/* '[' */
+	JsonSkipSpace(jp);
+	if (jp->p < jp->end && *jp->p == ']')
+	{
+		jp->p++;
+		return true;
+	}
+	for (;;)
+	{
+		LrJson	   *item;
+
+		if (!JsonParseValue(jp, depth + 1, &item))
+			return false;
+		if (!PtrListPush(jp, &vals, item))
+			return false;
+		JsonSkipSpace(jp);
+		if (jp->p < jp->end && *jp->p == ',')
+		{
+			jp->p++;
+			continue;
+		}
+		if (jp->p < jp->end && *jp->p == ']')
+		{
+			jp->p++;
+			break;
+		}
+		return JsonSyntax(jp, "expected ',' or ']'");
+	}
+	v->n = vals.n;
+	v->items = (LrJson **) vals.items;
+	return true;
+}
+
+static bool
+JsonParseValue(JsonParser *jp, int depth, LrJson **out)
+{
+	LrJson	   *v;
+
+	if (depth > jp->max_depth)
+	{
+		lr_error_set(jp->err, LR_ERR_LIMIT, "JSON nesting deeper than %d levels at byte %zu",
+					 jp->max_depth, JsonOffset(jp));
+		return false;
+	}
+	JsonSkipSpace(jp);
+	if (jp->p >= jp->end)
+		return JsonSyntax(jp, "unexpected end of input");
+
+	switch (*jp->p)
+	{
+		case '{':
+			if ((v = JsonNew(jp, LRJ_OBJECT)) == NULL)
+				return JsonNoMem(jp);
+			if (!JsonParseObject(jp, depth, v))
+				return false;
+			break;
+		case '[':
+			if ((v = JsonNew(jp, LRJ_ARRAY)) == NULL)
+				return JsonNoMem(jp);
+			if (!JsonParseArray(jp, depth, v))
+				return false;
+			break;
+		case '"':
+			if ((v = JsonNew(jp, LRJ_STRING)) == NULL)
+				return JsonNoMem(jp);
+			if (!JsonParseString(jp, &v->str, &v->len))
+				return false;
+			break;
+		case 't':
+		case 'f':
+			if ((v = JsonNew(jp, LRJ_BOOL)) == NULL)
+				return JsonNoMem(jp);
+			v->b = (*jp->p == 't');
+			if (!JsonLiteral(jp, v->b ? "true" : "false"))
+				return false;
+			break;
+		case 'n':
+			if ((v = JsonNew(jp, LRJ_NULL)) == NULL)
+				return JsonNoMem(jp);
+			if (!JsonLiteral(jp, "null"))
+				return false;
+			break;
+		default:
+			if ((v = JsonNew(jp, LRJ_NUMBER)) == NULL)
+				return JsonNoMem(jp);
+			if (!JsonParseNumber(jp, v))
+				return false;
+			break;
+	}
+	*out = v;
+	return true;
+}
+
+bool
+lr_json_parse(const char *text, size_t len, LrArena *arena,
+			  const LrJsonOptions *opts, LrJson **out, LrError *err)
+{
+	JsonParser	jp;
+
+	jp.s = jp.p = text;
+	jp.end = text + len;
+	jp.arena = arena;
+	jp.err = err;
+	jp.max_depth = (opts && opts->max_depth > 0) ? opts->max_depth : 64;
+	jp.ascii_escapes_only = opts ? opts->ascii_escapes_only : false;
+
+	if (memchr(text, '\0', len) != NULL)
+	{
+		jp.p = memchr(text, '\0', len);
+		return JsonSyntax(&jp, "NUL byte in input");
+	}
+	if (!JsonParseValue(&jp, 1, out))
+		return false;
+	JsonSkipSpace(&jp);
+	if (jp.p != jp.end)
+		return JsonSyntax(&jp, "unexpected text after the JSON value");
+	return true;
+}
+
+const LrJson *
+lr_json_get(const LrJson *obj, const char *key)
+{
+	size_t		i;
+
+	if (obj == NULL || obj->kind != LRJ_OBJECT)
+		return NULL;
+	for (i = 0; i < obj->n; i++)
+		if (strcmp(obj->keys[i], key) == 0)
+			return obj->items[i];
+	return NULL;
+}
+
+const char *
+lr_json_kind_name(LrJsonKind kind)
+{
+	switch (kind)
+	{
+		case LRJ_NULL:
+			return "null";
+		case LRJ_BOOL:
+			return "a boolean";
+		case LRJ_NUMBER:
+			return "a number";
+		case LRJ_STRING:
+			return "a string";
+		case LRJ_ARRAY:
+			return "an array";
+		case LRJ_OBJECT:
+			return "an object";
+	}
+	return "unknown";
+}
+
+bool
+lr_json_write_string(LrBuf *buf, const char *s, size_t len)
+{
+	size_t		i;
+
+	lr_buf_putc(buf, '"');
+	for (i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		switch (c)
+		{
+			case '"':
+				lr_buf_puts(buf, "\\\"");
+				break;
+			case '\\':
+				lr_buf_puts(buf, "\\\\");
+				break;
+			case '\n':
+				lr_buf_puts(buf, "\\n");
+				break;
+			case '\r':
+				lr_buf_puts(buf, "\\r");
+				break;
+			case '\t':
+				lr_buf_puts(buf, "\\t");
+				break;
+			case '\b':
+				lr_buf_puts(buf, "\\b");
+				break;
+			case '\f':
+				lr_buf_puts(buf, "\\f");
+				break;
+			default:
+				if (c < 0x20)
+					lr_buf_printf(buf, "\\u%04x", c);
+				else
+					lr_buf_putc(buf, (char) c);
+		}
+	}
+	return lr_buf_putc(buf, '"');
+}
+
+bool
+lr_json_write(LrBuf *buf, const LrJson *v)
+{
+	size_t		i;
+
+	switch (v->kind)
+	{
+		case LRJ_NULL:
+			return lr_buf_puts(buf, "null");
+		case LRJ_BOOL:
+			return lr_buf_puts(buf, v->b ? "true" : "false");
+		case LRJ_NUMBER:
+			return lr_buf_put_double(buf, v->num);
+		case LRJ_STRING:
+			return lr_json_write_string(buf, v->str, v->len);
+		case LRJ_ARRAY:
+			lr_buf_putc(buf, '[');
+			for (i = 0; i < v->n; i++)
+			{
+				if (i > 0)
+					lr_buf_puts(buf, ", ");
+				lr_json_write(buf, v->items[i]);
+			}
+			return lr_buf_putc(buf, ']');
+		case LRJ_OBJECT:
+			lr_buf_putc(buf, '{');
+			for (i = 0; i < v->n; i++)
+			{
+				if (i > 0)
+					lr_buf_puts(buf, ", ");
+				lr_json_write_string(buf, v->keys[i], v->keylens[i]);
+				lr_buf_puts(buf, ": ");
+				lr_json_write(buf, v->items[i]);
+			}
+			return lr_buf_putc(buf, '}');
+	}
+	return false;
+}
+
+static int
+JsonbKeyOrder(const void *a, const void *b, const LrJson *obj)
+{
+	size_t		i = *(const size_t *) a;
+	size_t		j = *(const size_t *) b;
+	int			c;
+
+	if (obj->keylens[i] != obj->keylens[j])
+		return obj->keylens[i] < obj->keylens[j] ? -1 : 1;
+	c = memcmp(obj->keys[i], obj->keys[j], obj->keylens[i]);
+	return c;
+}
+
+bool
+lr_json_write_sorted(LrBuf *buf, const LrJson *v)
+{
+	size_t		i,
+				j;
+
+	if (v->kind == LRJ_ARRAY)
+	{
+		lr_buf_putc(buf, '[');
+		for (i = 0; i < v->n; i++)
+		{
+			if (i > 0)
+				lr_buf_puts(buf, ", ");
+			lr_json_write_sorted(buf, v->items[i]);
+		}
+		return lr_buf_putc(buf, ']');
+	}
+	if (v->kind != LRJ_OBJECT)
+		return lr_json_write(buf, v);
+
+	/* Insertion sort of member indexes: objects here are small, and keys unique. */
+	{
+		size_t		small[32];
+		size_t	   *order = small;
+
+		if (v->n > 32)
+		{
+			order = buf->a->alloc(buf->a->ctx, v->n * sizeof(size_t));
+			if (order == NULL)
+				return (buf->failed = true, false);
+		}
+		for (i = 0; i < v->n; i++)
+		{
+			size_t		k = i;
+
+			for (j = i; j > 0 && JsonbKeyOrder(&k, &order[j - 1], v) < 0; j--)
+				order[j] = order[j - 1];
+			order[j] = k;
+		}
+		lr_buf_putc(buf, '{');
+		for (i = 0; i < v->n; i++)
+		{
+			if (i > 0)
+				lr_buf_puts(buf, ", ");
+			lr_json_write_string(buf, v->keys[order[i]], v->keylens[order[i]]);
+			lr_buf_puts(buf, ": ");
+			lr_json_write_sorted(buf, v->items[order[i]]);
+		}
+		if (order != small && buf->a->free != NULL)
+			buf->a->free(buf->a->ctx, order);
+		return lr_buf_putc(buf, '}');
+	}
+}
+
+/* ---------------------------------------------------------------- paths */
+
+void
+lr_path_init(LrPath *path)
+{
+	path->buf[0] = '\0';
+	path->len = 0;
+	path->truncated = false;
+}
+
+static size_t
+PathAppend(LrPath *path, const char *text)
+{
+	size_t		mark = path->len;
+	size_t		tl = strlen(text);
+
+	if (path->len + tl >= sizeof(path->buf) - 4)
+	{
+		if (!path->truncated)
+		{
+			path->truncated = true;
+			memcpy(path->buf + path->len, "...", 4);
+			path->len += 3;
+		}
+		return mark;
+	}
+	memcpy(path->buf + path->len, text, tl + 1);
+	path->len += tl;
+	return mark;
+}
+
+size_t
+lr_path_key(LrPath *path, const char *key)
+{
+	char		tmp[80];
+
+	if (path->len == 0)
+		snprintf(tmp, sizeof(tmp), "%.70s", key);
+	else
+		snprintf(tmp, sizeof(tmp), ".%.70s", key);
+	return PathAppend(path, tmp);
+}
+
+size_t
+lr_path_index(LrPath *path, size_t index)
+{
+	char		tmp[32];
+
+	snprintf(tmp, sizeof(tmp), "[%zu]", index);
+	return PathAppend(path, tmp);
+}
+
+void
+lr_path_pop(LrPath *path, size_t mark)
+{
+	if (mark <= path->len)
+	{
+		path->len = mark;
+		path->buf[mark] = '\0';
+		if (mark < sizeof(path->buf) - 4)
+			path->truncated = false;
+	}
+}
+
+const char *
+lr_path_str(const LrPath *path)
+{
+	return path->len == 0 ? "$" : path->buf;
+}

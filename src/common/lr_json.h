@@ -1,0 +1,77 @@
+/*
+ * lr_json.h
+ *	  A strict RFC 8259 JSON parser and writer in pure C, for every JSON
+ *	  document a user hands the extension (scorecards, policies, rules,
+ *	  options).  Pure C so the fuzz targets exercise exactly this code.
+ *
+ * Stricter than the RFC where that protects users: duplicate object keys are
+ * an error, "\u0000" is an error (strings are NUL-terminated), numbers must be
+ * finite as doubles, and nesting is limited.
+ */
+#ifndef LR_JSON_H
+#define LR_JSON_H
+
+#include "common/lr_base.h"
+
+typedef enum LrJsonKind
+{
+	LRJ_NULL,
+	LRJ_BOOL,
+	LRJ_NUMBER,
+	LRJ_STRING,
+	LRJ_ARRAY,
+	LRJ_OBJECT
+} LrJsonKind;
+
+typedef struct LrJson
+{
+	LrJsonKind	kind;
+	bool		b;				/* LRJ_BOOL */
+	double		num;			/* LRJ_NUMBER */
+	const char *str;			/* LRJ_STRING, NUL-terminated */
+	size_t		len;			/* LRJ_STRING byte length */
+	size_t		n;				/* LRJ_ARRAY elements / LRJ_OBJECT members */
+	struct LrJson **items;		/* elements, or member values */
+	const char **keys;			/* LRJ_OBJECT member names, NUL-terminated */
+	size_t	   *keylens;
+	size_t		offset;			/* byte offset of the value in the source */
+} LrJson;
+
+typedef struct LrJsonOptions
+{
+	int			max_depth;		/* default 64 */
+	bool		ascii_escapes_only; /* \u escapes above 007F are an error (non-UTF8 databases) */
+} LrJsonOptions;
+
+extern bool lr_json_parse(const char *text, size_t len, LrArena *arena,
+						  const LrJsonOptions *opts, LrJson **out, LrError *err);
+
+/* Member lookup by name (NULL if absent or obj is not an object). */
+extern const LrJson *lr_json_get(const LrJson *obj, const char *key);
+
+extern const char *lr_json_kind_name(LrJsonKind kind);
+
+/* Writers: jsonb-like spacing ("a": 1, "b": [1, 2]). */
+extern bool lr_json_write(LrBuf *buf, const LrJson *v);
+extern bool lr_json_write_string(LrBuf *buf, const char *s, size_t len);
+/* Like lr_json_write, but object keys in jsonb's order (shorter first, then bytewise). */
+extern bool lr_json_write_sorted(LrBuf *buf, const LrJson *v);
+
+/*
+ * JSON path of the value being validated, kept as text for error messages:
+ * features[2].bins[0].upper.  Push/pop in step with the recursion.
+ */
+typedef struct LrPath
+{
+	char		buf[512];
+	size_t		len;
+	bool		truncated;
+} LrPath;
+
+extern void lr_path_init(LrPath *path);
+extern size_t lr_path_key(LrPath *path, const char *key);	/* returns the mark to pop to */
+extern size_t lr_path_index(LrPath *path, size_t index);
+extern void lr_path_pop(LrPath *path, size_t mark);
+extern const char *lr_path_str(const LrPath *path);	/* "$" when empty */
+
+#endif							/* LR_JSON_H */

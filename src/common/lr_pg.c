@@ -1,0 +1,108 @@
+/*
+ * lr_pg.c
+ *	  Server glue for the pure C layer; see lr_pg.h.
+ */
+#include "postgres.h"
+
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/tuplestore.h"
+#include "utils/memutils.h"
+
+#include "common/lr_pg.h"
+
+static void *
+PgAlloc(void *ctx, size_t size)
+{
+	if (size > MaxAllocHugeSize)
+		return NULL;
+	return MemoryContextAllocExtended((MemoryContext) ctx, size,
+									  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
+
+static void
+PgFree(void *ctx, void *ptr)
+{
+	pfree(ptr);
+}
+
+void
+lr_pg_alloc_init(LrAlloc *a, MemoryContext cxt)
+{
+	a->alloc = PgAlloc;
+	a->free = PgFree;
+	a->ctx = cxt;
+}
+
+void
+lr_pg_json_options(LrJsonOptions *opts)
+{
+	opts->max_depth = 64;
+	opts->ascii_escapes_only = (GetDatabaseEncoding() != PG_UTF8);
+}
+
+void
+lr_pg_raise(const LrError *err, const char *what)
+{
+	int			code;
+
+	switch (err->kind)
+	{
+		case LR_ERR_SYNTAX:
+			code = ERRCODE_INVALID_TEXT_REPRESENTATION;
+			break;
+		case LR_ERR_LIMIT:
+			code = ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+			break;
+		case LR_ERR_NOMEM:
+			code = ERRCODE_OUT_OF_MEMORY;
+			break;
+		case LR_ERR_INVALID:
+		default:
+			code = ERRCODE_INVALID_PARAMETER_VALUE;
+			break;
+	}
+	ereport(ERROR,
+			(errcode(code),
+			 errmsg("%s: %s", what, err->msg),
+			 err->detail[0] ? errdetail("%s", err->detail) : 0));
+	pg_unreachable();
+}
+
+void
+lr_pg_srf_init(FunctionCallInfo fcinfo)
+{
+#if PG_VERSION_NUM >= 150000
+	InitMaterializedSRF(fcinfo, 0);
+#else
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	TupleDesc	tupdesc;
+	MemoryContext old;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		!(rsinfo->allowedModes & SFRM_Materialize))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);
+	rsinfo->setDesc = CreateTupleDescCopy(tupdesc);
+	rsinfo->returnMode = SFRM_Materialize;
+	MemoryContextSwitchTo(old);
+#endif
+}
+
+LrJson *
+lr_pg_parse_json(const char *text, size_t len, LrArena *arena, const char *what)
+{
+	LrJsonOptions opts;
+	LrError		err = {0};
+	LrJson	   *root;
+
+	lr_pg_json_options(&opts);
+	if (!lr_json_parse(text, len, arena, &opts, &root, &err))
+		lr_pg_raise(&err, what);
+	return root;
+}

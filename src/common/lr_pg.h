@@ -1,0 +1,36 @@
+/*
+ * lr_pg.h
+ *	  Glue between the pure C layer (lr_base.h) and the server: allocators
+ *	  over memory contexts, errors raised with the right SQLSTATE, JSON
+ *	  options for the database encoding, and set-returning-function setup.
+ */
+#ifndef LR_PG_H
+#define LR_PG_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "funcapi.h"
+
+#include "common/lr_base.h"
+#include "common/lr_json.h"
+
+/* An allocator that pallocs in cxt (huge allocations allowed, NULL on OOM). */
+extern void lr_pg_alloc_init(LrAlloc *a, MemoryContext cxt);
+
+/* JSON options for the current database (\u escapes above 007F need UTF8). */
+extern void lr_pg_json_options(LrJsonOptions *opts);
+
+/*
+ * Raises err as an ERROR: "<what>: <message>" with its detail, and a SQLSTATE
+ * from its kind (syntax -> 22P02, invalid -> 22023, limit -> 54000, nomem -> 53200).
+ */
+extern void lr_pg_raise(const LrError *err, const char *what) pg_attribute_noreturn();
+
+/* Materialise-mode SRF setup that builds on PostgreSQL 14 to 17. */
+extern void lr_pg_srf_init(FunctionCallInfo fcinfo);
+
+/* Parses a JSON document from a text/jsonb argument's text, raising on error. */
+extern LrJson *lr_pg_parse_json(const char *text, size_t len, LrArena *arena, const char *what);
+
+#endif							/* LR_PG_H */

@@ -1,0 +1,64 @@
+/*
+ * loan_risk.c
+ *	  Module entry point: the magic block and the settings.
+ *
+ * Settings are GUCs under the reserved prefix "loan_risk.".  SQL functions
+ * never set C globals; everything a user can tune is a GUC, so it follows
+ * SET/RESET/SET LOCAL semantics and shows in pg_settings.
+ */
+#include "postgres.h"
+
+#include "access/parallel.h"
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "loan_risk.h"
+
+PG_MODULE_MAGIC;
+
+int			lr_max_threads = 1;
+int			lr_max_threads_limit = 2;
+
+void		_PG_init(void);
+
+/*
+ * Registers settings.  No threads are started here: this may run in the
+ * postmaster (shared_preload_libraries), which must stay single-threaded.
+ */
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable(LR_GUC_PREFIX ".max_threads",
+							"Threads that one loan_risk in-memory kernel may use in this session.",
+							"Capped by loan_risk.max_threads_limit; parallel workers always use one.",
+							&lr_max_threads,
+							1, 1, 1024,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable(LR_GUC_PREFIX ".max_threads_limit",
+							"Upper bound on loan_risk.max_threads, set by a superuser.",
+							"Protects a shared server from sessions that ask for many threads.",
+							&lr_max_threads_limit,
+							2, 1, 1024,
+							PGC_SUSET,
+							0,
+							NULL, NULL, NULL);
+
+	/* Area hooks go here. */
+
+#if PG_VERSION_NUM >= 150000
+	MarkGUCPrefixReserved(LR_GUC_PREFIX);
+#else
+	EmitWarningsOnPlaceholders(LR_GUC_PREFIX);
+#endif
+}
+
+int
+lr_threads(void)
+{
+	if (IsParallelWorker())
+		return 1;
+	return Min(lr_max_threads, lr_max_threads_limit);
+}

@@ -1,0 +1,29 @@
+/*
+ * loan_risk.h
+ *	  Declarations shared by every area of the extension: settings (GUCs) and
+ *	  the per-area initialisation hooks called from _PG_init.
+ */
+#ifndef LOAN_RISK_H
+#define LOAN_RISK_H
+
+#include "postgres.h"
+
+#define LR_GUC_PREFIX "loan_risk"
+
+/* Settings (see src/loan_risk.c for their meaning and limits). */
+extern int	lr_max_threads;
+extern int	lr_max_threads_limit;
+
+/*
+ * Number of threads an in-memory kernel may use in this backend right now:
+ * loan_risk.max_threads capped by loan_risk.max_threads_limit, and always 1
+ * inside a parallel worker (the leader already divides the work).
+ */
+extern int	lr_threads(void);
+
+/*
+ * Area hooks: an area that registers settings provides one, declared here and
+ * called from _PG_init in src/loan_risk.c.
+ */
+
+#endif							/* LOAN_RISK_H */

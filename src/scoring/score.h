@@ -1,0 +1,73 @@
+/*
+ * score.h
+ *	  Per-query compiled scorecard and the binding of its features to the
+ *	  columns of a row, shared by the scoring functions (and by any later
+ *	  area that scores rows with a card, such as matching).
+ */
+#ifndef LR_SCORE_H
+#define LR_SCORE_H
+
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/tupdesc.h"
+#include "fmgr.h"
+
+#include "common/lr_base.h"
+#include "scoring/card.h"
+
+/* How a column's value becomes a feature value. */
+typedef enum LrConv
+{
+	LR_CONV_FLOAT8,
+	LR_CONV_FLOAT4,
+	LR_CONV_INT2,
+	LR_CONV_INT4,
+	LR_CONV_INT8,
+	LR_CONV_NUMERIC,
+	LR_CONV_TEXT,				/* any varlena string type */
+	LR_CONV_BPCHAR,				/* trailing spaces are not significant */
+	LR_CONV_NAME,
+	LR_CONV_BOOL,				/* 'true' / 'false', as bool::text */
+	LR_CONV_INT2_TEXT,
+	LR_CONV_INT4_TEXT,
+	LR_CONV_INT8_TEXT,
+	LR_CONV_ENUM				/* the label */
+} LrConv;
+
+typedef struct LrCardCache
+{
+	MemoryContext cxt;			/* holds the card and the binding; reset on rebuild */
+	char	   *key;			/* bytes the card was built from */
+	Size		keylen;
+	const void *keyptr;			/* last datum pointer seen, with keystable */
+	bool		keystable;		/* the card argument is a constant */
+	LrAlloc		alloc;
+	LrArena		arena;
+	LrCard	   *card;
+
+	/* Binding to a row type, made on the first row and when the type changes. */
+	bool		bound;
+	Oid			typid;
+	int32		typmod;
+	TupleDesc	tupdesc;		/* truncated after the last column used */
+	Datum	   *values;
+	bool	   *nulls;
+	int		   *att;			/* per feature: 0-based column index */
+	LrConv	   *conv;
+	FmgrInfo   *outfn;			/* per feature, for LR_CONV_ENUM */
+
+	/* Scratch for reasons() and score_detail(). */
+	const LrBin **chosen;
+} LrCardCache;
+
+/* The cache for argument argno of this call, built or reused. */
+extern LrCardCache *lr_card_cache_get(FunctionCallInfo fcinfo, int argno);
+
+/* Scores one row; fills cc->chosen when want_bins.  Raises on NULLs without a missing bin. */
+extern double lr_card_score_row(LrCardCache *cc, HeapTupleHeader row, bool want_bins);
+
+/* Text of feature i's value in the last row scored (NULL when the value was NULL). */
+extern char *lr_card_value_text(LrCardCache *cc, int i);
+
+#endif							/* LR_SCORE_H */
