@@ -18,6 +18,7 @@ PG_MODULE_MAGIC;
 
 int			lr_max_threads = 1;
 int			lr_max_threads_limit = 2;
+int			lr_max_kernel_memory = 8 * 1024 * 1024;	/* kB: 8 GB */
 
 void		_PG_init(void);
 
@@ -44,6 +45,16 @@ _PG_init(void)
 							2, 1, 1024,
 							PGC_SUSET,
 							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable(LR_GUC_PREFIX ".max_kernel_memory",
+							"Memory one loan_risk in-memory kernel (graph, model fitting, matching) may use.",
+							"A job that would need more fails with an error before allocating. "
+							"The default fits a graph of about 100 million edges.",
+							&lr_max_kernel_memory,
+							8 * 1024 * 1024, 1024, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
 	/* Area hooks go here. */

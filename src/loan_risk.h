@@ -13,6 +13,7 @@
 /* Settings (see src/loan_risk.c for their meaning and limits). */
 extern int	lr_max_threads;
 extern int	lr_max_threads_limit;
+extern int	lr_max_kernel_memory;	/* kB */
 
 /*
  * Number of threads an in-memory kernel may use in this backend right now:

@@ -64,7 +64,7 @@ lr_pg_raise(const LrError *err, const char *what)
 	}
 	ereport(ERROR,
 			(errcode(code),
-			 errmsg("%s: %s", what, err->msg),
+			 what ? errmsg("%s: %s", what, err->msg) : errmsg("%s", err->msg),
 			 err->detail[0] ? errdetail("%s", err->detail) : 0));
 	pg_unreachable();
 }

@@ -22,7 +22,8 @@ extern void lr_pg_alloc_init(LrAlloc *a, MemoryContext cxt);
 extern void lr_pg_json_options(LrJsonOptions *opts);
 
 /*
- * Raises err as an ERROR: "<what>: <message>" with its detail, and a SQLSTATE
+ * Raises err as an ERROR: "<what>: <message>" (just the message when what is
+ * NULL) with its detail, and a SQLSTATE
  * from its kind (syntax -> 22P02, invalid -> 22023, limit -> 54000, nomem -> 53200).
  */
 extern void lr_pg_raise(const LrError *err, const char *what) pg_attribute_noreturn();

@@ -1,0 +1,56 @@
+-- Catalog rules for every object of the extension.
+
+-- Every aggregate: a combine function, a concrete (non-pseudo, non-internal)
+-- state type whose text form round-trips, PARALLEL SAFE, and no ORDER BY
+-- argument: the conditions under which parallel query and Citus push
+-- partial aggregation down.
+SELECT p.oid::regprocedure AS aggregate,
+       a.aggcombinefn = 0 AS no_combine,
+       t.typtype = 'p' OR a.aggtranstype = 'internal'::regtype AS pseudo_state,
+       p.proparallel <> 's' AS not_parallel_safe,
+       a.aggkind <> 'n' AS ordered_set
+FROM pg_aggregate a
+JOIN pg_proc p ON p.oid = a.aggfnoid
+JOIN pg_type t ON t.oid = a.aggtranstype
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loan_risk'
+WHERE a.aggcombinefn = 0 OR t.typtype = 'p' OR a.aggtranstype = 'internal'::regtype
+   OR p.proparallel <> 's' OR a.aggkind <> 'n';
+
+SELECT count(*) > 0 AS has_aggregates
+FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+WHERE p.pronamespace = 'loan_risk'::regnamespace;
+
+-- Every function, aggregate and type of the extension has a comment.
+SELECT d.classid::regclass AS catalog, pg_describe_object(d.classid, d.objid, 0) AS object
+FROM pg_depend d
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loan_risk'
+WHERE d.deptype = 'e'
+  AND d.classid IN ('pg_proc'::regclass, 'pg_type'::regclass)
+  AND obj_description(d.objid, d.classid::regclass::text) IS NULL
+  -- array types of our base types are created implicitly
+  AND NOT (d.classid = 'pg_type'::regclass AND EXISTS (
+        SELECT 1 FROM pg_type t WHERE t.oid = d.objid AND t.typcategory = 'A'))
+ORDER BY 2;
+
+-- Every object lives in the loan_risk schema.
+SELECT pg_describe_object(d.classid, d.objid, 0) AS outside_schema
+FROM pg_depend d
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loan_risk'
+LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
+LEFT JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid
+WHERE d.deptype = 'e'
+  AND coalesce(p.pronamespace, t.typnamespace, 'loan_risk'::regnamespace) <> 'loan_risk'::regnamespace;
+
+-- No function needs superuser or runs with its owner's rights.
+SELECT p.oid::regprocedure AS security_definer
+FROM pg_proc p WHERE p.pronamespace = 'loan_risk'::regnamespace AND p.prosecdef;
+
+-- Every function that is IMMUTABLE is also PARALLEL SAFE.
+SELECT p.oid::regprocedure AS immutable_not_parallel_safe
+FROM pg_proc p WHERE p.pronamespace = 'loan_risk'::regnamespace
+  AND p.provolatile = 'i' AND p.proparallel <> 's';
+
+-- Settings are registered under the reserved prefix once the library is loaded.
+LOAD 'loan_risk';
+SELECT name, setting, unit, context FROM pg_settings WHERE name LIKE 'loan_risk.%' ORDER BY name;

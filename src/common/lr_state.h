@@ -1,0 +1,76 @@
+/*
+ * lr_state.h
+ *	  Aggregate states as concrete PostgreSQL types (not internal), so that
+ *	  parallel query, Citus and the _partial/_merge pairs over postgres_fdw can
+ *	  all carry them.  See lr_state_ops.h for the flat form.
+ *
+ * During aggregation a state lives as a read-write expanded object in a child
+ * context of the aggregate context, so the transition function updates it in
+ * place row after row (nodeAgg keeps such an object without copying it).  It
+ * is flattened only when it leaves the process (a parallel worker's partial
+ * result, a stored value, text output), and decoded, with full validation,
+ * whenever it comes back in flat form.
+ *
+ * An area adds a state type by writing an LrStateOps (pure C) and, in C:
+ *
+ *   PG_FUNCTION_INFO_V1(x_state_in);  Datum x_state_in(PG_FUNCTION_ARGS)
+ *       { return lr_state_in(fcinfo, &x_ops); }
+ *   ... likewise x_state_out / _recv / _send / _combine with lr_state_out,
+ *   lr_state_recv, lr_state_send, lr_state_combine;
+ *
+ *   transition:  LrExpandedState *es = lr_state_arg_rw(fcinfo, 0, &x_ops);
+ *                ... update es->st ...; lr_state_touch(es);
+ *                PG_RETURN_DATUM(lr_state_datum(es));
+ *   final:       const void *st = lr_state_arg_ro(fcinfo, 0, &x_ops);
+ *
+ * and in SQL a base type with INTERNALLENGTH = VARIABLE, STORAGE = extended,
+ * and aggregates with STYPE = that type, COMBINEFUNC, PARALLEL = SAFE.
+ */
+#ifndef LR_STATE_H
+#define LR_STATE_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/expandeddatum.h"
+
+#include "common/lr_state_ops.h"
+
+typedef struct LrExpandedState
+{
+	ExpandedObjectHeader hdr;
+	int			es_magic;		/* LR_EXPANDED_STATE_MAGIC */
+	const LrStateOps *ops;
+	void	   *st;				/* the in-memory state, allocated in hdr.eoh_context */
+	LrAlloc		alloc;			/* allocates in hdr.eoh_context */
+	LrBuf		flat;			/* cached encoding, valid while flat_valid */
+	bool		flat_valid;
+} LrExpandedState;
+
+#define LR_EXPANDED_STATE_MAGIC 0x4c52534d
+
+/* Transition: the state in argument argno, read-write (created when NULL). */
+extern LrExpandedState *lr_state_arg_rw(FunctionCallInfo fcinfo, int argno, const LrStateOps *ops);
+
+/* Final (and other readers): the in-memory state of argument argno (must not be NULL). */
+extern const void *lr_state_arg_ro(FunctionCallInfo fcinfo, int argno, const LrStateOps *ops);
+
+/* After changing es->st: drops the cached flat form. */
+extern void lr_state_touch(LrExpandedState *es);
+
+extern Datum lr_state_datum(LrExpandedState *es);
+
+/* A new expanded state in a child context of parent (st = ops->create). */
+extern LrExpandedState *lr_state_new(const LrStateOps *ops, MemoryContext parent);
+
+/* Generic implementations of the type's support functions and of combine. */
+extern Datum lr_state_in(FunctionCallInfo fcinfo, const LrStateOps *ops);
+extern Datum lr_state_out(FunctionCallInfo fcinfo, const LrStateOps *ops);
+extern Datum lr_state_recv(FunctionCallInfo fcinfo, const LrStateOps *ops);
+extern Datum lr_state_send(FunctionCallInfo fcinfo, const LrStateOps *ops);
+extern Datum lr_state_combine(FunctionCallInfo fcinfo, const LrStateOps *ops);
+
+/* Raises err (from a state's pure C code) as an ERROR. */
+extern void lr_state_raise(const LrError *err) pg_attribute_noreturn();
+
+#endif							/* LR_STATE_H */

@@ -1,0 +1,115 @@
+/*
+ * brier.c
+ *	  brier(pd, is_bad): mean squared difference between the predicted
+ *	  probability of default and the outcome (1 bad, 0 good).
+ *
+ * The state is a count and a compensated (Neumaier) sum, so the result does
+ * not drift with the order rows arrive in (serial, parallel, sharded).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+
+#include "common/lr_state.h"
+#include "metrics/metrics.h"
+
+PG_FUNCTION_INFO_V1(brier_state_in);
+PG_FUNCTION_INFO_V1(brier_state_out);
+PG_FUNCTION_INFO_V1(brier_state_recv);
+PG_FUNCTION_INFO_V1(brier_state_send);
+PG_FUNCTION_INFO_V1(brier_combine);
+PG_FUNCTION_INFO_V1(brier_trans);
+PG_FUNCTION_INFO_V1(brier_trans_int);
+PG_FUNCTION_INFO_V1(brier_final);
+
+/* brier_state_in: base64 text to a validated state */
+Datum
+brier_state_in(PG_FUNCTION_ARGS)
+{
+	return lr_state_in(fcinfo, &lr_brier_ops);
+}
+
+/* brier_state_out: state to base64 text */
+Datum
+brier_state_out(PG_FUNCTION_ARGS)
+{
+	return lr_state_out(fcinfo, &lr_brier_ops);
+}
+
+/* brier_state_recv: binary state, validated */
+Datum
+brier_state_recv(PG_FUNCTION_ARGS)
+{
+	return lr_state_recv(fcinfo, &lr_brier_ops);
+}
+
+/* brier_state_send: state to binary */
+Datum
+brier_state_send(PG_FUNCTION_ARGS)
+{
+	return lr_state_send(fcinfo, &lr_brier_ops);
+}
+
+/* brier_combine: merges two partial states */
+Datum
+brier_combine(PG_FUNCTION_ARGS)
+{
+	return lr_state_combine(fcinfo, &lr_brier_ops);
+}
+
+static Datum
+BrierAdd(FunctionCallInfo fcinfo, bool skip, double pd, int outcome)
+{
+	LrExpandedState *es;
+
+	if (skip)
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	if (isnan(pd) || pd < 0 || pd > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("predicted probability %g is not between 0 and 1", pd)));
+	es = lr_state_arg_rw(fcinfo, 0, &lr_brier_ops);
+	lr_brier_add(es->st, pd, outcome);
+	lr_state_touch(es);
+	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+/* brier_trans: adds (pd, is_bad boolean); NULLs are skipped */
+Datum
+brier_trans(PG_FUNCTION_ARGS)
+{
+	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
+
+	return BrierAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_BOOL(2));
+}
+
+/* brier_trans_int: adds (pd, is_bad 0/1); NULLs are skipped */
+Datum
+brier_trans_int(PG_FUNCTION_ARGS)
+{
+	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
+
+	if (!skip)
+		lr_check_outcome_int(PG_GETARG_INT32(2));
+	return BrierAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_INT32(2));
+}
+
+/* brier_final: the mean squared error, NULL for no rows */
+Datum
+brier_final(PG_FUNCTION_ARGS)
+{
+	const LrBrierState *st;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = lr_state_arg_ro(fcinfo, 0, &lr_brier_ops);
+	if (st->n == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((st->sum + st->comp) / (double) st->n);
+}

@@ -1,0 +1,17 @@
+/*
+ * outcome.c
+ *	  Checks shared by the metrics that take an outcome column.
+ */
+#include "postgres.h"
+
+#include "metrics/metrics.h"
+
+void
+lr_check_outcome_int(int32_t v)
+{
+	if (v != 0 && v != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("outcome must be 0 (good) or 1 (bad), got %d", v),
+				 errhint("Pass a boolean, or map the outcome column to 0 and 1.")));
+}
