@@ -51,6 +51,16 @@ SELECT p.oid::regprocedure AS immutable_not_parallel_safe
 FROM pg_proc p WHERE p.pronamespace = 'loan_risk'::regnamespace
   AND p.provolatile = 'i' AND p.proparallel <> 's';
 
--- Settings are registered under the reserved prefix once the library is loaded.
+-- Settings are registered once the library is loaded, each with a description,
+-- and the prefix is reserved: a misspelt setting is an error, not a placeholder.
 LOAD 'loan_risk';
-SELECT name, setting, unit, context FROM pg_settings WHERE name LIKE 'loan_risk.%' ORDER BY name;
+SELECT count(*) >= 3 AS has_settings,
+       bool_and(short_desc IS NOT NULL AND short_desc <> '') AS all_described
+FROM pg_settings WHERE name LIKE 'loan_risk.%';
+SELECT name, setting, unit, context FROM pg_settings
+WHERE name IN ('loan_risk.max_threads', 'loan_risk.max_threads_limit', 'loan_risk.max_kernel_memory')
+ORDER BY name;
+SET loan_risk.max_thread = 2;
+SET loan_risk.max_threads = 2;
+SHOW loan_risk.max_threads;
+RESET loan_risk.max_threads;

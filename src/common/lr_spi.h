@@ -1,0 +1,51 @@
+/*
+ * lr_spi.h
+ *	  Runs a query given as text (edges_sql, source, cases_sql, ...) with the
+ *	  caller's rights, streaming its rows to a callback: nothing is
+ *	  materialised, and the plan may use parallel workers (SPI runs it once,
+ *	  to completion, with tcount = 0).
+ */
+#ifndef LR_SPI_H
+#define LR_SPI_H
+
+#include "postgres.h"
+
+#include "executor/tuptable.h"
+
+/* Called once with the result's descriptor: check the columns here. */
+typedef void (*LrQueryStartFn) (TupleDesc desc, void *arg);
+/* Called for every row; slot_getallattrs() has been called on the slot. */
+typedef void (*LrQueryRowFn) (TupleTableSlot *slot, void *arg);
+
+/*
+ * Runs sql (one statement, read-only) and returns the number of rows seen.
+ * what names the argument in messages ("edges query").  Must be called
+ * outside SPI (it connects and finishes itself).
+ */
+extern uint64 lr_query_run(const char *sql, const char *what,
+						   LrQueryStartFn start, LrQueryRowFn row, void *arg);
+
+/*
+ * Column checks for start callbacks.  They raise errors naming the query and
+ * the column: "edges query: column 2 (dst) has type text, expected an integer".
+ */
+typedef enum LrColKind
+{
+	LR_COL_INT,					/* smallint, integer, bigint */
+	LR_COL_NUMBER,				/* any integer, real, double precision, numeric */
+	LR_COL_TEXT,				/* text, varchar, char, name */
+	LR_COL_BOOL,				/* boolean */
+	LR_COL_ID					/* an integer or text-like identifier */
+} LrColKind;
+
+extern void lr_query_require_columns(TupleDesc desc, const char *what, int min, int max);
+extern void lr_query_check_column(TupleDesc desc, int col, LrColKind kind, const char *what);
+
+/* The base type of a column (domains resolved): look it up once, in start. */
+extern Oid	lr_query_column_base_type(TupleDesc desc, int col);
+
+/* Non-NULL values of a column checked as above, given its base type. */
+extern int64 lr_datum_int64(Datum d, Oid basetype);
+extern double lr_datum_double(Datum d, Oid basetype);
+
+#endif							/* LR_SPI_H */
