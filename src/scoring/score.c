@@ -15,15 +15,12 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
-#include "parser/parse_coerce.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/fmgroids.h"
 #include "utils/float.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/typcache.h"
 
 #include "common/lr_pg.h"
 #include "scoring/score.h"
@@ -77,7 +74,6 @@ lr_card_cache_get(FunctionCallInfo fcinfo, int argno)
 
 	MemoryContextReset(cc->cxt);
 	cc->card = NULL;
-	cc->bound = false;
 	old = MemoryContextSwitchTo(cc->cxt);
 	cc->key = palloc(keylen);
 	memcpy(cc->key, raw, keylen);
@@ -88,222 +84,23 @@ lr_card_cache_get(FunctionCallInfo fcinfo, int argno)
 	lr_arena_init(&cc->arena, &cc->alloc, 0);
 	cc->card = lr_scorecard_compile(sc, &cc->arena);
 	cc->chosen = palloc0(Max(cc->card->nfeatures, 1) * sizeof(LrBin *));
+	{
+		size_t		n = cc->card->nfeatures;
+		const char **names = palloc(Max(n, 1) * sizeof(char *));
+		LrFieldKind *kinds = palloc(Max(n, 1) * sizeof(LrFieldKind));
+		size_t		i;
+
+		for (i = 0; i < n; i++)
+		{
+			names[i] = cc->card->features[i].name;
+			kinds[i] = cc->card->features[i].kind == LR_FEATURE_NUMERIC ?
+				LR_FIELD_NUMERIC : LR_FIELD_CATEGORICAL;
+		}
+		lr_row_binder_init(&cc->binder, cc->cxt, (int) n, names, kinds,
+						   psprintf("scorecard \"%s\"", CardName(cc->card)));
+	}
 	MemoryContextSwitchTo(old);
 	return cc;
-}
-
-static LrConv
-NumericConv(Oid base)
-{
-	switch (base)
-	{
-		case FLOAT8OID:
-			return LR_CONV_FLOAT8;
-		case FLOAT4OID:
-			return LR_CONV_FLOAT4;
-		case INT2OID:
-			return LR_CONV_INT2;
-		case INT4OID:
-			return LR_CONV_INT4;
-		case INT8OID:
-			return LR_CONV_INT8;
-		case NUMERICOID:
-			return LR_CONV_NUMERIC;
-	}
-	return (LrConv) -1;
-}
-
-static LrConv
-CategoricalConv(Oid base)
-{
-	char		category;
-	bool		preferred;
-
-	switch (base)
-	{
-		case BPCHAROID:
-			return LR_CONV_BPCHAR;
-		case NAMEOID:
-			return LR_CONV_NAME;
-		case BOOLOID:
-			return LR_CONV_BOOL;
-		case INT2OID:
-			return LR_CONV_INT2_TEXT;
-		case INT4OID:
-			return LR_CONV_INT4_TEXT;
-		case INT8OID:
-			return LR_CONV_INT8_TEXT;
-	}
-	if (type_is_enum(base))
-		return LR_CONV_ENUM;
-	/* text, varchar and string-category varlena types such as citext */
-	get_type_category_preferred(base, &category, &preferred);
-	if (category == TYPCATEGORY_STRING && get_typlen(base) == -1)
-		return LR_CONV_TEXT;
-	return (LrConv) -1;
-}
-
-/* Binds every feature to a column of the row type of row, by exact name. */
-static void
-BindRow(LrCardCache *cc, HeapTupleHeader row)
-{
-	Oid			typid = HeapTupleHeaderGetTypeId(row);
-	int32		typmod = HeapTupleHeaderGetTypMod(row);
-	const LrCard *card = cc->card;
-	TupleDesc	td;
-	MemoryContext old;
-	int			maxatt = 0;
-	size_t		i;
-
-	if (cc->bound && cc->typid == typid && cc->typmod == typmod)
-		return;
-
-	old = MemoryContextSwitchTo(cc->cxt);
-	td = lookup_rowtype_tupdesc_copy(typid, typmod);
-	cc->att = palloc(Max(card->nfeatures, 1) * sizeof(int));
-	cc->conv = palloc(Max(card->nfeatures, 1) * sizeof(LrConv));
-	cc->outfn = palloc0(Max(card->nfeatures, 1) * sizeof(FmgrInfo));
-
-	for (i = 0; i < card->nfeatures; i++)
-	{
-		const LrFeature *f = &card->features[i];
-		int			a;
-		int			found = -1;
-		Oid			base;
-		LrConv		conv;
-
-		for (a = 0; a < td->natts; a++)
-		{
-			Form_pg_attribute att = TupleDescAttr(td, a);
-
-			if (!att->attisdropped && strcmp(NameStr(att->attname), f->name) == 0)
-			{
-				found = a;
-				break;
-			}
-		}
-		if (found < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("column \"%s\" not found in the applicant row", f->name),
-					 errdetail("Scorecard \"%s\" has a feature \"%s\", and the row has no column of that name.",
-							   CardName(card), f->name),
-					 errhint("Feature names match column names exactly, including case.")));
-
-		base = getBaseType(TupleDescAttr(td, found)->atttypid);
-		if (f->kind == LR_FEATURE_NUMERIC)
-		{
-			conv = NumericConv(base);
-			if ((int) conv < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("column \"%s\" has type %s, which numeric feature \"%s\" cannot read",
-								f->name, format_type_be(TupleDescAttr(td, found)->atttypid), f->name),
-						 errhint("Numeric features read smallint, integer, bigint, real, double precision and numeric columns.")));
-		}
-		else
-		{
-			conv = CategoricalConv(base);
-			if ((int) conv < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("column \"%s\" has type %s, which categorical feature \"%s\" cannot read",
-								f->name, format_type_be(TupleDescAttr(td, found)->atttypid), f->name),
-						 errhint("Categorical features read text, varchar, char, name, enum, boolean and integer columns.")));
-			if (conv == LR_CONV_ENUM)
-			{
-				Oid			outfn;
-				bool		isvarlena;
-
-				getTypeOutputInfo(base, &outfn, &isvarlena);
-				fmgr_info_cxt(outfn, &cc->outfn[i], cc->cxt);
-			}
-		}
-		cc->att[i] = found;
-		cc->conv[i] = conv;
-		maxatt = Max(maxatt, found + 1);
-	}
-
-	/* Deform only as far as the last column a feature uses. */
-	td->natts = maxatt;
-	cc->tupdesc = td;
-	cc->values = palloc(Max(maxatt, 1) * sizeof(Datum));
-	cc->nulls = palloc(Max(maxatt, 1) * sizeof(bool));
-	cc->typid = typid;
-	cc->typmod = typmod;
-	cc->bound = true;
-	MemoryContextSwitchTo(old);
-}
-
-static double
-NumericValue(LrConv conv, Datum d)
-{
-	switch (conv)
-	{
-		case LR_CONV_FLOAT8:
-			return DatumGetFloat8(d);
-		case LR_CONV_FLOAT4:
-			return (double) DatumGetFloat4(d);
-		case LR_CONV_INT2:
-			return (double) DatumGetInt16(d);
-		case LR_CONV_INT4:
-			return (double) DatumGetInt32(d);
-		case LR_CONV_INT8:
-			return (double) DatumGetInt64(d);
-		case LR_CONV_NUMERIC:
-			/* Values beyond double range become +/-Infinity: above or below every bound. */
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
-		default:
-			elog(ERROR, "unexpected numeric conversion %d", (int) conv);
-	}
-	return 0;
-}
-
-/* Text of a categorical value; *buf is scratch for integers. */
-static const char *
-CategoryValue(LrCardCache *cc, int i, Datum d, char *buf, size_t *len)
-{
-	switch (cc->conv[i])
-	{
-		case LR_CONV_TEXT:
-		case LR_CONV_BPCHAR:
-			{
-				text	   *t = DatumGetTextPP(d);
-				const char *s = VARDATA_ANY(t);
-				size_t		n = VARSIZE_ANY_EXHDR(t);
-
-				if (cc->conv[i] == LR_CONV_BPCHAR)
-					while (n > 0 && s[n - 1] == ' ')
-						n--;
-				*len = n;
-				return s;
-			}
-		case LR_CONV_NAME:
-			*len = strlen(NameStr(*DatumGetName(d)));
-			return NameStr(*DatumGetName(d));
-		case LR_CONV_BOOL:
-			*len = DatumGetBool(d) ? 4 : 5;
-			return DatumGetBool(d) ? "true" : "false";
-		case LR_CONV_INT2_TEXT:
-			*len = (size_t) pg_ltoa(DatumGetInt16(d), buf);
-			return buf;
-		case LR_CONV_INT4_TEXT:
-			*len = (size_t) pg_ltoa(DatumGetInt32(d), buf);
-			return buf;
-		case LR_CONV_INT8_TEXT:
-			*len = (size_t) pg_lltoa(DatumGetInt64(d), buf);
-			return buf;
-		case LR_CONV_ENUM:
-			{
-				char	   *s = OutputFunctionCall(&cc->outfn[i], d);
-
-				*len = strlen(s);
-				return s;
-			}
-		default:
-			elog(ERROR, "unexpected categorical conversion %d", (int) cc->conv[i]);
-	}
-	return NULL;
 }
 
 static void
@@ -335,48 +132,41 @@ double
 lr_card_score_row(LrCardCache *cc, HeapTupleHeader row, bool want_bins)
 {
 	const LrCard *card = cc->card;
-	HeapTupleData tuple;
+	LrRowBinder *b = &cc->binder;
 	double		s = card->base_points;
 	size_t		i;
 
-	BindRow(cc, row);
-	tuple.t_len = HeapTupleHeaderGetDatumLength(row);
-	ItemPointerSetInvalid(&tuple.t_self);
-	tuple.t_tableOid = InvalidOid;
-	tuple.t_data = row;
-	heap_deform_tuple(&tuple, cc->tupdesc, cc->values, cc->nulls);
-
+	lr_row_deform(b, row);
 	for (i = 0; i < card->nfeatures; i++)
 	{
 		const LrFeature *f = &card->features[i];
-		int			a = cc->att[i];
-		const LrBin *b;
+		const LrBin *bin;
 
-		if (cc->nulls[a])
+		if (lr_row_isnull(b, (int) i))
 		{
-			b = f->missing;
-			if (b == NULL)
+			bin = f->missing;
+			if (bin == NULL)
 				NoBin(cc, (int) i, true, NULL, 0);
 		}
 		else if (f->kind == LR_FEATURE_NUMERIC)
 		{
-			b = lr_feature_bin_numeric(f, NumericValue(cc->conv[i], cc->values[a]));
-			if (b == NULL)
+			bin = lr_feature_bin_numeric(f, lr_row_number(b, (int) i));
+			if (bin == NULL)
 				NoBin(cc, (int) i, false, NULL, 0);
 		}
 		else
 		{
 			char		buf[32];
 			size_t		len;
-			const char *v = CategoryValue(cc, (int) i, cc->values[a], buf, &len);
+			const char *v = lr_row_text(b, (int) i, buf, &len);
 
-			b = lr_feature_bin_categorical(f, v, len);
-			if (b == NULL)
+			bin = lr_feature_bin_categorical(f, v, len);
+			if (bin == NULL)
 				NoBin(cc, (int) i, false, v, len);
 		}
-		s += b->points;
+		s += bin->points;
 		if (want_bins)
-			cc->chosen[i] = b;
+			cc->chosen[i] = bin;
 	}
 	return s;
 }
@@ -384,34 +174,19 @@ lr_card_score_row(LrCardCache *cc, HeapTupleHeader row, bool want_bins)
 char *
 lr_card_value_text(LrCardCache *cc, int i)
 {
-	const LrFeature *f = &cc->card->features[i];
-	int			a = cc->att[i];
+	const LrRowBinder *b = &cc->binder;
 
-	if (cc->nulls[a])
+	if (lr_row_isnull(b, i))
 		return NULL;
-	if (f->kind == LR_FEATURE_NUMERIC)
+	if (cc->card->features[i].kind == LR_FEATURE_NUMERIC)
 	{
-		double		v = NumericValue(cc->conv[i], cc->values[a]);
+		double		v = lr_row_number(b, i);
+		char		tmp[64];
 
-		if (isnan(v))
-			return pstrdup("NaN");
-		if (isinf(v))
-			return pstrdup(v > 0 ? "Infinity" : "-Infinity");
-		{
-			char		tmp[64];
-
-			lr_format_double(tmp, sizeof(tmp), v);
-			return pstrdup(tmp);
-		}
+		lr_format_double(tmp, sizeof(tmp), v);
+		return pstrdup(tmp);
 	}
-	else
-	{
-		char		buf[32];
-		size_t		len;
-		const char *v = CategoryValue(cc, i, cc->values[a], buf, &len);
-
-		return pnstrdup(v, len);
-	}
+	return lr_row_value_text(b, i);
 }
 
 /* score: base points plus the points of each feature's bin for this row */

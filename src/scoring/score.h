@@ -14,26 +14,8 @@
 #include "fmgr.h"
 
 #include "common/lr_base.h"
+#include "common/lr_row.h"
 #include "scoring/card.h"
-
-/* How a column's value becomes a feature value. */
-typedef enum LrConv
-{
-	LR_CONV_FLOAT8,
-	LR_CONV_FLOAT4,
-	LR_CONV_INT2,
-	LR_CONV_INT4,
-	LR_CONV_INT8,
-	LR_CONV_NUMERIC,
-	LR_CONV_TEXT,				/* any varlena string type */
-	LR_CONV_BPCHAR,				/* trailing spaces are not significant */
-	LR_CONV_NAME,
-	LR_CONV_BOOL,				/* 'true' / 'false', as bool::text */
-	LR_CONV_INT2_TEXT,
-	LR_CONV_INT4_TEXT,
-	LR_CONV_INT8_TEXT,
-	LR_CONV_ENUM				/* the label */
-} LrConv;
 
 typedef struct LrCardCache
 {
@@ -46,16 +28,8 @@ typedef struct LrCardCache
 	LrArena		arena;
 	LrCard	   *card;
 
-	/* Binding to a row type, made on the first row and when the type changes. */
-	bool		bound;
-	Oid			typid;
-	int32		typmod;
-	TupleDesc	tupdesc;		/* truncated after the last column used */
-	Datum	   *values;
-	bool	   *nulls;
-	int		   *att;			/* per feature: 0-based column index */
-	LrConv	   *conv;
-	FmgrInfo   *outfn;			/* per feature, for LR_CONV_ENUM */
+	/* Features bound to the columns of the row type, by name. */
+	LrRowBinder binder;
 
 	/* Scratch for reasons() and score_detail(). */
 	const LrBin **chosen;

@@ -1,0 +1,295 @@
+/*
+ * lr_row.c
+ *	  Binding named inputs to the columns of a row; see lr_row.h.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "parser/parse_coerce.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/typcache.h"
+
+#include "common/lr_base.h"
+#include "common/lr_row.h"
+
+void
+lr_row_binder_init(LrRowBinder *b, MemoryContext cxt, int nfields,
+				   const char **names, const LrFieldKind *kinds, const char *owner)
+{
+	memset(b, 0, sizeof(*b));
+	b->cxt = cxt;
+	b->nfields = nfields;
+	b->names = names;
+	b->kinds = kinds;
+	b->owner = owner;
+}
+
+void
+lr_row_binder_reset(LrRowBinder *b)
+{
+	b->bound = false;
+}
+
+static int
+NumericConv(Oid base)
+{
+	switch (base)
+	{
+		case FLOAT8OID:
+			return LR_CONV_FLOAT8;
+		case FLOAT4OID:
+			return LR_CONV_FLOAT4;
+		case INT2OID:
+			return LR_CONV_INT2;
+		case INT4OID:
+			return LR_CONV_INT4;
+		case INT8OID:
+			return LR_CONV_INT8;
+		case NUMERICOID:
+			return LR_CONV_NUMERIC;
+	}
+	return -1;
+}
+
+static int
+CategoricalConv(Oid base)
+{
+	char		category;
+	bool		preferred;
+
+	switch (base)
+	{
+		case BPCHAROID:
+			return LR_CONV_BPCHAR;
+		case NAMEOID:
+			return LR_CONV_NAME;
+		case BOOLOID:
+			return LR_CONV_BOOL;
+		case INT2OID:
+			return LR_CONV_INT2_TEXT;
+		case INT4OID:
+			return LR_CONV_INT4_TEXT;
+		case INT8OID:
+			return LR_CONV_INT8_TEXT;
+	}
+	if (type_is_enum(base))
+		return LR_CONV_ENUM;
+	/* text, varchar and string-category varlena types such as citext */
+	get_type_category_preferred(base, &category, &preferred);
+	if (category == TYPCATEGORY_STRING && get_typlen(base) == -1)
+		return LR_CONV_TEXT;
+	return -1;
+}
+
+static void
+Bind(LrRowBinder *b, Oid typid, int32 typmod)
+{
+	MemoryContext old = MemoryContextSwitchTo(b->cxt);
+	TupleDesc	td = lookup_rowtype_tupdesc_copy(typid, typmod);
+	int			maxatt = 0;
+	int			i;
+
+	b->att = palloc(Max(b->nfields, 1) * sizeof(int));
+	b->conv = palloc(Max(b->nfields, 1) * sizeof(LrConv));
+	b->outfn = palloc0(Max(b->nfields, 1) * sizeof(FmgrInfo));
+
+	for (i = 0; i < b->nfields; i++)
+	{
+		const char *name = b->names[i];
+		Form_pg_attribute att = NULL;
+		int			found = -1;
+		int			a;
+		int			conv;
+		Oid			base;
+
+		for (a = 0; a < td->natts; a++)
+		{
+			att = TupleDescAttr(td, a);
+			if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+			{
+				found = a;
+				break;
+			}
+		}
+		if (found < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" not found in the applicant row", name),
+					 errdetail("%s reads a column \"%s\", and the row has no column of that name.",
+							   b->owner, name),
+					 errhint("Names match column names exactly, including case.")));
+
+		base = getBaseType(att->atttypid);
+		switch (b->kinds[i])
+		{
+			case LR_FIELD_NUMERIC:
+				conv = NumericConv(base);
+				if (conv < 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATATYPE_MISMATCH),
+							 errmsg("column \"%s\" has type %s, which a numeric input cannot read",
+									name, format_type_be(att->atttypid)),
+							 errdetail("%s reads \"%s\" as a number.", b->owner, name),
+							 errhint("Numeric inputs read smallint, integer, bigint, real, double precision and numeric columns.")));
+				break;
+			case LR_FIELD_BOOL:
+				conv = (base == BOOLOID) ? LR_CONV_BOOL : -1;
+				if (conv < 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATATYPE_MISMATCH),
+							 errmsg("column \"%s\" has type %s, which a boolean input cannot read",
+									name, format_type_be(att->atttypid)),
+							 errdetail("%s reads \"%s\" as a boolean.", b->owner, name)));
+				break;
+			case LR_FIELD_CATEGORICAL:
+			default:
+				conv = CategoricalConv(base);
+				if (conv < 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATATYPE_MISMATCH),
+							 errmsg("column \"%s\" has type %s, which a categorical input cannot read",
+									name, format_type_be(att->atttypid)),
+							 errdetail("%s reads \"%s\" as a category.", b->owner, name),
+							 errhint("Categorical inputs read text, varchar, char, name, enum, boolean and integer columns.")));
+				if (conv == LR_CONV_ENUM)
+				{
+					Oid			outfn;
+					bool		isvarlena;
+
+					getTypeOutputInfo(base, &outfn, &isvarlena);
+					fmgr_info_cxt(outfn, &b->outfn[i], b->cxt);
+				}
+				break;
+		}
+		b->att[i] = found;
+		b->conv[i] = (LrConv) conv;
+		maxatt = Max(maxatt, found + 1);
+	}
+
+	/* Deform only as far as the last column used. */
+	td->natts = maxatt;
+	b->tupdesc = td;
+	b->values = palloc(Max(maxatt, 1) * sizeof(Datum));
+	b->nulls = palloc(Max(maxatt, 1) * sizeof(bool));
+	b->typid = typid;
+	b->typmod = typmod;
+	b->bound = true;
+	MemoryContextSwitchTo(old);
+}
+
+void
+lr_row_deform(LrRowBinder *b, HeapTupleHeader row)
+{
+	Oid			typid = HeapTupleHeaderGetTypeId(row);
+	int32		typmod = HeapTupleHeaderGetTypMod(row);
+	HeapTupleData tuple;
+
+	if (!b->bound || b->typid != typid || b->typmod != typmod)
+		Bind(b, typid, typmod);
+	tuple.t_len = HeapTupleHeaderGetDatumLength(row);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = row;
+	heap_deform_tuple(&tuple, b->tupdesc, b->values, b->nulls);
+}
+
+double
+lr_row_number(const LrRowBinder *b, int field)
+{
+	Datum		d = b->values[b->att[field]];
+
+	switch (b->conv[field])
+	{
+		case LR_CONV_FLOAT8:
+			return DatumGetFloat8(d);
+		case LR_CONV_FLOAT4:
+			return (double) DatumGetFloat4(d);
+		case LR_CONV_INT2:
+			return (double) DatumGetInt16(d);
+		case LR_CONV_INT4:
+			return (double) DatumGetInt32(d);
+		case LR_CONV_INT8:
+			return (double) DatumGetInt64(d);
+		case LR_CONV_NUMERIC:
+			/* Values beyond double range become +/-Infinity: above or below every bound. */
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+		default:
+			elog(ERROR, "field %d is not numeric", field);
+	}
+	return 0;
+}
+
+const char *
+lr_row_text(const LrRowBinder *b, int field, char *buf, size_t *len)
+{
+	Datum		d = b->values[b->att[field]];
+
+	switch (b->conv[field])
+	{
+		case LR_CONV_TEXT:
+		case LR_CONV_BPCHAR:
+			{
+				text	   *t = DatumGetTextPP(d);
+				const char *s = VARDATA_ANY(t);
+				size_t		n = VARSIZE_ANY_EXHDR(t);
+
+				if (b->conv[field] == LR_CONV_BPCHAR)
+					while (n > 0 && s[n - 1] == ' ')
+						n--;
+				*len = n;
+				return s;
+			}
+		case LR_CONV_NAME:
+			*len = strlen(NameStr(*DatumGetName(d)));
+			return NameStr(*DatumGetName(d));
+		case LR_CONV_BOOL:
+			*len = DatumGetBool(d) ? 4 : 5;
+			return DatumGetBool(d) ? "true" : "false";
+		case LR_CONV_INT2_TEXT:
+			*len = (size_t) pg_ltoa(DatumGetInt16(d), buf);
+			return buf;
+		case LR_CONV_INT4_TEXT:
+			*len = (size_t) pg_ltoa(DatumGetInt32(d), buf);
+			return buf;
+		case LR_CONV_INT8_TEXT:
+			*len = (size_t) pg_lltoa(DatumGetInt64(d), buf);
+			return buf;
+		case LR_CONV_ENUM:
+			{
+				char	   *s = OutputFunctionCall(&((LrRowBinder *) b)->outfn[field], d);
+
+				*len = strlen(s);
+				return s;
+			}
+		default:
+			elog(ERROR, "field %d is not categorical", field);
+	}
+	return NULL;
+}
+
+char *
+lr_row_value_text(const LrRowBinder *b, int field)
+{
+	if (lr_row_isnull(b, field))
+		return NULL;
+	if (b->kinds[field] == LR_FIELD_NUMERIC)
+	{
+		char		tmp[64];
+
+		lr_format_double(tmp, sizeof(tmp), lr_row_number(b, field));
+		return pstrdup(tmp);
+	}
+	else
+	{
+		char		buf[32];
+		size_t		len;
+		const char *v = lr_row_text(b, field, buf, &len);
+
+		return pnstrdup(v, len);
+	}
+}
