@@ -24,7 +24,7 @@ TESTS        = $(sort $(wildcard sql/*.sql))
 REGRESS      = $(patsubst sql/%.sql,%,$(TESTS))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
-EXTRA_CLEAN = $(DATA_built) src/*.bc src/*/*.bc
+EXTRA_CLEAN = $(DATA_built) src/*.bc src/*/*.bc src/*.d src/*/*.d
 
 PG_CPPFLAGS = -I$(srcdir)/src
 # Threads for in-memory kernels (see doc/threads.md).  No -march=native and no
@@ -35,6 +35,8 @@ ifeq ($(WERROR),1)
 PG_CFLAGS  += -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
               -Wno-missing-field-initializers -Wno-cast-function-type -Werror
 endif
+# Header dependencies: every object is rebuilt when a header it includes changes.
+PG_CFLAGS  += -MMD -MP
 # PGXS builds JIT bitcode without PG_CFLAGS (and so without -fopenmp).
 override with_llvm = no
 
@@ -49,6 +51,8 @@ all install installcheck:
 	@echo "pg_config was not found: run 'make deps' first (or simply 'make demo' / 'make test')" >&2
 	@exit 1
 endif
+
+-include $(OBJS:.o=.d)
 
 $(DATA_built): $(SQL_SRCS) Makefile
 	@{ printf '%s\n' '-- loan_risk $(EXTVERSION): generated from src/sql/*.sql by the Makefile; edit those files.'; \

@@ -25,37 +25,67 @@ trap 'rm -rf "$LR_WORK"' EXIT
 passed=0
 failed=0
 
-# ---- pg_regress: one throwaway instance, every file in sql/ (each loads the extension itself).
+# ---- pg_regress: one throwaway cluster; each file in sql/ runs in a database
+# of its own (fresh, with the extension and pg_regress's usual settings), so
+# every file stands alone and runs in any order; two at a time.
 echo "== pg_regress"
 cp -r sql expected "$LR_WORK"/
 [ -d data ] && cp -r data "$LR_WORK"/
-cp test/regress.conf "$LR_WORK"/
 [ "$(id -u)" -eq 0 ] && chown -R "$LR_USER" "$LR_WORK"
 if [ -n "${LR_REGRESS:-}" ]; then
   tests=($LR_REGRESS)
 else
   tests=($(ls sql/*.sql | sed 's|sql/||; s|\.sql$||'))
 fi
-regress=$LR_TI$($PG_CONFIG --pkglibdir)/pgxs/src/test/regress/pg_regress
-(cd "$LR_WORK" && lr_as_user "$regress" \
-   --temp-instance="$LR_WORK/tmp_check" --bindir="$LR_BIN" \
-   --inputdir="$LR_WORK" --outputdir="$LR_WORK/regress" \
-   --temp-config="$LR_WORK/regress.conf" --encoding=UTF8 --no-locale \
-   --load-extension=loan_risk "${tests[@]}") 2>&1 | tee "$LR_WORK/pg_regress.out"
-ok=$(grep -Ec '(\.\.\. ok|^ok [0-9]+)' "$LR_WORK/pg_regress.out")
-bad=$(grep -Ec '(\.\.\. FAILED|failed \(ignored\)|^not ok [0-9]+)' "$LR_WORK/pg_regress.out")
-if [ $((ok + bad)) -lt ${#tests[@]} ]; then
-  # pg_regress stopped early (initdb, server start, ...): count what did not run as failed.
-  bad=$((${#tests[@]} - ok))
-fi
+mapfile -t conf < <(grep -v '^#' test/regress.conf | sed '/^$/d')
+lr_cluster_start regress "${conf[@]}" || { echo "0 passed, ${#tests[@]} failed"; exit 1; }
+export LR_REGRESS_BIN=$LR_TI$($PG_CONFIG --pkglibdir)/pgxs/src/test/regress/pg_regress
+export LR_PORT LR_SOCK LR_WORK LR_BIN
+export -f lr_as_user lr_psql
+export LR_RUNAS_STR="${LR_RUNAS[*]}"
+run_one() {
+  local t=$1 db=t_$1
+  local out=$LR_WORK/regress/$t
+  mkdir -p "$out"
+  [ -n "$LR_RUNAS_STR" ] && chown "$LR_USER" "$out"
+  {
+    $LR_RUNAS_STR "$LR_BIN/psql" -X -q -h "$LR_SOCK" -p "$LR_PORT" -U postgres -d postgres \
+      -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE template0" \
+      -c "ALTER DATABASE $db SET lc_messages TO 'C'" -c "ALTER DATABASE $db SET lc_monetary TO 'C'" \
+      -c "ALTER DATABASE $db SET lc_numeric TO 'C'" -c "ALTER DATABASE $db SET lc_time TO 'C'" \
+      -c "ALTER DATABASE $db SET bytea_output TO 'hex'" \
+      -c "ALTER DATABASE $db SET timezone_abbreviations TO 'Default'" &&
+    $LR_RUNAS_STR "$LR_BIN/psql" -X -q -h "$LR_SOCK" -p "$LR_PORT" -U postgres -d "$db" \
+      -c "CREATE EXTENSION loan_risk" &&
+    (cd "$LR_WORK" && $LR_RUNAS_STR "$LR_REGRESS_BIN" --use-existing --host="$LR_SOCK" --port="$LR_PORT" \
+       --user=postgres --dbname="$db" --bindir="$LR_BIN" \
+       --inputdir="$LR_WORK" --outputdir="$out" "$t")
+  } >"$out.log" 2>&1
+}
+export -f run_one
+export LR_USER
+printf '%s\n' "${tests[@]}" | xargs -P 2 -I{} bash -c 'run_one "$@"' _ {}
+lr_cluster_stop regress
+
+ok=0; bad=0
+rm -rf "$LR_BUILD/results" "$LR_BUILD/regression.diffs"
+mkdir -p "$LR_BUILD/results"
+for t in "${tests[@]}"; do
+  line=$(grep -E '^(test |ok |not ok |     )' "$LR_WORK/regress/$t.log" | grep -E "$t" | tail -1)
+  if grep -Eq "(\.\.\. ok|^ok [0-9]+)" <<<"$line"; then
+    ok=$((ok + 1)); echo "${line:-test $t ... ok}"
+  else
+    bad=$((bad + 1)); echo "${line:-test $t ... FAILED (did not run)}"
+    grep -vE '^(=|test |     )' "$LR_WORK/regress/$t.log" | sed 's/^/    /' | tail -5
+    [ -s "$LR_WORK/regress/$t/regression.diffs" ] && cat "$LR_WORK/regress/$t/regression.diffs" >> "$LR_BUILD/regression.diffs"
+  fi
+  cp "$LR_WORK/regress/$t/results/"* "$LR_BUILD/results/" 2>/dev/null
+done
 passed=$((passed + ok))
 failed=$((failed + bad))
-rm -rf "$LR_BUILD/results" "$LR_BUILD/regression.diffs"
-[ -d "$LR_WORK/regress/results" ] && cp -r "$LR_WORK/regress/results" "$LR_BUILD/results"
-if [ -s "$LR_WORK/regress/regression.diffs" ]; then
-  cp "$LR_WORK/regress/regression.diffs" "$LR_BUILD/regression.diffs"
+if [ -s "$LR_BUILD/regression.diffs" ]; then
   echo "== regression.diffs (also in build/regression.diffs)"
-  cat "$LR_WORK/regress/regression.diffs"
+  cat "$LR_BUILD/regression.diffs"
 fi
 
 # ---- Other suites: each prints its own "N passed, N failed" as its last such line.

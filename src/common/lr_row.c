@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "executor/tuptable.h"
 #include "parser/parse_coerce.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
@@ -32,6 +33,9 @@ lr_row_binder_init(LrRowBinder *b, MemoryContext cxt, int nfields,
 void
 lr_row_binder_reset(LrRowBinder *b)
 {
+	if (b->slot != NULL)
+		ExecDropSingleTupleTableSlot(b->slot);
+	b->slot = NULL;
 	b->bound = false;
 }
 
@@ -171,11 +175,13 @@ Bind(LrRowBinder *b, Oid typid, int32 typmod)
 		maxatt = Max(maxatt, found + 1);
 	}
 
-	/* Deform only as far as the last column used. */
-	td->natts = maxatt;
+	/*
+	 * Rows are deformed through a slot, only as far as the last column used
+	 * (slot_getsomeattrs): the supported way to deform part of a tuple.
+	 */
 	b->tupdesc = td;
-	b->values = palloc(Max(maxatt, 1) * sizeof(Datum));
-	b->nulls = palloc(Max(maxatt, 1) * sizeof(bool));
+	b->slot = MakeSingleTupleTableSlot(td, &TTSOpsHeapTuple);
+	b->maxatt = maxatt;
 	b->typid = typid;
 	b->typmod = typmod;
 	b->bound = true;
@@ -190,12 +196,19 @@ lr_row_deform(LrRowBinder *b, HeapTupleHeader row)
 	HeapTupleData tuple;
 
 	if (!b->bound || b->typid != typid || b->typmod != typmod)
+	{
+		lr_row_binder_reset(b);
 		Bind(b, typid, typmod);
+	}
 	tuple.t_len = HeapTupleHeaderGetDatumLength(row);
 	ItemPointerSetInvalid(&tuple.t_self);
 	tuple.t_tableOid = InvalidOid;
 	tuple.t_data = row;
-	heap_deform_tuple(&tuple, b->tupdesc, b->values, b->nulls);
+	ExecStoreHeapTuple(&tuple, b->slot, false);
+	if (b->maxatt > 0)
+		slot_getsomeattrs(b->slot, b->maxatt);
+	b->values = b->slot->tts_values;
+	b->nulls = b->slot->tts_isnull;
 }
 
 double

@@ -14,6 +14,7 @@
 
 #include "access/htup_details.h"
 #include "access/tupdesc.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 
 typedef enum LrFieldKind
@@ -53,8 +54,10 @@ typedef struct LrRowBinder
 	bool		bound;
 	Oid			typid;
 	int32		typmod;
-	TupleDesc	tupdesc;		/* truncated after the last column used */
-	Datum	   *values;
+	TupleDesc	tupdesc;
+	TupleTableSlot *slot;		/* rows are stored here and deformed to maxatt */
+	int			maxatt;			/* 1 + the last column index used */
+	Datum	   *values;			/* the slot's arrays, after lr_row_deform */
 	bool	   *nulls;
 	int		   *att;			/* per field: 0-based column index */
 	LrConv	   *conv;
