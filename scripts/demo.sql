@@ -1,0 +1,57 @@
+-- The main job of the demo, run by `make demo` in a database of its own:
+-- load sample applicants, score them with a sample scorecard, and show the
+-- score distribution and the top reason codes.
+\set QUIET on
+\pset footer off
+CREATE EXTENSION loan_risk;
+
+CREATE TABLE applicants (
+  id integer PRIMARY KEY, region text, industry text, months_active integer,
+  gmv_90d numeric, refund_share numeric, repeat_payer_share numeric, night_share numeric,
+  bad integer);
+\copy applicants FROM 'applicants.csv' WITH (FORMAT csv, HEADER)
+
+-- Models are values: keep them in a table of your own and version them.
+CREATE TABLE scorecards (name text PRIMARY KEY, card loan_risk.scorecard NOT NULL);
+\set card_json `cat demo_card.json`
+INSERT INTO scorecards VALUES ('smb_demo', :'card_json');
+
+-- Score everyone once; the card is compiled once per query, not per row.
+CREATE TABLE scored AS
+SELECT a.id, a.bad,
+       loan_risk.score(s.card, a) AS score,
+       loan_risk.pd(s.card, a) AS pd,
+       loan_risk.reasons(s.card, a, 3) AS reasons
+FROM applicants a, scorecards s WHERE s.name = 'smb_demo';
+\set QUIET off
+
+\echo
+\echo '== 20,000 sample applicants scored with scorecard smb_demo'
+SELECT count(*) AS applicants, round(avg(score)::numeric, 1) AS mean_score,
+       min(score) AS min_score, max(score) AS max_score,
+       round(avg(pd)::numeric, 4) AS mean_pd, round(avg(bad), 4) AS observed_bad_rate
+FROM scored;
+
+\echo '== score distribution: predicted PD against the observed bad rate per band'
+SELECT band, applicants, round(100.0 * applicants / sum(applicants) OVER (), 1) AS pct,
+       repeat('#', (60.0 * applicants / max(applicants) OVER ())::int) AS histogram,
+       mean_pd, observed_bad_rate
+FROM (SELECT CASE WHEN score < 500 THEN '   < 500'
+                  WHEN score >= 640 THEN '  >= 640'
+                  ELSE format('%s-%s', (floor(score / 20) * 20)::int, (floor(score / 20) * 20 + 19)::int) END AS band,
+             min(score) AS lo, count(*) AS applicants, round(avg(pd)::numeric, 4) AS mean_pd,
+             round(avg(bad), 4) AS observed_bad_rate
+      FROM scored GROUP BY 1) b
+ORDER BY lo;
+
+\echo '== top reason codes of the applicants a 10% PD cut-off would decline'
+SELECT r.reason, count(*) AS declined_applicants_citing_it,
+       round(100.0 * count(*) / (SELECT count(*) FROM scored WHERE pd > 0.10), 1) AS pct_of_declines
+FROM scored, unnest(reasons) AS r(reason)
+WHERE pd > 0.10
+GROUP BY r.reason ORDER BY 2 DESC, 1;
+
+\echo '== one declined applicant, feature by feature'
+SELECT d.feature, d.value, d.bin, d.points, d.max_points
+FROM applicants a, scorecards s, loan_risk.score_detail(s.card, a) d
+WHERE s.name = 'smb_demo' AND a.id = (SELECT min(id) FROM scored WHERE pd > 0.2);
