@@ -109,6 +109,36 @@ INSERT INTO cards VALUES ('flat', '{"format": "loan_risk.scorecard/1", "base_poi
 SELECT c.name, a.id, loan_risk.score(c.card, a) AS score
 FROM cards c JOIN applicants a ON a.id IN (1, 3) WHERE c.name IN ('demo', 'flat') ORDER BY a.id, c.name;
 
+-- ---------------------------------------------------------------- the fast path
+-- On a plain table the planner passes the columns to score_columns() instead
+-- of building a composite value per row; results are the same everywhere.
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT loan_risk.score(c.card, a), loan_risk.pd(c.card, a) FROM applicants a, cards c WHERE c.name = 'demo';
+-- Null-extended rows of an outer join give NULL, as the record form does; a
+-- row that exists with every column NULL is scored (id 3: 517).
+SELECT x.i, a.id, loan_risk.score(c.card, a) AS score, loan_risk.pd(c.card, a) IS NULL AS pd_is_null
+FROM cards c CROSS JOIN generate_series(1, 5) x(i) LEFT JOIN applicants a ON a.id = x.i * 3
+WHERE c.name = 'demo' ORDER BY x.i;
+-- A view and a subquery keep the record form and agree.
+CREATE VIEW v_applicants AS SELECT * FROM applicants;
+SELECT count(*) FILTER (WHERE loan_risk.score(c.card, a) IS NOT DISTINCT FROM
+                              (SELECT loan_risk.score(c.card, v) FROM v_applicants v WHERE v.id = a.id)) AS same_via_view,
+       count(*) FILTER (WHERE loan_risk.score(c.card, a) IS NOT DISTINCT FROM
+                              (SELECT loan_risk.score(c.card, s) FROM (SELECT * FROM applicants) s WHERE s.id = a.id)) AS same_via_subquery
+FROM applicants a, cards c WHERE c.name = 'demo';
+-- A partitioned table, with a dropped column and columns in another order per partition.
+CREATE TABLE parted (id int, junk int, region text, gmv_90d numeric) PARTITION BY RANGE (id);
+CREATE TABLE parted_1 (gmv_90d numeric, region text, junk int, id int);
+ALTER TABLE parted ATTACH PARTITION parted_1 FOR VALUES FROM (0) TO (6);
+CREATE TABLE parted_2 PARTITION OF parted FOR VALUES FROM (6) TO (100);
+ALTER TABLE parted DROP COLUMN junk;
+INSERT INTO parted SELECT id, region, gmv_90d FROM applicants;
+SELECT p.id, loan_risk.score(c.card, p) AS score FROM parted p, cards c WHERE c.name = 'demo' ORDER BY p.id;
+-- UPDATE ... SET pd = pd(card, t): the form Citus and shards push down.
+ALTER TABLE applicants ADD COLUMN pd float8;
+UPDATE applicants a SET pd = loan_risk.pd(c.card, a) FROM cards c WHERE c.name = 'demo';
+SELECT id, round(pd::numeric, 6) AS pd FROM applicants WHERE id <= 3 ORDER BY id;
+
 -- ---------------------------------------------------------------- a huge card
 -- 1,000 numeric features of 20 bins each against a 1,000-column row: the
 -- score equals the plain-SQL sum of each feature's bin points.

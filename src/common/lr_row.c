@@ -90,6 +90,136 @@ CategoricalConv(Oid base)
 	return -1;
 }
 
+int
+lr_conv_for(Oid type, LrFieldKind kind)
+{
+	Oid			base = getBaseType(type);
+
+	switch (kind)
+	{
+		case LR_FIELD_NUMERIC:
+			return NumericConv(base);
+		case LR_FIELD_BOOL:
+			return base == BOOLOID ? LR_CONV_BOOL : -1;
+		case LR_FIELD_CATEGORICAL:
+		default:
+			return CategoricalConv(base);
+	}
+}
+
+void
+lr_conv_error(const char *name, Oid type, LrFieldKind kind, const char *owner)
+{
+	switch (kind)
+	{
+		case LR_FIELD_NUMERIC:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" has type %s, which a numeric input cannot read",
+							name, format_type_be(type)),
+					 errdetail("%s reads \"%s\" as a number.", owner, name),
+					 errhint("Numeric inputs read smallint, integer, bigint, real, double precision and numeric columns.")));
+			break;
+		case LR_FIELD_BOOL:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" has type %s, which a boolean input cannot read",
+							name, format_type_be(type)),
+					 errdetail("%s reads \"%s\" as a boolean.", owner, name)));
+			break;
+		case LR_FIELD_CATEGORICAL:
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" has type %s, which a categorical input cannot read",
+							name, format_type_be(type)),
+					 errdetail("%s reads \"%s\" as a category.", owner, name),
+					 errhint("Categorical inputs read text, varchar, char, name, enum, boolean and integer columns.")));
+			break;
+	}
+	pg_unreachable();
+}
+
+void
+lr_conv_outfn(Oid type, FmgrInfo *outfn, MemoryContext cxt)
+{
+	Oid			fn;
+	bool		isvarlena;
+
+	getTypeOutputInfo(getBaseType(type), &fn, &isvarlena);
+	fmgr_info_cxt(fn, outfn, cxt);
+}
+
+double
+lr_conv_number(LrConv conv, Datum d)
+{
+	switch (conv)
+	{
+		case LR_CONV_FLOAT8:
+			return DatumGetFloat8(d);
+		case LR_CONV_FLOAT4:
+			return (double) DatumGetFloat4(d);
+		case LR_CONV_INT2:
+			return (double) DatumGetInt16(d);
+		case LR_CONV_INT4:
+			return (double) DatumGetInt32(d);
+		case LR_CONV_INT8:
+			return (double) DatumGetInt64(d);
+		case LR_CONV_NUMERIC:
+			/* Values beyond double range become +/-Infinity: above or below every bound. */
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+		default:
+			elog(ERROR, "conversion %d is not numeric", (int) conv);
+	}
+	return 0;
+}
+
+const char *
+lr_conv_text(LrConv conv, Datum d, FmgrInfo *outfn, char *buf, size_t *len)
+{
+	switch (conv)
+	{
+		case LR_CONV_TEXT:
+		case LR_CONV_BPCHAR:
+			{
+				text	   *t = DatumGetTextPP(d);
+				const char *s = VARDATA_ANY(t);
+				size_t		n = VARSIZE_ANY_EXHDR(t);
+
+				if (conv == LR_CONV_BPCHAR)
+					while (n > 0 && s[n - 1] == ' ')
+						n--;
+				*len = n;
+				return s;
+			}
+		case LR_CONV_NAME:
+			*len = strlen(NameStr(*DatumGetName(d)));
+			return NameStr(*DatumGetName(d));
+		case LR_CONV_BOOL:
+			*len = DatumGetBool(d) ? 4 : 5;
+			return DatumGetBool(d) ? "true" : "false";
+		case LR_CONV_INT2_TEXT:
+			*len = (size_t) pg_ltoa(DatumGetInt16(d), buf);
+			return buf;
+		case LR_CONV_INT4_TEXT:
+			*len = (size_t) pg_ltoa(DatumGetInt32(d), buf);
+			return buf;
+		case LR_CONV_INT8_TEXT:
+			*len = (size_t) pg_lltoa(DatumGetInt64(d), buf);
+			return buf;
+		case LR_CONV_ENUM:
+			{
+				char	   *s = OutputFunctionCall(outfn, d);
+
+				*len = strlen(s);
+				return s;
+			}
+		default:
+			elog(ERROR, "conversion %d is not categorical", (int) conv);
+	}
+	return NULL;
+}
+
 static void
 Bind(LrRowBinder *b, Oid typid, int32 typmod)
 {
@@ -109,7 +239,6 @@ Bind(LrRowBinder *b, Oid typid, int32 typmod)
 		int			found = -1;
 		int			a;
 		int			conv;
-		Oid			base;
 
 		for (a = 0; a < td->natts; a++)
 		{
@@ -128,48 +257,11 @@ Bind(LrRowBinder *b, Oid typid, int32 typmod)
 							   b->owner, name),
 					 errhint("Names match column names exactly, including case.")));
 
-		base = getBaseType(att->atttypid);
-		switch (b->kinds[i])
-		{
-			case LR_FIELD_NUMERIC:
-				conv = NumericConv(base);
-				if (conv < 0)
-					ereport(ERROR,
-							(errcode(ERRCODE_DATATYPE_MISMATCH),
-							 errmsg("column \"%s\" has type %s, which a numeric input cannot read",
-									name, format_type_be(att->atttypid)),
-							 errdetail("%s reads \"%s\" as a number.", b->owner, name),
-							 errhint("Numeric inputs read smallint, integer, bigint, real, double precision and numeric columns.")));
-				break;
-			case LR_FIELD_BOOL:
-				conv = (base == BOOLOID) ? LR_CONV_BOOL : -1;
-				if (conv < 0)
-					ereport(ERROR,
-							(errcode(ERRCODE_DATATYPE_MISMATCH),
-							 errmsg("column \"%s\" has type %s, which a boolean input cannot read",
-									name, format_type_be(att->atttypid)),
-							 errdetail("%s reads \"%s\" as a boolean.", b->owner, name)));
-				break;
-			case LR_FIELD_CATEGORICAL:
-			default:
-				conv = CategoricalConv(base);
-				if (conv < 0)
-					ereport(ERROR,
-							(errcode(ERRCODE_DATATYPE_MISMATCH),
-							 errmsg("column \"%s\" has type %s, which a categorical input cannot read",
-									name, format_type_be(att->atttypid)),
-							 errdetail("%s reads \"%s\" as a category.", b->owner, name),
-							 errhint("Categorical inputs read text, varchar, char, name, enum, boolean and integer columns.")));
-				if (conv == LR_CONV_ENUM)
-				{
-					Oid			outfn;
-					bool		isvarlena;
-
-					getTypeOutputInfo(base, &outfn, &isvarlena);
-					fmgr_info_cxt(outfn, &b->outfn[i], b->cxt);
-				}
-				break;
-		}
+		conv = lr_conv_for(att->atttypid, b->kinds[i]);
+		if (conv < 0)
+			lr_conv_error(name, att->atttypid, b->kinds[i], b->owner);
+		if (conv == LR_CONV_ENUM)
+			lr_conv_outfn(att->atttypid, &b->outfn[i], b->cxt);
 		b->att[i] = found;
 		b->conv[i] = (LrConv) conv;
 		maxatt = Max(maxatt, found + 1);
@@ -214,75 +306,14 @@ lr_row_deform(LrRowBinder *b, HeapTupleHeader row)
 double
 lr_row_number(const LrRowBinder *b, int field)
 {
-	Datum		d = b->values[b->att[field]];
-
-	switch (b->conv[field])
-	{
-		case LR_CONV_FLOAT8:
-			return DatumGetFloat8(d);
-		case LR_CONV_FLOAT4:
-			return (double) DatumGetFloat4(d);
-		case LR_CONV_INT2:
-			return (double) DatumGetInt16(d);
-		case LR_CONV_INT4:
-			return (double) DatumGetInt32(d);
-		case LR_CONV_INT8:
-			return (double) DatumGetInt64(d);
-		case LR_CONV_NUMERIC:
-			/* Values beyond double range become +/-Infinity: above or below every bound. */
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
-		default:
-			elog(ERROR, "field %d is not numeric", field);
-	}
-	return 0;
+	return lr_conv_number(b->conv[field], b->values[b->att[field]]);
 }
 
 const char *
 lr_row_text(const LrRowBinder *b, int field, char *buf, size_t *len)
 {
-	Datum		d = b->values[b->att[field]];
-
-	switch (b->conv[field])
-	{
-		case LR_CONV_TEXT:
-		case LR_CONV_BPCHAR:
-			{
-				text	   *t = DatumGetTextPP(d);
-				const char *s = VARDATA_ANY(t);
-				size_t		n = VARSIZE_ANY_EXHDR(t);
-
-				if (b->conv[field] == LR_CONV_BPCHAR)
-					while (n > 0 && s[n - 1] == ' ')
-						n--;
-				*len = n;
-				return s;
-			}
-		case LR_CONV_NAME:
-			*len = strlen(NameStr(*DatumGetName(d)));
-			return NameStr(*DatumGetName(d));
-		case LR_CONV_BOOL:
-			*len = DatumGetBool(d) ? 4 : 5;
-			return DatumGetBool(d) ? "true" : "false";
-		case LR_CONV_INT2_TEXT:
-			*len = (size_t) pg_ltoa(DatumGetInt16(d), buf);
-			return buf;
-		case LR_CONV_INT4_TEXT:
-			*len = (size_t) pg_ltoa(DatumGetInt32(d), buf);
-			return buf;
-		case LR_CONV_INT8_TEXT:
-			*len = (size_t) pg_lltoa(DatumGetInt64(d), buf);
-			return buf;
-		case LR_CONV_ENUM:
-			{
-				char	   *s = OutputFunctionCall(&((LrRowBinder *) b)->outfn[field], d);
-
-				*len = strlen(s);
-				return s;
-			}
-		default:
-			elog(ERROR, "field %d is not categorical", field);
-	}
-	return NULL;
+	return lr_conv_text(b->conv[field], b->values[b->att[field]],
+						&((LrRowBinder *) b)->outfn[field], buf, len);
 }
 
 char *

@@ -43,6 +43,19 @@ typedef enum LrConv
 	LR_CONV_ENUM				/* the label */
 } LrConv;
 
+/*
+ * Conversions, shared by the row binder and by functions that receive the
+ * columns as separate arguments.  lr_conv_for returns -1 when a column of
+ * that type cannot be read as kind; lr_conv_error raises the matching error.
+ */
+extern int	lr_conv_for(Oid type, LrFieldKind kind);
+extern void lr_conv_error(const char *column, Oid type, LrFieldKind kind, const char *owner)
+			pg_attribute_noreturn();
+/* For LR_CONV_ENUM: the type's output function, looked up once. */
+extern void lr_conv_outfn(Oid type, FmgrInfo *outfn, MemoryContext cxt);
+extern double lr_conv_number(LrConv conv, Datum d);
+extern const char *lr_conv_text(LrConv conv, Datum d, FmgrInfo *outfn, char *buf, size_t *len);
+
 typedef struct LrRowBinder
 {
 	MemoryContext cxt;			/* where the binding lives (a per-query context) */

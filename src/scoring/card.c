@@ -956,7 +956,7 @@ lr_feature_bin_missing(const LrFeature *f)
 }
 
 const LrBin *
-lr_feature_bin_numeric(const LrFeature *f, double v)
+lr_feature_bin_numeric_slow(const LrFeature *f, double v)
 {
 	size_t		n,
 				idx;

@@ -124,8 +124,28 @@ extern bool lr_card_write(const LrCard *card, LrBuf *out);
  * the function returns true); false means the card has no bin for it (no
  * "missing" for NULL/NaN, no "unseen" for an unlisted category).
  */
-extern const LrBin *lr_feature_bin_numeric(const LrFeature *f, double v);
+extern const LrBin *lr_feature_bin_numeric_slow(const LrFeature *f, double v);
 extern const LrBin *lr_feature_bin_missing(const LrFeature *f);
+
+/*
+ * The bin of a numeric value.  Inline for the common case (no special
+ * values, at most 17 bins): the bin index is the number of finite upper
+ * bounds <= v, counted without branches.
+ */
+static inline const LrBin *
+lr_feature_bin_numeric(const LrFeature *f, double v)
+{
+	size_t		n = f->nbins - 1;
+	size_t		idx = 0;
+
+	if (__builtin_expect(v != v, 0))	/* NaN */
+		return f->missing;
+	if (f->nspecial_values > 0 || n > 16)
+		return lr_feature_bin_numeric_slow(f, v);
+	for (size_t i = 0; i < n; i++)
+		idx += (v >= f->uppers[i]);
+	return &f->bins[idx];
+}
 extern const LrBin *lr_feature_bin_categorical(const LrFeature *f, const char *s, size_t len);
 
 /* Label shown for a bin: its own "label", else one derived from its bounds or values. */

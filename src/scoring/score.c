@@ -32,8 +32,8 @@ PG_FUNCTION_INFO_V1(pd_from_score);
 PG_FUNCTION_INFO_V1(reasons);
 PG_FUNCTION_INFO_V1(score_detail);
 
-static const char *
-CardName(const LrCard *card)
+const char *
+lr_card_name(const LrCard *card)
 {
 	return card->name ? card->name : "(unnamed)";
 }
@@ -74,6 +74,7 @@ lr_card_cache_get(FunctionCallInfo fcinfo, int argno)
 
 	MemoryContextReset(cc->cxt);
 	cc->card = NULL;
+	cc->cols_mapped = false;
 	old = MemoryContextSwitchTo(cc->cxt);
 	cc->key = palloc(keylen);
 	memcpy(cc->key, raw, keylen);
@@ -97,7 +98,7 @@ lr_card_cache_get(FunctionCallInfo fcinfo, int argno)
 				LR_FIELD_NUMERIC : LR_FIELD_CATEGORICAL;
 		}
 		lr_row_binder_init(&cc->binder, cc->cxt, (int) n, names, kinds,
-						   psprintf("scorecard \"%s\"", CardName(cc->card)));
+						   psprintf("scorecard \"%s\"", lr_card_name(cc->card)));
 	}
 	MemoryContextSwitchTo(old);
 	return cc;
@@ -129,46 +130,59 @@ NoBin(LrCardCache *cc, int i, bool isnull, const char *s, size_t len)
 }
 
 double
-lr_card_score_row(LrCardCache *cc, HeapTupleHeader row, bool want_bins)
+lr_card_score_values(LrCardCache *cc, const Datum *values, const bool *nulls,
+					 const int *idx, const LrConv *conv, FmgrInfo *outfn, bool want_bins)
 {
 	const LrCard *card = cc->card;
-	LrRowBinder *b = &cc->binder;
+	const LrFeature *f = card->features;
 	double		s = card->base_points;
-	size_t		i;
+	int			n = (int) card->nfeatures;
+	int			i;
 
-	lr_row_deform(b, row);
-	for (i = 0; i < card->nfeatures; i++)
+	for (i = 0; i < n; i++, f++)
 	{
-		const LrFeature *f = &card->features[i];
+		int			a = idx[i];
 		const LrBin *bin;
 
-		if (lr_row_isnull(b, (int) i))
+		if (nulls[a])
 		{
 			bin = f->missing;
 			if (bin == NULL)
-				NoBin(cc, (int) i, true, NULL, 0);
+				NoBin(cc, i, true, NULL, 0);
 		}
 		else if (f->kind == LR_FEATURE_NUMERIC)
 		{
-			bin = lr_feature_bin_numeric(f, lr_row_number(b, (int) i));
+			double		v = (conv[i] == LR_CONV_FLOAT8) ? DatumGetFloat8(values[a]) :
+				lr_conv_number(conv[i], values[a]);
+
+			bin = lr_feature_bin_numeric(f, v);
 			if (bin == NULL)
-				NoBin(cc, (int) i, false, NULL, 0);
+				NoBin(cc, i, false, NULL, 0);
 		}
 		else
 		{
 			char		buf[32];
 			size_t		len;
-			const char *v = lr_row_text(b, (int) i, buf, &len);
+			const char *v = lr_conv_text(conv[i], values[a], &outfn[i], buf, &len);
 
 			bin = lr_feature_bin_categorical(f, v, len);
 			if (bin == NULL)
-				NoBin(cc, (int) i, false, v, len);
+				NoBin(cc, i, false, v, len);
 		}
 		s += bin->points;
 		if (want_bins)
 			cc->chosen[i] = bin;
 	}
 	return s;
+}
+
+double
+lr_card_score_row(LrCardCache *cc, HeapTupleHeader row, bool want_bins)
+{
+	LrRowBinder *b = &cc->binder;
+
+	lr_row_deform(b, row);
+	return lr_card_score_values(cc, b->values, b->nulls, b->att, b->conv, b->outfn, want_bins);
 }
 
 char *
@@ -206,7 +220,7 @@ RequireScaling(const LrCard *card)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("scorecard \"%s\" has no scaling, so its scores have no probability of default",
-						CardName(card)),
+						lr_card_name(card)),
 				 errhint("Add \"scaling\": {\"pdo\": ..., \"base_score\": ..., \"base_odds\": ...} to the card.")));
 }
 

@@ -31,6 +31,15 @@ typedef struct LrCardCache
 	/* Features bound to the columns of the row type, by name. */
 	LrRowBinder binder;
 
+	/* score_columns(): features mapped to argument positions, per card. */
+	bool		cols_mapped;
+	int		   *col_arg;		/* per feature: argument number */
+	LrConv	   *col_conv;
+	FmgrInfo   *col_outfn;
+	int		   *col_idx;		/* identity, for lr_card_score_values */
+	Datum	   *col_values;		/* this row's feature values */
+	bool	   *col_nulls;
+
 	/* Scratch for reasons() and score_detail(). */
 	const LrBin **chosen;
 } LrCardCache;
@@ -40,6 +49,16 @@ extern LrCardCache *lr_card_cache_get(FunctionCallInfo fcinfo, int argno);
 
 /* Scores one row; fills cc->chosen when want_bins.  Raises on NULLs without a missing bin. */
 extern double lr_card_score_row(LrCardCache *cc, HeapTupleHeader row, bool want_bins);
+
+/*
+ * Scores feature values given directly: feature i's value is values[idx[i]]
+ * (NULL if nulls[idx[i]]), read with conv[i] (outfn[i] for enums).
+ */
+extern double lr_card_score_values(LrCardCache *cc, const Datum *values, const bool *nulls,
+								   const int *idx, const LrConv *conv, FmgrInfo *outfn,
+								   bool want_bins);
+
+extern const char *lr_card_name(const LrCard *card);
 
 /* Text of feature i's value in the last row scored (NULL when the value was NULL). */
 extern char *lr_card_value_text(LrCardCache *cc, int i);

@@ -32,13 +32,20 @@ COMMENT ON FUNCTION loan_risk.scorecard_send(loan_risk.scorecard) IS 'Binary out
 CREATE CAST (loan_risk.scorecard AS jsonb) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (jsonb AS loan_risk.scorecard) WITH INOUT;
 
+CREATE FUNCTION loan_risk.score_support(internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'score_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.score_support(internal) IS
+  'Planner support for score() and pd(): passes a plain table''s columns directly (see score_columns)';
+
 CREATE FUNCTION loan_risk.score(card loan_risk.scorecard, applicant record) RETURNS float8
-  AS 'MODULE_PATHNAME', 'score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 30;
+  AS 'MODULE_PATHNAME', 'score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 30
+  SUPPORT loan_risk.score_support;
 COMMENT ON FUNCTION loan_risk.score(loan_risk.scorecard, record) IS
   'Score of one applicant row: base points plus the points of each feature''s bin, features found by column name';
 
 CREATE FUNCTION loan_risk.pd(card loan_risk.scorecard, applicant record) RETURNS float8
-  AS 'MODULE_PATHNAME', 'pd' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 30;
+  AS 'MODULE_PATHNAME', 'pd' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 30
+  SUPPORT loan_risk.score_support;
 COMMENT ON FUNCTION loan_risk.pd(loan_risk.scorecard, record) IS
   'Probability of default of one applicant row under the card''s scaling: 1 / (1 + base_odds * 2^((score - base_score) / pdo))';
 
@@ -73,3 +80,16 @@ CREATE FUNCTION loan_risk.scorecard_sql(card loan_risk.scorecard, qualifier text
   AS 'MODULE_PATHNAME', 'scorecard_sql' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.scorecard_sql(loan_risk.scorecard, text) IS
   'The card as a plain-SQL CASE expression over the applicant''s columns that gives the same scores as score()';
+
+-- The fast path of score() and pd() on a plain table's rows: a planner support
+-- function passes the columns one by one instead of building a composite value
+-- per row (see src/scoring/score_columns.c).  Same results; callable directly,
+-- though there is no reason to.
+CREATE FUNCTION loan_risk.score_columns(card loan_risk.scorecard, columns text[], row_tid tid, VARIADIC "any")
+  RETURNS float8 AS 'MODULE_PATHNAME', 'score_columns' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 30;
+COMMENT ON FUNCTION loan_risk.score_columns(loan_risk.scorecard, text[], tid, "any") IS
+  'score() over columns passed one by one (what the planner turns score(card, t) into for a plain table t)';
+CREATE FUNCTION loan_risk.pd_columns(card loan_risk.scorecard, columns text[], row_tid tid, VARIADIC "any")
+  RETURNS float8 AS 'MODULE_PATHNAME', 'pd_columns' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 30;
+COMMENT ON FUNCTION loan_risk.pd_columns(loan_risk.scorecard, text[], tid, "any") IS
+  'pd() over columns passed one by one (what the planner turns pd(card, t) into for a plain table t)';

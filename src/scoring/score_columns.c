@@ -1,0 +1,252 @@
+/*
+ * score_columns.c
+ *	  The fast path of score() and pd(): a planner support function rewrites
+ *	  score(card, t) where t is a whole-row reference to a plain table into
+ *	  score_columns(card, column_names, t.ctid, VARIADIC t.c1, t.c2, ...), so
+ *	  the executor hands over the columns it has already deformed instead of
+ *	  building a composite value for every row.
+ *
+ * Semantics are those of score(card, t) exactly: features are found by column
+ * name (once per query), a NULL card gives NULL, and a null-extended row of an
+ * outer join (where t itself is NULL and the STRICT record form returns NULL)
+ * is recognised by its NULL ctid.  Anything else (subqueries, views, records,
+ * foreign tables, more than 97 columns) keeps the record form.
+ */
+#include "postgres.h"
+
+#include "access/relation.h"
+#include "access/sysattr.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/pathnodes.h"
+#include "nodes/supportnodes.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_func.h"
+#include "parser/parsetree.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+#include "scoring/score.h"
+
+PG_FUNCTION_INFO_V1(score_support);
+PG_FUNCTION_INFO_V1(score_columns);
+PG_FUNCTION_INFO_V1(pd_columns);
+
+/* Arguments before the variadic columns: card, names, ctid. */
+#define FIXED_ARGS 3
+
+static void
+MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc)
+{
+	const LrCard *card = cc->card;
+	int			n = (int) card->nfeatures;
+	ArrayType  *names = PG_GETARG_ARRAYTYPE_P(1);
+	Datum	   *elems;
+	bool	   *enulls;
+	int			nelems;
+	MemoryContext old;
+	int			i,
+				j;
+
+	deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &nelems);
+	if (nelems != PG_NARGS() - FIXED_ARGS)
+		elog(ERROR, "score_columns: %d column names for %d columns", nelems, PG_NARGS() - FIXED_ARGS);
+
+	old = MemoryContextSwitchTo(cc->cxt);
+	cc->col_arg = palloc(Max(n, 1) * sizeof(int));
+	cc->col_conv = palloc(Max(n, 1) * sizeof(LrConv));
+	cc->col_outfn = palloc0(Max(n, 1) * sizeof(FmgrInfo));
+	cc->col_idx = palloc(Max(n, 1) * sizeof(int));
+	cc->col_values = palloc(Max(n, 1) * sizeof(Datum));
+	cc->col_nulls = palloc(Max(n, 1) * sizeof(bool));
+	for (i = 0; i < n; i++)
+	{
+		const LrFeature *f = &card->features[i];
+		LrFieldKind kind = f->kind == LR_FEATURE_NUMERIC ? LR_FIELD_NUMERIC : LR_FIELD_CATEGORICAL;
+		int			found = -1;
+		Oid			type;
+		int			conv;
+
+		for (j = 0; j < nelems; j++)
+			if (!enulls[j] && strcmp(TextDatumGetCString(elems[j]), f->name) == 0)
+			{
+				found = j;
+				break;
+			}
+		if (found < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" not found in the applicant row", f->name),
+					 errdetail("scorecard \"%s\" reads a column \"%s\", and the row has no column of that name.",
+							   lr_card_name(card), f->name),
+					 errhint("Names match column names exactly, including case.")));
+		type = get_fn_expr_argtype(fcinfo->flinfo, FIXED_ARGS + found);
+		conv = lr_conv_for(type, kind);
+		if (conv < 0)
+			lr_conv_error(f->name, type, kind, psprintf("scorecard \"%s\"", lr_card_name(card)));
+		if (conv == LR_CONV_ENUM)
+			lr_conv_outfn(type, &cc->col_outfn[i], cc->cxt);
+		cc->col_arg[i] = FIXED_ARGS + found;
+		cc->col_conv[i] = (LrConv) conv;
+		cc->col_idx[i] = i;
+	}
+	cc->cols_mapped = true;
+	MemoryContextSwitchTo(old);
+}
+
+static bool
+ScoreColumns(FunctionCallInfo fcinfo, double *score, LrCardCache **ccp)
+{
+	LrCardCache *cc;
+	int			n;
+	int			i;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
+		return false;
+	cc = lr_card_cache_get(fcinfo, 0);
+	if (!cc->cols_mapped)
+		MapColumns(fcinfo, cc);
+	n = (int) cc->card->nfeatures;
+	for (i = 0; i < n; i++)
+	{
+		cc->col_values[i] = fcinfo->args[cc->col_arg[i]].value;
+		cc->col_nulls[i] = fcinfo->args[cc->col_arg[i]].isnull;
+	}
+	*score = lr_card_score_values(cc, cc->col_values, cc->col_nulls, cc->col_idx,
+								  cc->col_conv, cc->col_outfn, false);
+	*ccp = cc;
+	return true;
+}
+
+/* score_columns: score() over columns passed one by one (see score_support) */
+Datum
+score_columns(PG_FUNCTION_ARGS)
+{
+	double		s;
+	LrCardCache *cc;
+
+	if (!ScoreColumns(fcinfo, &s, &cc))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(s);
+}
+
+/* pd_columns: pd() over columns passed one by one (see score_support) */
+Datum
+pd_columns(PG_FUNCTION_ARGS)
+{
+	double		s;
+	LrCardCache *cc;
+
+	if (!ScoreColumns(fcinfo, &s, &cc))
+		PG_RETURN_NULL();
+	if (!cc->card->has_scaling)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("scorecard \"%s\" has no scaling, so its scores have no probability of default",
+						lr_card_name(cc->card)),
+				 errhint("Add \"scaling\": {\"pdo\": ..., \"base_score\": ..., \"base_odds\": ...} to the card.")));
+	PG_RETURN_FLOAT8(lr_card_pd(cc->card, s));
+}
+
+/*
+ * score_support: planner support for score() and pd(); rewrites a call on a
+ * plain table's whole-row reference into score_columns()/pd_columns()
+ */
+Datum
+score_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+	SupportRequestSimplify *req;
+	FuncExpr   *fexpr;
+	Var		   *row;
+	RangeTblEntry *rte;
+	Relation	rel;
+	TupleDesc	desc;
+	List	   *args;
+	List	   *names = NIL;
+	Datum	   *name_datums;
+	int			nnames = 0;
+	int			i;
+	char	   *fname;
+	Oid			argtypes[4];
+	Oid			target;
+	FuncExpr   *result;
+	Var		   *ctid;
+
+	if (!IsA(rawreq, SupportRequestSimplify))
+		PG_RETURN_POINTER(NULL);
+	req = (SupportRequestSimplify *) rawreq;
+	fexpr = req->fcall;
+	if (req->root == NULL || list_length(fexpr->args) != 2)
+		PG_RETURN_POINTER(NULL);
+	if (!IsA(lsecond(fexpr->args), Var))
+		PG_RETURN_POINTER(NULL);
+	row = (Var *) lsecond(fexpr->args);
+	if (row->varattno != 0 || row->varlevelsup != 0 ||
+		row->varno < 1 || row->varno > list_length(req->root->parse->rtable))
+		PG_RETURN_POINTER(NULL);
+	rte = rt_fetch(row->varno, req->root->parse->rtable);
+	if (rte->rtekind != RTE_RELATION ||
+		(rte->relkind != RELKIND_RELATION && rte->relkind != RELKIND_MATVIEW &&
+		 rte->relkind != RELKIND_PARTITIONED_TABLE))
+		PG_RETURN_POINTER(NULL);
+
+	fname = get_func_name(fexpr->funcid);
+	if (fname == NULL || (strcmp(fname, "score") != 0 && strcmp(fname, "pd") != 0))
+		PG_RETURN_POINTER(NULL);
+
+	/* The relation is locked already (the query references it). */
+	rel = relation_open(rte->relid, NoLock);
+	desc = RelationGetDescr(rel);
+	args = list_make1(linitial(fexpr->args));
+	name_datums = palloc(Max(desc->natts, 1) * sizeof(Datum));
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		Var		   *col;
+
+		if (att->attisdropped)
+			continue;
+		col = makeVar(row->varno, att->attnum, att->atttypid, att->atttypmod,
+					  att->attcollation, 0);
+#if PG_VERSION_NUM >= 160000
+		col->varnullingrels = bms_copy(row->varnullingrels);
+#endif
+		col->location = row->location;
+		names = lappend(names, col);
+		name_datums[nnames++] = CStringGetTextDatum(NameStr(att->attname));
+	}
+	relation_close(rel, NoLock);
+	if (nnames + FIXED_ARGS > FUNC_MAX_ARGS)
+		PG_RETURN_POINTER(NULL);
+
+	argtypes[0] = exprType(linitial(fexpr->args));
+	argtypes[1] = TEXTARRAYOID;
+	argtypes[2] = TIDOID;
+	argtypes[3] = ANYOID;
+	target = LookupFuncName(list_make2(makeString("loan_risk"),
+									   makeString(strcmp(fname, "pd") == 0 ? "pd_columns" : "score_columns")),
+							4, argtypes, true);
+	if (!OidIsValid(target))
+		PG_RETURN_POINTER(NULL);
+
+	ctid = makeVar(row->varno, SelfItemPointerAttributeNumber, TIDOID, -1, InvalidOid, 0);
+#if PG_VERSION_NUM >= 160000
+	ctid->varnullingrels = bms_copy(row->varnullingrels);
+#endif
+	args = lappend(args, makeConst(TEXTARRAYOID, -1, InvalidOid, -1,
+								   PointerGetDatum(construct_array(name_datums, nnames, TEXTOID, -1,
+																   false, TYPALIGN_INT)),
+								   false, false));
+	args = lappend(args, ctid);
+	args = list_concat(args, names);
+
+	result = makeFuncExpr(target, FLOAT8OID, args, InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
+	result->location = fexpr->location;
+	PG_RETURN_POINTER(result);
+}
