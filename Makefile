@@ -35,6 +35,9 @@ ifeq ($(WERROR),1)
 PG_CFLAGS  += -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
               -Wno-missing-field-initializers -Wno-cast-function-type -Werror
 endif
+# Instrumented builds (sanitizers, coverage) add their flags here.
+PG_CFLAGS  += $(LR_EXTRA_CFLAGS)
+SHLIB_LINK += $(LR_EXTRA_LDFLAGS)
 # Header dependencies: every object is rebuilt when a header it includes changes.
 PG_CFLAGS  += -MMD -MP
 # PGXS builds JIT bitcode without PG_CFLAGS (and so without -fopenmp).

@@ -67,6 +67,8 @@ lr_free_port() {
 # lr_cluster_start NAME [extra postgresql.conf lines...]
 # Starts a throwaway cluster in $LR_WORK/NAME on a free port (TCP on
 # 127.0.0.1 and a socket in its own directory); sets LR_PORT and LR_SOCK.
+# LR_SERVER_ENV (e.g. "LD_PRELOAD=... ASAN_OPTIONS=...") is applied to the
+# server only, not to initdb or the clients.
 lr_cluster_start() {
   local name=$1; shift
   local dir=$LR_WORK/$name
@@ -85,7 +87,7 @@ lr_cluster_start() {
     local line
     for line in "$@"; do echo "$line"; done
   } | lr_as_user tee -a "$dir/data/postgresql.conf" >/dev/null
-  lr_as_user "$LR_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null || {
+  lr_as_user env ${LR_SERVER_ENV:-} "$LR_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null || {
     cat "$dir/server.log"; return 1; }
 }
 
@@ -100,4 +102,60 @@ lr_psql() {
   local port
   port=$(sed -n 's/^port = //p' "$dir/data/postgresql.conf" | tail -1)
   lr_as_user "$LR_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir/sock" -p "$port" -U postgres "$@"
+}
+
+# lr_regress_run CLUSTER RESULTDIR TEST...
+# Runs pg_regress tests against the running cluster CLUSTER, each in a fresh
+# database of its own (created with pg_regress's usual settings and the
+# extension), two at a time.  Prints one line per test, copies results to
+# RESULTDIR/results and failures' diffs to RESULTDIR/regression.diffs (and
+# prints them); sets LR_REGRESS_OK and LR_REGRESS_BAD.
+lr_regress_run() {
+  local cluster=$1 resdir=$2; shift 2
+  local tests=("$@") t line
+  local work=$LR_WORK/regress-$cluster
+  mkdir -p "$work"
+  cp -r "$LR_ROOT/sql" "$LR_ROOT/expected" "$work"/
+  [ -d "$LR_ROOT/data" ] && cp -r "$LR_ROOT/data" "$work"/
+  [ "$(id -u)" -eq 0 ] && chown -R "$LR_USER" "$work"
+  local dir=$LR_WORK/$cluster
+  export LR_R_PORT=$(sed -n 's/^port = //p' "$dir/data/postgresql.conf" | tail -1)
+  export LR_R_SOCK=$dir/sock LR_R_WORK=$work LR_BIN LR_USER
+  export LR_R_REGRESS=$LR_TI$($PG_CONFIG --pkglibdir)/pgxs/src/test/regress/pg_regress
+  export LR_R_RUNAS="${LR_RUNAS[*]}"
+  printf '%s\n' "${tests[@]}" | xargs -P 2 -I{} bash -c '
+    t=$1; db=t_$1; out=$LR_R_WORK/out/$t
+    mkdir -p "$out"; [ -n "$LR_R_RUNAS" ] && chown "$LR_USER" "$out"
+    {
+      $LR_R_RUNAS "$LR_BIN/psql" -X -q -h "$LR_R_SOCK" -p "$LR_R_PORT" -U postgres -d postgres \
+        -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE template0" \
+        -c "ALTER DATABASE $db SET lc_messages TO '"'C'"'" -c "ALTER DATABASE $db SET lc_monetary TO '"'C'"'" \
+        -c "ALTER DATABASE $db SET lc_numeric TO '"'C'"'" -c "ALTER DATABASE $db SET lc_time TO '"'C'"'" \
+        -c "ALTER DATABASE $db SET bytea_output TO '"'hex'"'" \
+        -c "ALTER DATABASE $db SET timezone_abbreviations TO '"'Default'"'" &&
+      $LR_R_RUNAS "$LR_BIN/psql" -X -q -h "$LR_R_SOCK" -p "$LR_R_PORT" -U postgres -d "$db" \
+        -c "CREATE EXTENSION loan_risk" &&
+      (cd "$LR_R_WORK" && $LR_R_RUNAS "$LR_R_REGRESS" --use-existing --host="$LR_R_SOCK" --port="$LR_R_PORT" \
+         --user=postgres --dbname="$db" --bindir="$LR_BIN" \
+         --inputdir="$LR_R_WORK" --outputdir="$out" "$t")
+    } >"$out.log" 2>&1' _ {}
+
+  LR_REGRESS_OK=0; LR_REGRESS_BAD=0
+  rm -rf "$resdir/results" "$resdir/regression.diffs"
+  mkdir -p "$resdir/results"
+  for t in "${tests[@]}"; do
+    line=$(grep -E "^(test |ok |not ok )" "$work/out/$t.log" | tail -1)
+    if grep -Eq "(\.\.\. ok|^ok [0-9]+)" <<<"$line"; then
+      LR_REGRESS_OK=$((LR_REGRESS_OK + 1)); echo "$line"
+    else
+      LR_REGRESS_BAD=$((LR_REGRESS_BAD + 1)); echo "${line:-test $t ... FAILED (did not run)}"
+      grep -vE "^(=|test |     )" "$work/out/$t.log" | sed "s/^/    /" | tail -5
+      [ -s "$work/out/$t/regression.diffs" ] && cat "$work/out/$t/regression.diffs" >> "$resdir/regression.diffs"
+    fi
+    cp "$work/out/$t/results/"* "$resdir/results/" 2>/dev/null
+  done
+  if [ -s "$resdir/regression.diffs" ]; then
+    echo "== regression.diffs (also in $resdir/regression.diffs)"
+    cat "$resdir/regression.diffs"
+  fi
 }

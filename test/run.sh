@@ -26,67 +26,22 @@ passed=0
 failed=0
 
 # ---- pg_regress: one throwaway cluster; each file in sql/ runs in a database
-# of its own (fresh, with the extension and pg_regress's usual settings), so
-# every file stands alone and runs in any order; two at a time.
+# of its own (see lr_regress_run in test/lib.sh).
 echo "== pg_regress"
-cp -r sql expected "$LR_WORK"/
-[ -d data ] && cp -r data "$LR_WORK"/
-[ "$(id -u)" -eq 0 ] && chown -R "$LR_USER" "$LR_WORK"
 if [ -n "${LR_REGRESS:-}" ]; then
   tests=($LR_REGRESS)
 else
   tests=($(ls sql/*.sql | sed 's|sql/||; s|\.sql$||'))
 fi
 mapfile -t conf < <(grep -v '^#' test/regress.conf | sed '/^$/d')
-lr_cluster_start regress "${conf[@]}" || { echo "0 passed, ${#tests[@]} failed"; exit 1; }
-export LR_REGRESS_BIN=$LR_TI$($PG_CONFIG --pkglibdir)/pgxs/src/test/regress/pg_regress
-export LR_PORT LR_SOCK LR_WORK LR_BIN
-export -f lr_as_user lr_psql
-export LR_RUNAS_STR="${LR_RUNAS[*]}"
-run_one() {
-  local t=$1 db=t_$1
-  local out=$LR_WORK/regress/$t
-  mkdir -p "$out"
-  [ -n "$LR_RUNAS_STR" ] && chown "$LR_USER" "$out"
-  {
-    $LR_RUNAS_STR "$LR_BIN/psql" -X -q -h "$LR_SOCK" -p "$LR_PORT" -U postgres -d postgres \
-      -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE template0" \
-      -c "ALTER DATABASE $db SET lc_messages TO 'C'" -c "ALTER DATABASE $db SET lc_monetary TO 'C'" \
-      -c "ALTER DATABASE $db SET lc_numeric TO 'C'" -c "ALTER DATABASE $db SET lc_time TO 'C'" \
-      -c "ALTER DATABASE $db SET bytea_output TO 'hex'" \
-      -c "ALTER DATABASE $db SET timezone_abbreviations TO 'Default'" &&
-    $LR_RUNAS_STR "$LR_BIN/psql" -X -q -h "$LR_SOCK" -p "$LR_PORT" -U postgres -d "$db" \
-      -c "CREATE EXTENSION loan_risk" &&
-    (cd "$LR_WORK" && $LR_RUNAS_STR "$LR_REGRESS_BIN" --use-existing --host="$LR_SOCK" --port="$LR_PORT" \
-       --user=postgres --dbname="$db" --bindir="$LR_BIN" \
-       --inputdir="$LR_WORK" --outputdir="$out" "$t")
-  } >"$out.log" 2>&1
-}
-export -f run_one
-export LR_USER
-printf '%s\n' "${tests[@]}" | xargs -P 2 -I{} bash -c 'run_one "$@"' _ {}
-lr_cluster_stop regress
-
-ok=0; bad=0
-rm -rf "$LR_BUILD/results" "$LR_BUILD/regression.diffs"
-mkdir -p "$LR_BUILD/results"
-for t in "${tests[@]}"; do
-  line=$(grep -E '^(test |ok |not ok |     )' "$LR_WORK/regress/$t.log" | grep -E "$t" | tail -1)
-  if grep -Eq "(\.\.\. ok|^ok [0-9]+)" <<<"$line"; then
-    ok=$((ok + 1)); echo "${line:-test $t ... ok}"
-  else
-    bad=$((bad + 1)); echo "${line:-test $t ... FAILED (did not run)}"
-    grep -vE '^(=|test |     )' "$LR_WORK/regress/$t.log" | sed 's/^/    /' | tail -5
-    [ -s "$LR_WORK/regress/$t/regression.diffs" ] && cat "$LR_WORK/regress/$t/regression.diffs" >> "$LR_BUILD/regression.diffs"
-  fi
-  cp "$LR_WORK/regress/$t/results/"* "$LR_BUILD/results/" 2>/dev/null
-done
-passed=$((passed + ok))
-failed=$((failed + bad))
-if [ -s "$LR_BUILD/regression.diffs" ]; then
-  echo "== regression.diffs (also in build/regression.diffs)"
-  cat "$LR_BUILD/regression.diffs"
+if lr_cluster_start regress "${conf[@]}"; then
+  lr_regress_run regress "$LR_BUILD" "${tests[@]}"
+  lr_cluster_stop regress
+else
+  LR_REGRESS_OK=0; LR_REGRESS_BAD=${#tests[@]}
 fi
+passed=$((passed + LR_REGRESS_OK))
+failed=$((failed + LR_REGRESS_BAD))
 
 # ---- Other suites: each prints its own "N passed, N failed" as its last such line.
 if [ "${LR_SUITES:-}" != none ]; then
