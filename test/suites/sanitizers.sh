@@ -36,7 +36,9 @@ mapfile -t conf < <(grep -v '^#' test/regress.conf | sed '/^$/d')
 lr_cluster_start asan "${conf[@]}" || { echo "0 passed, 1 failed"; exit 1; }
 # Prove the runtime is really in the server and the extension is instrumented.
 pm=$(head -1 "$LR_WORK/asan/data/postmaster.pid")
-if ! grep -q libasan "/proc/$pm/maps" || ! nm -D "$LR_TI$($PG_CONFIG --pkglibdir)/loan_risk.so" | grep -q __asan_report; then
+mapped=$(grep -c libasan "/proc/$pm/maps")
+instrumented=$(nm -D "$LR_TI$($PG_CONFIG --pkglibdir)/loan_risk.so" | grep -c __asan_report)
+if [ "$mapped" -eq 0 ] || [ "$instrumented" -eq 0 ]; then
   echo "the server does not run with AddressSanitizer: the suite would prove nothing"
   echo "0 passed, 1 failed"; exit 1
 fi
