@@ -78,11 +78,37 @@ lr_state_datum(LrExpandedState *es)
 	return EOHPGetRWDatum(&es->hdr);
 }
 
-static LrExpandedState *
-StateAllocate(const LrStateOps *ops, MemoryContext parent)
+/*
+ * The context that holds every state under one aggregate context.
+ *
+ * One context per state would be simpler, but hash aggregation adds up the
+ * memory of every child context of its hash context each time it creates a
+ * group: with a context per group that is quadratic in the number of groups.
+ * So all states under an aggregate context share one child context (found
+ * among its children; there are few), and go away with it when the aggregate
+ * context is reset.  nodeAgg never deletes a state it is handed back
+ * unchanged, which our transition and combine functions always do.
+ */
+static MemoryContext
+SharedStatesContext(MemoryContext aggcxt)
 {
-	MemoryContext cxt = AllocSetContextCreate(parent, "loan_risk aggregate state",
-											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext child;
+
+	for (child = aggcxt->firstchild; child != NULL; child = child->nextchild)
+		if (strcmp(child->name, "loan_risk aggregate states") == 0)
+			return child;
+	return AllocSetContextCreate(aggcxt, "loan_risk aggregate states", ALLOCSET_DEFAULT_SIZES);
+}
+
+/*
+ * A new, empty expanded state.  In an aggregate (shared = true) it lives in
+ * the shared states context under parent; otherwise in a context of its own.
+ */
+static LrExpandedState *
+StateAllocateIn(const LrStateOps *ops, MemoryContext parent, bool shared)
+{
+	MemoryContext cxt = shared ? SharedStatesContext(parent) :
+		AllocSetContextCreate(parent, "loan_risk aggregate state", ALLOCSET_DEFAULT_SIZES);
 	LrExpandedState *es = MemoryContextAllocZero(cxt, sizeof(LrExpandedState));
 
 	EOH_init_header(&es->hdr, &lr_state_methods, cxt);
@@ -92,10 +118,10 @@ StateAllocate(const LrStateOps *ops, MemoryContext parent)
 	return es;
 }
 
-LrExpandedState *
-lr_state_new(const LrStateOps *ops, MemoryContext parent)
+static LrExpandedState *
+StateNew(const LrStateOps *ops, MemoryContext parent, bool shared)
 {
-	LrExpandedState *es = StateAllocate(ops, parent);
+	LrExpandedState *es = StateAllocateIn(ops, parent, shared);
 	LrError		err = {0};
 
 	es->st = ops->create(&es->alloc, &err);
@@ -104,11 +130,17 @@ lr_state_new(const LrStateOps *ops, MemoryContext parent)
 	return es;
 }
 
+LrExpandedState *
+lr_state_new(const LrStateOps *ops, MemoryContext parent)
+{
+	return StateNew(ops, parent, false);
+}
+
 /* Decodes a flat varlena into a new expanded state under parent. */
 static LrExpandedState *
-StateFromFlat(const LrStateOps *ops, struct varlena *flat, MemoryContext parent)
+StateFromFlat(const LrStateOps *ops, struct varlena *flat, MemoryContext parent, bool shared)
 {
-	LrExpandedState *es = StateAllocate(ops, parent);
+	LrExpandedState *es = StateAllocateIn(ops, parent, shared);
 	LrError		err = {0};
 
 	es->st = lr_state_decode_bytes(ops, (const uint8_t *) VARDATA_ANY(flat),
@@ -138,12 +170,13 @@ lr_state_arg_rw(FunctionCallInfo fcinfo, int argno, const LrStateOps *ops)
 	MemoryContext aggcxt;
 	LrExpandedState *es;
 	Datum		d;
+	bool		inagg = AggCheckCallContext(fcinfo, &aggcxt) != 0;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
+	if (!inagg)
 		aggcxt = CurrentMemoryContext;
 
 	if (PG_ARGISNULL(argno))
-		return lr_state_new(ops, aggcxt);
+		return StateNew(ops, aggcxt, inagg);
 
 	d = PG_GETARG_DATUM(argno);
 	es = StateIfExpanded(d, ops);
@@ -153,14 +186,14 @@ lr_state_arg_rw(FunctionCallInfo fcinfo, int argno, const LrStateOps *ops)
 	if (es != NULL)
 	{
 		/* A read-only expanded state: merge it into a fresh one. */
-		LrExpandedState *copy = lr_state_new(ops, aggcxt);
+		LrExpandedState *copy = StateNew(ops, aggcxt, inagg);
 		LrError		err = {0};
 
 		if (!ops->merge(copy->st, es->st, &copy->alloc, &err))
 			lr_state_raise(&err);
 		return copy;
 	}
-	return StateFromFlat(ops, (struct varlena *) PG_DETOAST_DATUM(d), aggcxt);
+	return StateFromFlat(ops, (struct varlena *) PG_DETOAST_DATUM(d), aggcxt, inagg);
 }
 
 const void *
@@ -171,7 +204,7 @@ lr_state_arg_ro(FunctionCallInfo fcinfo, int argno, const LrStateOps *ops)
 
 	if (es != NULL)
 		return es->st;
-	return StateFromFlat(ops, (struct varlena *) PG_DETOAST_DATUM(d), CurrentMemoryContext)->st;
+	return StateFromFlat(ops, (struct varlena *) PG_DETOAST_DATUM(d), CurrentMemoryContext, false)->st;
 }
 
 Datum
@@ -181,8 +214,9 @@ lr_state_combine(FunctionCallInfo fcinfo, const LrStateOps *ops)
 	LrExpandedState *dst;
 	const void *src;
 	LrError		err = {0};
+	bool		inagg = AggCheckCallContext(fcinfo, &aggcxt) != 0;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
+	if (!inagg)
 		aggcxt = CurrentMemoryContext;
 
 	if (PG_ARGISNULL(1))
@@ -197,7 +231,7 @@ lr_state_combine(FunctionCallInfo fcinfo, const LrStateOps *ops)
 	 * context: it belongs to someone else (a worker's tuple, another group).
 	 */
 	if (PG_ARGISNULL(0))
-		dst = lr_state_new(ops, aggcxt);
+		dst = StateNew(ops, aggcxt, inagg);
 	else
 		dst = lr_state_arg_rw(fcinfo, 0, ops);
 
@@ -213,7 +247,7 @@ lr_state_combine(FunctionCallInfo fcinfo, const LrStateOps *ops)
 			MemoryContext tmp = AllocSetContextCreate(CurrentMemoryContext,
 													  "loan_risk state merge",
 													  ALLOCSET_DEFAULT_SIZES);
-			LrExpandedState *in = StateFromFlat(ops, (struct varlena *) PG_DETOAST_DATUM(d), tmp);
+			LrExpandedState *in = StateFromFlat(ops, (struct varlena *) PG_DETOAST_DATUM(d), tmp, false);
 
 			if (!ops->merge(dst->st, in->st, &dst->alloc, &err))
 				lr_state_raise(&err);
