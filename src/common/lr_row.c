@@ -91,7 +91,6 @@ Bind(LrRowBinder *b, Oid typid, int32 typmod)
 {
 	MemoryContext old = MemoryContextSwitchTo(b->cxt);
 	TupleDesc	td = lookup_rowtype_tupdesc_copy(typid, typmod);
-	int			maxatt = 0;
 	int			i;
 
 	b->att = palloc(Max(b->nfields, 1) * sizeof(int));
@@ -168,14 +167,17 @@ Bind(LrRowBinder *b, Oid typid, int32 typmod)
 		}
 		b->att[i] = found;
 		b->conv[i] = (LrConv) conv;
-		maxatt = Max(maxatt, found + 1);
 	}
 
-	/* Deform only as far as the last column used. */
-	td->natts = maxatt;
+	/*
+	 * The descriptor is used whole: truncating natts to the last column used
+	 * breaks servers whose descriptors carry per-attribute versions after
+	 * the attributes (PostgreSQL 15.20's heap_deform_tuple checks them for
+	 * named row types, and fails with "lacks attribute versions").
+	 */
 	b->tupdesc = td;
-	b->values = palloc(Max(maxatt, 1) * sizeof(Datum));
-	b->nulls = palloc(Max(maxatt, 1) * sizeof(bool));
+	b->values = palloc(Max(td->natts, 1) * sizeof(Datum));
+	b->nulls = palloc(Max(td->natts, 1) * sizeof(bool));
 	b->typid = typid;
 	b->typmod = typmod;
 	b->bound = true;

@@ -53,7 +53,7 @@ typedef struct LrRowBinder
 	bool		bound;
 	Oid			typid;
 	int32		typmod;
-	TupleDesc	tupdesc;		/* truncated after the last column used */
+	TupleDesc	tupdesc;		/* the row type's descriptor (a copy) */
 	Datum	   *values;
 	bool	   *nulls;
 	int		   *att;			/* per field: 0-based column index */
