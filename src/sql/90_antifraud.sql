@@ -114,3 +114,76 @@ COMMENT ON AGGREGATE loan_risk.iforest_train_partial(anyelement, record, text[],
   'Partial sample of loan_risk.iforest_train with options, to merge with iforest_train_merge';
 COMMENT ON AGGREGATE loan_risk.iforest_train_merge(loan_risk.iforest_train_state) IS
   'Isolation forest grown from merged partial samples';
+
+-- ---- Peer-group robust statistics: robust_stats(value [, exact_limit]) and robust_z
+CREATE TYPE loan_risk.robust_summary AS (
+  n bigint, median float8, mad float8, mean_abs_dev float8, exact boolean);
+COMMENT ON TYPE loan_risk.robust_summary IS
+  'Robust centre and spread of a group: count, median, median absolute deviation, mean absolute deviation around the median, and whether they are exact';
+
+CREATE TYPE loan_risk.robust_stats_state;
+CREATE FUNCTION loan_risk.robust_stats_state_in(cstring) RETURNS loan_risk.robust_stats_state
+  AS 'MODULE_PATHNAME', 'robust_stats_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION loan_risk.robust_stats_state_out(loan_risk.robust_stats_state) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'robust_stats_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION loan_risk.robust_stats_state_recv(internal) RETURNS loan_risk.robust_stats_state
+  AS 'MODULE_PATHNAME', 'robust_stats_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION loan_risk.robust_stats_state_send(loan_risk.robust_stats_state) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'robust_stats_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE loan_risk.robust_stats_state (
+  INPUT = loan_risk.robust_stats_state_in, OUTPUT = loan_risk.robust_stats_state_out,
+  RECEIVE = loan_risk.robust_stats_state_recv, SEND = loan_risk.robust_stats_state_send,
+  INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended
+);
+COMMENT ON TYPE loan_risk.robust_stats_state IS
+  'Partial state of loan_risk.robust_stats: exact values up to the limit, then a relative-error sketch (base64 text form)';
+COMMENT ON FUNCTION loan_risk.robust_stats_state_in(cstring) IS 'Text input of loan_risk.robust_stats_state, validated';
+COMMENT ON FUNCTION loan_risk.robust_stats_state_out(loan_risk.robust_stats_state) IS 'Text output of loan_risk.robust_stats_state (base64)';
+COMMENT ON FUNCTION loan_risk.robust_stats_state_recv(internal) IS 'Binary input of loan_risk.robust_stats_state, validated';
+COMMENT ON FUNCTION loan_risk.robust_stats_state_send(loan_risk.robust_stats_state) IS 'Binary output of loan_risk.robust_stats_state';
+
+CREATE FUNCTION loan_risk.robust_stats_trans(loan_risk.robust_stats_state, float8) RETURNS loan_risk.robust_stats_state
+  AS 'MODULE_PATHNAME', 'robust_stats_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.robust_stats_trans(loan_risk.robust_stats_state, float8, integer) RETURNS loan_risk.robust_stats_state
+  AS 'MODULE_PATHNAME', 'robust_stats_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.robust_stats_combine(loan_risk.robust_stats_state, loan_risk.robust_stats_state) RETURNS loan_risk.robust_stats_state
+  AS 'MODULE_PATHNAME', 'robust_stats_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.robust_stats_final(loan_risk.robust_stats_state) RETURNS loan_risk.robust_summary
+  AS 'MODULE_PATHNAME', 'robust_stats_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.robust_stats_trans(loan_risk.robust_stats_state, float8) IS 'Transition function of loan_risk.robust_stats';
+COMMENT ON FUNCTION loan_risk.robust_stats_trans(loan_risk.robust_stats_state, float8, integer) IS 'Transition function of loan_risk.robust_stats (with an exact limit)';
+COMMENT ON FUNCTION loan_risk.robust_stats_combine(loan_risk.robust_stats_state, loan_risk.robust_stats_state) IS 'Combine function of loan_risk.robust_stats';
+COMMENT ON FUNCTION loan_risk.robust_stats_final(loan_risk.robust_stats_state) IS 'Final function of loan_risk.robust_stats';
+
+CREATE AGGREGATE loan_risk.robust_stats(value float8) (
+  SFUNC = loan_risk.robust_stats_trans, STYPE = loan_risk.robust_stats_state,
+  COMBINEFUNC = loan_risk.robust_stats_combine, FINALFUNC = loan_risk.robust_stats_final, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.robust_stats(value float8, exact_limit integer) (
+  SFUNC = loan_risk.robust_stats_trans, STYPE = loan_risk.robust_stats_state,
+  COMBINEFUNC = loan_risk.robust_stats_combine, FINALFUNC = loan_risk.robust_stats_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.robust_stats(float8) IS
+  'Median, MAD and mean absolute deviation of the values (NULL and NaN skipped): exact up to 100000 values, then within relative error 1e-4';
+COMMENT ON AGGREGATE loan_risk.robust_stats(float8, integer) IS
+  'Median, MAD and mean absolute deviation of the values: exact up to exact_limit values, then within relative error 1e-4';
+
+CREATE AGGREGATE loan_risk.robust_stats_partial(value float8) (
+  SFUNC = loan_risk.robust_stats_trans, STYPE = loan_risk.robust_stats_state,
+  COMBINEFUNC = loan_risk.robust_stats_combine, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.robust_stats_partial(value float8, exact_limit integer) (
+  SFUNC = loan_risk.robust_stats_trans, STYPE = loan_risk.robust_stats_state,
+  COMBINEFUNC = loan_risk.robust_stats_combine, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.robust_stats_merge(loan_risk.robust_stats_state) (
+  SFUNC = loan_risk.robust_stats_combine, STYPE = loan_risk.robust_stats_state,
+  COMBINEFUNC = loan_risk.robust_stats_combine, FINALFUNC = loan_risk.robust_stats_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.robust_stats_partial(float8) IS 'Partial state of loan_risk.robust_stats, to merge with robust_stats_merge';
+COMMENT ON AGGREGATE loan_risk.robust_stats_partial(float8, integer) IS 'Partial state of loan_risk.robust_stats with an exact limit, to merge with robust_stats_merge';
+COMMENT ON AGGREGATE loan_risk.robust_stats_merge(loan_risk.robust_stats_state) IS 'Robust statistics from partial states';
+
+CREATE FUNCTION loan_risk.robust_z(value float8, median float8, mad float8) RETURNS float8
+  AS 'MODULE_PATHNAME', 'robust_z' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.robust_z(float8, float8, float8) IS
+  'Modified z-score 0.6745 * (value - median) / mad; with mad 0 it is 0 at the median and +-Infinity elsewhere';
+CREATE FUNCTION loan_risk.robust_z(value float8, stats loan_risk.robust_summary) RETURNS float8
+  AS 'MODULE_PATHNAME', 'robust_z_summary' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.robust_z(float8, loan_risk.robust_summary) IS
+  'Modified z-score against robust_stats: 0.6745 * (value - median) / mad, or (value - median) / (1.253314 * mean_abs_dev) when mad is 0';
