@@ -187,3 +187,51 @@ CREATE FUNCTION loan_risk.robust_z(value float8, stats loan_risk.robust_summary)
   AS 'MODULE_PATHNAME', 'robust_z_summary' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.robust_z(float8, loan_risk.robust_summary) IS
   'Modified z-score against robust_stats: 0.6745 * (value - median) / mad, or (value - median) / (1.253314 * mean_abs_dev) when mad is 0';
+
+-- ---- Identifiers
+CREATE FUNCTION loan_risk.check_resident_id(id text,
+    OUT valid boolean, OUT normalized text, OUT region_code text, OUT birth_date date,
+    OUT sex text, OUT reason text)
+  AS 'MODULE_PATHNAME', 'check_resident_id' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.check_resident_id(text) IS
+  'Checks an 18-character resident identity number (GB 11643 check character, birth date, province code): valid, normalised form, region code, birth date, sex (M/F) or the reason it is not valid';
+
+CREATE FUNCTION loan_risk.check_credit_code(code text,
+    OUT valid boolean, OUT normalized text, OUT registration_authority text, OUT entity_type text,
+    OUT region_code text, OUT organization_code text, OUT reason text)
+  AS 'MODULE_PATHNAME', 'check_credit_code' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.check_credit_code(text) IS
+  'Checks an 18-character unified social credit code (GB 32100 check character): valid, normalised form, decoded parts or the reason it is not valid';
+
+CREATE FUNCTION loan_risk.check_mobile(phone text,
+    OUT valid boolean, OUT normalized text, OUT reason text)
+  AS 'MODULE_PATHNAME', 'check_mobile' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.check_mobile(text) IS
+  'Checks a Chinese mainland mobile number (+86 / 0086 prefixes, spaces and dashes removed): valid, 11-digit form or the reason it is not valid';
+
+CREATE FUNCTION loan_risk.check_bank_card(card text,
+    OUT valid boolean, OUT normalized text, OUT iin text, OUT reason text)
+  AS 'MODULE_PATHNAME', 'check_bank_card' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.check_bank_card(text) IS
+  'Checks a bank card number (12 to 19 digits, Luhn): valid, digits, issuer identification number (first six digits) or the reason it is not valid';
+
+CREATE FUNCTION loan_risk.normalize_resident_id(id text) RETURNS text
+  AS 'MODULE_PATHNAME', 'normalize_resident_id' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.normalize_resident_id(text) IS
+  'The 18-character resident identity number (upper-case X), or NULL if it is not valid: a key for list screening';
+CREATE FUNCTION loan_risk.normalize_credit_code(code text) RETURNS text
+  AS 'MODULE_PATHNAME', 'normalize_credit_code' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.normalize_credit_code(text) IS
+  'The 18-character unified social credit code (upper case), or NULL if it is not valid: a key for list screening';
+CREATE FUNCTION loan_risk.normalize_mobile(phone text) RETURNS text
+  AS 'MODULE_PATHNAME', 'normalize_mobile' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.normalize_mobile(text) IS
+  'The 11-digit mobile number, or NULL if it is not valid: a key for list screening';
+CREATE FUNCTION loan_risk.normalize_bank_card(card text) RETURNS text
+  AS 'MODULE_PATHNAME', 'normalize_bank_card' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.normalize_bank_card(text) IS
+  'The digits of a bank card number, or NULL if it is not valid: a key for list screening';
+CREATE FUNCTION loan_risk.luhn_valid(digits text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'luhn_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.luhn_valid(text) IS
+  'Whether a string of at least two digits (spaces and dashes ignored) passes the Luhn check (cards, IMEI numbers)';
