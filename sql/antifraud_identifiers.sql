@@ -2,6 +2,9 @@
 -- credit codes (GB 32100), mobile numbers, bank cards (Luhn).  Published
 -- worked examples, generated numbers checked against plain-SQL versions of
 -- the check-digit algorithms, and results (not errors) for bad input.
+-- Objects of this file live in their own schema: tests share one database.
+CREATE SCHEMA antifraud_identifiers;
+SET search_path = antifraud_identifiers;
 SET DateStyle = ISO;
 
 -- GB 11643-1999's own examples: 11010519491231002X (Beijing Chaoyang, 1949-12-31, female)

@@ -1,6 +1,9 @@
 -- loan_risk.iforest_train: training in the database on generated applications
 -- with planted anomalies; determinism (seed, row order, parallel plans,
 -- partial/merge, threads); NULL handling; options and state errors.
+-- Objects of this file live in their own schema: tests share one database.
+CREATE SCHEMA antifraud_iforest_train;
+SET search_path = antifraud_iforest_train;
 
 -- 20000 applications; every 100th is planted: a younger account, a little
 -- more asked and more applications in the day, from the same ranges otherwise.

@@ -1,6 +1,9 @@
 -- The loan_risk.iforest type and anomaly_score: a hand-computed forest,
 -- scikit-learn's scores of the same trees, NULL/NaN/Infinity handling, text
 -- and binary round trips, and every validation error of the input function.
+-- Objects of this file live in their own schema: tests share one database.
+CREATE SCHEMA antifraud_iforest_type;
+SET search_path = antifraud_iforest_type;
 \getenv abs_builddir PG_ABS_BUILDDIR
 
 -- A forest of two trees over one feature x, trained on 4 rows:

@@ -1,6 +1,9 @@
 -- loan_risk.robust_stats and loan_risk.robust_z: peer-group median, MAD and
 -- modified z-scores, exact against plain SQL (percentile_cont), the sketch
 -- beyond the exact limit within its stated error, and the state's checks.
+-- Objects of this file live in their own schema: tests share one database.
+CREATE SCHEMA antifraud_robust;
+SET search_path = antifraud_robust;
 
 -- By hand: 1..10 has median 5.5; deviations 4.5 3.5 2.5 1.5 0.5 0.5 1.5 2.5 3.5 4.5: MAD 2.5, mean 2.5.
 SELECT (loan_risk.robust_stats(x)).* FROM generate_series(1, 10) x;

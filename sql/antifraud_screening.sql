@@ -1,6 +1,9 @@
 -- List screening on normalised keys: the plain joins doc/antifraud.md
 -- recommends, with keys written in every format, a blacklist, a whitelist,
 -- expression indexes for single lookups, and integer keys for bulk joins.
+-- Objects of this file live in their own schema: tests share one database.
+CREATE SCHEMA antifraud_screening;
+SET search_path = antifraud_screening;
 
 -- Applicants write their numbers as they like.
 CREATE TABLE applicants (id int PRIMARY KEY, phone text, resident_id text, card text);

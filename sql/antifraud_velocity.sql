@@ -1,5 +1,8 @@
 -- Velocity features in plain SQL (window functions over a time range), checked
 -- against correlated subqueries, and used in the same query as the anomaly score.
+-- Objects of this file live in their own schema: tests share one database.
+CREATE SCHEMA antifraud_velocity;
+SET search_path = antifraud_velocity;
 SET DateStyle = ISO;
 SET TimeZone = 'Asia/Shanghai';
 

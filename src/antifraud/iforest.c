@@ -596,7 +596,7 @@ lr_iforest_c(double n)
 /* Fills the dense subtree at pos (of depth level) from node i of the tree. */
 static void
 FillDense(const LrTree *tree, const LrForestModel *m, size_t i, int idepth,
-		  LrDenseNode *nodes, double *leaves, size_t pos, int level)
+		  double *thr, uint16_t *feat, double *leaves, size_t pos, int level)
 {
 	const LrTreeNode *n = &tree->nodes[i];
 	size_t		ninternal = ((size_t) 1 << m->dense_depth) - 1;
@@ -609,20 +609,18 @@ FillDense(const LrTree *tree, const LrForestModel *m, size_t i, int idepth,
 	}
 	if (n->feature >= 0)
 	{
-		nodes[pos].threshold = n->threshold;
-		nodes[pos].feature = n->feature;
-		nodes[pos].pad = 0;
-		FillDense(tree, m, (size_t) n->left, idepth + 1, nodes, leaves, 2 * pos + 1, level + 1);
-		FillDense(tree, m, (size_t) n->right, idepth + 1, nodes, leaves, 2 * pos + 2, level + 1);
+		thr[pos] = n->threshold;
+		feat[pos] = (uint16_t) n->feature;
+		FillDense(tree, m, (size_t) n->left, idepth + 1, thr, feat, leaves, 2 * pos + 1, level + 1);
+		FillDense(tree, m, (size_t) n->right, idepth + 1, thr, feat, leaves, 2 * pos + 2, level + 1);
 	}
 	else
 	{
 		/* x > +Infinity is false for every value the dense walk sees: always left. */
-		nodes[pos].threshold = INFINITY;
-		nodes[pos].feature = 0;
-		nodes[pos].pad = 0;
-		FillDense(tree, m, i, idepth, nodes, leaves, 2 * pos + 1, level + 1);
-		FillDense(tree, m, i, idepth, nodes, leaves, 2 * pos + 2, level + 1);
+		thr[pos] = INFINITY;
+		feat[pos] = 0;
+		FillDense(tree, m, i, idepth, thr, feat, leaves, 2 * pos + 1, level + 1);
+		FillDense(tree, m, i, idepth, thr, feat, leaves, 2 * pos + 2, level + 1);
 	}
 }
 
@@ -660,13 +658,15 @@ BuildDense(const LrForest *f, LrForestModel *m, LrArena *arena)
 	m->dense_depth = depth;
 	ninternal = ((size_t) 1 << depth) - 1;
 	nleaves = (size_t) 1 << depth;
-	if ((m->dense_nodes = lr_arena_alloc(arena, (ninternal > 0 ? ninternal : 1) * f->ntrees *
-										 sizeof(LrDenseNode))) == NULL ||
+	if ((m->dense_threshold = lr_arena_alloc(arena, (ninternal > 0 ? ninternal : 1) * f->ntrees *
+											 sizeof(double))) == NULL ||
+		(m->dense_feature = lr_arena_alloc(arena, (ninternal > 0 ? ninternal : 1) * f->ntrees *
+										   sizeof(uint16_t))) == NULL ||
 		(m->dense_leaves = lr_arena_alloc(arena, nleaves * f->ntrees * sizeof(double))) == NULL)
 		return false;
 	for (t = 0; t < f->ntrees; t++)
-		FillDense(&f->trees[t], m, 0, 0, m->dense_nodes + t * ninternal,
-				  m->dense_leaves + t * nleaves, 0, 0);
+		FillDense(&f->trees[t], m, 0, 0, m->dense_threshold + t * ninternal,
+				  m->dense_feature + t * ninternal, m->dense_leaves + t * nleaves, 0, 0);
 	return true;
 }
 
@@ -787,8 +787,46 @@ PathFrom(const LrForestModel *m, int32_t i, const double *x)
 	}
 }
 
-/* Trees walked in lockstep by the dense path. */
-#define LR_DENSE_GROUP 8
+/*
+ * Walks trees t .. t+7 of the dense form in lockstep: eight independent
+ * chains of loads keep the memory system busy where one chain would wait.
+ * Their path lengths are added to sum one by one, in tree order, like the
+ * generic walk: the same sum to the bit.
+ */
+static double
+DenseGroupAdd(const LrForestModel *m, size_t t, const double *x, double sum)
+{
+	size_t		ni = ((size_t) 1 << m->dense_depth) - 1;
+	size_t		nl = ni + 1;
+	const double *T = m->dense_threshold + t * ni;
+	const uint16_t *F = m->dense_feature + t * ni;
+	const double *L = m->dense_leaves + t * nl;
+	size_t		i0 = 0, i1 = 0, i2 = 0, i3 = 0, i4 = 0, i5 = 0, i6 = 0, i7 = 0;
+	int			level;
+
+	for (level = 0; level < m->dense_depth; level++)
+	{
+#define LR_STEP(k, i) i = 2 * i + 1 + (size_t) (x[F[(k) * ni + i]] > T[(k) * ni + i])
+		LR_STEP(0, i0);
+		LR_STEP(1, i1);
+		LR_STEP(2, i2);
+		LR_STEP(3, i3);
+		LR_STEP(4, i4);
+		LR_STEP(5, i5);
+		LR_STEP(6, i6);
+		LR_STEP(7, i7);
+#undef LR_STEP
+	}
+	sum += L[i0 - ni];
+	sum += L[nl + i1 - ni];
+	sum += L[2 * nl + i2 - ni];
+	sum += L[3 * nl + i3 - ni];
+	sum += L[4 * nl + i4 - ni];
+	sum += L[5 * nl + i5 - ni];
+	sum += L[6 * nl + i6 - ni];
+	sum += L[7 * nl + i7 - ni];
+	return sum;
+}
 
 double
 lr_iforest_path_sum(const LrForestModel *m, const double *x)
@@ -803,27 +841,20 @@ lr_iforest_path_sum(const LrForestModel *m, const double *x)
 			missing = true;
 	if (m->dense_depth > 0 && !missing)
 	{
-		size_t		ninternal = ((size_t) 1 << m->dense_depth) - 1;
-		size_t		nleaves = (size_t) 1 << m->dense_depth;
+		size_t		ni = ((size_t) 1 << m->dense_depth) - 1;
 
-		/* Summed in tree order, like the loop below: the same sum to the bit. */
-		for (t = 0; t < m->ntrees; t += LR_DENSE_GROUP)
+		for (t = 0; t + 8 <= m->ntrees; t += 8)
+			sum = DenseGroupAdd(m, t, x, sum);
+		for (; t < m->ntrees; t++)
 		{
-			size_t		g = m->ntrees - t < LR_DENSE_GROUP ? m->ntrees - t : LR_DENSE_GROUP;
-			size_t		idx[LR_DENSE_GROUP] = {0};
-			const LrDenseNode *base = m->dense_nodes + t * ninternal;
+			const double *T = m->dense_threshold + t * ni;
+			const uint16_t *F = m->dense_feature + t * ni;
+			size_t		i = 0;
 			int			level;
-			size_t		k;
 
 			for (level = 0; level < m->dense_depth; level++)
-				for (k = 0; k < g; k++)
-				{
-					const LrDenseNode *n = &base[k * ninternal + idx[k]];
-
-					idx[k] = 2 * idx[k] + 1 + (size_t) (x[n->feature] > n->threshold);
-				}
-			for (k = 0; k < g; k++)
-				sum += m->dense_leaves[(t + k) * nleaves + idx[k] - ninternal];
+				i = 2 * i + 1 + (size_t) (x[F[i]] > T[i]);
+			sum += m->dense_leaves[t * (ni + 1) + i - ni];
 		}
 		return sum;
 	}

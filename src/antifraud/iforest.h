@@ -100,13 +100,6 @@ typedef struct LrForestNode
  */
 #define LR_IFOREST_DENSE_MAX_DEPTH 10
 
-typedef struct LrDenseNode
-{
-	double		threshold;
-	int32_t		feature;
-	int32_t		pad;
-} LrDenseNode;
-
 typedef struct LrForestModel
 {
 	size_t		nfeatures;
@@ -118,7 +111,8 @@ typedef struct LrForestModel
 	double		denominator;	/* ntrees * c(sample_size) */
 
 	int			dense_depth;	/* 0: no dense form */
-	LrDenseNode *dense_nodes;	/* ntrees x (2^depth - 1) */
+	double	   *dense_threshold;	/* ntrees x (2^depth - 1), level by level */
+	uint16_t   *dense_feature;	/* the same layout */
 	double	   *dense_leaves;	/* ntrees x 2^depth: path lengths */
 } LrForestModel;
 
