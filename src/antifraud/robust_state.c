@@ -657,9 +657,9 @@ RobustDecode(const LrAlloc *a, LrReader *r, LrError *err)
 	if (st->zeros < 0 || st->pinf < 0 || st->ninf < 0 ||
 		st->zeros > COUNT_MAX || st->pinf > COUNT_MAX || st->ninf > COUNT_MAX)
 		return Bad(r, err, "bad special counts");
-	total = st->zeros + st->pinf + st->ninf;
-	if (total > COUNT_MAX)
+	if (st->pinf > COUNT_MAX - st->zeros || st->ninf > COUNT_MAX - st->zeros - st->pinf)
 		return Bad(r, err, "bad special counts");
+	total = st->zeros + st->pinf + st->ninf;
 	if (!DecodeMap(r, st, &st->pos, &total, err) || !DecodeMap(r, st, &st->neg, &total, err))
 		return NULL;
 	if (total != st->n)
