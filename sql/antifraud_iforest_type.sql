@@ -46,6 +46,21 @@ SELECT p.x,
        abs(loan_risk.anomaly_path_length(f.model, p) - (h0 + h1) / 2) < 1e-15 AS path_matches
 FROM points p, forests f WHERE f.id = 1 ORDER BY p.x NULLS LAST;
 
+-- A forest deeper than the dense form (ten levels) is walked node by node: a chain of 12
+-- splits x <= k (k = 0..11), each with a leaf of one row on the left, over 13 rows.
+-- By hand: x = 100 ends at depth 12, x = 5.5 at depth 7, x = 0 at depth 1; a NULL reaches
+-- each of the 13 leaves with probability 1/13: E(h) = (1 + 2 + ... + 12 + 12) / 13 = 90 / 13.
+INSERT INTO forests
+SELECT 4, ('{"format": "loan_risk.iforest/1", "features": ["x"], "sample_size": 13, "trees": [{"nodes": ['
+           || string_agg(format('{"feature": 0, "threshold": %s, "left": %s, "right": %s, "size": %s}, {"size": 1}',
+                                k, 2 * k + 1, 2 * k + 2, 13 - k), ', ' ORDER BY k)
+           || ', {"size": 1}]}]}')::loan_risk.iforest
+FROM generate_series(0, 11) k;
+SELECT p.x, loan_risk.anomaly_path_length(f.model, p) AS path_length,
+       abs(loan_risk.anomaly_score(f.model, p) - 2 ^ (-h / c(13))) < 1e-15 AS matches_hand
+FROM (VALUES (100::float8, 12::float8), (5.5, 7), (0, 1), (NULL, 90.0 / 13)) p(x, h), forests f
+WHERE f.id = 4 ORDER BY p.x NULLS LAST;
+
 -- Columns are found by name, in any order and among others; numeric, integer and real columns read as numbers.
 SELECT round(loan_risk.anomaly_score(model, r)::numeric, 6) AS score
 FROM forests, (SELECT 'a'::text AS label, 6::numeric AS x, 7 AS other) r WHERE id = 1;
