@@ -638,13 +638,27 @@ TreeDepth(const LrTree *tree, size_t i)
 	return 1 + (l > r ? l : r);
 }
 
+static int
+CompareDouble(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
 static bool
 BuildDense(const LrForest *f, LrForestModel *m, LrArena *arena)
 {
 	int			depth = 0;
 	size_t		t,
+				i,
+				n,
 				ninternal,
-				nleaves;
+				nleaves,
+				nall;
+	double	   *leaves;
+	double	   *sorted;
 
 	for (t = 0; t < f->ntrees; t++)
 	{
@@ -655,18 +669,51 @@ BuildDense(const LrForest *f, LrForestModel *m, LrArena *arena)
 		if (depth > LR_IFOREST_DENSE_MAX_DEPTH)
 			return true;		/* too deep to pad: the preorder form only */
 	}
-	m->dense_depth = depth;
 	ninternal = ((size_t) 1 << depth) - 1;
 	nleaves = (size_t) 1 << depth;
+	nall = nleaves * f->ntrees;
+	m->dense_depth = depth;
 	if ((m->dense_threshold = lr_arena_alloc(arena, (ninternal > 0 ? ninternal : 1) * f->ntrees *
 											 sizeof(double))) == NULL ||
 		(m->dense_feature = lr_arena_alloc(arena, (ninternal > 0 ? ninternal : 1) * f->ntrees *
 										   sizeof(uint16_t))) == NULL ||
-		(m->dense_leaves = lr_arena_alloc(arena, nleaves * f->ntrees * sizeof(double))) == NULL)
+		(leaves = lr_arena_alloc(arena, nall * sizeof(double))) == NULL ||
+		(sorted = lr_arena_alloc(arena, nall * sizeof(double))) == NULL ||
+		(m->dense_leaf = lr_arena_alloc(arena, nall * sizeof(uint16_t))) == NULL)
 		return false;
 	for (t = 0; t < f->ntrees; t++)
 		FillDense(&f->trees[t], m, 0, 0, m->dense_threshold + t * ninternal,
-				  m->dense_feature + t * ninternal, m->dense_leaves + t * nleaves, 0, 0);
+				  m->dense_feature + t * ninternal, leaves + t * nleaves, 0, 0);
+
+	/* The distinct path lengths, sorted; each leaf keeps the index of its own. */
+	memcpy(sorted, leaves, nall * sizeof(double));
+	qsort(sorted, nall, sizeof(double), CompareDouble);
+	for (i = 0, n = 0; i < nall; i++)
+		if (n == 0 || sorted[i] != sorted[n - 1])
+			sorted[n++] = sorted[i];
+	if (n > 65536)
+	{
+		m->dense_depth = 0;		/* too many to index: the preorder form only */
+		return true;
+	}
+	m->leaf_values = sorted;
+	m->nleaf_values = n;
+	for (i = 0; i < nall; i++)
+	{
+		size_t		lo = 0,
+					hi = n - 1;
+
+		while (lo < hi)
+		{
+			size_t		mid = (lo + hi) / 2;
+
+			if (sorted[mid] < leaves[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		m->dense_leaf[i] = (uint16_t) lo;
+	}
 	return true;
 }
 
@@ -800,7 +847,8 @@ DenseGroupAdd(const LrForestModel *m, size_t t, const double *x, double sum)
 	size_t		nl = ni + 1;
 	const double *T = m->dense_threshold + t * ni;
 	const uint16_t *F = m->dense_feature + t * ni;
-	const double *L = m->dense_leaves + t * nl;
+	const uint16_t *L = m->dense_leaf + t * nl;
+	const double *V = m->leaf_values;
 	size_t		i0 = 0, i1 = 0, i2 = 0, i3 = 0, i4 = 0, i5 = 0, i6 = 0, i7 = 0;
 	int			level;
 
@@ -817,14 +865,14 @@ DenseGroupAdd(const LrForestModel *m, size_t t, const double *x, double sum)
 		LR_STEP(7, i7);
 #undef LR_STEP
 	}
-	sum += L[i0 - ni];
-	sum += L[nl + i1 - ni];
-	sum += L[2 * nl + i2 - ni];
-	sum += L[3 * nl + i3 - ni];
-	sum += L[4 * nl + i4 - ni];
-	sum += L[5 * nl + i5 - ni];
-	sum += L[6 * nl + i6 - ni];
-	sum += L[7 * nl + i7 - ni];
+	sum += V[L[i0 - ni]];
+	sum += V[L[nl + i1 - ni]];
+	sum += V[L[2 * nl + i2 - ni]];
+	sum += V[L[3 * nl + i3 - ni]];
+	sum += V[L[4 * nl + i4 - ni]];
+	sum += V[L[5 * nl + i5 - ni]];
+	sum += V[L[6 * nl + i6 - ni]];
+	sum += V[L[7 * nl + i7 - ni]];
 	return sum;
 }
 
@@ -854,7 +902,7 @@ lr_iforest_path_sum(const LrForestModel *m, const double *x)
 
 			for (level = 0; level < m->dense_depth; level++)
 				i = 2 * i + 1 + (size_t) (x[F[i]] > T[i]);
-			sum += m->dense_leaves[t * (ni + 1) + i - ni];
+			sum += m->leaf_values[m->dense_leaf[t * (ni + 1) + i - ni]];
 		}
 		return sum;
 	}

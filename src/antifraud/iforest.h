@@ -94,7 +94,8 @@ typedef struct LrForestNode
  * Shallow forests (every trained one with sample_size <= 1024) also get a
  * dense form: each tree padded to a complete tree of dense_depth levels,
  * stored level by level, a leaf above the bottom continuing left through
- * splits at +Infinity.  Rows without missing values walk it branch-free,
+ * splits at +Infinity.  Leaves hold 16-bit indexes into the few distinct
+ * path lengths (depth + c(size)), which keeps the form small in cache.  Rows without missing values walk it branch-free,
  * several trees in lockstep, which hides memory latency.  Both forms give
  * bit-identical sums.
  */
@@ -113,7 +114,9 @@ typedef struct LrForestModel
 	int			dense_depth;	/* 0: no dense form */
 	double	   *dense_threshold;	/* ntrees x (2^depth - 1), level by level */
 	uint16_t   *dense_feature;	/* the same layout */
-	double	   *dense_leaves;	/* ntrees x 2^depth: path lengths */
+	uint16_t   *dense_leaf;		/* ntrees x 2^depth: index into leaf_values */
+	double	   *leaf_values;	/* the distinct path lengths of the leaves */
+	size_t		nleaf_values;
 } LrForestModel;
 
 extern bool lr_iforest_compile(const LrForest *f, LrArena *arena, LrForestModel **out, LrError *err);
