@@ -135,6 +135,9 @@ scr_int=$LR_BENCH_MS
 lr_bench_time "EXISTS on stored bigint keys, 2 workers" \
   "$PAR SELECT count(*) FROM af_applicants a WHERE EXISTS (SELECT 1 FROM af_black_int b WHERE b.key = a.phone_key);" 1
 scr_stored=$LR_BENCH_MS
+lr_bench_time "JOIN on stored bigint keys (hash of the smaller side), 2 workers" \
+  "$PAR SELECT count(*) FROM af_applicants a JOIN af_black_int b ON b.key = a.phone_key;" 1
+scr_join=$LR_BENCH_MS
 lr_bench_time "JOIN on stored bigint keys, merge join of two index scans" \
   "$PAR SET enable_hashjoin = off; SELECT count(*) FROM af_applicants a JOIN af_black_int b ON b.key = a.phone_key;" 1
 scr_merge=$LR_BENCH_MS
@@ -159,5 +162,6 @@ printf '%-56s %s\n' "robust_stats 2 workers / percentile_cont (2 passes)" "$(r "
 printf '%-56s %s\n' "normalize_mobile / regexp_replace" "$(r "$norm_c" "$norm_sql")"
 printf '%-56s %s\n' "screening bigint keys / text keys" "$(r "$scr_int" "$scr_text")"
 printf '%-56s %s\n' "screening stored bigint keys / text keys" "$(r "$scr_stored" "$scr_text")"
+printf '%-56s %s\n' "screening inner join (stored bigint) / text keys" "$(r "$scr_join" "$scr_text")"
 printf '%-56s %s\n' "screening merge join of indexes / text keys" "$(r "$scr_merge" "$scr_text")"
 printf '%-56s %s\n' "applicants on the blacklist" "$matches"
