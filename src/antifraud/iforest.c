@@ -553,7 +553,7 @@ lr_iforest_write(const LrForest *f, LrBuf *b)
 }
 
 LrJson *
-lr_json_number_object(LrArena *arena, size_t n, const char *const *keys, const double *values)
+lr_iforest_number_object(LrArena *arena, size_t n, const char *const *keys, const double *values)
 {
 	LrJson	   *obj = lr_arena_alloc0(arena, sizeof(LrJson));
 	size_t		i;

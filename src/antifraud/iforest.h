@@ -164,7 +164,7 @@ extern void lr_iforest_grow_tree(const double *rows, size_t m, size_t nfeatures,
 								 LrTree *tree, void *scratch);
 
 /* Builds an object of number members (for the training metadata). */
-extern LrJson *lr_json_number_object(LrArena *arena, size_t n, const char *const *keys,
+extern LrJson *lr_iforest_number_object(LrArena *arena, size_t n, const char *const *keys,
 									 const double *values);
 
 #endif							/* LR_IFOREST_H */

@@ -368,7 +368,7 @@ iforest_train_final(PG_FUNCTION_ARGS)
 		vals[1] = (double) st->rows;
 		vals[2] = (double) st->m;
 		vals[3] = (double) st->opt.reservoir;
-		f.training = lr_json_number_object(&arena, 4, keys, vals);
+		f.training = lr_iforest_number_object(&arena, 4, keys, vals);
 		if (f.training == NULL)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	}
