@@ -98,6 +98,8 @@ INSERT INTO small VALUES (1, 1, 1), (2, 2, 2), (3, 3, NULL), (4, 'NaN', 4), (5, 
 SELECT (loan_risk.iforest_train(id, s, ARRAY['x', 'y'], '{"trees": 1, "sample_size": 4}')::jsonb)->'training' AS training
 FROM small s;
 SELECT loan_risk.iforest_train(id, NULL::record, ARRAY['x', 'y']) IS NULL AS null_rows FROM small;
+-- NULL options are the defaults.
+SELECT (loan_risk.iforest_train(id, s, ARRAY['x', 'y'], NULL)::jsonb)->'training' AS null_options FROM small s;
 -- Fewer than two rows sampled: NULL (no model), so a small segment does not fail a GROUP BY.
 SELECT loan_risk.iforest_train(id, s, ARRAY['x', 'y']) IS NULL AS one_row FROM small s WHERE id = 1;
 SELECT loan_risk.iforest_train(id, s, ARRAY['x', 'y']) IS NULL AS no_rows FROM small s WHERE false;
