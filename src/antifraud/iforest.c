@@ -151,7 +151,7 @@ GetObject(ForestCtx *c, const LrJson *obj, const char *key, const LrJson **out)
 
 bool
 lr_iforest_check_names(const char *const *names, const size_t *lens, size_t n,
-					   const char *what, LrError *err)
+					   const char *what, int base, LrError *err)
 {
 	size_t		i,
 				j;
@@ -163,22 +163,24 @@ lr_iforest_check_names(const char *const *names, const size_t *lens, size_t n,
 							what, n, LR_IFOREST_MAX_FEATURES);
 	for (i = 0; i < n; i++)
 	{
+		size_t		pos = i + (size_t) base;
+
 		if (lens[i] == 0)
 			return lr_error_set(err, LR_ERR_INVALID, "%s[%zu]: a feature name must not be empty",
-								what, i);
+								what, pos);
 		if (lens[i] > LR_IFOREST_NAME_MAX)
 			return lr_error_set(err, LR_ERR_INVALID,
 								"%s[%zu]: feature name \"%.70s...\" is longer than %d bytes",
-								what, i, names[i], LR_IFOREST_NAME_MAX);
+								what, pos, names[i], LR_IFOREST_NAME_MAX);
 		if (memchr(names[i], '\0', lens[i]) != NULL)
 			return lr_error_set(err, LR_ERR_INVALID, "%s[%zu]: a feature name must not contain NUL",
-								what, i);
+								what, pos);
 		/* Up to 1000 names, checked once per model: quadratic is fine. */
 		for (j = 0; j < i; j++)
 			if (lens[j] == lens[i] && memcmp(names[j], names[i], lens[i]) == 0)
 				return lr_error_set(err, LR_ERR_INVALID,
 									"%s[%zu]: feature \"%s\" is already listed at %s[%zu]",
-									what, i, names[i], what, j);
+									what, pos, names[i], what, j + (size_t) base);
 	}
 	return true;
 }
@@ -409,7 +411,7 @@ lr_iforest_from_json(const LrJson *root, LrArena *arena, LrForest **out, LrError
 			lens[i] = feats->items[i]->len;
 		}
 		f->nfeatures = feats->n;
-		if (!lr_iforest_check_names(f->features, lens, feats->n, "features", err))
+		if (!lr_iforest_check_names(f->features, lens, feats->n, "features", 0, err))
 			return false;
 	}
 	else

@@ -69,10 +69,11 @@ extern bool lr_iforest_write(const LrForest *f, LrBuf *out);
 
 /*
  * Feature names: 1 to LR_IFOREST_MAX_FEATURES, each 1 to LR_IFOREST_NAME_MAX
- * bytes, unique.  what names the list for messages ("features").
+ * bytes, unique.  what names the list for messages ("features"), base is the
+ * index of its first element there (0 for JSON, 1 for SQL arrays).
  */
 extern bool lr_iforest_check_names(const char *const *names, const size_t *lens, size_t n,
-								   const char *what, LrError *err);
+								   const char *what, int base, LrError *err);
 
 /* Average path length of an unsuccessful search in a binary search tree of n keys. */
 extern double lr_iforest_c(double n);

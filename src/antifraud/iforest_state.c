@@ -572,7 +572,7 @@ IfDecode(const LrAlloc *a, LrReader *r, LrError *err)
 	{
 		LrError		e2 = {0};
 
-		if (!lr_iforest_check_names(names, lens, d, "features", &e2))
+		if (!lr_iforest_check_names(names, lens, d, "features", 0, &e2))
 		{
 			lr_error_set(err, LR_ERR_SYNTAX, "invalid %s: %s", r->what, e2.msg);
 			return NULL;

@@ -132,7 +132,7 @@ ParseFeatures(TrainCache *tc, ArrayType *arr)
 		tc->names[i] = TextDatumGetCString(elems[i]);
 		lens[i] = strlen(tc->names[i]);
 	}
-	if (!lr_iforest_check_names(tc->names, lens, (size_t) n, "features", &err))
+	if (!lr_iforest_check_names(tc->names, lens, (size_t) n, "features", 1, &err))
 		lr_pg_raise(&err, NULL);
 	tc->nfeatures = (size_t) n;
 	kinds = palloc(n * sizeof(LrFieldKind));
