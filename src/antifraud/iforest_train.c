@@ -1,0 +1,378 @@
+/*
+ * iforest_train.c
+ *	  iforest_train(key, row, features, options): an aggregate that keeps a
+ *	  bottom-k sample of the rows (mergeable, so it runs in parallel workers
+ *	  and on shards) and grows the isolation trees in its final function.
+ *
+ * Every row's priority is mix64(hash(key, seed)), computed with the key
+ * type's own extended hash function; the row is read only when that
+ * priority could enter the sample, so most rows cost one hash.  The trees
+ * are grown from the sample in canonical order with a PRNG seeded by
+ * (seed, tree number): the model depends on the rows and the seed only.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/typcache.h"
+
+#include "loan_risk.h"
+#include "common/lr_parallel.h"
+#include "common/lr_pg.h"
+#include "common/lr_row.h"
+#include "common/lr_state.h"
+#include "antifraud/antifraud.h"
+#include "antifraud/iforest_state.h"
+
+PG_FUNCTION_INFO_V1(iforest_train_state_in);
+PG_FUNCTION_INFO_V1(iforest_train_state_out);
+PG_FUNCTION_INFO_V1(iforest_train_state_recv);
+PG_FUNCTION_INFO_V1(iforest_train_state_send);
+PG_FUNCTION_INFO_V1(iforest_train_combine);
+PG_FUNCTION_INFO_V1(iforest_train_trans);
+PG_FUNCTION_INFO_V1(iforest_train_final);
+
+/* iforest_train_state_in: base64 text to a validated state */
+Datum
+iforest_train_state_in(PG_FUNCTION_ARGS)
+{
+	return lr_state_in(fcinfo, &lr_iforest_state_ops);
+}
+
+/* iforest_train_state_out: state to base64 text */
+Datum
+iforest_train_state_out(PG_FUNCTION_ARGS)
+{
+	return lr_state_out(fcinfo, &lr_iforest_state_ops);
+}
+
+/* iforest_train_state_recv: binary state, validated */
+Datum
+iforest_train_state_recv(PG_FUNCTION_ARGS)
+{
+	return lr_state_recv(fcinfo, &lr_iforest_state_ops);
+}
+
+/* iforest_train_state_send: state to binary */
+Datum
+iforest_train_state_send(PG_FUNCTION_ARGS)
+{
+	return lr_state_send(fcinfo, &lr_iforest_state_ops);
+}
+
+/* iforest_train_combine: merges two partial samples */
+Datum
+iforest_train_combine(PG_FUNCTION_ARGS)
+{
+	return lr_state_combine(fcinfo, &lr_iforest_state_ops);
+}
+
+/*
+ * Per call site: the parsed features and options (re-parsed only when their
+ * bytes change), the binding of the features to the row's columns, and the
+ * key's hash function.
+ */
+typedef struct TrainCache
+{
+	MemoryContext cxt;			/* features, options, binding */
+	uint64		gen;			/* bumped whenever features or options change */
+	char	   *feat_key;
+	Size		feat_len;
+	char	   *opt_key;		/* NULL: no options argument or NULL options */
+	Size		opt_len;
+	bool		ready;
+	LrIfOptions opt;
+	size_t		nfeatures;
+	const char **names;
+	LrRowBinder binder;
+	double	   *x;
+
+	Oid			keytype;
+	FmgrInfo	hash;
+} TrainCache;
+
+static bool
+SameBytes(const char *key, Size keylen, struct varlena *v)
+{
+	return key != NULL && VARSIZE_ANY(v) == keylen && memcmp(key, v, keylen) == 0;
+}
+
+static void
+ParseFeatures(TrainCache *tc, ArrayType *arr)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n,
+				i;
+	size_t	   *lens;
+	LrError		err = {0};
+	LrFieldKind *kinds;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("features must be a one-dimensional array of column names")));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	tc->names = palloc(Max(n, 1) * sizeof(char *));
+	lens = palloc(Max(n, 1) * sizeof(size_t));
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("features[%d] is NULL", i + 1),
+					 errhint("List the names of the feature columns.")));
+		tc->names[i] = TextDatumGetCString(elems[i]);
+		lens[i] = strlen(tc->names[i]);
+	}
+	if (!lr_iforest_check_names(tc->names, lens, (size_t) n, "features", 1, &err))
+		lr_pg_raise(&err, NULL);
+	tc->nfeatures = (size_t) n;
+	kinds = palloc(n * sizeof(LrFieldKind));
+	for (i = 0; i < n; i++)
+		kinds[i] = LR_FIELD_NUMERIC;
+	lr_row_binder_init(&tc->binder, tc->cxt, n, tc->names, kinds, "iforest_train");
+	tc->x = palloc(n * sizeof(double));
+}
+
+static TrainCache *
+TrainCacheGet(FunctionCallInfo fcinfo)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	TrainCache *tc = (TrainCache *) flinfo->fn_extra;
+	struct varlena *feat;
+	struct varlena *opt = NULL;
+	MemoryContext old;
+
+	if (tc == NULL)
+	{
+		TypeCacheEntry *te;
+
+		tc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(TrainCache));
+		tc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "loan_risk iforest_train",
+										ALLOCSET_SMALL_SIZES);
+		tc->keytype = get_fn_expr_argtype(flinfo, 1);
+		if (!OidIsValid(tc->keytype))
+			elog(ERROR, "could not determine the key type of iforest_train");
+		te = lookup_type_cache(tc->keytype, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
+		if (!OidIsValid(te->hash_extended_proc))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("key type %s has no extended hash function", format_type_be(tc->keytype)),
+					 errdetail("iforest_train samples rows by a seeded hash of their key."),
+					 errhint("Use an integer, text or uuid key, such as the application id.")));
+		fmgr_info_cxt(te->hash_extended_proc, &tc->hash, flinfo->fn_mcxt);
+		flinfo->fn_extra = tc;
+	}
+
+	feat = PG_DETOAST_DATUM(PG_GETARG_DATUM(3));
+	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
+		opt = PG_DETOAST_DATUM(PG_GETARG_DATUM(4));
+	if (tc->ready && SameBytes(tc->feat_key, tc->feat_len, feat) &&
+		(opt == NULL ? tc->opt_key == NULL : SameBytes(tc->opt_key, tc->opt_len, opt)))
+		return tc;
+
+	MemoryContextReset(tc->cxt);
+	tc->ready = false;
+	tc->gen++;
+	tc->feat_key = NULL;
+	tc->opt_key = NULL;
+	old = MemoryContextSwitchTo(tc->cxt);
+	ParseFeatures(tc, (ArrayType *) feat);
+	lr_ifopt_default(&tc->opt);
+	if (opt != NULL)
+	{
+		char	   *text = JsonbToCString(NULL, &((Jsonb *) opt)->root, VARSIZE(opt));
+		LrAlloc		a;
+		LrArena		arena;
+		LrJsonOptions jo;
+		LrError		err = {0};
+
+		lr_pg_alloc_init(&a, tc->cxt);
+		lr_arena_init(&arena, &a, 0);
+		lr_pg_json_options(&jo);
+		/* The arena lives as long as the cache (the name points into it). */
+		if (!lr_ifopt_parse(text, strlen(text), &arena, &jo, &tc->opt, &err))
+			lr_pg_raise(&err, "iforest_train");
+		tc->opt_key = palloc(VARSIZE_ANY(opt));
+		memcpy(tc->opt_key, opt, VARSIZE_ANY(opt));
+		tc->opt_len = VARSIZE_ANY(opt);
+	}
+	tc->feat_key = palloc(VARSIZE_ANY(feat));
+	memcpy(tc->feat_key, feat, VARSIZE_ANY(feat));
+	tc->feat_len = VARSIZE_ANY(feat);
+	tc->ready = true;
+	MemoryContextSwitchTo(old);
+	return tc;
+}
+
+/*
+ * iforest_train_trans: offers one row to the sample.  Rows with a NULL key
+ * or row are skipped; rows with a NULL, NaN or infinite feature are not
+ * sampled.
+ */
+Datum
+iforest_train_trans(PG_FUNCTION_ARGS)
+{
+	TrainCache *tc;
+	LrExpandedState *es;
+	LrIfState  *st;
+	uint64		prio;
+	LrError		err = {0};
+	size_t		f;
+
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("features must not be NULL"),
+				 errhint("List the names of the feature columns, such as ARRAY['amount', 'income'].")));
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	tc = TrainCacheGet(fcinfo);
+	es = lr_state_arg_rw(fcinfo, 0, &lr_iforest_state_ops);
+	st = es->st;
+	if (!st->configured)
+	{
+		if (!lr_ifstate_configure(st, &tc->opt, tc->names, tc->nfeatures, &err))
+			lr_pg_raise(&err, "iforest_train");
+	}
+	else if ((st->checked != tc || st->checked_gen != tc->gen) &&
+			 !lr_ifstate_matches(st, &tc->opt, tc->names, tc->nfeatures))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("iforest_train was given different features or options within one group"),
+				 errdetail("Every row of a group must give the same features and options.")));
+	st->checked = tc;
+	st->checked_gen = tc->gen;
+	lr_state_touch(es);
+	if (st->rows < ((int64) 1 << 62))
+		st->rows++;
+
+	prio = lr_mix64(DatumGetUInt64(FunctionCall2Coll(&tc->hash, PG_GET_COLLATION(),
+													 PG_GETARG_DATUM(1),
+													 Int64GetDatum(st->opt.seed))));
+	if (!lr_ifstate_may_keep(st, prio))
+		PG_RETURN_DATUM(lr_state_datum(es));
+
+	lr_row_deform(&tc->binder, PG_GETARG_HEAPTUPLEHEADER(2));
+	for (f = 0; f < tc->nfeatures; f++)
+	{
+		double		v;
+
+		if (lr_row_isnull(&tc->binder, (int) f))
+			PG_RETURN_DATUM(lr_state_datum(es));
+		v = lr_row_number(&tc->binder, (int) f);
+		if (!isfinite(v))
+			PG_RETURN_DATUM(lr_state_datum(es));
+		tc->x[f] = v;
+	}
+	if (!lr_ifstate_offer(st, prio, tc->x, &err))
+		lr_pg_raise(&err, "iforest_train");
+	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+typedef struct GrowArgs
+{
+	const double *rows;
+	size_t		m;
+	size_t		d;
+	int32		psi;
+	uint64		seed;
+	LrTree	   *trees;
+	char	   *scratch;
+	size_t		scratch_size;
+} GrowArgs;
+
+/* One block = one tree; runs on any thread (no PostgreSQL calls). */
+static void
+GrowBlock(void *arg, int64 block, int64 begin, int64 end)
+{
+	GrowArgs   *g = arg;
+	int64		t;
+
+	for (t = begin; t < end; t++)
+		lr_iforest_grow_tree(g->rows, g->m, g->d, g->psi, g->seed, (uint64) t,
+							 &g->trees[t], g->scratch + (size_t) t * g->scratch_size);
+}
+
+/* iforest_train_final: grows the trees; NULL when fewer than 2 rows were sampled */
+Datum
+iforest_train_final(PG_FUNCTION_ARGS)
+{
+	const LrIfState *st;
+	LrAlloc		a;
+	LrArena		arena;
+	LrError		err = {0};
+	LrForest	f;
+	GrowArgs	g;
+	double	   *rows;
+	double		bytes;
+	int32		psi;
+	size_t		t,
+				maxnodes;
+	LrIforestValue *v;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = lr_state_arg_ro(fcinfo, 0, &lr_iforest_state_ops);
+	if (!st->configured || st->m < 2)
+		PG_RETURN_NULL();
+
+	psi = (int32) Min((size_t) st->opt.sample_size, st->m);
+	maxnodes = 2 * (size_t) psi - 1;
+	g.scratch_size = MAXALIGN(lr_iforest_tree_scratch(psi, st->nfeatures));
+	bytes = (double) st->m * st->nfeatures * sizeof(double) +
+		(double) st->opt.trees * ((double) maxnodes * sizeof(LrTreeNode) + g.scratch_size);
+	lr_memory_check(bytes, psprintf("an isolation forest of %d trees", (int) st->opt.trees));
+
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	lr_arena_init(&arena, &a, 0);
+	if (!lr_ifstate_sorted_rows(st, &a, &rows, &err))
+		lr_pg_raise(&err, "iforest_train");
+
+	memset(&f, 0, sizeof(f));
+	f.name = st->opt.name;
+	f.nfeatures = st->nfeatures;
+	f.features = (const char **) st->features;
+	f.sample_size = psi;
+	f.ntrees = (size_t) st->opt.trees;
+	f.trees = palloc0(f.ntrees * sizeof(LrTree));
+	for (t = 0; t < f.ntrees; t++)
+		f.trees[t].nodes = MemoryContextAllocHuge(CurrentMemoryContext, maxnodes * sizeof(LrTreeNode));
+
+	g.rows = rows;
+	g.m = st->m;
+	g.d = st->nfeatures;
+	g.psi = psi;
+	g.seed = (uint64) st->opt.seed;
+	g.trees = f.trees;
+	g.scratch = MemoryContextAllocHuge(CurrentMemoryContext, f.ntrees * g.scratch_size);
+	lr_parallel_for((int64) f.ntrees, 1, lr_threads(), GrowBlock, &g);
+
+	{
+		static const char *const keys[] = {"seed", "rows", "sample_rows", "reservoir"};
+		double		vals[4];
+
+		vals[0] = (double) st->opt.seed;
+		vals[1] = (double) st->rows;
+		vals[2] = (double) st->m;
+		vals[3] = (double) st->opt.reservoir;
+		f.training = lr_iforest_number_object(&arena, 4, keys, vals);
+		if (f.training == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	}
+	v = lr_iforest_value_from_forest(&f);
+	lr_arena_release(&arena);
+	PG_RETURN_POINTER(v);
+}
