@@ -2,20 +2,22 @@
 -- and merchant-likeness score per node of an undirected graph.
 
 -- Worked example: persons 1-4 know each other (all pairs but 1-4); merchant
--- 100 is paid by 1, 5, 6 and 7, who do not know each other.  By hand:
---   node 1: neighbours {2,3,100}, triangle 1-2-3: clustering 2*1/(3*2) = 1/3,
---           score (1 - 1/3) * (3-1)/(3+9) = 1/9
---   node 2: {1,3,4}, triangles 1-2-3 and 2-3-4: 2*2/6 = 2/3, score 1/3 * 2/12 = 1/18
---   node 3: as node 2;  node 4: {2,3}, triangle 2-3-4: 1, score 0
---   node 100: {1,5,6,7}, no triangle: 0, score 1 * 3/13 = 0.230769...
---   nodes 5, 6, 7: one neighbour: clustering 0, score 0
+-- 100 is paid by 1, 5, 6 and 7, who do not know each other.  By hand, with
+-- W = d(d-1)/2 pairs of neighbours (wedges), T triangles, clustering T/W and
+-- score (W - T + 1/2) / (W + 1):
+--   node 1: neighbours {2,3,100}, W = 3, triangle 1-2-3: clustering 1/3, score 2.5/4
+--   node 2: {1,3,4}, W = 3, triangles 1-2-3 and 2-3-4: 2/3, score 1.5/4
+--   node 3: as node 2;  node 4: {2,3}, W = 1, triangle 2-3-4: 1, score 0.5/2
+--   node 100: {1,5,6,7}, W = 6, no triangle: clustering 0, score 6.5/7
+--   nodes 5, 6, 7: one neighbour, W = 0: clustering 0, score 1/2
 CREATE TABLE pay (payer bigint, payee bigint);
 INSERT INTO pay VALUES (1, 2), (1, 3), (2, 3), (2, 4), (3, 4), (1, 100), (5, 100), (6, 100), (7, 100);
 SELECT node, degree, triangles, round(clustering::numeric, 12) AS clustering,
        round(merchant_score::numeric, 12) AS merchant_score
 FROM loan_risk.graph_clustering('SELECT payer, payee FROM pay') ORDER BY node;
-SELECT node, abs(clustering - 1/3.0) < 1e-15 AS third, abs(merchant_score - 1/9.0) < 1e-15 AS ninth
-FROM loan_risk.graph_clustering('SELECT payer, payee FROM pay') WHERE node = 1;
+SELECT node, abs(clustering - CASE node WHEN 1 THEN 1 / 3.0 ELSE 0 END) < 1e-15 AS clustering_ok,
+       abs(merchant_score - CASE node WHEN 1 THEN 2.5 / 4 ELSE 6.5 / 7 END) < 1e-15 AS score_ok
+FROM loan_risk.graph_clustering('SELECT payer, payee FROM pay') WHERE node IN (1, 100) ORDER BY node;
 
 -- Self-loops are ignored, repeated and reversed edges count once, a row with
 -- one NULL endpoint adds the other as a node without edges (how to list
@@ -43,7 +45,8 @@ SELECT node, degree, triangles FROM loan_risk.graph_clustering($$
 SELECT count(*), min(degree), max(degree), min(triangles), max(triangles), min(clustering), max(clustering)
 FROM loan_risk.graph_clustering('SELECT a, b FROM generate_series(1, 200) a, generate_series(1, 200) b WHERE a < b');
 SELECT count(*) AS nodes, max(degree) AS hub_degree, sum(triangles) AS triangles,
-       max(merchant_score) AS hub_score, abs(max(merchant_score) - 49999.0 / 50009) < 1e-15 AS hub_score_ok
+       min(merchant_score) AS leaf_score,
+       abs(max(merchant_score) - (1249975000 + 0.5) / 1249975001) < 1e-15 AS hub_score_ok
 FROM loan_risk.graph_clustering('SELECT 0, g FROM generate_series(1, 50000) g');
 
 -- Malformed input: exact errors.

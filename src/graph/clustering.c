@@ -22,9 +22,6 @@
 
 PG_FUNCTION_INFO_V1(graph_clustering);
 
-/* The score's degree half-point: (d - 1) / (d + K) is 1/2 at d = K + 2. */
-#define LR_MERCHANT_DEGREE_K 9.0
-
 typedef struct TriArg
 {
 	const LrCsr *g;
@@ -137,17 +134,19 @@ TriangleBlock(void *arg, int64 block, int64 begin, int64 end)
 
 /*
  * The merchant-likeness score (doc/graph.md): the share of a node's pairs of
- * counterparties that are not linked to each other, (1 - clustering), damped
- * for small degrees by (d - 1) / (d + 9), which is 0 for one counterparty,
- * 1/2 for 11 and tends to 1.  A person's counterparties know each other (high
- * clustering); a merchant's many payers do not.
+ * counterparties ("wedges") that are open, i.e. not linked to each other,
+ * (W - T + 1/2) / (W + 1) with W = d (d - 1) / 2 wedges and T triangles: the
+ * posterior mean of the open share under a Jeffreys Beta(1/2, 1/2) prior.  A
+ * person's counterparties know each other (many closed wedges, low score); a
+ * merchant's many payers do not (score near 1).  Nodes with few wedges stay
+ * near 1/2, where clustering alone would call every leaf a merchant.
  */
 static double
-MerchantScore(int64 d, double c)
+MerchantScore(int64 d, int64 t)
 {
-	if (d <= 1)
-		return 0.0;
-	return (1.0 - c) * ((double) (d - 1) / ((double) d + LR_MERCHANT_DEGREE_K));
+	int64		w = d * (d - 1) / 2;
+
+	return ((double) (w - t) + 0.5) / ((double) w + 1.0);
 }
 
 /* graph_clustering: node, degree, triangles, clustering, merchant_score */
@@ -225,7 +224,7 @@ graph_clustering(PG_FUNCTION_ARGS)
 		values[1] = Int64GetDatum(d);
 		values[2] = Int64GetDatum(t);
 		values[3] = Float8GetDatum(c);
-		values[4] = Float8GetDatum(MerchantScore(d, c));
+		values[4] = Float8GetDatum(MerchantScore(d, t));
 		lr_graph_put(rsinfo, values, nulls, u);
 	}
 	lr_graph_mem_done(&mem);

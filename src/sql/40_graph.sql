@@ -12,7 +12,7 @@ CREATE FUNCTION loan_risk.graph_clustering(edges_sql text)
   RETURNS TABLE (node bigint, degree bigint, triangles bigint, clustering float8, merchant_score float8)
   AS 'MODULE_PATHNAME', 'graph_clustering' LANGUAGE C VOLATILE STRICT ROWS 100000;
 COMMENT ON FUNCTION loan_risk.graph_clustering(text) IS
-  'Per node of the undirected graph given by edges_sql (two bigint endpoints): degree, triangles, local clustering coefficient and a merchant-likeness score (1 - clustering) * (degree - 1) / (degree + 9)';
+  'Per node of the undirected graph given by edges_sql (two bigint endpoints): degree, triangles, local clustering coefficient and a merchant-likeness score, the share of open wedges (pairs of neighbours not linked) smoothed: (W - T + 1/2) / (W + 1) with W = degree (degree - 1) / 2';
 
 CREATE FUNCTION loan_risk.graph_components(edges_sql text)
   RETURNS TABLE (node bigint, component bigint, component_size bigint)
