@@ -1,6 +1,10 @@
 -- loan_risk.graph_clustering: degree, triangles, local clustering coefficient
 -- and merchant-likeness score per node of an undirected graph.
 
+-- Objects of this test live in their own schema (tests share a database).
+CREATE SCHEMA graph_clustering_test;
+SET search_path = graph_clustering_test;
+
 -- Worked example: persons 1-4 know each other (all pairs but 1-4); merchant
 -- 100 is paid by 1, 5, 6 and 7, who do not know each other.  By hand, with
 -- W = d(d-1)/2 pairs of neighbours (wedges), T triangles, clustering T/W and
@@ -146,3 +150,8 @@ WHERE (big_1.degree, big_1.triangles, big_1.clustering) IS DISTINCT FROM (r.degr
 SET loan_risk.max_kernel_memory = '3500kB';
 SELECT count(*) FROM loan_risk.graph_clustering('SELECT a, b FROM big_edges, generate_series(1, 4)');
 RESET loan_risk.max_kernel_memory;
+
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA graph_clustering_test CASCADE;
+RESET client_min_messages;

@@ -1,5 +1,9 @@
 -- loan_risk.graph_components: connected components of an undirected graph.
 
+-- Objects of this test live in their own schema (tests share a database).
+CREATE SCHEMA graph_components_test;
+SET search_path = graph_components_test;
+
 -- Worked example: a ring 1-2-3, a pair 10-20 (given twice, once reversed),
 -- node 30 with only a self-loop, node 40 listed with a NULL partner (a node
 -- without edges); a row of two NULLs is skipped.  The component id is the
@@ -102,3 +106,8 @@ RESET loan_risk.max_threads;
 SET loan_risk.max_kernel_memory = '1MB';
 SELECT count(*) FROM loan_risk.graph_components('SELECT a, b FROM big_edges, generate_series(1, 4)');
 RESET loan_risk.max_kernel_memory;
+
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA graph_components_test CASCADE;
+RESET client_min_messages;

@@ -3,6 +3,11 @@
 -- 12, merchants paid by unrelated persons, neighbourhood shops whose payers
 -- know each other, suppliers.  2000 nodes (1896 persons, 104 merchants),
 -- 20000 payments.
+
+-- Objects of this test live in their own schema (tests share a database).
+CREATE SCHEMA graph_merchant_auc_test;
+SET search_path = graph_merchant_auc_test;
+
 SET client_min_messages = warning;
 \i data/graph/payment_graph.sql
 RESET client_min_messages;
@@ -50,3 +55,8 @@ SELECT count(*) AS nodes,
        plain_auc(array_agg(merchant_score), array_agg(is_merchant)) AS auc_merchant_score,
        plain_auc(array_agg(1 - clustering), array_agg(is_merchant)) AS auc_low_clustering
 FROM features_leaves;
+
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA graph_merchant_auc_test CASCADE;
+RESET client_min_messages;

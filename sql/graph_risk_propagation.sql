@@ -1,5 +1,9 @@
 -- loan_risk.risk_propagation: personalised PageRank from seed (blacklisted) nodes.
 
+-- Objects of this test live in their own schema (tests share a database).
+CREATE SCHEMA graph_risk_propagation_test;
+SET search_path = graph_risk_propagation_test;
+
 -- Worked example, by hand: one edge 1-2, seed 1, damping 0.85.  Risk starts
 -- on the seed; each step 85 % of it moves along edges, 15 % returns to the
 -- seeds.  After 1 step (0.15, 0.85); after 2, 0.85 * (0.85, 0.15) + (0.15, 0)
@@ -237,3 +241,8 @@ FROM (
 GROUP BY kind ORDER BY kind;
 RESET loan_risk.max_threads;
 SELECT kind, count(*) AS nodes, abs(sum(risk) - 1) < 1e-12 AS sums_to_1 FROM big_1 GROUP BY kind ORDER BY kind;
+
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA graph_risk_propagation_test CASCADE;
+RESET client_min_messages;

@@ -2,6 +2,10 @@
 -- entities that share phones, devices, cards; values shared too widely are
 -- ignored and listed.
 
+-- Objects of this test live in their own schema (tests share a database).
+CREATE SCHEMA graph_shared_attributes_test;
+SET search_path = graph_shared_attributes_test;
+
 -- Worked example: applicants with their phones and devices.  1 and 2 share a
 -- phone, 2 and 3 a device: one ring {1, 2, 3}.  5, 6, 7 and 8 all give the
 -- call centre's number: with at most 3 applicants per value it is ignored
@@ -100,3 +104,8 @@ SELECT count(*) AS differing_between_1_and_2_threads
 FROM rings_1 FULL JOIN loan_risk.shared_attribute_components('SELECT applicant, value FROM pairs ORDER BY value DESC', 8) r
 USING (entity) WHERE (rings_1.component, rings_1.component_size) IS DISTINCT FROM (r.component, r.component_size);
 RESET loan_risk.max_threads;
+
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA graph_shared_attributes_test CASCADE;
+RESET client_min_messages;
