@@ -112,9 +112,9 @@ FROM loan_risk.graph_clustering('SELECT a, b FROM nx_edges') c FULL JOIN nx_clus
 -- degree = distinct neighbours other than itself, triangles by a three-way
 -- join, clustering 2t/(d(d-1)); and 2 threads give bit-identical results.
 CREATE TABLE big_edges AS
-SELECT graph_mix(3 * i) % 5000 AS a,
-       CASE WHEN i % 3 = 0 THEN graph_mix(3 * i + 1) % 5000
-            ELSE (graph_mix(3 * i) % 5000 + 1 + graph_mix(3 * i + 1) % 25) % 5000 END AS b
+SELECT (hashint8(3 * i) & 2147483647) % 5000 AS a,
+       CASE WHEN i % 3 = 0 THEN (hashint8(3 * i + 1) & 2147483647) % 5000
+            ELSE ((hashint8(3 * i) & 2147483647) % 5000 + 1 + (hashint8(3 * i + 1) & 2147483647) % 25) % 5000 END AS b
 FROM generate_series(1, 60000) i;
 CREATE TABLE big_arcs AS
 SELECT DISTINCT a AS u, b AS v FROM big_edges WHERE a <> b

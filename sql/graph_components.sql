@@ -70,9 +70,9 @@ FROM loan_risk.graph_components('SELECT a, b FROM nx_edges') c FULL JOIN nx_comp
 -- 40000 edges over 60000 ids, islands of 20 ids with a few long links; 2
 -- threads give the same rows, and so does the input in another order.
 CREATE TABLE big_edges AS
-SELECT graph_mix(5 * i) % 60000 AS a,
-       CASE WHEN i % 50 = 0 THEN graph_mix(5 * i + 1) % 60000
-            ELSE (graph_mix(5 * i) % 60000) / 20 * 20 + graph_mix(5 * i + 1) % 20 END AS b
+SELECT (hashint8(5 * i) & 2147483647) % 60000 AS a,
+       CASE WHEN i % 50 = 0 THEN (hashint8(5 * i + 1) & 2147483647) % 60000
+            ELSE ((hashint8(5 * i) & 2147483647) % 60000) / 20 * 20 + (hashint8(5 * i + 1) & 2147483647) % 20 END AS b
 FROM generate_series(1, 40000) i;
 CREATE TABLE arcs AS SELECT a AS u, b AS v FROM big_edges UNION SELECT b, a FROM big_edges;
 CREATE TABLE label AS SELECT DISTINCT n AS node, n AS label FROM big_edges, LATERAL (VALUES (a), (b)) v(n);

@@ -197,7 +197,7 @@ GROUP BY name ORDER BY name;
 -- edges over 6000 nodes, some dangling), 10 iterations of the same formula;
 -- and 2 threads give bit-identical results, directed or not.
 CREATE TABLE big_edges AS
-SELECT graph_mix(7 * i) % 6000 AS a, graph_mix(7 * i + 1) % 5000 AS b, (1 + graph_mix(7 * i + 2) % 100) / 10.0 AS w
+SELECT (hashint8(7 * i) & 2147483647) % 6000 AS a, (hashint8(7 * i + 1) & 2147483647) % 5000 AS b, (1 + (hashint8(7 * i + 2) & 2147483647) % 100) / 10.0 AS w
 FROM generate_series(1, 40000) i;
 CREATE TABLE big_seeds AS SELECT g * 37 AS node, 1 + g % 3 AS weight FROM generate_series(1, 100) g;
 CREATE FUNCTION sql_pagerank(damping float8, iterations int) RETURNS TABLE (node bigint, risk float8)
@@ -220,7 +220,7 @@ BEGIN
     DROP TABLE x;
     ALTER TABLE x2 RENAME TO x;
   END LOOP;
-  RETURN QUERY SELECT x.node, x.x FROM x;
+  RETURN QUERY SELECT x.node::bigint, x.x FROM x;
   DROP TABLE n, outw, p, x;
 END $$;
 SELECT count(*) AS nodes, count(*) FILTER (WHERE r.risk = 0) AS unreached,
