@@ -195,22 +195,24 @@ graph_clustering(PG_FUNCTION_ARGS)
 	lr_graph_free(&mem, el.src, sizeof(int32) * el.cap);
 	lr_graph_free(&mem, el.dst, sizeof(int32) * el.cap);
 	el.src = el.dst = NULL;
+	lr_graph_phase(&mem, "adjacency");
 
 	memset(&ta, 0, sizeof(ta));
 	ta.g = &g;
 	ta.atomic = (threads > 1);
 	ta.obeg = lr_graph_alloc(&mem, sizeof(int64) * (n + 1));
 	ta.obeg[0] = 0;
-	lr_parallel_for(n, LR_GRAPH_NODE_BLOCK, threads, OrientCountBlock, &ta);
+	lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, OrientCountBlock, &ta);
 	for (u = 0, sum = 0; u < n; u++)
 	{
 		sum += ta.obeg[u + 1];
 		ta.obeg[u + 1] = sum;
 	}
 	ta.oadj = lr_graph_alloc(&mem, sizeof(int32) * Max(sum, 1));
-	lr_parallel_for(n, LR_GRAPH_NODE_BLOCK, threads, OrientFillBlock, &ta);
+	lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, OrientFillBlock, &ta);
 	ta.tri = lr_graph_alloc0(&mem, sizeof(int64) * Max(n, 1));
-	lr_parallel_for(n, LR_GRAPH_NODE_BLOCK, threads, TriangleBlock, &ta);
+	lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, TriangleBlock, &ta);
+	lr_graph_phase(&mem, "triangles");
 
 	for (u = 0; u < n; u++)
 	{
@@ -227,6 +229,7 @@ graph_clustering(PG_FUNCTION_ARGS)
 		values[4] = Float8GetDatum(MerchantScore(d, t));
 		lr_graph_put(rsinfo, values, nulls, u);
 	}
+	lr_graph_phase(&mem, "result rows");
 	lr_graph_mem_done(&mem);
 	return (Datum) 0;
 }

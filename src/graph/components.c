@@ -59,11 +59,11 @@ lr_graph_components(LrGraphMem *mem, int64 n, const int32 *src, const int32 *dst
 	UnionArg	ua;
 	int64		x;
 
-	lr_parallel_for(n, LR_GRAPH_EDGE_BLOCK, lr_threads(), IdentityBlock, parent);
+	lr_parallel_for(n, LR_GRAPH_EDGE_BLOCK(n), lr_threads(), IdentityBlock, parent);
 	ua.src = src;
 	ua.dst = dst;
 	ua.parent = parent;
-	lr_parallel_for(m, LR_GRAPH_EDGE_BLOCK, lr_threads(), UnionBlock, &ua);
+	lr_parallel_for(m, LR_GRAPH_EDGE_BLOCK(m), lr_threads(), UnionBlock, &ua);
 	lr_uf_flatten(parent, n);
 	CHECK_FOR_INTERRUPTS();
 	size = lr_graph_alloc0(mem, sizeof(int32) * Max(n, 1));
@@ -97,6 +97,7 @@ graph_components(PG_FUNCTION_ARGS)
 	lr_graph_free(&mem, perm, sizeof(int32) * Max(n, 1));
 
 	lr_graph_components(&mem, n, el.src, el.dst, el.nedges, &parent, &size);
+	lr_graph_phase(&mem, "components");
 
 	for (x = 0; x < n; x++)
 	{
@@ -105,6 +106,7 @@ graph_components(PG_FUNCTION_ARGS)
 		values[2] = Int64GetDatum((int64) size[parent[x]]);
 		lr_graph_put(rsinfo, values, nulls, x);
 	}
+	lr_graph_phase(&mem, "result rows");
 	lr_graph_mem_done(&mem);
 	return (Datum) 0;
 }

@@ -19,10 +19,25 @@
 #include "access/tupdesc.h"
 #include "executor/tuptable.h"
 #include "funcapi.h"
+#include "portability/instr_time.h"
 
-/* Fixed block sizes: results are the same for any thread count. */
-#define LR_GRAPH_NODE_BLOCK 2048
-#define LR_GRAPH_EDGE_BLOCK 32768
+/*
+ * Block sizes for lr_parallel_for.  They depend on the size of the input
+ * alone (never on the thread count), so results are the same for any number
+ * of threads.  About 64 blocks per pass: enough to balance two or more
+ * threads and to check for interrupts often, few enough that the cost of
+ * starting a parallel round (large on a busy machine) stays small; bounded
+ * so that a block stays well under 100 ms on the biggest graphs.
+ */
+static inline int64
+lr_graph_block(int64 n, int64 lo, int64 hi)
+{
+	int64		b = n / 64;
+
+	return b < lo ? lo : (b > hi ? hi : b);
+}
+#define LR_GRAPH_NODE_BLOCK(n) lr_graph_block((n), 1024, 65536)
+#define LR_GRAPH_EDGE_BLOCK(m) lr_graph_block((m), 8192, 1048576)
 
 /* The most nodes a graph may have: internal ids are int32. */
 #define LR_GRAPH_MAX_NODES ((int64) PG_INT32_MAX - 1)
@@ -34,6 +49,7 @@ typedef struct LrGraphMem
 	double		used;			/* bytes currently allocated */
 	double		peak;
 	char		what[96];		/* names the job in the memory error */
+	instr_time	phase_start;	/* for lr_graph_phase */
 } LrGraphMem;
 
 extern void lr_graph_mem_init(LrGraphMem *m, const char *what);
@@ -45,6 +61,12 @@ extern void *lr_graph_alloc0(LrGraphMem *m, size_t bytes);
 extern void *lr_graph_realloc(LrGraphMem *m, void *p, size_t oldbytes, size_t newbytes);
 extern void lr_graph_free(LrGraphMem *m, void *p, size_t bytes);
 extern void lr_graph_mem_done(LrGraphMem *m);
+
+/*
+ * Reports at DEBUG1 the time since the previous phase ended and the memory
+ * in use: SET client_min_messages = debug1 shows where the time goes.
+ */
+extern void lr_graph_phase(LrGraphMem *m, const char *phase);
 
 /* ---- node ids: int64 -> dense int32, in first-seen order (graph_input.c) */
 typedef struct LrIdMap

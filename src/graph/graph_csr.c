@@ -154,7 +154,7 @@ lr_csr_build(LrCsr *csr, LrGraphMem *mem, int64 nrows,
 
 	csr->nrows = nrows;
 	a.cnt = lr_graph_alloc0(mem, sizeof(int64) * Max(nrows, 1));
-	lr_parallel_for(m, LR_GRAPH_EDGE_BLOCK, threads, CountBlock, &a);
+	lr_parallel_for(m, LR_GRAPH_EDGE_BLOCK(m), threads, CountBlock, &a);
 
 	csr->beg = lr_graph_alloc(mem, sizeof(int64) * (nrows + 1));
 	for (r = 0, sum = 0; r < nrows; r++)
@@ -172,8 +172,8 @@ lr_csr_build(LrCsr *csr, LrGraphMem *mem, int64 nrows,
 		csr->w = lr_graph_alloc(mem, sizeof(double) * Max(sum, 1));
 	a.adj = csr->adj;
 	a.w = csr->w;
-	lr_parallel_for(m, LR_GRAPH_EDGE_BLOCK, threads, ScatterBlock, &a);
-	lr_parallel_for(nrows, LR_GRAPH_NODE_BLOCK, threads, SortBlock, &a);
+	lr_parallel_for(m, LR_GRAPH_EDGE_BLOCK(m), threads, ScatterBlock, &a);
+	lr_parallel_for(nrows, LR_GRAPH_NODE_BLOCK(nrows), threads, SortBlock, &a);
 	csr->len = a.cnt;
 }
 

@@ -245,7 +245,7 @@ lr_idmap_canonical(LrIdMap *map)
 	perm = lr_graph_alloc(map->mem, sizeof(int32) * Max(n, 1));
 	pa.order = order;
 	pa.perm = perm;
-	lr_parallel_for(n, LR_GRAPH_EDGE_BLOCK, lr_threads(), PermBlock, &pa);
+	lr_parallel_for(n, LR_GRAPH_EDGE_BLOCK(n), lr_threads(), PermBlock, &pa);
 	lr_graph_free(map->mem, order, sizeof(int32) * Max(n, 1));
 	return perm;
 }
@@ -358,11 +358,22 @@ lr_graph_check_id_column(TupleDesc desc, int col, const char *what)
 	lr_query_check_column(desc, col, LR_COL_INT, what);
 }
 
+/*
+ * Rows are interned in batches: the hash slots of a whole batch are
+ * prefetched first, so the cache misses of a big id table overlap instead of
+ * stalling the main thread one by one.
+ */
+#define EDGE_BATCH 256
+
 typedef struct EdgeReadState
 {
 	LrEdgeList *el;
 	MemoryContext tmp;			/* numeric conversions, reset now and then */
 	int64		rows;
+	int			nbatch;
+	int64		ba[EDGE_BATCH];
+	int64		bb[EDGE_BATCH];
+	double		bw[EDGE_BATCH];
 } EdgeReadState;
 
 static void
@@ -396,6 +407,39 @@ EdgesGrow(LrEdgeList *el)
 	if (el->weighted)
 		el->w = lr_graph_realloc(el->mem, el->w, sizeof(double) * el->cap, sizeof(double) * nc);
 	el->cap = nc;
+}
+
+static inline void
+Prefetch(const LrIdMap *map, int64 key)
+{
+	uint64		h = MixKey(key) & ((uint64) map->cap - 1);
+
+	__builtin_prefetch(&map->slot_id[h]);
+	__builtin_prefetch(&map->slot_key[h]);
+}
+
+static void
+EdgesFlush(EdgeReadState *st)
+{
+	LrEdgeList *el = st->el;
+	int			i;
+
+	for (i = 0; i < st->nbatch; i++)
+	{
+		Prefetch(&el->nodes, st->ba[i]);
+		Prefetch(&el->nodes, st->bb[i]);
+	}
+	for (i = 0; i < st->nbatch; i++)
+	{
+		if (el->nedges == el->cap)
+			EdgesGrow(el);
+		el->src[el->nedges] = lr_idmap_intern(&el->nodes, st->ba[i]);
+		el->dst[el->nedges] = lr_idmap_intern(&el->nodes, st->bb[i]);
+		if (el->weighted)
+			el->w[el->nedges] = st->bw[i];
+		el->nedges++;
+	}
+	st->nbatch = 0;
 }
 
 static void
@@ -451,13 +495,11 @@ EdgesRow(TupleTableSlot *slot, void *arg)
 					 errdetail("Edge weights must be finite and not negative.")));
 		w += 0.0;				/* -0 becomes 0 */
 	}
-	if (el->nedges == el->cap)
-		EdgesGrow(el);
-	el->src[el->nedges] = lr_idmap_intern(&el->nodes, a);
-	el->dst[el->nedges] = lr_idmap_intern(&el->nodes, b);
-	if (el->weighted)
-		el->w[el->nedges] = w;
-	el->nedges++;
+	st->ba[st->nbatch] = a;
+	st->bb[st->nbatch] = b;
+	st->bw[st->nbatch] = w;
+	if (++st->nbatch == EDGE_BATCH)
+		EdgesFlush(st);
 }
 
 typedef struct RelabelArg
@@ -483,7 +525,7 @@ lr_graph_relabel(int32 *ids, int64 n, const int32 *perm)
 
 	a.ids = ids;
 	a.perm = perm;
-	lr_parallel_for(n, LR_GRAPH_EDGE_BLOCK, lr_threads(), RelabelBlock, &a);
+	lr_parallel_for(n, LR_GRAPH_EDGE_BLOCK(n), lr_threads(), RelabelBlock, &a);
 }
 
 void
@@ -502,11 +544,15 @@ lr_edges_read(LrEdgeList *el, LrGraphMem *mem, const char *edges_sql, bool allow
 
 	st.el = el;
 	st.rows = 0;
+	st.nbatch = 0;
 	st.tmp = AllocSetContextCreate(CurrentMemoryContext, "loan_risk graph rows",
 								   ALLOCSET_SMALL_SIZES);
 	lr_query_run(edges_sql, el->what, EdgesStart, EdgesRow, &st);
+	EdgesFlush(&st);
 	MemoryContextDelete(st.tmp);
 	lr_graph_mem_what(mem, "graph of %lld edges", (long long) el->nedges);
+	lr_graph_phase(mem, psprintf("edges query: %lld edges, %lld nodes",
+								 (long long) el->nedges, (long long) el->nodes.count));
 }
 
 int32 *
@@ -516,6 +562,7 @@ lr_edges_canonical(LrEdgeList *el)
 
 	lr_graph_relabel(el->src, el->nedges, perm);
 	lr_graph_relabel(el->dst, el->nedges, perm);
+	lr_graph_phase(el->mem, "node ids in order");
 	return perm;
 }
 

@@ -22,6 +22,25 @@ lr_graph_mem_init(LrGraphMem *m, const char *what)
 	m->used = 0;
 	m->peak = 0;
 	strlcpy(m->what, what, sizeof(m->what));
+	INSTR_TIME_SET_CURRENT(m->phase_start);
+}
+
+void
+lr_graph_phase(LrGraphMem *m, const char *phase)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	if (message_level_is_interesting(DEBUG1))
+	{
+		instr_time	d = now;
+
+		INSTR_TIME_SUBTRACT(d, m->phase_start);
+		elog(DEBUG1, "loan_risk graph: %s: %.1f ms, %.0f MB in use, %.0f MB at most",
+			 phase, INSTR_TIME_GET_MILLISEC(d), m->used / (1024.0 * 1024.0),
+			 m->peak / (1024.0 * 1024.0));
+	}
+	m->phase_start = now;
 }
 
 void

@@ -318,7 +318,7 @@ risk_propagation(PG_FUNCTION_ARGS)
 		if (el.w)
 			lr_graph_free(&mem, el.w, sizeof(double) * el.cap);
 		oa.g = &g;
-		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK, threads, OutwBlock, &oa);
+		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, OutwBlock, &oa);
 	}
 	else
 	{
@@ -331,16 +331,17 @@ risk_propagation(PG_FUNCTION_ARGS)
 		if (el.w)
 			lr_graph_free(&mem, el.w, sizeof(double) * el.cap);
 		oa.g = &out;
-		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK, threads, OutwBlock, &oa);
+		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, OutwBlock, &oa);
 		/* transpose the merged out-arcs into in-arcs */
 		ra.g = &out;
 		ra.from = lr_graph_alloc(&mem, sizeof(int32) * Max(out.narcs, 1));
-		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK, threads, RowsBlock, &ra);
+		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, RowsBlock, &ra);
 		lr_csr_build(&g, &mem, n, out.adj, ra.from, out.w, out.narcs, 0);
 		lr_graph_free(&mem, ra.from, sizeof(int32) * Max(out.narcs, 1));
 		lr_csr_free(&out, &mem);
 	}
 
+	lr_graph_phase(&mem, "adjacency");
 	pa.n = n;
 	pa.beg = g.beg;
 	pa.len = g.len;
@@ -350,7 +351,7 @@ risk_propagation(PG_FUNCTION_ARGS)
 	pa.x = lr_graph_alloc0(&mem, sizeof(double) * Max(n, 1));
 	pa.xn = lr_graph_alloc(&mem, sizeof(double) * Max(n, 1));
 	pa.c = lr_graph_alloc(&mem, sizeof(double) * Max(n, 1));
-	nblocks = lr_parallel_nblocks(n, LR_GRAPH_NODE_BLOCK);
+	nblocks = lr_parallel_nblocks(n, LR_GRAPH_NODE_BLOCK(n));
 	pa.dpart = lr_graph_alloc(&mem, sizeof(double) * Max(nblocks, 1));
 
 	if (total > 0)
@@ -363,17 +364,18 @@ risk_propagation(PG_FUNCTION_ARGS)
 			double	   *t;
 			int64		b;
 
-			lr_parallel_for(n, LR_GRAPH_NODE_BLOCK, threads, ContribBlock, &pa);
+			lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, ContribBlock, &pa);
 			pa.dm = 0.0;
 			for (b = 0; b < nblocks; b++)
 				pa.dm += pa.dpart[b];
-			lr_parallel_for(n, LR_GRAPH_NODE_BLOCK, threads, PullBlock, &pa);
+			lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, PullBlock, &pa);
 			t = pa.x;
 			pa.x = pa.xn;
 			pa.xn = t;
 		}
 	}
-	else if (n > 0)
+	lr_graph_phase(&mem, "iterations");
+	if (total <= 0 && n > 0)
 		ereport(NOTICE,
 				(errmsg("no seed with a positive weight is a node of the graph: every risk is 0")));
 
@@ -383,6 +385,7 @@ risk_propagation(PG_FUNCTION_ARGS)
 		values[1] = Float8GetDatum(pa.x[i]);
 		lr_graph_put(rsinfo, values, nulls, i);
 	}
+	lr_graph_phase(&mem, "result rows");
 	lr_graph_mem_done(&mem);
 	return (Datum) 0;
 }

@@ -169,6 +169,8 @@ PairsLoad(Pairs *p, LrGraphMem *mem, const char *sql, LrCsr *ac)
 	ne = p->ents.count;
 	na = p->text_attrs ? p->sattrs.count : p->iattrs.count;
 	lr_graph_mem_what(mem, "%lld entity-attribute pairs", (long long) p->n);
+	lr_graph_phase(mem, psprintf("pairs query: %lld pairs, %lld entities, %lld values",
+								 (long long) p->n, (long long) ne, (long long) na));
 
 	/* rows of the attribute values, union-find and sizes over the entities */
 	lr_graph_mem_check(mem, 16.0 * na + 4.0 * p->n + 8.0 * ne - 12.0 * p->ents.cap);
@@ -182,6 +184,7 @@ PairsLoad(Pairs *p, LrGraphMem *mem, const char *sql, LrCsr *ac)
 	lr_graph_free(mem, p->ent, sizeof(int32) * p->cap);
 	lr_graph_free(mem, p->attr, sizeof(int32) * p->cap);
 	p->ent = p->attr = NULL;
+	lr_graph_phase(mem, "entities of each value");
 }
 
 static void
@@ -224,7 +227,7 @@ shared_attribute_components(PG_FUNCTION_ARGS)
 	la.parent = lr_graph_alloc(&mem, sizeof(int32) * Max(ne, 1));
 	for (x = 0; x < ne; x++)
 		la.parent[x] = (int32) x;
-	lr_parallel_for(ac.nrows, LR_GRAPH_NODE_BLOCK, lr_threads(), LinkBlock, &la);
+	lr_parallel_for(ac.nrows, LR_GRAPH_NODE_BLOCK(ac.nrows), lr_threads(), LinkBlock, &la);
 	lr_uf_flatten(la.parent, ne);
 	size = lr_graph_alloc0(&mem, sizeof(int32) * Max(ne, 1));
 	for (x = 0; x < ne; x++)
