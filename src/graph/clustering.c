@@ -28,6 +28,8 @@ typedef struct TriArg
 	int64	   *obeg;			/* oriented rows: n + 1 */
 	int32	   *oadj;
 	int64	   *tri;
+	int64	   *work;			/* n + 1: prefix sums of each node's merge work */
+	int64	   *cuts;			/* blocks of about equal work: [cuts[b], cuts[b + 1]) */
 	bool		atomic;
 } TriArg;
 
@@ -87,13 +89,34 @@ Add(int64 *p, int64 v, bool atomic)
 		*p += v;
 }
 
+/* merge steps that node u's triangles take, into work[u + 1] */
 static void
-TriangleBlock(void *arg, int64 block, int64 begin, int64 end)
+WorkBlock(void *arg, int64 block, int64 begin, int64 end)
 {
 	TriArg	   *a = arg;
 	int64		u;
 
 	for (u = begin; u < end; u++)
+	{
+		const int32 *ou = a->oadj + a->obeg[u];
+		int64		nu = a->obeg[u + 1] - a->obeg[u];
+		int64		k,
+					w = 1;
+
+		for (k = 0; k < nu; k++)
+			w += nu + (a->obeg[ou[k] + 1] - a->obeg[ou[k]]);
+		a->work[u + 1] = w;
+	}
+}
+
+/* blocks [begin, end) of the work cuts */
+static void
+TriangleBlock(void *arg, int64 block, int64 bbegin, int64 bend)
+{
+	TriArg	   *a = arg;
+	int64		u;
+
+	for (u = a->cuts[bbegin]; u < a->cuts[bend]; u++)
 	{
 		const int32 *ou = a->oadj + a->obeg[u];
 		int64		nu = a->obeg[u + 1] - a->obeg[u];
@@ -182,7 +205,7 @@ graph_clustering(PG_FUNCTION_ARGS)
 	 */
 	{
 		double		csr = 16.0 * n + 8.0 * m;
-		double		need = Max(csr, csr + 16.0 * n + 4.0 * m - 8.0 * el.cap);
+		double		need = Max(csr, csr + 32.0 * n + 4.0 * m - 8.0 * el.cap);
 
 		lr_graph_mem_check(&mem, need - 12.0 * el.nodes.cap);
 	}
@@ -211,7 +234,40 @@ graph_clustering(PG_FUNCTION_ARGS)
 	ta.oadj = lr_graph_alloc(&mem, sizeof(int32) * Max(sum, 1));
 	lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, OrientFillBlock, &ta);
 	ta.tri = lr_graph_alloc0(&mem, sizeof(int64) * Max(n, 1));
-	lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, TriangleBlock, &ta);
+
+	/*
+	 * The work per node varies a lot (a hub's out-list is long, a leaf's
+	 * empty): cut the nodes into blocks of about equal merge work, at most
+	 * 2^24 steps (tens of ms) each, so threads stay balanced and interrupts
+	 * are checked often.  The cuts depend on the graph alone.
+	 */
+	ta.work = lr_graph_alloc(&mem, sizeof(int64) * (n + 1));
+	ta.work[0] = 0;
+	lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, WorkBlock, &ta);
+	for (u = 0; u < n; u++)
+		ta.work[u + 1] += ta.work[u];
+	{
+		int64		total = ta.work[n];
+		int64		target = Min(Max(total / 64, (int64) 1 << 16), (int64) 1 << 24);
+		int64		ncuts = 0,
+					maxcuts = total / target + 2,
+					last = 0;
+
+		ta.cuts = lr_graph_alloc(&mem, sizeof(int64) * (maxcuts + 1));
+		ta.cuts[ncuts++] = 0;
+		for (u = 0; u < n; u++)
+			if (ta.work[u + 1] - ta.work[last] >= target && ncuts < maxcuts)
+			{
+				ta.cuts[ncuts++] = u + 1;
+				last = u + 1;
+			}
+		if (ta.cuts[ncuts - 1] != n)
+			ta.cuts[ncuts++] = n;
+		lr_graph_free(&mem, ta.work, sizeof(int64) * (n + 1));
+		/* blocks of one cut each: block b is [cuts[b], cuts[b + 1]) */
+		lr_parallel_for(ncuts - 1, 1, threads, TriangleBlock, &ta);
+		lr_graph_free(&mem, ta.cuts, sizeof(int64) * (maxcuts + 1));
+	}
 	lr_graph_phase(&mem, "triangles");
 
 	for (u = 0; u < n; u++)
