@@ -199,13 +199,13 @@ graph_clustering(PG_FUNCTION_ARGS)
 
 	/*
 	 * Early and clear, before any of it is allocated: the adjacency (two arcs
-	 * per edge, two int64 per node) is built while the edge list is still
-	 * held; then the edge list goes and the oriented copy (one arc per edge)
-	 * and the counts come.  The hash of node ids is freed before either.
+	 * per edge; per node two int64 and, while building, eight int32 stripe
+	 * counters) is built while the edge list is still held; then the edge
+	 * list goes and the oriented copy (one arc per edge) and three int64 per
+	 * node come.  The hash of node ids is freed before either.
 	 */
 	{
-		double		csr = 16.0 * n + 8.0 * m;
-		double		need = Max(csr, csr + 32.0 * n + 4.0 * m - 8.0 * el.cap);
+		double		need = Max(40.0 * n + 8.0 * m, 40.0 * n + 12.0 * m - 8.0 * el.cap);
 
 		lr_graph_mem_check(&mem, need - 12.0 * el.nodes.cap);
 	}
@@ -248,7 +248,7 @@ graph_clustering(PG_FUNCTION_ARGS)
 		ta.work[u + 1] += ta.work[u];
 	{
 		int64		total = ta.work[n];
-		int64		target = Min(Max(total / 64, (int64) 1 << 16), (int64) 1 << 24);
+		int64		target = Min(Max(total / 16, (int64) 1 << 16), (int64) 1 << 24);
 		int64		ncuts = 0,
 					maxcuts = total / target + 2,
 					last = 0;

@@ -24,15 +24,16 @@
 /*
  * Block sizes for lr_parallel_for.  They depend on the size of the input
  * alone (never on the thread count), so results are the same for any number
- * of threads.  About 64 blocks per pass: enough to balance two or more
- * threads and to check for interrupts often, few enough that the cost of
- * starting a parallel round (large on a busy machine) stays small; bounded
- * so that a block stays well under 100 ms on the biggest graphs.
+ * of threads.  About 16 blocks per pass: enough to balance a few threads,
+ * few enough that each pass starts only a couple of parallel rounds (every
+ * round ends at a barrier, which costs a scheduler time slice when the
+ * machine is busy and a thread has been descheduled); bounded so that a
+ * block stays well under 100 ms on the biggest graphs, for interrupts.
  */
 static inline int64
 lr_graph_block(int64 n, int64 lo, int64 hi)
 {
-	int64		b = n / 64;
+	int64		b = n / 16;
 
 	return b < lo ? lo : (b > hi ? hi : b);
 }

@@ -1,11 +1,16 @@
 /*
  * graph_csr.c
- *	  Compressed sparse rows from an edge list, in three parallel passes:
- *	  count arcs per row (atomic increments), scatter arcs to their rows
- *	  (atomic positions), then sort each row and drop or merge repeats.
- *	  The scatter leaves each row in an order that depends on the threads;
- *	  sorting by (column, weight) makes the result canonical again, and
- *	  merged weights are summed in that sorted order.
+ *	  Compressed sparse rows from an edge list, without atomics.
+ *
+ * The edge list is cut into a fixed number of stripes.  Each stripe counts
+ * the arcs it gives every row into its own counter array; the counters then
+ * become each stripe's offset inside each row, and each stripe scatters its
+ * arcs into its own slots.  No two threads ever write the same counter or the
+ * same slot, so hub rows (a merchant with a million payers) cost no cache-line
+ * contention, and the layout is the same for any number of threads.  Finally
+ * each row is sorted by (column, weight), which makes the result independent
+ * of the input order too, and repeats are dropped or merged (weights summed
+ * in that sorted order).
  */
 #include "postgres.h"
 
@@ -13,68 +18,120 @@
 #include "graph/graph.h"
 #include "loan_risk.h"
 
+/*
+ * Stripes: the most threads the build uses.  A constant, not the thread
+ * count, so nothing depends on the number of threads.
+ */
+#define CSR_STRIPES 8
+/* Edges per stripe per parallel call: each call stays short, for interrupts. */
+#define CSR_CHUNK ((int64) 1 << 20)
+
 typedef struct CsrArg
 {
 	const int32 *from;
 	const int32 *to;
 	const double *win;
+	int64		m;
+	int64		nrows;
 	int			flags;
-	bool		atomic;
-	int64	   *cnt;
-	const int64 *beg;
+	int64		stripe_len;		/* edges per stripe (the last may have fewer) */
+	int64		chunk_off;		/* offset inside each stripe of this call */
+	int32	   *cnt;			/* CSR_STRIPES x nrows: arcs, then offsets in the row */
+	int64	   *beg;
+	int64	   *len;
 	int32	   *adj;
 	double	   *w;
 } CsrArg;
 
-static inline int64
-Bump(int64 *p, bool atomic)
+static inline bool
+Skip(const CsrArg *a, int32 u, int32 v)
 {
-	if (atomic)
-		return __atomic_fetch_add(p, 1, __ATOMIC_RELAXED);
-	return (*p)++;
+	return u < 0 || v < 0 || (u == v && (a->flags & LR_CSR_NO_LOOPS));
+}
+
+/* this call's part of stripe s: [*lo, *hi) */
+static inline void
+ChunkRange(const CsrArg *a, int64 s, int64 *lo, int64 *hi)
+{
+	int64		start = s * a->stripe_len;
+	int64		stop = Min(a->m, start + a->stripe_len);
+
+	*lo = Min(stop, start + a->chunk_off);
+	*hi = Min(stop, *lo + CSR_CHUNK);
 }
 
 static void
-CountBlock(void *arg, int64 block, int64 begin, int64 end)
+CountStripe(void *arg, int64 s, int64 unused_begin, int64 unused_end)
 {
 	CsrArg	   *a = arg;
-	int64		i;
+	int32	   *cnt = a->cnt + s * a->nrows;
+	int64		i,
+				lo,
+				hi;
 
-	for (i = begin; i < end; i++)
+	ChunkRange(a, s, &lo, &hi);
+	for (i = lo; i < hi; i++)
 	{
 		int32		u = a->from[i],
 					v = a->to[i];
 
-		if ((u == v && (a->flags & LR_CSR_NO_LOOPS)) || u < 0 || v < 0)
+		if (Skip(a, u, v))
 			continue;
-		Bump(&a->cnt[u], a->atomic);
+		cnt[u]++;
 		if ((a->flags & LR_CSR_BOTH_WAYS) && u != v)
-			Bump(&a->cnt[v], a->atomic);
+			cnt[v]++;
+	}
+}
+
+/* row totals into beg[r + 1]; each stripe's count becomes its offset in the row */
+static void
+OffsetBlock(void *arg, int64 block, int64 begin, int64 end)
+{
+	CsrArg	   *a = arg;
+	int64		r;
+
+	for (r = begin; r < end; r++)
+	{
+		int64		sum = 0;
+		int			s;
+
+		for (s = 0; s < CSR_STRIPES; s++)
+		{
+			int32		c = a->cnt[s * a->nrows + r];
+
+			a->cnt[s * a->nrows + r] = (int32) sum;
+			sum += c;
+		}
+		a->beg[r + 1] = sum;
 	}
 }
 
 static void
-ScatterBlock(void *arg, int64 block, int64 begin, int64 end)
+ScatterStripe(void *arg, int64 s, int64 unused_begin, int64 unused_end)
 {
 	CsrArg	   *a = arg;
-	int64		i;
+	int32	   *off = a->cnt + s * a->nrows;
+	int64		i,
+				lo,
+				hi;
 
-	for (i = begin; i < end; i++)
+	ChunkRange(a, s, &lo, &hi);
+	for (i = lo; i < hi; i++)
 	{
 		int32		u = a->from[i],
 					v = a->to[i];
 		double		wt = a->win ? a->win[i] : 1.0;
 		int64		p;
 
-		if ((u == v && (a->flags & LR_CSR_NO_LOOPS)) || u < 0 || v < 0)
+		if (Skip(a, u, v))
 			continue;
-		p = Bump(&a->cnt[u], a->atomic);
+		p = a->beg[u] + off[u]++;
 		a->adj[p] = v;
 		if (a->w)
 			a->w[p] = wt;
 		if ((a->flags & LR_CSR_BOTH_WAYS) && u != v)
 		{
-			p = Bump(&a->cnt[v], a->atomic);
+			p = a->beg[v] + off[v]++;
 			a->adj[p] = u;
 			if (a->w)
 				a->w[p] = wt;
@@ -128,8 +185,16 @@ SortBlock(void *arg, int64 block, int64 begin, int64 end)
 				n = k + 1;
 			}
 		}
-		a->cnt[r] = n;
+		a->len[r] = n;
 	}
+}
+
+/* Runs fn over every stripe, a chunk of each at a time. */
+static void
+ForStripes(CsrArg *a, int threads, LrBlockFn fn)
+{
+	for (a->chunk_off = 0; a->chunk_off < a->stripe_len; a->chunk_off += CSR_CHUNK)
+		lr_parallel_for(CSR_STRIPES, 1, threads, fn, a);
 }
 
 void
@@ -139,8 +204,8 @@ lr_csr_build(LrCsr *csr, LrGraphMem *mem, int64 nrows,
 {
 	CsrArg		a;
 	int			threads = lr_threads();
-	int64		r,
-				sum;
+	int64		r;
+
 	/* merged repeats of an unweighted list carry their multiplicity as weight */
 	bool		weighted = (w != NULL || (flags & LR_CSR_MERGE));
 
@@ -149,32 +214,35 @@ lr_csr_build(LrCsr *csr, LrGraphMem *mem, int64 nrows,
 	a.from = from;
 	a.to = to;
 	a.win = w;
+	a.m = m;
+	a.nrows = nrows;
 	a.flags = flags;
-	a.atomic = (threads > 1);
-
+	a.stripe_len = Max((m + CSR_STRIPES - 1) / CSR_STRIPES, 1);
 	csr->nrows = nrows;
-	a.cnt = lr_graph_alloc0(mem, sizeof(int64) * Max(nrows, 1));
-	lr_parallel_for(m, LR_GRAPH_EDGE_BLOCK(m), threads, CountBlock, &a);
+
+	a.cnt = lr_graph_alloc0(mem, sizeof(int32) * CSR_STRIPES * Max(nrows, 1));
+	ForStripes(&a, threads, CountStripe);
 
 	csr->beg = lr_graph_alloc(mem, sizeof(int64) * (nrows + 1));
-	for (r = 0, sum = 0; r < nrows; r++)
-	{
-		csr->beg[r] = sum;
-		sum += a.cnt[r];
-		a.cnt[r] = csr->beg[r];	/* now the fill position */
-	}
-	csr->beg[nrows] = sum;
-	csr->narcs = sum;
 	a.beg = csr->beg;
+	a.beg[0] = 0;
+	lr_parallel_for(nrows, LR_GRAPH_NODE_BLOCK(nrows), threads, OffsetBlock, &a);
+	for (r = 0; r < nrows; r++)
+		a.beg[r + 1] += a.beg[r];
+	csr->narcs = a.beg[nrows];
 
-	csr->adj = lr_graph_alloc(mem, sizeof(int32) * Max(sum, 1));
+	csr->adj = lr_graph_alloc(mem, sizeof(int32) * Max(csr->narcs, 1));
 	if (weighted)
-		csr->w = lr_graph_alloc(mem, sizeof(double) * Max(sum, 1));
+		csr->w = lr_graph_alloc(mem, sizeof(double) * Max(csr->narcs, 1));
 	a.adj = csr->adj;
 	a.w = csr->w;
-	lr_parallel_for(m, LR_GRAPH_EDGE_BLOCK(m), threads, ScatterBlock, &a);
+	ForStripes(&a, threads, ScatterStripe);
+	lr_graph_free(mem, a.cnt, sizeof(int32) * CSR_STRIPES * Max(nrows, 1));
+	a.cnt = NULL;
+
+	csr->len = lr_graph_alloc(mem, sizeof(int64) * Max(nrows, 1));
+	a.len = csr->len;
 	lr_parallel_for(nrows, LR_GRAPH_NODE_BLOCK(nrows), threads, SortBlock, &a);
-	csr->len = a.cnt;
 }
 
 void

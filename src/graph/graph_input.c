@@ -401,6 +401,13 @@ EdgesGrow(LrEdgeList *el)
 {
 	int64		nc = el->cap * 2;
 
+	/* arcs of one row are counted in int32 */
+	if (el->nedges >= PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s returned more than %d edges", el->what, PG_INT32_MAX)));
+	nc = Min(nc, (int64) PG_INT32_MAX);
+
 	lr_graph_mem_what(el->mem, "graph of more than %lld edges", (long long) el->nedges);
 	el->src = lr_graph_realloc(el->mem, el->src, sizeof(int32) * el->cap, sizeof(int32) * nc);
 	el->dst = lr_graph_realloc(el->mem, el->dst, sizeof(int32) * el->cap, sizeof(int32) * nc);

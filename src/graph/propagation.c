@@ -129,8 +129,9 @@ typedef struct PrArg
 	const double *p;
 	double	   *x;
 	double	   *xn;
-	double	   *c;
-	double	   *dpart;			/* dangling mass per block */
+	double	   *c;				/* x[u] / outw[u]: what u passes per unit of weight */
+	double	   *cn;				/* the same for xn */
+	double	   *dpart;			/* dangling mass of xn per block */
 	double		damping;
 	double		dm;
 } PrArg;
@@ -155,10 +156,16 @@ ContribBlock(void *arg, int64 block, int64 begin, int64 end)
 	a->dpart[block] = d;
 }
 
+/*
+ * One iteration for a block of nodes: pulls from the in-arcs, and at once
+ * prepares the next iteration's contributions and dangling mass, so that an
+ * iteration is one parallel pass.
+ */
 static void
 PullBlock(void *arg, int64 block, int64 begin, int64 end)
 {
 	PrArg	   *a = arg;
+	double		d = 0.0;
 	int64		v;
 
 	for (v = begin; v < end; v++)
@@ -168,11 +175,21 @@ PullBlock(void *arg, int64 block, int64 begin, int64 end)
 		int64		i,
 					k = a->len[v];
 		double		s = 0.0;
+		double		x;
 
 		for (i = 0; i < k; i++)
 			s += a->c[l[i]] * w[i];
-		a->xn[v] = a->damping * (s + a->dm * a->p[v]) + (1.0 - a->damping) * a->p[v];
+		x = a->damping * (s + a->dm * a->p[v]) + (1.0 - a->damping) * a->p[v];
+		a->xn[v] = x;
+		if (a->outw[v] > 0)
+			a->cn[v] = x / a->outw[v];
+		else
+		{
+			a->cn[v] = 0.0;
+			d += x;
+		}
 	}
+	a->dpart[block] = d;
 }
 
 typedef struct OutwArg
@@ -283,12 +300,12 @@ risk_propagation(PG_FUNCTION_ARGS)
 	/*
 	 * Early and clear: the adjacency with weights (12 bytes per arc, two arcs
 	 * per edge undirected; the directed case holds the out-arcs, their rows
-	 * and the in-arcs at once), built next to the edge list, and five vectors
-	 * per node.
+	 * and the in-arcs at once), built next to the edge list, its row arrays
+	 * and stripe counters, and six vectors per node.
 	 */
 	{
 		double		arcs = directed ? 28.0 * m : 24.0 * m;
-		double		need = arcs + (directed ? 32.0 : 16.0) * n + 40.0 * n;
+		double		need = arcs + (directed ? 56.0 : 40.0) * n + 48.0 * n;
 
 		lr_graph_mem_check(&mem, need - 12.0 * el.nodes.cap);
 	}
@@ -351,6 +368,7 @@ risk_propagation(PG_FUNCTION_ARGS)
 	pa.x = lr_graph_alloc0(&mem, sizeof(double) * Max(n, 1));
 	pa.xn = lr_graph_alloc(&mem, sizeof(double) * Max(n, 1));
 	pa.c = lr_graph_alloc(&mem, sizeof(double) * Max(n, 1));
+	pa.cn = lr_graph_alloc(&mem, sizeof(double) * Max(n, 1));
 	nblocks = lr_parallel_nblocks(n, LR_GRAPH_NODE_BLOCK(n));
 	pa.dpart = lr_graph_alloc(&mem, sizeof(double) * Max(nblocks, 1));
 
@@ -359,12 +377,12 @@ risk_propagation(PG_FUNCTION_ARGS)
 		for (i = 0; i < n; i++)
 			((double *) pa.p)[i] /= total;
 		memcpy(pa.x, pa.p, sizeof(double) * n);
+		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, ContribBlock, &pa);
 		for (it = 0; it < iterations; it++)
 		{
 			double	   *t;
 			int64		b;
 
-			lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, ContribBlock, &pa);
 			pa.dm = 0.0;
 			for (b = 0; b < nblocks; b++)
 				pa.dm += pa.dpart[b];
@@ -372,6 +390,9 @@ risk_propagation(PG_FUNCTION_ARGS)
 			t = pa.x;
 			pa.x = pa.xn;
 			pa.xn = t;
+			t = pa.c;
+			pa.c = pa.cn;
+			pa.cn = t;
 		}
 	}
 	lr_graph_phase(&mem, "iterations");

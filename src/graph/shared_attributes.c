@@ -173,7 +173,7 @@ PairsLoad(Pairs *p, LrGraphMem *mem, const char *sql, LrCsr *ac)
 								 (long long) p->n, (long long) ne, (long long) na));
 
 	/* rows of the attribute values, union-find and sizes over the entities */
-	lr_graph_mem_check(mem, 16.0 * na + 4.0 * p->n + 8.0 * ne - 12.0 * p->ents.cap);
+	lr_graph_mem_check(mem, 48.0 * na + 4.0 * p->n + 8.0 * ne - 12.0 * p->ents.cap);
 
 	if (!p->text_attrs && p->iattrs.slot_id)
 		lr_idmap_free_slots(&p->iattrs);
