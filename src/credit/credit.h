@@ -371,7 +371,7 @@ extern const LrStateOps lr_daily_ops;
 extern bool lr_daily_add(LrDailyState *st, int32_t day, int64_t cents, lr_i128 rate,
 						 int32_t as_of, LrError *err);
 /* Interest in cents, and the balance-days it came from. */
-extern bool lr_daily_compute(const LrDailyState *st, const LrAlloc *a, int64_t *interest,
+extern bool lr_daily_compute(const LrDailyState *st, const LrAlloc *a, lr_i128 *interest,
 							 lr_i128 *balance_days, LrError *err);
 
 #endif							/* LR_CREDIT_H */

@@ -94,7 +94,7 @@ daily_interest_final(PG_FUNCTION_ARGS)
 	const LrDailyState *st;
 	LrAlloc		a;
 	LrError		err = {0};
-	int64		interest;
+	lr_i128		interest;
 	lr_i128		bd;
 
 	if (PG_ARGISNULL(0))
@@ -105,5 +105,5 @@ daily_interest_final(PG_FUNCTION_ARGS)
 	lr_pg_alloc_init(&a, CurrentMemoryContext);
 	if (!lr_daily_compute(st, &a, &interest, &bd, &err))
 		lr_credit_raise(&err);
-	PG_RETURN_DATUM(lr_cents_datum(interest));
+	PG_RETURN_DATUM(lr_scaled_datum(interest, 2, 2));
 }

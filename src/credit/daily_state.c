@@ -217,7 +217,7 @@ EventCmp(const void *x, const void *y)
 }
 
 bool
-lr_daily_compute(const LrDailyState *st, const LrAlloc *a, int64_t *interest,
+lr_daily_compute(const LrDailyState *st, const LrAlloc *a, lr_i128 *interest,
 				 lr_i128 *balance_days, LrError *err)
 {
 	LrDailyEvent *ev;
@@ -256,9 +256,7 @@ lr_daily_compute(const LrDailyState *st, const LrAlloc *a, int64_t *interest,
 	if (!lr_mul_i128(bd, st->rate, &num))
 		return lr_error_set(err, LR_ERR_LIMIT, "accrued interest exceeds the supported range");
 	total = lr_div_round(num, LR_RATE_ONE);
-	if (total > INT64_MAX)
-		return lr_error_set(err, LR_ERR_LIMIT, "accrued interest exceeds the supported range");
-	*interest = (int64_t) total;
+	*interest = total;
 	*balance_days = bd;
 	return true;
 }

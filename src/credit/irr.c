@@ -200,8 +200,9 @@ lr_irr(LrFlow *flows, size_t n, double *x_out, LrError *err)
 		lr_error_set(err, LR_ERR_INVALID, "cash flows do not change sign");
 		lr_error_detail(err, "A rate of return needs money lent (negative amounts) and money repaid "
 						"(positive amounts); %s.",
-						n == 0 ? "there are no non-zero flows" :
-						npos == 0 ? "every flow is negative" : "every flow is positive");
+						n == 0 ? "every flow is zero" :
+						npos == 0 ? "every flow (netted per date) is negative" :
+						"every flow (netted per date) is positive");
 		return false;
 	}
 
