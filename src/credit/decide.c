@@ -203,9 +203,14 @@ lr_credit_limit(const LrLimitPolicy *p, double pd, int64_t revenue, int64_t exis
 			if (r->limit < p->min_limit)
 			{
 				r->binding = LR_BIND_MIN_LIMIT;
+				char		rounded2[120] = "";
+
+				if (r->limit != raw)
+					snprintf(rounded2, sizeof(rounded2), " (rounded down to a multiple of %s)",
+							 lr_cents_str(c, sizeof(c), p->step));
 				snprintf(r->reason, sizeof(r->reason),
 						 "declined: the limit %s%s is below the minimum %s; set by %s",
-						 lr_cents_str(a, sizeof(a), r->limit), rounded,
+						 lr_cents_str(a, sizeof(a), r->limit), rounded2,
 						 lr_cents_str(b, sizeof(b), p->min_limit), why);
 			}
 			else
@@ -447,7 +452,8 @@ lr_price_loan(const LrPricePolicy *p, double pd, double lgd, int term, LrPriceRe
 	char		a[64],
 				b[64],
 				c[64],
-				d[64];
+				d[64],
+				e[64];
 
 	memset(r, 0, sizeof(*r));
 	r->cost_of_funds = lr_div_round(p->cost_of_funds, SCALE_GAP);
@@ -489,8 +495,8 @@ lr_price_loan(const LrPricePolicy *p, double pd, double lgd, int term, LrPriceRe
 			snprintf(r->reason, sizeof(r->reason),
 					 "capped: the required rate %s is above the APR cap %s%s; offered %s with a margin of %s instead of %s",
 					 PriceStr(a, sizeof(a), r->required_rate), lr_pct_str(b, sizeof(b), p->apr_cap), basis,
-					 PriceStr(c, sizeof(c), r->rate), PriceStr(a, sizeof(a), r->margin),
-					 PriceStr(b, sizeof(b), r->target_margin));
+					 PriceStr(c, sizeof(c), r->rate), PriceStr(d, sizeof(d), r->margin),
+					 PriceStr(e, sizeof(e), r->target_margin));
 			return;
 		}
 	}

@@ -352,11 +352,12 @@ ParseBands(PCtx *c, const LrJson *root, LrLimitPolicy *p)
 		}
 		if (i > 0 && band->max_pd <= p->bands[i - 1].max_pd)
 		{
-			char		nb[64];
+			char		nb[64],
+						pb[64];
 
-			return FailAt(c, "max_pd", "%s is not above the previous band's max_pd %.17g",
-						  NumText(c, lr_json_get(b, "max_pd"), nb, sizeof(nb)),
-						  p->bands[i - 1].max_pd);
+			lr_format_double(pb, sizeof(pb), p->bands[i - 1].max_pd);
+			return FailAt(c, "max_pd", "%s is not above the previous band's max_pd %s",
+						  NumText(c, lr_json_get(b, "max_pd"), nb, sizeof(nb)), pb);
 		}
 		lr_path_pop(&c->path, m2);
 	}
