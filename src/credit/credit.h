@@ -58,6 +58,12 @@ extern LrDecStatus lr_dec_parse(const char *s, size_t len, int scale, bool round
 /* Writes v / 10^scale with at least min_decimals decimals (trailing zeros trimmed down to that). */
 extern int	lr_dec_format(char *buf, size_t buflen, lr_i128 v, int scale, int min_decimals);
 
+/*
+ * A double as the decimal text that reads back as the same double: the
+ * shortest when it has at most 15 significant digits, else 16 or 17 ("%g").
+ */
+extern int	lr_double_str(char *buf, size_t buflen, double d);
+
 /* Money (cents) as text: "-1234.50". */
 extern const char *lr_cents_str(char *buf, size_t buflen, int64_t cents);
 
@@ -175,6 +181,9 @@ typedef struct LrLimitBand
 	double		max_pd;
 	lr_i128		multiple;		/* scale 18 */
 	const char *name;			/* NULL if unnamed */
+	/* texts for reasons, made once when the policy is compiled */
+	char		multiple_str[48];
+	char		band_str[112];	/* "band A (pd <= 0.02)" or "the band pd <= 0.02" */
 } LrLimitBand;
 
 typedef struct LrLimitPolicy
@@ -190,6 +199,11 @@ typedef struct LrLimitPolicy
 	int64_t		min_limit;		/* cents */
 	int64_t		max_limit;		/* cents, -1 = none */
 	int64_t		step;			/* cents, >= 1 */
+	/* texts for reasons, made once when the policy is compiled */
+	char		ds_str[128];	/* "12-month installments at 24% within 30% of monthly revenue" */
+	char		min_str[32];
+	char		max_str[32];
+	char		step_str[32];
 } LrLimitPolicy;
 
 typedef struct LrLimitResult

@@ -18,7 +18,7 @@ static lr_i128
 DoubleToDec(double d)
 {
 	char		buf[64];
-	int			n = lr_format_double(buf, sizeof(buf), d);
+	int			n = lr_double_str(buf, sizeof(buf), d);
 	lr_i128		v = 0;
 
 	if (n <= 0 || lr_dec_parse(buf, (size_t) n, LR_RATE_SCALE, true, (lr_i128) 1 << 120, &v) != LR_DEC_OK)
@@ -29,7 +29,7 @@ DoubleToDec(double d)
 static const char *
 DStr(char *buf, size_t len, double d)
 {
-	lr_format_double(buf, len, d);
+	lr_double_str(buf, len, d);
 	return buf;
 }
 
@@ -75,25 +75,25 @@ lr_credit_limit(const LrLimitPolicy *p, double pd, int64_t revenue, int64_t exis
 				LrLimitResult *r)
 {
 	const LrLimitBand *band = NULL;
-	char		rev_text[160] = "";
-	char		ds_text[240] = "";
-	char		a[64],
-				b[64],
-				c[64],
-				d[64],
-				e[64];
+	char		rev_s[40],
+				ex_s[40],
+				cap_s[40],
+				pd_s[40],
+				lim_s[40];
+	char		why[300];
+	char		rounded[120] = "";
 	int64_t		raw;
 	size_t		i;
 
 	memset(r, 0, sizeof(*r));
 	r->revenue_cap = -1;
 	r->debt_service_cap = -1;
+	lr_cents_str(rev_s, sizeof(rev_s), revenue);
 
 	if (p->has_debt_service)
 	{
 		/* share * revenue at scale 18: at most 10^15 * 10^18 */
 		lr_i128		share_rev = (lr_i128) revenue * p->ds_share;
-		lr_i128		capacity;
 		int64_t		cap = 0;
 
 		if (p->existing_is_balance)
@@ -105,11 +105,11 @@ lr_credit_limit(const LrLimitPolicy *p, double pd, int64_t revenue, int64_t exis
 			if (!lr_dd_floor(x, &cap))
 				cap = 0;
 			cap -= existing;
-			capacity = share_rev;
 		}
 		else
 		{
-			capacity = share_rev - (lr_i128) existing * LR_RATE_ONE;
+			lr_i128		capacity = share_rev - (lr_i128) existing * LR_RATE_ONE;
+
 			if (capacity > 0)
 			{
 				LrDD		x = lr_dd_mul(lr_dd_div(lr_dd_from_i128(capacity), (LrDD) {1e18, 0.0}),
@@ -122,15 +122,6 @@ lr_credit_limit(const LrLimitPolicy *p, double pd, int64_t revenue, int64_t exis
 		if (cap < 0)
 			cap = 0;
 		r->debt_service_cap = cap;
-		snprintf(ds_text, sizeof(ds_text),
-				 "%d-month installments at %s within %s of monthly revenue %s after existing debt %s%s allow %s",
-				 p->ds_term, lr_pct_str(a, sizeof(a), p->ds_rate),
-				 lr_pct_str(b, sizeof(b), p->ds_share),
-				 lr_cents_str(c, sizeof(c), revenue),
-				 lr_cents_str(d, sizeof(d), existing),
-				 p->existing_is_balance ? " (a balance)" : " a month",
-				 lr_cents_str(e, sizeof(e), cap));
-		(void) capacity;
 	}
 
 	for (i = 0; i < p->nbands; i++)
@@ -139,28 +130,21 @@ lr_credit_limit(const LrLimitPolicy *p, double pd, int64_t revenue, int64_t exis
 			band = &p->bands[i];
 			break;
 		}
+	lr_double_str(pd_s, sizeof(pd_s), pd);
 	if (band == NULL)
 	{
+		char		mp[40];
+
 		r->approved = false;
 		r->binding = LR_BIND_PD_BAND;
 		snprintf(r->reason, sizeof(r->reason),
 				 "declined: pd %s is above the highest band's max_pd %s",
-				 DStr(a, sizeof(a), pd), DStr(b, sizeof(b), p->bands[p->nbands - 1].max_pd));
+				 pd_s, DStr(mp, sizeof(mp), p->bands[p->nbands - 1].max_pd));
 		return;
 	}
 
 	/* revenue * multiple: at most 10^15 * 10^21 */
 	r->revenue_cap = (int64_t) lr_div_floor((lr_i128) revenue * band->multiple, LR_RATE_ONE);
-	{
-		char		name[100] = "";
-
-		if (band->name)
-			snprintf(name, sizeof(name), "band %s, ", band->name);
-		snprintf(rev_text, sizeof(rev_text), "%s x monthly revenue %s = %s (%spd %s <= %s)",
-				 lr_rate_str(a, sizeof(a), band->multiple), lr_cents_str(b, sizeof(b), revenue),
-				 lr_cents_str(c, sizeof(c), r->revenue_cap), name,
-				 DStr(d, sizeof(d), pd), DStr(e, sizeof(e), band->max_pd));
-	}
 
 	raw = r->revenue_cap;
 	r->binding = LR_BIND_REVENUE;
@@ -176,52 +160,50 @@ lr_credit_limit(const LrLimitPolicy *p, double pd, int64_t revenue, int64_t exis
 	}
 	r->limit = FloorStep(raw, p->step);
 
+	switch (r->binding)
 	{
-		char		why[300];
-		char		rounded[120] = "";
-
-		switch (r->binding)
-		{
-			case LR_BIND_REVENUE:
-				snprintf(why, sizeof(why), "the revenue multiple: %s", rev_text);
-				break;
-			case LR_BIND_DEBT_SERVICE:
-				snprintf(why, sizeof(why), "debt service: %s", ds_text);
-				break;
-			default:
-				snprintf(why, sizeof(why), "the maximum limit %s",
-						 lr_cents_str(a, sizeof(a), p->max_limit));
-				break;
-		}
-		if (r->limit != raw)
-			snprintf(rounded, sizeof(rounded), ", rounded down to a multiple of %s",
-					 lr_cents_str(a, sizeof(a), p->step));
-
-		if (r->limit == 0 || r->limit < p->min_limit)
-		{
-			r->approved = false;
-			if (r->limit < p->min_limit)
-			{
-				r->binding = LR_BIND_MIN_LIMIT;
-				char		rounded2[120] = "";
-
-				if (r->limit != raw)
-					snprintf(rounded2, sizeof(rounded2), " (rounded down to a multiple of %s)",
-							 lr_cents_str(c, sizeof(c), p->step));
-				snprintf(r->reason, sizeof(r->reason),
-						 "declined: the limit %s%s is below the minimum %s; set by %s",
-						 lr_cents_str(a, sizeof(a), r->limit), rounded2,
-						 lr_cents_str(b, sizeof(b), p->min_limit), why);
-			}
-			else
-				snprintf(r->reason, sizeof(r->reason), "declined: no limit is left by %s%s",
-						 why, rounded);
-			r->limit = 0;
-			return;
-		}
-		r->approved = true;
-		snprintf(r->reason, sizeof(r->reason), "limited by %s%s", why, rounded);
+		case LR_BIND_REVENUE:
+			snprintf(why, sizeof(why), "the revenue multiple: %s x monthly revenue %s = %s, pd %s in %s",
+					 band->multiple_str, rev_s, lr_cents_str(cap_s, sizeof(cap_s), r->revenue_cap),
+					 pd_s, band->band_str);
+			break;
+		case LR_BIND_DEBT_SERVICE:
+			snprintf(why, sizeof(why), "debt service: %s %s after existing debt %s%s allow %s",
+					 p->ds_str, rev_s, lr_cents_str(ex_s, sizeof(ex_s), existing),
+					 p->existing_is_balance ? " (a balance)" : " a month",
+					 lr_cents_str(cap_s, sizeof(cap_s), r->debt_service_cap));
+			break;
+		default:
+			snprintf(why, sizeof(why), "the maximum limit %s", p->max_str);
+			break;
 	}
+	lr_cents_str(lim_s, sizeof(lim_s), r->limit);
+
+	if (r->limit == 0 || r->limit < p->min_limit)
+	{
+		r->approved = false;
+		if (r->limit < p->min_limit)
+		{
+			if (r->limit != raw)
+				snprintf(rounded, sizeof(rounded), " (rounded down to a multiple of %s)", p->step_str);
+			r->binding = LR_BIND_MIN_LIMIT;
+			snprintf(r->reason, sizeof(r->reason),
+					 "declined: the limit %s%s is below the minimum %s; set by %s",
+					 lim_s, rounded, p->min_str, why);
+		}
+		else
+		{
+			if (r->limit != raw)
+				snprintf(rounded, sizeof(rounded), ", rounded down to a multiple of %s", p->step_str);
+			snprintf(r->reason, sizeof(r->reason), "declined: no limit is left by %s%s", why, rounded);
+		}
+		r->limit = 0;
+		return;
+	}
+	r->approved = true;
+	if (r->limit != raw)
+		snprintf(rounded, sizeof(rounded), ", rounded down to a multiple of %s", p->step_str);
+	snprintf(r->reason, sizeof(r->reason), "limited by %s%s", why, rounded);
 }
 
 /* ---- adjust_limit ----------------------------------------------------- */

@@ -59,6 +59,133 @@ D(const IrrCtx *c, double x)
 	return LogSumExp(c, x, true) - LogSumExp(c, x, false);
 }
 
+/* log of the sum of one sign's terms at x, and the weighted mean of their times */
+static double
+LogSumExpT(const IrrCtx *c, double x, bool positive, double *tmean)
+{
+	double		m = -INFINITY;
+	double		s = 0,
+				st = 0;
+	size_t		k;
+
+	for (k = 0; k < c->n; k++)
+		if ((c->f[k].a > 0) == positive)
+		{
+			double		e = c->f[k].la - x * c->f[k].t;
+
+			if (e > m)
+				m = e;
+		}
+	for (k = 0; k < c->n; k++)
+		if ((c->f[k].a > 0) == positive)
+		{
+			double		w = exp(c->f[k].la - x * c->f[k].t - m);
+
+			s += w;
+			st += w * c->f[k].t;
+		}
+	*tmean = st / s;
+	return m + log(s);
+}
+
+/* D and its derivative: d/dx log sum a e^(-x t) is minus the weighted mean time */
+static double
+DWithSlope(const IrrCtx *c, double x, double *slope)
+{
+	double		tp,
+				tn;
+	double		d = LogSumExpT(c, x, true, &tp) - LogSumExpT(c, x, false, &tn);
+
+	*slope = tn - tp;
+	return d;
+}
+
+/*
+ * Flows that change sign once in time order (every loan that is paid out
+ * before it is repaid) have exactly one rate (Descartes' rule of signs) and
+ * D is monotone: safeguarded Newton from x = 0 finds it in a few steps.
+ * Returns false (and the caller brackets instead) if it does not settle.
+ */
+static bool
+NewtonMonotone(const IrrCtx *c, double *x_out)
+{
+	double		x = 0,
+				slope,
+				f = DWithSlope(c, 0, &slope);
+	double		lo = IRR_X_MIN,
+				hi = IRR_X_MAX;
+	bool		lo_seen = false,	/* lo / hi are evaluated points, not the range's ends */
+				hi_seen = false;
+	double		best_x = 0,
+				best_f = fabs(f);
+	double		dir;
+	int			it;
+
+	if (!(slope != 0) || !isfinite(f))
+		return false;
+	dir = slope > 0 ? 1 : -1;	/* D increases with x when dir > 0 */
+	for (it = 0; it < 100; it++)
+	{
+		double		step,
+					xn;
+		bool		above;
+
+		if (f == 0)
+		{
+			*x_out = x;
+			return true;
+		}
+		/* the root lies above x when D is below zero and increasing, or above zero and decreasing */
+		above = ((f < 0) == (dir > 0));
+		if (above)
+		{
+			if (x >= IRR_X_MAX)
+				return false;	/* beyond the range: the caller reports it */
+			lo = x;
+			lo_seen = true;
+		}
+		else
+		{
+			if (x <= IRR_X_MIN)
+				return false;
+			hi = x;
+			hi_seen = true;
+		}
+		step = -f / slope;
+		xn = x + step;
+		if (!isfinite(xn) || xn >= hi)
+			xn = hi_seen ? 0.5 * (lo + hi) : hi;
+		else if (xn <= lo)
+			xn = lo_seen ? 0.5 * (lo + hi) : lo;
+		if (lo_seen && hi_seen && fabs(xn - x) <= 1e-15 * fmax(1.0, fabs(x)))
+		{
+			*x_out = xn;
+			return true;
+		}
+		x = xn;
+		f = DWithSlope(c, x, &slope);
+		if (!isfinite(f) || !(slope * dir > 0))
+			return false;
+		if (fabs(f) < best_f)
+		{
+			best_f = fabs(f);
+			best_x = x;
+		}
+		else if (it > 3 && lo_seen && hi_seen && hi - lo < 1e-12 * fmax(1.0, fabs(x)))
+		{
+			/* at the noise level of D: the best point found is the root */
+			*x_out = best_x;
+			return true;
+		}
+		if (lo_seen && hi_seen && hi - lo <= 1e-15 * fmax(1.0, fabs(x)))
+		{
+			*x_out = x;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Brent's method (Brent 1973, "zeroin") on [a, b] with fa, fb of opposite signs. */
 static double
 Brent(const IrrCtx *c, double a, double b, double fa, double fb)
@@ -210,6 +337,17 @@ lr_irr(LrFlow *flows, size_t n, double *x_out, LrError *err)
 	c.n = n;
 	for (k = 0; k < n; k++)
 		flows[k].la = log(fabs(flows[k].a));
+
+	{
+		/* one sign change in time order? (flows are sorted by t) */
+		int			changes = 0;
+
+		for (k = 1; k < n; k++)
+			if ((flows[k].a > 0) != (flows[k - 1].a > 0))
+				changes++;
+		if (changes == 1 && NewtonMonotone(&c, x_out))
+			return true;
+	}
 
 	f0 = D(&c, 0);
 	if (f0 == 0)

@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "credit/credit.h"
@@ -198,11 +199,23 @@ lr_dec_format(char *buf, size_t buflen, lr_i128 v, int scale, int min_decimals)
 	int			i;
 
 	/* digits, least significant first, at least scale + 1 of them */
-	do
+	while (u > UINT64_MAX)
 	{
 		tmp[n++] = (char) ('0' + (int) (u % 10));
 		u /= 10;
-	} while (u != 0 || n <= scale);
+	}
+	{
+		/* the common case: 64-bit division is many times faster */
+		uint64_t	u64 = (uint64_t) u;
+
+		do
+		{
+			tmp[n++] = (char) ('0' + (int) (u64 % 10));
+			u64 /= 10;
+		} while (u64 != 0);
+	}
+	while (n <= scale)
+		tmp[n++] = '0';
 	/* trim trailing zeros of the fraction down to min_decimals */
 	decimals = scale;
 	while (decimals > min_decimals && tmp[scale - decimals] == '0')
@@ -231,6 +244,28 @@ lr_dec_format(char *buf, size_t buflen, lr_i128 v, int scale, int min_decimals)
 		len--;
 	}
 	return len;
+}
+
+int
+lr_double_str(char *buf, size_t buflen, double d)
+{
+	int			prec;
+	int			n = 0;
+
+	/*
+	 * The correctly rounded 15-digit form is the shortest round-trip form
+	 * whenever that has 15 digits or fewer (the usual case), so at most three
+	 * tries instead of one per digit.
+	 */
+	if (!isfinite(d))
+		return lr_format_double(buf, buflen, d);
+	for (prec = 15; prec <= 17; prec++)
+	{
+		n = snprintf(buf, buflen, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	return n;
 }
 
 const char *

@@ -350,6 +350,16 @@ ParseBands(PCtx *c, const LrJson *root, LrLimitPolicy *p)
 				return FailAt(c, "name", "a band name has 1 to 63 bytes, not %zu", name->len);
 			band->name = name->str;
 		}
+		{
+			char		mp[40];
+
+			lr_double_str(mp, sizeof(mp), band->max_pd);
+			lr_rate_str(band->multiple_str, sizeof(band->multiple_str), band->multiple);
+			if (band->name)
+				snprintf(band->band_str, sizeof(band->band_str), "band %s (pd <= %s)", band->name, mp);
+			else
+				snprintf(band->band_str, sizeof(band->band_str), "the band pd <= %s", mp);
+		}
 		if (i > 0 && band->max_pd <= p->bands[i - 1].max_pd)
 		{
 			char		nb[64],
@@ -408,6 +418,14 @@ lr_limit_policy_parse(const char *text, size_t len, LrArena *arena, const LrJson
 			return false;
 		p->existing_is_balance = (existing == 1);
 		p->ds_factor = lr_annuity_factor(p->ds_rate, p->ds_term);
+		{
+			char		r[48],
+						sh[48];
+
+			snprintf(p->ds_str, sizeof(p->ds_str),
+					 "%d-month installments at %s within %s of monthly revenue", p->ds_term,
+					 lr_pct_str(r, sizeof(r), p->ds_rate), lr_pct_str(sh, sizeof(sh), p->ds_share));
+		}
 		lr_path_pop(&c.path, mark);
 	}
 
@@ -417,6 +435,9 @@ lr_limit_policy_parse(const char *text, size_t len, LrArena *arena, const LrJson
 		!GetMoney(&c, root, "max_limit", false, true, &p->max_limit, &has_max) ||
 		!GetMoney(&c, root, "rounding_step", false, true, &p->step, &has_step))
 		return false;
+	lr_cents_str(p->min_str, sizeof(p->min_str), p->min_limit);
+	lr_cents_str(p->max_str, sizeof(p->max_str), p->max_limit);
+	lr_cents_str(p->step_str, sizeof(p->step_str), p->step);
 	if (has_max && p->max_limit < p->min_limit)
 	{
 		char		a[64],
