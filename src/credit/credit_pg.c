@@ -212,6 +212,14 @@ lr_scaled_datum(lr_i128 v, int scale, int min_decimals)
 {
 	char		buf[80];
 
+	/* trailing zeros off the fraction, down to min_decimals */
+	while (scale > min_decimals && v % 10 == 0)
+	{
+		v /= 10;
+		scale--;
+	}
+	if (v >= PG_INT64_MIN && v <= PG_INT64_MAX)
+		return NumericGetDatum(int64_div_fast_to_numeric((int64) v, scale));
 	lr_dec_format(buf, sizeof(buf), v, scale, min_decimals);
 	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf), ObjectIdGetDatum(InvalidOid),
 							   Int32GetDatum(-1));
