@@ -1,0 +1,243 @@
+/*
+ * credit_pg.c
+ *	  Server glue of the credit area; see credit_pg.h.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+
+#include "common/lr_pg.h"
+#include "credit/credit_pg.h"
+
+void
+lr_credit_raise(const LrError *err)
+{
+	lr_pg_raise(err, NULL);
+}
+
+LrPolicyCache *
+lr_policy_cache_get(FunctionCallInfo fcinfo, int argno, LrPolicyParseFn parse, const char *what)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	LrPolicyCache *pc = (LrPolicyCache *) flinfo->fn_extra;
+	struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
+	Size		keylen;
+	MemoryContext old;
+	Jsonb	   *jb;
+	char	   *text;
+	LrJsonOptions opts;
+	LrError		err = {0};
+
+	if (pc == NULL)
+	{
+		pc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(LrPolicyCache));
+		pc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "loan_risk policy cache",
+										ALLOCSET_SMALL_SIZES);
+		pc->keystable = get_fn_expr_arg_stable(flinfo, argno);
+		flinfo->fn_extra = pc;
+	}
+
+	/*
+	 * Key on the bytes as passed (pg_trgm's pattern): a policy that changes
+	 * from row to row (a join with a table of policies) is recompiled when
+	 * it changes, never confused with the previous one.
+	 */
+	if (VARATT_IS_EXTERNAL(raw) && !VARATT_IS_EXTERNAL_ONDISK(raw))
+		raw = pg_detoast_datum(raw);
+	keylen = VARSIZE_ANY(raw);
+	if (pc->policy != NULL && keylen == pc->keylen &&
+		((pc->keystable && pc->keyptr == raw) || memcmp(pc->key, raw, keylen) == 0))
+	{
+		pc->keyptr = raw;
+		return pc;
+	}
+
+	MemoryContextReset(pc->cxt);
+	pc->policy = NULL;
+	old = MemoryContextSwitchTo(pc->cxt);
+	pc->key = palloc(keylen);
+	memcpy(pc->key, raw, keylen);
+	pc->keylen = keylen;
+	pc->keyptr = raw;
+	jb = DatumGetJsonbP(PointerGetDatum(raw));
+	text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+	lr_pg_alloc_init(&pc->alloc, pc->cxt);
+	lr_arena_init(&pc->arena, &pc->alloc, 64 * 1024 * 1024);
+	lr_pg_json_options(&opts);
+	if (!parse(text, strlen(text), &pc->arena, &opts, &pc->policy, &err))
+	{
+		MemoryContextSwitchTo(old);
+		pc->policy = NULL;
+		lr_pg_raise(&err, what);
+	}
+	MemoryContextSwitchTo(old);
+	return pc;
+}
+
+TupleDesc
+lr_result_tupdesc(FunctionCallInfo fcinfo, LrPolicyCache *cache)
+{
+	TupleDesc	td;
+	MemoryContext old;
+
+	if (cache != NULL && cache->tupdesc != NULL)
+		return cache->tupdesc;
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	td = BlessTupleDesc(CreateTupleDescCopy(td));
+	MemoryContextSwitchTo(old);
+	if (cache != NULL)
+		cache->tupdesc = td;
+	return td;
+}
+
+/* The numeric's text, shortened for messages. */
+static const char *
+NumericShort(const char *s)
+{
+	if (strlen(s) > 40)
+		return psprintf("%.37s...", s);
+	return s;
+}
+
+int64
+lr_arg_cents(Datum num, const char *argname, bool allow_negative)
+{
+	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
+	lr_i128		v = 0;
+	LrDecStatus st = lr_dec_parse(s, strlen(s), 2, true, LR_MONEY_MAX_CENTS, &v);
+
+	if (st == LR_DEC_NAN || st == LR_DEC_INF)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite amount, not %s", argname, s)));
+	if (st == LR_DEC_RANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s %s exceeds the largest supported amount 10000000000000",
+						argname, NumericShort(s))));
+	if (st != LR_DEC_OK)
+		elog(ERROR, "unexpected numeric text \"%s\"", s);
+	if (v < 0 && !allow_negative)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s %s is negative", argname, NumericShort(s))));
+	return (int64) v;
+}
+
+lr_i128
+lr_arg_rate(Datum num, const char *argname, lr_i128 lo, lr_i128 hi, const char *range_text)
+{
+	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
+	lr_i128		v = 0;
+	LrDecStatus st = lr_dec_parse(s, strlen(s), LR_RATE_SCALE, true, hi > -lo ? hi : -lo, &v);
+
+	if (st == LR_DEC_NAN || st == LR_DEC_INF)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite rate, not %s", argname, s)));
+	if (st != LR_DEC_OK || v < lo || v > hi)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s %s is not %s", argname, NumericShort(s), range_text),
+				 errhint("Rates are fractions: 0.18 is 18%%.")));
+	return v;
+}
+
+double
+lr_arg_amount(Datum num, const char *argname)
+{
+	Numeric		n = DatumGetNumeric(num);
+	double		v;
+
+	if (numeric_is_nan(n) || numeric_is_inf(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite amount, not %s", argname,
+						DatumGetCString(DirectFunctionCall1(numeric_out, num)))));
+	v = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, num));
+	if (fabs(v) > (double) LR_MONEY_MAX_CENTS / 100)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s %s exceeds the largest supported amount 10000000000000", argname,
+						NumericShort(DatumGetCString(DirectFunctionCall1(numeric_out, num))))));
+	return v;
+}
+
+double
+lr_arg_probability(double v, const char *argname)
+{
+	if (isnan(v) || v < 0 || v > 1)
+	{
+		char		buf[64];
+
+		lr_format_double(buf, sizeof(buf), v);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s %s is not a probability between 0 and 1", argname,
+						isnan(v) ? "NaN" : isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") : buf)));
+	}
+	return v;
+}
+
+int32
+lr_arg_date(Datum d, const char *argname)
+{
+	DateADT		v = DatumGetDateADT(d);
+
+	if (DATE_NOT_FINITE(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s %s is not a finite date", argname,
+						DATE_IS_NOBEGIN(v) ? "-infinity" : "infinity")));
+	return (int32) v;
+}
+
+Datum
+lr_cents_datum(int64 cents)
+{
+	return NumericGetDatum(int64_div_fast_to_numeric(cents, 2));
+}
+
+Datum
+lr_scaled_datum(lr_i128 v, int scale, int min_decimals)
+{
+	char		buf[80];
+
+	/* trailing zeros off the fraction, down to min_decimals */
+	while (scale > min_decimals && v % 10 == 0)
+	{
+		v /= 10;
+		scale--;
+	}
+	if (v >= PG_INT64_MIN && v <= PG_INT64_MAX)
+		return NumericGetDatum(int64_div_fast_to_numeric((int64) v, scale));
+	lr_dec_format(buf, sizeof(buf), v, scale, min_decimals);
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf), ObjectIdGetDatum(InvalidOid),
+							   Int32GetDatum(-1));
+}
+
+Datum
+lr_rate10_datum(double v)
+{
+	if (fabs(v) < 9.0e8)
+		return NumericGetDatum(int64_div_fast_to_numeric((int64) llround(v * 1e10), 10));
+	{
+		/* shortest round-trip digits (17 at most), not float8_numeric's 15 */
+		char		buf[64];
+
+		lr_format_double(buf, sizeof(buf), v);
+		return DirectFunctionCall2(numeric_round,
+								   DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+													   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)),
+								   Int32GetDatum(10));
+	}
+}
