@@ -334,9 +334,9 @@ hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 	memset(&c, 0, sizeof(c));
 	Calibrate(st, &c);
 	values[0] = Float8GetDatum(c.stat);
-	values[1] = Int32GetDatum(c.groups - 2);
 	/* With fewer than three groups the test has no degrees of freedom. */
-	nulls[2] = (c.groups < 3);
+	nulls[1] = nulls[2] = (c.groups < 3);
+	values[1] = Int32GetDatum(c.groups - 2);
 	values[2] = Float8GetDatum(nulls[2] ? 0 : lr_chi2_sf(c.stat, c.groups - 2));
 	values[3] = Int32GetDatum(c.groups);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
