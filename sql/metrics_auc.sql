@@ -149,32 +149,43 @@ SELECT bool_and(a.s::text = b.s::text) AS binary_round_trip, count(*)
 FROM auc_states a JOIN auc_states2 b USING (g);
 
 -- A hand-typed state: goods at -1 (3), 0 (1); bads at 0 (1), 5 (2): AUC = (1 * (2*3 + 1) + 2 * 8) / 24.
-SELECT loan_risk.auc_final(encode(decode('3144524c01000000000000000300000000000000ffffffffffffff8740030081808080808080f83f0101808080808080808a400002', 'hex'), 'base64')::loan_risk.score_dist_state) AS typed_auc,
+SELECT loan_risk.auc_final(encode(decode('3144524c01000000000000000300000000000000ffffffffffff0f4003000000000000000080010100000000000014c00002', 'hex'), 'base64')::loan_risk.score_dist_state) AS typed_auc,
        23 / 24.0 AS expected;
-SELECT loan_risk.auc_final(encode(decode('3144524c0100000000000000020000000000000080808080808080f8ff01010080808080808080040001', 'hex'), 'base64')::loan_risk.score_dist_state) AS nan_above_infinity;
+SELECT loan_risk.auc_final(encode(decode('3144524c01000000000000000200000000000000000000000000f0ff0100000000000000f8ff0001', 'hex'), 'base64')::loan_risk.score_dist_state) AS nan_above_infinity;
+
+-- Counts far beyond any table (the sums need 128 bits): goods 3e15+7 / bads 1e15+3 at 1, goods 1e15+1 /
+-- bads 5e15+11 at 2.  Reference in numeric: (b1 g1 + b2 (2 g1 + g2)) / (2 (g1 + g2) (b1 + b2)).
+SELECT abs(loan_risk.auc_final(s) - (b1 * g1 + b2 * (2 * g1 + g2)) / (2 * (g1 + g2) * (b1 + b2))) < 1e-16 AS big_counts_exact,
+       abs(loan_risk.ks_final(s) - abs(b1 / (b1 + b2) - g1 / (g1 + g2))) < 1e-16 AS big_ks_exact
+FROM (SELECT translate(encode(decode('3144524c01000000000000000200000000000000000000000000f0bf8780cef2be8faa0583809aa6eaafe30100000000000000c081809aa6eaafe3018b8082bf93eff008', 'hex'), 'base64'), E'\n', '')::loan_risk.score_dist_state,
+             3000000000000007::numeric, 1000000000000003::numeric, 1000000000000001::numeric, 5000000000000011::numeric) v(s, g1, b1, g2, b2);
+SELECT loan_risk.auc_final(s) AS auc, loan_risk.gini_final(s) AS gini, loan_risk.ks_final(s) AS ks
+FROM (VALUES (encode(decode('3144524c01000000000000000100000000000000000000000000f0bf808080808080808040ffffffffffffffff3f', 'hex'), 'base64')::loan_risk.score_dist_state),
+             (translate(encode(decode('3144524c01000000000000000200000000000000000000000000f0bf8080808080808080400000000000000000c000808080808080808040', 'hex'), 'base64'), E'\n', '')::loan_risk.score_dist_state)) v(s);
 
 -- Malformed states are errors, never crashes.
 SELECT 'not base64!'::loan_risk.score_dist_state;
 SELECT ''::loan_risk.score_dist_state;
-SELECT encode(decode('3142524c0100000000000000010000000000000080808080808080f8bf010201', 'hex'), 'base64')::loan_risk.score_dist_state AS wrong_magic;
-SELECT encode(decode('3144524c0200000000000000010000000000000080808080808080f8bf010201', 'hex'), 'base64')::loan_risk.score_dist_state AS version2;
-SELECT encode(decode('3144524c0100010000000000010000000000000080808080808080f8bf010201', 'hex'), 'base64')::loan_risk.score_dist_state AS flags;
-SELECT encode(decode('3144524c0100000000000000010000000000000080808080808080f8bf0102', 'hex'), 'base64')::loan_risk.score_dist_state AS truncated;
-SELECT encode(decode('3144524c0100000000000000010000000000000080808080808080f8bf01020100', 'hex'), 'base64')::loan_risk.score_dist_state AS trailing;
-SELECT encode(decode('3144524c0100000011270000010000000000000080808080808080f8bf010201', 'hex'), 'base64')::loan_risk.score_dist_state AS too_many_buckets;
-SELECT encode(decode('3144524c0100000000000000e80300000000000080808080808080f8bf010201', 'hex'), 'base64')::loan_risk.score_dist_state AS count_beyond_data;
-SELECT encode(decode('3144524c010000000000000002000000000000008080808080808080c001020180808080808080f8ff010101', 'hex'), 'base64')::loan_risk.score_dist_state AS not_ascending;
-SELECT encode(decode('3144524c0100000000000000020000000000000080808080808080f8bf010201000101', 'hex'), 'base64')::loan_risk.score_dist_state AS duplicate;
-SELECT encode(decode('3144524c01000000000000000100000000000000ffffffffffffffff7f0101', 'hex'), 'base64')::loan_risk.score_dist_state AS negative_zero;
-SELECT encode(decode('3144524c0100000000000000010000000000000081808080808080fcff010101', 'hex'), 'base64')::loan_risk.score_dist_state AS other_nan;
-SELECT encode(decode('3144524c0100000000000000010000000000000080808080808080f8bf010000', 'hex'), 'base64')::loan_risk.score_dist_state AS zero_counts;
-SELECT encode(decode('3144524c0100000000000000020000000000000080808080808080f8bf01ffffffffffffffff7f0080808080808080080100', 'hex'), 'base64')::loan_risk.score_dist_state AS count_overflow;
-SELECT encode(decode('3144524c0100000000000000010000000000000080808080808080f8bf01820001', 'hex'), 'base64')::loan_risk.score_dist_state AS non_minimal;
-SELECT encode(decode('3144524c0100000000000000010000000000000080808080808080f8bf01ffffffffffffffffff0201', 'hex'), 'base64')::loan_risk.score_dist_state AS varint_65_bits;
+SELECT encode(decode('3142524c01000000000000000100000000000000000000000000f0bf0201', 'hex'), 'base64')::loan_risk.score_dist_state AS wrong_magic;
+SELECT encode(decode('3144524c02000000000000000100000000000000000000000000f0bf0201', 'hex'), 'base64')::loan_risk.score_dist_state AS version2;
+SELECT encode(decode('3144524c01000100000000000100000000000000000000000000f0bf0201', 'hex'), 'base64')::loan_risk.score_dist_state AS flags;
+SELECT encode(decode('3144524c01000000000000000100000000000000000000000000f0bf8280', 'hex'), 'base64')::loan_risk.score_dist_state AS truncated;
+SELECT encode(decode('3144524c010000000000000001000000000000000000000000', 'hex'), 'base64')::loan_risk.score_dist_state AS truncated_key;
+SELECT encode(decode('3144524c01000000000000000100000000000000000000000000f0bf020100', 'hex'), 'base64')::loan_risk.score_dist_state AS trailing;
+SELECT encode(decode('3144524c01000000112700000100000000000000000000000000f0bf0201', 'hex'), 'base64')::loan_risk.score_dist_state AS too_many_buckets;
+SELECT encode(decode('3144524c0100000000000000e803000000000000000000000000f0bf0201', 'hex'), 'base64')::loan_risk.score_dist_state AS count_beyond_data;
+SELECT encode(decode('3144524c0100000000000000020000000000000000000000000000c00201000000000000f0bf0101', 'hex'), 'base64')::loan_risk.score_dist_state AS not_ascending;
+SELECT encode(decode('3144524c01000000000000000200000000000000000000000000f0bf0201000000000000f0bf0101', 'hex'), 'base64')::loan_risk.score_dist_state AS duplicate;
+SELECT encode(decode('3144524c01000000000000000100000000000000ffffffffffffff7f0101', 'hex'), 'base64')::loan_risk.score_dist_state AS negative_zero;
+SELECT encode(decode('3144524c01000000000000000100000000000000010000000000f8ff0101', 'hex'), 'base64')::loan_risk.score_dist_state AS other_nan;
+SELECT encode(decode('3144524c01000000000000000100000000000000000000000000f0bf0000', 'hex'), 'base64')::loan_risk.score_dist_state AS zero_counts;
+SELECT encode(decode('3144524c01000000000000000200000000000000000000000000f0bfffffffffffffffff7f0000000000000000c00100', 'hex'), 'base64')::loan_risk.score_dist_state AS count_overflow;
+SELECT encode(decode('3144524c01000000000000000100000000000000000000000000f0bf820001', 'hex'), 'base64')::loan_risk.score_dist_state AS non_minimal;
+SELECT encode(decode('3144524c01000000000000000100000000000000000000000000f0bfffffffffffffffffff0201', 'hex'), 'base64')::loan_risk.score_dist_state AS varint_65_bits;
 -- Merging states whose totals would overflow is an error too.
 SELECT loan_risk.auc_merge(s) FROM (VALUES
-  (encode(decode('3144524c0100000000000000010000000000000080808080808080f8bf01ffffffffffffffff7f00', 'hex'), 'base64')::loan_risk.score_dist_state),
-  (encode(decode('3144524c0100000000000000010000000000000080808080808080f8bf010100', 'hex'), 'base64')::loan_risk.score_dist_state)) v(s);
+  (encode(decode('3144524c01000000000000000100000000000000000000000000f0bfffffffffffffffff7f00', 'hex'), 'base64')::loan_risk.score_dist_state),
+  (encode(decode('3144524c01000000000000000100000000000000000000000000f0bf0100', 'hex'), 'base64')::loan_risk.score_dist_state)) v(s);
 
 -- Parallel: partial aggregation in workers, combined in the leader, equals serial exactly.
 ALTER TABLE auc_data SET (parallel_workers = 2);

@@ -24,7 +24,7 @@
 #define LR_BUCKET_MAGIC 0x4c525431	/* "LRT1" */
 
 static bool
-NoMem(LrError *err)
+BucketNoMem(LrError *err)
 {
 	return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 }
@@ -66,10 +66,10 @@ Grow(LrBucketState *st, LrError *err)
 	LrBucketEntry *slots;
 
 	if (!lr_size_mul(cap, sizeof(LrBucketEntry), &bytes))
-		return NoMem(err);
+		return BucketNoMem(err);
 	slots = st->a.alloc(st->a.ctx, bytes);
 	if (slots == NULL)
-		return NoMem(err);
+		return BucketNoMem(err);
 	memset(slots, 0, bytes);
 	for (size_t i = 0; i < st->cap; i++)
 	{
@@ -120,7 +120,7 @@ lr_bucket_add(LrBucketState *st, const uint8_t *key, size_t len, int cls, int64_
 		uint8_t    *copy = lr_arena_alloc(&st->arena, len);
 
 		if (copy == NULL)
-			return NoMem(err);
+			return BucketNoMem(err);
 		memcpy(copy, key, len);
 		e->key = copy;
 		e->len = (uint32_t) len;
@@ -161,7 +161,7 @@ lr_bucket_sorted(const LrBucketState *st, const LrAlloc *a, LrError *err)
 
 	if (!lr_size_mul(st->n + 1, sizeof(*v), &bytes) || (v = a->alloc(a->ctx, bytes)) == NULL)
 	{
-		NoMem(err);
+		BucketNoMem(err);
 		return NULL;
 	}
 	for (size_t i = 0; i < st->cap; i++)
@@ -178,7 +178,7 @@ BucketCreate(const LrAlloc *a, LrError *err)
 
 	if (st == NULL)
 	{
-		NoMem(err);
+		BucketNoMem(err);
 		return NULL;
 	}
 	memset(st, 0, sizeof(*st));
@@ -186,6 +186,20 @@ BucketCreate(const LrAlloc *a, LrError *err)
 	/* The arena keeps a pointer to the allocator: the one inside the state, which never moves. */
 	lr_arena_init(&st->arena, &st->a, 0);
 	return st;
+}
+
+static void
+BucketFree(LrBucketState *st)
+{
+	const LrAlloc a = st->a;
+
+	lr_arena_release(&st->arena);
+	if (a.free != NULL)
+	{
+		if (st->slots != NULL)
+			a.free(a.ctx, st->slots);
+		a.free(a.ctx, st);
+	}
 }
 
 static void *
@@ -200,7 +214,7 @@ BucketDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		return NULL;
 	/* Each bucket takes at least three bytes. */
 	if (!lr_read_count(r, 3, &n))
-		return NULL;
+		goto fail;
 	for (size_t i = 0; i < n; i++)
 	{
 		uint64_t	len;
@@ -209,38 +223,42 @@ BucketDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		uint64_t	c1;
 
 		if (!lr_read_varint(r, &len))
-			return NULL;
+			goto fail;
 		if (len > lr_reader_left(r))
 		{
 			lr_error_set(err, LR_ERR_SYNTAX, "invalid %s: truncated value", r->what);
-			return NULL;
+			goto fail;
 		}
 		if (!lr_read_bytes(r, (size_t) len, &key) ||
 			!lr_read_varint(r, &c0) || !lr_read_varint(r, &c1))
-			return NULL;
+			goto fail;
 		if (memchr(key, 0, (size_t) len) != NULL)
 		{
 			lr_error_set(err, LR_ERR_SYNTAX, "invalid %s: bucket label contains a zero byte", r->what);
-			return NULL;
+			goto fail;
 		}
 		if (i > 0 && CompareKeys(prev, prevlen, key, (size_t) len) >= 0)
 		{
 			lr_error_set(err, LR_ERR_SYNTAX, "invalid %s: buckets are not in ascending order", r->what);
-			return NULL;
+			goto fail;
 		}
 		if ((c0 == 0 && c1 == 0) ||
 			c0 > (uint64_t) (INT64_MAX - st->total[0]) || c1 > (uint64_t) (INT64_MAX - st->total[1]))
 		{
 			lr_error_set(err, LR_ERR_SYNTAX, "invalid %s: invalid counts", r->what);
-			return NULL;
+			goto fail;
 		}
 		if ((c0 > 0 && !lr_bucket_add(st, key, (size_t) len, 0, (int64_t) c0, err)) ||
 			(c1 > 0 && !lr_bucket_add(st, key, (size_t) len, 1, (int64_t) c1, err)))
-			return NULL;
+			goto fail;
 		prev = key;
 		prevlen = (size_t) len;
 	}
 	return st;
+
+fail:
+	BucketFree(st);
+	return NULL;
 }
 
 static bool

@@ -29,11 +29,13 @@ PairsTwice(const LrDistState *st)
 {
 	u128		s = 0;
 	uint64_t	below = 0;
+	LrRunIter	it;
 
-	for (size_t i = 0; i < st->nruns; i++)
+	lr_dist_iter_init(st, &it);
+	while (LrRunNext(&it))
 	{
-		uint64_t	g = (uint64_t) st->cnt[0][i];
-		uint64_t	b = (uint64_t) st->cnt[1][i];
+		uint64_t	g = (uint64_t) it.cnt[0];
+		uint64_t	b = (uint64_t) it.cnt[1];
 
 		s += (u128) b * (2 * (u128) below + g);
 		below += g;
@@ -76,6 +78,7 @@ lr_dist_ks(const LrDistState *st, double *ks)
 	uint64_t	cg = 0;
 	uint64_t	cb = 0;
 	u128		best = 0;
+	LrRunIter	it;
 
 	if (g == 0 || b == 0)
 		return false;
@@ -84,14 +87,15 @@ lr_dist_ks(const LrDistState *st, double *ks)
 	 * |F_bad(v) - F_good(v)| = |cb * G - cg * B| / (G * B), evaluated after
 	 * each whole group of tied values.
 	 */
-	for (size_t i = 0; i < st->nruns; i++)
+	lr_dist_iter_init(st, &it);
+	while (LrRunNext(&it))
 	{
 		u128		x;
 		u128		y;
 		u128		d;
 
-		cg += (uint64_t) st->cnt[0][i];
-		cb += (uint64_t) st->cnt[1][i];
+		cg += (uint64_t) it.cnt[0];
+		cb += (uint64_t) it.cnt[1];
 		x = (u128) cb * g;
 		y = (u128) cg * b;
 		d = x > y ? x - y : y - x;
@@ -102,61 +106,66 @@ lr_dist_ks(const LrDistState *st, double *ks)
 	return true;
 }
 
+static inline void
+BucketAdd(LrDistBucket *b, const LrRunIter *it, bool sum_values)
+{
+	int64_t		c = it->cnt[0] + it->cnt[1];
+	double		v = lr_dist_value(it->key);
+
+	/* Runs come in ascending order: the first is the smallest. */
+	if (b->n == 0)
+		b->lo = v;
+	b->hi = v;
+	b->n += c;
+	b->cnt[0] += it->cnt[0];
+	b->cnt[1] += it->cnt[1];
+	if (sum_values)
+		lr_ksum_add(&b->vsum, &b->vcomp, v * (double) c);
+}
+
 void
-lr_dist_buckets(const LrDistState *st, int32_t k, bool descending, int32_t *bucket)
+lr_dist_buckets(const LrDistState *st, int32_t k, bool descending, bool sum_values, LrDistBucket *b)
 {
 	int64_t		n = st->total[0] + st->total[1];
-	int64_t		start = 0;
+	int64_t		below = 0;
+	LrRunIter	it;
 
-	for (size_t j = 0; j < st->nruns; j++)
+	lr_dist_iter_init(st, &it);
+	while (LrRunNext(&it))
 	{
-		size_t		i = descending ? st->nruns - 1 - j : j;
-		int64_t		c = st->cnt[0][i] + st->cnt[1][i];
+		int64_t		c = it.cnt[0] + it.cnt[1];
 
-		bucket[i] = lr_rank_bucket(start, c, n, k);
-		start += c;
+		/* Ranked from the top, a group is preceded by the rows above it. */
+		BucketAdd(&b[lr_rank_bucket(descending ? n - below - c : below, c, n, k)], &it, sum_values);
+		below += c;
 	}
 }
 
 void
-lr_dist_psi_bins(const LrDistState *st, int32_t k, int32_t *bucket)
+lr_dist_psi_bins(const LrDistState *st, int32_t k, LrDistBucket *b)
 {
 	int64_t		n = st->total[0];
-	int64_t		start = 0;
-	int32_t		next;
+	int64_t		below = 0;
+	int32_t		last = 0;
+	int64_t		carry = 0;		/* actual rows of values above the last baseline value seen */
+	LrRunIter	it;
 
-	for (size_t i = 0; i < st->nruns; i++)
+	lr_dist_iter_init(st, &it);
+	while (LrRunNext(&it))
 	{
-		int64_t		c = st->cnt[0][i];
-
-		if (c > 0)
+		if (it.cnt[0] > 0)
 		{
-			bucket[i] = lr_rank_bucket(start, c, n, k);
-			start += c;
+			last = lr_rank_bucket(below, it.cnt[0], n, k);
+			b[last].n += it.cnt[0] + it.cnt[1] + carry;
+			b[last].cnt[0] += it.cnt[0];
+			b[last].cnt[1] += it.cnt[1] + carry;
+			below += it.cnt[0];
+			carry = 0;
 		}
 		else
-			bucket[i] = -1;
+			carry += it.cnt[1];
 	}
-	/* Values only in the actual rows: the bin of the next baseline value, else the last bin. */
-	next = -1;
-	for (size_t j = st->nruns; j > 0; j--)
-	{
-		size_t		i = j - 1;
-
-		if (bucket[i] >= 0)
-			next = bucket[i];
-		else if (next >= 0)
-			bucket[i] = next;
-	}
-	{
-		int32_t		last = -1;
-
-		for (size_t i = 0; i < st->nruns; i++)
-		{
-			if (st->cnt[0][i] > 0)
-				last = bucket[i];
-			else if (bucket[i] < 0)
-				bucket[i] = last;
-		}
-	}
+	/* Above every baseline value: the last bin. */
+	b[last].n += carry;
+	b[last].cnt[1] += carry;
 }

@@ -83,12 +83,19 @@ lr_dist_value(uint64_t key)
 	return d;
 }
 
+/* Sorted distinct runs, as records { uint64 key, varint count 0, varint count 1 }. */
+typedef struct LrRunLevel
+{
+	uint8_t    *data;
+	size_t		len;
+	size_t		nruns;
+} LrRunLevel;
+
 /*
- * In memory: sorted distinct keys with their two counts ("runs"), plus rows
- * not yet sorted in one pending buffer (class 0 fills it from the front,
- * class 1 from the back).  A full buffer is radix-sorted and merged into the
- * runs, so memory follows the number of distinct values, not of rows, and
- * the buffer grows with the runs so that merging stays linear overall.
+ * In memory: runs in one or more sorted levels, plus rows not yet sorted in
+ * one pending buffer (class 0 fills it from the front, class 1 from the
+ * back); see dist_state.c.  Memory follows the number of distinct values,
+ * not of rows.
  *
  * Compaction (lr_dist_compact) changes the representation, never the value:
  * readers that hold the state as const may compact it.
@@ -97,39 +104,110 @@ typedef struct LrDistState
 {
 	LrAlloc		a;
 	int32_t		nbuckets;		/* buckets/groups/bins of a table aggregate; 0 = none */
-	size_t		nruns;
-	size_t		runcap;
-	uint64_t   *keys;			/* strictly ascending */
-	int64_t    *cnt[2];			/* per run: class 0 (good / baseline), class 1 (bad / actual) */
+	LrRunLevel *levels;
+	int			nlevels;
+	int			levcap;
+	size_t		nruns_est;		/* runs over all levels: at least the distinct values */
 	uint64_t   *pend;			/* 2 x pendcap: pending rows, then sort scratch */
 	size_t		pendcap;
 	size_t		npend[2];
-	int64_t		total[2];		/* rows of each class, runs and pending */
+	int64_t		total[2];		/* rows of each class, levels and pending */
 } LrDistState;
 
 extern const LrStateOps lr_dist_ops;
 
 extern bool lr_dist_flush(LrDistState *st, LrError *err);
 
-/* Adds one row; false (err set) only when memory runs out. */
+/* Adds one row by its key; false (err set) only when memory runs out. */
 static inline bool
-lr_dist_add(LrDistState *st, double v, int cls, LrError *err)
+lr_dist_add_key(LrDistState *st, uint64_t key, int cls, LrError *err)
 {
 	if (st->npend[0] + st->npend[1] >= st->pendcap && !lr_dist_flush(st, err))
 		return false;
 	if (cls)
-		st->pend[st->pendcap - ++st->npend[1]] = lr_dist_key(v);
+		st->pend[st->pendcap - ++st->npend[1]] = key;
 	else
-		st->pend[st->npend[0]++] = lr_dist_key(v);
+		st->pend[st->npend[0]++] = key;
 	st->total[cls]++;
 	return true;
 }
 
-/* Sorts the pending rows into the runs (a no-op when there are none). */
+static inline bool
+lr_dist_add(LrDistState *st, double v, int cls, LrError *err)
+{
+	return lr_dist_add_key(st, lr_dist_key(v), cls, err);
+}
+
+/* Sorts the pending rows in and merges the levels into one (a no-op when done). */
 extern bool lr_dist_compact(const LrDistState *st, LrError *err);
+
+/*
+ * Merges a flat state (header and payload, as lr_state_decode_bytes takes
+ * them) into dst, validating it as decode does; dst is left as it was when
+ * the bytes are invalid.  The fast path of combine in the leader.
+ */
+extern bool lr_dist_merge_flat(LrDistState *dst, const uint8_t *data, size_t len, LrError *err);
 
 /* Sets the number of buckets of a table aggregate; an error if it differs from an earlier one. */
 extern bool lr_dist_set_buckets(LrDistState *st, int32_t nbuckets, LrError *err);
+
+/* The runs of a compacted state, in ascending order of value. */
+typedef struct LrRunIter
+{
+	const uint8_t *p;
+	const uint8_t *end;
+	uint64_t	key;
+	int64_t		cnt[2];
+} LrRunIter;
+
+extern void lr_dist_iter_init(const LrDistState *st, LrRunIter *it);
+
+/* A varint of bytes we wrote or validated. */
+static inline uint64_t
+LrGetVarintTrusted(const uint8_t **pp)
+{
+	const uint8_t *p = *pp;
+	uint64_t	v = *p++;
+
+	if (v >= 0x80)
+	{
+		int			shift = 7;
+		uint8_t		b;
+
+		v &= 0x7f;
+		do
+		{
+			b = *p++;
+			v |= (uint64_t) (b & 0x7f) << shift;
+			shift += 7;
+		} while (b & 0x80);
+	}
+	*pp = p;
+	return v;
+}
+
+/* The next run (ascending); false at the end. */
+static inline bool
+LrRunNext(LrRunIter *it)
+{
+	const uint8_t *p = it->p;
+
+	if (p >= it->end)
+		return false;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(&it->key, p, 8);
+#else
+	it->key = (uint64_t) p[0] | (uint64_t) p[1] << 8 | (uint64_t) p[2] << 16 |
+		(uint64_t) p[3] << 24 | (uint64_t) p[4] << 32 | (uint64_t) p[5] << 40 |
+		(uint64_t) p[6] << 48 | (uint64_t) p[7] << 56;
+#endif
+	p += 8;
+	it->cnt[0] = (int64_t) LrGetVarintTrusted(&p);
+	it->cnt[1] = (int64_t) LrGetVarintTrusted(&p);
+	it->p = p;
+	return true;
+}
+extern size_t lr_dist_nruns(const LrDistState *st);
 
 /*
  * Statistics of a compacted state, with class 1 = bad.  They return false
@@ -153,20 +231,33 @@ lr_rank_bucket(int64_t start, int64_t cnt, int64_t n, int32_t k)
 	return (int32_t) ((r2 * (uint64_t) k) / (2 * ((unsigned __int128) n + 1)));
 }
 
+/* One equal-frequency bucket of a compacted state, summed up by lr_dist_buckets. */
+typedef struct LrDistBucket
+{
+	int64_t		n;
+	int64_t		cnt[2];
+	double		lo;				/* smallest and largest value in the bucket */
+	double		hi;
+	double		vsum;			/* sum of value x rows (expected bads for PDs), compensated */
+	double		vcomp;
+} LrDistBucket;
+
 /*
- * Bucket of every run: descending = true ranks from the highest value
- * (gains), false from the lowest (calibration); rows of both classes count.
- * bucket[] has st->nruns entries.
+ * Sums the runs into k buckets (b[k], zeroed by the caller; empty buckets
+ * keep n = 0): ranks counted from the highest value when descending (gains),
+ * from the lowest otherwise (calibration); rows of both classes count.
  */
-extern void lr_dist_buckets(const LrDistState *st, int32_t k, bool descending, int32_t *bucket);
+extern void lr_dist_buckets(const LrDistState *st, int32_t k, bool descending, bool sum_values,
+							LrDistBucket *b);
 
 /*
  * PSI bins: equal-frequency bins of class 0 (the baseline) in ascending
  * order; a value seen only in class 1 goes to the bin of the next baseline
  * value at or above it (bins are (previous upper, upper]), or to the last
- * bin above every baseline value.  Needs total[0] > 0.
+ * bin above every baseline value.  b[k] as for lr_dist_buckets; needs
+ * total[0] > 0.
  */
-extern void lr_dist_psi_bins(const LrDistState *st, int32_t k, int32_t *bucket);
+extern void lr_dist_psi_bins(const LrDistState *st, int32_t k, LrDistBucket *b);
 
 /* ---------------------------------------------------------------- text buckets */
 

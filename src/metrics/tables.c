@@ -82,18 +82,6 @@ lr_row_array_result(LrRowArray *ra)
 
 /* ---------------------------------------------------------------- buckets */
 
-/* One bucket being summed up while the runs are swept in bucket order. */
-typedef struct BucketAcc
-{
-	int32		bucket;
-	int64		n;
-	int64		bads;
-	double		lo;
-	double		hi;
-	double		esum;			/* sum of the values (expected bads for PDs), compensated */
-	double		ecomp;
-} BucketAcc;
-
 static int32
 StateBuckets(const LrDistState *st)
 {
@@ -106,66 +94,7 @@ StateBuckets(const LrDistState *st)
 	return st->nbuckets;
 }
 
-static int32 *
-RunBuckets(const LrDistState *st)
-{
-	return MemoryContextAllocHuge(CurrentMemoryContext, (st->nruns + 1) * sizeof(int32));
-}
-
-/*
- * Sweeps the runs in bucket order (descending values when desc) and calls
- * emit for each non-empty bucket.
- */
-typedef void (*EmitFn) (const BucketAcc *acc, void *arg);
-
-static void
-SweepBuckets(const LrDistState *st, const int32 *bucket, bool desc, bool sum_values,
-			 EmitFn emit, void *arg)
-{
-	BucketAcc	acc;
-	bool		open = false;
-
-	for (size_t j = 0; j < st->nruns; j++)
-	{
-		size_t		i = desc ? st->nruns - 1 - j : j;
-		int64		c = st->cnt[0][i] + st->cnt[1][i];
-		double		v = lr_dist_value(st->keys[i]);
-
-		if (open && bucket[i] != acc.bucket)
-		{
-			emit(&acc, arg);
-			open = false;
-		}
-		if (!open)
-		{
-			memset(&acc, 0, sizeof(acc));
-			acc.bucket = bucket[i];
-			acc.lo = acc.hi = v;
-			open = true;
-		}
-		acc.n += c;
-		acc.bads += st->cnt[1][i];
-		if (desc)
-			acc.lo = v;
-		else
-			acc.hi = v;
-		if (sum_values)
-			lr_ksum_add(&acc.esum, &acc.ecomp, v * (double) c);
-	}
-	if (open)
-		emit(&acc, arg);
-}
-
 /* ---------------------------------------------------------------- gains */
-
-typedef struct GainsCtx
-{
-	LrRowArray	ra;
-	int64		n;
-	int64		bads;
-	int64		cum_n;
-	int64		cum_bads;
-} GainsCtx;
 
 #define GAINS_NATTS 13
 
@@ -176,56 +105,65 @@ RatioDatum(double num, double den, bool *isnull)
 	return Float8GetDatum(den == 0 ? 0 : num / den);
 }
 
-static void
-GainsEmit(const BucketAcc *acc, void *arg)
-{
-	GainsCtx   *g = arg;
-	Datum		values[GAINS_NATTS];
-	bool		nulls[GAINS_NATTS] = {0};
-	int64		goods_total = g->n - g->bads;
-	double		rate_all = (double) g->bads / (double) g->n;
-
-	g->cum_n += acc->n;
-	g->cum_bads += acc->bads;
-	values[0] = Int32GetDatum(acc->bucket + 1);
-	values[1] = Float8GetDatum(acc->lo);
-	values[2] = Float8GetDatum(acc->hi);
-	values[3] = Int64GetDatum(acc->n);
-	values[4] = Int64GetDatum(acc->bads);
-	values[5] = Float8GetDatum((double) acc->bads / (double) acc->n);
-	values[6] = Float8GetDatum((double) g->cum_n / (double) g->n);
-	values[7] = RatioDatum((double) g->cum_bads, (double) g->bads, &nulls[7]);
-	values[8] = RatioDatum((double) (g->cum_n - g->cum_bads), (double) goods_total, &nulls[8]);
-	values[9] = Float8GetDatum((double) g->cum_bads / (double) g->cum_n);
-	values[10] = RatioDatum((double) acc->bads / (double) acc->n, rate_all, &nulls[10]);
-	values[11] = RatioDatum((double) g->cum_bads / (double) g->cum_n, rate_all, &nulls[11]);
-	nulls[12] = (g->bads == 0 || goods_total == 0);
-	/* Exact difference of shares: (cb G - cg B) / (G B). */
-	values[12] = Float8GetDatum(nulls[12] ? 0 :
-								(double) (((long double) g->cum_bads * goods_total -
-										   (long double) (g->cum_n - g->cum_bads) * g->bads) /
-										  ((long double) goods_total * g->bads)));
-	lr_row_array_add(&g->ra, values, nulls);
-}
-
 /* gains_table_final: the gains / lift / KS table, riskiest bucket first */
 Datum
 gains_table_final(PG_FUNCTION_ARGS)
 {
 	const LrDistState *st = lr_dist_arg(fcinfo);
-	GainsCtx	g;
-	int32	   *bucket;
+	LrRowArray	ra;
+	LrDistBucket *b;
+	int32		k;
+	int64		n;
+	int64		bads;
+	int64		goods;
+	int64		cum_n = 0;
+	int64		cum_bads = 0;
+	double		rate_all;
 
 	if (st == NULL || st->total[0] + st->total[1] == 0)
 		PG_RETURN_NULL();
-	memset(&g, 0, sizeof(g));
-	lr_row_array_init(&g.ra, fcinfo, GAINS_NATTS);
-	g.n = st->total[0] + st->total[1];
-	g.bads = st->total[1];
-	bucket = RunBuckets(st);
-	lr_dist_buckets(st, StateBuckets(st), true, bucket);
-	SweepBuckets(st, bucket, true, false, GainsEmit, &g);
-	PG_RETURN_DATUM(lr_row_array_result(&g.ra));
+	k = StateBuckets(st);
+	n = st->total[0] + st->total[1];
+	bads = st->total[1];
+	goods = st->total[0];
+	rate_all = (double) bads / (double) n;
+	b = palloc0(k * sizeof(LrDistBucket));
+	lr_dist_buckets(st, k, true, false, b);
+	lr_row_array_init(&ra, fcinfo, GAINS_NATTS);
+	for (int32 i = 0; i < k; i++)
+	{
+		Datum		values[GAINS_NATTS];
+		bool		nulls[GAINS_NATTS] = {0};
+		double		rate;
+		double		cum_rate;
+
+		if (b[i].n == 0)
+			continue;
+		cum_n += b[i].n;
+		cum_bads += b[i].cnt[1];
+		rate = (double) b[i].cnt[1] / (double) b[i].n;
+		cum_rate = (double) cum_bads / (double) cum_n;
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = Float8GetDatum(b[i].lo);
+		values[2] = Float8GetDatum(b[i].hi);
+		values[3] = Int64GetDatum(b[i].n);
+		values[4] = Int64GetDatum(b[i].cnt[1]);
+		values[5] = Float8GetDatum(rate);
+		values[6] = Float8GetDatum((double) cum_n / (double) n);
+		values[7] = RatioDatum((double) cum_bads, (double) bads, &nulls[7]);
+		values[8] = RatioDatum((double) (cum_n - cum_bads), (double) goods, &nulls[8]);
+		values[9] = Float8GetDatum(cum_rate);
+		values[10] = RatioDatum(rate, rate_all, &nulls[10]);
+		values[11] = RatioDatum(cum_rate, rate_all, &nulls[11]);
+		nulls[12] = (bads == 0 || goods == 0);
+		/* Exact difference of shares: (cb G - cg B) / (G B). */
+		values[12] = Float8GetDatum(nulls[12] ? 0 :
+									(double) (((long double) cum_bads * goods -
+											   (long double) (cum_n - cum_bads) * bads) /
+											  ((long double) goods * bads)));
+		lr_row_array_add(&ra, values, nulls);
+	}
+	PG_RETURN_DATUM(lr_row_array_result(&ra));
 }
 
 /* ---------------------------------------------------------------- calibration */
@@ -248,56 +186,55 @@ HlTerm(int64 n, int64 observed, double expected)
 	return d * d / var;
 }
 
-typedef struct CalibCtx
-{
-	LrRowArray	ra;
-	bool		rows;
-	int			groups;
-	bool		infinite;		/* a group with no expected variance missed its expectation */
-	double		stat;
-	double		comp;
-} CalibCtx;
-
 #define CALIB_NATTS 9
 
-static void
-CalibEmit(const BucketAcc *acc, void *arg)
+/*
+ * The groups of predicted PD (lowest first), the Hosmer-Lemeshow statistic
+ * and the number of non-empty groups; rows of the table when ra is given.
+ */
+static double
+Calibrate(const LrDistState *st, LrRowArray *ra, int *groups)
 {
-	CalibCtx   *c = arg;
-	double		expected = acc->esum + acc->ecomp;
-	double		term = HlTerm(acc->n, acc->bads, expected);
+	int32		k = StateBuckets(st);
+	LrDistBucket *b = palloc0(k * sizeof(LrDistBucket));
+	double		stat = 0;
+	double		comp = 0;
+	bool		infinite = false;
 
-	c->groups++;
-	if (isinf(term))
-		c->infinite = true;
-	else
-		lr_ksum_add(&c->stat, &c->comp, term);
-	if (c->rows)
+	*groups = 0;
+	lr_dist_buckets(st, k, false, true, b);
+	for (int32 i = 0; i < k; i++)
 	{
-		Datum		values[CALIB_NATTS];
-		bool		nulls[CALIB_NATTS] = {0};
+		double		expected = b[i].vsum + b[i].vcomp;
+		double		term;
 
-		values[0] = Int32GetDatum(acc->bucket + 1);
-		values[1] = Float8GetDatum(acc->lo);
-		values[2] = Float8GetDatum(acc->hi);
-		values[3] = Int64GetDatum(acc->n);
-		values[4] = Int64GetDatum(acc->bads);
-		values[5] = Float8GetDatum(expected);
-		values[6] = Float8GetDatum((double) acc->bads / (double) acc->n);
-		values[7] = Float8GetDatum(expected / (double) acc->n);
-		values[8] = Float8GetDatum(term);
-		lr_row_array_add(&c->ra, values, nulls);
+		if (b[i].n == 0)
+			continue;
+		term = HlTerm(b[i].n, b[i].cnt[1], expected);
+		(*groups)++;
+		/* A group that misses its expectation with no variance makes the statistic infinite. */
+		if (isinf(term))
+			infinite = true;
+		else
+			lr_ksum_add(&stat, &comp, term);
+		if (ra != NULL)
+		{
+			Datum		values[CALIB_NATTS];
+			bool		nulls[CALIB_NATTS] = {0};
+
+			values[0] = Int32GetDatum(i + 1);
+			values[1] = Float8GetDatum(b[i].lo);
+			values[2] = Float8GetDatum(b[i].hi);
+			values[3] = Int64GetDatum(b[i].n);
+			values[4] = Int64GetDatum(b[i].cnt[1]);
+			values[5] = Float8GetDatum(expected);
+			values[6] = Float8GetDatum((double) b[i].cnt[1] / (double) b[i].n);
+			values[7] = Float8GetDatum(expected / (double) b[i].n);
+			values[8] = Float8GetDatum(term);
+			lr_row_array_add(ra, values, nulls);
+		}
 	}
-}
-
-static void
-Calibrate(const LrDistState *st, CalibCtx *c)
-{
-	int32	   *bucket = RunBuckets(st);
-
-	lr_dist_buckets(st, StateBuckets(st), false, bucket);
-	SweepBuckets(st, bucket, false, true, CalibEmit, c);
-	c->stat = c->infinite ? INFINITY : c->stat + c->comp;
+	return infinite ? INFINITY : stat + comp;
 }
 
 /* calibration_table_final: observed versus expected bads by group of predicted PD, lowest first */
@@ -305,15 +242,14 @@ Datum
 calibration_table_final(PG_FUNCTION_ARGS)
 {
 	const LrDistState *st = lr_dist_arg(fcinfo);
-	CalibCtx	c;
+	LrRowArray	ra;
+	int			groups;
 
 	if (st == NULL || st->total[0] + st->total[1] == 0)
 		PG_RETURN_NULL();
-	memset(&c, 0, sizeof(c));
-	c.rows = true;
-	lr_row_array_init(&c.ra, fcinfo, CALIB_NATTS);
-	Calibrate(st, &c);
-	PG_RETURN_DATUM(lr_row_array_result(&c.ra));
+	lr_row_array_init(&ra, fcinfo, CALIB_NATTS);
+	(void) Calibrate(st, &ra, &groups);
+	PG_RETURN_DATUM(lr_row_array_result(&ra));
 }
 
 /* hosmer_lemeshow_final: (statistic, df, p_value, groups) over the groups of calibration_table */
@@ -321,24 +257,24 @@ Datum
 hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 {
 	const LrDistState *st = lr_dist_arg(fcinfo);
-	CalibCtx	c;
 	TupleDesc	desc;
 	Datum		values[4];
 	bool		nulls[4] = {0};
+	double		stat;
+	int			groups;
 
 	if (st == NULL || st->total[0] + st->total[1] == 0)
 		PG_RETURN_NULL();
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "hosmer_lemeshow_final must return a composite type");
 	desc = BlessTupleDesc(desc);
-	memset(&c, 0, sizeof(c));
-	Calibrate(st, &c);
-	values[0] = Float8GetDatum(c.stat);
+	stat = Calibrate(st, NULL, &groups);
+	values[0] = Float8GetDatum(stat);
 	/* With fewer than three groups the test has no degrees of freedom. */
-	nulls[1] = nulls[2] = (c.groups < 3);
-	values[1] = Int32GetDatum(c.groups - 2);
-	values[2] = Float8GetDatum(nulls[2] ? 0 : lr_chi2_sf(c.stat, c.groups - 2));
-	values[3] = Int32GetDatum(c.groups);
+	nulls[1] = nulls[2] = (groups < 3);
+	values[1] = Int32GetDatum(groups - 2);
+	values[2] = Float8GetDatum(nulls[2] ? 0 : lr_chi2_sf(stat, groups - 2));
+	values[3] = Int32GetDatum(groups);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
@@ -350,7 +286,7 @@ psi_bins_final(PG_FUNCTION_ARGS)
 {
 	const LrDistState *st = lr_dist_arg(fcinfo);
 	int32		k;
-	int32	   *bucket;
+	LrDistBucket *b;
 	LrWoeBucket *bins;
 	int			nbins = 0;
 	double		psi;
@@ -358,16 +294,16 @@ psi_bins_final(PG_FUNCTION_ARGS)
 	if (st == NULL || st->total[0] == 0 || st->total[1] == 0)
 		PG_RETURN_NULL();
 	k = StateBuckets(st);
-	bucket = RunBuckets(st);
-	lr_dist_psi_bins(st, k, bucket);
+	b = palloc0(k * sizeof(LrDistBucket));
+	lr_dist_psi_bins(st, k, b);
 	bins = palloc0(k * sizeof(LrWoeBucket));
-	/* Bins come in ascending order along the runs. */
-	for (size_t i = 0; i < st->nruns; i++)
+	for (int32 i = 0; i < k; i++)
 	{
-		if (i == 0 || bucket[i] != bucket[i - 1])
-			nbins++;
-		bins[nbins - 1].goods += st->cnt[0][i];
-		bins[nbins - 1].bads += st->cnt[1][i];
+		if (b[i].n == 0)
+			continue;
+		bins[nbins].goods = b[i].cnt[0];
+		bins[nbins].bads = b[i].cnt[1];
+		nbins++;
 	}
 	if (!lr_woe_compute(bins, nbins, &psi))
 		PG_RETURN_NULL();

@@ -28,11 +28,44 @@ lr_buf_put_varint(LrBuf *buf, uint64_t v)
 static inline bool
 lr_read_varint(LrReader *r, uint64_t *v)
 {
+	const uint8_t *p = r->p;
 	uint64_t	result = 0;
 	int			shift = 0;
 
 	*v = 0;
+	/* Fast paths: one byte (most counts), or ten bytes at hand (no bounds checks). */
+	if (p < r->end && *p < 0x80)
+	{
+		*v = *p;
+		r->p = p + 1;
+		return true;
+	}
+	if (r->end - p >= 10)
+	{
+		for (int i = 0; i < 9; i++)
+		{
+			uint8_t		b = p[i];
 
+			result |= (uint64_t) (b & 0x7f) << shift;
+			shift += 7;
+			if ((b & 0x80) == 0)
+			{
+				/* One encoding per number, so the text form of a state is canonical. */
+				if (b == 0)
+					return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: non-minimal number", r->what);
+				*v = result;
+				r->p = p + i + 1;
+				return true;
+			}
+		}
+		if (p[9] > 1)
+			return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: number out of range", r->what);
+		if (p[9] == 0)
+			return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: non-minimal number", r->what);
+		*v = result | ((uint64_t) 1 << 63);
+		r->p = p + 10;
+		return true;
+	}
 	for (;;)
 	{
 		uint8_t		b;
@@ -45,7 +78,6 @@ lr_read_varint(LrReader *r, uint64_t *v)
 		result |= (uint64_t) (b & 0x7f) << shift;
 		if ((b & 0x80) == 0)
 		{
-			/* One encoding per number, so the text form of a state is canonical. */
 			if (b == 0 && shift > 0)
 				return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: non-minimal number", r->what);
 			break;
