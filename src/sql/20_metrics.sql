@@ -51,7 +51,11 @@ CREATE AGGREGATE loan_risk.brier_partial(pd float8, is_bad boolean) (
 CREATE AGGREGATE loan_risk.brier_merge(loan_risk.brier_state) (
   SFUNC = loan_risk.brier_combine, STYPE = loan_risk.brier_state,
   COMBINEFUNC = loan_risk.brier_combine, FINALFUNC = loan_risk.brier_final, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.brier_partial(pd float8, is_bad integer) (
+  SFUNC = loan_risk.brier_trans, STYPE = loan_risk.brier_state,
+  COMBINEFUNC = loan_risk.brier_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.brier_partial(float8, boolean) IS 'Partial state of loan_risk.brier, to merge with brier_merge';
+COMMENT ON AGGREGATE loan_risk.brier_partial(float8, integer) IS 'Partial state of loan_risk.brier with a 0/1 outcome, to merge with brier_merge';
 COMMENT ON AGGREGATE loan_risk.brier_merge(loan_risk.brier_state) IS 'Brier score from partial states';
 
 -- ---- Score distribution: per distinct risk value, the counts of two classes.
