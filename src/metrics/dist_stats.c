@@ -123,12 +123,36 @@ BucketAdd(LrDistBucket *b, const LrRunIter *it, bool sum_values)
 		lr_ksum_add(&b->vsum, &b->vcomp, v * (double) c);
 }
 
+/*
+ * lr_rank_bucket along a sweep, without a 128-bit division per run: ranks
+ * move one way, so the bucket only steps from where it was.
+ */
+typedef struct BucketCursor
+{
+	u128		den;			/* 2 (n + 1) */
+	uint64_t	k;
+	int32_t		b;
+} BucketCursor;
+
+static inline int32_t
+CursorBucket(BucketCursor *c, int64_t start, int64_t cnt)
+{
+	u128		x = (2 * (u128) (uint64_t) start + (uint64_t) cnt + 1) * c->k;
+
+	while (c->b > 0 && x < (u128) (uint64_t) c->b * c->den)
+		c->b--;
+	while (x >= (u128) (uint64_t) (c->b + 1) * c->den)
+		c->b++;
+	return c->b;
+}
+
 void
 lr_dist_buckets(const LrDistState *st, int32_t k, bool descending, bool sum_values, LrDistBucket *b)
 {
 	int64_t		n = st->total[0] + st->total[1];
 	int64_t		below = 0;
 	LrRunIter	it;
+	BucketCursor cur = {2 * ((u128) (uint64_t) n + 1), (uint64_t) k, descending ? k - 1 : 0};
 
 	lr_dist_iter_init(st, &it);
 	while (LrRunNext(&it))
@@ -136,7 +160,7 @@ lr_dist_buckets(const LrDistState *st, int32_t k, bool descending, bool sum_valu
 		int64_t		c = it.cnt[0] + it.cnt[1];
 
 		/* Ranked from the top, a group is preceded by the rows above it. */
-		BucketAdd(&b[lr_rank_bucket(descending ? n - below - c : below, c, n, k)], &it, sum_values);
+		BucketAdd(&b[CursorBucket(&cur, descending ? n - below - c : below, c)], &it, sum_values);
 		below += c;
 	}
 }
@@ -149,13 +173,14 @@ lr_dist_psi_bins(const LrDistState *st, int32_t k, LrDistBucket *b)
 	int32_t		last = 0;
 	int64_t		carry = 0;		/* actual rows of values above the last baseline value seen */
 	LrRunIter	it;
+	BucketCursor cur = {2 * ((u128) (uint64_t) n + 1), (uint64_t) k, 0};
 
 	lr_dist_iter_init(st, &it);
 	while (LrRunNext(&it))
 	{
 		if (it.cnt[0] > 0)
 		{
-			last = lr_rank_bucket(below, it.cnt[0], n, k);
+			last = CursorBucket(&cur, below, it.cnt[0]);
 			b[last].n += it.cnt[0] + it.cnt[1] + carry;
 			b[last].cnt[0] += it.cnt[0];
 			b[last].cnt[1] += it.cnt[1] + carry;
