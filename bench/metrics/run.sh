@@ -8,9 +8,10 @@
 #   auc(pd, bad)            rank-sum AUC: rank() and count() OVER, mid-ranks
 #   auc(points, bad)        the same on tied integer points
 #   ks(pd, bad)             GROUP BY value, running sums OVER (ORDER BY value)
-#   psi(band, is_actual)    GROUP BY band, shares OVER ()
+#   psi(band, is_actual)    GROUP BY band, shares OVER () (no sort: itself near the floor)
 #   psi(pd, is_actual, 10)  baseline deciles by percentile_disc, width_bucket
-#   gains_table(pd, bad, 10)  ntile(10) OVER (ORDER BY pd DESC), running sums
+#                           (percentile_disc splits ties; the aggregate keeps them together)
+#   gains_table(pd, bad, 10)  ntile(10) OVER (ORDER BY pd DESC), running sums (ntile splits ties)
 #
 # each serial and with 2 parallel workers; best-of-RUNS times and ratios.
 #
