@@ -36,6 +36,8 @@ SELECT loan_risk.brier_partial(pd, bad)::text::loan_risk.brier_state::text
      = loan_risk.brier_partial(pd, bad)::text AS state_round_trip FROM brier_data;
 SELECT loan_risk.brier_merge(s) = (SELECT loan_risk.brier(pd, bad) FROM brier_data) AS merged
 FROM (SELECT loan_risk.brier_partial(pd, bad) s FROM brier_data GROUP BY i % 3) p;
+SELECT abs(loan_risk.brier_merge(s) - (SELECT loan_risk.brier(pd, bad) FROM brier_data)) < 1e-15 AS merged_int
+FROM (SELECT loan_risk.brier_partial(pd, bad::int) s FROM brier_data GROUP BY i % 3) p;
 
 -- Malformed states are errors, never crashes.
 SELECT 'not base64!'::loan_risk.brier_state;

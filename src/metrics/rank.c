@@ -1,0 +1,270 @@
+/*
+ * rank.c
+ *	  auc, ks and gini: exact rank statistics of a risk score against a
+ *	  good/bad outcome, as parallel aggregates over loan_risk.score_dist_state
+ *	  (per distinct risk value, the counts of goods and bads).  Also the
+ *	  transition functions every aggregate over that state shares.
+ *
+ * NULL risks and outcomes are skipped.  NaN is a value like PostgreSQL's
+ * float8 sorts it: equal to itself and above +Infinity.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+
+#include "common/lr_state.h"
+#include "metrics/metrics.h"
+#include "metrics/metrics_pg.h"
+
+PG_FUNCTION_INFO_V1(score_dist_state_in);
+PG_FUNCTION_INFO_V1(score_dist_state_out);
+PG_FUNCTION_INFO_V1(score_dist_state_recv);
+PG_FUNCTION_INFO_V1(score_dist_state_send);
+PG_FUNCTION_INFO_V1(score_dist_combine);
+PG_FUNCTION_INFO_V1(score_dist_trans);
+PG_FUNCTION_INFO_V1(score_dist_trans_int);
+PG_FUNCTION_INFO_V1(score_dist_trans_n);
+PG_FUNCTION_INFO_V1(score_dist_trans_n_int);
+PG_FUNCTION_INFO_V1(score_dist_trans_pd);
+PG_FUNCTION_INFO_V1(score_dist_trans_pd_int);
+PG_FUNCTION_INFO_V1(auc_final);
+PG_FUNCTION_INFO_V1(gini_final);
+PG_FUNCTION_INFO_V1(ks_final);
+
+/* score_dist_state_in: base64 text to a validated state */
+Datum
+score_dist_state_in(PG_FUNCTION_ARGS)
+{
+	return lr_state_in(fcinfo, &lr_dist_ops);
+}
+
+/* score_dist_state_out: state to base64 text */
+Datum
+score_dist_state_out(PG_FUNCTION_ARGS)
+{
+	return lr_state_out(fcinfo, &lr_dist_ops);
+}
+
+/* score_dist_state_recv: binary state, validated */
+Datum
+score_dist_state_recv(PG_FUNCTION_ARGS)
+{
+	return lr_state_recv(fcinfo, &lr_dist_ops);
+}
+
+/* score_dist_state_send: state to binary */
+Datum
+score_dist_state_send(PG_FUNCTION_ARGS)
+{
+	return lr_state_send(fcinfo, &lr_dist_ops);
+}
+
+/*
+ * score_dist_combine: merges two partial states.
+ *
+ * In the leader of a parallel plan the states arrive flat, one per worker,
+ * and hold a run per distinct value: millions for a continuous PD.  Rather
+ * than decoding each into a scratch state and merging that (two copies),
+ * the first is decoded straight into the new state and the others are
+ * merged from their bytes in one validating pass (lr_dist_merge_flat).
+ */
+Datum
+score_dist_combine(PG_FUNCTION_ARGS)
+{
+	LrExpandedState *es;
+	struct varlena *flat;
+	LrError		err;
+
+	if (PG_ARGISNULL(1) || VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(PG_GETARG_DATUM(1))))
+		return lr_state_combine(fcinfo, &lr_dist_ops);
+	if (PG_ARGISNULL(0))
+	{
+		/* A flat argument is decoded into a new state in the aggregate context. */
+		es = lr_state_arg_rw(fcinfo, 1, &lr_dist_ops);
+		PG_RETURN_DATUM(lr_state_datum(es));
+	}
+	es = lr_state_arg_rw(fcinfo, 0, &lr_dist_ops);
+	flat = PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	err.kind = LR_OK;
+	if (!lr_dist_merge_flat(es->st, (const uint8_t *) VARDATA_ANY(flat), VARSIZE_ANY_EXHDR(flat), &err))
+		lr_state_raise(&err);
+	lr_state_touch(es);
+	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+/* Argument argno as a bucket count: not NULL, 1 to LR_MAX_BUCKETS. */
+static int32
+BucketsArg(FunctionCallInfo fcinfo, int argno)
+{
+	int32		k;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("number of buckets must not be null")));
+	k = PG_GETARG_INT32(argno);
+	if (k < 1 || k > LR_MAX_BUCKETS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of buckets %d is out of range", k),
+				 errdetail("It must be between 1 and %d.", LR_MAX_BUCKETS)));
+	return k;
+}
+
+/*
+ * The one transition: adds (value, class) unless skip, after recording the
+ * bucket count k (0 = none).  The state stays an expanded object updated in
+ * place; a row costs an append to the pending buffer.
+ */
+static inline Datum
+DistAdd(FunctionCallInfo fcinfo, bool skip, double v, int cls, int32 k)
+{
+	LrExpandedState *es;
+	LrError		err;			/* only kind is read before an error is set */
+
+	if (skip)
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	err.kind = LR_OK;
+	es = lr_state_arg_rw(fcinfo, 0, &lr_dist_ops);
+	if (k != 0 && !lr_dist_set_buckets(es->st, k, &err))
+		lr_state_raise(&err);
+	if (!lr_dist_add(es->st, v, cls, &err))
+		lr_state_raise(&err);
+	lr_state_touch(es);
+	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+static void
+CheckPd(double pd)
+{
+	if (isnan(pd) || pd < 0 || pd > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("predicted probability %g is not between 0 and 1", pd)));
+}
+
+/* score_dist_trans: adds (risk, is_bad boolean); NULLs are skipped */
+Datum
+score_dist_trans(PG_FUNCTION_ARGS)
+{
+	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
+
+	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_BOOL(2), 0);
+}
+
+/* score_dist_trans_int: adds (risk, is_bad 0/1); NULLs are skipped */
+Datum
+score_dist_trans_int(PG_FUNCTION_ARGS)
+{
+	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
+
+	if (!skip)
+		lr_check_outcome_int(PG_GETARG_INT32(2));
+	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_INT32(2), 0);
+}
+
+/* score_dist_trans_n: adds (value, class boolean) with a bucket count; NULL rows are skipped */
+Datum
+score_dist_trans_n(PG_FUNCTION_ARGS)
+{
+	int32		k = BucketsArg(fcinfo, 3);
+	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
+
+	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_BOOL(2), k);
+}
+
+/* score_dist_trans_n_int: adds (value, class 0/1) with a bucket count; NULL rows are skipped */
+Datum
+score_dist_trans_n_int(PG_FUNCTION_ARGS)
+{
+	int32		k = BucketsArg(fcinfo, 3);
+	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
+
+	if (!skip)
+		lr_check_outcome_int(PG_GETARG_INT32(2));
+	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_INT32(2), k);
+}
+
+/* score_dist_trans_pd: adds (pd in [0, 1], is_bad boolean) with a group count */
+Datum
+score_dist_trans_pd(PG_FUNCTION_ARGS)
+{
+	int32		k = BucketsArg(fcinfo, 3);
+	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
+
+	if (!skip)
+		CheckPd(PG_GETARG_FLOAT8(1));
+	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_BOOL(2), k);
+}
+
+/* score_dist_trans_pd_int: adds (pd in [0, 1], is_bad 0/1) with a group count */
+Datum
+score_dist_trans_pd_int(PG_FUNCTION_ARGS)
+{
+	int32		k = BucketsArg(fcinfo, 3);
+	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
+
+	if (!skip)
+	{
+		CheckPd(PG_GETARG_FLOAT8(1));
+		lr_check_outcome_int(PG_GETARG_INT32(2));
+	}
+	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_INT32(2), k);
+}
+
+/* The compacted state of argument 0, or NULL when it is NULL. */
+const LrDistState *
+lr_dist_arg(FunctionCallInfo fcinfo)
+{
+	const LrDistState *st;
+	LrError		err = {0};
+
+	if (PG_ARGISNULL(0))
+		return NULL;
+	st = lr_state_arg_ro(fcinfo, 0, &lr_dist_ops);
+	if (!lr_dist_compact(st, &err))
+		lr_state_raise(&err);
+	return st;
+}
+
+/* auc_final: the Mann-Whitney AUC; NULL without both goods and bads */
+Datum
+auc_final(PG_FUNCTION_ARGS)
+{
+	const LrDistState *st = lr_dist_arg(fcinfo);
+	double		v;
+
+	if (st == NULL || !lr_dist_auc(st, &v))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(v);
+}
+
+/* gini_final: 2 AUC - 1; NULL without both goods and bads */
+Datum
+gini_final(PG_FUNCTION_ARGS)
+{
+	const LrDistState *st = lr_dist_arg(fcinfo);
+	double		v;
+
+	if (st == NULL || !lr_dist_gini(st, &v))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(v);
+}
+
+/* ks_final: the two-sample Kolmogorov-Smirnov distance; NULL without both goods and bads */
+Datum
+ks_final(PG_FUNCTION_ARGS)
+{
+	const LrDistState *st = lr_dist_arg(fcinfo);
+	double		v;
+
+	if (st == NULL || !lr_dist_ks(st, &v))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(v);
+}
