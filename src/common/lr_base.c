@@ -274,11 +274,26 @@ lr_format_double(char *out, size_t outlen, double d)
 		return snprintf(out, outlen, "NaN");
 	if (isinf(d))
 		return snprintf(out, outlen, "%s", d > 0 ? "Infinity" : "-Infinity");
-	for (prec = 0; prec < 17; prec++)
+	/*
+	 * The fewest significant digits that round-trip: if p digits read back
+	 * exactly, so do p + 1, so a binary search over 1..17 digits finds it.
+	 */
 	{
+		int			lo = 0,
+					hi = 16;
+
+		while (lo < hi)
+		{
+			int			mid = (lo + hi) / 2;
+
+			snprintf(tmp, sizeof(tmp), "%.*e", mid, d);
+			if (strtod(tmp, NULL) == d)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		prec = lo;
 		snprintf(tmp, sizeof(tmp), "%.*e", prec, d);
-		if (strtod(tmp, NULL) == d)
-			break;
 	}
 	e = strchr(tmp, 'e');
 	exp10 = e ? atoi(e + 1) : 0;

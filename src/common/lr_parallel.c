@@ -72,7 +72,7 @@ lr_memory_check(double bytes, const char *what)
 	if (bytes > limit)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s needs %.0f MB of memory, more than loan_risk.max_kernel_memory (%.0f MB)",
+				 errmsg("%s needs %.1f MB of memory, more than loan_risk.max_kernel_memory (%.1f MB)",
 						what, bytes / (1024.0 * 1024.0), limit / (1024.0 * 1024.0)),
 				 errhint("Raise loan_risk.max_kernel_memory if the server has the memory, or process the input in parts.")));
 }

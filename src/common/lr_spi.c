@@ -6,6 +6,8 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "nodes/parsenodes.h"
+#include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
@@ -74,6 +76,18 @@ lr_query_run(const char *sql, const char *what,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s is empty", what)));
+
+	/* One SELECT (or VALUES, or a set operation of them), nothing else. */
+	{
+		List	   *stmts = pg_parse_query(sql);
+
+		if (list_length(stmts) != 1 ||
+			!IsA(((RawStmt *) linitial(stmts))->stmt, SelectStmt))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be a single SELECT statement", what),
+					 errdetail("The query is run read-only with the caller's rights; it cannot modify data.")));
+	}
 
 	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));

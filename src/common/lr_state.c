@@ -290,11 +290,19 @@ StateValidatedVarlena(const LrStateOps *ops, const uint8_t *bytes, size_t len)
 Datum
 lr_state_in(FunctionCallInfo fcinfo, const LrStateOps *ops)
 {
-	const char *str = PG_GETARG_CSTRING(0);
-	size_t		len = strlen(str);
+	const char *in = PG_GETARG_CSTRING(0);
+	size_t		len = strlen(in);
+	char	   *str = palloc(len + 1);
+	size_t		k = 0;
 	uint8_t    *bytes;
 	size_t		n;
 
+	/* Whitespace is ignored: encode(..., 'base64') breaks lines every 76 characters. */
+	for (size_t i = 0; i < len; i++)
+		if (!(in[i] == ' ' || in[i] == '\n' || in[i] == '\r' || in[i] == '\t'))
+			str[k++] = in[i];
+	str[k] = '\0';
+	len = k;
 	bytes = palloc(len / 4 * 3 + 3);
 	n = lr_base64_decode(str, len, bytes);
 	if (n == (size_t) -1)
