@@ -2,7 +2,6 @@
 -- reference of the same definitions (doc/features.md) on generated data.
 
 SET TimeZone = 'Europe/Berlin';		-- days, nights and weekends count here (loan_risk.timezone is '')
-SET extra_float_digits = 0;
 SET jit = off;						-- the reference query is cheap but looks expensive to the planner
 
 -- A worked example, checked by hand in doc/features.md.

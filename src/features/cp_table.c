@@ -622,6 +622,7 @@ lr_cpt_decode(LrCpTable *t, const LrAlloc *a, LrReader *r, const LrCpDecodeRules
 		uint32_t	j;
 		int32_t		prev_day = 0;
 		uint32_t	last = 0;
+		uint32_t	before;
 
 		if (!lr_read_u64(r, &k0) || !lr_read_u64(r, &k1) || !lr_read_u32(r, &nd))
 			return false;
@@ -636,9 +637,10 @@ lr_cpt_decode(LrCpTable *t, const LrAlloc *a, LrReader *r, const LrCpDecodeRules
 			return lr_error_set(r->err, LR_ERR_SYNTAX,
 								"invalid %s: counterparty days exceed the limit of %u",
 								r->what, rules->max_entries);
+		before = t->n;
 		if (!lr_cpt_lookup(t, a, k0, k1, &idx, r->err))
 			return false;
-		if (idx != t->n - 1)
+		if (t->n == before)
 			return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: duplicate counterparty", r->what);
 		for (j = 0; j < nd; j++)
 		{

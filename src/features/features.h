@@ -187,6 +187,8 @@ typedef struct LrProfileResult
 	int32_t		recency_days;
 	int64_t		txn_count_all;
 	bool		counterparties_exact;
+	double		cp_sample_rate;	/* 2^-level; 1 when exact */
+	int64_t		cp_error_bound; /* delta (units); 0 when exact */
 	LrWindowResult win[LR_NWIN];
 	double		growth_3m;
 } LrProfileResult;

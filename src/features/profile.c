@@ -427,13 +427,14 @@ merchant_features_trans_f8_int8(PG_FUNCTION_ARGS)
 /* ---------------------------------------------------------------- final */
 
 /* Columns of loan_risk.merchant_profile, in order (checked against the catalog once per query). */
-#define LR_HEAD_COLS 8
+#define LR_HEAD_COLS 10
 #define LR_WIN_COLS 15
 #define LR_MONTH_COLS 5
 #define LR_PROFILE_COLS (LR_HEAD_COLS + LR_NWIN * LR_WIN_COLS + (LR_NWIN - 1) * LR_MONTH_COLS + 1)
 
 static const Oid head_types[LR_HEAD_COLS] = {
-	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID, INT4OID, INT8OID, TEXTOID, BOOLOID
+	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID, INT4OID, INT8OID, TEXTOID, BOOLOID,
+	FLOAT8OID, NUMERICOID
 };
 static const Oid win_types[LR_WIN_COLS] = {
 	INT8OID, INT8OID, NUMERICOID, NUMERICOID, FLOAT8OID, INT4OID, FLOAT8OID, INT4OID,
@@ -518,6 +519,8 @@ merchant_features_final(PG_FUNCTION_ARGS)
 	values[k++] = Int64GetDatum(res.txn_count_all);
 	values[k++] = CStringGetTextDatum(st->tz);
 	values[k++] = BoolGetDatum(res.counterparties_exact);
+	values[k++] = Float8GetDatum(res.cp_sample_rate);
+	values[k++] = UnitsToNumeric(res.cp_error_bound);
 	for (w = 0; w < LR_NWIN; w++)
 	{
 		const LrWindowResult *r = &res.win[w];

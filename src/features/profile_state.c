@@ -886,6 +886,8 @@ lr_profile_compute(const LrProfileState *st, const LrAlloc *a, LrProfileResult *
 	res->recency_days = Offset(anchor, st->max_day);
 	res->txn_count_all = st->nrows;
 	res->counterparties_exact = !st->sketch || (st->level == 0 && st->delta == 0);
+	res->cp_sample_rate = ldexp(1.0, -st->level);
+	res->cp_error_bound = st->sketch ? st->delta : 0;
 
 	for (i = 0; i < st->ndays; i++)
 	{

@@ -12,6 +12,8 @@ CREATE TYPE loan_risk.merchant_profile AS (
   txn_count_all bigint,
   time_zone text,
   counterparties_exact boolean,
+  counterparty_sample_rate float8,
+  counterparty_error_bound numeric,
   txn_count_30d bigint,
   sales_count_30d bigint,
   revenue_30d numeric,
