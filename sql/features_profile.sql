@@ -19,8 +19,8 @@ FROM (SELECT loan_risk.merchant_features(ts, amount, payer) AS p
 -- ---------------------------------------------------------------- generated data
 -- 40 merchants of skewed sizes with growth, churn, refunds, zero amounts,
 -- heavy-tailed tickets, one-off and repeat payers, NULLs; plus edge cases.
-CREATE TABLE tx (merchant_id int, ts timestamptz, amount numeric(14,2), cp text);
-INSERT INTO tx
+CREATE TABLE fp_tx (merchant_id int, ts timestamptz, amount numeric(14,2), cp text);
+INSERT INTO fp_tx
 SELECT m,
        CASE WHEN (h2 & 1023) = 7 THEN NULL
             ELSE ends - make_interval(secs => span_s * power(u, 0.7)) END,
@@ -39,12 +39,12 @@ FROM (SELECT m, i, hashint8(m * 100003 + i) AS h2, hashint8(m * 7919 + i * 31) A
       FROM generate_series(1, 40) m,
            LATERAL generate_series(1, 20 + (1500 * power((hashint4(m) & 65535) / 65536.0, 3))::int) i) g;
 -- One transaction; only refunds; zero amounts only; one payer on one day many times.
-INSERT INTO tx VALUES (101, '2024-02-29 12:00+01', 10.00, 'x');
-INSERT INTO tx VALUES (102, '2024-04-01 09:00+02', -3.00, 'a'), (102, '2024-04-02 09:00+02', -4.00, 'b'), (102, '2024-05-01 09:00+02', -5.00, NULL);
-INSERT INTO tx VALUES (103, '2024-01-10 09:00+01', 0, 'a'), (103, '2024-01-11 09:00+01', 0, 'a');
-INSERT INTO tx SELECT 104, '2024-06-01 10:00+02'::timestamptz + i * interval '1 minute', 1.00, 'same' FROM generate_series(1, 50) i;
+INSERT INTO fp_tx VALUES (101, '2024-02-29 12:00+01', 10.00, 'x');
+INSERT INTO fp_tx VALUES (102, '2024-04-01 09:00+02', -3.00, 'a'), (102, '2024-04-02 09:00+02', -4.00, 'b'), (102, '2024-05-01 09:00+02', -5.00, NULL);
+INSERT INTO fp_tx VALUES (103, '2024-01-10 09:00+01', 0, 'a'), (103, '2024-01-11 09:00+01', 0, 'a');
+INSERT INTO fp_tx SELECT 104, '2024-06-01 10:00+02'::timestamptz + i * interval '1 minute', 1.00, 'same' FROM generate_series(1, 50) i;
 -- DST in Europe/Berlin: days, nights and weekends around 2024-03-31 and 2024-10-27.
-INSERT INTO tx VALUES
+INSERT INTO fp_tx VALUES
   (105, '2024-03-30 22:59:59+00', 1.00, 'a'),   -- Saturday 23:59:59 CET
   (105, '2024-03-30 23:00:00+00', 2.00, 'b'),   -- Sunday 00:00 CET
   (105, '2024-03-31 00:59:59+00', 3.00, 'c'),   -- 01:59:59 CET, just before the gap
@@ -58,34 +58,34 @@ INSERT INTO tx VALUES
   (105, '2024-10-27 22:59:59+00', 11.00, 'h'),  -- Sunday 23:59:59 CET
   (105, '2024-10-27 23:00:00+00', 12.00, 'h');  -- Monday 00:00 CET
 -- Timestamps far apart (Berlin local mean time before 1893, extrapolated rules in 2035).
-INSERT INTO tx VALUES (106, '1890-06-01 12:00+00', 5.00, 'a'), (106, '1975-05-05 23:30+01', 6.00, 'a'),
+INSERT INTO fp_tx VALUES (106, '1890-06-01 12:00+00', 5.00, 'a'), (106, '1975-05-05 23:30+01', 6.00, 'a'),
                       (106, '2035-07-01 01:00+02', 7.00, 'b'), (106, '2035-06-30 12:00+02', 8.00, 'a');
 -- NULL time, amount or counterparty.
-INSERT INTO tx VALUES (107, NULL, 5.00, 'a'), (107, '2024-05-05 10:00+02', NULL, 'a'),
+INSERT INTO fp_tx VALUES (107, NULL, 5.00, 'a'), (107, '2024-05-05 10:00+02', NULL, 'a'),
                       (107, '2024-05-05 11:00+02', 6.00, NULL), (107, '2024-05-06 11:00+02', 7.00, 'b'),
                       (107, '2099-01-01 00:00+01', NULL, NULL);
 -- Active only long before its last transaction: every window but the last day is empty.
-INSERT INTO tx VALUES (108, '2022-01-15 10:00+01', 50.00, 'a'), (108, '2022-02-15 10:00+01', 60.00, 'b'),
+INSERT INTO fp_tx VALUES (108, '2022-01-15 10:00+01', 50.00, 'a'), (108, '2022-02-15 10:00+01', 60.00, 'b'),
                       (108, '2024-06-20 10:00+02', 1.00, 'c');
 SELECT count(*) AS rows, count(DISTINCT merchant_id) AS merchants, count(*) FILTER (WHERE amount < 0) AS refunds,
        count(*) FILTER (WHERE cp IS NULL) AS no_counterparty, count(DISTINCT cp) AS counterparties
-FROM tx;
-ANALYZE tx;
+FROM fp_tx;
+ANALYZE fp_tx;
 
 -- ---------------------------------------------------------------- the reference
 -- Inputs: asof(merchant_id, as_of) and zone(tz).  Plain SQL, one definition per feature.
-CREATE TABLE asof (merchant_id int, as_of timestamptz);
-CREATE TABLE zone (tz text);
-CREATE VIEW ref_rows AS
+CREATE TABLE fp_asof (merchant_id int, as_of timestamptz);
+CREATE TABLE fp_zone (tz text);
+CREATE VIEW fp_ref_rows AS
 SELECT t.merchant_id, t.ts, t.amount, t.cp, a.as_of,
        t.ts AT TIME ZONE z.tz AS lt,
        (t.ts AT TIME ZONE z.tz)::date AS day,
        (a.as_of AT TIME ZONE z.tz)::date AS aday,
        greatest((a.as_of AT TIME ZONE z.tz)::date - (t.ts AT TIME ZONE z.tz)::date, 0) AS o
-FROM tx t JOIN asof a USING (merchant_id) CROSS JOIN zone z
+FROM fp_tx t JOIN fp_asof a USING (merchant_id) CROSS JOIN fp_zone z
 WHERE t.ts IS NOT NULL AND t.amount IS NOT NULL AND t.ts <= a.as_of;
 
-CREATE VIEW ref_head AS
+CREATE VIEW fp_ref_head AS
 SELECT r.merchant_id, r.as_of, min(r.ts) AS first_seen, max(r.ts) AS last_seen,
        r.aday - (min(r.ts) AT TIME ZONE z.tz)::date AS tenure_days,
        greatest(r.aday - (max(r.ts) AT TIME ZONE z.tz)::date, 0) AS recency_days,
@@ -94,9 +94,9 @@ SELECT r.merchant_id, r.as_of, min(r.ts) AS first_seen, max(r.ts) AS last_seen,
        CASE WHEN sum(r.amount) FILTER (WHERE r.amount > 0 AND r.o >= 90 AND r.o < 180) > 0
             THEN coalesce(sum(r.amount) FILTER (WHERE r.amount > 0 AND r.o < 90), 0)::float8
                  / (sum(r.amount) FILTER (WHERE r.amount > 0 AND r.o >= 90 AND r.o < 180))::float8 - 1 END AS growth_3m
-FROM ref_rows r CROSS JOIN zone z GROUP BY r.merchant_id, r.as_of, r.aday, z.tz;
+FROM fp_ref_rows r CROSS JOIN fp_zone z GROUP BY r.merchant_id, r.as_of, r.aday, z.tz;
 
-CREATE VIEW ref_windows AS
+CREATE VIEW fp_ref_windows AS
 WITH w(n) AS (VALUES (30), (90), (180), (365)),
 base AS (
   SELECT merchant_id, n,
@@ -108,11 +108,11 @@ base AS (
          count(*) FILTER (WHERE o < n AND (extract(hour FROM lt) >= 22 OR extract(hour FROM lt) < 6)) AS night,
          count(*) FILTER (WHERE o < n AND extract(isodow FROM lt) IN (6, 7)) AS weekend,
          coalesce(sum(amount) FILTER (WHERE o < n AND amount > 0 AND cp IS NOT NULL), 0) AS att
-  FROM ref_rows CROSS JOIN w GROUP BY merchant_id, n),
+  FROM fp_ref_rows CROSS JOIN w GROUP BY merchant_id, n),
 cpw AS (
   SELECT merchant_id, n, cp, coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS rev,
          count(DISTINCT day) AS ndays
-  FROM ref_rows CROSS JOIN w WHERE o < n AND cp IS NOT NULL GROUP BY merchant_id, n, cp),
+  FROM fp_ref_rows CROSS JOIN w WHERE o < n AND cp IS NOT NULL GROUP BY merchant_id, n, cp),
 cps AS (
   SELECT merchant_id, n, count(*) AS counterparties,
          coalesce(sum(rev) FILTER (WHERE ndays >= 2), 0) AS repeat_rev,
@@ -122,8 +122,8 @@ cps AS (
 gw AS (
   SELECT h.merchant_id, w.n, greatest(h.first_day, (h.as_of AT TIME ZONE z.tz)::date - w.n + 1) AS s,
          (h.as_of AT TIME ZONE z.tz)::date AS aday
-  FROM ref_head h CROSS JOIN w CROSS JOIN zone z),
-dd AS (SELECT DISTINCT merchant_id, least(day, aday) AS d FROM ref_rows),
+  FROM fp_ref_head h CROSS JOIN w CROSS JOIN fp_zone z),
+dd AS (SELECT DISTINCT merchant_id, least(day, aday) AS d FROM fp_ref_rows),
 g AS (
   SELECT gw.merchant_id, gw.n, dd.d,
          dd.d - coalesce(lag(dd.d) OVER (PARTITION BY gw.merchant_id, gw.n ORDER BY dd.d), gw.s - 1) - 1 AS gap
@@ -134,11 +134,11 @@ gaps AS (
   FROM gw LEFT JOIN g USING (merchant_id, n) GROUP BY gw.merchant_id, gw.n, gw.s, gw.aday),
 mk AS (
   SELECT h.merchant_id, mw.n, mw.m, k
-  FROM ref_head h CROSS JOIN (VALUES (90, 3), (180, 6), (365, 12)) mw(n, m) CROSS JOIN LATERAL generate_series(0, mw.m - 1) k),
+  FROM fp_ref_head h CROSS JOIN (VALUES (90, 3), (180, 6), (365, 12)) mw(n, m) CROSS JOIN LATERAL generate_series(0, mw.m - 1) k),
 my AS (
   SELECT mk.merchant_id, mk.n, mk.m, mk.k,
          coalesce(sum(r.amount) FILTER (WHERE r.amount > 0), 0) AS y, count(r.merchant_id) AS cnt
-  FROM mk LEFT JOIN ref_rows r ON r.merchant_id = mk.merchant_id AND r.o / 30 = mk.k
+  FROM mk LEFT JOIN fp_ref_rows r ON r.merchant_id = mk.merchant_id AND r.o / 30 = mk.k
   GROUP BY mk.merchant_id, mk.n, mk.m, mk.k),
 ms AS (
   SELECT merchant_id, n, count(*) FILTER (WHERE cnt > 0) AS active_months,
@@ -167,11 +167,11 @@ LEFT JOIN ms USING (merchant_id, n);
 
 -- Profile columns against the reference: exact where tol = 0 (integer-cent data; ratios are
 -- the float8 quotient of the exact sums), else within tol relative to max(1, |reference|).
-CREATE TABLE ours (merchant_id int, p loan_risk.merchant_profile);
-CREATE TABLE rw AS SELECT * FROM ref_windows WITH NO DATA;
-CREATE TABLE rh AS SELECT * FROM ref_head WITH NO DATA;
-CREATE VIEW cmp AS
-WITH o AS (SELECT merchant_id, to_jsonb(p) AS j FROM ours WHERE to_jsonb(p) IS NOT NULL),
+CREATE TABLE fp_ours (merchant_id int, p loan_risk.merchant_profile);
+CREATE TABLE fp_rw AS SELECT * FROM fp_ref_windows WITH NO DATA;
+CREATE TABLE fp_rh AS SELECT * FROM fp_ref_head WITH NO DATA;
+CREATE VIEW fp_cmp AS
+WITH o AS (SELECT merchant_id, to_jsonb(p) AS j FROM fp_ours WHERE to_jsonb(p) IS NOT NULL),
 f(name, tol, minw) AS (VALUES
   ('txn_count', 0, 30), ('sales_count', 0, 30), ('revenue', 0, 30), ('refunds', 0, 30),
   ('refund_share', 0, 30), ('active_days', 0, 30), ('avg_ticket', 0, 30), ('longest_gap', 0, 30),
@@ -181,10 +181,10 @@ f(name, tol, minw) AS (VALUES
   ('revenue_trend', 1e-12, 90)),
 pairs AS (
   SELECT f.name, f.tol, r.merchant_id, o.j ->> (f.name || '_' || r.n || 'd') AS got, to_jsonb(r) ->> f.name AS want
-  FROM rw r JOIN o USING (merchant_id) CROSS JOIN f WHERE r.n >= f.minw
+  FROM fp_rw r JOIN o USING (merchant_id) CROSS JOIN f WHERE r.n >= f.minw
   UNION ALL
   SELECT h.name, h.tol, r.merchant_id, o.j ->> h.name, to_jsonb(r) ->> h.name
-  FROM rh r JOIN o USING (merchant_id)
+  FROM fp_rh r JOIN o USING (merchant_id)
   CROSS JOIN (VALUES ('as_of', 0), ('first_seen', 0), ('last_seen', 0), ('tenure_days', 0),
                      ('recency_days', 0), ('txn_count_all', 0), ('growth_3m', 0)) h(name, tol))
 SELECT name, tol, merchant_id, got, want,
@@ -195,62 +195,62 @@ SELECT name, tol, merchant_id, got, want,
 FROM pairs;
 
 -- ---------------------------------------------------------------- as_of = the latest timestamp
-INSERT INTO zone VALUES ('Europe/Berlin');
-INSERT INTO asof SELECT merchant_id, max(ts) FROM tx WHERE ts IS NOT NULL AND amount IS NOT NULL GROUP BY 1;
-ANALYZE asof, zone;
-INSERT INTO ours SELECT merchant_id, loan_risk.merchant_features(ts, amount, cp) FROM tx GROUP BY 1;
-INSERT INTO rw SELECT * FROM ref_windows;
-INSERT INTO rh SELECT * FROM ref_head;
+INSERT INTO fp_zone VALUES ('Europe/Berlin');
+INSERT INTO fp_asof SELECT merchant_id, max(ts) FROM fp_tx WHERE ts IS NOT NULL AND amount IS NOT NULL GROUP BY 1;
+ANALYZE fp_asof, fp_zone;
+INSERT INTO fp_ours SELECT merchant_id, loan_risk.merchant_features(ts, amount, cp) FROM fp_tx GROUP BY 1;
+INSERT INTO fp_rw SELECT * FROM fp_ref_windows;
+INSERT INTO fp_rh SELECT * FROM fp_ref_head;
 SELECT count(*) AS merchants, count(*) FILTER (WHERE (p).counterparties_exact) AS exact,
-       (SELECT count(*) FROM rh) AS reference_merchants,
+       (SELECT count(*) FROM fp_rh) AS reference_merchants,
        count(*) FILTER (WHERE (p).time_zone = 'Europe/Berlin') AS in_berlin
-FROM ours WHERE to_jsonb(p) IS NOT NULL;
+FROM fp_ours WHERE to_jsonb(p) IS NOT NULL;
 SELECT name, count(*) AS compared, count(*) FILTER (WHERE NOT ok) AS mismatches
-FROM cmp GROUP BY name ORDER BY name;
-SELECT name, merchant_id, got, want FROM cmp WHERE NOT ok ORDER BY 1, 2 LIMIT 10;
+FROM fp_cmp GROUP BY name ORDER BY name;
+SELECT name, merchant_id, got, want FROM fp_cmp WHERE NOT ok ORDER BY 1, 2 LIMIT 10;
 
 -- Edge cases, spelled out.
 SELECT merchant_id, (p).txn_count_all, (p).txn_count_365d, (p).revenue_365d, (p).refunds_365d,
        (p).refund_share_365d, (p).avg_ticket_365d, (p).counterparties_365d, (p).top1_share_365d,
        (p).longest_gap_30d, (p).longest_gap_365d, (p).recency_days, (p).tenure_days
-FROM ours WHERE merchant_id > 100 ORDER BY 1;
+FROM fp_ours WHERE merchant_id > 100 ORDER BY 1;
 SELECT merchant_id, (p).active_days_30d, (p).night_share_365d, (p).weekend_share_365d, (p).repeat_share_365d
-FROM ours WHERE merchant_id = 105;
+FROM fp_ours WHERE merchant_id = 105;
 
 -- ---------------------------------------------------------------- a given as_of
-TRUNCATE asof, ours, rw, rh;
-INSERT INTO asof SELECT DISTINCT merchant_id, '2024-05-15 12:00+02'::timestamptz FROM tx;
-INSERT INTO ours SELECT merchant_id, loan_risk.merchant_features(ts, amount, cp, '2024-05-15 12:00+02') FROM tx GROUP BY 1;
-INSERT INTO rw SELECT * FROM ref_windows;
-INSERT INTO rh SELECT * FROM ref_head;
+TRUNCATE fp_asof, fp_ours, fp_rw, fp_rh;
+INSERT INTO fp_asof SELECT DISTINCT merchant_id, '2024-05-15 12:00+02'::timestamptz FROM fp_tx;
+INSERT INTO fp_ours SELECT merchant_id, loan_risk.merchant_features(ts, amount, cp, '2024-05-15 12:00+02') FROM fp_tx GROUP BY 1;
+INSERT INTO fp_rw SELECT * FROM fp_ref_windows;
+INSERT INTO fp_rh SELECT * FROM fp_ref_head;
 -- Merchants whose rows all come later give NULL.
 SELECT count(*) FILTER (WHERE to_jsonb(p) IS NOT NULL) AS profiles, count(*) FILTER (WHERE to_jsonb(p) IS NULL) AS nulls,
-       (SELECT count(*) FROM rh) AS reference_merchants
-FROM ours;
+       (SELECT count(*) FROM fp_rh) AS reference_merchants
+FROM fp_ours;
 SELECT name, count(*) AS compared, count(*) FILTER (WHERE NOT ok) AS mismatches
-FROM cmp GROUP BY name HAVING count(*) FILTER (WHERE NOT ok) > 0 ORDER BY name;
-SELECT count(*) AS compared, count(*) FILTER (WHERE NOT ok) AS mismatches FROM cmp;
+FROM fp_cmp GROUP BY name HAVING count(*) FILTER (WHERE NOT ok) > 0 ORDER BY name;
+SELECT count(*) AS compared, count(*) FILTER (WHERE NOT ok) AS mismatches FROM fp_cmp;
 SELECT (p).as_of, (p).last_seen, (p).recency_days, (p).txn_count_30d, (p).revenue_30d, (p).refund_share_30d,
        (p).counterparties_30d, (p).hhi_30d, (p).longest_gap_30d, (p).night_share_30d
-FROM ours WHERE merchant_id = 108;
+FROM fp_ours WHERE merchant_id = 108;
 
 -- ---------------------------------------------------------------- loan_risk.timezone
 SET loan_risk.timezone = 'Asia/Kolkata';
-TRUNCATE asof, ours, zone, rw, rh;
-INSERT INTO zone VALUES ('Asia/Kolkata');
-INSERT INTO asof SELECT merchant_id, max(ts) FROM tx WHERE ts IS NOT NULL AND amount IS NOT NULL GROUP BY 1;
-INSERT INTO ours SELECT merchant_id, loan_risk.merchant_features(ts, amount, cp) FROM tx GROUP BY 1;
-INSERT INTO rw SELECT * FROM ref_windows;
-INSERT INTO rh SELECT * FROM ref_head;
-SELECT DISTINCT (p).time_zone FROM ours;
-SELECT count(*) AS compared, count(*) FILTER (WHERE NOT ok) AS mismatches FROM cmp;
-SELECT name, merchant_id, got, want FROM cmp WHERE NOT ok ORDER BY 1, 2 LIMIT 10;
+TRUNCATE fp_asof, fp_ours, fp_zone, fp_rw, fp_rh;
+INSERT INTO fp_zone VALUES ('Asia/Kolkata');
+INSERT INTO fp_asof SELECT merchant_id, max(ts) FROM fp_tx WHERE ts IS NOT NULL AND amount IS NOT NULL GROUP BY 1;
+INSERT INTO fp_ours SELECT merchant_id, loan_risk.merchant_features(ts, amount, cp) FROM fp_tx GROUP BY 1;
+INSERT INTO fp_rw SELECT * FROM fp_ref_windows;
+INSERT INTO fp_rh SELECT * FROM fp_ref_head;
+SELECT DISTINCT (p).time_zone FROM fp_ours;
+SELECT count(*) AS compared, count(*) FILTER (WHERE NOT ok) AS mismatches FROM fp_cmp;
+SELECT name, merchant_id, got, want FROM fp_cmp WHERE NOT ok ORDER BY 1, 2 LIMIT 10;
 SET loan_risk.timezone = 'Mars/Olympus_Mons';
 RESET loan_risk.timezone;
 
 -- ---------------------------------------------------------------- overloads
 -- float8 amounts and bigint counterparties give the same profile on the same data.
-CREATE TABLE tx_ids AS SELECT merchant_id, ts, amount, cp, hashtext(cp)::bigint AS cp_id FROM tx;
+CREATE TABLE fp_tx_ids AS SELECT merchant_id, ts, amount, cp, hashtext(cp)::bigint AS cp_id FROM fp_tx;
 SELECT count(*) AS merchants,
        count(*) FILTER (WHERE a = b) AS float8_same,
        count(*) FILTER (WHERE a = c) AS bigint_same,
@@ -260,30 +260,30 @@ FROM (SELECT merchant_id,
              to_jsonb(loan_risk.merchant_features(ts, amount::float8, cp)) AS b,
              to_jsonb(loan_risk.merchant_features(ts, amount, cp_id)) AS c,
              to_jsonb(loan_risk.merchant_features(ts, amount::float8, cp_id, NULL)) AS d
-      FROM tx_ids GROUP BY 1) s;
+      FROM fp_tx_ids GROUP BY 1) s;
 
 -- ---------------------------------------------------------------- parallel
 -- Partial aggregation in workers, combined in the leader, equals serial.
-ALTER TABLE tx SET (parallel_workers = 2);
+ALTER TABLE fp_tx SET (parallel_workers = 2);
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
 SET max_parallel_workers_per_gather = 2;
 SET enable_hashagg = off;
-EXPLAIN (COSTS OFF) SELECT merchant_id, loan_risk.merchant_features(ts, amount, cp) FROM tx GROUP BY 1;
-CREATE TABLE par AS SELECT merchant_id, to_jsonb(loan_risk.merchant_features(ts, amount, cp)) AS j FROM tx GROUP BY 1;
+EXPLAIN (COSTS OFF) SELECT merchant_id, loan_risk.merchant_features(ts, amount, cp) FROM fp_tx GROUP BY 1;
+CREATE TABLE fp_par AS SELECT merchant_id, to_jsonb(loan_risk.merchant_features(ts, amount, cp)) AS j FROM fp_tx GROUP BY 1;
 RESET enable_hashagg;
 SET enable_sort = off;
-EXPLAIN (COSTS OFF) SELECT merchant_id, loan_risk.merchant_features(ts, amount, cp) FROM tx GROUP BY 1;
-CREATE TABLE par_hash AS SELECT merchant_id, to_jsonb(loan_risk.merchant_features(ts, amount, cp)) AS j FROM tx GROUP BY 1;
+EXPLAIN (COSTS OFF) SELECT merchant_id, loan_risk.merchant_features(ts, amount, cp) FROM fp_tx GROUP BY 1;
+CREATE TABLE fp_par_hash AS SELECT merchant_id, to_jsonb(loan_risk.merchant_features(ts, amount, cp)) AS j FROM fp_tx GROUP BY 1;
 RESET enable_sort;
-EXPLAIN (COSTS OFF) SELECT loan_risk.merchant_features(ts, amount, cp) FROM tx WHERE merchant_id = 40;
-SELECT to_jsonb(loan_risk.merchant_features(ts, amount, cp)) AS j FROM tx WHERE merchant_id = 40 \gset par_
+EXPLAIN (COSTS OFF) SELECT loan_risk.merchant_features(ts, amount, cp) FROM fp_tx WHERE merchant_id = 40;
+SELECT to_jsonb(loan_risk.merchant_features(ts, amount, cp)) AS j FROM fp_tx WHERE merchant_id = 40 \gset par_
 SET max_parallel_workers_per_gather = 0;
 SELECT count(*) AS merchants, count(*) FILTER (WHERE p.j = s.j) AS sort_equal,
        count(*) FILTER (WHERE h.j = s.j) AS hash_equal
-FROM (SELECT merchant_id, to_jsonb(loan_risk.merchant_features(ts, amount, cp)) AS j FROM tx GROUP BY 1) s
-JOIN par p USING (merchant_id) JOIN par_hash h USING (merchant_id);
+FROM (SELECT merchant_id, to_jsonb(loan_risk.merchant_features(ts, amount, cp)) AS j FROM fp_tx GROUP BY 1) s
+JOIN fp_par p USING (merchant_id) JOIN fp_par_hash h USING (merchant_id);
 SELECT :'par_j'::jsonb = to_jsonb(loan_risk.merchant_features(ts, amount, cp)) AS global_parallel_equals_serial
-FROM tx WHERE merchant_id = 40;
+FROM fp_tx WHERE merchant_id = 40;

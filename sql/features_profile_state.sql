@@ -41,33 +41,33 @@ SELECT loan_risk.merchant_features('2024-01-01'::timestamptz, 99999999999999, 'a
 FROM generate_series(1, 10);
 
 -- ---------------------------------------------------------------- the state
-CREATE TABLE t AS
+CREATE TABLE fps_t AS
 SELECT i, '2024-01-01 10:00+00'::timestamptz + (i % 50) * interval '1 day 1 hour' AS ts,
        ((hashint4(i) & 65535) - 3000) / 100.0 AS amount, 'c' || (hashint4(i * 3) & 255) AS cp
 FROM generate_series(1, 5000) i;
 -- Text form round-trips exactly.
 SELECT loan_risk.merchant_features_partial(ts, amount, cp)::text::loan_risk.merchant_profile_state::text
-     = loan_risk.merchant_features_partial(ts, amount, cp)::text AS state_round_trip FROM t;
+     = loan_risk.merchant_features_partial(ts, amount, cp)::text AS state_round_trip FROM fps_t;
 -- _merge over _partial states of any split gives the one-pass answer.
-SELECT to_jsonb(loan_risk.merchant_features_merge(s)) = (SELECT to_jsonb(loan_risk.merchant_features(ts, amount, cp)) FROM t) AS merged
-FROM (SELECT loan_risk.merchant_features_partial(ts, amount, cp) s FROM t GROUP BY i % 3) p;
-SELECT to_jsonb(loan_risk.merchant_features_merge(s)) = (SELECT to_jsonb(loan_risk.merchant_features(ts, amount, cp, '2024-02-01')) FROM t) AS merged_as_of
-FROM (SELECT loan_risk.merchant_features_partial(ts, amount, cp, '2024-02-01') s FROM t GROUP BY i % 7) p;
+SELECT to_jsonb(loan_risk.merchant_features_merge(s)) = (SELECT to_jsonb(loan_risk.merchant_features(ts, amount, cp)) FROM fps_t) AS merged
+FROM (SELECT loan_risk.merchant_features_partial(ts, amount, cp) s FROM fps_t GROUP BY i % 3) p;
+SELECT to_jsonb(loan_risk.merchant_features_merge(s)) = (SELECT to_jsonb(loan_risk.merchant_features(ts, amount, cp, '2024-02-01')) FROM fps_t) AS merged_as_of
+FROM (SELECT loan_risk.merchant_features_partial(ts, amount, cp, '2024-02-01') s FROM fps_t GROUP BY i % 7) p;
 -- A stored state gives the same profile through the final function.
 SELECT to_jsonb(loan_risk.merchant_features_final(loan_risk.merchant_features_partial(ts, amount, cp)))
-     = to_jsonb(loan_risk.merchant_features(ts, amount, cp)) AS final_of_partial FROM t;
+     = to_jsonb(loan_risk.merchant_features(ts, amount, cp)) AS final_of_partial FROM fps_t;
 -- Empty states merge as nothing.
 SELECT loan_risk.merchant_features_merge(s) IS NULL AS merge_of_nothing
-FROM (SELECT loan_risk.merchant_features_partial(ts, 1, 'a', '2000-01-01') s FROM t) p;
+FROM (SELECT loan_risk.merchant_features_partial(ts, 1, 'a', '2000-01-01') s FROM fps_t) p;
 
 -- States of different time zones or as_of do not merge.
 SET loan_risk.timezone = 'Asia/Tokyo';
-CREATE TABLE tokyo AS SELECT loan_risk.merchant_features_partial(ts, amount, cp) s FROM t;
+CREATE TABLE fps_tokyo AS SELECT loan_risk.merchant_features_partial(ts, amount, cp) s FROM fps_t;
 RESET loan_risk.timezone;
-SELECT loan_risk.merchant_features_merge(s) FROM (SELECT s FROM tokyo UNION ALL
-  SELECT loan_risk.merchant_features_partial(ts, amount, cp) FROM t) x;
-SELECT loan_risk.merchant_features_merge(s) FROM (SELECT loan_risk.merchant_features_partial(ts, amount, cp, '2024-01-20') s FROM t
-  UNION ALL SELECT loan_risk.merchant_features_partial(ts, amount, cp) FROM t) x;
+SELECT loan_risk.merchant_features_merge(s) FROM (SELECT s FROM fps_tokyo UNION ALL
+  SELECT loan_risk.merchant_features_partial(ts, amount, cp) FROM fps_t) x;
+SELECT loan_risk.merchant_features_merge(s) FROM (SELECT loan_risk.merchant_features_partial(ts, amount, cp, '2024-01-20') s FROM fps_t
+  UNION ALL SELECT loan_risk.merchant_features_partial(ts, amount, cp) FROM fps_t) x;
 
 -- Malformed states are errors, never crashes.  (encode() breaks base64 lines: b64 does not.)
 CREATE FUNCTION pg_temp.b64(b bytea) RETURNS text LANGUAGE sql AS $$ SELECT translate(encode(b, 'base64'), E'\n', '') $$;

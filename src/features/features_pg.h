@@ -10,4 +10,7 @@
 /* loan_risk.timezone: '' means the session's TimeZone. */
 extern char *lr_features_timezone;
 
+/* A numeric amount in units of 0.0001, rounded half away from zero; errors for NaN, infinities, |x| >= 10^14. */
+extern int64 lr_numeric_units(Datum d);
+
 #endif							/* LR_FEATURES_PG_H */

@@ -193,8 +193,8 @@ AmountOutOfRange(void)
  * stored value (PostgreSQL's on-disk numeric format) instead of calling
  * numeric arithmetic for every row.
  */
-static int64
-NumericUnits(Datum d)
+int64
+lr_numeric_units(Datum d)
 {
 	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
 	const uint8 *p = (const uint8 *) VARDATA_ANY(v);
@@ -349,7 +349,7 @@ ProfileTrans(FunctionCallInfo fcinfo, bool numeric_amount, bool text_cp)
 	c = GetCall(fcinfo);
 	row.ts = PG_GETARG_TIMESTAMPTZ(1);
 	CheckFinite(row.ts, "timestamp");
-	row.amount = numeric_amount ? NumericUnits(PG_GETARG_DATUM(2)) : Float8Units(PG_GETARG_FLOAT8(2));
+	row.amount = numeric_amount ? lr_numeric_units(PG_GETARG_DATUM(2)) : Float8Units(PG_GETARG_FLOAT8(2));
 	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
 	{
 		mode = LR_ASOF_GIVEN;

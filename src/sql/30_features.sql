@@ -238,3 +238,89 @@ CREATE AGGREGATE loan_risk.merchant_features_merge(loan_risk.merchant_profile_st
   COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features_merge(loan_risk.merchant_profile_state) IS 'Cash-flow profile from partial states of loan_risk.merchant_features';
+
+-- ---- borrowing_features: borrowing behaviour from a merchant's past loans
+CREATE TYPE loan_risk.borrowing_profile AS (
+  as_of date,
+  loans_total bigint,
+  loans_6m integer,
+  loans_12m integer,
+  open_loans integer,
+  avg_amount_12m float8,
+  avg_amount_all float8,
+  avg_days_used_12m float8,
+  max_dpd_12m integer,
+  max_dpd_all integer,
+  on_time_share_12m float8,
+  days_since_last_loan integer,
+  short_loans_6m integer,
+  quick_reborrows_6m integer,
+  small_loans_6m integer,
+  frequent_flag boolean,
+  short_flag boolean,
+  urgent_flag boolean,
+  small_flag boolean,
+  pattern_flag boolean,
+  pattern_score integer
+);
+COMMENT ON TYPE loan_risk.borrowing_profile IS 'Borrowing behaviour of a merchant as of a date: result of loan_risk.borrowing_features (doc/features.md)';
+
+CREATE TYPE loan_risk.borrowing_state;
+CREATE FUNCTION loan_risk.borrowing_state_in(cstring) RETURNS loan_risk.borrowing_state
+  AS 'MODULE_PATHNAME', 'borrowing_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION loan_risk.borrowing_state_out(loan_risk.borrowing_state) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'borrowing_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION loan_risk.borrowing_state_recv(internal) RETURNS loan_risk.borrowing_state
+  AS 'MODULE_PATHNAME', 'borrowing_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION loan_risk.borrowing_state_send(loan_risk.borrowing_state) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'borrowing_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE loan_risk.borrowing_state (
+  INPUT = loan_risk.borrowing_state_in, OUTPUT = loan_risk.borrowing_state_out,
+  RECEIVE = loan_risk.borrowing_state_recv, SEND = loan_risk.borrowing_state_send,
+  INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended
+);
+COMMENT ON TYPE loan_risk.borrowing_state IS 'Partial state of loan_risk.borrowing_features (base64 text form)';
+COMMENT ON FUNCTION loan_risk.borrowing_state_in(cstring) IS 'Text input of loan_risk.borrowing_state, validated';
+COMMENT ON FUNCTION loan_risk.borrowing_state_out(loan_risk.borrowing_state) IS 'Text output of loan_risk.borrowing_state (base64)';
+COMMENT ON FUNCTION loan_risk.borrowing_state_recv(internal) IS 'Binary input of loan_risk.borrowing_state, validated';
+COMMENT ON FUNCTION loan_risk.borrowing_state_send(loan_risk.borrowing_state) IS 'Binary output of loan_risk.borrowing_state';
+
+CREATE FUNCTION loan_risk.borrowing_features_trans(loan_risk.borrowing_state, date, date, numeric, integer)
+  RETURNS loan_risk.borrowing_state
+  AS 'MODULE_PATHNAME', 'borrowing_features_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.borrowing_features_trans(loan_risk.borrowing_state, date, date, numeric, integer, date)
+  RETURNS loan_risk.borrowing_state
+  AS 'MODULE_PATHNAME', 'borrowing_features_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.borrowing_features_combine(loan_risk.borrowing_state, loan_risk.borrowing_state)
+  RETURNS loan_risk.borrowing_state
+  AS 'MODULE_PATHNAME', 'borrowing_features_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.borrowing_features_final(loan_risk.borrowing_state) RETURNS loan_risk.borrowing_profile
+  AS 'MODULE_PATHNAME', 'borrowing_features_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.borrowing_features_trans(loan_risk.borrowing_state, date, date, numeric, integer) IS 'Transition function of loan_risk.borrowing_features';
+COMMENT ON FUNCTION loan_risk.borrowing_features_trans(loan_risk.borrowing_state, date, date, numeric, integer, date) IS 'Transition function of loan_risk.borrowing_features (given as_of)';
+COMMENT ON FUNCTION loan_risk.borrowing_features_combine(loan_risk.borrowing_state, loan_risk.borrowing_state) IS 'Combine function of loan_risk.borrowing_features';
+COMMENT ON FUNCTION loan_risk.borrowing_features_final(loan_risk.borrowing_state) IS 'Final function of loan_risk.borrowing_features';
+
+CREATE AGGREGATE loan_risk.borrowing_features(start_date date, end_date date, amount numeric, days_past_due integer) (
+  SFUNC = loan_risk.borrowing_features_trans, STYPE = loan_risk.borrowing_state,
+  COMBINEFUNC = loan_risk.borrowing_features_combine, FINALFUNC = loan_risk.borrowing_features_final,
+  PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.borrowing_features(start_date date, end_date date, amount numeric, days_past_due integer, as_of date) (
+  SFUNC = loan_risk.borrowing_features_trans, STYPE = loan_risk.borrowing_state,
+  COMBINEFUNC = loan_risk.borrowing_features_combine, FINALFUNC = loan_risk.borrowing_features_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.borrowing_features(date, date, numeric, integer) IS 'Borrowing behaviour of a merchant from its past loans, as of the latest date seen (doc/features.md)';
+COMMENT ON AGGREGATE loan_risk.borrowing_features(date, date, numeric, integer, date) IS 'Borrowing behaviour of a merchant from its past loans, as of a given date (doc/features.md)';
+CREATE AGGREGATE loan_risk.borrowing_features_partial(start_date date, end_date date, amount numeric, days_past_due integer) (
+  SFUNC = loan_risk.borrowing_features_trans, STYPE = loan_risk.borrowing_state,
+  COMBINEFUNC = loan_risk.borrowing_features_combine, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.borrowing_features_partial(start_date date, end_date date, amount numeric, days_past_due integer, as_of date) (
+  SFUNC = loan_risk.borrowing_features_trans, STYPE = loan_risk.borrowing_state,
+  COMBINEFUNC = loan_risk.borrowing_features_combine, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.borrowing_features_merge(loan_risk.borrowing_state) (
+  SFUNC = loan_risk.borrowing_features_combine, STYPE = loan_risk.borrowing_state,
+  COMBINEFUNC = loan_risk.borrowing_features_combine, FINALFUNC = loan_risk.borrowing_features_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.borrowing_features_partial(date, date, numeric, integer) IS 'Partial state of loan_risk.borrowing_features, to merge with borrowing_features_merge';
+COMMENT ON AGGREGATE loan_risk.borrowing_features_partial(date, date, numeric, integer, date) IS 'Partial state of loan_risk.borrowing_features (given as_of), to merge with borrowing_features_merge';
+COMMENT ON AGGREGATE loan_risk.borrowing_features_merge(loan_risk.borrowing_state) IS 'Borrowing behaviour from partial states of loan_risk.borrowing_features';
