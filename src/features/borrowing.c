@@ -110,7 +110,7 @@ borrowing_features_trans(PG_FUNCTION_ARGS)
 	loan.amount = -1;
 	if (!PG_ARGISNULL(3))
 	{
-		loan.amount = lr_numeric_units(PG_GETARG_DATUM(3));
+		loan.amount = lr_numeric_units(PG_GETARG_DATUM(3), "amount");
 		if (loan.amount < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -11,6 +11,6 @@
 extern char *lr_features_timezone;
 
 /* A numeric amount in units of 0.0001, rounded half away from zero; errors for NaN, infinities, |x| >= 10^14. */
-extern int64 lr_numeric_units(Datum d);
+extern int64 lr_numeric_units(Datum d, const char *what);
 
 #endif							/* LR_FEATURES_PG_H */

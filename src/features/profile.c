@@ -179,11 +179,11 @@ GetCall(FunctionCallInfo fcinfo)
 /* ---------------------------------------------------------------- amounts */
 
 static void
-AmountOutOfRange(void)
+AmountOutOfRange(const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("amount out of range for merchant_features"),
+			 errmsg("%s out of range", what),
 			 errdetail("Amounts must be below 10^14 in absolute value.")));
 }
 
@@ -194,7 +194,7 @@ AmountOutOfRange(void)
  * numeric arithmetic for every row.
  */
 int64
-lr_numeric_units(Datum d)
+lr_numeric_units(Datum d, const char *what)
 {
 	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
 	const uint8 *p = (const uint8 *) VARDATA_ANY(v);
@@ -216,7 +216,7 @@ lr_numeric_units(Datum d)
 		/* NaN, Infinity or -Infinity */
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("amount %s is not a finite number",
+				 errmsg("%s %s is not a finite number", what,
 						DatumGetCString(DirectFunctionCall1(numeric_out, PointerGetDatum(v))))));
 	}
 	if (hdr & 0x8000)
@@ -241,7 +241,7 @@ lr_numeric_units(Datum d)
 	/* Digits at positions weight .. -1 make whole units; the digit at -2 rounds. */
 	nint = weight + 2;
 	if (nint > 5)
-		AmountOutOfRange();
+		AmountOutOfRange(what);
 	for (i = 0; i < nint; i++)
 	{
 		int16		dg = 0;
@@ -259,7 +259,7 @@ lr_numeric_units(Datum d)
 			acc++;
 	}
 	if (acc >= LR_AMOUNT_MAX_UNITS)
-		AmountOutOfRange();
+		AmountOutOfRange(what);
 	return neg ? -(int64) acc : (int64) acc;
 }
 
@@ -274,7 +274,7 @@ Float8Units(double x)
 				 errmsg("amount %s is not a finite number", isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity")));
 	v = x * LR_UNITS_PER_CURRENCY;
 	if (!(fabs(v) < (double) LR_AMOUNT_MAX_UNITS))
-		AmountOutOfRange();
+		AmountOutOfRange("amount");
 	return (int64) llround(v);
 }
 
@@ -349,7 +349,7 @@ ProfileTrans(FunctionCallInfo fcinfo, bool numeric_amount, bool text_cp)
 	c = GetCall(fcinfo);
 	row.ts = PG_GETARG_TIMESTAMPTZ(1);
 	CheckFinite(row.ts, "timestamp");
-	row.amount = numeric_amount ? lr_numeric_units(PG_GETARG_DATUM(2)) : Float8Units(PG_GETARG_FLOAT8(2));
+	row.amount = numeric_amount ? lr_numeric_units(PG_GETARG_DATUM(2), "amount") : Float8Units(PG_GETARG_FLOAT8(2));
 	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
 	{
 		mode = LR_ASOF_GIVEN;

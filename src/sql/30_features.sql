@@ -324,3 +324,30 @@ CREATE AGGREGATE loan_risk.borrowing_features_merge(loan_risk.borrowing_state) (
 COMMENT ON AGGREGATE loan_risk.borrowing_features_partial(date, date, numeric, integer) IS 'Partial state of loan_risk.borrowing_features, to merge with borrowing_features_merge';
 COMMENT ON AGGREGATE loan_risk.borrowing_features_partial(date, date, numeric, integer, date) IS 'Partial state of loan_risk.borrowing_features (given as_of), to merge with borrowing_features_merge';
 COMMENT ON AGGREGATE loan_risk.borrowing_features_merge(loan_risk.borrowing_state) IS 'Borrowing behaviour from partial states of loan_risk.borrowing_features';
+
+-- ---- store normalisations
+CREATE FUNCTION loan_risk.wilson_lower_bound(positive bigint, total bigint, confidence float8 DEFAULT 0.95)
+  RETURNS float8 AS 'MODULE_PATHNAME', 'wilson_lower_bound' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.wilson_lower_bound(bigint, bigint, float8) IS 'Lower bound of the Wilson score interval of positive/total at a two-sided confidence (default 0.95); 0 when total is 0';
+CREATE FUNCTION loan_risk.smoothed_rate(positive bigint, total bigint, prior_rate float8, prior_weight float8)
+  RETURNS float8 AS 'MODULE_PATHNAME', 'smoothed_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.smoothed_rate(bigint, bigint, float8, float8) IS 'Rate shrunk toward a prior: (positive + prior_rate * prior_weight) / (total + prior_weight)';
+
+CREATE TYPE loan_risk.store_profile AS (
+  store_age_days integer,
+  store_age_months integer,
+  review_rate float8,
+  review_rate_wilson float8,
+  orders_per_month float8,
+  gmv_per_month float8,
+  log_gmv_per_month float8,
+  avg_order_value float8,
+  log_deposit float8,
+  deposit_months float8,
+  deposit_share float8
+);
+COMMENT ON TYPE loan_risk.store_profile IS 'E-commerce store figures on comparable scales: result of loan_risk.store_features (doc/features.md)';
+CREATE FUNCTION loan_risk.store_features(reviews_positive bigint, reviews_total bigint, orders bigint, gmv numeric,
+                                         deposit numeric, opened_on date, as_of date, confidence float8 DEFAULT 0.95)
+  RETURNS loan_risk.store_profile AS 'MODULE_PATHNAME', 'store_features' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.store_features(bigint, bigint, bigint, numeric, numeric, date, date, float8) IS 'Store age, review rate and its Wilson lower bound, orders and GMV per month of age, average order value, deposit cover (doc/features.md)';
