@@ -73,7 +73,8 @@ SELECT loan_risk.merchant_features_merge(s) FROM (SELECT loan_risk.merchant_feat
 CREATE FUNCTION pg_temp.b64(b bytea) RETURNS text LANGUAGE sql AS $$ SELECT translate(encode(b, 'base64'), E'\n', '') $$;
 -- A small state, and its bytes:
 -- header (8), mode, sketch, level, pad, time zone (2 + 3), as_of, rows, first and last ts,
--- first, last and as_of day (69 bytes), 2 days of 40 bytes, counterparties from byte 149.
+-- first, last and as_of day (69 bytes), 2 days of 40 bytes, from byte 149 the counterparties
+-- (count, then 16 bytes each) and from byte 189 their days (count, then counterparty, day, revenue).
 SELECT decode(loan_risk.merchant_features_partial(ts, amount, cp)::text, 'base64') AS b
 FROM (VALUES ('2024-01-01 10:00+00'::timestamptz, 10.00, 'a'), ('2024-01-02 10:00+00', 5.00, 'b')) v(ts, amount, cp) \gset
 SELECT length(:'b'::bytea) AS bytes, substring(:'b'::bytea from 1 for 17) AS head;
@@ -96,10 +97,11 @@ SELECT pg_temp.b64(set_byte(:'b'::bytea, 77, 9))::loan_risk.merchant_profile_sta
 SELECT pg_temp.b64(set_byte(:'b'::bytea, 93, 128))::loan_risk.merchant_profile_state AS refunds_without_a_refund;
 SELECT pg_temp.b64(set_byte(:'b'::bytea, 100, 128))::loan_risk.merchant_profile_state AS negative_refunds;
 SELECT pg_temp.b64(set_byte(:'b'::bytea, 154, 1))::loan_risk.merchant_profile_state AS too_many_counterparties;
-SELECT pg_temp.b64(overlay(:'b'::bytea placing substring(:'b'::bytea from 158 for 16) from 190))::loan_risk.merchant_profile_state AS duplicate_counterparty;
-SELECT pg_temp.b64(set_byte(:'b'::bytea, 173, 0))::loan_risk.merchant_profile_state AS no_days;
-SELECT pg_temp.b64(set_byte(:'b'::bytea, 180, 3))::loan_risk.merchant_profile_state AS counterparty_day_out_of_range;
-SELECT pg_temp.b64(set_byte(:'b'::bytea, 188, 255))::loan_risk.merchant_profile_state AS negative_counterparty_revenue;
+SELECT pg_temp.b64(overlay(:'b'::bytea placing substring(:'b'::bytea from 158 for 16) from 174))::loan_risk.merchant_profile_state AS duplicate_counterparty;
+SELECT pg_temp.b64(set_byte(:'b'::bytea, 197, 5))::loan_risk.merchant_profile_state AS day_of_missing_counterparty;
+SELECT pg_temp.b64(set_byte(:'b'::bytea, 204, 3))::loan_risk.merchant_profile_state AS counterparty_day_out_of_range;
+SELECT pg_temp.b64(set_byte(:'b'::bytea, 212, 255))::loan_risk.merchant_profile_state AS negative_counterparty_revenue;
+SELECT pg_temp.b64(overlay(:'b'::bytea placing substring(:'b'::bytea from 198 for 8) from 214))::loan_risk.merchant_profile_state AS duplicate_counterparty_day;
 SELECT pg_temp.b64(set_byte(:'b'::bytea, 9, 1))::loan_risk.merchant_profile_state AS sketch_without_summary;
 -- Every single-byte change is refused with a clear error or decodes to a state the
 -- final function accepts; none is an internal error (XX000) or a crash.

@@ -81,8 +81,13 @@ lr_state_datum(LrExpandedState *es)
 static LrExpandedState *
 StateAllocate(const LrStateOps *ops, MemoryContext parent)
 {
+	/*
+	 * Small sizes: a GROUP BY keeps one state per group alive at once, and
+	 * the default 8 kB first block per state would cost gigabytes with a few
+	 * hundred thousand groups.  Large arrays get blocks of their own anyway.
+	 */
 	MemoryContext cxt = AllocSetContextCreate(parent, "loan_risk aggregate state",
-											  ALLOCSET_DEFAULT_SIZES);
+											  ALLOCSET_SMALL_SIZES);
 	LrExpandedState *es = MemoryContextAllocZero(cxt, sizeof(LrExpandedState));
 
 	EOH_init_header(&es->hdr, &lr_state_methods, cxt);

@@ -10,6 +10,8 @@
 
 #include "features/cp_table.h"
 
+#define Min(x, y) ((x) < (y) ? (x) : (y))
+
 /* ---------------------------------------------------------------- hash */
 
 static inline uint64_t
@@ -142,6 +144,9 @@ lr_cp_hash(const void *key, size_t len, uint32_t seed, uint64_t *out0, uint64_t 
 	h2 = Fmix64(h2);
 	h1 += h2;
 	h2 += h1;
+	/* (0, 0) marks a free slot. */
+	if (h1 == 0 && h2 == 0)
+		h2 = 1;
 	*out0 = h1;
 	*out1 = h2;
 }
@@ -165,7 +170,6 @@ void
 lr_cpt_free(LrCpTable *t, const LrAlloc *a)
 {
 	Release(a, t->cps);
-	Release(a, t->slots);
 	Release(a, t->ents);
 	lr_cpt_init(t);
 }
@@ -176,154 +180,235 @@ NoMem(LrError *err)
 	return lr_error_set(err, LR_ERR_NOMEM, "out of memory in the counterparty table of merchant_features");
 }
 
-/* Grows an array of elem-sized items to hold at least need items. */
-static bool
-GrowArray(const LrAlloc *a, void **arr, uint32_t *cap, uint32_t need, size_t elem, LrError *err)
+static void *
+AllocArray(const LrAlloc *a, size_t n, size_t elem, LrError *err)
 {
-	size_t		ncap = *cap ? *cap : 4;
 	size_t		bytes;
-	void	   *n;
+	void	   *p;
 
-	if (need <= *cap)
-		return true;
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > UINT32_MAX / 2 || !lr_size_mul(ncap, elem, &bytes))
+	if (!lr_size_mul(n == 0 ? 1 : n, elem, &bytes))
+	{
+		NoMem(err);
+		return NULL;
+	}
+	p = a->alloc(a->ctx, bytes);
+	if (p == NULL)
+		NoMem(err);
+	return p;
+}
+
+static inline bool
+CpFree(const LrCp *c)
+{
+	return c->k0 == 0 && c->k1 == 0;
+}
+
+/*
+ * Entries hash on the counterparty's k0 (not its slot) and the day, so the
+ * caller can compute, and prefetch, an entry's slot before it has found the
+ * counterparty, and entries stay put when the counterparty table grows.
+ */
+static inline uint32_t
+EntryHash(uint64_t k0, int32_t day)
+{
+	return (uint32_t) Fmix64(k0 ^ ((uint64_t) (uint32_t) day * UINT64_C(0x9e3779b97f4a7c15)));
+}
+
+void
+lr_cpt_prefetch(const LrCpTable *t, uint64_t k0, int32_t day)
+{
+	if (t->cps != NULL)
+		__builtin_prefetch(&t->cps[(uint32_t) k0 & t->mask]);
+	if (t->ents != NULL)
+		__builtin_prefetch(&t->ents[EntryHash(k0, day) & t->emask]);
+}
+
+/* Smallest power of two, at least 8, holding n items at load at most 0.7. */
+static uint32_t
+SlotsFor(size_t n)
+{
+	size_t		s = 8;
+
+	while (n * 10 > s * 7)
+		s *= 2;
+	return s > (size_t) 1 << 31 ? (uint32_t) 1 << 31 : (uint32_t) s;
+}
+
+static inline bool
+Full(uint32_t n, uint32_t mask, const void *arr)
+{
+	return arr == NULL || ((size_t) n + 1) * 10 > ((size_t) mask + 1) * 7;
+}
+
+/* Resizes the counterparty table to nslots, renumbering the entries' slots. */
+static bool
+ResizeCps(LrCpTable *t, const LrAlloc *a, uint32_t nslots, LrError *err)
+{
+	LrCp	   *cps;
+	uint32_t   *map = NULL;
+	uint32_t	i;
+
+	if ((size_t) t->n * 10 > (size_t) nslots * 7)
 		return NoMem(err);
-	n = a->alloc(a->ctx, bytes);
-	if (n == NULL)
-		return NoMem(err);
-	if (*cap > 0)
-		memcpy(n, *arr, (size_t) *cap * elem);
-	Release(a, *arr);
-	*arr = n;
-	*cap = (uint32_t) ncap;
+	cps = AllocArray(a, nslots, sizeof(LrCp), err);
+	if (cps == NULL)
+		return false;
+	memset(cps, 0, (size_t) nslots * sizeof(LrCp));
+	if (t->cps != NULL)
+	{
+		if (t->nents > 0)
+		{
+			map = AllocArray(a, (size_t) t->mask + 1, sizeof(uint32_t), err);
+			if (map == NULL)
+			{
+				Release(a, cps);
+				return false;
+			}
+		}
+		for (i = 0; i <= t->mask; i++)
+		{
+			uint32_t	pos;
+
+			if (CpFree(&t->cps[i]))
+				continue;
+			pos = (uint32_t) t->cps[i].k0 & (nslots - 1);
+			while (!CpFree(&cps[pos]))
+				pos = (pos + 1) & (nslots - 1);
+			cps[pos] = t->cps[i];
+			if (map != NULL)
+				map[i] = pos;
+		}
+		for (i = 0; map != NULL && i <= t->emask; i++)
+			if (t->ents[i].cp != LR_CP_EMPTY)
+				t->ents[i].cp = map[t->ents[i].cp];
+	}
+	Release(a, map);
+	Release(a, t->cps);
+	t->cps = cps;
+	t->mask = nslots - 1;
 	return true;
 }
 
 static bool
-RebuildSlots(LrCpTable *t, const LrAlloc *a, uint32_t nslots, LrError *err)
+ResizeEntries(LrCpTable *t, const LrAlloc *a, uint32_t nslots, LrError *err)
 {
-	uint32_t   *slots = a->alloc(a->ctx, (size_t) nslots * sizeof(uint32_t));
+	LrCpEntry  *ents;
 	uint32_t	i;
 
-	if (slots == NULL)
+	if ((size_t) t->nents * 10 > (size_t) nslots * 7)
 		return NoMem(err);
-	memset(slots, 0, (size_t) nslots * sizeof(uint32_t));
-	for (i = 0; i < t->n; i++)
+	ents = AllocArray(a, nslots, sizeof(LrCpEntry), err);
+	if (ents == NULL)
+		return false;
+	for (i = 0; i < nslots; i++)
+		ents[i].cp = LR_CP_EMPTY;
+	for (i = 0; t->ents != NULL && i <= t->emask; i++)
 	{
-		uint32_t	pos = (uint32_t) t->cps[i].k0 & (nslots - 1);
+		const LrCpEntry *e = &t->ents[i];
+		uint32_t	pos;
 
-		while (slots[pos] != 0)
+		if (e->cp == LR_CP_EMPTY)
+			continue;
+		pos = EntryHash(t->cps[e->cp].k0, e->day) & (nslots - 1);
+		while (ents[pos].cp != LR_CP_EMPTY)
 			pos = (pos + 1) & (nslots - 1);
-		slots[pos] = i + 1;
+		ents[pos] = *e;
 	}
-	Release(a, t->slots);
-	t->slots = slots;
-	t->mask = nslots - 1;
+	Release(a, t->ents);
+	t->ents = ents;
+	t->emask = nslots - 1;
 	return true;
+}
+
+bool
+lr_cpt_reserve(LrCpTable *t, const LrAlloc *a, uint32_t ncps, uint32_t nents, LrError *err)
+{
+	if ((t->cps == NULL || SlotsFor(ncps) > (size_t) t->mask + 1) &&
+		!ResizeCps(t, a, SlotsFor(ncps), err))
+		return false;
+	if ((t->ents == NULL || SlotsFor(nents) > (size_t) t->emask + 1) &&
+		!ResizeEntries(t, a, SlotsFor(nents), err))
+		return false;
+	return true;
+}
+
+bool
+lr_cpt_full(const LrCpTable *t)
+{
+	return Full(t->n, t->mask, t->cps) || Full(t->nents, t->emask, t->ents);
 }
 
 bool
 lr_cpt_lookup(LrCpTable *t, const LrAlloc *a, uint64_t k0, uint64_t k1, uint32_t *idx, LrError *err)
 {
 	uint32_t	pos;
-	LrCp	   *c;
 
-	/* Keep the load at most one half. */
-	if (t->slots == NULL || ((size_t) t->n + 1) * 2 > (size_t) t->mask + 1)
-	{
-		uint32_t	nslots = t->slots ? (t->mask + 1) * 2 : 8;
-
-		while ((size_t) nslots < ((size_t) t->n + 1) * 2)
-			nslots *= 2;
-		if (!RebuildSlots(t, a, nslots, err))
-			return false;
-	}
+	if (Full(t->n, t->mask, t->cps) && !ResizeCps(t, a, SlotsFor((size_t) t->n + 1), err))
+		return false;
 	pos = (uint32_t) k0 & t->mask;
 	for (;;)
 	{
-		uint32_t	s = t->slots[pos];
+		LrCp	   *c = &t->cps[pos];
 
-		if (s == 0)
-			break;
-		if (t->cps[s - 1].k0 == k0 && t->cps[s - 1].k1 == k1)
+		if (c->k0 == k0 && c->k1 == k1)
 		{
-			*idx = s - 1;
+			*idx = pos;
 			return true;
 		}
+		if (CpFree(c))
+			break;
 		pos = (pos + 1) & t->mask;
 	}
-	if (!GrowArray(a, (void **) &t->cps, &t->cap, t->n + 1, sizeof(LrCp), err))
-		return false;
-	c = &t->cps[t->n];
-	c->k0 = k0;
-	c->k1 = k1;
-	c->head = 0;
-	c->ndays = 0;
-	t->slots[pos] = t->n + 1;
-	*idx = t->n++;
+	t->cps[pos].k0 = k0;
+	t->cps[pos].k1 = k1;
+	t->n++;
+	*idx = pos;
 	return true;
 }
 
-/* A new entry (index + 1), or 0 on failure. */
-static uint32_t
-NewEntry(LrCpTable *t, const LrAlloc *a, int32_t day, int64_t rev, uint32_t next, LrError *err)
+/*
+ * The entry of the counterparty in slot cp (with hash k0) on day, added with
+ * revenue 0 when absent; *added tells which.  NULL on failure.
+ */
+static LrCpEntry *
+EntryGet(LrCpTable *t, const LrAlloc *a, uint32_t cp, uint64_t k0, int32_t day, bool *added, LrError *err)
 {
-	LrCpEntry  *e;
+	uint32_t	pos;
 
-	if (!GrowArray(a, (void **) &t->ents, &t->ents_cap, t->nents + 1, sizeof(LrCpEntry), err))
-		return 0;
-	e = &t->ents[t->nents];
-	e->day = day;
-	e->rev = rev;
-	e->next = next;
-	return ++t->nents;
-}
+	if (Full(t->nents, t->emask, t->ents) && !ResizeEntries(t, a, SlotsFor((size_t) t->nents + 1), err))
+		return NULL;
+	pos = EntryHash(k0, day) & t->emask;
+	for (;;)
+	{
+		LrCpEntry  *e = &t->ents[pos];
 
-static bool
-AddRev(int64_t *dst, int64_t rev, LrError *err)
-{
-	if (__builtin_add_overflow(*dst, rev, dst))
-		return lr_error_set(err, LR_ERR_LIMIT,
-							"revenue of one counterparty on one day is out of range");
-	return true;
+		if (e->cp == LR_CP_EMPTY)
+			break;
+		if (e->cp == cp && e->day == day)
+		{
+			*added = false;
+			return e;
+		}
+		pos = (pos + 1) & t->emask;
+	}
+	t->ents[pos].cp = cp;
+	t->ents[pos].day = day;
+	t->ents[pos].rev = 0;
+	t->nents++;
+	*added = true;
+	return &t->ents[pos];
 }
 
 bool
-lr_cpt_add(LrCpTable *t, const LrAlloc *a, uint32_t idx, int32_t day, int64_t rev, LrError *err)
+lr_cpt_add(LrCpTable *t, const LrAlloc *a, uint32_t idx, uint64_t k0, int32_t day, int64_t rev, LrError *err)
 {
-	uint32_t	e = t->cps[idx].head;
-	uint32_t	prev;
-	uint32_t	cur;
-	uint32_t	n;
+	bool		added;
+	LrCpEntry  *e = EntryGet(t, a, idx, k0, day, &added, err);
 
-	if (e != 0 && t->ents[e - 1].day == day)
-		return AddRev(&t->ents[e - 1].rev, rev, err);
-	if (e == 0 || t->ents[e - 1].day < day)
-	{
-		n = NewEntry(t, a, day, rev, e, err);
-		if (n == 0)
-			return false;
-		t->cps[idx].head = n;
-		t->cps[idx].ndays++;
-		return true;
-	}
-	/* An older day: walk the list (newest first) to its place. */
-	prev = e;
-	cur = t->ents[e - 1].next;
-	while (cur != 0 && t->ents[cur - 1].day > day)
-	{
-		prev = cur;
-		cur = t->ents[cur - 1].next;
-	}
-	if (cur != 0 && t->ents[cur - 1].day == day)
-		return AddRev(&t->ents[cur - 1].rev, rev, err);
-	n = NewEntry(t, a, day, rev, cur, err);
-	if (n == 0)
+	if (e == NULL)
 		return false;
-	t->ents[prev - 1].next = n;
-	t->cps[idx].ndays++;
+	if (__builtin_add_overflow(e->rev, rev, &e->rev))
+		return lr_error_set(err, LR_ERR_LIMIT, "revenue of one counterparty on one day is out of range");
 	return true;
 }
 
@@ -333,62 +418,104 @@ lr_cpt_sampled(uint64_t k0, int level)
 	return level == 0 || (level < 64 && (k0 >> (64 - level)) == 0);
 }
 
+static inline bool
+EntryKept(const LrCpEntry *e, int32_t min_day, bool positive_only)
+{
+	return e->cp != LR_CP_EMPTY && e->day >= min_day && (!positive_only || e->rev > 0);
+}
+
 bool
 lr_cpt_merge_into(LrCpTable *dst, const LrAlloc *a, const LrCpTable *src, int level,
 				  int32_t min_day, bool positive_only, LrError *err)
 {
+	uint32_t   *map;			/* src slot -> dst slot + 1 (0: not yet) */
 	uint32_t	i;
+	bool		ok = true;
 
-	for (i = 0; i < src->n; i++)
+	if (src->nents == 0)
+		return true;
+	/* Room for everything first, so dst slots found below stay valid. */
+	if (!lr_cpt_reserve(dst, a, dst->n + src->n, dst->nents + src->nents, err))
+		return false;
+	map = AllocArray(a, (size_t) src->mask + 1, sizeof(uint32_t), err);
+	if (map == NULL)
+		return false;
+	memset(map, 0, ((size_t) src->mask + 1) * sizeof(uint32_t));
+	for (i = 0; i <= src->emask && ok; i++)
 	{
-		const LrCp *c = &src->cps[i];
-		uint32_t	idx = 0;
-		bool		have = false;
-		uint32_t	e;
+		const LrCpEntry *e = &src->ents[i];
+		const LrCp *c;
 
+		if (!EntryKept(e, min_day, positive_only))
+			continue;
+		c = &src->cps[e->cp];
 		if (!lr_cpt_sampled(c->k0, level))
 			continue;
-		for (e = c->head; e != 0; e = src->ents[e - 1].next)
+		if (map[e->cp] == 0)
 		{
-			const LrCpEntry *en = &src->ents[e - 1];
+			uint32_t	idx;
 
-			if (en->day < min_day)
+			ok = lr_cpt_lookup(dst, a, c->k0, c->k1, &idx, err);
+			if (!ok)
 				break;
-			if (positive_only && en->rev <= 0)
-				continue;
-			if (!have)
-			{
-				if (!lr_cpt_lookup(dst, a, c->k0, c->k1, &idx, err))
-					return false;
-				have = true;
-			}
-			if (!lr_cpt_add(dst, a, idx, en->day, en->rev, err))
-				return false;
+			map[e->cp] = idx + 1;
 		}
+		ok = lr_cpt_add(dst, a, map[e->cp] - 1, c->k0, e->day, e->rev, err);
 	}
-	return true;
+	Release(a, map);
+	return ok;
 }
 
-/* Sum of a counterparty's entries not older than min_day (positive ones only if asked). */
-static bool
-CpTotal(const LrCpTable *t, const LrCp *c, int32_t min_day, bool positive_only, int64_t *total,
-		LrError *err)
+/* For canonical order: counterparties by key, their days ascending. */
+typedef struct SortEnt
 {
-	uint32_t	e;
+	uint64_t	k0;
+	uint64_t	k1;
+	int32_t		day;
+	uint32_t	slot;			/* the entry's slot */
+} SortEnt;
 
-	*total = 0;
-	for (e = c->head; e != 0; e = t->ents[e - 1].next)
+static int
+CmpSortEnt(const void *x, const void *y)
+{
+	const SortEnt *a = x;
+	const SortEnt *b = y;
+
+	if (a->k0 != b->k0)
+		return a->k0 < b->k0 ? -1 : 1;
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1 ? -1 : 1;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	return 0;
+}
+
+/* The entries passing the filters, sorted by (counterparty key, day); *n their number. */
+static SortEnt *
+SortedEntries(const LrCpTable *t, const LrAlloc *a, int32_t min_day, bool positive_only, uint32_t *n,
+			  LrError *err)
+{
+	SortEnt    *out = AllocArray(a, t->nents, sizeof(SortEnt), err);
+	uint32_t	i;
+	uint32_t	k = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; t->ents != NULL && i <= t->emask; i++)
 	{
-		const LrCpEntry *en = &t->ents[e - 1];
+		const LrCpEntry *e = &t->ents[i];
 
-		if (en->day < min_day)
-			break;
-		if (positive_only && en->rev <= 0)
+		if (!EntryKept(e, min_day, positive_only))
 			continue;
-		if (__builtin_add_overflow(*total, en->rev, total))
-			return lr_error_set(err, LR_ERR_LIMIT, "revenue of one counterparty is out of range");
+		out[k].k0 = t->cps[e->cp].k0;
+		out[k].k1 = t->cps[e->cp].k1;
+		out[k].day = e->day;
+		out[k].slot = i;
+		k++;
 	}
-	return true;
+	qsort(out, k, sizeof(SortEnt), CmpSortEnt);
+	*n = k;
+	return out;
 }
 
 /*
@@ -403,100 +530,105 @@ lr_cpt_rebuild(LrCpTable *t, const LrAlloc *a, int level, int32_t min_day, bool 
 			   int64_t subtract, LrError *err)
 {
 	LrCpTable	nt;
-	uint32_t   *run = NULL;
-	uint32_t	run_cap = 0;
+	SortEnt    *se = NULL;
+	uint32_t	ns = 0;
 	uint32_t	i;
+	uint32_t	j;
+	uint32_t	k = 0;
+	uint32_t	ncp = 0;
 
 	lr_cpt_init(&nt);
-	for (i = 0; i < t->n; i++)
+	if (subtract == 0)
 	{
-		const LrCp *c = &t->cps[i];
-		uint32_t	nrun = 0;
-		uint32_t	e;
-		uint32_t	j;
-		int64_t		rem = subtract;
-		uint32_t	first = 0;
-		uint32_t	last = 0;
-		uint32_t	kept = 0;
-		LrCp	   *nc;
-
-		if (!lr_cpt_sampled(c->k0, level))
-			continue;
-		for (e = c->head; e != 0; e = t->ents[e - 1].next)
-		{
-			const LrCpEntry *en = &t->ents[e - 1];
-
-			if (en->day < min_day)
-				break;
-			if (positive_only && en->rev <= 0)
-				continue;
-			if (!GrowArray(a, (void **) &run, &run_cap, nrun + 1, sizeof(uint32_t), err))
-				goto fail;
-			run[nrun++] = e - 1;
-		}
-		if (nrun == 0)
-			continue;
-		if (subtract > 0)
-		{
-			int64_t		total;
-
-			if (!CpTotal(t, c, min_day, positive_only, &total, err))
-				goto fail;
-			if (total <= subtract)
-				continue;
-		}
-		if (!GrowArray(a, (void **) &nt.cps, &nt.cap, nt.n + 1, sizeof(LrCp), err))
+		/*
+		 * Dropping old days or unsampled counterparties: one pass, in slot
+		 * order.  Room for twice what survives, so that the table does not
+		 * fill up (and come back here) at once.
+		 */
+		for (i = 0; t->ents != NULL && i <= t->emask; i++)
+			if (EntryKept(&t->ents[i], min_day, positive_only) &&
+				lr_cpt_sampled(t->cps[t->ents[i].cp].k0, level))
+				k++;
+		if (!lr_cpt_reserve(&nt, a, Min(t->n, k) * 2 + 1, k * 2 + 1, err))
 			goto fail;
-		/* Oldest first when taking the decrement off; entries are appended newest first. */
-		for (j = nrun; j-- > 0 && rem > 0;)
+		for (i = 0; t->ents != NULL && i <= t->emask; i++)
 		{
-			LrCpEntry  *en = &t->ents[run[j]];
-			int64_t		take = en->rev < rem ? en->rev : rem;
+			const LrCpEntry *e = &t->ents[i];
+			const LrCp *c;
+			uint32_t	idx;
 
-			en->rev -= take;
-			rem -= take;
-		}
-		for (j = 0; j < nrun; j++)
-		{
-			const LrCpEntry *en = &t->ents[run[j]];
-			uint32_t	n;
-
-			if (subtract > 0 && en->rev <= 0)
+			if (!EntryKept(e, min_day, positive_only))
 				continue;
-			n = NewEntry(&nt, a, en->day, en->rev, 0, err);
-			if (n == 0)
+			c = &t->cps[e->cp];
+			if (!lr_cpt_sampled(c->k0, level))
+				continue;
+			if (!lr_cpt_lookup(&nt, a, c->k0, c->k1, &idx, err) ||
+				!lr_cpt_add(&nt, a, idx, c->k0, e->day, e->rev, err))
 				goto fail;
-			if (last != 0)
-				nt.ents[last - 1].next = n;
-			else
-				first = n;
-			last = n;
-			kept++;
 		}
-		if (kept == 0)
-			continue;
-		nc = &nt.cps[nt.n++];
-		nc->k0 = c->k0;
-		nc->k1 = c->k1;
-		nc->head = first;
-		nc->ndays = kept;
+		lr_cpt_free(t, a);
+		*t = nt;
+		return true;
 	}
-	Release(a, run);
-	run = NULL;
+
+	/* A Misra-Gries decrement: per counterparty (a run of se), total, then oldest days first. */
+	se = SortedEntries(t, a, min_day, positive_only, &ns, err);
+	if (se == NULL)
+		return false;
+	for (i = 0; i < ns; i = j)
 	{
-		uint32_t	nslots = 8;
+		int64_t		total = 0;
+		bool		keep = lr_cpt_sampled(se[i].k0, level);
+		bool		any = false;
 
-		while ((size_t) nslots < ((size_t) nt.n + 1) * 2)
-			nslots *= 2;
-		if (!RebuildSlots(&nt, a, nslots, err))
+		for (j = i; j < ns && se[j].k0 == se[i].k0 && se[j].k1 == se[i].k1; j++)
+			if (__builtin_add_overflow(total, t->ents[se[j].slot].rev, &total))
+			{
+				Release(a, se);
+				return lr_error_set(err, LR_ERR_LIMIT, "revenue of one counterparty is out of range");
+			}
+		if (total <= subtract)
+			keep = false;
+		if (keep)
+		{
+			int64_t		rem = subtract;
+			uint32_t	m;
+
+			for (m = i; m < j && rem > 0; m++)
+			{
+				LrCpEntry  *e = &t->ents[se[m].slot];
+				int64_t		take = e->rev < rem ? e->rev : rem;
+
+				e->rev -= take;
+				rem -= take;
+			}
+		}
+		for (; i < j; i++)
+			if (keep && t->ents[se[i].slot].rev > 0)
+			{
+				se[k++] = se[i];
+				any = true;
+			}
+		ncp += any;
+	}
+	/* The new table, with room to grow to twice what survives. */
+	if (!lr_cpt_reserve(&nt, a, ncp * 2 + 1, k * 2 + 1, err))
+		goto fail;
+	for (i = 0; i < k; i++)
+	{
+		uint32_t	idx;
+
+		if (!lr_cpt_lookup(&nt, a, se[i].k0, se[i].k1, &idx, err) ||
+			!lr_cpt_add(&nt, a, idx, se[i].k0, se[i].day, t->ents[se[i].slot].rev, err))
 			goto fail;
 	}
+	Release(a, se);
 	lr_cpt_free(t, a);
 	*t = nt;
 	return true;
 
 fail:
-	Release(a, run);
+	Release(a, se);
 	lr_cpt_free(&nt, a);
 	return false;
 }
@@ -513,28 +645,32 @@ CmpDesc(const void *x, const void *y)
 bool
 lr_cpt_reduce(LrCpTable *t, const LrAlloc *a, uint32_t k, int32_t min_day, int64_t *delta, LrError *err)
 {
-	int64_t    *tot;
-	uint32_t	i;
-	uint32_t	m = 0;
 	int64_t		c = 0;
 
 	if (t->n > k)
 	{
-		tot = a->alloc(a->ctx, (size_t) t->n * sizeof(int64_t));
-		if (tot == NULL)
-			return NoMem(err);
-		for (i = 0; i < t->n; i++)
-		{
-			int64_t		v;
+		size_t		nslots = (size_t) t->mask + 1;
+		int64_t    *tot = AllocArray(a, nslots, sizeof(int64_t), err);
+		uint32_t	i;
+		uint32_t	m = 0;
 
-			if (!CpTotal(t, &t->cps[i], min_day, true, &v, err))
+		if (tot == NULL)
+			return false;
+		memset(tot, 0, nslots * sizeof(int64_t));
+		for (i = 0; i <= t->emask; i++)
+		{
+			const LrCpEntry *e = &t->ents[i];
+
+			if (EntryKept(e, min_day, true) &&
+				__builtin_add_overflow(tot[e->cp], e->rev, &tot[e->cp]))
 			{
 				Release(a, tot);
-				return false;
+				return lr_error_set(err, LR_ERR_LIMIT, "revenue of one counterparty is out of range");
 			}
-			if (v > 0)
-				tot[m++] = v;
 		}
+		for (i = 0; i < nslots; i++)
+			if (tot[i] > 0)
+				tot[m++] = tot[i];
 		if (m > k)
 		{
 			qsort(tot, m, sizeof(int64_t), CmpDesc);
@@ -547,129 +683,154 @@ lr_cpt_reduce(LrCpTable *t, const LrAlloc *a, uint32_t k, int32_t min_day, int64
 	return lr_cpt_rebuild(t, a, 0, min_day, true, c, err);
 }
 
-uint32_t
-lr_cpt_live_entries(const LrCpTable *t, int32_t min_day, uint32_t *ncps)
-{
-	uint32_t	i;
-	uint32_t	n = 0;
-	uint32_t	nc = 0;
-
-	for (i = 0; i < t->n; i++)
-	{
-		uint32_t	e;
-		uint32_t	k = 0;
-
-		for (e = t->cps[i].head; e != 0 && t->ents[e - 1].day >= min_day; e = t->ents[e - 1].next)
-			k++;
-		n += k;
-		nc += k > 0;
-	}
-	if (ncps)
-		*ncps = nc;
-	return n;
-}
-
 /* ---------------------------------------------------------------- flat form */
 
-void
+static int
+CmpCp(const void *x, const void *y)
+{
+	const LrCp *a = x;
+	const LrCp *b = y;
+
+	if (a->k0 != b->k0)
+		return a->k0 < b->k0 ? -1 : 1;
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1 ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Counterparties sorted by key, then the entries not older than min_day
+ * (counterparty number in that order, day, revenue) sorted by counterparty
+ * and day: one content, one encoding, whatever the order rows came in.
+ */
+bool
 lr_cpt_encode(const LrCpTable *t, int32_t min_day, LrBuf *out)
 {
-	uint32_t	ncps;
+	LrCp	   *cs;
+	SortEnt    *se;
+	uint32_t	ns = 0;
 	uint32_t	i;
+	uint32_t	k = 0;
+	uint32_t	c = 0;
+	LrError		err = {0};
 
-	(void) lr_cpt_live_entries(t, min_day, &ncps);
-	lr_buf_put_u64(out, ncps);
-	for (i = 0; i < t->n; i++)
+	cs = AllocArray(out->a, t->n, sizeof(LrCp), &err);
+	if (cs == NULL)
 	{
-		const LrCp *c = &t->cps[i];
-		uint32_t	e;
-		uint32_t	k = 0;
-
-		for (e = c->head; e != 0 && t->ents[e - 1].day >= min_day; e = t->ents[e - 1].next)
-			k++;
-		if (k == 0)
-			continue;
-		lr_buf_put_u64(out, c->k0);
-		lr_buf_put_u64(out, c->k1);
-		lr_buf_put_u32(out, k);
-		for (e = c->head; e != 0 && t->ents[e - 1].day >= min_day; e = t->ents[e - 1].next)
-		{
-			lr_buf_put_u32(out, (uint32_t) t->ents[e - 1].day);
-			lr_buf_put_i64(out, t->ents[e - 1].rev);
-		}
+		out->failed = true;
+		return false;
 	}
+	for (i = 0; t->cps != NULL && i <= t->mask; i++)
+		if (!CpFree(&t->cps[i]))
+			cs[k++] = t->cps[i];
+	qsort(cs, k, sizeof(LrCp), CmpCp);
+	lr_buf_put_u64(out, k);
+	for (i = 0; i < k; i++)
+	{
+		lr_buf_put_u64(out, cs[i].k0);
+		lr_buf_put_u64(out, cs[i].k1);
+	}
+	se = SortedEntries(t, out->a, min_day, false, &ns, &err);
+	if (se == NULL)
+	{
+		Release(out->a, cs);
+		out->failed = true;
+		return false;
+	}
+	lr_buf_put_u64(out, ns);
+	for (i = 0; i < ns; i++)
+	{
+		/* Both lists are in key order: walk the counterparties along. */
+		while (cs[c].k0 != se[i].k0 || cs[c].k1 != se[i].k1)
+			c++;
+		lr_buf_put_u32(out, c);
+		lr_buf_put_u32(out, (uint32_t) se[i].day);
+		lr_buf_put_i64(out, t->ents[se[i].slot].rev);
+	}
+	Release(out->a, se);
+	Release(out->a, cs);
+	return !out->failed;
 }
 
 bool
 lr_cpt_decode(LrCpTable *t, const LrAlloc *a, LrReader *r, const LrCpDecodeRules *rules)
 {
 	size_t		n;
+	size_t		ne;
 	size_t		i;
-	size_t		total = 0;
+	uint32_t   *slot;
+	uint64_t	pk0 = 0;
+	uint64_t	pk1 = 0;
+	uint32_t	pcp = 0;
+	int32_t		pday = 0;
 
-	/* Each counterparty takes at least 16 + 4 + 12 bytes. */
-	if (!lr_read_count(r, 32, &n))
+	if (!lr_read_count(r, 16, &n))
 		return false;
 	if (n > rules->max_cps)
 		return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: %zu counterparties exceed the limit of %u",
 							r->what, n, rules->max_cps);
+	if (!lr_cpt_reserve(t, a, (uint32_t) n, 1, r->err))
+		return false;
+	slot = AllocArray(a, n, sizeof(uint32_t), r->err);
+	if (slot == NULL)
+		return false;
 	for (i = 0; i < n; i++)
 	{
 		uint64_t	k0;
 		uint64_t	k1;
-		uint32_t	nd;
-		uint32_t	idx;
-		uint32_t	j;
-		int32_t		prev_day = 0;
-		uint32_t	last = 0;
-		uint32_t	before;
 
-		if (!lr_read_u64(r, &k0) || !lr_read_u64(r, &k1) || !lr_read_u32(r, &nd))
+		if (!lr_read_u64(r, &k0) || !lr_read_u64(r, &k1))
 			return false;
-		if (nd == 0 || nd > lr_reader_left(r) / 12)
-			return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: bad day count %u of a counterparty",
-								r->what, nd);
+		if (k0 == 0 && k1 == 0)
+			return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: a counterparty key of zero", r->what);
+		if (i > 0 && (k0 < pk0 || (k0 == pk0 && k1 <= pk1)))
+			return lr_error_set(r->err, LR_ERR_SYNTAX,
+								"invalid %s: counterparties out of order or repeated", r->what);
 		if (!lr_cpt_sampled(k0, rules->level))
 			return lr_error_set(r->err, LR_ERR_SYNTAX,
 								"invalid %s: a counterparty outside the sample", r->what);
-		total += nd;
-		if (total > rules->max_entries)
-			return lr_error_set(r->err, LR_ERR_SYNTAX,
-								"invalid %s: counterparty days exceed the limit of %u",
-								r->what, rules->max_entries);
-		before = t->n;
-		if (!lr_cpt_lookup(t, a, k0, k1, &idx, r->err))
+		if (!lr_cpt_lookup(t, a, k0, k1, &slot[i], r->err))
 			return false;
-		if (t->n == before)
-			return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: duplicate counterparty", r->what);
-		for (j = 0; j < nd; j++)
-		{
-			uint32_t	dayu;
-			int32_t		day;
-			int64_t		rev;
-			uint32_t	e;
-
-			if (!lr_read_u32(r, &dayu) || !lr_read_i64(r, &rev))
-				return false;
-			day = (int32_t) dayu;
-			if (day < rules->min_day || day > rules->max_day || (j > 0 && day >= prev_day))
-				return lr_error_set(r->err, LR_ERR_SYNTAX,
-									"invalid %s: counterparty day %d out of order or range",
-									r->what, (int) day);
-			if (rev < 0 || (rules->positive && rev == 0))
-				return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: bad counterparty revenue",
-									r->what);
-			e = NewEntry(t, a, day, rev, 0, r->err);
-			if (e == 0)
-				return false;
-			if (last != 0)
-				t->ents[last - 1].next = e;
-			else
-				t->cps[idx].head = e;
-			last = e;
-			prev_day = day;
-		}
-		t->cps[idx].ndays = nd;
+		pk0 = k0;
+		pk1 = k1;
 	}
+	if (!lr_read_count(r, 16, &ne))
+		return false;
+	if (ne > rules->max_entries)
+		return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: %zu counterparty days exceed the limit of %u",
+							r->what, ne, rules->max_entries);
+	if (!lr_cpt_reserve(t, a, (uint32_t) n, (uint32_t) ne, r->err))
+		return false;
+	for (i = 0; i < ne; i++)
+	{
+		uint32_t	cp;
+		uint32_t	dayu;
+		int32_t		day;
+		int64_t		rev;
+		bool		added;
+		LrCpEntry  *e;
+
+		if (!lr_read_u32(r, &cp) || !lr_read_u32(r, &dayu) || !lr_read_i64(r, &rev))
+			return false;
+		day = (int32_t) dayu;
+		if (cp >= n)
+			return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: counterparty %u of a day does not exist",
+								r->what, cp);
+		if (day < rules->min_day || day > rules->max_day)
+			return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: counterparty day %d out of range",
+								r->what, (int) day);
+		if (i > 0 && (cp < pcp || (cp == pcp && day <= pday)))
+			return lr_error_set(r->err, LR_ERR_SYNTAX,
+								"invalid %s: counterparty days out of order or repeated", r->what);
+		if (rev < 0 || (rules->positive && rev == 0))
+			return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: bad counterparty revenue", r->what);
+		e = EntryGet(t, a, slot[cp], t->cps[slot[cp]].k0, day, &added, r->err);
+		if (e == NULL)
+			return false;
+		e->rev = rev;
+		pcp = cp;
+		pday = day;
+	}
+	Release(a, slot);
 	return true;
 }

@@ -10,6 +10,12 @@
 /* Is a counterparty with hash k0 in the sample of `level` (0: all)? */
 extern bool lr_cpt_sampled(uint64_t k0, int level);
 
+/* Makes room for ncps counterparties and nents days without growing. */
+extern bool lr_cpt_reserve(LrCpTable *t, const LrAlloc *a, uint32_t ncps, uint32_t nents, LrError *err);
+
+/* Would one more counterparty or day make either table grow? */
+extern bool lr_cpt_full(const LrCpTable *t);
+
 /* Adds src's counterparties sampled at level (entries not older than min_day) into dst. */
 extern bool lr_cpt_merge_into(LrCpTable *dst, const LrAlloc *a, const LrCpTable *src, int level,
 							  int32_t min_day, bool positive_only, LrError *err);
@@ -21,10 +27,8 @@ extern bool lr_cpt_rebuild(LrCpTable *t, const LrAlloc *a, int level, int32_t mi
 extern bool lr_cpt_reduce(LrCpTable *t, const LrAlloc *a, uint32_t k, int32_t min_day, int64_t *delta,
 						  LrError *err);
 
-/* Entries not older than min_day, and (if ncps) the counterparties having any. */
-extern uint32_t lr_cpt_live_entries(const LrCpTable *t, int32_t min_day, uint32_t *ncps);
-
-extern void lr_cpt_encode(const LrCpTable *t, int32_t min_day, LrBuf *out);
+/* Appends the table's flat form (entries not older than min_day); false if out failed. */
+extern bool lr_cpt_encode(const LrCpTable *t, int32_t min_day, LrBuf *out);
 
 typedef struct LrCpDecodeRules
 {

@@ -30,6 +30,11 @@ extern const int lr_profile_windows[LR_NWIN];	/* 30, 90, 180, 365 */
 
 /* Days older than anchor - LR_KEEP_DAYS are dropped (one spare day, see profile_state.c). */
 #define LR_KEEP_DAYS 366
+/* A local day after the anchor: only in zones that turned clocks back across midnight. */
+#define LR_DAY_AHEAD 7
+/* Direct day index: LR_DMAP_SIZE days from dbase, once there are more than LR_DMAP_FROM days. */
+#define LR_DMAP_SIZE 512
+#define LR_DMAP_FROM 16
 
 /* Bounds of a local day (days since 2000-01-01) that a timestamp can have. */
 #define LR_DAY_MIN (-2451545 - 2)
@@ -53,30 +58,39 @@ extern const int lr_profile_windows[LR_NWIN];	/* 30, 90, 180, 365 */
 /* One counterparty-day: the counterparty's revenue (units) on that day. */
 typedef struct LrCpEntry
 {
+	uint32_t	cp;				/* index of the counterparty; LR_CP_EMPTY in a free slot */
 	int32_t		day;
-	uint32_t	next;			/* next older entry of the same counterparty, index + 1; 0 ends */
 	int64_t		rev;
 } LrCpEntry;
 
-/* A counterparty, identified by a 128-bit hash of its value. */
+#define LR_CP_EMPTY UINT32_MAX
+
+/*
+ * A counterparty, identified by a 128-bit hash of its value (never (0, 0),
+ * which marks a free slot).
+ */
 typedef struct LrCp
 {
 	uint64_t	k0;
 	uint64_t	k1;
-	uint32_t	head;			/* newest entry, index + 1; entries run newest to oldest */
-	uint32_t	ndays;
 } LrCp;
 
+/*
+ * Counterparties and their days, each an open-addressing table holding the
+ * items themselves (load at most 0.7): rows arrive in any time order, and
+ * finding a counterparty-day takes one probe of each table whatever the
+ * number of days.  An entry names its counterparty by slot; entries hash on
+ * the counterparty's k0 and the day, so they stay put when the counterparty
+ * table grows (only their slot numbers are rewritten).
+ */
 typedef struct LrCpTable
 {
-	LrCp	   *cps;
+	LrCp	   *cps;			/* mask + 1 slots */
 	uint32_t	n;
-	uint32_t	cap;
-	uint32_t   *slots;			/* open addressing on k0: counterparty index + 1, 0 empty */
 	uint32_t	mask;
-	LrCpEntry  *ents;
+	LrCpEntry  *ents;			/* emask + 1 slots */
 	uint32_t	nents;
-	uint32_t	ents_cap;
+	uint32_t	emask;
 } LrCpTable;
 
 extern void lr_cpt_init(LrCpTable *t);
@@ -84,9 +98,12 @@ extern void lr_cpt_free(LrCpTable *t, const LrAlloc *a);
 /* Index of counterparty (k0, k1), added when absent; false on allocation failure. */
 extern bool lr_cpt_lookup(LrCpTable *t, const LrAlloc *a, uint64_t k0, uint64_t k1, uint32_t *idx,
 						  LrError *err);
-/* Adds rev (>= 0) to counterparty idx on day. */
-extern bool lr_cpt_add(LrCpTable *t, const LrAlloc *a, uint32_t idx, int32_t day, int64_t rev,
-					   LrError *err);
+/* Adds rev (>= 0) to counterparty idx (whose k0 is given) on day. */
+extern bool lr_cpt_add(LrCpTable *t, const LrAlloc *a, uint32_t idx, uint64_t k0, int32_t day,
+					   int64_t rev, LrError *err);
+
+/* Prefetches the slots a row of counterparty k0 on day will touch. */
+extern void lr_cpt_prefetch(const LrCpTable *t, uint64_t k0, int32_t day);
 
 /* 128-bit hash (MurmurHash3 x64-128) of a counterparty value; kind separates types. */
 extern void lr_cp_hash(const void *data, size_t len, uint32_t kind, uint64_t *k0, uint64_t *k1);
@@ -112,25 +129,29 @@ typedef enum LrAsOfMode
 
 typedef struct LrProfileState
 {
+	/* Fields every row touches first, together. */
 	uint8_t		asof_mode;
 	bool		sketch;
 	uint8_t		level;			/* sketch: counterparties with the top `level` bits of k0 zero are sampled */
-	char		tz[256];		/* time zone name days were counted in */
+	int32_t		anchor;			/* the as_of day: local day of max_ts or of the given as_of */
 	int64_t		asof_ts;		/* LR_ASOF_GIVEN: the as_of timestamp (microseconds since 2000) */
 	int64_t		nrows;			/* rows counted (timestamp at most as_of) */
 	int64_t		min_ts;
 	int64_t		max_ts;
 	int32_t		min_day;		/* local day of min_ts */
 	int32_t		max_day;		/* local day of max_ts */
-	int32_t		anchor;			/* the as_of day: local day of max_ts or of the given as_of */
-	int32_t		pruned_at;		/* anchor at the last pruning of counterparty days */
-	LrDayAgg   *days;			/* ascending */
+	LrDayAgg   *days;			/* in order of arrival (sorted when needed) */
 	uint32_t	ndays;
 	uint32_t	days_cap;
 	uint32_t	last_day;		/* index of the last day updated (a cache) */
+	int32_t		dbase;			/* dmap[d - dbase] = index + 1 of day d */
+	uint16_t   *dmap;			/* built once a merchant has more than LR_DMAP_FROM days */
+	int32_t		pruned_at;		/* anchor at the last pruning of counterparty days */
+	int32_t		pruned_days_at; /* anchor at the last pruning of days */
 	LrCpTable	cp;				/* exact: every counterparty; sketch: the sample */
 	LrCpTable	heavy;			/* sketch: Misra-Gries counters */
 	int64_t		delta;			/* sketch: bound on what the counters miss (units) */
+	char		tz[256];		/* time zone name days were counted in */
 } LrProfileState;
 
 /* One row, already in local time. */

@@ -44,8 +44,6 @@
 #include "features/features.h"
 
 #define LR_PROFILE_MAGIC 0x4c524d46	/* "LRMF" */
-/* A local day after the anchor: only in zones that turned clocks back across midnight. */
-#define LR_DAY_AHEAD 7
 
 const int	lr_profile_windows[LR_NWIN] = {30, 90, 180, 365};
 
@@ -144,6 +142,15 @@ AddU32(uint32_t *dst, LrError *err)
 	return true;
 }
 
+static int
+CmpDay(const void *x, const void *y)
+{
+	int32_t		a = ((const LrDayAgg *) x)->day;
+	int32_t		b = ((const LrDayAgg *) y)->day;
+
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
 static bool
 DaysReserve(LrProfileState *st, const LrAlloc *a, uint32_t need, LrError *err)
 {
@@ -166,70 +173,138 @@ DaysReserve(LrProfileState *st, const LrAlloc *a, uint32_t need, LrError *err)
 	return true;
 }
 
-/* Drops days older than MinDay (a prefix). */
+/* Rebuilds the direct day index from the days, with its base at MinDay. */
+static void
+DmapBuild(LrProfileState *st)
+{
+	uint32_t	i;
+
+	st->dbase = MinDay(st);
+	memset(st->dmap, 0, LR_DMAP_SIZE * sizeof(uint16_t));
+	for (i = 0; i < st->ndays; i++)
+	{
+		int64_t		off = (int64_t) st->days[i].day - st->dbase;
+
+		if (off >= 0 && off < LR_DMAP_SIZE)
+			st->dmap[off] = (uint16_t) (i + 1);
+	}
+}
+
+/* Drops the days the anchor has left behind (older than MinDay), keeping the order of the rest. */
 static void
 DaysPrune(LrProfileState *st)
 {
 	int32_t		min_day = MinDay(st);
+	uint32_t	i;
 	uint32_t	k = 0;
 
-	while (k < st->ndays && st->days[k].day < min_day)
-		k++;
-	if (k > 0)
-	{
-		memmove(st->days, st->days + k, (size_t) (st->ndays - k) * sizeof(LrDayAgg));
-		st->ndays -= k;
-		st->last_day = 0;
-	}
+	for (i = 0; i < st->ndays; i++)
+		if (st->days[i].day >= min_day)
+			st->days[k++] = st->days[i];
+	st->ndays = k;
+	st->last_day = 0;
+	if (st->dmap != NULL)
+		DmapBuild(st);
 }
 
-/* The record of `day`, inserted when absent; NULL on failure. */
+/*
+ * The record of `day` (not older than MinDay), added when absent; NULL on
+ * failure.  Days are kept in order of arrival: a merchant with a few days is
+ * searched linearly, one with more through the direct index dmap, so a row
+ * costs the same whatever order the rows come in.
+ */
 static LrDayAgg *
 DayGet(LrProfileState *st, const LrAlloc *a, int32_t day, LrError *err)
 {
-	uint32_t	lo = 0;
-	uint32_t	hi;
 	LrDayAgg   *d;
+	int64_t		off = 0;
 
 	if (st->last_day < st->ndays && st->days[st->last_day].day == day)
 		return &st->days[st->last_day];
-	if (st->ndays > 0 && st->days[st->ndays - 1].day < day)
-		lo = st->ndays;
-	else
+	if (st->dmap != NULL)
 	{
-		hi = st->ndays;
-		while (lo < hi)
+		off = (int64_t) day - st->dbase;
+		if (off < 0 || off >= LR_DMAP_SIZE)
 		{
-			uint32_t	mid = lo + (hi - lo) / 2;
-
-			if (st->days[mid].day < day)
-				lo = mid + 1;
-			else
-				hi = mid;
+			/* The anchor moved on: drop old days and rebase the index. */
+			DaysPrune(st);
+			off = (int64_t) day - st->dbase;
+			if (off < 0 || off >= LR_DMAP_SIZE)
+			{
+				lr_error_set(err, LR_ERR_INVALID, "local day %d is out of the range of the as_of day %d",
+							 (int) day, (int) st->anchor);
+				return NULL;
+			}
 		}
-		if (lo < st->ndays && st->days[lo].day == day)
+		if (st->dmap[off] != 0)
 		{
-			st->last_day = lo;
-			return &st->days[lo];
+			st->last_day = st->dmap[off] - 1;
+			return &st->days[st->last_day];
 		}
 	}
-	/* Before growing, drop the days the anchor has left behind. */
-	if (st->ndays > 0 && st->days[0].day < MinDay(st))
+	else
 	{
-		uint32_t	before = st->ndays;
+		uint32_t	i;
 
+		for (i = 0; i < st->ndays; i++)
+			if (st->days[i].day == day)
+			{
+				st->last_day = i;
+				return &st->days[i];
+			}
+	}
+	if (st->ndays == st->days_cap && st->ndays > 0 && st->anchor != st->pruned_days_at)
+	{
+		/* Before growing, drop the days the anchor has left behind. */
+		st->pruned_days_at = st->anchor;
 		DaysPrune(st);
-		lo -= before - st->ndays;
+		if (st->dmap != NULL)
+			off = (int64_t) day - st->dbase;
 	}
 	if (!DaysReserve(st, a, st->ndays + 1, err))
 		return NULL;
-	memmove(st->days + lo + 1, st->days + lo, (size_t) (st->ndays - lo) * sizeof(LrDayAgg));
-	st->ndays++;
-	d = &st->days[lo];
+	d = &st->days[st->ndays];
 	memset(d, 0, sizeof(*d));
 	d->day = day;
-	st->last_day = lo;
-	return d;
+	st->last_day = st->ndays++;
+	if (st->dmap != NULL)
+		st->dmap[off] = (uint16_t) st->ndays;
+	else if (st->ndays > LR_DMAP_FROM)
+	{
+		st->dmap = a->alloc(a->ctx, LR_DMAP_SIZE * sizeof(uint16_t));
+		if (st->dmap == NULL)
+		{
+			NoMem(err);
+			return NULL;
+		}
+		DaysPrune(st);			/* also builds the index */
+		st->last_day = st->ndays - 1;
+		if (st->days[st->last_day].day != day)
+			st->last_day = st->dmap[day - st->dbase] - 1;
+	}
+	return &st->days[st->last_day];
+}
+
+/* A sorted copy of the days not older than MinDay; *n their number. */
+static LrDayAgg *
+SortedDays(const LrProfileState *st, const LrAlloc *a, uint32_t *n, LrError *err)
+{
+	LrDayAgg   *out = a->alloc(a->ctx, ((size_t) st->ndays + 1) * sizeof(LrDayAgg));
+	int32_t		min_day = MinDay(st);
+	uint32_t	i;
+	uint32_t	k = 0;
+
+	if (out == NULL)
+	{
+		NoMem(err);
+		return NULL;
+	}
+	for (i = 0; i < st->ndays; i++)
+		if (st->days[i].day >= min_day)
+			out[k++] = st->days[i];
+	qsort(out, k, sizeof(LrDayAgg), CmpDay);
+	*n = k;
+	return out;
 }
 
 /* Sketch: shrinks the sample until it fits (older days first, then by level). */
@@ -332,6 +407,22 @@ lr_profile_add(LrProfileState *st, const LrAlloc *a, const LrProfileRow *row, Lr
 		return lr_error_set(err, LR_ERR_INVALID, "local day %d is after the as_of day %d",
 							(int) row->day, (int) st->anchor);
 
+	/*
+	 * With many merchants each row lands in a different state: start loading
+	 * every line it will touch at once rather than one miss after another.
+	 */
+	if (st->dmap != NULL && row->day >= st->dbase && row->day < st->dbase + LR_DMAP_SIZE)
+		__builtin_prefetch(&st->dmap[row->day - st->dbase]);
+	if (st->last_day < st->ndays)
+		__builtin_prefetch(&st->days[st->last_day]);
+	if (row->has_cp)
+	{
+		if (!st->sketch || lr_cpt_sampled(row->k0, st->level))
+			lr_cpt_prefetch(&st->cp, row->k0, row->day);
+		if (st->sketch && rev > 0)
+			lr_cpt_prefetch(&st->heavy, row->k0, row->day);
+	}
+
 	d = DayGet(st, a, row->day, err);
 	if (d == NULL)
 		return false;
@@ -356,12 +447,20 @@ lr_profile_add(LrProfileState *st, const LrAlloc *a, const LrProfileRow *row, Lr
 
 	if (!row->has_cp)
 		return true;
+	/* Before a table grows, drop the days the anchor has left behind. */
+	if (st->anchor != st->pruned_at && (lr_cpt_full(&st->cp) || (st->sketch && lr_cpt_full(&st->heavy))))
+	{
+		if (!lr_cpt_rebuild(&st->cp, a, st->level, MinDay(st), false, 0, err) ||
+			(st->sketch && !lr_cpt_rebuild(&st->heavy, a, 0, MinDay(st), true, 0, err)))
+			return false;
+		st->pruned_at = st->anchor;
+	}
 	if (!st->sketch)
 	{
 		uint32_t	idx;
 
 		if (!lr_cpt_lookup(&st->cp, a, row->k0, row->k1, &idx, err) ||
-			!lr_cpt_add(&st->cp, a, idx, row->day, rev, err))
+			!lr_cpt_add(&st->cp, a, idx, row->k0, row->day, rev, err))
 			return false;
 		return ExactFit(st, a, err);
 	}
@@ -370,7 +469,7 @@ lr_profile_add(LrProfileState *st, const LrAlloc *a, const LrProfileRow *row, Lr
 		uint32_t	idx;
 
 		if (!lr_cpt_lookup(&st->cp, a, row->k0, row->k1, &idx, err) ||
-			!lr_cpt_add(&st->cp, a, idx, row->day, rev, err) ||
+			!lr_cpt_add(&st->cp, a, idx, row->k0, row->day, rev, err) ||
 			!SampleFit(st, a, err))
 			return false;
 	}
@@ -379,7 +478,7 @@ lr_profile_add(LrProfileState *st, const LrAlloc *a, const LrProfileRow *row, Lr
 		uint32_t	idx;
 
 		if (!lr_cpt_lookup(&st->heavy, a, row->k0, row->k1, &idx, err) ||
-			!lr_cpt_add(&st->heavy, a, idx, row->day, rev, err) ||
+			!lr_cpt_add(&st->heavy, a, idx, row->k0, row->day, rev, err) ||
 			!HeavyFit(st, a, 2 * LR_CP_HEAVY_K, err))
 			return false;
 	}
@@ -393,10 +492,7 @@ ProfileMerge(void *dstp, const void *srcp, const LrAlloc *a, LrError *err)
 {
 	LrProfileState *dst = dstp;
 	const LrProfileState *src = srcp;
-	LrDayAgg   *days;
-	uint32_t	i = 0;
-	uint32_t	j = 0;
-	uint32_t	n = 0;
+	uint32_t	i;
 	int32_t		min_day;
 
 	if (src->asof_mode == LR_ASOF_NONE)
@@ -455,47 +551,32 @@ ProfileMerge(void *dstp, const void *srcp, const LrAlloc *a, LrError *err)
 		return Overflow(err, "row count");
 	min_day = MinDay(dst);
 
-	/* Days: merge two ascending runs. */
-	days = a->alloc(a->ctx, ((size_t) dst->ndays + src->ndays + 1) * sizeof(LrDayAgg));
-	if (days == NULL)
-		return NoMem(err);
-	while (i < dst->ndays || j < src->ndays)
+	/* Days: the anchor may have moved, so drop old days first, then add src's. */
+	if (dst->ndays > 0 && dst->anchor != dst->pruned_days_at)
 	{
-		LrDayAgg	d;
-
-		if (j >= src->ndays || (i < dst->ndays && dst->days[i].day < src->days[j].day))
-			d = dst->days[i++];
-		else if (i >= dst->ndays || src->days[j].day < dst->days[i].day)
-			d = src->days[j++];
-		else
-		{
-			const LrDayAgg *s = &src->days[j++];
-
-			d = dst->days[i++];
-			if (__builtin_add_overflow(d.n, s->n, &d.n) ||
-				__builtin_add_overflow(d.n_sales, s->n_sales, &d.n_sales) ||
-				__builtin_add_overflow(d.n_night, s->n_night, &d.n_night))
-			{
-				Release(a, days);
-				return lr_error_set(err, LR_ERR_LIMIT,
-									"more than 4294967295 transactions of one merchant on one day");
-			}
-			if (__builtin_add_overflow(d.revenue, s->revenue, &d.revenue) ||
-				__builtin_add_overflow(d.refunds, s->refunds, &d.refunds) ||
-				__builtin_add_overflow(d.revenue_cp, s->revenue_cp, &d.revenue_cp))
-			{
-				Release(a, days);
-				return Overflow(err, "daily revenue");
-			}
-		}
-		if (d.day >= min_day)
-			days[n++] = d;
+		dst->pruned_days_at = dst->anchor;
+		DaysPrune(dst);
 	}
-	Release(a, dst->days);
-	dst->days = days;
-	dst->ndays = n;
-	dst->days_cap = (uint32_t) dst->ndays + src->ndays + 1;
-	dst->last_day = 0;
+	for (i = 0; i < src->ndays; i++)
+	{
+		const LrDayAgg *sd = &src->days[i];
+		LrDayAgg   *d;
+
+		if (sd->day < min_day)
+			continue;
+		d = DayGet(dst, a, sd->day, err);
+		if (d == NULL)
+			return false;
+		if (__builtin_add_overflow(d->n, sd->n, &d->n) ||
+			__builtin_add_overflow(d->n_sales, sd->n_sales, &d->n_sales) ||
+			__builtin_add_overflow(d->n_night, sd->n_night, &d->n_night))
+			return lr_error_set(err, LR_ERR_LIMIT,
+								"more than 4294967295 transactions of one merchant on one day");
+		if (__builtin_add_overflow(d->revenue, sd->revenue, &d->revenue) ||
+			__builtin_add_overflow(d->refunds, sd->refunds, &d->refunds) ||
+			__builtin_add_overflow(d->revenue_cp, sd->revenue_cp, &d->revenue_cp))
+			return Overflow(err, "daily revenue");
+	}
 
 	/* Counterparties. */
 	if (!dst->sketch && !src->sketch)
@@ -532,6 +613,8 @@ ProfileEncode(const void *p, LrBuf *out)
 	int32_t		min_day = MinDay(st);
 	uint32_t	i;
 	uint32_t	nd = 0;
+	LrDayAgg   *days;
+	LrError		err = {0};
 
 	/* A state whose rows were all after as_of carries nothing. */
 	if (st->nrows == 0)
@@ -555,15 +638,18 @@ ProfileEncode(const void *p, LrBuf *out)
 	lr_buf_put_u32(out, (uint32_t) st->min_day);
 	lr_buf_put_u32(out, (uint32_t) st->max_day);
 	lr_buf_put_u32(out, (uint32_t) st->anchor);
-	for (i = 0; i < st->ndays; i++)
-		nd += st->days[i].day >= min_day;
-	lr_buf_put_u64(out, nd);
-	for (i = 0; i < st->ndays; i++)
+	/* Days in ascending order: the same content always gives the same bytes. */
+	days = SortedDays(st, out->a, &nd, &err);
+	if (days == NULL)
 	{
-		const LrDayAgg *d = &st->days[i];
+		out->failed = true;
+		return false;
+	}
+	lr_buf_put_u64(out, nd);
+	for (i = 0; i < nd; i++)
+	{
+		const LrDayAgg *d = &days[i];
 
-		if (d->day < min_day)
-			continue;
 		lr_buf_put_u32(out, (uint32_t) d->day);
 		lr_buf_put_u32(out, d->n);
 		lr_buf_put_u32(out, d->n_sales);
@@ -572,11 +658,14 @@ ProfileEncode(const void *p, LrBuf *out)
 		lr_buf_put_i64(out, d->refunds);
 		lr_buf_put_i64(out, d->revenue_cp);
 	}
-	lr_cpt_encode(&st->cp, min_day, out);
+	Release(out->a, days);
+	if (!lr_cpt_encode(&st->cp, min_day, out))
+		return false;
 	if (st->sketch)
 	{
 		lr_buf_put_i64(out, st->delta);
-		lr_cpt_encode(&st->heavy, min_day, out);
+		if (!lr_cpt_encode(&st->heavy, min_day, out))
+			return false;
 	}
 	return !out->failed;
 }
@@ -681,6 +770,14 @@ ProfileDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		rows_in_days += d->n;
 	}
 	st->ndays = (uint32_t) nd;
+	st->pruned_days_at = st->anchor;
+	if (st->ndays > LR_DMAP_FROM)
+	{
+		st->dmap = a->alloc(a->ctx, LR_DMAP_SIZE * sizeof(uint16_t));
+		if (st->dmap == NULL)
+			return NoMem(err), NULL;
+		DmapBuild(st);
+	}
 	if (rows_in_days > st->nrows)
 		return Bad(r, "inconsistent row count"), NULL;
 
@@ -738,67 +835,80 @@ typedef struct CpAcc
 	int64_t		top[5];			/* descending */
 } CpAcc;
 
-/* Walks a counterparty table, accumulating per window. */
-static void
-CpStats(const LrCpTable *t, int32_t anchor, CpAcc acc[LR_NWIN])
+/* Sums a counterparty table per counterparty and window, then accumulates per window. */
+static bool
+CpStats(const LrCpTable *t, int32_t anchor, const LrAlloc *a, CpAcc acc[LR_NWIN], LrError *err)
 {
+	typedef struct CpWin
+	{
+		int64_t		rev[LR_NWIN];
+		uint16_t	ndays[LR_NWIN];
+	} CpWin;
+	CpWin	   *per;
 	uint32_t	i;
 	int			w;
 
 	memset(acc, 0, sizeof(CpAcc) * LR_NWIN);
-	for (i = 0; i < t->n; i++)
+	if (t->n == 0 || t->ents == NULL)
+		return true;
+	per = a->alloc(a->ctx, ((size_t) t->mask + 1) * sizeof(CpWin));
+	if (per == NULL)
+		return NoMem(err);
+	memset(per, 0, ((size_t) t->mask + 1) * sizeof(CpWin));
+	for (i = 0; i <= t->emask; i++)
 	{
-		int64_t		rev[LR_NWIN] = {0};
-		int			ndays[LR_NWIN] = {0};
-		uint32_t	e;
+		const LrCpEntry *en = &t->ents[i];
+		int32_t		o;
 
-		for (e = t->cps[i].head; e != 0; e = t->ents[e - 1].next)
-		{
-			const LrCpEntry *en = &t->ents[e - 1];
-			int32_t		o = Offset(anchor, en->day);
-
-			if (o >= LR_HORIZON)
-				break;
-			for (w = 0; w < LR_NWIN; w++)
-				if (o < lr_profile_windows[w])
-				{
-					rev[w] += en->rev;
-					ndays[w]++;
-				}
-		}
+		if (en->cp == LR_CP_EMPTY)
+			continue;
+		o = Offset(anchor, en->day);
+		for (w = 0; w < LR_NWIN; w++)
+			if (o < lr_profile_windows[w])
+			{
+				per[en->cp].rev[w] += en->rev;
+				per[en->cp].ndays[w]++;
+			}
+	}
+	for (i = 0; i <= t->mask; i++)
+	{
 		for (w = 0; w < LR_NWIN; w++)
 		{
 			CpAcc	   *c = &acc[w];
+			int64_t		rev = per[i].rev[w];
 			int			k;
 
-			if (ndays[w] == 0)
+			if (per[i].ndays[w] == 0)
 				continue;
 			c->distinct++;
-			c->total += rev[w];
-			if (ndays[w] >= 2)
-				c->repeat += rev[w];
+			c->total += rev;
+			if (per[i].ndays[w] >= 2)
+				c->repeat += rev;
 			/* Exact (and so independent of row order) while every revenue is below 2^53. */
-			if (rev[w] < (INT64_C(1) << 53) && !c->big)
-				c->sumsq += (lr_int128) rev[w] * rev[w];
+			if (rev < (INT64_C(1) << 53) && !c->big)
+				c->sumsq += (lr_int128) rev * rev;
 			else
 			{
 				if (!c->big)
 					c->sumsq_big = (long double) c->sumsq;
 				c->big = true;
-				c->sumsq_big += (long double) rev[w] * (long double) rev[w];
+				c->sumsq_big += (long double) rev * (long double) rev;
 			}
-			if (rev[w] > c->top[4])
+			if (rev > c->top[4])
 			{
-				for (k = 4; k > 0 && c->top[k - 1] < rev[w]; k--)
+				for (k = 4; k > 0 && c->top[k - 1] < rev; k--)
 					c->top[k] = c->top[k - 1];
-				c->top[k] = rev[w];
+				c->top[k] = rev;
 			}
 		}
 	}
+	if (a->free != NULL)
+		a->free(a->ctx, per);
+	return true;
 }
 
 static void
-MonthlyStats(const LrProfileState *st, int w, LrWindowResult *res)
+MonthlyStats(const LrDayAgg *days, uint32_t ndays, int32_t anchor, int w, LrWindowResult *res)
 {
 	int			months = w == 3 ? 12 : lr_profile_windows[w] / LR_MONTH_DAYS;
 	lr_int128	y[12] = {0};
@@ -809,13 +919,13 @@ MonthlyStats(const LrProfileState *st, int w, LrWindowResult *res)
 	uint32_t	i;
 	int			k;
 
-	for (i = 0; i < st->ndays; i++)
+	for (i = 0; i < ndays; i++)
 	{
-		int32_t		o = Offset(st->anchor, st->days[i].day);
+		int32_t		o = Offset(anchor, days[i].day);
 
 		if (o / LR_MONTH_DAYS < months)
 		{
-			y[o / LR_MONTH_DAYS] += st->days[i].revenue;
+			y[o / LR_MONTH_DAYS] += days[i].revenue;
 			active[o / LR_MONTH_DAYS] = true;
 		}
 	}
@@ -877,6 +987,8 @@ lr_profile_compute(const LrProfileState *st, const LrAlloc *a, LrProfileResult *
 	int			w;
 	uint32_t	i;
 	double		scale = ldexp(1.0, st->level);
+	LrDayAgg   *days;
+	uint32_t	ndays;
 
 	memset(res, 0, sizeof(*res));
 	res->asof_ts = st->asof_mode == LR_ASOF_GIVEN ? st->asof_ts : st->max_ts;
@@ -889,9 +1001,12 @@ lr_profile_compute(const LrProfileState *st, const LrAlloc *a, LrProfileResult *
 	res->cp_sample_rate = ldexp(1.0, -st->level);
 	res->cp_error_bound = st->sketch ? st->delta : 0;
 
-	for (i = 0; i < st->ndays; i++)
+	days = SortedDays(st, a, &ndays, err);
+	if (days == NULL)
+		return false;
+	for (i = 0; i < ndays; i++)
 	{
-		const LrDayAgg *d = &st->days[i];
+		const LrDayAgg *d = &days[i];
 		int32_t		o = Offset(anchor, d->day);
 		/* 2000-01-01 (day 0) was a Saturday. */
 		int			dow = (int) (((int64_t) d->day % 7 + 7) % 7);
@@ -919,9 +1034,12 @@ lr_profile_compute(const LrProfileState *st, const LrAlloc *a, LrProfileResult *
 	}
 	res->growth_3m = g1 > 0 ? Cur(g0) / Cur(g1) - 1 : NAN;
 
-	CpStats(&st->cp, anchor, dist);
-	if (st->sketch)
-		CpStats(&st->heavy, anchor, heavy);
+	if (!CpStats(&st->cp, anchor, a, dist, err) ||
+		(st->sketch && !CpStats(&st->heavy, anchor, a, heavy, err)))
+	{
+		Release(a, days);
+		return false;
+	}
 
 	for (w = 0; w < LR_NWIN; w++)
 	{
@@ -943,9 +1061,9 @@ lr_profile_compute(const LrProfileState *st, const LrAlloc *a, LrProfileResult *
 			start = st->min_day;
 		prev = start - 1;
 		r->longest_gap = 0;
-		for (i = 0; i < st->ndays; i++)
+		for (i = 0; i < ndays; i++)
 		{
-			int32_t		d = st->days[i].day < anchor ? st->days[i].day : anchor;
+			int32_t		d = days[i].day < anchor ? days[i].day : anchor;
 
 			if (d < start || d <= prev)
 				continue;
@@ -982,9 +1100,8 @@ lr_profile_compute(const LrProfileState *st, const LrAlloc *a, LrProfileResult *
 			r->top1_share = r->top5_share = r->hhi = NAN;
 
 		if (len >= 90)
-			MonthlyStats(st, w, r);
+			MonthlyStats(days, ndays, anchor, w, r);
 	}
-	(void) a;
-	(void) err;
+	Release(a, days);
 	return true;
 }
