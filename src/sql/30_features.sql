@@ -126,12 +126,12 @@ CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_sta
   AS 'MODULE_PATHNAME', 'merchant_features_trans_num_text' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, numeric, text) IS 'Transition function of loan_risk.merchant_features (numeric amount, text counterparty)';
 CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount numeric, counterparty text) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, numeric, text) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at the latest ts (numeric amount, text counterparty); doc/features.md';
 CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount numeric, counterparty text) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, numeric, text) IS 'Partial state of loan_risk.merchant_features, to merge with merchant_features_merge';
 
@@ -140,12 +140,12 @@ CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_sta
   AS 'MODULE_PATHNAME', 'merchant_features_trans_num_text' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, numeric, text, timestamptz) IS 'Transition function of loan_risk.merchant_features (numeric amount, text counterparty, given as_of)';
 CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount numeric, counterparty text, as_of timestamptz) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, numeric, text, timestamptz) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at as_of (numeric amount, text counterparty, given as_of); doc/features.md';
 CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount numeric, counterparty text, as_of timestamptz) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, numeric, text, timestamptz) IS 'Partial state of loan_risk.merchant_features, to merge with merchant_features_merge';
 
@@ -154,12 +154,12 @@ CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_sta
   AS 'MODULE_PATHNAME', 'merchant_features_trans_num_int8' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, numeric, bigint) IS 'Transition function of loan_risk.merchant_features (numeric amount, bigint counterparty)';
 CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount numeric, counterparty bigint) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, numeric, bigint) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at the latest ts (numeric amount, bigint counterparty); doc/features.md';
 CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount numeric, counterparty bigint) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, numeric, bigint) IS 'Partial state of loan_risk.merchant_features, to merge with merchant_features_merge';
 
@@ -168,12 +168,12 @@ CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_sta
   AS 'MODULE_PATHNAME', 'merchant_features_trans_num_int8' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, numeric, bigint, timestamptz) IS 'Transition function of loan_risk.merchant_features (numeric amount, bigint counterparty, given as_of)';
 CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount numeric, counterparty bigint, as_of timestamptz) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, numeric, bigint, timestamptz) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at as_of (numeric amount, bigint counterparty, given as_of); doc/features.md';
 CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount numeric, counterparty bigint, as_of timestamptz) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, numeric, bigint, timestamptz) IS 'Partial state of loan_risk.merchant_features, to merge with merchant_features_merge';
 
@@ -182,12 +182,12 @@ CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_sta
   AS 'MODULE_PATHNAME', 'merchant_features_trans_f8_text' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, float8, text) IS 'Transition function of loan_risk.merchant_features (float8 amount, text counterparty)';
 CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount float8, counterparty text) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, float8, text) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at the latest ts (float8 amount, text counterparty); doc/features.md';
 CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount float8, counterparty text) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, float8, text) IS 'Partial state of loan_risk.merchant_features, to merge with merchant_features_merge';
 
@@ -196,12 +196,12 @@ CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_sta
   AS 'MODULE_PATHNAME', 'merchant_features_trans_f8_text' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, float8, text, timestamptz) IS 'Transition function of loan_risk.merchant_features (float8 amount, text counterparty, given as_of)';
 CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount float8, counterparty text, as_of timestamptz) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, float8, text, timestamptz) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at as_of (float8 amount, text counterparty, given as_of); doc/features.md';
 CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount float8, counterparty text, as_of timestamptz) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, float8, text, timestamptz) IS 'Partial state of loan_risk.merchant_features, to merge with merchant_features_merge';
 
@@ -210,12 +210,12 @@ CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_sta
   AS 'MODULE_PATHNAME', 'merchant_features_trans_f8_int8' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, float8, bigint) IS 'Transition function of loan_risk.merchant_features (float8 amount, bigint counterparty)';
 CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount float8, counterparty bigint) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, float8, bigint) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at the latest ts (float8 amount, bigint counterparty); doc/features.md';
 CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount float8, counterparty bigint) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, float8, bigint) IS 'Partial state of loan_risk.merchant_features, to merge with merchant_features_merge';
 
@@ -224,12 +224,12 @@ CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_sta
   AS 'MODULE_PATHNAME', 'merchant_features_trans_f8_int8' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, float8, bigint, timestamptz) IS 'Transition function of loan_risk.merchant_features (float8 amount, bigint counterparty, given as_of)';
 CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount float8, counterparty bigint, as_of timestamptz) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, float8, bigint, timestamptz) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at as_of (float8 amount, bigint counterparty, given as_of); doc/features.md';
 CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount float8, counterparty bigint, as_of timestamptz) (
-  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state,
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
   COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, float8, bigint, timestamptz) IS 'Partial state of loan_risk.merchant_features, to merge with merchant_features_merge';
 
