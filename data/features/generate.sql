@@ -39,7 +39,7 @@ DROP TABLE IF EXISTS lr_transactions, lr_merchants, lr_loans;
 
 -- u(k, i): the i-th uniform number in [0, 1) of stream k (31 bits).  (psql does not
 -- substitute variables inside dollar quotes: the seed goes in through format.)
-SELECT format($f$CREATE FUNCTION pg_temp.u(k bigint, i bigint) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+SELECT format($f$CREATE OR REPLACE FUNCTION pg_temp.u(k bigint, i bigint) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
   'SELECT (hashint8(i * 1000003 + k * 7919 + %s::bigint * 104729) & 2147483647)::float8 / 2147483648.0::float8'$f$, :'seed'::bigint) \gexec
 
 CREATE TABLE lr_merchants AS
