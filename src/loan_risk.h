@@ -26,5 +26,6 @@ extern int	lr_threads(void);
  * Area hooks: an area that registers settings provides one, declared here and
  * called from _PG_init in src/loan_risk.c.
  */
+extern void lr_features_init(void);	/* src/features/features_guc.c: loan_risk.timezone */
 
 #endif							/* LOAN_RISK_H */

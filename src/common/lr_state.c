@@ -102,13 +102,14 @@ SharedStatesContext(MemoryContext aggcxt)
 
 /*
  * A new, empty expanded state.  In an aggregate (shared = true) it lives in
- * the shared states context under parent; otherwise in a context of its own.
+ * the shared states context under parent; otherwise in a small context of its
+ * own (large arrays get blocks of their own anyway).
  */
 static LrExpandedState *
 StateAllocateIn(const LrStateOps *ops, MemoryContext parent, bool shared)
 {
 	MemoryContext cxt = shared ? SharedStatesContext(parent) :
-		AllocSetContextCreate(parent, "loan_risk aggregate state", ALLOCSET_DEFAULT_SIZES);
+		AllocSetContextCreate(parent, "loan_risk aggregate state", ALLOCSET_SMALL_SIZES);
 	LrExpandedState *es = MemoryContextAllocZero(cxt, sizeof(LrExpandedState));
 
 	EOH_init_header(&es->hdr, &lr_state_methods, cxt);

@@ -1,0 +1,603 @@
+/*
+ * profile.c
+ *	  merchant_features(ts, amount, counterparty [, as_of]): the cash-flow
+ *	  profile of a merchant, a mergeable aggregate returning
+ *	  loan_risk.merchant_profile.  Definitions: doc/features.md.
+ *
+ * The pure C state is in profile_state.c; this file turns rows into local
+ * days (time zone from loan_risk.timezone), amounts into units of 0.0001 and
+ * counterparties into 128-bit hashes, and results into the composite.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "pgtime.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+
+#include "common/lr_pg.h"
+#include "common/lr_state.h"
+#include "features/features.h"
+#include "features/features_pg.h"
+
+PG_FUNCTION_INFO_V1(merchant_profile_state_in);
+PG_FUNCTION_INFO_V1(merchant_profile_state_out);
+PG_FUNCTION_INFO_V1(merchant_profile_state_recv);
+PG_FUNCTION_INFO_V1(merchant_profile_state_send);
+PG_FUNCTION_INFO_V1(merchant_features_combine);
+PG_FUNCTION_INFO_V1(merchant_features_trans_num_text);
+PG_FUNCTION_INFO_V1(merchant_features_trans_num_int8);
+PG_FUNCTION_INFO_V1(merchant_features_trans_f8_text);
+PG_FUNCTION_INFO_V1(merchant_features_trans_f8_int8);
+PG_FUNCTION_INFO_V1(merchant_features_final);
+
+/* merchant_profile_state_in: base64 text to a validated state */
+Datum
+merchant_profile_state_in(PG_FUNCTION_ARGS)
+{
+	return lr_state_in(fcinfo, &lr_profile_ops);
+}
+
+/* merchant_profile_state_out: state to base64 text */
+Datum
+merchant_profile_state_out(PG_FUNCTION_ARGS)
+{
+	return lr_state_out(fcinfo, &lr_profile_ops);
+}
+
+/* merchant_profile_state_recv: binary state, validated */
+Datum
+merchant_profile_state_recv(PG_FUNCTION_ARGS)
+{
+	return lr_state_recv(fcinfo, &lr_profile_ops);
+}
+
+/* merchant_profile_state_send: state to binary */
+Datum
+merchant_profile_state_send(PG_FUNCTION_ARGS)
+{
+	return lr_state_send(fcinfo, &lr_profile_ops);
+}
+
+/* merchant_features_combine: merges two partial states */
+Datum
+merchant_features_combine(PG_FUNCTION_ARGS)
+{
+	/*
+	 * The first partial state of a group arrives flat from a worker: decode
+	 * it straight into the group's state rather than decoding it and then
+	 * merging it into an empty one (the states are large; this halves the
+	 * leader's work for the first worker's state of each merchant).
+	 */
+	if (PG_ARGISNULL(0) && !PG_ARGISNULL(1) &&
+		!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(PG_GETARG_DATUM(1))))
+	{
+		MemoryContext aggcxt;
+		struct varlena *flat = PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+		LrExpandedState *es;
+		LrError		err = {0};
+		void	   *st;
+
+		if (!AggCheckCallContext(fcinfo, &aggcxt))
+			aggcxt = CurrentMemoryContext;
+		es = lr_state_new(&lr_profile_ops, aggcxt);
+		st = lr_state_decode_bytes(&lr_profile_ops, (const uint8_t *) VARDATA_ANY(flat),
+								   VARSIZE_ANY_EXHDR(flat), &es->alloc, &err);
+		if (st == NULL)
+			lr_state_raise(&err);
+		es->st = st;
+		PG_RETURN_DATUM(lr_state_datum(es));
+	}
+	return lr_state_combine(fcinfo, &lr_profile_ops);
+}
+
+/* ---------------------------------------------------------------- local time */
+
+/*
+ * The UTC offset is looked up once per UTC day and time zone with
+ * pg_localtime (what PostgreSQL's own timestamptz conversions use), in a
+ * direct-mapped cache; only days on which the offset changes (DST and other
+ * transitions) are looked up row by row.
+ */
+#define LR_TZ_SLOTS 1024
+#define LR_UNIX_OFFSET_SECS ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY)
+
+typedef struct TzSlot
+{
+	int64		utc_day;
+	int32		off;			/* seconds east of UTC */
+	bool		mixed;			/* the offset changes during this UTC day */
+	bool		valid;
+} TzSlot;
+
+typedef struct ProfileCall
+{
+	pg_tz	   *tz;
+	char		tzname[TZ_STRLEN_MAX + 1];
+	TzSlot		slots[LR_TZ_SLOTS];
+} ProfileCall;
+
+static inline int64
+FloorDiv(int64 a, int64 b)
+{
+	int64		q = a / b;
+
+	if ((a % b) != 0 && ((a < 0) != (b < 0)))
+		q--;
+	return q;
+}
+
+static long
+GmtOff(const ProfileCall *c, pg_time_t t)
+{
+	struct pg_tm *tm = pg_localtime(&t, c->tz);
+
+	if (tm == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range for time zone \"%s\"", c->tzname)));
+	return tm->tm_gmtoff;
+}
+
+static void
+LocalDay(ProfileCall *c, TimestampTz ts, int32 *day, bool *night)
+{
+	int64		utc_day = FloorDiv(ts, USECS_PER_DAY);
+	TzSlot	   *s = &c->slots[utc_day & (LR_TZ_SLOTS - 1)];
+	int64		off;
+	int64		local;
+	int64		d;
+	int64		us;
+
+	if (!s->valid || s->utc_day != utc_day)
+	{
+		pg_time_t	t0 = utc_day * SECS_PER_DAY + LR_UNIX_OFFSET_SECS;
+		long		o0 = GmtOff(c, t0);
+		long		o1 = GmtOff(c, t0 + SECS_PER_DAY - 1);
+
+		s->utc_day = utc_day;
+		s->off = (int32) o0;
+		s->mixed = o0 != o1;
+		s->valid = true;
+	}
+	off = s->mixed ? GmtOff(c, FloorDiv(ts, USECS_PER_SEC) + LR_UNIX_OFFSET_SECS) : s->off;
+	local = ts + off * USECS_PER_SEC;
+	d = FloorDiv(local, USECS_PER_DAY);
+	us = local - d * USECS_PER_DAY;
+	*day = (int32) d;
+	*night = us >= 22 * USECS_PER_HOUR || us < 6 * USECS_PER_HOUR;
+}
+
+static ProfileCall *
+GetCall(FunctionCallInfo fcinfo)
+{
+	ProfileCall *c = fcinfo->flinfo->fn_extra;
+	const char *name;
+
+	if (c != NULL)
+		return c;
+	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ProfileCall));
+	if (lr_features_timezone == NULL || lr_features_timezone[0] == '\0')
+		c->tz = session_timezone;
+	else
+	{
+		c->tz = pg_tzset(lr_features_timezone);
+		if (c->tz == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("time zone \"%s\" is not recognized", lr_features_timezone),
+					 errhint("Set loan_risk.timezone to a time zone name, or to '' for the session's TimeZone.")));
+	}
+	name = pg_get_timezone_name(c->tz);
+	strlcpy(c->tzname, name ? name : "", sizeof(c->tzname));
+	fcinfo->flinfo->fn_extra = c;
+	return c;
+}
+
+/* ---------------------------------------------------------------- amounts */
+
+static void
+AmountOutOfRange(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s out of range", what),
+			 errdetail("Amounts must be below 10^14 in absolute value.")));
+}
+
+/*
+ * A numeric amount in units of 0.0001, rounded half away from zero.  The
+ * unit is one digit of numeric's base 10000, so this reads the digits of the
+ * stored value (PostgreSQL's on-disk numeric format) instead of calling
+ * numeric arithmetic for every row.
+ */
+int64
+lr_numeric_units(Datum d, const char *what)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
+	const uint8 *p = (const uint8 *) VARDATA_ANY(v);
+	int			len = VARSIZE_ANY_EXHDR(v);
+	uint16		hdr;
+	int			weight;
+	bool		neg;
+	int			hdrlen;
+	int			ndigits;
+	int			nint;
+	int			i;
+	lr_int128	acc = 0;
+
+	if (len < 2)
+		elog(ERROR, "invalid numeric value");
+	memcpy(&hdr, p, sizeof(uint16));
+	if ((hdr & 0xC000) == 0xC000)
+	{
+		/* NaN, Infinity or -Infinity */
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s %s is not a finite number", what,
+						DatumGetCString(DirectFunctionCall1(numeric_out, PointerGetDatum(v))))));
+	}
+	if (hdr & 0x8000)
+	{
+		/* short format: sign bit, 6-bit display scale, 7-bit weight */
+		neg = (hdr & 0x2000) != 0;
+		weight = (hdr & 0x0040) ? (int) (hdr & 0x003F) - 64 : (int) (hdr & 0x003F);
+		hdrlen = 2;
+	}
+	else
+	{
+		int16		w;
+
+		if (len < 4)
+			elog(ERROR, "invalid numeric value");
+		neg = (hdr & 0xC000) == 0x4000;
+		memcpy(&w, p + 2, sizeof(int16));
+		weight = w;
+		hdrlen = 4;
+	}
+	ndigits = (len - hdrlen) / 2;
+	/* Digits at positions weight .. -1 make whole units; the digit at -2 rounds. */
+	nint = weight + 2;
+	if (nint > 5)
+		AmountOutOfRange(what);
+	for (i = 0; i < nint; i++)
+	{
+		int16		dg = 0;
+
+		if (i < ndigits)
+			memcpy(&dg, p + hdrlen + 2 * i, sizeof(int16));
+		acc = acc * 10000 + dg;
+	}
+	if (nint >= 0 && nint < ndigits)
+	{
+		int16		dg;
+
+		memcpy(&dg, p + hdrlen + 2 * nint, sizeof(int16));
+		if (dg >= 5000)
+			acc++;
+	}
+	if (acc >= LR_AMOUNT_MAX_UNITS)
+		AmountOutOfRange(what);
+	return neg ? -(int64) acc : (int64) acc;
+}
+
+static int64
+Float8Units(double x)
+{
+	double		v;
+
+	if (isnan(x) || isinf(x))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("amount %s is not a finite number", isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity")));
+	v = x * LR_UNITS_PER_CURRENCY;
+	if (!(fabs(v) < (double) LR_AMOUNT_MAX_UNITS))
+		AmountOutOfRange("amount");
+	return (int64) llround(v);
+}
+
+/* Numeric output from units, with at least two decimals (more only when needed). */
+static Datum
+UnitsToNumeric(lr_int128 u)
+{
+	bool		neg = u < 0;
+	unsigned __int128 m = neg ? -(unsigned __int128) u : (unsigned __int128) u;
+	int16		dig[12];
+	int			nd = 0;
+	int			lo = 0;
+	int			frac = (int) (m % 10000);
+	int			dscale = frac % 100 != 0 ? (frac % 10 != 0 ? 4 : 3) : 2;
+	int			weight;
+	int			ndigits;
+	uint16		hdr;
+	Size		size;
+	char	   *res;
+	int			i;
+
+	while (m > 0)
+	{
+		dig[nd++] = (int16) (m % 10000);	/* dig[0] is the digit at position -1 */
+		m /= 10000;
+	}
+	while (lo < nd && dig[lo] == 0)
+		lo++;
+	ndigits = nd - lo;
+	weight = ndigits > 0 ? nd - 2 : 0;
+	if (ndigits == 0)
+		neg = false;
+	size = VARHDRSZ + sizeof(uint16) + ndigits * sizeof(int16);
+	res = palloc(size);
+	SET_VARSIZE(res, size);
+	hdr = 0x8000 | (neg ? 0x2000 : 0) | (dscale << 7) | (weight < 0 ? 0x0040 : 0) | (weight & 0x003F);
+	memcpy(VARDATA(res), &hdr, sizeof(uint16));
+	for (i = 0; i < ndigits; i++)
+		memcpy(VARDATA(res) + sizeof(uint16) + i * sizeof(int16), &dig[nd - 1 - i], sizeof(int16));
+	return PointerGetDatum(res);
+}
+
+/* ---------------------------------------------------------------- transition */
+
+static void
+CheckFinite(TimestampTz ts, const char *what)
+{
+	if (TIMESTAMP_NOT_FINITE(ts))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s %s is not a finite time", what, TIMESTAMP_IS_NOBEGIN(ts) ? "-infinity" : "infinity")));
+}
+
+static Datum
+ProfileTrans(FunctionCallInfo fcinfo, bool numeric_amount, bool text_cp)
+{
+	ProfileCall *c;
+	LrExpandedState *es;
+	LrProfileState *st;
+	LrProfileRow row;
+	LrAsOfMode	mode = LR_ASOF_LATEST;
+	TimestampTz asof = 0;
+	LrError		err;
+
+	/* Only the kind needs clearing (the message buffers are 1 kB): this runs per row. */
+	err.kind = LR_OK;
+
+	/* A row without time or amount is skipped. */
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	/*
+	 * In a GROUP BY with many merchants, each row's state is elsewhere in
+	 * memory: start loading it now, and its body as soon as its address is
+	 * known, so the misses overlap the work on the row.
+	 */
+	if (!PG_ARGISNULL(0))
+	{
+		const char *p = DatumGetPointer(PG_GETARG_DATUM(0));
+
+		__builtin_prefetch(p);
+		__builtin_prefetch(p + 64);
+	}
+	c = GetCall(fcinfo);
+	row.ts = PG_GETARG_TIMESTAMPTZ(1);
+	CheckFinite(row.ts, "timestamp");
+	row.amount = numeric_amount ? lr_numeric_units(PG_GETARG_DATUM(2), "amount") : Float8Units(PG_GETARG_FLOAT8(2));
+	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
+	{
+		mode = LR_ASOF_GIVEN;
+		asof = PG_GETARG_TIMESTAMPTZ(4);
+		CheckFinite(asof, "as_of");
+	}
+
+	es = lr_state_arg_rw(fcinfo, 0, &lr_profile_ops);
+	st = es->st;
+	__builtin_prefetch(st);
+	__builtin_prefetch((const char *) st + 64);
+
+	if (!(mode == LR_ASOF_GIVEN && row.ts > asof))
+	{
+		LocalDay(c, row.ts, &row.day, &row.night);
+		row.has_cp = !PG_ARGISNULL(3);
+		if (row.has_cp && text_cp)
+		{
+			struct varlena *t = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(3));
+
+			lr_cp_hash(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), 1, &row.k0, &row.k1);
+		}
+		else if (row.has_cp)
+		{
+			uint64		v = (uint64) PG_GETARG_INT64(3);
+			uint8		b[8];
+			int			i;
+
+			for (i = 0; i < 8; i++)
+				b[i] = (uint8) (v >> (8 * i));
+			lr_cp_hash(b, 8, 2, &row.k0, &row.k1);
+		}
+	}
+	if (st->asof_mode == LR_ASOF_NONE || mode != st->asof_mode || asof != st->asof_ts)
+	{
+		int32		asof_day = 0;
+		bool		night;
+
+		if (mode == LR_ASOF_GIVEN)
+			LocalDay(c, asof, &asof_day, &night);
+		if (!lr_profile_begin(st, mode, asof, asof_day, c->tzname, &err))
+			lr_state_raise(&err);
+	}
+	if (mode == LR_ASOF_GIVEN && row.ts > asof)
+		PG_RETURN_DATUM(lr_state_datum(es));
+
+	if (!lr_profile_add(st, &es->alloc, &row, &err))
+		lr_state_raise(&err);
+	lr_state_touch(es);
+	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+/* merchant_features_trans_num_text: adds (ts, numeric amount, text counterparty [, as_of]) */
+Datum
+merchant_features_trans_num_text(PG_FUNCTION_ARGS)
+{
+	return ProfileTrans(fcinfo, true, true);
+}
+
+/* merchant_features_trans_num_int8: adds (ts, numeric amount, bigint counterparty [, as_of]) */
+Datum
+merchant_features_trans_num_int8(PG_FUNCTION_ARGS)
+{
+	return ProfileTrans(fcinfo, true, false);
+}
+
+/* merchant_features_trans_f8_text: adds (ts, float8 amount, text counterparty [, as_of]) */
+Datum
+merchant_features_trans_f8_text(PG_FUNCTION_ARGS)
+{
+	return ProfileTrans(fcinfo, false, true);
+}
+
+/* merchant_features_trans_f8_int8: adds (ts, float8 amount, bigint counterparty [, as_of]) */
+Datum
+merchant_features_trans_f8_int8(PG_FUNCTION_ARGS)
+{
+	return ProfileTrans(fcinfo, false, false);
+}
+
+/* ---------------------------------------------------------------- final */
+
+/* Columns of loan_risk.merchant_profile, in order (checked against the catalog once per query). */
+#define LR_HEAD_COLS 10
+#define LR_WIN_COLS 15
+#define LR_MONTH_COLS 5
+#define LR_PROFILE_COLS (LR_HEAD_COLS + LR_NWIN * LR_WIN_COLS + (LR_NWIN - 1) * LR_MONTH_COLS + 1)
+
+static const Oid head_types[LR_HEAD_COLS] = {
+	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID, INT4OID, INT8OID, TEXTOID, BOOLOID,
+	FLOAT8OID, NUMERICOID
+};
+static const Oid win_types[LR_WIN_COLS] = {
+	INT8OID, INT8OID, NUMERICOID, NUMERICOID, FLOAT8OID, INT4OID, FLOAT8OID, INT4OID,
+	FLOAT8OID, FLOAT8OID, INT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID
+};
+static const Oid month_types[LR_MONTH_COLS] = {
+	INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID
+};
+
+static TupleDesc
+ProfileTupleDesc(FunctionCallInfo fcinfo)
+{
+	TupleDesc	td = fcinfo->flinfo->fn_extra;
+	MemoryContext old;
+	int			i;
+	int			k = 0;
+
+	if (td != NULL)
+		return td;
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "merchant_features must return a composite type");
+	if (td->natts != LR_PROFILE_COLS)
+		elog(ERROR, "loan_risk.merchant_profile has %d columns, expected %d", td->natts, LR_PROFILE_COLS);
+	for (i = 0; i < LR_HEAD_COLS; i++)
+		if (TupleDescAttr(td, k++)->atttypid != head_types[i])
+			elog(ERROR, "loan_risk.merchant_profile column %d has an unexpected type", k);
+	for (i = 0; i < LR_NWIN * LR_WIN_COLS; i++)
+		if (TupleDescAttr(td, k++)->atttypid != win_types[i % LR_WIN_COLS])
+			elog(ERROR, "loan_risk.merchant_profile column %d has an unexpected type", k);
+	for (i = 0; i < (LR_NWIN - 1) * LR_MONTH_COLS; i++)
+		if (TupleDescAttr(td, k++)->atttypid != month_types[i % LR_MONTH_COLS])
+			elog(ERROR, "loan_risk.merchant_profile column %d has an unexpected type", k);
+	if (TupleDescAttr(td, k)->atttypid != FLOAT8OID)
+		elog(ERROR, "loan_risk.merchant_profile column %d has an unexpected type", k + 1);
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	td = BlessTupleDesc(CreateTupleDescCopy(td));
+	MemoryContextSwitchTo(old);
+	fcinfo->flinfo->fn_extra = td;
+	return td;
+}
+
+static inline void
+PutF8(Datum *v, bool *n, int *k, double x)
+{
+	if (isnan(x))
+		n[*k] = true;
+	else
+		v[*k] = Float8GetDatum(x);
+	(*k)++;
+}
+
+/* merchant_features_final: the profile, NULL when no row counted */
+Datum
+merchant_features_final(PG_FUNCTION_ARGS)
+{
+	const LrProfileState *st;
+	LrProfileResult res;
+	LrError		err = {0};
+	LrAlloc		a;
+	TupleDesc	td;
+	Datum		values[LR_PROFILE_COLS];
+	bool		nulls[LR_PROFILE_COLS];
+	int			k = 0;
+	int			w;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = lr_state_arg_ro(fcinfo, 0, &lr_profile_ops);
+	if (st->nrows == 0)
+		PG_RETURN_NULL();
+	td = ProfileTupleDesc(fcinfo);
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	if (!lr_profile_compute(st, &a, &res, &err))
+		lr_state_raise(&err);
+
+	memset(nulls, 0, sizeof(nulls));
+	values[k++] = TimestampTzGetDatum(res.asof_ts);
+	values[k++] = TimestampTzGetDatum(res.first_ts);
+	values[k++] = TimestampTzGetDatum(res.last_ts);
+	values[k++] = Int32GetDatum(res.tenure_days);
+	values[k++] = Int32GetDatum(res.recency_days);
+	values[k++] = Int64GetDatum(res.txn_count_all);
+	values[k++] = CStringGetTextDatum(st->tz);
+	values[k++] = BoolGetDatum(res.counterparties_exact);
+	values[k++] = Float8GetDatum(res.cp_sample_rate);
+	values[k++] = UnitsToNumeric(res.cp_error_bound);
+	for (w = 0; w < LR_NWIN; w++)
+	{
+		const LrWindowResult *r = &res.win[w];
+
+		values[k++] = Int64GetDatum(r->txn_count);
+		values[k++] = Int64GetDatum(r->sales_count);
+		values[k++] = UnitsToNumeric(r->revenue);
+		values[k++] = UnitsToNumeric(r->refunds);
+		PutF8(values, nulls, &k, r->refund_share);
+		values[k++] = Int32GetDatum(r->active_days);
+		PutF8(values, nulls, &k, r->avg_ticket);
+		values[k++] = Int32GetDatum(r->longest_gap);
+		PutF8(values, nulls, &k, r->night_share);
+		PutF8(values, nulls, &k, r->weekend_share);
+		values[k++] = Int64GetDatum(r->counterparties);
+		PutF8(values, nulls, &k, r->repeat_share);
+		PutF8(values, nulls, &k, r->top1_share);
+		PutF8(values, nulls, &k, r->top5_share);
+		PutF8(values, nulls, &k, r->hhi);
+	}
+	for (w = 1; w < LR_NWIN; w++)
+	{
+		const LrWindowResult *r = &res.win[w];
+
+		values[k++] = Int32GetDatum(r->active_months);
+		PutF8(values, nulls, &k, r->monthly_mean);
+		PutF8(values, nulls, &k, r->monthly_std);
+		PutF8(values, nulls, &k, r->monthly_cv);
+		PutF8(values, nulls, &k, r->trend);
+	}
+	PutF8(values, nulls, &k, res.growth_3m);
+	Assert(k == LR_PROFILE_COLS);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+}
