@@ -6,11 +6,20 @@
  *	  the executor hands over the columns it has already deformed instead of
  *	  building a composite value for every row.
  *
- * Semantics are those of score(card, t) exactly: features are found by column
- * name (once per query), a NULL card gives NULL, and a null-extended row of an
+ * Semantics are those of score(card, t): features are found by column name
+ * (once per query), a NULL card gives NULL, and a null-extended row of an
  * outer join (where t itself is NULL and the STRICT record form returns NULL)
- * is recognised by its NULL ctid.  Anything else (subqueries, views, records,
- * foreign tables, more than 97 columns) keeps the record form.
+ * gives NULL: the third argument says whether the row exists, computed as
+ * "t.ctid IS NOT NULL" for local tables and as "some column of t is not
+ * NULL" for foreign tables (whose remote side may be a view, without ctid).
+ *
+ * Foreign tables matter for another reason: postgres_fdw sends a whole-row
+ * reference to the remote server as an anonymous ROW(...), whose fields are
+ * named f1, f2, ... there, so score(card, t) could not find its columns on a
+ * shard; score_columns(card, names, present, t.c1, ...) ships as it is.
+ *
+ * Anything else (subqueries, views, records, more than 97 columns) keeps the
+ * record form.
  */
 #include "postgres.h"
 
@@ -37,8 +46,20 @@ PG_FUNCTION_INFO_V1(score_support);
 PG_FUNCTION_INFO_V1(score_columns);
 PG_FUNCTION_INFO_V1(pd_columns);
 
-/* Arguments before the variadic columns: card, names, ctid. */
+/* Arguments before the variadic columns: card, names, row present. */
 #define FIXED_ARGS 3
+
+static Node *
+NotNullTest(Node *arg)
+{
+	NullTest   *nt = makeNode(NullTest);
+
+	nt->arg = (Expr *) arg;
+	nt->nulltesttype = IS_NOT_NULL;
+	nt->argisrow = false;
+	nt->location = -1;
+	return (Node *) nt;
+}
 
 static void
 MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc)
@@ -106,7 +127,7 @@ ScoreColumns(FunctionCallInfo fcinfo, double *score, LrCardCache **ccp)
 	int			n;
 	int			i;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(2) || !PG_GETARG_BOOL(2))
 		return false;
 	cc = lr_card_cache_get(fcinfo, 0);
 	if (!cc->cols_mapped)
@@ -176,7 +197,7 @@ score_support(PG_FUNCTION_ARGS)
 	Oid			argtypes[4];
 	Oid			target;
 	FuncExpr   *result;
-	Var		   *ctid;
+	Node	   *present;
 
 	if (!IsA(rawreq, SupportRequestSimplify))
 		PG_RETURN_POINTER(NULL);
@@ -193,7 +214,7 @@ score_support(PG_FUNCTION_ARGS)
 	rte = rt_fetch(row->varno, req->root->parse->rtable);
 	if (rte->rtekind != RTE_RELATION ||
 		(rte->relkind != RELKIND_RELATION && rte->relkind != RELKIND_MATVIEW &&
-		 rte->relkind != RELKIND_PARTITIONED_TABLE))
+		 rte->relkind != RELKIND_PARTITIONED_TABLE && rte->relkind != RELKIND_FOREIGN_TABLE))
 		PG_RETURN_POINTER(NULL);
 
 	fname = get_func_name(fexpr->funcid);
@@ -227,7 +248,7 @@ score_support(PG_FUNCTION_ARGS)
 
 	argtypes[0] = exprType(linitial(fexpr->args));
 	argtypes[1] = TEXTARRAYOID;
-	argtypes[2] = TIDOID;
+	argtypes[2] = BOOLOID;
 	argtypes[3] = ANYOID;
 	target = LookupFuncName(list_make2(makeString("loan_risk"),
 									   makeString(strcmp(fname, "pd") == 0 ? "pd_columns" : "score_columns")),
@@ -235,15 +256,30 @@ score_support(PG_FUNCTION_ARGS)
 	if (!OidIsValid(target))
 		PG_RETURN_POINTER(NULL);
 
-	ctid = makeVar(row->varno, SelfItemPointerAttributeNumber, TIDOID, -1, InvalidOid, 0);
+	if (rte->relkind == RELKIND_FOREIGN_TABLE)
+	{
+		List	   *tests = NIL;
+		ListCell   *lc;
+
+		foreach(lc, names)
+			tests = lappend(tests, NotNullTest(copyObject(lfirst(lc))));
+		present = tests == NIL ? (Node *) makeBoolConst(true, false) :
+			list_length(tests) == 1 ? (Node *) linitial(tests) : (Node *) makeBoolExpr(OR_EXPR, tests, -1);
+	}
+	else
+	{
+		Var		   *ctid = makeVar(row->varno, SelfItemPointerAttributeNumber, TIDOID, -1, InvalidOid, 0);
+
 #if PG_VERSION_NUM >= 160000
-	ctid->varnullingrels = bms_copy(row->varnullingrels);
+		ctid->varnullingrels = bms_copy(row->varnullingrels);
 #endif
+		present = NotNullTest((Node *) ctid);
+	}
 	args = lappend(args, makeConst(TEXTARRAYOID, -1, InvalidOid, -1,
 								   PointerGetDatum(construct_array(name_datums, nnames, TEXTOID, -1,
 																   false, TYPALIGN_INT)),
 								   false, false));
-	args = lappend(args, ctid);
+	args = lappend(args, present);
 	args = list_concat(args, names);
 
 	result = makeFuncExpr(target, FLOAT8OID, args, InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);

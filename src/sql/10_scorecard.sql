@@ -85,11 +85,11 @@ COMMENT ON FUNCTION loan_risk.scorecard_sql(loan_risk.scorecard, text) IS
 -- function passes the columns one by one instead of building a composite value
 -- per row (see src/scoring/score_columns.c).  Same results; callable directly,
 -- though there is no reason to.
-CREATE FUNCTION loan_risk.score_columns(card loan_risk.scorecard, columns text[], row_tid tid, VARIADIC "any")
+CREATE FUNCTION loan_risk.score_columns(card loan_risk.scorecard, columns text[], row_present boolean, VARIADIC "any")
   RETURNS float8 AS 'MODULE_PATHNAME', 'score_columns' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 30;
-COMMENT ON FUNCTION loan_risk.score_columns(loan_risk.scorecard, text[], tid, "any") IS
+COMMENT ON FUNCTION loan_risk.score_columns(loan_risk.scorecard, text[], boolean, "any") IS
   'score() over columns passed one by one (what the planner turns score(card, t) into for a plain table t)';
-CREATE FUNCTION loan_risk.pd_columns(card loan_risk.scorecard, columns text[], row_tid tid, VARIADIC "any")
+CREATE FUNCTION loan_risk.pd_columns(card loan_risk.scorecard, columns text[], row_present boolean, VARIADIC "any")
   RETURNS float8 AS 'MODULE_PATHNAME', 'pd_columns' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 30;
-COMMENT ON FUNCTION loan_risk.pd_columns(loan_risk.scorecard, text[], tid, "any") IS
+COMMENT ON FUNCTION loan_risk.pd_columns(loan_risk.scorecard, text[], boolean, "any") IS
   'pd() over columns passed one by one (what the planner turns pd(card, t) into for a plain table t)';
