@@ -1,0 +1,102 @@
+-- Scale-out over postgres_fdw: what ships to the shards, proved by plan
+-- (the Remote SQL each shard receives) and by result (equal to a local copy
+-- of the same data).  Set up by test/suites/sharded.sh: three shards, tables
+-- hash-partitioned into foreign partitions, server option extensions 'loan_risk'.
+
+-- The Remote SQL lines of a query's plan.
+CREATE FUNCTION remote_sql(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE l text;
+BEGIN
+  FOR l IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q LOOP
+    IF l ~ 'Remote SQL:' THEN RETURN NEXT regexp_replace(l, '^\s*Remote SQL:\s*', ''); END IF;
+  END LOOP;
+END $$;
+CREATE FUNCTION plan_lines(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE l text;
+BEGIN
+  FOR l IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q LOOP RETURN NEXT l; END LOOP;
+END $$;
+
+SELECT c.relname, c.relkind, s.srvname, s.srvoptions @> ARRAY['extensions=loan_risk', 'async_capable=true'] AS options_ok
+FROM pg_class c JOIN pg_foreign_table f ON f.ftrelid = c.oid JOIN pg_foreign_server s ON s.oid = f.ftserver
+WHERE c.relname LIKE 'applicants_shard%' ORDER BY 1;
+SELECT tableoid::regclass AS partition, count(*) FROM applicants GROUP BY 1 ORDER BY 1;
+
+-- ---------------------------------------------------------------- scoring ships
+-- pd() in WHERE runs on the shards: each shard's query carries it (as
+-- pd_columns, which keeps the column names).  postgres_fdw in PostgreSQL 15
+-- evaluates a plain scan's select list on the coordinator, so score() in the
+-- select list runs there, on the rows the shards have already filtered.
+SELECT * FROM remote_sql($$
+  SELECT id, loan_risk.score((SELECT card FROM scorecards WHERE name = 'smb_demo'), a) AS score
+  FROM applicants a WHERE loan_risk.pd((SELECT card FROM scorecards WHERE name = 'smb_demo'), a) > 0.2 $$);
+-- Either way the scores equal those of the local copy.
+SELECT count(*) AS applicants,
+       count(*) FILTER (WHERE s.score = l.score AND s.pd = l.pd) AS identical
+FROM (SELECT id, loan_risk.score((SELECT card FROM scorecards WHERE name = 'smb_demo'), a) AS score,
+             loan_risk.pd((SELECT card FROM scorecards WHERE name = 'smb_demo'), a) AS pd FROM applicants a) s
+JOIN (SELECT id, loan_risk.score((SELECT card FROM scorecards WHERE name = 'smb_demo'), a) AS score,
+             loan_risk.pd((SELECT card FROM scorecards WHERE name = 'smb_demo'), a) AS pd FROM applicants_local a) l
+USING (id);
+
+-- UPDATE ... SET pd = pd(card, t) runs as a direct update on each shard.
+SELECT * FROM plan_lines($$UPDATE applicants a SET pd = loan_risk.pd((SELECT card FROM scorecards WHERE name = 'smb_demo'), a)$$)
+WHERE plan_lines ~ 'Foreign Update|Remote SQL';
+UPDATE applicants a SET pd = loan_risk.pd((SELECT card FROM scorecards WHERE name = 'smb_demo'), a);
+SELECT count(*) FILTER (WHERE a.pd = loan_risk.pd(s.card, l)) AS updated_like_local, count(*) AS rows
+FROM applicants a JOIN applicants_local l USING (id), scorecards s WHERE s.name = 'smb_demo';
+
+-- ---------------------------------------------------------------- grouped aggregates ship whole
+SET enable_partitionwise_aggregate = on;
+-- Grouped by the partition key, each shard computes its groups completely.
+SELECT * FROM remote_sql($$SELECT region, loan_risk.auc(pd, bad), loan_risk.ks(pd, bad), loan_risk.gini(pd, bad)
+                           FROM outcomes GROUP BY region$$);
+SELECT count(*) AS regions,
+       count(*) FILTER (WHERE s.auc = l.auc AND s.ks = l.ks AND s.gini = l.gini) AS identical
+FROM (SELECT region, loan_risk.auc(pd, bad), loan_risk.ks(pd, bad), loan_risk.gini(pd, bad) FROM outcomes GROUP BY region) s
+JOIN (SELECT region, loan_risk.auc(pd, bad), loan_risk.ks(pd, bad), loan_risk.gini(pd, bad) FROM outcomes_local GROUP BY region) l
+USING (region);
+
+-- Merchant profiles, grouped by merchant (the partition key).  Each node
+-- counts days in its own loan_risk.timezone, so it is set alike on every
+-- node (ALTER DATABASE ... SET on the shards; see doc/scale-out.md).
+SET loan_risk.timezone = 'Asia/Shanghai';
+SELECT * FROM remote_sql($$SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer)
+                           FROM transactions GROUP BY merchant_id$$);
+SELECT count(*) AS merchants, count(*) FILTER (WHERE s.p = l.p) AS identical_profiles
+FROM (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer) p FROM transactions GROUP BY 1) s
+JOIN (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer) p FROM transactions_local GROUP BY 1) l
+USING (merchant_id);
+RESET loan_risk.timezone;
+
+-- ---------------------------------------------------------------- global aggregates: _partial and _merge
+-- A global figure: each shard returns its partial state (text form), the
+-- coordinator validates and merges them.  The three run concurrently (Async
+-- Foreign Scan).
+SELECT * FROM plan_lines($$
+  SELECT loan_risk.auc_merge(s) FROM (
+    SELECT loan_risk.auc_partial(pd, bad) s FROM outcomes_shard1 UNION ALL
+    SELECT loan_risk.auc_partial(pd, bad) FROM outcomes_shard2 UNION ALL
+    SELECT loan_risk.auc_partial(pd, bad) FROM outcomes_shard3) p $$)
+WHERE plan_lines ~ 'Async|Remote SQL';
+WITH parts AS (
+  SELECT loan_risk.auc_partial(pd, bad) a, loan_risk.ks_partial(pd, bad) k, loan_risk.brier_partial(pd, bad = 1) b,
+         loan_risk.gains_table_partial(pd, bad, 10) g
+  FROM outcomes_shard1
+  UNION ALL
+  SELECT loan_risk.auc_partial(pd, bad), loan_risk.ks_partial(pd, bad), loan_risk.brier_partial(pd, bad = 1),
+         loan_risk.gains_table_partial(pd, bad, 10)
+  FROM outcomes_shard2
+  UNION ALL
+  SELECT loan_risk.auc_partial(pd, bad), loan_risk.ks_partial(pd, bad), loan_risk.brier_partial(pd, bad = 1),
+         loan_risk.gains_table_partial(pd, bad, 10)
+  FROM outcomes_shard3),
+merged AS (
+  SELECT loan_risk.auc_merge(a) auc, loan_risk.ks_merge(k) ks, loan_risk.brier_merge(b) brier,
+         loan_risk.gains_table_merge(g) gains FROM parts),
+single AS (
+  SELECT loan_risk.auc(pd, bad) auc, loan_risk.ks(pd, bad) ks, loan_risk.brier(pd, bad = 1) brier,
+         loan_risk.gains_table(pd, bad, 10) gains FROM outcomes_local)
+SELECT m.auc = s.auc AS auc_equal, m.ks = s.ks AS ks_equal, abs(m.brier - s.brier) < 1e-12 AS brier_equal,
+       m.gains = s.gains AS gains_table_equal, round(m.auc::numeric, 6) AS auc
+FROM merged m, single s;
