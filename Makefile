@@ -70,7 +70,7 @@ $(EXTENSION).control: $(EXTENSION).control.in Makefile
 META.json: META.json.in Makefile
 	sed 's/@EXTVERSION@/$(EXTVERSION)/g' $< > $@
 
-.PHONY: deps demo demo-stop test bench
+.PHONY: deps demo demo-stop test bench valgrind fuzz-long
 
 deps:
 	bash scripts/deps.sh
@@ -86,3 +86,10 @@ test:
 
 bench:
 	bash bench/run.sh
+
+# The long robustness runs (make test runs short versions of both).
+valgrind:
+	LR_VALGRIND_TESTS=all bash test/suites/valgrind.sh
+
+fuzz-long:
+	bash test/fuzz/run.sh 600
