@@ -161,7 +161,9 @@ FROM (SELECT translate(encode(decode('3144524c0100000000000000020000000000000000
              3000000000000007::numeric, 1000000000000003::numeric, 1000000000000001::numeric, 5000000000000011::numeric) v(s, g1, b1, g2, b2);
 SELECT loan_risk.auc_final(s) AS auc, loan_risk.gini_final(s) AS gini, loan_risk.ks_final(s) AS ks
 FROM (VALUES (encode(decode('3144524c01000000000000000100000000000000000000000000f0bf808080808080808040ffffffffffffffff3f', 'hex'), 'base64')::loan_risk.score_dist_state),
-             (translate(encode(decode('3144524c01000000000000000200000000000000000000000000f0bf8080808080808080400000000000000000c000808080808080808040', 'hex'), 'base64'), E'\n', '')::loan_risk.score_dist_state)) v(s);
+             (translate(encode(decode('3144524c01000000000000000200000000000000000000000000f0bf8080808080808080400000000000000000c000ffffffffffffffff3f', 'hex'), 'base64'), E'\n', '')::loan_risk.score_dist_state)) v(s);
+-- Rows of both classes together must fit in a bigint: 2^62 goods and 2^62 bads are refused.
+SELECT translate(encode(decode('3144524c01000000000000000200000000000000000000000000f0bf8080808080808080400000000000000000c000808080808080808040', 'hex'), 'base64'), E'\n', '')::loan_risk.score_dist_state;
 
 -- Malformed states are errors, never crashes.
 SELECT 'not base64!'::loan_risk.score_dist_state;

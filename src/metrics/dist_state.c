@@ -11,7 +11,7 @@
  *   nruns x { uint64 key, varint class 0 count, varint class 1 count }
  *
  * Keys strictly ascend and are canonical (no -0, one NaN), counts are not
- * both zero and sum to at most INT64_MAX per class: one state, one text.
+ * both zero, and all counts together sum to at most INT64_MAX: one state, one text.
  *
  * In memory the runs are kept in exactly that record form, in one or more
  * sorted "levels" (a continuous PD takes about 10 bytes a distinct value).
@@ -558,12 +558,17 @@ ValidatePayload(LrReader *r, const int64_t base[2], int32_t *nbuckets,
 		if (unlikely_(!KeyIsCanonical(k)))
 			return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: non-canonical value", r->what);
 		prev = k;
-		if (unlikely_((n0 == 0 && n1 == 0) ||
-					  n0 > (uint64_t) (INT64_MAX - tot[0]) || n1 > (uint64_t) (INT64_MAX - tot[1])))
-			return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: invalid counts", r->what);
-		if (unlikely_(n0 > (uint64_t) (INT64_MAX - base[0] - tot[0]) ||
-					  n1 > (uint64_t) (INT64_MAX - base[1] - tot[1])))
-			return lr_error_set(r->err, LR_ERR_LIMIT, "row count of %s out of range", r->what);
+		/* The rows of both classes together fit in int64, with or without base. */
+		{
+			uint64_t	own = (uint64_t) tot[0] + (uint64_t) tot[1];
+			uint64_t	all = own + (uint64_t) base[0] + (uint64_t) base[1];
+
+			if (unlikely_((n0 == 0 && n1 == 0) ||
+						  n0 > (uint64_t) INT64_MAX - own || n1 > (uint64_t) INT64_MAX - own - n0))
+				return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: invalid counts", r->what);
+			if (unlikely_(n0 > (uint64_t) INT64_MAX - all || n1 > (uint64_t) INT64_MAX - all - n0))
+				return lr_error_set(r->err, LR_ERR_LIMIT, "row count of %s out of range", r->what);
+		}
 		tot[0] += (int64_t) n0;
 		tot[1] += (int64_t) n1;
 	}
@@ -676,7 +681,7 @@ DistMerge(void *dstp, const void *srcp, const LrAlloc *a, LrError *err)
 
 	if (!lr_dist_set_buckets(dst, src->nbuckets, err))
 		return false;
-	if (src->total[0] > INT64_MAX - dst->total[0] || src->total[1] > INT64_MAX - dst->total[1])
+	if (src->total[0] + src->total[1] > INT64_MAX - (dst->total[0] + dst->total[1]))
 		return lr_error_set(err, LR_ERR_LIMIT, "row count of %s out of range", "loan_risk.score_dist_state");
 	/* The source's levels are copied in; its pending rows are added as rows. */
 	for (int i = 0; i < src->nlevels; i++)

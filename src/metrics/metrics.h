@@ -111,17 +111,24 @@ typedef struct LrDistState
 	uint64_t   *pend;			/* 2 x pendcap: pending rows, then sort scratch */
 	size_t		pendcap;
 	size_t		npend[2];
-	int64_t		total[2];		/* rows of each class, levels and pending */
+	int64_t		total[2];		/* rows of each class, levels and pending;
+								 * total[0] + total[1] <= INT64_MAX always */
 } LrDistState;
 
 extern const LrStateOps lr_dist_ops;
 
 extern bool lr_dist_flush(LrDistState *st, LrError *err);
 
-/* Adds one row by its key; false (err set) only when memory runs out. */
+/*
+ * Adds one row by its key; false (err set) when memory runs out, or when the
+ * rows of both classes together would no longer fit in int64 (only a
+ * hand-typed state can get there).
+ */
 static inline bool
 lr_dist_add_key(LrDistState *st, uint64_t key, int cls, LrError *err)
 {
+	if (st->total[0] == INT64_MAX - st->total[1])
+		return lr_error_set(err, LR_ERR_LIMIT, "row count of loan_risk.score_dist_state out of range");
 	if (st->npend[0] + st->npend[1] >= st->pendcap && !lr_dist_flush(st, err))
 		return false;
 	if (cls)
