@@ -1,0 +1,537 @@
+/*
+ * kernel.c
+ *	  Matching one applicant against every product, in pure C (see
+ *	  matching.h): product checks, rules, the approval model, the offered
+ *	  rate, exact schedule figures and the ranking.
+ *
+ * Ranking needs the exact schedule (in cents) of every candidate that can
+ * reach the first max_results places, but a schedule costs one step per
+ * month.  Each candidate therefore gets a closed-form estimate of its
+ * ranking key with a proven error bound [lo, hi]; with T the max_results-th
+ * smallest hi, only candidates with lo <= T can rank that high (everyone
+ * else is strictly worse than max_results candidates), and only those get an
+ * exact schedule.  The order is then decided on exact figures alone.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "matching/matching.h"
+
+bool
+lr_morder_parse(const char *s, size_t len, LrMOrder *out, LrError *err)
+{
+	static const struct
+	{
+		const char *name;
+		LrMOrder	order;
+	}			names[] =
+	{
+		{"total_cost", LR_ORDER_TOTAL_COST},
+		{"monthly_payment", LR_ORDER_MONTHLY_PAYMENT},
+		{"rate", LR_ORDER_RATE},
+		{"probability", LR_ORDER_PROBABILITY}
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i].name) == len && memcmp(names[i].name, s, len) == 0)
+		{
+			*out = names[i].order;
+			return true;
+		}
+	lr_error_set(err, LR_ERR_INVALID, "unknown order \"%.*s\"", (int) (len > 60 ? 60 : len), s);
+	lr_error_detail(err, "Orders: total_cost, monthly_payment, rate, probability.");
+	return false;
+}
+
+/* ---------------------------------------------------------------- products */
+
+bool
+lr_mproduct_bind_card(LrMSchema *schema, LrMProduct *p, const char *owner, LrError *err)
+{
+	const LrCard *card = p->card;
+	char		use[200];
+	size_t		i,
+				k,
+				j;
+
+	if (card == NULL)
+		return true;
+	p->card_field = lr_arena_alloc(schema->arena, (card->nfeatures ? card->nfeatures : 1) * sizeof(int32_t));
+	if (p->card_field == NULL)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling products");
+	snprintf(use, sizeof(use), "the approval model%s%s", owner ? " of " : "", owner ? owner : "");
+	for (i = 0; i < card->nfeatures; i++)
+	{
+		const LrFeature *f = &card->features[i];
+		LrMKind		kind = f->kind == LR_FEATURE_NUMERIC ? LR_MK_NUMBER : LR_MK_TEXT;
+		int32_t		field = lr_mschema_field(schema, f->name, kind, use, err);
+
+		if (field < 0)
+			return false;
+		p->card_field[i] = field;
+		if (kind == LR_MK_TEXT)
+			for (k = 0; k < f->nbins; k++)
+				for (j = 0; j < f->bins[k].nvalues; j++)
+					if (lr_mschema_intern(schema, field, f->bins[k].values[j],
+										  f->bins[k].valuelens[j], err) < 0)
+						return false;
+	}
+	return true;
+}
+
+bool
+lr_mcatalog_finish(LrMCatalog *cat, LrError *err)
+{
+	LrMSchema  *s = &cat->schema;
+	size_t		pi,
+				i,
+				c;
+
+	for (pi = 0; pi < cat->nproducts; pi++)
+	{
+		LrMProduct *p = &cat->products[pi];
+		const LrCard *card = p->card;
+
+		if (card == NULL)
+			continue;
+		p->card_cat = lr_arena_alloc0(s->arena, (card->nfeatures ? card->nfeatures : 1) * sizeof(LrBin **));
+		if (p->card_cat == NULL)
+			return lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling products");
+		for (i = 0; i < card->nfeatures; i++)
+		{
+			const LrFeature *f = &card->features[i];
+			const LrMDict *d = &s->fields[p->card_field[i]].dict;
+			const LrBin **t;
+
+			if (f->kind != LR_FEATURE_CATEGORICAL)
+				continue;
+			t = lr_arena_alloc(s->arena, (d->n + 1) * sizeof(LrBin *));
+			if (t == NULL)
+				return lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling products");
+			/* Strings no rule or model mentions are not categories of this card. */
+			t[0] = f->unseen;
+			for (c = 0; c < d->n; c++)
+				t[c + 1] = lr_feature_bin_categorical(f, d->strs[c], d->lens[c]);
+			p->card_cat[i] = t;
+		}
+	}
+	return true;
+}
+
+bool
+lr_mproduct_check(const LrMProduct *p, LrError *err)
+{
+	char		a[48],
+				b[48];
+	LrMQuote	q;
+
+	if (p->min_amount <= 0)
+		return lr_error_set(err, LR_ERR_INVALID, "min_amount %s is not positive",
+							lr_cents_str(a, sizeof(a), p->min_amount));
+	if (p->max_amount < p->min_amount)
+		return lr_error_set(err, LR_ERR_INVALID, "min_amount %s is above max_amount %s",
+							lr_cents_str(a, sizeof(a), p->min_amount),
+							lr_cents_str(b, sizeof(b), p->max_amount));
+	if (p->min_term < 1 || p->min_term > LR_TERM_MAX)
+		return lr_error_set(err, LR_ERR_INVALID, "min_term %d is not between 1 and %d",
+							p->min_term, LR_TERM_MAX);
+	if (p->max_term < 1 || p->max_term > LR_TERM_MAX)
+		return lr_error_set(err, LR_ERR_INVALID, "max_term %d is not between 1 and %d",
+							p->max_term, LR_TERM_MAX);
+	if (p->max_term < p->min_term)
+		return lr_error_set(err, LR_ERR_INVALID, "min_term %d is above max_term %d",
+							p->min_term, p->max_term);
+	if (p->min_rate < 0 || p->max_rate > LR_SCHED_RATE_MAX)
+	{
+		lr_error_set(err, LR_ERR_INVALID, "rate %s is not between 0 and 100",
+					 lr_rate_str(a, sizeof(a), p->min_rate < 0 ? p->min_rate : p->max_rate));
+		lr_error_detail(err, "Rates are annual fractions: 0.18 is 18%% a year.");
+		return false;
+	}
+	if (p->max_rate < p->min_rate)
+		return lr_error_set(err, LR_ERR_INVALID, "min_rate %s is above max_rate %s",
+							lr_rate_str(a, sizeof(a), p->min_rate),
+							lr_rate_str(b, sizeof(b), p->max_rate));
+	/* Schedules grow with amount and rate; check both term ends at the largest. */
+	if (!lr_mquote(p->method, p->max_amount, p->max_rate, p->max_term, &q, err) ||
+		!lr_mquote(p->method, p->max_amount, p->max_rate, p->min_term, &q, err))
+		return false;
+	return true;
+}
+
+void
+lr_mproduct_loan(const LrMProduct *p, const LrMRequest *req, int64_t *amount, int *term)
+{
+	*amount = req->amount >= 0 ? req->amount : p->max_amount;
+	*term = req->term >= 0 ? req->term : p->max_term;
+}
+
+bool
+lr_mproduct_fits(const LrMProduct *p, const LrMRequest *req)
+{
+	if (req->amount >= 0 && (req->amount < p->min_amount || req->amount > p->max_amount))
+		return false;
+	if (req->term >= 0 && (req->term < p->min_term || req->term > p->max_term))
+		return false;
+	return true;
+}
+
+bool
+lr_mproduct_probability(const LrMProduct *p, const double *vals, double *prob, int *feature)
+{
+	const LrCard *card = p->card;
+	const LrFeature *f = card->features;
+	double		s = card->base_points;
+	size_t		i;
+
+	/* The same bins, in the same order, as loan_risk.score: the same double. */
+	for (i = 0; i < card->nfeatures; i++, f++)
+	{
+		double		v = vals[p->card_field[i]];
+		const LrBin *bin;
+
+		if (f->kind == LR_FEATURE_NUMERIC)
+			bin = lr_feature_bin_numeric(f, v);
+		else if (isnan(v))
+			bin = f->missing;
+		else
+			bin = p->card_cat[i][(int32_t) v + 1];
+		if (bin == NULL)
+		{
+			if (feature)
+				*feature = (int) i;
+			return false;
+		}
+		s += bin->points;
+	}
+	*prob = 1.0 - lr_card_pd(card, s);
+	return true;
+}
+
+lr_i128
+lr_mproduct_rate(const LrMProduct *p, double probability)
+{
+	double		delta;
+	lr_i128		steps;
+	lr_i128		rate;
+
+	if (!p->rate_range || p->max_rate == p->min_rate)
+		return p->min_rate;
+	if (!(probability >= 0.0))
+		probability = 0.0;
+	if (probability > 1.0)
+		probability = 1.0;
+	/* (max - min) * (1 - p) in units of 0.0001, half up; below 2^53 units. */
+	delta = (double) (p->max_rate - p->min_rate) / (double) LR_MRATE_STEP * (1.0 - probability);
+	steps = (lr_i128) floor(delta + 0.5);
+	rate = p->min_rate + steps * LR_MRATE_STEP;
+	return rate > p->max_rate ? p->max_rate : rate;
+}
+
+bool
+lr_mquote(LrSchedMethod m, int64_t amount, lr_i128 rate, int term, LrMQuote *q, LrError *err)
+{
+	LrSchedRow	rows[LR_TERM_MAX];
+	int64_t		total = 0;
+	int			k;
+
+	if (!lr_sched_check_args(amount, rate, term, err) ||
+		!lr_schedule(amount, rate, term, m, rows, err))
+		return false;
+	for (k = 0; k < term; k++)
+		total += rows[k].interest;
+	q->amount = amount;
+	q->term = term;
+	q->rate = rate;
+	q->payment = rows[0].payment;
+	q->total_cost = total;
+	return true;
+}
+
+/* ---------------------------------------------------------------- ranking */
+
+/*
+ * Closed-form first payment and total interest (in cents, as doubles), and
+ * a bound on how far the exact schedule can be from them.
+ *
+ * Equal installments: with D_k the gap between the rounded balance and the
+ * exact one, |D_k+1| <= (1 + i) |D_k| + 1 (half a cent from the rounded
+ * installment, half from the rounded interest), so |D_k| <= k (1 + i)^k
+ * and the total interest differs by at most (2n + 4)(1 + i)^n cents.  The
+ * other methods round each period's amounts once and stay within that too.
+ * The closed forms themselves are accurate to far better than 1e-9 relative
+ * (log1p/expm1 avoid cancellation), which the slack covers.
+ */
+static void
+Approx(const LrMProduct *p, int64_t amount, lr_i128 rate, int term, double *payment,
+	   double *total, double *bound)
+{
+	double		P = (double) amount;
+	double		n = (double) term;
+	double		i = (double) rate / 12e18;
+	double		lg = n * log1p(i);
+	double		g = exp(lg);
+
+	switch (p->method)
+	{
+		case LR_SCHED_EQUAL_INSTALLMENT:
+		default:
+			if (i == 0.0)
+			{
+				*payment = P / n;
+				*total = 0.0;
+			}
+			else
+			{
+				double		af = -expm1(-lg) / i;
+
+				*payment = P / af;
+				*total = *payment * n - P;
+			}
+			break;
+		case LR_SCHED_EQUAL_PRINCIPAL:
+			*payment = P / n + P * i;
+			*total = P * i * (n + 1.0) / 2.0;
+			break;
+		case LR_SCHED_INTEREST_ONLY:
+			*payment = term == 1 ? P * (1.0 + i) : P * i;
+			*total = P * i * n;
+			break;
+		case LR_SCHED_FLAT:
+			*payment = P / n + P * i;
+			*total = P * i * n;
+			break;
+	}
+	*bound = (2.0 * n + 4.0) * g + 2.0 + 1e-9 * (P * g + fabs(*total));
+	if (!isfinite(*bound) || g > 1e12)
+		*bound = INFINITY;
+}
+
+static void
+SetBounds(const LrMProduct *p, LrMCand *c, LrMOrder order)
+{
+	double		pay,
+				total,
+				bound,
+				key,
+				err;
+	double		P = (double) c->amount;
+
+	switch (order)
+	{
+		case LR_ORDER_RATE:
+			c->lo = c->hi = (double) c->rate;
+			return;
+		case LR_ORDER_PROBABILITY:
+			c->lo = c->hi = -c->probability;
+			return;
+		case LR_ORDER_MONTHLY_PAYMENT:
+			Approx(p, c->amount, c->rate, c->term, &pay, &total, &bound);
+			key = pay / P;
+			err = (2.0 + 1e-9 * (pay + P)) / P;
+			break;
+		case LR_ORDER_TOTAL_COST:
+		default:
+			Approx(p, c->amount, c->rate, c->term, &pay, &total, &bound);
+			key = total / P;
+			err = bound / P;
+			break;
+	}
+	/* Relative slack for the division by P and the conversion of exact figures. */
+	err += 1e-12 * fabs(key) + 1e-300;
+	c->lo = key - err;
+	c->hi = key + err;
+}
+
+static double
+ExactKey(const LrMCand *c, LrMOrder order)
+{
+	switch (order)
+	{
+		case LR_ORDER_MONTHLY_PAYMENT:
+			return (double) c->q.payment / (double) c->q.amount;
+		case LR_ORDER_RATE:
+			return (double) c->rate;
+		case LR_ORDER_PROBABILITY:
+			return -c->probability;
+		case LR_ORDER_TOTAL_COST:
+		default:
+			return (double) c->q.total_cost / (double) c->q.amount;
+	}
+}
+
+static int
+Compare(const LrMCand *x, const LrMCand *y, LrMOrder order)
+{
+	double		cx,
+				cy;
+
+	if (order == LR_ORDER_RATE)
+	{
+		if (x->rate != y->rate)
+			return x->rate < y->rate ? -1 : 1;
+	}
+	else if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	/* Ties: lower total cost per unit, then lower total cost, higher probability, earlier product. */
+	cx = (double) x->q.total_cost / (double) x->q.amount;
+	cy = (double) y->q.total_cost / (double) y->q.amount;
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
+	if (x->q.total_cost != y->q.total_cost)
+		return x->q.total_cost < y->q.total_cost ? -1 : 1;
+	if (x->probability != y->probability)
+		return x->probability > y->probability ? -1 : 1;
+	return (x->product > y->product) - (x->product < y->product);
+}
+
+/* Insertion sort: the exact set is small (max_results plus near ties). */
+static void
+SortExact(LrMCand *c, int64_t n, LrMOrder order)
+{
+	int64_t		i,
+				j;
+
+	for (i = 1; i < n; i++)
+	{
+		LrMCand		t = c[i];
+
+		for (j = i; j > 0 && Compare(&c[j - 1], &t, order) > 0; j--)
+			c[j] = c[j - 1];
+		c[j] = t;
+	}
+}
+
+static void
+SiftDown(LrMCand *c, int64_t root, int64_t n, LrMOrder order)
+{
+	for (;;)
+	{
+		int64_t		child = 2 * root + 1;
+		LrMCand		t;
+
+		if (child >= n)
+			return;
+		if (child + 1 < n && Compare(&c[child], &c[child + 1], order) < 0)
+			child++;
+		if (Compare(&c[root], &c[child], order) >= 0)
+			return;
+		t = c[root];
+		c[root] = c[child];
+		c[child] = t;
+		root = child;
+	}
+}
+
+/* Heapsort for large exact sets: the order is total, so stability does not matter. */
+static void
+HeapSort(LrMCand *c, int64_t n, LrMOrder order)
+{
+	int64_t		i;
+
+	for (i = n / 2 - 1; i >= 0; i--)
+		SiftDown(c, i, n, order);
+	for (i = n - 1; i > 0; i--)
+	{
+		LrMCand		t = c[0];
+
+		c[0] = c[i];
+		c[i] = t;
+		SiftDown(c, 0, i, order);
+	}
+}
+
+int64_t
+lr_match_one(const LrMCatalog *cat, const double *vals, const LrMRequest *req,
+			 LrMCand *cand, LrMResult *out, LrError *err)
+{
+	int64_t		m = 0;
+	int64_t		k = req->max_results;
+	int64_t		nexact = 0;
+	size_t		pi;
+	int64_t		i;
+	double		T = INFINITY;
+
+	for (pi = 0; pi < cat->nproducts; pi++)
+	{
+		const LrMProduct *p = &cat->products[pi];
+		LrMCand    *c;
+		double		prob;
+
+		if (!lr_mproduct_fits(p, req) || !lr_mrules_pass(p->rules, vals))
+			continue;
+		if (p->card == NULL || !lr_mproduct_probability(p, vals, &prob, NULL))
+			continue;
+		if (!(prob >= req->min_probability))
+			continue;
+		c = &cand[m++];
+		c->product = (int32_t) pi;
+		c->probability = prob;
+		c->rate = lr_mproduct_rate(p, prob);
+		lr_mproduct_loan(p, req, &c->amount, &c->term);
+		SetBounds(p, c, req->order);
+	}
+	if (m == 0 || k == 0)
+		return 0;
+
+	/* T: the k-th smallest upper bound. */
+	if (k > 0 && k < m)
+	{
+		if (k <= 16)
+		{
+			double		best[16];
+			int64_t		nb = 0;
+
+			for (i = 0; i < m; i++)
+			{
+				double		h = cand[i].hi;
+				int64_t		j;
+
+				if (nb == k && h >= best[nb - 1])
+					continue;
+				if (nb < k)
+					nb++;
+				for (j = nb - 1; j > 0 && best[j - 1] > h; j--)
+					best[j] = best[j - 1];
+				best[j] = h;
+			}
+			T = best[k - 1];
+		}
+		/* Larger k: every candidate gets an exact schedule (T stays infinite). */
+	}
+
+	/* Exact figures for everyone who can rank within the first k, moved to the front. */
+	for (i = 0; i < m; i++)
+	{
+		if (!(cand[i].lo <= T))
+			continue;
+		if (!lr_mquote(cat->products[cand[i].product].method, cand[i].amount, cand[i].rate,
+					   cand[i].term, &cand[i].q, err))
+			return -1;
+		cand[i].key = ExactKey(&cand[i], req->order);
+		if (i != nexact)
+		{
+			LrMCand		t = cand[nexact];
+
+			cand[nexact] = cand[i];
+			cand[i] = t;
+		}
+		nexact++;
+	}
+	if (nexact <= 32)
+		SortExact(cand, nexact, req->order);
+	else
+		HeapSort(cand, nexact, req->order);
+	if (k < 0 || k > nexact)
+		k = nexact;
+	for (i = 0; i < k; i++)
+	{
+		out[i].product = cand[i].product;
+		out[i].probability = cand[i].probability;
+		out[i].q = cand[i].q;
+	}
+	return k;
+}

@@ -1,0 +1,313 @@
+/*
+ * match.c
+ *	  match_products(), explain_match() and check_match_rules(): one
+ *	  applicant row against the products, and the rule validator.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/jsonb.h"
+
+#include "common/lr_pg.h"
+#include "credit/credit_pg.h"
+#include "matching/matching_pg.h"
+
+PG_FUNCTION_INFO_V1(match_products);
+PG_FUNCTION_INFO_V1(explain_match);
+PG_FUNCTION_INFO_V1(check_match_rules);
+
+static Datum
+TextOrNull(const char *s, bool *isnull)
+{
+	*isnull = (s == NULL);
+	return s ? CStringGetTextDatum(s) : (Datum) 0;
+}
+
+/* Requested amount and term arguments (NULL: each product's largest). */
+static void
+RequestLoanArgs(FunctionCallInfo fcinfo, int amount_arg, int term_arg, LrMRequest *req)
+{
+	if (!PG_ARGISNULL(amount_arg))
+		req->amount = lr_match_amount_arg(PG_GETARG_DATUM(amount_arg), "requested_amount");
+	if (!PG_ARGISNULL(term_arg))
+		req->term = lr_match_term_arg(PG_GETARG_INT32(term_arg), "requested_term");
+}
+
+/*
+ * match_products: the products this applicant is eligible for and likely
+ * to be approved by, best first
+ */
+Datum
+match_products(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	LrMRequest	req;
+	LrMatchCache *mc;
+	LrError		err = {0};
+	int64		n,
+				i;
+
+	lr_match_request(fcinfo, 2, 3, 6, &req);
+	RequestLoanArgs(fcinfo, 4, 5, &req);
+	lr_pg_srf_init(fcinfo);
+	mc = lr_match_cache_get(fcinfo, 1);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);
+	n = lr_match_one(&mc->cat, mc->vals, &req, mc->cand, mc->res, &err);
+	if (n < 0)
+		lr_pg_raise(&err, "match_products");
+	for (i = 0; i < n; i++)
+	{
+		const LrMResult *r = &mc->res[i];
+		const LrMProduct *p = &mc->cat.products[r->product];
+		Datum		values[10];
+		bool		nulls[10] = {0};
+
+		values[0] = Int32GetDatum((int32) (i + 1));
+		values[1] = CStringGetTextDatum(p->id);
+		values[2] = TextOrNull(p->bank, &nulls[2]);
+		values[3] = TextOrNull(p->type, &nulls[3]);
+		values[4] = Float8GetDatum(r->probability);
+		values[5] = lr_match_rate_datum(r->q.rate);
+		values[6] = lr_cents_datum(r->q.amount);
+		values[7] = Int32GetDatum(r->q.term);
+		values[8] = lr_cents_datum(r->q.payment);
+		values[9] = lr_cents_datum(r->q.total_cost);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* ---------------------------------------------------------------- explain_match */
+
+typedef struct Failures
+{
+	LrBuf		json;
+	int			n;
+	StringInfoData text;
+} Failures;
+
+static void
+AddFailure(Failures *f, const char *rule, const char *name, LrMDim dim, const char *reason,
+		   const char *column, const char *value, bool missing)
+{
+	LrBuf	   *b = &f->json;
+
+	lr_buf_puts(b, f->n == 0 ? "[" : ", ");
+	lr_buf_puts(b, "{\"rule\": ");
+	lr_json_write_string(b, rule, strlen(rule));
+	if (name != NULL)
+	{
+		lr_buf_puts(b, ", \"name\": ");
+		lr_json_write_string(b, name, strlen(name));
+	}
+	lr_buf_puts(b, ", \"dimension\": ");
+	lr_json_write_string(b, lr_mdim_name(dim), strlen(lr_mdim_name(dim)));
+	lr_buf_puts(b, ", \"reason\": ");
+	lr_json_write_string(b, reason, strlen(reason));
+	lr_buf_puts(b, ", \"column\": ");
+	if (column)
+		lr_json_write_string(b, column, strlen(column));
+	else
+		lr_buf_puts(b, "null");
+	lr_buf_puts(b, ", \"value\": ");
+	if (value)
+		lr_json_write_string(b, value, strlen(value));
+	else
+		lr_buf_puts(b, "null");
+	lr_buf_puts(b, missing ? ", \"missing\": true}" : ", \"missing\": false}");
+	appendStringInfo(&f->text, "%s%s: %s", f->n == 0 ? "" : "; ", lr_mdim_name(dim), reason);
+	if (missing)
+		appendStringInfo(&f->text, " (%s is missing)", column);
+	f->n++;
+}
+
+static void
+ProductChecks(const LrMProduct *p, const LrMRequest *req, Failures *f)
+{
+	char		a[48],
+				b[48];
+	char	   *reason;
+
+	if (req->amount >= 0 && req->amount < p->min_amount)
+	{
+		reason = psprintf("requested amount %s is below the product's minimum %s",
+						  lr_cents_str(a, sizeof(a), req->amount),
+						  lr_cents_str(b, sizeof(b), p->min_amount));
+		AddFailure(f, "amount", NULL, LR_DIM_PRODUCT, reason, NULL, a, false);
+	}
+	if (req->amount >= 0 && req->amount > p->max_amount)
+	{
+		reason = psprintf("requested amount %s is above the product's maximum %s",
+						  lr_cents_str(a, sizeof(a), req->amount),
+						  lr_cents_str(b, sizeof(b), p->max_amount));
+		AddFailure(f, "amount", NULL, LR_DIM_PRODUCT, reason, NULL, a, false);
+	}
+	if (req->term >= 0 && (req->term < p->min_term || req->term > p->max_term))
+	{
+		snprintf(a, sizeof(a), "%d", req->term);
+		reason = psprintf("requested term of %d months is %s the product's %s %d months",
+						  req->term, req->term < p->min_term ? "below" : "above",
+						  req->term < p->min_term ? "minimum" : "maximum",
+						  req->term < p->min_term ? p->min_term : p->max_term);
+		AddFailure(f, "term", NULL, LR_DIM_PRODUCT, reason, NULL, a, false);
+	}
+}
+
+static char *
+CannotScore(LrMatchCache *mc, const LrMProduct *p, int feature)
+{
+	const LrFeature *f = &p->card->features[feature];
+	int32		field = p->card_field[feature];
+	char	   *v = lr_mbind_value_text(&mc->bind, field);
+
+	if (isnan(mc->vals[field]))
+		return psprintf("the approval model cannot score column \"%s\": it is %s and the model has no missing bin",
+						f->name, v == NULL ? "NULL" : "NaN");
+	return psprintf("the approval model cannot score column \"%s\": \"%s\" is not a category of the model and it has no unseen bin",
+					f->name, v);
+}
+
+/*
+ * explain_match: every product with its eligibility, each failed rule (with
+ * dimension and reason), the approval probability and the decision
+ */
+Datum
+explain_match(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	LrMRequest	req;
+	LrMatchCache *mc;
+	LrAlloc		alloc;
+	size_t		pi;
+
+	lr_match_request(fcinfo, 2, -1, -1, &req);
+	RequestLoanArgs(fcinfo, 3, 4, &req);
+	lr_pg_srf_init(fcinfo);
+	mc = lr_match_cache_get(fcinfo, 1);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);
+	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
+
+	for (pi = 0; pi < mc->cat.nproducts; pi++)
+	{
+		const LrMProduct *p = &mc->cat.products[pi];
+		const LrMRules *rules = p->rules;
+		Failures	f;
+		Datum		values[8];
+		bool		nulls[8] = {0};
+		bool		eligible;
+		bool		scored = false;
+		double		prob = 0;
+		int			feature = -1;
+		const char *decision;
+		char	   *detail;
+		size_t		i;
+
+		lr_buf_init(&f.json, &alloc, 0);
+		f.n = 0;
+		initStringInfo(&f.text);
+		ProductChecks(p, &req, &f);
+		for (i = 0; i < rules->nrules; i++)
+		{
+			const LrMRule *rule = &rules->rules[i];
+			int32		culprit = -1;
+			LrMOutcome	o = lr_mrules_eval(rules, rule->node, mc->vals, &culprit);
+			char		path[40];
+
+			if (o == LR_MO_PASS)
+				continue;
+			snprintf(path, sizeof(path), "rules[%zu]", i);
+			if (culprit >= 0)
+			{
+				int32		field = rules->nodes[culprit].field;
+
+				AddFailure(&f, path, rule->name, rule->dim, rule->reason,
+						   mc->cat.schema.fields[field].name,
+						   lr_mbind_value_text(&mc->bind, field), o == LR_MO_MISSING);
+			}
+			else
+				AddFailure(&f, path, rule->name, rule->dim, rule->reason, NULL, NULL, false);
+		}
+		eligible = (f.n == 0);
+		if (p->card != NULL)
+			scored = lr_mproduct_probability(p, mc->vals, &prob, &feature);
+
+		if (!eligible)
+		{
+			decision = "not_eligible";
+			detail = psprintf("not eligible: %s", f.text.data);
+		}
+		else if (p->card == NULL)
+		{
+			decision = "no_model";
+			detail = pstrdup("the product has no approval model");
+		}
+		else if (!scored)
+		{
+			decision = "cannot_score";
+			detail = CannotScore(mc, p, feature);
+		}
+		else if (prob >= req.min_probability)
+		{
+			decision = "recommended";
+			detail = psprintf("approval probability %.4f reaches the threshold %g", prob, req.min_probability);
+		}
+		else
+		{
+			decision = "below_threshold";
+			detail = psprintf("approval probability %.4f is below the threshold %g", prob, req.min_probability);
+		}
+		if (f.n == 0)
+			lr_buf_puts(&f.json, "[");
+		lr_buf_puts(&f.json, "]");
+		if (f.json.failed)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+
+		values[0] = CStringGetTextDatum(p->id);
+		values[1] = TextOrNull(p->bank, &nulls[1]);
+		values[2] = TextOrNull(p->type, &nulls[2]);
+		values[3] = BoolGetDatum(eligible);
+		if (scored)
+			values[4] = Float8GetDatum(prob);
+		else
+			nulls[4] = true;
+		values[5] = CStringGetTextDatum(decision);
+		values[6] = DirectFunctionCall1(jsonb_in, CStringGetDatum(f.json.data));
+		values[7] = CStringGetTextDatum(detail);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* check_match_rules: validates a rules document and returns its canonical form */
+Datum
+check_match_rules(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
+	char	   *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+	LrAlloc		alloc;
+	LrArena		arena;
+	LrMSchema	schema;
+	LrMRules   *rules;
+	LrJsonOptions opts;
+	LrError		err = {0};
+	LrBuf		out;
+
+	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
+	lr_arena_init(&arena, &alloc, 0);
+	lr_mschema_init(&schema, &arena);
+	lr_pg_json_options(&opts);
+	if (!lr_mrules_parse(text, strlen(text), &arena, &opts, &schema, NULL, &rules, &err))
+		lr_pg_raise(&err, NULL);
+	lr_buf_init(&out, &alloc, 0);
+	if (!lr_mrules_write(rules, &schema, &out))
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
+}

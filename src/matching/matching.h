@@ -1,0 +1,300 @@
+/*
+ * matching.h
+ *	  Bank-product matching in pure C: the rule language (parsed, validated,
+ *	  written back canonically and evaluated), the table of applicant fields
+ *	  the rules and approval models read, compiled products, and the kernel
+ *	  that matches one applicant against every product.
+ *
+ * Nothing here includes PostgreSQL headers: the same code runs in a backend
+ * (row by row, or in OpenMP threads for the batch form) and in the fuzz
+ * target test/fuzz/matching_fuzz.c.  See doc/matching.md for the language.
+ *
+ * Applicant values reach the kernel as one double per field:
+ *   number fields: the value; NaN for NULL (and for NaN itself: missing);
+ *   text fields:   the code of the value in the field's dictionary (every
+ *                  string a rule or a model mentions for that column), -1
+ *                  for any other string, NaN for NULL;
+ *   bool fields:   1 or 0, NaN for NULL;
+ *   any fields:    the number for numeric columns, else 1; NaN for NULL.
+ */
+#ifndef LR_MATCHING_H
+#define LR_MATCHING_H
+
+#include "common/lr_base.h"
+#include "common/lr_json.h"
+#include "credit/credit.h"
+#include "scoring/card.h"
+
+#define LR_MATCH_COLUMN_MAX 63	/* longer names can never match a column */
+#define LR_MATCH_MAX_NODES	100000	/* conditions and groups in one product's rules */
+
+/* ---- Applicant fields and their dictionaries --------------------------- */
+
+typedef enum LrMKind
+{
+	LR_MK_NUMBER = 1,			/* compared with numbers */
+	LR_MK_TEXT,					/* compared with strings (and read by categorical model features) */
+	LR_MK_BOOL,					/* compared with true / false */
+	LR_MK_ANY					/* null checks: any type (numbers: NaN counts as NULL) */
+} LrMKind;
+
+/* Strings of one text field, each with a code (its position). */
+typedef struct LrMDict
+{
+	size_t		n;
+	size_t		cap;
+	const char **strs;
+	size_t	   *lens;
+	size_t		mask;			/* hash capacity - 1 */
+	int32_t    *slots;			/* code, or -1 for an empty slot */
+} LrMDict;
+
+typedef struct LrMField
+{
+	const char *name;
+	LrMKind		kind;
+	const char *first_use;		/* who reads it first, for messages: "rules[2] of product \"p1\"" */
+	LrMDict		dict;			/* text fields only */
+} LrMField;
+
+typedef struct LrMSchema
+{
+	LrArena    *arena;
+	size_t		n;
+	size_t		cap;
+	LrMField   *fields;
+} LrMSchema;
+
+extern void lr_mschema_init(LrMSchema *s, LrArena *arena);
+/* Index of the field (name, kind), added if new; -1 (err set) when out of memory. */
+extern int32_t lr_mschema_field(LrMSchema *s, const char *name, LrMKind kind,
+								const char *use, LrError *err);
+/* Code of a string of a text field, added if new; -1 (err set) when out of memory. */
+extern int32_t lr_mschema_intern(LrMSchema *s, int32_t field, const char *str, size_t len,
+								 LrError *err);
+/* Code of a string, or -1 when no rule or model mentions it. */
+extern int32_t lr_mschema_lookup(const LrMSchema *s, int32_t field, const char *str, size_t len);
+extern const char *lr_mkind_name(LrMKind kind);
+
+/* ---- Rules ------------------------------------------------------------ */
+
+typedef enum LrMOp
+{
+	LR_MOP_EQ = 1,
+	LR_MOP_NE,
+	LR_MOP_LT,
+	LR_MOP_LE,
+	LR_MOP_GT,
+	LR_MOP_GE,
+	LR_MOP_IN,
+	LR_MOP_NOT_IN,
+	LR_MOP_BETWEEN,
+	LR_MOP_IS_NULL,
+	LR_MOP_NOT_NULL,
+	LR_MOP_ALL,
+	LR_MOP_ANY
+} LrMOp;
+
+typedef enum LrMDim
+{
+	LR_DIM_APPLICANT = 1,
+	LR_DIM_PRODUCT,
+	LR_DIM_LOAN,
+	LR_DIM_PROCESS
+} LrMDim;
+
+typedef enum LrMOutcome
+{
+	LR_MO_PASS = 0,
+	LR_MO_FAIL,					/* the condition is false */
+	LR_MO_MISSING				/* it fails because a value it needs is NULL (or NaN) */
+} LrMOutcome;
+
+typedef struct LrMNode
+{
+	LrMOp		op;
+	bool		pass_if_null;	/* "if_null": "pass" */
+	int32_t		field;			/* conditions: the field read */
+	double		a;				/* comparison value, or between's lower bound */
+	double		b;				/* between's upper bound */
+	int32_t		nvalues;		/* in / not in: sorted, distinct */
+	double	   *values;
+	int32_t		nchildren;		/* groups */
+	int32_t    *children;		/* node indices */
+	const LrJson *value;		/* the value as written, for the canonical text */
+} LrMNode;
+
+typedef struct LrMRule
+{
+	const char *name;			/* NULL if absent */
+	LrMDim		dim;
+	const char *reason;
+	int32_t		node;			/* root node */
+} LrMRule;
+
+typedef struct LrMRules
+{
+	size_t		nrules;
+	LrMRule    *rules;
+	size_t		nnodes;
+	LrMNode    *nodes;
+} LrMRules;
+
+/*
+ * Parses and validates a rules document (a JSON array of rules), adding the
+ * fields and strings it reads to schema.  owner names the product in
+ * first_use ("product \"p1\""), may be NULL.  On failure err names the JSON
+ * path: rules[2].any[0].op: ...
+ */
+extern bool lr_mrules_parse(const char *text, size_t len, LrArena *arena,
+							const LrJsonOptions *opts, LrMSchema *schema, const char *owner,
+							LrMRules **out, LrError *err);
+extern bool lr_mrules_from_json(const LrJson *root, LrArena *arena, LrMSchema *schema,
+								const char *owner, LrMRules **out, LrError *err);
+
+/* Canonical JSON text: fixed key order, shortest round-trip numbers. */
+extern bool lr_mrules_write(const LrMRules *r, const LrMSchema *schema, LrBuf *out);
+
+/* Outcome of node for the applicant values vals; *culprit = the first leaf behind a failure. */
+extern LrMOutcome lr_mrules_eval(const LrMRules *r, int32_t node, const double *vals,
+								 int32_t *culprit);
+
+/* True when every rule passes (stops at the first that fails). */
+extern bool lr_mrules_pass(const LrMRules *r, const double *vals);
+
+extern const char *lr_mop_name(LrMOp op);
+extern const char *lr_mdim_name(LrMDim dim);
+
+/* ---- Products and the kernel ------------------------------------------ */
+
+typedef enum LrMOrder
+{
+	LR_ORDER_TOTAL_COST = 1,	/* lowest total interest per unit borrowed */
+	LR_ORDER_MONTHLY_PAYMENT,	/* lowest first payment per unit borrowed */
+	LR_ORDER_RATE,				/* lowest offered rate */
+	LR_ORDER_PROBABILITY		/* highest approval probability */
+} LrMOrder;
+
+extern bool lr_morder_parse(const char *s, size_t len, LrMOrder *out, LrError *err);
+
+#define LR_MRATE_STEP	((lr_i128) 100000000000000LL)	/* 0.0001 at scale 18 */
+
+typedef struct LrMProduct
+{
+	const char *id;
+	const char *bank;
+	const char *type;
+	int64_t		min_amount;		/* cents */
+	int64_t		max_amount;
+	int			min_term;		/* months */
+	int			max_term;
+	bool		rate_range;
+	lr_i128		min_rate;		/* scale 18; equal to max_rate for a fixed rate */
+	lr_i128		max_rate;
+	LrSchedMethod method;
+	LrMRules   *rules;
+	const LrCard *card;			/* approval model; NULL when the product has none */
+	int32_t    *card_field;		/* per card feature: its field */
+	const LrBin ***card_cat;	/* per categorical feature: bin by code + 1 (index 0: other) */
+} LrMProduct;
+
+typedef struct LrMCatalog
+{
+	LrMSchema	schema;
+	size_t		nproducts;
+	LrMProduct *products;
+} LrMCatalog;
+
+/*
+ * Binds product p's card to the schema: a field per feature and every
+ * category of categorical features interned.  Call for every product, then
+ * lr_mcatalog_finish once the schema is complete.
+ */
+extern bool lr_mproduct_bind_card(LrMSchema *schema, LrMProduct *p, const char *owner,
+								  LrError *err);
+extern bool lr_mcatalog_finish(LrMCatalog *cat, LrError *err);
+
+/* Checks the product's ranges and that its largest loan has a schedule. */
+extern bool lr_mproduct_check(const LrMProduct *p, LrError *err);
+
+typedef struct LrMRequest
+{
+	int64_t		amount;			/* cents; -1: each product's largest amount */
+	int			term;			/* months; -1: each product's longest term */
+	double		min_probability;
+	int64_t		max_results;	/* -1: no limit */
+	LrMOrder	order;
+} LrMRequest;
+
+typedef enum LrMStatus
+{
+	LR_MS_RECOMMENDED = 0,
+	LR_MS_BELOW_THRESHOLD,
+	LR_MS_NOT_ELIGIBLE,
+	LR_MS_NO_MODEL,
+	LR_MS_CANNOT_SCORE
+} LrMStatus;
+
+typedef struct LrMQuote
+{
+	int64_t		amount;
+	int			term;
+	lr_i128		rate;
+	int64_t		payment;		/* first period's payment */
+	int64_t		total_cost;		/* total interest */
+} LrMQuote;
+
+typedef struct LrMResult
+{
+	int32_t		product;
+	double		probability;
+	LrMQuote	q;
+} LrMResult;
+
+/* Working memory for one applicant: nproducts entries. */
+typedef struct LrMCand
+{
+	int32_t		product;
+	double		probability;
+	lr_i128		rate;
+	int64_t		amount;
+	int			term;
+	double		lo;				/* bounds of the ranking key */
+	double		hi;
+	bool		exact;
+	LrMQuote	q;
+	double		key;			/* exact ranking key */
+} LrMCand;
+
+/* The loan quoted for a request: requested amount and term or the product's largest. */
+extern void lr_mproduct_loan(const LrMProduct *p, const LrMRequest *req, int64_t *amount, int *term);
+
+/* Does the requested loan fit the product's ranges? */
+extern bool lr_mproduct_fits(const LrMProduct *p, const LrMRequest *req);
+
+/*
+ * Approval probability 1 - pd of the product's card.  False when the card
+ * cannot score the values (a NULL without a missing bin, a category without
+ * an unseen bin); *feature is then the feature at fault.
+ */
+extern bool lr_mproduct_probability(const LrMProduct *p, const double *vals, double *prob,
+									int *feature);
+
+/* Offered rate: fixed, or within the range by the probability of rejection (to 0.0001). */
+extern lr_i128 lr_mproduct_rate(const LrMProduct *p, double probability);
+
+/* Exact schedule figures; false only on arithmetic overflow (err set). */
+extern bool lr_mquote(LrSchedMethod m, int64_t amount, lr_i128 rate, int term, LrMQuote *q,
+					  LrError *err);
+
+/*
+ * Matches one applicant: products whose checks and rules pass and whose
+ * approval probability reaches the threshold, best first by req->order
+ * (ties: lower total cost per unit, higher probability, earlier product).
+ * Writes at most max_results entries to out (nproducts when unlimited) and
+ * returns their number; -1 on arithmetic overflow (err set).
+ */
+extern int64_t lr_match_one(const LrMCatalog *cat, const double *vals, const LrMRequest *req,
+							LrMCand *scratch, LrMResult *out, LrError *err);
+
+#endif							/* LR_MATCHING_H */

@@ -1,0 +1,1024 @@
+/*
+ * rules.c
+ *	  The matching rule language: parser and validator, canonical writer and
+ *	  evaluator, and the table of applicant fields with their dictionaries.
+ *	  Pure C (see matching.h); the language is described in doc/matching.md.
+ *
+ * A rules document is a JSON array.  Each element is a rule:
+ *   {"name": "...",                      optional
+ *    "dimension": "applicant" | "product" | "loan" | "process",
+ *    "reason": "text shown when the rule fails",
+ *    <condition or group>}
+ * A condition is {"column", "op", "value", "if_null"}; a group is
+ * {"all": [...]} or {"any": [...]} of conditions and groups (which carry no
+ * dimension, reason or name of their own).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "matching/matching.h"
+
+/* ---------------------------------------------------------------- schema */
+
+void
+lr_mschema_init(LrMSchema *s, LrArena *arena)
+{
+	memset(s, 0, sizeof(*s));
+	s->arena = arena;
+}
+
+const char *
+lr_mkind_name(LrMKind kind)
+{
+	switch (kind)
+	{
+		case LR_MK_NUMBER:
+			return "number";
+		case LR_MK_TEXT:
+			return "text";
+		case LR_MK_BOOL:
+			return "boolean";
+		case LR_MK_ANY:
+			return "any";
+	}
+	return "unknown";
+}
+
+int32_t
+lr_mschema_field(LrMSchema *s, const char *name, LrMKind kind, const char *use, LrError *err)
+{
+	size_t		i;
+	LrMField   *f;
+
+	for (i = 0; i < s->n; i++)
+		if (s->fields[i].kind == kind && strcmp(s->fields[i].name, name) == 0)
+			return (int32_t) i;
+	if (s->n >= INT32_MAX / 2)
+	{
+		lr_error_set(err, LR_ERR_LIMIT, "too many applicant columns");
+		return -1;
+	}
+	if (s->n == s->cap)
+	{
+		size_t		cap = s->cap ? s->cap * 2 : 16;
+		LrMField   *nf = lr_arena_alloc(s->arena, cap * sizeof(LrMField));
+
+		if (nf == NULL)
+		{
+			lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+			return -1;
+		}
+		if (s->n > 0)
+			memcpy(nf, s->fields, s->n * sizeof(LrMField));
+		s->fields = nf;
+		s->cap = cap;
+	}
+	f = &s->fields[s->n];
+	memset(f, 0, sizeof(*f));
+	f->name = lr_arena_strndup(s->arena, name, strlen(name));
+	f->kind = kind;
+	f->first_use = use ? lr_arena_strndup(s->arena, use, strlen(use)) : NULL;
+	if (f->name == NULL || (use != NULL && f->first_use == NULL))
+	{
+		lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+		return -1;
+	}
+	return (int32_t) s->n++;
+}
+
+static bool
+DictGrow(LrArena *arena, LrMDict *d)
+{
+	size_t		cap = d->cap ? d->cap * 2 : 8;
+	size_t		hcap = cap * 2;
+	const char **strs = lr_arena_alloc(arena, cap * sizeof(char *));
+	size_t	   *lens = lr_arena_alloc(arena, cap * sizeof(size_t));
+	int32_t    *slots = lr_arena_alloc(arena, hcap * sizeof(int32_t));
+	size_t		i;
+
+	if (strs == NULL || lens == NULL || slots == NULL)
+		return false;
+	if (d->n > 0)
+	{
+		memcpy(strs, d->strs, d->n * sizeof(char *));
+		memcpy(lens, d->lens, d->n * sizeof(size_t));
+	}
+	for (i = 0; i < hcap; i++)
+		slots[i] = -1;
+	for (i = 0; i < d->n; i++)
+	{
+		size_t		h = lr_hash_bytes(strs[i], lens[i]) & (hcap - 1);
+
+		while (slots[h] >= 0)
+			h = (h + 1) & (hcap - 1);
+		slots[h] = (int32_t) i;
+	}
+	d->strs = strs;
+	d->lens = lens;
+	d->slots = slots;
+	d->cap = cap;
+	d->mask = hcap - 1;
+	return true;
+}
+
+static int32_t
+DictFind(const LrMDict *d, const char *str, size_t len, size_t *slot)
+{
+	size_t		h;
+
+	if (d->cap == 0)
+		return -1;
+	h = lr_hash_bytes(str, len) & d->mask;
+	while (d->slots[h] >= 0)
+	{
+		int32_t		c = d->slots[h];
+
+		if (d->lens[c] == len && memcmp(d->strs[c], str, len) == 0)
+			return c;
+		h = (h + 1) & d->mask;
+	}
+	if (slot)
+		*slot = h;
+	return -1;
+}
+
+int32_t
+lr_mschema_intern(LrMSchema *s, int32_t field, const char *str, size_t len, LrError *err)
+{
+	LrMDict    *d = &s->fields[field].dict;
+	size_t		slot;
+	int32_t		c = DictFind(d, str, len, &slot);
+	char	   *copy;
+
+	if (c >= 0)
+		return c;
+	if (d->n >= INT32_MAX / 4)
+	{
+		lr_error_set(err, LR_ERR_LIMIT, "too many distinct strings for column \"%s\"",
+					 s->fields[field].name);
+		return -1;
+	}
+	if (d->n == d->cap)
+	{
+		if (!DictGrow(s->arena, d))
+		{
+			lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+			return -1;
+		}
+		DictFind(d, str, len, &slot);
+	}
+	copy = lr_arena_strndup(s->arena, str, len);
+	if (copy == NULL)
+	{
+		lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+		return -1;
+	}
+	d->strs[d->n] = copy;
+	d->lens[d->n] = len;
+	d->slots[slot] = (int32_t) d->n;
+	return (int32_t) d->n++;
+}
+
+int32_t
+lr_mschema_lookup(const LrMSchema *s, int32_t field, const char *str, size_t len)
+{
+	return DictFind(&s->fields[field].dict, str, len, NULL);
+}
+
+/* ---------------------------------------------------------------- names */
+
+static const struct
+{
+	const char *name;
+	LrMOp		op;
+}			OpNames[] =
+{
+	{"=", LR_MOP_EQ},
+	{"!=", LR_MOP_NE},
+	{"<", LR_MOP_LT},
+	{"<=", LR_MOP_LE},
+	{">", LR_MOP_GT},
+	{">=", LR_MOP_GE},
+	{"in", LR_MOP_IN},
+	{"not in", LR_MOP_NOT_IN},
+	{"between", LR_MOP_BETWEEN},
+	{"is null", LR_MOP_IS_NULL},
+	{"is not null", LR_MOP_NOT_NULL},
+	{"all", LR_MOP_ALL},
+	{"any", LR_MOP_ANY}
+};
+
+const char *
+lr_mop_name(LrMOp op)
+{
+	size_t		i;
+
+	for (i = 0; i < sizeof(OpNames) / sizeof(OpNames[0]); i++)
+		if (OpNames[i].op == op)
+			return OpNames[i].name;
+	return "?";
+}
+
+static const char *const DimNames[] = {NULL, "applicant", "product", "loan", "process"};
+
+const char *
+lr_mdim_name(LrMDim dim)
+{
+	if (dim >= LR_DIM_APPLICANT && dim <= LR_DIM_PROCESS)
+		return DimNames[dim];
+	return "?";
+}
+
+/* ---------------------------------------------------------------- parser */
+
+typedef struct RulesCtx
+{
+	LrArena    *arena;
+	LrError    *err;
+	LrPath		path;
+	LrMSchema  *schema;
+	const char *owner;
+	size_t		nnodes;
+	size_t		cap;
+	LrMNode    *nodes;
+} RulesCtx;
+
+static bool
+Fail(RulesCtx *c, const char *fmt,...)
+	__attribute__((format(printf, 2, 3)));
+
+static bool
+Fail(RulesCtx *c, const char *fmt,...)
+{
+	char		what[400];
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (c->path.len == 0)
+		return lr_error_set(c->err, LR_ERR_INVALID, "%s", what);
+	return lr_error_set(c->err, LR_ERR_INVALID, "%s: %s", lr_path_str(&c->path), what);
+}
+
+static bool
+NoMem(RulesCtx *c)
+{
+	return lr_error_set(c->err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+}
+
+static bool
+ExpectKind(RulesCtx *c, const LrJson *v, LrJsonKind kind)
+{
+	if (v->kind != kind)
+		return Fail(c, "expected %s, got %s", lr_json_kind_name(kind), lr_json_kind_name(v->kind));
+	return true;
+}
+
+static bool
+CheckKeys(RulesCtx *c, const LrJson *obj, const char *const *allowed)
+{
+	size_t		i;
+
+	for (i = 0; i < obj->n; i++)
+	{
+		const char *const *a;
+		bool		found = false;
+
+		for (a = allowed; *a != NULL; a++)
+			if (strcmp(obj->keys[i], *a) == 0)
+			{
+				found = true;
+				break;
+			}
+		if (!found)
+		{
+			char		list[300];
+			size_t		len = 0;
+
+			list[0] = '\0';
+			for (a = allowed; *a != NULL && len < sizeof(list) - 70; a++)
+				len += (size_t) snprintf(list + len, sizeof(list) - len, "%s%s",
+										 a == allowed ? "" : ", ", *a);
+			Fail(c, "unknown field \"%.100s\"", obj->keys[i]);
+			lr_error_detail(c->err, "Allowed fields here: %s.", list);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A required or optional string member; the path points at it on failure. */
+static bool
+GetString(RulesCtx *c, const LrJson *obj, const char *key, bool required, const LrJson **out)
+{
+	const LrJson *v = lr_json_get(obj, key);
+	size_t		mark;
+	bool		ok;
+
+	*out = NULL;
+	if (v == NULL)
+	{
+		if (required)
+			return Fail(c, "missing required field \"%s\"", key);
+		return true;
+	}
+	mark = lr_path_key(&c->path, key);
+	ok = ExpectKind(c, v, LRJ_STRING);
+	if (ok)
+		*out = v;
+	if (ok)
+		lr_path_pop(&c->path, mark);
+	return ok;
+}
+
+static int32_t
+NewNode(RulesCtx *c)
+{
+	if (c->nnodes >= LR_MATCH_MAX_NODES)
+	{
+		lr_error_set(c->err, LR_ERR_LIMIT, "%s: more than %d conditions and groups",
+					 lr_path_str(&c->path), LR_MATCH_MAX_NODES);
+		return -1;
+	}
+	if (c->nnodes == c->cap)
+	{
+		size_t		cap = c->cap ? c->cap * 2 : 16;
+		LrMNode    *nn = lr_arena_alloc(c->arena, cap * sizeof(LrMNode));
+
+		if (nn == NULL)
+		{
+			NoMem(c);
+			return -1;
+		}
+		if (c->nnodes > 0)
+			memcpy(nn, c->nodes, c->nnodes * sizeof(LrMNode));
+		c->nodes = nn;
+		c->cap = cap;
+	}
+	memset(&c->nodes[c->nnodes], 0, sizeof(LrMNode));
+	return (int32_t) c->nnodes++;
+}
+
+static int
+CompareDouble(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* The kind of field a JSON scalar is compared with; false for null, arrays and objects. */
+static bool
+ScalarKind(const LrJson *v, LrMKind *kind)
+{
+	switch (v->kind)
+	{
+		case LRJ_NUMBER:
+			*kind = LR_MK_NUMBER;
+			return true;
+		case LRJ_STRING:
+			*kind = LR_MK_TEXT;
+			return true;
+		case LRJ_BOOL:
+			*kind = LR_MK_BOOL;
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* A scalar as the double the kernel compares: number, 0/1, or a dictionary code. */
+static bool
+ScalarValue(RulesCtx *c, int32_t field, const LrJson *v, double *out)
+{
+	switch (v->kind)
+	{
+		case LRJ_NUMBER:
+			*out = v->num;
+			return true;
+		case LRJ_BOOL:
+			*out = v->b ? 1.0 : 0.0;
+			return true;
+		case LRJ_STRING:
+			{
+				int32_t		code = lr_mschema_intern(c->schema, field, v->str, v->len, c->err);
+
+				if (code < 0)
+					return false;
+				*out = (double) code;
+				return true;
+			}
+		default:
+			return false;
+	}
+}
+
+static bool ParseNode(RulesCtx *c, const LrJson *obj, bool top, int32_t *out);
+
+static const char *const TopKeys[] = {"name", "dimension", "reason", "column", "op", "value",
+"if_null", "all", "any", NULL};
+static const char *const NodeKeys[] = {"column", "op", "value", "if_null", "all", "any", NULL};
+
+static bool
+ParseGroup(RulesCtx *c, const LrJson *obj, const char *key, LrMOp op, int32_t *out)
+{
+	const LrJson *list = lr_json_get(obj, key);
+	size_t		mark;
+	int32_t		self;
+	int32_t    *children;
+	size_t		i;
+	static const char *const leaf[] = {"column", "op", "value", "if_null", NULL};
+
+	for (i = 0; leaf[i] != NULL; i++)
+		if (lr_json_get(obj, leaf[i]) != NULL)
+			return Fail(c, "a group (\"%s\") cannot also have \"%s\"", key, leaf[i]);
+	mark = lr_path_key(&c->path, key);
+	if (!ExpectKind(c, list, LRJ_ARRAY))
+		return false;
+	if (list->n == 0)
+		return Fail(c, "a group needs at least one rule");
+	if (list->n > LR_MATCH_MAX_NODES)
+		return lr_error_set(c->err, LR_ERR_LIMIT, "%s: more than %d conditions and groups",
+							lr_path_str(&c->path), LR_MATCH_MAX_NODES);
+	if ((self = NewNode(c)) < 0)
+		return false;
+	children = lr_arena_alloc(c->arena, list->n * sizeof(int32_t));
+	if (children == NULL)
+		return NoMem(c);
+	for (i = 0; i < list->n; i++)
+	{
+		size_t		m2 = lr_path_index(&c->path, i);
+
+		if (!ParseNode(c, list->items[i], false, &children[i]))
+			return false;
+		lr_path_pop(&c->path, m2);
+	}
+	c->nodes[self].op = op;
+	c->nodes[self].field = -1;
+	c->nodes[self].nchildren = (int32_t) list->n;
+	c->nodes[self].children = children;
+	lr_path_pop(&c->path, mark);
+	*out = self;
+	return true;
+}
+
+static bool
+ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
+{
+	const LrJson *col;
+	const LrJson *opv;
+	const LrJson *ifnull;
+	const LrJson *value = lr_json_get(obj, "value");
+	LrMOp		op = 0;
+	LrMKind		kind = LR_MK_ANY;
+	LrMNode		node;
+	size_t		mark;
+	size_t		i;
+	char		use[160];
+	int32_t		self;
+
+	memset(&node, 0, sizeof(node));
+	/* Who reads the column, for messages about its type: this condition. */
+	snprintf(use, sizeof(use), "%s%s%s", lr_path_str(&c->path),
+			 c->owner ? " of " : "", c->owner ? c->owner : "");
+	if (!GetString(c, obj, "column", true, &col))
+		return false;
+	mark = lr_path_key(&c->path, "column");
+	if (col->len == 0)
+		return Fail(c, "column name is empty");
+	if (col->len > LR_MATCH_COLUMN_MAX)
+		return Fail(c, "column name \"%.40s...\" is longer than %d bytes", col->str, LR_MATCH_COLUMN_MAX);
+	lr_path_pop(&c->path, mark);
+
+	if (!GetString(c, obj, "op", true, &opv))
+		return false;
+	for (i = 0; i < sizeof(OpNames) / sizeof(OpNames[0]); i++)
+		if (OpNames[i].op != LR_MOP_ALL && OpNames[i].op != LR_MOP_ANY &&
+			strcmp(OpNames[i].name, opv->str) == 0)
+			op = OpNames[i].op;
+	if (op == 0)
+	{
+		mark = lr_path_key(&c->path, "op");
+		Fail(c, "unknown operator \"%.60s\"", opv->str);
+		lr_error_detail(c->err, "Operators: =, !=, <, <=, >, >=, in, not in, between, is null, is not null.");
+		return false;
+	}
+
+	if (!GetString(c, obj, "if_null", false, &ifnull))
+		return false;
+	if (ifnull != NULL)
+	{
+		mark = lr_path_key(&c->path, "if_null");
+		if (op == LR_MOP_IS_NULL || op == LR_MOP_NOT_NULL)
+			return Fail(c, "\"if_null\" does not apply to \"%s\"", lr_mop_name(op));
+		if (strcmp(ifnull->str, "pass") == 0)
+			node.pass_if_null = true;
+		else if (strcmp(ifnull->str, "fail") != 0)
+			return Fail(c, "expected \"fail\" or \"pass\", got \"%.60s\"", ifnull->str);
+		lr_path_pop(&c->path, mark);
+	}
+
+	/* The value decides the kind of field read. */
+	if (op == LR_MOP_IS_NULL || op == LR_MOP_NOT_NULL)
+	{
+		if (value != NULL)
+		{
+			mark = lr_path_key(&c->path, "value");
+			return Fail(c, "\"%s\" takes no value", lr_mop_name(op));
+		}
+		kind = LR_MK_ANY;
+	}
+	else
+	{
+		if (value == NULL)
+			return Fail(c, "missing required field \"value\"");
+		mark = lr_path_key(&c->path, "value");
+		switch (op)
+		{
+			case LR_MOP_EQ:
+			case LR_MOP_NE:
+				if (value->kind == LRJ_NULL)
+				{
+					Fail(c, "null is not a value to compare with");
+					lr_error_detail(c->err, "Use \"op\": \"is null\" or \"is not null\".");
+					return false;
+				}
+				if (!ScalarKind(value, &kind))
+					return Fail(c, "expected a number, a string or a boolean, got %s",
+								lr_json_kind_name(value->kind));
+				break;
+			case LR_MOP_LT:
+			case LR_MOP_LE:
+			case LR_MOP_GT:
+			case LR_MOP_GE:
+				if (value->kind != LRJ_NUMBER)
+				{
+					Fail(c, "\"%s\" compares numbers, got %s", lr_mop_name(op),
+						 lr_json_kind_name(value->kind));
+					lr_error_detail(c->err, "Strings and booleans are compared with =, !=, in and not in.");
+					return false;
+				}
+				kind = LR_MK_NUMBER;
+				break;
+			case LR_MOP_BETWEEN:
+				if (value->kind != LRJ_ARRAY || value->n != 2)
+					return Fail(c, "\"between\" takes an array of two numbers [low, high], got %s",
+								value->kind == LRJ_ARRAY ? "an array of another length" :
+								lr_json_kind_name(value->kind));
+				for (i = 0; i < 2; i++)
+					if (value->items[i]->kind != LRJ_NUMBER)
+					{
+						lr_path_index(&c->path, i);
+						return ExpectKind(c, value->items[i], LRJ_NUMBER);
+					}
+				if (value->items[0]->num > value->items[1]->num)
+				{
+					char		lo[40],
+								hi[40];
+
+					lr_format_double(lo, sizeof(lo), value->items[0]->num);
+					lr_format_double(hi, sizeof(hi), value->items[1]->num);
+					return Fail(c, "lower bound %s is above upper bound %s", lo, hi);
+				}
+				kind = LR_MK_NUMBER;
+				break;
+			case LR_MOP_IN:
+			case LR_MOP_NOT_IN:
+				if (value->kind != LRJ_ARRAY)
+					return Fail(c, "\"%s\" takes an array of values, got %s", lr_mop_name(op),
+								lr_json_kind_name(value->kind));
+				if (value->n == 0)
+					return Fail(c, "\"%s\" needs at least one value", lr_mop_name(op));
+				for (i = 0; i < value->n; i++)
+				{
+					LrMKind		k;
+
+					if (!ScalarKind(value->items[i], &k))
+					{
+						lr_path_index(&c->path, i);
+						return Fail(c, "expected a number, a string or a boolean, got %s",
+									lr_json_kind_name(value->items[i]->kind));
+					}
+					if (i == 0)
+						kind = k;
+					else if (k != kind)
+					{
+						lr_path_index(&c->path, i);
+						return Fail(c, "expected %s like the first value, got %s",
+									lr_json_kind_name(value->items[0]->kind),
+									lr_json_kind_name(value->items[i]->kind));
+					}
+				}
+				break;
+			default:
+				break;
+		}
+	}
+
+	node.op = op;
+	node.field = lr_mschema_field(c->schema, col->str, kind, use, c->err);
+	if (node.field < 0)
+		return false;
+	node.value = value;
+	switch (op)
+	{
+		case LR_MOP_EQ:
+		case LR_MOP_NE:
+		case LR_MOP_LT:
+		case LR_MOP_LE:
+		case LR_MOP_GT:
+		case LR_MOP_GE:
+			if (!ScalarValue(c, node.field, value, &node.a))
+				return false;
+			break;
+		case LR_MOP_BETWEEN:
+			node.a = value->items[0]->num;
+			node.b = value->items[1]->num;
+			break;
+		case LR_MOP_IN:
+		case LR_MOP_NOT_IN:
+			{
+				size_t		n = 0;
+
+				node.values = lr_arena_alloc(c->arena, value->n * sizeof(double));
+				if (node.values == NULL)
+					return NoMem(c);
+				for (i = 0; i < value->n; i++)
+					if (!ScalarValue(c, node.field, value->items[i], &node.values[i]))
+						return false;
+				qsort(node.values, value->n, sizeof(double), CompareDouble);
+				for (i = 0; i < value->n; i++)
+					if (n == 0 || node.values[i] != node.values[n - 1])
+						node.values[n++] = node.values[i];
+				node.nvalues = (int32_t) n;
+			}
+			break;
+		default:
+			break;
+	}
+	if (value != NULL && op != LR_MOP_IS_NULL && op != LR_MOP_NOT_NULL)
+		lr_path_pop(&c->path, mark);
+	if ((self = NewNode(c)) < 0)
+		return false;
+	c->nodes[self] = node;
+	*out = self;
+	return true;
+}
+
+static bool
+ParseNode(RulesCtx *c, const LrJson *obj, bool top, int32_t *out)
+{
+	const LrJson *all;
+	const LrJson *any;
+
+	if (!ExpectKind(c, obj, LRJ_OBJECT))
+		return false;
+	if (!top)
+	{
+		static const char *const ruleonly[] = {"name", "dimension", "reason", NULL};
+		int			i;
+
+		for (i = 0; ruleonly[i] != NULL; i++)
+			if (lr_json_get(obj, ruleonly[i]) != NULL)
+			{
+				Fail(c, "\"%s\" is only allowed on top-level rules", ruleonly[i]);
+				lr_error_detail(c->err, "A group's conditions share the dimension and reason of their rule.");
+				return false;
+			}
+	}
+	if (!CheckKeys(c, obj, top ? TopKeys : NodeKeys))
+		return false;
+	all = lr_json_get(obj, "all");
+	any = lr_json_get(obj, "any");
+	if (all != NULL && any != NULL)
+		return Fail(c, "a rule has either \"all\" or \"any\", not both");
+	if (all != NULL)
+		return ParseGroup(c, obj, "all", LR_MOP_ALL, out);
+	if (any != NULL)
+		return ParseGroup(c, obj, "any", LR_MOP_ANY, out);
+	return ParseCondition(c, obj, out);
+}
+
+bool
+lr_mrules_from_json(const LrJson *root, LrArena *arena, LrMSchema *schema,
+					const char *owner, LrMRules **out, LrError *err)
+{
+	RulesCtx	c;
+	LrMRules   *r;
+	size_t		i;
+
+	memset(&c, 0, sizeof(c));
+	c.arena = arena;
+	c.err = err;
+	c.schema = schema;
+	c.owner = owner;
+	lr_path_init(&c.path);
+	lr_path_key(&c.path, "rules");
+
+	if (root->kind != LRJ_ARRAY)
+	{
+		Fail(&c, "expected an array of rules, got %s", lr_json_kind_name(root->kind));
+		lr_error_detail(err, "Rules are written as [{\"dimension\": ..., \"reason\": ..., \"column\": ..., \"op\": ..., \"value\": ...}, ...].");
+		return false;
+	}
+	if (root->n > LR_MATCH_MAX_NODES)
+		return lr_error_set(err, LR_ERR_LIMIT, "rules: more than %d rules", LR_MATCH_MAX_NODES);
+	r = lr_arena_alloc0(arena, sizeof(LrMRules));
+	if (r == NULL)
+		return NoMem(&c);
+	r->rules = lr_arena_alloc0(arena, (root->n ? root->n : 1) * sizeof(LrMRule));
+	if (r->rules == NULL)
+		return NoMem(&c);
+	for (i = 0; i < root->n; i++)
+	{
+		const LrJson *rv = root->items[i];
+		LrMRule    *rule = &r->rules[i];
+		const LrJson *s;
+		size_t		mark = lr_path_index(&c.path, i);
+		int			d;
+
+		if (!ExpectKind(&c, rv, LRJ_OBJECT) || !CheckKeys(&c, rv, TopKeys))
+			return false;
+		if (!GetString(&c, rv, "name", false, &s))
+			return false;
+		if (s != NULL)
+		{
+			size_t		m2 = lr_path_key(&c.path, "name");
+
+			if (s->len == 0)
+				return Fail(&c, "name is empty");
+			if (s->len > 200)
+				return Fail(&c, "name is longer than 200 bytes");
+			rule->name = s->str;
+			lr_path_pop(&c.path, m2);
+		}
+		if (!GetString(&c, rv, "dimension", true, &s))
+			return false;
+		for (d = LR_DIM_APPLICANT; d <= LR_DIM_PROCESS; d++)
+			if (strcmp(s->str, DimNames[d]) == 0)
+				rule->dim = (LrMDim) d;
+		if (rule->dim == 0)
+		{
+			lr_path_key(&c.path, "dimension");
+			Fail(&c, "unknown dimension \"%.60s\"", s->str);
+			lr_error_detail(err, "Dimensions: applicant, product, loan, process.");
+			return false;
+		}
+		if (!GetString(&c, rv, "reason", true, &s))
+			return false;
+		if (s->len == 0)
+		{
+			lr_path_key(&c.path, "reason");
+			return Fail(&c, "reason is empty");
+		}
+		rule->reason = s->str;
+		if (!ParseNode(&c, rv, true, &rule->node))
+			return false;
+		lr_path_pop(&c.path, mark);
+	}
+	r->nrules = root->n;
+	r->nnodes = c.nnodes;
+	r->nodes = c.nodes;
+	*out = r;
+	return true;
+}
+
+bool
+lr_mrules_parse(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts,
+				LrMSchema *schema, const char *owner, LrMRules **out, LrError *err)
+{
+	LrJson	   *root;
+
+	if (!lr_json_parse(text, len, arena, opts, &root, err))
+		return false;
+	return lr_mrules_from_json(root, arena, schema, owner, out, err);
+}
+
+/* ---------------------------------------------------------------- writer */
+
+static bool
+WriteNode(const LrMRules *r, const LrMSchema *schema, int32_t idx, LrBuf *out, bool open)
+{
+	const LrMNode *n = &r->nodes[idx];
+	int32_t		i;
+
+	if (!open)
+		lr_buf_putc(out, '{');
+	if (n->op == LR_MOP_ALL || n->op == LR_MOP_ANY)
+	{
+		lr_buf_puts(out, n->op == LR_MOP_ALL ? "\"all\": [" : "\"any\": [");
+		for (i = 0; i < n->nchildren; i++)
+		{
+			if (i > 0)
+				lr_buf_puts(out, ", ");
+			WriteNode(r, schema, n->children[i], out, false);
+		}
+		lr_buf_putc(out, ']');
+	}
+	else
+	{
+		const char *col = schema->fields[n->field].name;
+
+		lr_buf_puts(out, "\"column\": ");
+		lr_json_write_string(out, col, strlen(col));
+		lr_buf_puts(out, ", \"op\": ");
+		lr_json_write_string(out, lr_mop_name(n->op), strlen(lr_mop_name(n->op)));
+		if (n->value != NULL)
+		{
+			lr_buf_puts(out, ", \"value\": ");
+			lr_json_write(out, n->value);
+		}
+		if (n->pass_if_null)
+			lr_buf_puts(out, ", \"if_null\": \"pass\"");
+	}
+	lr_buf_putc(out, '}');
+	return !out->failed;
+}
+
+bool
+lr_mrules_write(const LrMRules *r, const LrMSchema *schema, LrBuf *out)
+{
+	size_t		i;
+
+	lr_buf_putc(out, '[');
+	for (i = 0; i < r->nrules; i++)
+	{
+		const LrMRule *rule = &r->rules[i];
+
+		if (i > 0)
+			lr_buf_puts(out, ", ");
+		lr_buf_putc(out, '{');
+		if (rule->name != NULL)
+		{
+			lr_buf_puts(out, "\"name\": ");
+			lr_json_write_string(out, rule->name, strlen(rule->name));
+			lr_buf_puts(out, ", ");
+		}
+		lr_buf_puts(out, "\"dimension\": ");
+		lr_json_write_string(out, lr_mdim_name(rule->dim), strlen(lr_mdim_name(rule->dim)));
+		lr_buf_puts(out, ", \"reason\": ");
+		lr_json_write_string(out, rule->reason, strlen(rule->reason));
+		lr_buf_puts(out, ", ");
+		WriteNode(r, schema, rule->node, out, true);
+	}
+	lr_buf_putc(out, ']');
+	return !out->failed;
+}
+
+/* ---------------------------------------------------------------- evaluation */
+
+static bool
+InList(const LrMNode *n, double v)
+{
+	int32_t		lo = 0;
+	int32_t		hi = n->nvalues;
+
+	if (hi <= 8)
+	{
+		for (lo = 0; lo < hi; lo++)
+			if (n->values[lo] == v)
+				return true;
+		return false;
+	}
+	while (lo < hi)
+	{
+		int32_t		mid = lo + (hi - lo) / 2;
+
+		if (n->values[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n->nvalues && n->values[lo] == v;
+}
+
+static inline LrMOutcome
+EvalLeaf(const LrMNode *n, double v)
+{
+	bool		ok;
+
+	if (n->op == LR_MOP_IS_NULL)
+		return isnan(v) ? LR_MO_PASS : LR_MO_FAIL;
+	if (n->op == LR_MOP_NOT_NULL)
+		return isnan(v) ? LR_MO_FAIL : LR_MO_PASS;
+	if (isnan(v))
+		return n->pass_if_null ? LR_MO_PASS : LR_MO_MISSING;
+	switch (n->op)
+	{
+		case LR_MOP_EQ:
+			ok = (v == n->a);
+			break;
+		case LR_MOP_NE:
+			ok = (v != n->a);
+			break;
+		case LR_MOP_LT:
+			ok = (v < n->a);
+			break;
+		case LR_MOP_LE:
+			ok = (v <= n->a);
+			break;
+		case LR_MOP_GT:
+			ok = (v > n->a);
+			break;
+		case LR_MOP_GE:
+			ok = (v >= n->a);
+			break;
+		case LR_MOP_BETWEEN:
+			ok = (v >= n->a && v <= n->b);
+			break;
+		case LR_MOP_IN:
+			ok = InList(n, v);
+			break;
+		case LR_MOP_NOT_IN:
+			ok = !InList(n, v);
+			break;
+		default:
+			ok = false;
+			break;
+	}
+	return ok ? LR_MO_PASS : LR_MO_FAIL;
+}
+
+LrMOutcome
+lr_mrules_eval(const LrMRules *r, int32_t idx, const double *vals, int32_t *culprit)
+{
+	const LrMNode *n = &r->nodes[idx];
+	int32_t		i;
+
+	if (n->op == LR_MOP_ALL)
+	{
+		for (i = 0; i < n->nchildren; i++)
+		{
+			LrMOutcome	o = lr_mrules_eval(r, n->children[i], vals, culprit);
+
+			if (o != LR_MO_PASS)
+				return o;
+		}
+		return LR_MO_PASS;
+	}
+	if (n->op == LR_MOP_ANY)
+	{
+		LrMOutcome	result = LR_MO_FAIL;
+		int32_t		blame = -1;
+
+		for (i = 0; i < n->nchildren; i++)
+		{
+			int32_t		c = -1;
+			LrMOutcome	o = lr_mrules_eval(r, n->children[i], vals, &c);
+
+			if (o == LR_MO_PASS)
+				return LR_MO_PASS;
+			/* Blame the first missing value, else the first failed condition. */
+			if (blame < 0 || (o == LR_MO_MISSING && result != LR_MO_MISSING))
+			{
+				blame = c;
+				result = o;
+			}
+		}
+		if (culprit)
+			*culprit = blame;
+		return result;
+	}
+	if (culprit)
+		*culprit = idx;
+	return EvalLeaf(n, vals[n->field]);
+}
+
+/* The same without culprits, stopping at the first failed rule. */
+static bool
+PassNode(const LrMRules *r, const LrMNode *n, const double *vals)
+{
+	int32_t		i;
+
+	if (n->op == LR_MOP_ALL)
+	{
+		for (i = 0; i < n->nchildren; i++)
+			if (!PassNode(r, &r->nodes[n->children[i]], vals))
+				return false;
+		return true;
+	}
+	if (n->op == LR_MOP_ANY)
+	{
+		for (i = 0; i < n->nchildren; i++)
+			if (PassNode(r, &r->nodes[n->children[i]], vals))
+				return true;
+		return false;
+	}
+	return EvalLeaf(n, vals[n->field]) == LR_MO_PASS;
+}
+
+bool
+lr_mrules_pass(const LrMRules *r, const double *vals)
+{
+	size_t		i;
+
+	for (i = 0; i < r->nrules; i++)
+		if (!PassNode(r, &r->nodes[r->rules[i].node], vals))
+			return false;
+	return true;
+}
