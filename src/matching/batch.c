@@ -220,7 +220,7 @@ BatchRow(TupleTableSlot *slot, void *arg)
 			d = DirectFunctionCall3(numeric_in, CStringGetDatum(OidOutputFunctionCall(fn, d)),
 									ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 		}
-		b->amount[i] = lr_match_amount_arg(d, psprintf("requested amount of applicant \"%s\"", id));
+		b->amount[i] = lr_match_amount_arg(d, psprintf("applicant \"%s\": requested amount", id));
 	}
 	if (b->term_att >= 0 && !slot->tts_isnull[b->term_att])
 	{
@@ -229,7 +229,7 @@ BatchRow(TupleTableSlot *slot, void *arg)
 		if (t < 1 || t > LR_TERM_MAX)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("requested term of applicant \"%s\" " INT64_FORMAT " is not between 1 and %d",
+					 errmsg("applicant \"%s\": requested term " INT64_FORMAT " is not between 1 and %d",
 							id, t, LR_TERM_MAX)));
 		b->term[i] = (int32) t;
 	}
@@ -308,7 +308,8 @@ match_products_batch(PG_FUNCTION_ARGS)
 	per_applicant = (double) b.nfields * sizeof(double) + (double) b.kcap * sizeof(LrMResult) +
 		sizeof(int64) * 2 + sizeof(int32) + sizeof(char *) + 32.0 +
 		(double) Max(np, 1) * sizeof(LrMCand) / BATCH_BLOCK;
-	b.chunk_cap = (int64) (BATCH_CHUNK_BYTES / per_applicant);
+	/* At most half the kernel memory limit, so that a lower limit means smaller chunks. */
+	b.chunk_cap = (int64) (Min(BATCH_CHUNK_BYTES, (double) lr_max_kernel_memory * 1024.0 / 2) / per_applicant);
 	b.chunk_cap = Max(BATCH_BLOCK, Min(BATCH_CHUNK_MAX, b.chunk_cap / BATCH_BLOCK * BATCH_BLOCK));
 	nblocks = lr_parallel_nblocks(b.chunk_cap, BATCH_BLOCK);
 	lr_memory_check((double) b.chunk_cap * per_applicant +
