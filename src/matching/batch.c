@@ -32,7 +32,7 @@
 
 PG_FUNCTION_INFO_V1(match_products_batch);
 
-#define BATCH_BLOCK		256		/* applicants per block: a few ms of work */
+#define BATCH_BLOCK		LR_MATCH_BLOCK	/* applicants per block: a few ms of work */
 #define BATCH_CHUNK_MAX	65536	/* applicants per chunk */
 #define BATCH_CHUNK_BYTES (32.0 * 1024 * 1024)
 
@@ -64,8 +64,10 @@ typedef struct Batch
 	int32	   *term;			/* -1 = each product's longest */
 	char	  **ids;
 	LrMResult  *res;			/* n x kcap */
-	int64	   *nres;			/* per applicant; -1 = arithmetic overflow */
-	LrMCand    *cand;			/* blocks x nproducts */
+	int64_t    *nres;			/* per applicant */
+	char	   *scratch;		/* blocks x scratch_size */
+	size_t		scratch_size;
+	bool	   *failed;			/* per block: arithmetic overflow */
 	LrError    *errs;			/* per block */
 	MemoryContext chunk_cxt;	/* ids; reset per chunk */
 	MemoryContext row_cxt;		/* per row scratch */
@@ -132,18 +134,13 @@ static void
 MatchBlock(void *arg, int64 block, int64 begin, int64 end)
 {
 	Batch	   *b = ((BlockArg *) arg)->b;
-	LrMCand    *cand = b->cand + (size_t) block * Max(b->cat.nproducts, 1);
-	int64		i;
+	LrMScratch	s;
 
-	for (i = begin; i < end; i++)
-	{
-		LrMRequest	req = b->req;
-
-		req.amount = b->amount[i];
-		req.term = b->term[i];
-		b->nres[i] = lr_match_one(&b->cat, b->vals + (size_t) i * b->nfields, &req, cand,
-								  b->res + (size_t) i * b->kcap, &b->errs[block]);
-	}
+	lr_mscratch_init(&s, &b->cat, b->scratch + (size_t) block * b->scratch_size);
+	b->failed[block] = !lr_match_block(&b->cat, b->vals + (size_t) begin * b->nfields, (int) (end - begin),
+									   b->amount + begin, b->term + begin, &b->req, b->kcap, &s,
+									   b->res + (size_t) begin * b->kcap, b->nres + begin,
+									   &b->errs[block]);
 }
 
 static void
@@ -157,11 +154,12 @@ ProcessChunk(Batch *b)
 	if (b->n == 0)
 		return;
 	lr_parallel_for(b->n, BATCH_BLOCK, lr_threads(), MatchBlock, &ba);
+	for (i = 0; i < lr_parallel_nblocks(b->n, BATCH_BLOCK); i++)
+		if (b->failed[i])
+			lr_pg_raise(&b->errs[i], "match_products_batch");
 	old = MemoryContextSwitchTo(b->row_cxt);
 	for (i = 0; i < b->n; i++)
 	{
-		if (b->nres[i] < 0)
-			lr_pg_raise(&b->errs[i / BATCH_BLOCK], psprintf("applicant \"%s\"", b->ids[i]));
 		for (k = 0; k < b->nres[i]; k++)
 		{
 			const LrMResult *r = &b->res[(size_t) i * b->kcap + k];
@@ -305,15 +303,15 @@ match_products_batch(PG_FUNCTION_ARGS)
 
 	/* The chunk: as many applicants as fit in BATCH_CHUNK_BYTES, in whole blocks. */
 	b.kcap = b.req.max_results < 0 ? (int64) np : Min(b.req.max_results, (int64) np);
+	b.scratch_size = (lr_mscratch_size(&b.cat) + 15) & ~(size_t) 15;
 	per_applicant = (double) b.nfields * sizeof(double) + (double) b.kcap * sizeof(LrMResult) +
 		sizeof(int64) * 2 + sizeof(int32) + sizeof(char *) + 32.0 +
-		(double) Max(np, 1) * sizeof(LrMCand) / BATCH_BLOCK;
+		(double) b.scratch_size / BATCH_BLOCK;
 	/* At most half the kernel memory limit, so that a lower limit means smaller chunks. */
 	b.chunk_cap = (int64) (Min(BATCH_CHUNK_BYTES, (double) lr_max_kernel_memory * 1024.0 / 2) / per_applicant);
 	b.chunk_cap = Max(BATCH_BLOCK, Min(BATCH_CHUNK_MAX, b.chunk_cap / BATCH_BLOCK * BATCH_BLOCK));
 	nblocks = lr_parallel_nblocks(b.chunk_cap, BATCH_BLOCK);
-	lr_memory_check((double) b.chunk_cap * per_applicant +
-					(double) nblocks * Max(np, 1) * sizeof(LrMCand),
+	lr_memory_check((double) b.chunk_cap * per_applicant,
 					psprintf("matching %zu products in chunks of " INT64_FORMAT " applicants",
 							 np, b.chunk_cap));
 	b.vals = MemoryContextAllocHuge(CurrentMemoryContext, Max(b.chunk_cap * b.nfields, 1) * sizeof(double));
@@ -321,8 +319,9 @@ match_products_batch(PG_FUNCTION_ARGS)
 	b.term = palloc(b.chunk_cap * sizeof(int32));
 	b.ids = palloc(b.chunk_cap * sizeof(char *));
 	b.res = MemoryContextAllocHuge(CurrentMemoryContext, Max(b.chunk_cap * b.kcap, 1) * sizeof(LrMResult));
-	b.nres = palloc(b.chunk_cap * sizeof(int64));
-	b.cand = MemoryContextAllocHuge(CurrentMemoryContext, nblocks * Max(np, 1) * sizeof(LrMCand));
+	b.nres = palloc(b.chunk_cap * sizeof(int64_t));
+	b.scratch = MemoryContextAllocHuge(CurrentMemoryContext, nblocks * b.scratch_size);
+	b.failed = palloc0(nblocks * sizeof(bool));
 	b.errs = palloc0(nblocks * sizeof(LrError));
 	b.chunk_cxt = AllocSetContextCreate(CurrentMemoryContext, "loan_risk matching chunk",
 										ALLOCSET_DEFAULT_SIZES);

@@ -88,7 +88,8 @@ lr_mcatalog_finish(LrMCatalog *cat, LrError *err)
 	LrMSchema  *s = &cat->schema;
 	size_t		pi,
 				i,
-				c;
+				c,
+				k;
 
 	for (pi = 0; pi < cat->nproducts; pi++)
 	{
@@ -97,25 +98,49 @@ lr_mcatalog_finish(LrMCatalog *cat, LrError *err)
 
 		if (card == NULL)
 			continue;
-		p->card_cat = lr_arena_alloc0(s->arena, (card->nfeatures ? card->nfeatures : 1) * sizeof(LrBin **));
-		if (p->card_cat == NULL)
+		p->log_base_odds = log(card->base_odds);
+		p->prog = lr_arena_alloc0(s->arena, (card->nfeatures ? card->nfeatures : 1) * sizeof(LrMFeatProg));
+		if (p->prog == NULL)
 			return lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling products");
 		for (i = 0; i < card->nfeatures; i++)
 		{
 			const LrFeature *f = &card->features[i];
-			const LrMDict *d = &s->fields[p->card_field[i]].dict;
-			const LrBin **t;
+			LrMFeatProg *fp = &p->prog[i];
 
-			if (f->kind != LR_FEATURE_CATEGORICAL)
-				continue;
-			t = lr_arena_alloc(s->arena, (d->n + 1) * sizeof(LrBin *));
-			if (t == NULL)
-				return lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling products");
-			/* Strings no rule or model mentions are not categories of this card. */
-			t[0] = f->unseen;
-			for (c = 0; c < d->n; c++)
-				t[c + 1] = lr_feature_bin_categorical(f, d->strs[c], d->lens[c]);
-			p->card_cat[i] = t;
+			fp->field = p->card_field[i];
+			fp->f = f;
+			fp->has_missing = (f->missing != NULL);
+			fp->missing = f->missing ? f->missing->points : 0;
+			if (f->kind == LR_FEATURE_CATEGORICAL)
+			{
+				const LrMDict *d = &s->fields[fp->field].dict;
+
+				fp->mode = LR_MFEAT_CATEGORICAL;
+				fp->points = lr_arena_alloc(s->arena, (d->n + 1) * sizeof(double));
+				if (fp->points == NULL)
+					return lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling products");
+				/* Strings no rule or model mentions are not categories of this card. */
+				fp->points[0] = f->unseen ? f->unseen->points : NAN;
+				for (c = 0; c < d->n; c++)
+				{
+					const LrBin *b = lr_feature_bin_categorical(f, d->strs[c], d->lens[c]);
+
+					fp->points[c + 1] = b ? b->points : NAN;
+				}
+			}
+			else if (f->nspecial_values > 0 || f->nbins > 17)
+				fp->mode = LR_MFEAT_SLOW;
+			else
+			{
+				fp->mode = LR_MFEAT_NUMERIC;
+				fp->nup = (int32_t) f->nbins - 1;
+				fp->uppers = f->uppers;
+				fp->points = lr_arena_alloc(s->arena, f->nbins * sizeof(double));
+				if (fp->points == NULL)
+					return lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling products");
+				for (k = 0; k < f->nbins; k++)
+					fp->points[k] = f->bins[k].points;
+			}
 		}
 	}
 	return true;
@@ -180,34 +205,67 @@ lr_mproduct_fits(const LrMProduct *p, const LrMRequest *req)
 }
 
 bool
-lr_mproduct_probability(const LrMProduct *p, const double *vals, double *prob, int *feature)
+lr_mproduct_score(const LrMProduct *p, const double *vals, double *score, int *feature)
 {
 	const LrCard *card = p->card;
-	const LrFeature *f = card->features;
+	const LrMFeatProg *fp = p->prog;
 	double		s = card->base_points;
 	size_t		i;
 
-	/* The same bins, in the same order, as loan_risk.score: the same double. */
-	for (i = 0; i < card->nfeatures; i++, f++)
+	/* The same points, added in the same order, as loan_risk.score: the same double. */
+	for (i = 0; i < card->nfeatures; i++, fp++)
 	{
-		double		v = vals[p->card_field[i]];
-		const LrBin *bin;
+		double		v = vals[fp->field];
+		double		pts;
 
-		if (f->kind == LR_FEATURE_NUMERIC)
-			bin = lr_feature_bin_numeric(f, v);
-		else if (isnan(v))
-			bin = f->missing;
-		else
-			bin = p->card_cat[i][(int32_t) v + 1];
-		if (bin == NULL)
+		if (v != v)
 		{
-			if (feature)
-				*feature = (int) i;
-			return false;
+			if (!fp->has_missing)
+				goto noscore;
+			pts = fp->missing;
 		}
-		s += bin->points;
+		else if (fp->mode == LR_MFEAT_NUMERIC)
+		{
+			int32_t		idx = 0;
+			int32_t		k;
+
+			for (k = 0; k < fp->nup; k++)
+				idx += (v >= fp->uppers[k]);
+			pts = fp->points[idx];
+		}
+		else if (fp->mode == LR_MFEAT_CATEGORICAL)
+		{
+			pts = fp->points[(int32_t) v + 1];
+			if (pts != pts)
+				goto noscore;
+		}
+		else
+		{
+			const LrBin *bin = lr_feature_bin_numeric_slow(fp->f, v);
+
+			if (bin == NULL)
+				goto noscore;
+			pts = bin->points;
+		}
+		s += pts;
 	}
-	*prob = 1.0 - lr_card_pd(card, s);
+	*score = s;
+	return true;
+
+noscore:
+	if (feature)
+		*feature = (int) i;
+	return false;
+}
+
+bool
+lr_mproduct_probability(const LrMProduct *p, const double *vals, double *prob, int *feature)
+{
+	double		s;
+
+	if (!lr_mproduct_score(p, vals, &s, feature))
+		return false;
+	*prob = 1.0 - lr_card_pd(p->card, s);
 	return true;
 }
 
@@ -252,6 +310,12 @@ lr_mquote(LrSchedMethod m, int64_t amount, lr_i128 rate, int term, LrMQuote *q, 
 }
 
 /* ---------------------------------------------------------------- ranking */
+
+static inline int64_t
+Min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
 
 /*
  * Closed-form first payment and total interest (in cents, as doubles), and
@@ -444,65 +508,71 @@ HeapSort(LrMCand *c, int64_t n, LrMOrder order)
 	}
 }
 
-int64_t
-lr_match_one(const LrMCatalog *cat, const double *vals, const LrMRequest *req,
-			 LrMCand *cand, LrMResult *out, LrError *err)
+size_t
+lr_mscratch_size(const LrMCatalog *cat)
 {
-	int64_t		m = 0;
-	int64_t		k = req->max_results;
-	int64_t		nexact = 0;
-	size_t		pi;
-	int64_t		i;
-	double		T = INFINITY;
+	size_t		np = cat->nproducts ? cat->nproducts : 1;
+	size_t		nf = cat->schema.n ? cat->schema.n : 1;
 
-	for (pi = 0; pi < cat->nproducts; pi++)
+	return nf * LR_MATCH_BLOCK * sizeof(double) + np * sizeof(LrMCand) +
+		LR_MATCH_BLOCK * (sizeof(int64_t) + sizeof(int32_t)) + ((np * LR_MATCH_BLOCK + 7) & ~(size_t) 7);
+}
+
+void
+lr_mscratch_init(LrMScratch *s, const LrMCatalog *cat, void *mem)
+{
+	size_t		np = cat->nproducts ? cat->nproducts : 1;
+	size_t		nf = cat->schema.n ? cat->schema.n : 1;
+	char	   *m = mem;
+
+	s->cols = (double *) m;
+	m += nf * LR_MATCH_BLOCK * sizeof(double);
+	s->cand = (LrMCand *) m;
+	m += np * sizeof(LrMCand);
+	s->amount = (int64_t *) m;
+	m += LR_MATCH_BLOCK * sizeof(int64_t);
+	s->term = (int32_t *) m;
+	m += LR_MATCH_BLOCK * sizeof(int32_t);
+	s->masks = (uint8_t *) m;
+}
+
+/* The k-th smallest upper bound of the candidates' keys (k <= 16), or +inf. */
+static double
+KthUpper(const LrMCand *cand, int64_t m, int64_t k)
+{
+	double		best[16];
+	int64_t		nb = 0;
+	int64_t		i,
+				j;
+
+	if (k <= 0 || k >= m || k > 16)
+		return INFINITY;
+	for (i = 0; i < m; i++)
 	{
-		const LrMProduct *p = &cat->products[pi];
-		LrMCand    *c;
-		double		prob;
+		double		h = cand[i].hi;
 
-		if (!lr_mproduct_fits(p, req) || !lr_mrules_pass(p->rules, vals))
+		if (nb == k && h >= best[nb - 1])
 			continue;
-		if (p->card == NULL || !lr_mproduct_probability(p, vals, &prob, NULL))
-			continue;
-		if (!(prob >= req->min_probability))
-			continue;
-		c = &cand[m++];
-		c->product = (int32_t) pi;
-		c->probability = prob;
-		c->rate = lr_mproduct_rate(p, prob);
-		lr_mproduct_loan(p, req, &c->amount, &c->term);
-		SetBounds(p, c, req->order);
+		if (nb < k)
+			nb++;
+		for (j = nb - 1; j > 0 && best[j - 1] > h; j--)
+			best[j] = best[j - 1];
+		best[j] = h;
 	}
+	return best[k - 1];
+}
+
+/* Ranks one applicant's m candidates; writes at most k (all when k < 0) to out. */
+static int64_t
+Rank(const LrMCatalog *cat, LrMCand *cand, int64_t m, int64_t k, LrMOrder order,
+	 LrMResult *out, LrError *err)
+{
+	double		T = KthUpper(cand, m, k);
+	int64_t		nexact = 0;
+	int64_t		i;
+
 	if (m == 0 || k == 0)
 		return 0;
-
-	/* T: the k-th smallest upper bound. */
-	if (k > 0 && k < m)
-	{
-		if (k <= 16)
-		{
-			double		best[16];
-			int64_t		nb = 0;
-
-			for (i = 0; i < m; i++)
-			{
-				double		h = cand[i].hi;
-				int64_t		j;
-
-				if (nb == k && h >= best[nb - 1])
-					continue;
-				if (nb < k)
-					nb++;
-				for (j = nb - 1; j > 0 && best[j - 1] > h; j--)
-					best[j] = best[j - 1];
-				best[j] = h;
-			}
-			T = best[k - 1];
-		}
-		/* Larger k: every candidate gets an exact schedule (T stays infinite). */
-	}
-
 	/* Exact figures for everyone who can rank within the first k, moved to the front. */
 	for (i = 0; i < m; i++)
 	{
@@ -511,7 +581,7 @@ lr_match_one(const LrMCatalog *cat, const double *vals, const LrMRequest *req,
 		if (!lr_mquote(cat->products[cand[i].product].method, cand[i].amount, cand[i].rate,
 					   cand[i].term, &cand[i].q, err))
 			return -1;
-		cand[i].key = ExactKey(&cand[i], req->order);
+		cand[i].key = ExactKey(&cand[i], order);
 		if (i != nexact)
 		{
 			LrMCand		t = cand[nexact];
@@ -522,9 +592,9 @@ lr_match_one(const LrMCatalog *cat, const double *vals, const LrMRequest *req,
 		nexact++;
 	}
 	if (nexact <= 32)
-		SortExact(cand, nexact, req->order);
+		SortExact(cand, nexact, order);
 	else
-		HeapSort(cand, nexact, req->order);
+		HeapSort(cand, nexact, order);
 	if (k < 0 || k > nexact)
 		k = nexact;
 	for (i = 0; i < k; i++)
@@ -534,4 +604,128 @@ lr_match_one(const LrMCatalog *cat, const double *vals, const LrMRequest *req,
 		out[i].q = cand[i].q;
 	}
 	return k;
+}
+
+/*
+ * Log-odds below which a probability of approval is surely under the
+ * threshold t: pd = 1 / (1 + e^L), so 1 - pd >= t needs L >= logit(t).  The
+ * margin of 1e-6 in L moves the probability by far more than the rounding
+ * of its computation, so skipping exp() below it never drops a candidate.
+ * Thresholds within 1e-6 of 0 or 1 get no shortcut.
+ */
+static double
+LogOddsFloor(double t)
+{
+	if (!(t >= 1e-6 && t <= 1 - 1e-6))
+		return -INFINITY;
+	return log(t / (1 - t)) - 1e-6;
+}
+
+static inline bool
+FitsMask1(const LrMProduct *p, int64_t amount, int32_t term)
+{
+	return (amount < 0 || (amount >= p->min_amount && amount <= p->max_amount)) &&
+		(term < 0 || (term >= p->min_term && term <= p->max_term));
+}
+
+/* mask[i]: the requested loan fits the product (a negative amount or term: any). */
+LR_MATCH_CLONES
+static bool
+FitsMask(const LrMProduct *p, const int64_t *restrict amount, const int32_t *restrict term, int n,
+		 uint8_t *restrict mask)
+{
+	const int64_t amin = p->min_amount,
+				amax = p->max_amount;
+	const int32_t tmin = p->min_term,
+				tmax = p->max_term;
+	uint8_t		any = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		mask[i] = ((amount[i] < 0) | ((amount[i] >= amin) & (amount[i] <= amax))) &
+			((term[i] < 0) | ((term[i] >= tmin) & (term[i] <= tmax)));
+		any |= mask[i];
+	}
+	return any != 0;
+}
+
+bool
+lr_match_block(const LrMCatalog *cat, const double *vals, int n, const int64_t *amount,
+			   const int32_t *term, const LrMRequest *req, int64_t kcap, LrMScratch *scratch,
+			   LrMResult *out, int64_t *nres, LrError *err)
+{
+	size_t		nf = cat->schema.n;
+	size_t		np = cat->nproducts;
+	double		floor_l = LogOddsFloor(req->min_probability);
+	size_t		pi,
+				f;
+	int			i;
+
+	/* Values by field, then each product's checks and rules over the whole block. */
+	for (i = 0; i < n; i++)
+		for (f = 0; f < nf; f++)
+			scratch->cols[f * LR_MATCH_BLOCK + i] = vals[(size_t) i * nf + f];
+	if (amount == NULL || term == NULL)
+	{
+		for (i = 0; i < n; i++)
+		{
+			scratch->amount[i] = amount ? amount[i] : req->amount;
+			scratch->term[i] = term ? term[i] : req->term;
+		}
+		amount = scratch->amount;
+		term = scratch->term;
+	}
+	for (pi = 0; pi < np; pi++)
+	{
+		const LrMProduct *p = &cat->products[pi];
+		uint8_t    *mask = scratch->masks + pi * LR_MATCH_BLOCK;
+
+		if (n == 1)				/* row by row: the scalar evaluator, no block loops */
+			mask[0] = p->card != NULL && FitsMask1(p, amount[0], term[0]) &&
+				lr_mrules_pass(p->rules, vals);
+		else if (p->card != NULL && FitsMask(p, amount, term, n, mask))
+			lr_mrules_mask(p->rules, scratch->cols, LR_MATCH_BLOCK, n, mask);
+		else
+			memset(mask, 0, n);
+	}
+
+	/* Per applicant: approval probabilities, candidates, ranking. */
+	for (i = 0; i < n; i++)
+	{
+		const double *v = vals + (size_t) i * nf;
+		LrMRequest	r = *req;
+		int64_t		m = 0;
+
+		if (amount)
+			r.amount = amount[i];
+		if (term)
+			r.term = term[i];
+		for (pi = 0; pi < np; pi++)
+		{
+			const LrMProduct *p = &cat->products[pi];
+			LrMCand    *c;
+			double		s,
+						prob;
+
+			if (!scratch->masks[pi * LR_MATCH_BLOCK + i] || !lr_mproduct_score(p, v, &s, NULL))
+				continue;
+			if (p->log_base_odds + (s - p->card->base_score) / p->card->pdo * M_LN2 < floor_l)
+				continue;
+			prob = 1.0 - lr_card_pd(p->card, s);
+			if (!(prob >= r.min_probability))
+				continue;
+			c = &scratch->cand[m++];
+			c->product = (int32_t) pi;
+			c->probability = prob;
+			c->rate = lr_mproduct_rate(p, prob);
+			lr_mproduct_loan(p, &r, &c->amount, &c->term);
+			SetBounds(p, c, r.order);
+		}
+		nres[i] = Rank(cat, scratch->cand, m, r.max_results < 0 ? -1 : Min64(r.max_results, kcap),
+					   r.order, out + (size_t) i * kcap, err);
+		if (nres[i] < 0)
+			return false;
+	}
+	return true;
 }

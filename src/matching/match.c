@@ -48,8 +48,8 @@ match_products(PG_FUNCTION_ARGS)
 	LrMRequest	req;
 	LrMatchCache *mc;
 	LrError		err = {0};
-	int64		n,
-				i;
+	int64_t		n;
+	int64		i;
 
 	lr_match_request(fcinfo, 2, 3, 6, &req);
 	RequestLoanArgs(fcinfo, 4, 5, &req);
@@ -58,8 +58,8 @@ match_products(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);
-	n = lr_match_one(&mc->cat, mc->vals, &req, mc->cand, mc->res, &err);
-	if (n < 0)
+	if (!lr_match_block(&mc->cat, mc->vals, 1, NULL, NULL, &req, (int64_t) Max(mc->cat.nproducts, 1),
+						&mc->scratch, mc->res, &n, &err))
 		lr_pg_raise(&err, "match_products");
 	for (i = 0; i < n; i++)
 	{

@@ -27,6 +27,18 @@
 
 #define LR_MATCH_COLUMN_MAX 63	/* longer names can never match a column */
 #define LR_MATCH_MAX_NODES	100000	/* conditions and groups in one product's rules */
+#define LR_MATCH_BLOCK		256		/* applicants evaluated together (lr_mrules_mask, lr_match_block) */
+
+/*
+ * The block loops only compare and combine masks, never compute with
+ * floating point, so an AVX2 build of them (chosen when the library loads,
+ * on CPUs that have it) gives the same results as the baseline one.
+ */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define LR_MATCH_CLONES __attribute__((target_clones("default", "avx2")))
+#else
+#define LR_MATCH_CLONES
+#endif
 
 /* ---- Applicant fields and their dictionaries --------------------------- */
 
@@ -162,6 +174,14 @@ extern LrMOutcome lr_mrules_eval(const LrMRules *r, int32_t node, const double *
 /* True when every rule passes (stops at the first that fails). */
 extern bool lr_mrules_pass(const LrMRules *r, const double *vals);
 
+/*
+ * The same for n <= LR_MATCH_BLOCK applicants at once, field f's values at
+ * cols + f * stride: clears mask[i] for every applicant some rule fails;
+ * false when none is left (it stops there).
+ */
+extern bool lr_mrules_mask(const LrMRules *r, const double *cols, size_t stride, int n,
+						   uint8_t *mask);
+
 extern const char *lr_mop_name(LrMOp op);
 extern const char *lr_mdim_name(LrMDim dim);
 
@@ -179,6 +199,27 @@ extern bool lr_morder_parse(const char *s, size_t len, LrMOrder *out, LrError *e
 
 #define LR_MRATE_STEP	((lr_i128) 100000000000000LL)	/* 0.0001 at scale 18 */
 
+/*
+ * A card feature compiled for the kernel: the points of every bin in one
+ * array, indexed the way the card's own lookup finds the bin (so the sum is
+ * the same double as loan_risk.score's).  NaN in points marks "no bin".
+ */
+typedef struct LrMFeatProg
+{
+	int32_t		field;
+	uint8_t		mode;			/* LR_MFEAT_* */
+	bool		has_missing;
+	int32_t		nup;			/* numeric: finite upper bounds */
+	const double *uppers;
+	double	   *points;			/* numeric: per bin; categorical: per code + 1 (0: other) */
+	double		missing;
+	const LrFeature *f;			/* LR_MFEAT_SLOW: looked up through the card */
+} LrMFeatProg;
+
+#define LR_MFEAT_NUMERIC	0
+#define LR_MFEAT_SLOW		1	/* special values or more than 16 bins */
+#define LR_MFEAT_CATEGORICAL 2
+
 typedef struct LrMProduct
 {
 	const char *id;
@@ -195,7 +236,8 @@ typedef struct LrMProduct
 	LrMRules   *rules;
 	const LrCard *card;			/* approval model; NULL when the product has none */
 	int32_t    *card_field;		/* per card feature: its field */
-	const LrBin ***card_cat;	/* per categorical feature: bin by code + 1 (index 0: other) */
+	LrMFeatProg *prog;			/* per card feature, made by lr_mcatalog_finish */
+	double		log_base_odds;
 } LrMProduct;
 
 typedef struct LrMCatalog
@@ -251,7 +293,7 @@ typedef struct LrMResult
 	LrMQuote	q;
 } LrMResult;
 
-/* Working memory for one applicant: nproducts entries. */
+/* Working memory of the kernel for one block of applicants (lr_mscratch_alloc). */
 typedef struct LrMCand
 {
 	int32_t		product;
@@ -261,10 +303,22 @@ typedef struct LrMCand
 	int			term;
 	double		lo;				/* bounds of the ranking key */
 	double		hi;
-	bool		exact;
 	LrMQuote	q;
 	double		key;			/* exact ranking key */
 } LrMCand;
+
+typedef struct LrMScratch
+{
+	double	   *cols;			/* nfields x LR_MATCH_BLOCK: the block's values by field */
+	uint8_t    *masks;			/* nproducts x LR_MATCH_BLOCK: checks and rules passed */
+	LrMCand    *cand;			/* nproducts */
+	int64_t    *amount;			/* LR_MATCH_BLOCK: each applicant's request */
+	int32_t    *term;
+} LrMScratch;
+
+/* Bytes of one scratch, and its layout in mem (8-byte aligned). */
+extern size_t lr_mscratch_size(const LrMCatalog *cat);
+extern void lr_mscratch_init(LrMScratch *s, const LrMCatalog *cat, void *mem);
 
 /* The loan quoted for a request: requested amount and term or the product's largest. */
 extern void lr_mproduct_loan(const LrMProduct *p, const LrMRequest *req, int64_t *amount, int *term);
@@ -273,10 +327,13 @@ extern void lr_mproduct_loan(const LrMProduct *p, const LrMRequest *req, int64_t
 extern bool lr_mproduct_fits(const LrMProduct *p, const LrMRequest *req);
 
 /*
- * Approval probability 1 - pd of the product's card.  False when the card
- * cannot score the values (a NULL without a missing bin, a category without
- * an unseen bin); *feature is then the feature at fault.
+ * The card's score of the values, the same double as loan_risk.score.  False
+ * when the card cannot score them (a NULL without a missing bin, a category
+ * without an unseen bin); *feature is then the feature at fault.
  */
+extern bool lr_mproduct_score(const LrMProduct *p, const double *vals, double *score, int *feature);
+
+/* Approval probability 1 - pd of the product's card (lr_mproduct_score, then pd). */
 extern bool lr_mproduct_probability(const LrMProduct *p, const double *vals, double *prob,
 									int *feature);
 
@@ -288,13 +345,18 @@ extern bool lr_mquote(LrSchedMethod m, int64_t amount, lr_i128 rate, int term, L
 					  LrError *err);
 
 /*
- * Matches one applicant: products whose checks and rules pass and whose
- * approval probability reaches the threshold, best first by req->order
- * (ties: lower total cost per unit, higher probability, earlier product).
- * Writes at most max_results entries to out (nproducts when unlimited) and
- * returns their number; -1 on arithmetic overflow (err set).
+ * Matches n <= LR_MATCH_BLOCK applicants: vals holds each applicant's
+ * nfields values one after the other; amount and term (either may be NULL)
+ * override the request's per applicant.  For each applicant, the products
+ * whose checks and rules pass and whose approval probability reaches the
+ * threshold, best first by req->order (ties: lower total cost per unit,
+ * lower total cost, higher probability, earlier product): at most kcap of
+ * them in out[i * kcap ...], their number in nres[i].  False on arithmetic
+ * overflow (err set), which the product checks make impossible.
  */
-extern int64_t lr_match_one(const LrMCatalog *cat, const double *vals, const LrMRequest *req,
-							LrMCand *scratch, LrMResult *out, LrError *err);
+extern bool lr_match_block(const LrMCatalog *cat, const double *vals, int n,
+						   const int64_t *amount, const int32_t *term, const LrMRequest *req,
+						   int64_t kcap, LrMScratch *scratch, LrMResult *out, int64_t *nres,
+						   LrError *err);
 
 #endif							/* LR_MATCHING_H */

@@ -71,7 +71,7 @@ typedef struct LrMatchCache
 	LrMCatalog	cat;
 	LrMBind		bind;			/* row mode */
 	double	   *vals;
-	LrMCand    *cand;
+	LrMScratch	scratch;
 	LrMResult  *res;
 } LrMatchCache;
 

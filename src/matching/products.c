@@ -755,7 +755,7 @@ lr_match_cache_get(FunctionCallInfo fcinfo, int argno)
 	lr_match_load(&mc->cat, products, &mc->arena);
 	n = mc->cat.nproducts;
 	mc->vals = palloc(Max(mc->cat.schema.n, 1) * sizeof(double));
-	mc->cand = palloc(Max(n, 1) * sizeof(LrMCand));
+	lr_mscratch_init(&mc->scratch, &mc->cat, palloc(lr_mscratch_size(&mc->cat)));
 	mc->res = palloc(Max(n, 1) * sizeof(LrMResult));
 	lr_mbind_init(&mc->bind, mc->cxt, &mc->cat.schema, "applicant row");
 	mc->products = pstrdup(products);

@@ -1022,3 +1022,154 @@ lr_mrules_pass(const LrMRules *r, const double *vals)
 			return false;
 	return true;
 }
+
+/* ---------------------------------------------------------------- block evaluation */
+
+/*
+ * The same semantics over a block of applicants at once: one field's values
+ * are contiguous (cols + field * stride), and every condition is a loop of
+ * comparisons without branches that the compiler vectorises.  NaN is the
+ * missing value: (v != v) detects it, and ordered comparisons with NaN are
+ * false, as in EvalLeaf.
+ */
+/*
+ * Comparisons only, no arithmetic: vectorised code gives the same results
+ * as scalar code, so GCC may build an AVX2 clone chosen at load time.
+ */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#pragma GCC push_options
+#pragma GCC optimize ("tree-vectorize")
+#endif
+LR_MATCH_CLONES
+static void
+LeafMask(const LrMNode *nd, const double *restrict col, int n, uint8_t *restrict out)
+{
+	const uint8_t pin = nd->pass_if_null ? 1 : 0;
+	const double a = nd->a;
+	const double b = nd->b;
+	const double *restrict values = nd->values;
+	const int32_t nvalues = nd->nvalues;
+	int			i,
+				k;
+
+	switch (nd->op)
+	{
+		case LR_MOP_EQ:
+			for (i = 0; i < n; i++)
+				out[i] = (col[i] == a) | (pin & (col[i] != col[i]));
+			break;
+		case LR_MOP_NE:
+			for (i = 0; i < n; i++)
+				out[i] = ((col[i] != a) & (col[i] == col[i])) | (pin & (col[i] != col[i]));
+			break;
+		case LR_MOP_LT:
+			for (i = 0; i < n; i++)
+				out[i] = (col[i] < a) | (pin & (col[i] != col[i]));
+			break;
+		case LR_MOP_LE:
+			for (i = 0; i < n; i++)
+				out[i] = (col[i] <= a) | (pin & (col[i] != col[i]));
+			break;
+		case LR_MOP_GT:
+			for (i = 0; i < n; i++)
+				out[i] = (col[i] > a) | (pin & (col[i] != col[i]));
+			break;
+		case LR_MOP_GE:
+			for (i = 0; i < n; i++)
+				out[i] = (col[i] >= a) | (pin & (col[i] != col[i]));
+			break;
+		case LR_MOP_BETWEEN:
+			for (i = 0; i < n; i++)
+				out[i] = ((col[i] >= a) & (col[i] <= b)) | (pin & (col[i] != col[i]));
+			break;
+		case LR_MOP_IS_NULL:
+			for (i = 0; i < n; i++)
+				out[i] = (col[i] != col[i]);
+			break;
+		case LR_MOP_NOT_NULL:
+			for (i = 0; i < n; i++)
+				out[i] = (col[i] == col[i]);
+			break;
+		case LR_MOP_IN:
+		case LR_MOP_NOT_IN:
+			{
+				const uint8_t neg = (nd->op == LR_MOP_NOT_IN);
+
+				if (nvalues <= 8)
+				{
+					for (i = 0; i < n; i++)
+						out[i] = 0;
+					for (k = 0; k < nvalues; k++)
+					{
+						const double c = values[k];
+
+						for (i = 0; i < n; i++)
+							out[i] |= (col[i] == c);
+					}
+				}
+				else
+					for (i = 0; i < n; i++)
+						out[i] = InList(nd, col[i]);
+				for (i = 0; i < n; i++)
+					out[i] = ((out[i] ^ neg) & (col[i] == col[i])) | (pin & (col[i] != col[i]));
+			}
+			break;
+		default:
+			for (i = 0; i < n; i++)
+				out[i] = 0;
+			break;
+	}
+}
+
+LR_MATCH_CLONES
+static void
+NodeMask(const LrMRules *r, const LrMNode *nd, const double *cols, size_t stride, int n, uint8_t *out)
+{
+	uint8_t		tmp[LR_MATCH_BLOCK];
+	int32_t		c;
+	int			i;
+
+	if (nd->op != LR_MOP_ALL && nd->op != LR_MOP_ANY)
+	{
+		LeafMask(nd, cols + (size_t) nd->field * stride, n, out);
+		return;
+	}
+	NodeMask(r, &r->nodes[nd->children[0]], cols, stride, n, out);
+	for (c = 1; c < nd->nchildren; c++)
+	{
+		NodeMask(r, &r->nodes[nd->children[c]], cols, stride, n, tmp);
+		if (nd->op == LR_MOP_ALL)
+			for (i = 0; i < n; i++)
+				out[i] &= tmp[i];
+		else
+			for (i = 0; i < n; i++)
+				out[i] |= tmp[i];
+	}
+}
+
+LR_MATCH_CLONES
+bool
+lr_mrules_mask(const LrMRules *r, const double *cols, size_t stride, int n, uint8_t *mask)
+{
+	uint8_t		tmp[LR_MATCH_BLOCK];
+	size_t		k;
+	int			i;
+
+	for (k = 0; k < r->nrules; k++)
+	{
+		uint8_t		any = 0;
+
+		NodeMask(r, &r->nodes[r->rules[k].node], cols, stride, n, tmp);
+		for (i = 0; i < n; i++)
+		{
+			mask[i] &= tmp[i];
+			any |= mask[i];
+		}
+		if (!any)
+			return false;
+	}
+	return true;
+}
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#pragma GCC pop_options
+#endif

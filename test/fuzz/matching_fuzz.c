@@ -8,7 +8,8 @@
  * again (to the same fields and strings) and writes back byte for byte the
  * same; every rule evaluates, on applicant values made from the input's
  * bytes (numbers, NULL/NaN, every string code and "other"), to the same
- * outcome as the fast all-rules check, and a failure always names a leaf.
+ * outcome as the fast all-rules check and as the block evaluator, and a
+ * failure always names a leaf.
  *
  * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/scoring/card.c src/matching/rules.c
  */
@@ -33,6 +34,8 @@ FuzzFree(void *ctx, void *ptr)
 
 static const LrAlloc fuzz_alloc = {FuzzAlloc, FuzzFree, NULL};
 
+#define NPROBES 12
+
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A value for field f in probe round k. */
@@ -44,6 +47,7 @@ Probe(const LrMSchema *s, size_t f, int k, const uint8_t *data, size_t size)
 
 	if (k == 0)
 		return NAN;
+	byte = (uint8_t) (byte + k * 37);
 	switch (s->fields[f].kind)
 	{
 		case LR_MK_NUMBER:
@@ -85,6 +89,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		LrMRules   *rules2;
 		LrError		err2 = {0};
 		double	   *vals;
+		double	   *cols;
+		bool		passed[NPROBES];
+		uint8_t		mask[NPROBES];
 
 		if (err.kind != LR_OK)
 			abort();
@@ -114,12 +121,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 
 		vals = malloc((schema.n ? schema.n : 1) * sizeof(double));
-		for (int k = 0; k < 6; k++)
+		cols = malloc((schema.n ? schema.n : 1) * NPROBES * sizeof(double));
+		for (int k = 0; k < NPROBES; k++)
 		{
 			bool		all = true;
 
 			for (size_t f = 0; f < schema.n; f++)
-				vals[f] = Probe(&schema, f, k, data, size);
+				vals[f] = cols[f * NPROBES + k] = Probe(&schema, f, k, data, size);
 			for (size_t r = 0; r < rules->nrules; r++)
 			{
 				int32_t		culprit = -1;
@@ -137,7 +145,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			if (all != lr_mrules_pass(rules, vals))
 				abort();
+			passed[k] = all;
 		}
+		/* The block evaluator agrees with the row evaluator on every probe. */
+		memset(mask, 1, sizeof(mask));
+		(void) lr_mrules_mask(rules, cols, NPROBES, NPROBES, mask);
+		for (int k = 0; k < NPROBES; k++)
+			if (mask[k] != (passed[k] ? 1 : 0))
+			{
+				fprintf(stderr, "block evaluation differs on probe %d\n", k);
+				abort();
+			}
+		free(cols);
 		free(vals);
 		lr_buf_free(&b1);
 		lr_buf_free(&b2);
