@@ -753,13 +753,34 @@ Scorecard(const LrReportData *d, LrBuf *b)
 		lr_buf_puts(b, ".");
 		if (f->binning && f->binning->kind == LRJ_OBJECT)
 		{
+			static const char *const order[] = {"method", "trend", "requested_trend", "prebins", NULL};
+			bool		first = true;
+
 			lr_buf_puts(b, " Binning:");
+			for (const char *const *k = order; *k; k++)
+			{
+				const LrJson *v = lr_json_get(f->binning, *k);
+
+				if (v == NULL)
+					continue;
+				lr_buf_printf(b, "%s%s ", first ? " " : ", ", *k);
+				JsonText(b, v);
+				first = false;
+			}
 			for (size_t k = 0; k < f->binning->n; k++)
 			{
-				lr_buf_puts(b, k ? ", " : " ");
+				bool		known = false;
+
+				for (const char *const *o = order; *o; o++)
+					if (strcmp(f->binning->keys[k], *o) == 0)
+						known = true;
+				if (known)
+					continue;
+				lr_buf_puts(b, first ? " " : ", ");
 				Esc(b, f->binning->keys[k]);
 				lr_buf_puts(b, " ");
 				JsonText(b, f->binning->items[k]);
+				first = false;
 			}
 			lr_buf_puts(b, ".");
 		}
@@ -881,33 +902,46 @@ StabilitySection(const LrReportData *d, LrBuf *b)
 	lr_buf_puts(b, "</tbody></table>\n</section>\n");
 }
 
-/* A key/value table of the members of obj not in skip. */
+/*
+ * A key/value table of the members of obj: first those named in labels
+ * (pairs of key and label, in that order), then any other member not in
+ * skip, in the object's order.
+ */
 static void
 Members(LrBuf *b, const LrJson *obj, const char *const *skip, const char *const *labels)
 {
 	bool		any = false;
 
+	for (const char *const *l = labels; l && *l; l += 2)
+	{
+		const LrJson *v = lr_json_get(obj, l[0]);
+
+		if (v == NULL)
+			continue;
+		if (!any)
+			lr_buf_puts(b, "<table><tbody>\n");
+		any = true;
+		lr_buf_printf(b, "<tr><th class=\"l\">%s</th><td class=\"l\">", l[1]);
+		JsonText(b, v);
+		lr_buf_puts(b, "</td></tr>\n");
+	}
 	for (size_t i = 0; i < obj->n; i++)
 	{
-		bool		skipped = false;
-		const char *label = NULL;
+		bool		known = false;
 
 		for (const char *const *s = skip; s && *s; s++)
 			if (strcmp(obj->keys[i], *s) == 0)
-				skipped = true;
-		if (skipped)
-			continue;
+				known = true;
 		for (const char *const *l = labels; l && *l; l += 2)
 			if (strcmp(obj->keys[i], l[0]) == 0)
-				label = l[1];
+				known = true;
+		if (known)
+			continue;
 		if (!any)
 			lr_buf_puts(b, "<table><tbody>\n");
 		any = true;
 		lr_buf_puts(b, "<tr><th class=\"l\">");
-		if (label)
-			lr_buf_puts(b, label);
-		else
-			Esc(b, obj->keys[i]);
+		Esc(b, obj->keys[i]);
 		lr_buf_puts(b, "</th><td class=\"l\">");
 		JsonText(b, obj->items[i]);
 		lr_buf_puts(b, "</td></tr>\n");
@@ -931,7 +965,7 @@ Training(const LrReportData *d, LrBuf *b)
 	static const char *const stat_skip[] = {"coefficients", NULL};
 	static const char *const train_labels[] = {
 		"source", "Source", "target", "Target", "fingerprint", "Fingerprint of the input rows",
-		"loan_risk_version", "loan_risk version", "options", "Options", NULL};
+		"options", "Options", "loan_risk_version", "loan_risk version", NULL};
 	static const char *const train_skip[] = {"features_considered", "features_dropped", NULL};
 	bool		any = false;
 
@@ -961,7 +995,7 @@ Training(const LrReportData *d, LrBuf *b)
 					lr_buf_puts(b, "</td><td>");
 					Gen(b, JsonNum(c, "std_error"));
 					lr_buf_puts(b, "</td><td>");
-					Num(b, JsonNum(c, "z"), 3);
+					Gen(b, JsonNum(c, "z"));
 					lr_buf_puts(b, "</td><td>");
 					Gen(b, JsonNum(c, "p_value"));
 					lr_buf_puts(b, "</td>");
