@@ -47,12 +47,13 @@ SELECT kpi(r, 'rows') = '20000' AS rows_ok,
        kpi(r, 'gini') = (SELECT to_char(loan_risk.gini(pd, bad), 'FM0.0000') FROM scored) AS gini_ok,
        kpi(r, 'ks') = (SELECT to_char(loan_risk.ks(pd, bad), 'FM0.0000') FROM scored) AS ks_ok,
        kpi(r, 'brier') = (SELECT to_char(loan_risk.brier(pd, bad), 'FM0.0000') FROM scored) AS brier_ok,
-       kpi(r, 'hl') = (SELECT to_char((loan_risk.hosmer_lemeshow(pd, bad, 10)).p_value, 'FM0.0000') FROM scored) AS hl_ok,
+       kpi(r, 'hl') = (SELECT CASE WHEN p < 0.00005 THEN '&lt;0.0001' ELSE to_char(p, 'FM0.0000') END
+                       FROM (SELECT (loan_risk.hosmer_lemeshow(pd, bad, 10)).p_value AS p FROM scored) h) AS hl_ok,
        kpi(r, 'psi') = (SELECT to_char(loan_risk.psi(score, id > 16000, 10), 'FM0.0000') FROM scored) AS psi_ok,
        kpi(r, 'mean-pd') = (SELECT to_char(100 * avg(pd), 'FM90.00') || '%' FROM scored) AS mean_pd_ok,
        kpi(r, 'bad-rate') = (SELECT to_char(100 * avg(bad), 'FM90.00') || '%' FROM scored) AS bad_rate_ok
 FROM report;
-SELECT kpi(r, 'auc') AS auc, kpi(r, 'ks') AS ks, kpi(r, 'psi') AS psi FROM report;
+SELECT kpi(r, 'auc') AS auc, kpi(r, 'ks') AS ks, kpi(r, 'psi') AS psi, kpi(r, 'hl') AS hl_p FROM report;
 -- the gains and calibration tables, row by row, against gains_table and calibration_table
 SELECT (SELECT array_agg(m[1] || '|' || m[2] ORDER BY ord)
         FROM regexp_matches(substring(r FROM '<section id="gains">.*?</section>'),

@@ -56,6 +56,16 @@ Pct(LrBuf *b, double v, int decimals)
 	}
 }
 
+/* A p-value: four decimals, "<0.0001" below that. */
+static void
+PValue(LrBuf *b, double p)
+{
+	if (p >= 0 && p < 0.00005)
+		lr_buf_puts(b, "&lt;0.0001");
+	else
+		Num(b, p, 4);
+}
+
 /* A number in general format (up to 6 significant digits). */
 static void
 Gen(LrBuf *b, double v)
@@ -71,7 +81,8 @@ Int(LrBuf *b, int64_t v)
 {
 	/* thin spaces between thousands read well in every locale */
 	char		tmp[32];
-	int			n = snprintf(tmp, sizeof(tmp), "%lld", (long long) (v < 0 ? -v : v));
+	int			n = snprintf(tmp, sizeof(tmp), "%llu",
+								 v < 0 ? (unsigned long long) 0 - (unsigned long long) v : (unsigned long long) v);
 
 	if (v < 0)
 		lr_buf_puts(b, "&#8722;");
@@ -107,16 +118,29 @@ typedef struct Chart
 				ymax;
 } Chart;
 
+/* Keeps drawn coordinates finite and near the chart whatever the figures. */
+static double
+Clamp(double v, double lo, double hi)
+{
+	return isnan(v) ? lo : (v < lo ? lo : (v > hi ? hi : v));
+}
+
 static double
 Cx(const Chart *c, double v)
 {
-	return ML + (v - c->xmin) / (c->xmax - c->xmin) * (CW - ML - MR);
+	return Clamp(ML + (v - c->xmin) / (c->xmax - c->xmin) * (CW - ML - MR), ML - 4, CW - MR + 4);
 }
 
 static double
 Cy(const Chart *c, double v)
 {
-	return CH - MB - (v - c->ymin) / (c->ymax - c->ymin) * (CH - MT - MB);
+	return Clamp(CH - MB - (v - c->ymin) / (c->ymax - c->ymin) * (CH - MT - MB), MT - 4, CH - MB + 4);
+}
+
+static bool
+Finite2(double x, double y)
+{
+	return isfinite(x) && isfinite(y);
 }
 
 /* A round step near range / 5: 1, 2 or 5 times a power of ten. */
@@ -124,8 +148,13 @@ static double
 NiceStep(double range)
 {
 	double		raw = range / 5;
-	double		p = pow(10, floor(log10(raw)));
-	double		m = raw / p;
+	double		p,
+				m;
+
+	if (!(raw > 1e-300) || !isfinite(raw))
+		return 1;
+	p = pow(10, floor(log10(raw)));
+	m = raw / p;
 
 	return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
 }
@@ -133,7 +162,11 @@ NiceStep(double range)
 static int
 StepDecimals(double step)
 {
-	int			d = (int) -floor(log10(step) + 1e-9);
+	int			d;
+
+	if (!(step > 1e-300) || !isfinite(step))
+		return 0;
+	d = (int) -floor(log10(step) + 1e-9);
 
 	return d < 0 ? 0 : (d > 6 ? 6 : d);
 }
@@ -163,10 +196,18 @@ ChartOpen(Chart *c, LrBuf *b, const char *id, const char *title,
 {
 	double		step;
 
+	if (!isfinite(xmin) || !isfinite(xmax) || !isfinite(xmax - xmin))
+		xmin = 0, xmax = 1;
+	if (!isfinite(ymin) || !isfinite(ymax) || !isfinite(ymax - ymin))
+		ymin = 0, ymax = 1;
 	if (!(xmax > xmin))
 		xmax = xmin + 1;
 	if (!(ymax > ymin))
 		ymax = ymin + 1;
+	if (xmax - xmin < fabs(xmin) * 1e-9)
+		xmax = xmin + fabs(xmin) * 1e-9;
+	if (ymax - ymin < fabs(ymin) * 1e-9)
+		ymax = ymin + fabs(ymin) * 1e-9;
 	c->b = b;
 	c->xmin = xmin;
 	c->xmax = xmax;
@@ -180,9 +221,14 @@ ChartOpen(Chart *c, LrBuf *b, const char *id, const char *title,
 				  ML, MT, CW - ML - MR, CH - MT - MB);
 
 	step = NiceStep(xmax - xmin);
-	for (double v = ceil(xmin / step - 1e-9) * step; v <= xmax + step * 1e-9; v += step)
+	for (int t = 0; t <= 20; t++)
 	{
-		double		x = Cx(c, v);
+		double		v = (ceil(xmin / step - 1e-9) + t) * step;
+		double		x;
+
+		if (v > xmax + step * 1e-9)
+			break;
+		x = Cx(c, v);
 
 		lr_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
 					  "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
@@ -191,9 +237,14 @@ ChartOpen(Chart *c, LrBuf *b, const char *id, const char *title,
 		lr_buf_puts(b, "</text>\n");
 	}
 	step = NiceStep(ymax - ymin);
-	for (double v = ceil(ymin / step - 1e-9) * step; v <= ymax + step * 1e-9; v += step)
+	for (int t = 0; t <= 20; t++)
 	{
-		double		y = Cy(c, v);
+		double		v = (ceil(ymin / step - 1e-9) + t) * step;
+		double		y;
+
+		if (v > ymax + step * 1e-9)
+			break;
+		y = Cy(c, v);
 
 		lr_buf_printf(b, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
 					  "<text class=\"tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
@@ -333,7 +384,7 @@ Summary(const LrReportData *d, LrBuf *b)
 	Num(b, d->brier, 4);
 	KpiEnd(b);
 	Kpi(b, "Hosmer&#8211;Lemeshow p", "hl");
-	Num(b, d->hl_df >= 0 ? d->hl_p : NAN, 4);
+	PValue(b, d->hl_df >= 0 ? d->hl_p : NAN);
 	KpiEnd(b);
 	if (d->has_recent)
 	{
@@ -372,11 +423,13 @@ Discrimination(const LrReportData *d, LrBuf *b)
 		lr_buf_printf(b, "<polygon class=\"a-roc\" points=\"%.1f,%.1f", Cx(&c, 1), Cy(&c, 0));
 		lr_buf_printf(b, " %.1f,%.1f", Cx(&c, 0), Cy(&c, 0));
 		for (size_t i = 0; i < d->nroc; i++)
-			lr_buf_printf(b, " %.1f,%.1f", Cx(&c, d->roc[i].fpr), Cy(&c, d->roc[i].tpr));
+			if (Finite2(d->roc[i].fpr, d->roc[i].tpr))
+				lr_buf_printf(b, " %.1f,%.1f", Cx(&c, d->roc[i].fpr), Cy(&c, d->roc[i].tpr));
 		lr_buf_puts(b, "\"/>\n");
 		lr_buf_printf(b, "<polyline class=\"c-roc\" points=\"%.1f,%.1f", Cx(&c, 0), Cy(&c, 0));
 		for (size_t i = 0; i < d->nroc; i++)
-			lr_buf_printf(b, " %.1f,%.1f", Cx(&c, d->roc[i].fpr), Cy(&c, d->roc[i].tpr));
+			if (Finite2(d->roc[i].fpr, d->roc[i].tpr))
+				lr_buf_printf(b, " %.1f,%.1f", Cx(&c, d->roc[i].fpr), Cy(&c, d->roc[i].tpr));
 		lr_buf_puts(b, "\"/>\n");
 	}
 	if (!isnan(d->auc))
@@ -399,13 +452,15 @@ Discrimination(const LrReportData *d, LrBuf *b)
 	{
 		lr_buf_printf(b, "<polyline class=\"c-bad\" points=\"%.1f,%.1f", Cx(&c, 0), Cy(&c, 0));
 		for (size_t i = 0; i < d->nroc; i++)
-			lr_buf_printf(b, " %.1f,%.1f", Cx(&c, d->roc[i].share), Cy(&c, d->roc[i].tpr));
+			if (Finite2(d->roc[i].share, d->roc[i].tpr))
+				lr_buf_printf(b, " %.1f,%.1f", Cx(&c, d->roc[i].share), Cy(&c, d->roc[i].tpr));
 		lr_buf_puts(b, "\"/>\n");
 		lr_buf_printf(b, "<polyline class=\"c-good\" points=\"%.1f,%.1f", Cx(&c, 0), Cy(&c, 0));
 		for (size_t i = 0; i < d->nroc; i++)
-			lr_buf_printf(b, " %.1f,%.1f", Cx(&c, d->roc[i].share), Cy(&c, d->roc[i].fpr));
+			if (Finite2(d->roc[i].share, d->roc[i].fpr))
+				lr_buf_printf(b, " %.1f,%.1f", Cx(&c, d->roc[i].share), Cy(&c, d->roc[i].fpr));
 		lr_buf_puts(b, "\"/>\n");
-		if (!isnan(d->ks))
+		if (isfinite(d->ks))
 		{
 			Line(&c, "ks", d->ks_point.share, d->ks_point.fpr, d->ks_point.share, d->ks_point.tpr);
 			snprintf(txt, sizeof(txt), "KS %.4f", d->ks);
@@ -466,6 +521,8 @@ Distribution(const LrReportData *d, LrBuf *b)
 		double		sg = Div(h->goods, g),
 					sb = Div(h->bads, bd);
 
+		if (!Finite2(h->lo, h->hi))
+			continue;
 		if (w < 0.5)
 			w = 0.5;
 		if (!isnan(sb) && sb > 0)
@@ -507,9 +564,9 @@ Calibration(const LrReportData *d, LrBuf *b)
 
 	for (size_t i = 0; i < d->ncalib; i++)
 	{
-		if (d->calib[i].mean_pd > m)
+		if (isfinite(d->calib[i].mean_pd) && d->calib[i].mean_pd > m)
 			m = d->calib[i].mean_pd;
-		if (d->calib[i].observed_rate > m)
+		if (isfinite(d->calib[i].observed_rate) && d->calib[i].observed_rate > m)
 			m = d->calib[i].observed_rate;
 	}
 	m = m > 0 ? m * 1.08 : 1;
@@ -521,14 +578,21 @@ Calibration(const LrReportData *d, LrBuf *b)
 	Line(&c, "diag", 0, 0, m, m);
 	if (d->ncalib > 0)
 	{
+		bool		first = true;
+
 		lr_buf_puts(b, "<polyline class=\"c-roc\" points=\"");
 		for (size_t i = 0; i < d->ncalib; i++)
-			lr_buf_printf(b, "%s%.1f,%.1f", i ? " " : "", Cx(&c, d->calib[i].mean_pd),
-						  Cy(&c, d->calib[i].observed_rate));
+			if (Finite2(d->calib[i].mean_pd, d->calib[i].observed_rate))
+			{
+				lr_buf_printf(b, "%s%.1f,%.1f", first ? "" : " ", Cx(&c, d->calib[i].mean_pd),
+							  Cy(&c, d->calib[i].observed_rate));
+				first = false;
+			}
 		lr_buf_puts(b, "\"/>\n");
 	}
 	for (size_t i = 0; i < d->ncalib; i++)
-		lr_buf_printf(b, "<circle class=\"pt\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"><title>group %d</title></circle>\n",
+		if (Finite2(d->calib[i].mean_pd, d->calib[i].observed_rate))
+			lr_buf_printf(b, "<circle class=\"pt\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"><title>group %d</title></circle>\n",
 					  Cx(&c, d->calib[i].mean_pd), Cy(&c, d->calib[i].observed_rate), (int) d->calib[i].bucket);
 	ChartClose(&c);
 	lr_buf_printf(b, "<figcaption>%d equal-frequency groups of predicted PD; points on the diagonal are "
@@ -564,7 +628,7 @@ Calibration(const LrReportData *d, LrBuf *b)
 		lr_buf_puts(b, "statistic ");
 		Num(b, d->hl_stat, 3);
 		lr_buf_printf(b, " on %d degrees of freedom (%d groups), p-value ", (int) d->hl_df, (int) d->hl_groups);
-		Num(b, d->hl_p, 4);
+		PValue(b, d->hl_p);
 		lr_buf_puts(b, ".");
 	}
 	else
@@ -877,7 +941,7 @@ StabilitySection(const LrReportData *d, LrBuf *b)
 	lr_buf_puts(b, "). CSI of each feature over the card's bins. Below 0.1 is read as stable, 0.1 to 0.25 "
 				"as worth watching, above 0.25 as a shift.</p>\n");
 	for (size_t i = 0; i < card->nfeatures; i++)
-		if (d->features[i].show_csi && !isnan(d->features[i].csi) && d->features[i].csi > maxcsi)
+		if (d->features[i].show_csi && isfinite(d->features[i].csi) && d->features[i].csi > maxcsi)
 			maxcsi = d->features[i].csi;
 	lr_buf_puts(b, "<table><thead><tr><th class=\"l\">Feature</th><th>CSI</th><th class=\"l\">Rating</th>"
 				"<th class=\"l\"></th></tr></thead><tbody>\n");
@@ -894,9 +958,9 @@ StabilitySection(const LrReportData *d, LrBuf *b)
 		lr_buf_puts(b, "</td><td class=\"l\">");
 		Stability(b, o->csi);
 		lr_buf_puts(b, "</td><td class=\"l\">");
-		if (!isnan(o->csi) && maxcsi > 0)
+		if (isfinite(o->csi) && o->csi >= 0 && maxcsi > 0 && isfinite(maxcsi))
 			lr_buf_printf(b, "<span class=\"bar\" style=\"width:%dpx\"></span>",
-						  (int) (1 + 200 * o->csi / maxcsi));
+						  (int) (1 + 200 * (o->csi / maxcsi)));
 		lr_buf_puts(b, "</td></tr>\n");
 	}
 	lr_buf_puts(b, "</tbody></table>\n</section>\n");
