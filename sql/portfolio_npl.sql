@@ -106,6 +106,18 @@ CROSS JOIN LATERAL (
           FROM v JOIN r ON v.period = r.period AND v.segment = r.segment) AS ratios_ok,
          (SELECT round(max(npl_ratio)::numeric, 4) FROM v) AS max_npl_ratio) c;
 
+-- again with 40 segments (and a NULL one)
+UPDATE book_performance SET segment = CASE WHEN loan_id % 41 = 0 THEN NULL ELSE 'segment ' || loan_id % 41 END;
+WITH v AS (SELECT * FROM loan_risk.npl_summary('SELECT loan_id, month, dpd, balance, status, segment FROM book_performance',
+                                               '{"period": "quarter"}')),
+     r AS (SELECT * FROM npl_reference('quarter', 90))
+SELECT (SELECT count(*) FROM v) AS rows, (SELECT count(DISTINCT segment) FROM v) AS segments,
+       (SELECT count(*) FROM (SELECT period, as_of, segment, loans, balance, npl_balance, entered_npl_loans, written_off_balance FROM v
+                              EXCEPT ALL
+                              SELECT period, as_of, segment, loans, balance, npl_balance, entered_npl_loans, written_off_balance FROM r) e)
+         AS differences;
+UPDATE book_performance p SET segment = l.segment FROM book_loans l WHERE l.id = p.loan_id;
+
 -- the shock of 2022 shows in the quarterly NPL ratio of the whole book (balances add up across segments)
 SELECT period, round(sum(npl_balance) / sum(balance), 4) AS npl_ratio, sum(entered_npl_loans) AS entered_npl,
        sum(written_off_loans) AS written_off

@@ -65,6 +65,21 @@ SELECT (SELECT count(*) FROM v) AS rows,
                AND count(*) FILTER (WHERE (v.balance_rate IS NULL) <> (r.balance_rate IS NULL)) = 0
         FROM v JOIN r ON v.month = r.month AND v.segment = r.segment AND v.from_bucket = r.f AND v.to_bucket = r.t) AS rates_ok,
        (SELECT sum(loans) FROM v WHERE from_bucket = '60-89' AND to_bucket = '90+') AS rolled_60_to_90;
+-- again with 40 segments (and a NULL one): names interned while the rows stream in
+UPDATE book_performance SET segment = CASE WHEN loan_id % 41 = 0 THEN NULL ELSE 'segment ' || loan_id % 41 END;
+WITH v AS (SELECT * FROM loan_risk.roll_rates('SELECT loan_id, month, dpd, balance, status, segment FROM book_performance')),
+     r AS (SELECT * FROM roll_reference)
+SELECT (SELECT count(*) FROM v) AS rows,
+       (SELECT count(*) FROM (SELECT month, segment, from_bucket, to_bucket, loans, balance, from_loans, from_balance FROM v
+                              EXCEPT ALL SELECT month, segment, f, t, loans, balance, from_loans, from_balance FROM r) e) AS not_in_reference,
+       (SELECT count(*) FROM (SELECT month, segment, f, t, loans, balance, from_loans, from_balance FROM r
+                              EXCEPT ALL SELECT month, segment, from_bucket, to_bucket, loans, balance, from_loans, from_balance FROM v) e) AS missing,
+       (SELECT max(abs(v.loan_rate - r.loan_rate)) < 1e-12 AND max(abs(v.balance_rate - r.balance_rate)) < 1e-12
+               AND count(*) FILTER (WHERE (v.balance_rate IS NULL) <> (r.balance_rate IS NULL)) = 0
+        FROM v JOIN r ON v.month = r.month AND v.segment IS NOT DISTINCT FROM r.segment AND v.from_bucket = r.f AND v.to_bucket = r.t) AS rates_ok,
+       (SELECT sum(loans) FROM v WHERE from_bucket = '60-89' AND to_bucket = '90+') AS rolled_60_to_90;
+UPDATE book_performance p SET segment = l.segment FROM book_loans l WHERE l.id = p.loan_id;
+
 -- the rates of each (month, segment, from bucket) add up to 1
 SELECT count(*) AS groups, max(abs(s - 1)) < 1e-12 AS rates_sum_to_one
 FROM (SELECT month, segment, from_bucket, sum(loan_rate) AS s

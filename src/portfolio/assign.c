@@ -123,6 +123,7 @@ CasesRow(TupleTableSlot *slot, void *arg)
 
 typedef struct QueuesRead
 {
+	MemoryContext cxt;			/* outlives the query (rows arrive in the executor's context) */
 	LrQueue    *q;
 	int64		n;
 	int64		cap;
@@ -187,7 +188,7 @@ QueuesRow(TupleTableSlot *slot, void *arg)
 				*--e = '\0';
 		}
 	}
-	q->name = name;
+	q->name = MemoryContextStrdup(r->cxt, name);
 	if (nulls[1])
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -278,6 +279,7 @@ assign_cases(PG_FUNCTION_ARGS)
 
 	memset(&qr, 0, sizeof(qr));
 	qr.what = "queues query";
+	qr.cxt = CurrentMemoryContext;
 	qr.cap = 8;
 	qr.q = palloc(qr.cap * sizeof(LrQueue));
 	lr_query_run(queues_sql, qr.what, QueuesStart, QueuesRow, &qr);

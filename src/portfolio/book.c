@@ -34,6 +34,7 @@
 void
 lr_segments_init(LrSegments *s)
 {
+	s->cxt = CurrentMemoryContext;
 	s->n = 1;
 	s->cap = 16;
 	s->names = palloc0(sizeof(char *) * s->cap);
@@ -79,13 +80,15 @@ lr_segments_intern(LrSegments *s, const char *name, size_t len)
 		s->cap *= 2;
 		s->names = repalloc(s->names, sizeof(char *) * s->cap);
 	}
-	s->names[s->n] = pnstrdup(name, len);
+	s->names[s->n] = MemoryContextAlloc(s->cxt, len + 1);
+	memcpy(s->names[s->n], name, len);
+	s->names[s->n][len] = '\0';
 	s->slots[slot] = s->n;
 	s->n++;
 	if (s->n * 2 > s->hcap)
 	{
 		int32		ncap = s->hcap * 2;
-		int32	   *nslots = palloc(sizeof(int32) * ncap);
+		int32	   *nslots = MemoryContextAlloc(s->cxt, sizeof(int32) * ncap);
 
 		memset(nslots, -1, sizeof(int32) * ncap);
 		for (int32 i = 1; i < s->n; i++)

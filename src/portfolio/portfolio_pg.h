@@ -18,6 +18,7 @@
 /* Segments (text, or NULL = segment 0), interned in first-seen order. */
 typedef struct LrSegments
 {
+	MemoryContext cxt;			/* where names and slots live (rows arrive in a shorter one) */
 	int32		n;				/* including the NULL segment 0 */
 	int32		cap;
 	char	  **names;			/* names[0] = NULL */
