@@ -28,6 +28,14 @@ SELECT from_bucket, sum(loans) FILTER (WHERE to_bucket = 'current') AS to_curren
 FROM loan_risk.roll_rates('SELECT loan_id, month, dpd, balance, status FROM r_perf')
 GROUP BY from_bucket, from_order ORDER BY from_order;
 
+-- status and segment as varchar, char(n) (trailing blanks do not count) or name: the same
+WITH a AS (SELECT * FROM loan_risk.roll_rates('SELECT loan_id, month, dpd, balance, status, segment FROM r_perf')),
+     b AS (SELECT * FROM loan_risk.roll_rates('SELECT loan_id, month, dpd, balance, status::char(15), segment::name FROM r_perf')),
+     c AS (SELECT * FROM loan_risk.roll_rates('SELECT loan_id, month, dpd, balance, status::varchar, segment::char(3) FROM r_perf'))
+SELECT (SELECT count(*) FROM (SELECT * FROM a EXCEPT ALL SELECT * FROM b) d) + (SELECT count(*) FROM (SELECT * FROM b EXCEPT ALL SELECT * FROM a) d)
+     + (SELECT count(*) FROM (SELECT * FROM a EXCEPT ALL SELECT * FROM c) d) + (SELECT count(*) FROM (SELECT * FROM c EXCEPT ALL SELECT * FROM a) d)
+       AS differences;
+
 -- Empty input, NULL arguments
 SELECT count(*) FROM loan_risk.roll_rates('SELECT loan_id, month, dpd, balance FROM r_perf WHERE false');
 SELECT count(*) FROM loan_risk.roll_rates(NULL);

@@ -45,6 +45,16 @@ FROM loan_risk.vintage('SELECT id, originated, amount FROM v_loans',
 SELECT count(*), sum(bad_loans) FROM loan_risk.vintage('SELECT id, originated, amount FROM v_loans WHERE id <> 3',
                                                        'SELECT loan_id, month, coalesce(dpd, 999), balance FROM v_perf');
 
+-- status as char(n) or name, segment as char(n): the same
+WITH a AS (SELECT * FROM loan_risk.vintage('SELECT id, originated, amount, segment FROM v_loans',
+                                           'SELECT loan_id, month, dpd, balance, status FROM v_perf')),
+     b AS (SELECT * FROM loan_risk.vintage('SELECT id, originated, amount, segment::char(5) FROM v_loans',
+                                           'SELECT loan_id, month, dpd, balance, status::name FROM v_perf'))
+SELECT (SELECT count(*) FROM (SELECT * FROM a EXCEPT ALL SELECT * FROM b) d)
+     + (SELECT count(*) FROM (SELECT * FROM b EXCEPT ALL SELECT * FROM a) d) AS differences;
+SELECT count(*) FROM loan_risk.vintage('SELECT id, originated, amount FROM v_loans',
+                                       'SELECT loan_id, month, dpd, balance, status::char(20) FROM v_perf');
+
 -- Amounts are exact: four decimals (rounded half away from zero), two when every amount is in cents.
 SELECT amount, bad_amount FROM loan_risk.vintage(
   $$SELECT * FROM (VALUES (1::bigint, date '2024-01-01', 0.12345::numeric), (2, date '2024-01-01', 1e-9),

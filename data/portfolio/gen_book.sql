@@ -15,7 +15,7 @@
 -- prepays, or falls behind; delinquent loans cure, stay or roll one bucket
 -- further (1-29, 30-59, 60-89, 90+ days past due); a loan three months at
 -- 90+ is written off (status written_off, days past due NULL); a loan paid
--- off is closed (status closed, balance 0).  Roll rates are three times
+-- off is closed (status closed, balance 0).  Roll rates are two to three times
 -- higher from April to December 2022 (a shock), so NPL rises and falls.
 -- Every draw is hashint4 of the loan and the month on book (no random()),
 -- so the same n gives the same book on every PostgreSQL 12+.

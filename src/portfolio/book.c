@@ -226,9 +226,8 @@ MonthText(int32 month, char *out)
 	out[7] = '\0';
 }
 
-/* The bytes of a text-like value (bpchar without its trailing blanks). */
-static const char *
-TextBytes(Datum d, Oid type, size_t *len)
+const char *
+lr_text_bytes(Datum d, Oid type, size_t *len)
 {
 	if (type == NAMEOID)
 	{
@@ -362,7 +361,7 @@ PerfRow(TupleTableSlot *slot, void *arg)
 	if (p->has_status && !nulls[4])
 	{
 		size_t		len;
-		const char *txt = TextBytes(v[4], r->type[4], &len);
+		const char *txt = lr_text_bytes(v[4], r->type[4], &len);
 		LrStatus	st;
 		LrError		err = {0};
 
@@ -439,7 +438,7 @@ PerfRow(TupleTableSlot *slot, void *arg)
 	if (p->has_segment && !nulls[5])
 	{
 		size_t		len;
-		const char *txt = TextBytes(v[5], r->type[5], &len);
+		const char *txt = lr_text_bytes(v[5], r->type[5], &len);
 
 		s->seg = lr_segments_intern(&p->segs, txt, len);
 	}
@@ -577,7 +576,7 @@ LoansRow(TupleTableSlot *slot, void *arg)
 	if (l->has_segment && !nulls[3])
 	{
 		size_t		len;
-		const char *txt = TextBytes(v[3], r->type[3], &len);
+		const char *txt = lr_text_bytes(v[3], r->type[3], &len);
 
 		x->seg = lr_segments_intern(&l->segs, txt, len);
 	}

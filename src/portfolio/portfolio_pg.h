@@ -100,6 +100,9 @@ extern bool lr_datum_amount(Datum d, Oid type, int64 *units);	/* false: not fini
 extern void lr_amount_error(Datum d, Oid type, const char *what, const char *name) pg_attribute_noreturn();
 extern void lr_check_month_column(TupleDesc desc, int col, const char *what);
 
+/* The bytes of a text-like value (text, varchar, bpchar without its trailing blanks, name). */
+extern const char *lr_text_bytes(Datum d, Oid type, size_t *len);
+
 /* Output helpers */
 extern Datum lr_month_datum(int32 month);
 extern Datum lr_amount_datum(int128 units, bool cents);

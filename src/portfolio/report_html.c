@@ -927,13 +927,13 @@ StabilitySection(const LrReportData *d, LrBuf *b)
 					"</section>\n");
 		return;
 	}
-	lr_buf_puts(b, "<p class=\"note\">Baseline: <code>");
+	lr_buf_puts(b, "<p class=\"note\">Baseline: the rows where <code>");
 	Esc(b, d->opt->recent);
-	lr_buf_puts(b, "</code> false, ");
+	lr_buf_puts(b, "</code> is false (");
 	Int(b, d->base_rows);
-	lr_buf_puts(b, " rows; recent: true, ");
+	lr_buf_puts(b, "); recent period: the rows where it is true (");
 	Int(b, d->recent_rows);
-	lr_buf_printf(b, " rows. PSI of the score over %d equal-frequency bins of the baseline: <strong>",
+	lr_buf_printf(b, "). PSI of the score over %d equal-frequency bins of the baseline: <strong>",
 				  (int) d->opt->groups);
 	Num(b, d->psi, 4);
 	lr_buf_puts(b, "</strong> (");

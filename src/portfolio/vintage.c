@@ -82,18 +82,10 @@ VRow(TupleTableSlot *slot, void *arg)
 	month = lr_datum_month(v[1], r->type[1], r->what, 1);
 	if (r->natts >= 5 && !nulls[4])
 	{
-		text	   *t = DatumGetTextPP(v[4]);
-		size_t		len = VARSIZE_ANY_EXHDR(t);
-		const char *s = VARDATA_ANY(t);
+		size_t		len;
+		const char *s = lr_text_bytes(v[4], r->type[4], &len);
 		LrError		err = {0};
 
-		while (r->type[4] == BPCHAROID && len > 0 && s[len - 1] == ' ')
-			len--;
-		if (r->type[4] == NAMEOID)
-		{
-			s = NameStr(*DatumGetName(v[4]));
-			len = strlen(s);
-		}
 		if (!lr_status_parse(s, len, &st, &err))
 		{
 			lr_format_month(month, m);
