@@ -61,21 +61,6 @@ lr_roc_build(const LrDistState *st, LrRocRow **out)
 	return n;
 }
 
-const LrDistState *
-lr_dist_from_datum(Datum d, MemoryContext cxt)
-{
-	struct varlena *v = PG_DETOAST_DATUM(d);
-	LrAlloc		a;
-	LrError		err = {0};
-	LrDistState *st;
-
-	lr_pg_alloc_init(&a, cxt);
-	st = lr_state_decode_bytes(&lr_dist_ops, (const uint8_t *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), &a, &err);
-	if (st == NULL || !lr_dist_compact(st, &err))
-		lr_state_raise(&err);
-	return st;
-}
-
 /* roc_curve: per distinct risk value, riskiest first: counts, cumulative counts, FPR, TPR and TPR - FPR */
 Datum
 roc_curve(PG_FUNCTION_ARGS)

@@ -21,7 +21,4 @@ typedef struct LrRocRow
 /* Rows of a compacted state, riskiest first (palloc'd in the current context). */
 extern size_t lr_roc_build(const LrDistState *st, LrRocRow **out);
 
-/* A compacted state from a flat loan_risk.score_dist_state datum, allocated in cxt. */
-extern const LrDistState *lr_dist_from_datum(Datum d, MemoryContext cxt);
-
 #endif							/* LR_PORTFOLIO_CURVE_H */

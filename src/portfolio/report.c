@@ -46,7 +46,6 @@
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
 #include "metrics/woe.h"
-#include "portfolio/curve.h"
 #include "portfolio/portfolio_pg.h"
 #include "portfolio/report.h"
 #include "scoring/score.h"
@@ -320,37 +319,69 @@ RunOnState(const char *sql, Datum s, Oid stype)
 	return SPI_processed;
 }
 
-/* The ROC / KS points of the PD state, thinned for drawing, and the KS point. */
+/*
+ * The ROC / KS points of the PD state, thinned for drawing as they are read
+ * (memory follows the points kept, not the distinct PDs), and the exact
+ * point of the largest gap.  Runs come in ascending PD; each point counts
+ * the rows at or above its PD, so the points are made from the lowest PD up
+ * and reversed at the end (riskiest first, as roc_curve gives them).
+ */
 static void
 Curve(LrReportData *d, const LrDistState *st)
 {
-	LrRocRow   *rows;
-	size_t		n;
+	LrRunIter	it;
 	double		G = (double) st->total[0],
 				B = (double) st->total[1];
+	int64		g_lt = 0,
+				b_lt = 0;
 	double		best = -1;
+	size_t		cap = 256,
+				n = 0;
+	size_t		left = lr_dist_nruns(st);
+	LrRocPoint	last = {0, 0, 0, 0};
 
 	d->nroc = 0;
 	if (G == 0 || B == 0)
 		return;
-	n = lr_roc_build(st, &rows);
-	d->roc = MemoryContextAllocHuge(CurrentMemoryContext, Max(n, 1) * sizeof(LrRocPoint));
-	for (size_t i = 0; i < n; i++)
+	d->roc = palloc(cap * sizeof(LrRocPoint));
+	lr_dist_iter_init(st, &it);
+	while (LrRunNext(&it))
 	{
-		LrRocPoint *p = &d->roc[i];
+		LrRocPoint	p;
 
-		p->risk = rows[i].risk;
-		p->fpr = rows[i].cum_goods / G;
-		p->tpr = rows[i].cum_bads / B;
-		p->share = (rows[i].cum_goods + rows[i].cum_bads) / (G + B);
-		if (fabs(p->tpr - p->fpr) > best)
+		p.risk = lr_dist_value(it.key);
+		p.fpr = (st->total[0] - g_lt) / G;
+		p.tpr = (st->total[1] - b_lt) / B;
+		p.share = (st->total[0] - g_lt + st->total[1] - b_lt) / (G + B);
+		g_lt += it.cnt[0];
+		b_lt += it.cnt[1];
+		left--;
+		if (fabs(p.tpr - p.fpr) > best)
 		{
-			best = fabs(p->tpr - p->fpr);
-			d->ks_point = *p;
+			best = fabs(p.tpr - p.fpr);
+			d->ks_point = p;
 		}
+		if (n > 0 && left > 0 && fabs(p.fpr - last.fpr) < 0.002 && fabs(p.tpr - last.tpr) < 0.002 &&
+			fabs(p.share - last.share) < 0.002)
+			continue;
+		if (n == cap)
+		{
+			cap *= 2;
+			d->roc = repalloc(d->roc, cap * sizeof(LrRocPoint));
+		}
+		d->roc[n++] = p;
+		last = p;
+		if ((n & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
-	d->nroc = lr_curve_thin(d->roc, n, 0.002);
-	pfree(rows);
+	for (size_t i = 0; i < n / 2; i++)
+	{
+		LrRocPoint	t = d->roc[i];
+
+		d->roc[i] = d->roc[n - 1 - i];
+		d->roc[n - 1 - i] = t;
+	}
+	d->nroc = n;
 }
 
 /* A round width near w: 1, 2 or 5 times a power of ten. */

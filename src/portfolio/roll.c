@@ -103,6 +103,8 @@ roll_rates(PG_FUNCTION_ARGS)
 		int			from = lr_snap_bucket(s, &o.buckets);
 		int			to;
 
+		if ((i & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (n && n->month == s->month + 1)
 			to = lr_snap_bucket(n, &o.buckets);
 		else if (o.absent_closed && s->status == LR_STATUS_OPEN && s->month < p.max_month &&
