@@ -124,11 +124,4 @@ extern size_t lr_report_feature_bins(const LrFeature *f);
 /* Writes the page; false only when out ran out of memory. */
 extern bool lr_report_render(const LrReportData *d, LrBuf *out);
 
-/*
- * Thins curve points (descending risk) for drawing: keeps the first and the
- * last, and each point that moves some coordinate by at least step from the
- * last one kept.  Returns the number kept (in place).
- */
-extern size_t lr_curve_thin(LrRocPoint *p, size_t n, double step);
-
 #endif							/* LR_REPORT_H */

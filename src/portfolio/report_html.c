@@ -1208,20 +1208,3 @@ lr_report_render(const LrReportData *d, LrBuf *b)
 	lr_buf_puts(b, " (<code>loan_risk.validation_report</code>).</footer>\n</main>\n</body>\n</html>\n");
 	return !b->failed;
 }
-
-size_t
-lr_curve_thin(LrRocPoint *p, size_t n, double step)
-{
-	size_t		k = 0;
-
-	for (size_t i = 0; i < n; i++)
-	{
-		if (i > 0 && i < n - 1 &&
-			fabs(p[i].fpr - p[k - 1].fpr) < step &&
-			fabs(p[i].tpr - p[k - 1].tpr) < step &&
-			fabs(p[i].share - p[k - 1].share) < step)
-			continue;
-		p[k++] = p[i];
-	}
-	return k;
-}

@@ -298,10 +298,8 @@ Report(const uint8_t *data, size_t size)
 		roc[n].tpr = Double(&p, end);
 		roc[n].share = Double(&p, end);
 	}
-	d.nroc = lr_curve_thin(roc, n, 0.002);
+	d.nroc = n;
 	d.roc = roc;
-	if (d.nroc > n)
-		abort();
 	d.ks_point = n ? roc[0] : (LrRocPoint) {0, 0, 0, 0};
 	d.ngains = 4;
 	d.gains = gains;
