@@ -55,3 +55,26 @@ GROUP BY r.reason ORDER BY 2 DESC, 1;
 SELECT d.feature, d.value, d.bin, d.points, d.max_points
 FROM applicants a, scorecards s, loan_risk.score_detail(s.card, a) d
 WHERE s.name = 'smb_demo' AND a.id = (SELECT min(id) FROM scored WHERE pd > 0.2);
+
+\echo '== validation report of smb_demo (applicants after id 16000 as the recent period)'
+\set QUIET on
+\pset format unaligned
+\pset tuples_only on
+\o validation_report.html
+SELECT loan_risk.validation_report(card, 'SELECT *, id > 16000 AS recent FROM applicants',
+         '{"recent": "recent", "title": "Validation report: smb_demo on the sample applicants"}')
+FROM scorecards WHERE name = 'smb_demo';
+\o
+\pset tuples_only off
+\pset format aligned
+\set QUIET off
+\echo 'written to validation_report.html'
+
+\echo '== the sample loan book: quarterly NPL ratio of the whole book'
+\set QUIET on
+\i gen_book.sql
+\set QUIET off
+SELECT period, sum(loans) AS open_loans, sum(balance) AS balance, round(100 * sum(npl_balance) / sum(balance), 2) AS npl_pct,
+       sum(entered_npl_loans) AS entered_npl, sum(written_off_loans) AS written_off
+FROM loan_risk.npl_summary('SELECT loan_id, month, dpd, balance, status, segment FROM book_performance', '{"period": "quarter"}')
+GROUP BY period ORDER BY period;
