@@ -58,6 +58,7 @@ _PG_init(void)
 							NULL, NULL, NULL);
 
 	/* Area hooks go here. */
+	lr_training_init();
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved(LR_GUC_PREFIX);

@@ -26,5 +26,6 @@ extern int	lr_threads(void);
  * Area hooks: an area that registers settings provides one, declared here and
  * called from _PG_init in src/loan_risk.c.
  */
+extern void lr_training_init(void);	/* src/training/prebin.c */
 
 #endif							/* LOAN_RISK_H */
