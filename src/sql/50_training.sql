@@ -54,6 +54,11 @@ CREATE FUNCTION loan_risk.prebin_info(state loan_risk.prebin_state) RETURNS json
   AS 'MODULE_PATHNAME', 'prebin_info' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.prebin_info(loan_risk.prebin_state) IS 'What a pre-binning state holds: rows, fingerprint, and per feature its kind, missing counts and runs';
 
+CREATE FUNCTION loan_risk.prebin_table(state loan_risk.prebin_state)
+  RETURNS TABLE (feature integer, kind text, value float8, category text, goods bigint, bads bigint)
+  AS 'MODULE_PATHNAME', 'prebin_table' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.prebin_table(loan_risk.prebin_state) IS 'The counts of a pre-binning state as rows: per feature (1-based) its missing counts, then per value (or bucket start, or category) its goods and bads';
+
 CREATE FUNCTION loan_risk.prebin_bins(state loan_risk.prebin_state, names text[], options jsonb DEFAULT '{}')
   RETURNS jsonb
   AS 'MODULE_PATHNAME', 'prebin_bins' LANGUAGE C IMMUTABLE PARALLEL SAFE;

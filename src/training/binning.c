@@ -652,8 +652,7 @@ BinNumeric(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions
 			lr_error_set(err, LR_ERR_INVALID,
 						 "feature \"%s\": special value %s was not an exact value of the pre-binning pass",
 						 b->name, v);
-			lr_error_detail(err, "The feature has more distinct values than the state counts exactly, so it keeps exact counts only at its exact values.");
-			lr_error_detail(err, "Pass the special values in the exact_values argument of prebin_partial.");
+			lr_error_detail(err, "The feature has more distinct values than the state counts exactly, so it keeps exact counts only at its exact values: pass the special values in the exact_values argument of prebin_partial.");
 			return false;
 		}
 		for (size_t i = 0; i < nr; i++)
@@ -687,7 +686,7 @@ BinNumeric(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions
 			lr_error_set(err, LR_ERR_INVALID,
 						 "feature \"%s\": split point %s was not an exact value of the pre-binning pass",
 						 b->name, v);
-			lr_error_detail(err, "Pass the split points in the exact_values argument of prebin_partial.");
+			lr_error_detail(err, "The feature has more distinct values than the state counts exactly, so bins can end only at its exact values: pass the split points in the exact_values argument of prebin_partial.");
 			return false;
 		}
 		while (pos < nrange && num->keys[ridx[pos]] < k)
@@ -912,9 +911,8 @@ BinCategorical(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOpt
 	{
 		lr_error_set(err, LR_ERR_LIMIT, "feature \"%s\" has more than %d categories",
 					 b->name, LR_PREBIN_MAX_CATEGORIES);
-		lr_error_detail(err, "A categorical feature is binned from counts per category, kept for at most %d categories.",
+		lr_error_detail(err, "A categorical feature is binned from its counts per category, kept for at most %d categories: group its values first, or cast it to a number to bin it as numeric.",
 						LR_PREBIN_MAX_CATEGORIES);
-		lr_error_detail(err, "Group its values first, or cast it to a number to bin it as numeric.");
 		return false;
 	}
 	/* Sorted entries, through an allocator over the arena (freed with it). */
@@ -1284,7 +1282,7 @@ lr_binned_write(const LrBinned *b, const LrBinOptions *o, const LrBinWriteOpts *
 		lr_buf_puts(out, "]");
 	}
 	else
-		lr_buf_printf(out, ", \"categories\": %zu, \"rare_categories\": %zu",
+		lr_buf_printf(out, ", \"counts\": \"exact\", \"categories\": %zu, \"rare_categories\": %zu",
 					  b->ncategories, b->nrare);
 	if (w->extra_binning != NULL && w->extra_binning[0] != '\0')
 	{

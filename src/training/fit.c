@@ -163,14 +163,18 @@ lr_fit_check_state(const LrFitProblem *prob, const LrLogitState *st, const char 
 			if (j < nx)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s: feature \"%s\" is NaN or infinite in %lld rows",
-								prob->fn, prob->names[j + 1], (long long) st->invalid[j]),
+						 errmsg_plural("%s: feature \"%s\" is NaN or infinite in %lld row",
+									   "%s: feature \"%s\" is NaN or infinite in %lld rows",
+									   (unsigned long) st->invalid[j],
+									   prob->fn, prob->names[j + 1], (long long) st->invalid[j]),
 						 errhint("Filter those rows out or replace the values in the source query.")));
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: %s column \"%s\" is NaN or infinite in %lld rows", prob->fn,
-							j == nx ? "weight" : "offset", j == nx ? weight : offset,
-							(long long) st->invalid[j])));
+					 errmsg_plural("%s: %s column \"%s\" is NaN or infinite in %lld row",
+								   "%s: %s column \"%s\" is NaN or infinite in %lld rows",
+								   (unsigned long) st->invalid[j], prob->fn,
+								   j == nx ? "weight" : "offset", j == nx ? weight : offset,
+								   (long long) st->invalid[j])));
 		}
 	if (st->rows == 0)
 		ereport(ERROR,
@@ -229,12 +233,12 @@ lr_fit_run(const LrFitProblem *prob, const double *beta0, LrLogitState *first, L
 		int			bad;
 
 		CHECK_FOR_INTERRUPTS();
-		if (st->extreme == st->rows)
+		if (st->misfit == 0 && prob->l2 == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: perfect separation: the features separate bads from goods completely", prob->fn),
-					 errdetail("Every row is fitted within 1e-10 of its outcome; the maximum likelihood estimates do not exist. Features involved: %s.",
-							   Involved(prob, beta, stepped ? step : NULL)),
+					 errdetail("At the coefficients of iteration %d every row is on the side of its own outcome, so the maximum likelihood estimates do not exist (they grow without bound). Features involved: %s.",
+							   k, Involved(prob, beta, stepped ? step : NULL)),
 					 errhint("Leave out or coarsen the features that predict the outcome exactly, or use an L2 penalty.")));
 		if (m == 0)
 		{
@@ -316,7 +320,8 @@ lr_fit_run(const LrFitProblem *prob, const double *beta0, LrLogitState *first, L
 
 	if (!converged)
 		ereport(WARNING,
-				(errmsg("%s: did not converge in %d iterations", prob->fn, prob->max_iterations),
+				(errmsg_plural("%s: did not converge in %d iteration", "%s: did not converge in %d iterations",
+							   prob->max_iterations, prob->fn, prob->max_iterations),
 				 errdetail("The log-likelihood still changed by %g in the last iteration. Coefficients still moving: %s.",
 						   fabs(pll - pll_prev), Involved(prob, beta, step)),
 				 errhint("%s", st->extreme > 0 ?
@@ -536,6 +541,11 @@ logistic_fit(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("features must be a one-dimensional array of column names")));
 	deconstruct_array(farr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nx);
+	if (nx == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("features is empty"),
+				 errhint("Give at least one feature column.")));
 	if (nx > LR_TRAIN_MAX_FEATURES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

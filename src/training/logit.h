@@ -37,6 +37,7 @@ typedef struct LrLogitState
 	int64_t		skipped;		/* rows with a NULL target, feature, weight or offset */
 	int64_t		bads;			/* rows used with y = 1 */
 	int64_t		extreme;		/* rows fitted within 1e-10 of their outcome */
+	int64_t		misfit;			/* rows on the wrong side: |y - mu| >= 1/2 */
 	int64_t	   *invalid;		/* nx + 2: rows with NaN or infinite feature j, weight, offset */
 	double		wsum;			/* sum of weights, and of weights of bads */
 	double		wbads;

@@ -7,7 +7,7 @@
  *
  *   int32   nx                 -1 for a state that has seen no row
  *   uint64  coefficient hash
- *   int64   rows, skipped, bads, extreme
+ *   int64   rows, skipped, bads, extreme, misfit
  *   int64   invalid[nx + 2]
  *   float64 weight sum, weight of bads, log-likelihood
  *   float64 score[p], information[p (p + 1) / 2]      (p = nx + 1)
@@ -154,6 +154,9 @@ lr_logit_add(LrLogitState *st, const double *x, int y, double w, double eta)
 	/* Fitted within 1e-10 of its own outcome: a sign of separation. */
 	if (fabs(resid) < LR_LOGIT_EXTREME)
 		st->extreme++;
+	/* No row on the wrong side of 1/2 means the current coefficients separate the classes. */
+	if (fabs(resid) >= 0.5)
+		st->misfit++;
 	st->rows++;
 	st->bads += y;
 	st->wsum += w;
@@ -208,10 +211,10 @@ LogitDecode(const LrAlloc *a, LrReader *r, LrError *err)
 	if (!lr_logit_setup(st, nx, hash, err))
 		return NULL;
 	if (!lr_read_i64(r, &st->rows) || !lr_read_i64(r, &st->skipped) ||
-		!lr_read_i64(r, &st->bads) || !lr_read_i64(r, &st->extreme))
+		!lr_read_i64(r, &st->bads) || !lr_read_i64(r, &st->extreme) || !lr_read_i64(r, &st->misfit))
 		return NULL;
-	if (st->rows < 0 || st->skipped < 0 || st->bads < 0 || st->extreme < 0 ||
-		st->bads > st->rows || st->extreme > st->rows)
+	if (st->rows < 0 || st->skipped < 0 || st->bads < 0 || st->extreme < 0 || st->misfit < 0 ||
+		st->bads > st->rows || st->extreme + st->misfit > st->rows)
 		return Bad(r, "inconsistent counts"), NULL;
 	for (int i = 0; i < nx + 2; i++)
 	{
@@ -270,6 +273,7 @@ LogitEncode(const void *p, LrBuf *out)
 	lr_buf_put_i64(out, st->skipped);
 	lr_buf_put_i64(out, st->bads);
 	lr_buf_put_i64(out, st->extreme);
+	lr_buf_put_i64(out, st->misfit);
 	for (int i = 0; i < st->nx + 2; i++)
 		lr_buf_put_i64(out, st->invalid[i]);
 	lr_buf_put_f64(out, st->wsum);
@@ -312,7 +316,8 @@ LogitMerge(void *dst, const void *src, const LrAlloc *a, LrError *err)
 							"cannot merge logistic step states computed at different coefficients");
 	lr_logit_close_block(d);
 	if (!AddCount(&d->rows, s->rows, err) || !AddCount(&d->skipped, s->skipped, err) ||
-		!AddCount(&d->bads, s->bads, err) || !AddCount(&d->extreme, s->extreme, err))
+		!AddCount(&d->bads, s->bads, err) || !AddCount(&d->extreme, s->extreme, err) ||
+		!AddCount(&d->misfit, s->misfit, err))
 		return false;
 	for (int i = 0; i < d->nx + 2; i++)
 		if (!AddCount(&d->invalid[i], s->invalid[i], err))

@@ -146,7 +146,9 @@ StepCoefficients(FunctionCallInfo fcinfo, StepCall *sc, int argno)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("coefficients are NULL")));
-	if (DatumGetPointer(PG_GETARG_DATUM(argno)) == sc->coef_ptr)
+	/* A constant argument is read once; anything else on every row. */
+	if (sc->coef_ptr != NULL && DatumGetPointer(PG_GETARG_DATUM(argno)) == sc->coef_ptr &&
+		get_fn_expr_arg_stable(fcinfo->flinfo, argno))
 		return;
 	arr = PG_GETARG_ARRAYTYPE_P(argno);
 	if (ARR_NDIM(arr) > 1)
@@ -464,9 +466,9 @@ logit_step_info(PG_FUNCTION_ARGS)
 	if (st->nx < 0)
 		PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum("{\"features\": null, \"rows\": 0}")));
 	p = st->p;
-	appendStringInfo(&b, "{\"features\": %d, \"rows\": %lld, \"skipped\": %lld, \"bads\": %lld, \"extreme\": %lld",
+	appendStringInfo(&b, "{\"features\": %d, \"rows\": %lld, \"skipped\": %lld, \"bads\": %lld, \"extreme\": %lld, \"misfit\": %lld",
 					 st->nx, (long long) st->rows, (long long) st->skipped, (long long) st->bads,
-					 (long long) st->extreme);
+					 (long long) st->extreme, (long long) st->misfit);
 	appendStringInfoString(&b, ", \"invalid\": [");
 	for (int i = 0; i < st->nx + 2; i++)
 		appendStringInfo(&b, "%s%lld", i ? ", " : "", (long long) st->invalid[i]);

@@ -47,6 +47,8 @@ ValueText(const LrJson *v, char *buf, size_t len)
 static bool
 CheckKeys(const LrJson *obj, const char *const *allowed, LrPath *path, LrError *err)
 {
+	if (obj->kind != LRJ_OBJECT && path->len == 0)
+		return lr_error_set(err, LR_ERR_INVALID, "options must be a JSON object, not %s", KindName(obj));
 	if (obj->kind != LRJ_OBJECT)
 		return lr_error_set(err, LR_ERR_INVALID, "%s: expected an object, got %s",
 							lr_path_str(path), KindName(obj));

@@ -13,6 +13,7 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -51,6 +52,7 @@ PG_FUNCTION_INFO_V1(prebin_trans);
 PG_FUNCTION_INFO_V1(prebin_trans_int);
 PG_FUNCTION_INFO_V1(prebin_info);
 PG_FUNCTION_INFO_V1(prebin_bins);
+PG_FUNCTION_INFO_V1(prebin_table);
 PG_FUNCTION_INFO_V1(binning);
 
 /* prebin_state_in: base64 text to a validated state */
@@ -208,7 +210,8 @@ PrebinAdd(FunctionCallInfo fcinfo, bool has_target, int cls)
 			lr_pg_raise(&err, NULL);
 	}
 	else if (PG_ARGISNULL(2) ? st->npins != 0 :
-			 DatumGetPointer(PG_GETARG_DATUM(2)) != pc->exact_ptr)
+			 (DatumGetPointer(PG_GETARG_DATUM(2)) != pc->exact_ptr ||
+			  !get_fn_expr_arg_stable(fcinfo->flinfo, 2)))
 	{
 		/* A different exact-values argument than the last checked: compare values. */
 		double	   *ex = NULL;
@@ -366,6 +369,63 @@ prebin_info(PG_FUNCTION_ARGS)
 	}
 	appendStringInfoString(&b, "]}");
 	PG_RETURN_DATUM(JsonbFromText(b.data));
+}
+
+/* prebin_table: the counts of a pre-binning state as rows, per feature and value */
+Datum
+prebin_table(PG_FUNCTION_ARGS)
+{
+	const LrPrebinState *st = lr_state_arg_ro(fcinfo, 0, &lr_prebin_ops);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	LrError		err = {0};
+	LrAlloc		a;
+
+	lr_pg_srf_init(fcinfo);
+	if (!lr_prebin_compact(st, &err))
+		lr_pg_raise(&err, NULL);
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	for (uint32_t j = 0; j < st->nfeatures; j++)
+	{
+		const LrPrebinFeature *f = &st->f[j];
+		Datum		values[6];
+		bool		nulls[6] = {false, false, true, true, false, false};
+
+		CHECK_FOR_INTERRUPTS();
+		values[0] = Int32GetDatum((int32) j + 1);
+		values[1] = CStringGetTextDatum("missing");
+		values[4] = Int64GetDatum(f->missing[0]);
+		values[5] = Int64GetDatum(f->missing[1]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		if (f->kind == LR_PREBIN_NUMERIC)
+		{
+			values[1] = CStringGetTextDatum(f->num.shift > 0 ? "bucket" : "value");
+			nulls[2] = false;
+			for (size_t i = 0; i < f->num.nruns; i++)
+			{
+				values[2] = Float8GetDatum(lr_dist_value(f->num.keys[i]));
+				values[4] = Int64GetDatum(f->num.cnt[2 * i]);
+				values[5] = Int64GetDatum(f->num.cnt[2 * i + 1]);
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			}
+		}
+		else if (f->cat != NULL)
+		{
+			const LrBucketEntry **e = lr_bucket_sorted(f->cat, &a, &err);
+
+			if (e == NULL && f->cat->n > 0)
+				lr_pg_raise(&err, NULL);
+			values[1] = CStringGetTextDatum("category");
+			nulls[3] = false;
+			for (size_t i = 0; i < f->cat->n; i++)
+			{
+				values[3] = PointerGetDatum(cstring_to_text_with_len((const char *) e[i]->key, (int) e[i]->len));
+				values[4] = Int64GetDatum(e[i]->cnt[0]);
+				values[5] = Int64GetDatum(e[i]->cnt[1]);
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			}
+		}
+	}
+	return (Datum) 0;
 }
 
 /* ---------------------------------------------------------------- binning documents */

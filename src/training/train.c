@@ -501,6 +501,7 @@ train_scorecard(PG_FUNCTION_ARGS)
 			red->skipped = st0->skipped;
 			red->bads = st0->bads;
 			red->extreme = st0->extreme;
+			red->misfit = st0->misfit;
 			red->wsum = st0->wsum;
 			red->wbads = st0->wbads;
 			red->ll = st0->ll;
