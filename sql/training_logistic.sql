@@ -123,8 +123,8 @@ SELECT loan_risk.logistic_fit('SELECT y, x1, 0 AS zero FROM glm', 'y', '{x1,zero
 
 -- Other errors.
 SELECT loan_risk.logistic_fit('SELECT y, CASE WHEN id = 5 THEN ''NaN'' ELSE x1 END AS x1 FROM glm', 'y', '{x1}');
-SELECT loan_risk.logistic_fit('SELECT y, x1, CASE WHEN id = 5 THEN ''Infinity'' ELSE 1 END::float8 AS w FROM glm', 'y', '{x1}', '{"weight": "w"}');
-SELECT loan_risk.logistic_fit('SELECT y, x1, CASE WHEN id > 5 THEN ''NaN'' ELSE 1 END::float8 AS o FROM glm', 'y', '{x1}', '{"offset": "o"}');
+SELECT loan_risk.logistic_fit('SELECT y, x1, CASE WHEN id = 5 THEN ''Infinity'' ELSE 1::float8 END AS w FROM glm', 'y', '{x1}', '{"weight": "w"}');
+SELECT loan_risk.logistic_fit('SELECT y, x1, CASE WHEN id > 5 THEN ''NaN'' ELSE 1::float8 END AS o FROM glm', 'y', '{x1}', '{"offset": "o"}');
 SELECT loan_risk.logistic_fit('SELECT y, x1, -1 AS w FROM glm', 'y', '{x1}', '{"weight": "w"}');
 SELECT loan_risk.logistic_fit('SELECT y, x1 FROM glm WHERE false', 'y', '{x1}');
 SELECT loan_risk.logistic_fit('SELECT 0 AS y, x1 FROM glm', 'y', '{x1}');

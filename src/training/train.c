@@ -349,6 +349,12 @@ train_scorecard(PG_FUNCTION_ARGS)
 	/* ---- pass 1: binning */
 	t->pass = 1;
 	t->pst = lr_train_prebin_pass(&t->in, &t->alloc, FN, 1);
+	if (t->pst->total[0] + t->pst->total[1] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("%s: no row has a target", FN),
+				 errdetail("All %lld rows have a NULL target \"%s\".", (long long) t->pst->skipped,
+						   t->in.target)));
 	if (t->pst->total[0] == 0 || t->pst->total[1] == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
