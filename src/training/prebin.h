@@ -52,7 +52,9 @@
 #define LR_PREBIN_MAX_PINS			512		/* pinned keys: two per exact value */
 #define LR_PREBIN_MAX_EXACT_VALUES	256
 #define LR_PREBIN_MAX_CATEGORIES	10000
+#ifndef LR_PREBIN_MIN_DISTINCT		/* test/fuzz lowers it to reach the bucketed paths */
 #define LR_PREBIN_MIN_DISTINCT		1024
+#endif
 #define LR_PREBIN_MAX_DISTINCT		(1 << 20)
 #define LR_PREBIN_DEFAULT_DISTINCT	16384
 

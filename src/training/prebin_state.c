@@ -628,6 +628,10 @@ lr_prebin_setup(LrPrebinState *st, uint32_t nfeatures, const uint8_t *kinds,
 							max_distinct, LR_PREBIN_MIN_DISTINCT, LR_PREBIN_MAX_DISTINCT);
 	if (!PinsOf(&st->a, exact, nexact, &st->pins, &st->npins, err))
 		return false;
+	/* At the largest shift every bucket starts at a pin, at +0 or at -Infinity. */
+	if (max_distinct < st->npins + 2)
+		return lr_error_set(err, LR_ERR_LIMIT, "%zu exact values need max_distinct of at least %zu",
+							nexact, st->npins + 2);
 	st->max_distinct = max_distinct;
 	return InitFeatures(st, nfeatures, kinds, err);
 }
@@ -713,7 +717,7 @@ PrebinDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		return Bad(r, "max_distinct out of range"), NULL;
 	if (!lr_read_count(r, 8, &st->npins))
 		return NULL;
-	if (st->npins > LR_PREBIN_MAX_PINS)
+	if (st->npins > LR_PREBIN_MAX_PINS || st->npins + 2 > st->max_distinct)
 		return Bad(r, "too many exact values"), NULL;
 	st->pins = AllocN(a, st->npins + 1, sizeof(uint64_t));
 	if (st->pins == NULL)
