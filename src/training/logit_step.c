@@ -27,6 +27,7 @@
 #include "metrics/metrics.h"
 #include "scoring/scorecard.h"
 #include "training/logit.h"
+#include "training/training_pg.h"
 
 PG_FUNCTION_INFO_V1(logit_step_state_in);
 PG_FUNCTION_INFO_V1(logit_step_state_out);
@@ -82,10 +83,12 @@ typedef struct StepCall
 	FmgrInfo   *outfn;
 	/* coefficients, re-read when the argument changes */
 	Pointer		coef_ptr;
+	bool		coef_const;		/* a constant of the query: read once */
 	double	   *beta;
 	uint64_t	hash;
 	double	   *x;				/* one row's features */
 	/* woe_step: the card, keyed on its bytes */
+	bool		card_const;		/* a constant of the query: compiled once */
 	char	   *card_key;
 	Size		card_keylen;
 	MemoryContext card_cxt;
@@ -147,9 +150,10 @@ StepCoefficients(FunctionCallInfo fcinfo, StepCall *sc, int argno)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("coefficients are NULL")));
 	/* A constant argument is read once; anything else on every row. */
-	if (sc->coef_ptr != NULL && DatumGetPointer(PG_GETARG_DATUM(argno)) == sc->coef_ptr &&
-		get_fn_expr_arg_stable(fcinfo->flinfo, argno))
+	if (sc->coef_ptr != NULL && sc->coef_const)
 		return;
+	if (sc->coef_ptr == NULL)
+		sc->coef_const = lr_arg_is_const(fcinfo, argno);
 	arr = PG_GETARG_ARRAYTYPE_P(argno);
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
@@ -321,6 +325,11 @@ WoeCard(FunctionCallInfo fcinfo, StepCall *sc)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("scorecard is NULL")));
 	raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1));
+	/* A constant card (the usual case) is compiled once: no comparison per row. */
+	if (sc->card != NULL && sc->card_const)
+		return;
+	if (sc->card == NULL)
+		sc->card_const = lr_arg_is_const(fcinfo, 1);
 	if (VARATT_IS_EXTERNAL(raw) && !VARATT_IS_EXTERNAL_ONDISK(raw))
 		raw = pg_detoast_datum(raw);
 	keylen = VARSIZE_ANY(raw);

@@ -99,7 +99,7 @@ typedef struct PrebinCall
 	uint8_t    *kinds;
 	LrConv	   *conv;
 	FmgrInfo   *outfn;
-	Pointer		exact_ptr;		/* the exact-values argument last checked */
+	bool		exact_const;	/* the exact-values argument is a constant of the query */
 	double	   *exact;
 	int			nexact;
 } PrebinCall;
@@ -202,16 +202,14 @@ PrebinAdd(FunctionCallInfo fcinfo, bool has_target, int cls)
 		if (!PG_ARGISNULL(2))
 		{
 			ReadExact(PG_GETARG_DATUM(2), &pc->exact, &pc->nexact);
-			pc->exact_ptr = DatumGetPointer(PG_GETARG_DATUM(2));
 		}
+		pc->exact_const = lr_arg_is_const(fcinfo, 2);
 		MemoryContextSwitchTo(old);
 		if (!lr_prebin_setup(st, (uint32_t) pc->nfeat, pc->kinds, pc->exact, (size_t) pc->nexact,
 							 (uint32_t) lr_binning_max_distinct, &err))
 			lr_pg_raise(&err, NULL);
 	}
-	else if (PG_ARGISNULL(2) ? st->npins != 0 :
-			 (DatumGetPointer(PG_GETARG_DATUM(2)) != pc->exact_ptr ||
-			  !get_fn_expr_arg_stable(fcinfo->flinfo, 2)))
+	else if (PG_ARGISNULL(2) ? st->npins != 0 : !pc->exact_const)
 	{
 		/* A different exact-values argument than the last checked: compare values. */
 		double	   *ex = NULL;
@@ -221,8 +219,6 @@ PrebinAdd(FunctionCallInfo fcinfo, bool has_target, int cls)
 			ReadExact(PG_GETARG_DATUM(2), &ex, &nex);
 		if (!lr_prebin_same_exact(st, ex, (size_t) nex, &err))
 			lr_pg_raise(&err, NULL);
-		if (!PG_ARGISNULL(2))
-			pc->exact_ptr = DatumGetPointer(PG_GETARG_DATUM(2));
 	}
 
 	if (!has_target)

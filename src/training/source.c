@@ -10,6 +10,8 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "nodes/parsenodes.h"
+#include "nodes/primnodes.h"
+#include "fmgr.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -190,6 +192,23 @@ lr_pass_notice(const char *fn, int pass, const char *what, int64 rows, Timestamp
 	ereport(NOTICE,
 			(errmsg("%s: pass %d (%s): %lld rows in %.3f s", fn, pass, what, (long long) rows,
 					(double) secs + usecs / 1e6)));
+}
+
+bool
+lr_arg_is_const(FunctionCallInfo fcinfo, int argno)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+
+	if (aggref != NULL)
+	{
+		TargetEntry *te;
+
+		if (argno < 1 || argno > list_length(aggref->args))
+			return false;
+		te = list_nth_node(TargetEntry, aggref->args, argno - 1);
+		return IsA(te->expr, Const);
+	}
+	return get_fn_expr_arg_stable(fcinfo->flinfo, argno);
 }
 
 char *

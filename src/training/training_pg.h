@@ -47,6 +47,14 @@ extern void *lr_run_state_pass(const char *sql, const char *what, const LrStateO
 extern void lr_pass_notice(const char *fn, int pass, const char *what, int64 rows,
 						   TimestampTz start);
 
+/*
+ * Is argument argno of this call (an aggregate's transition function:
+ * argument 0 is the state) a constant?  Then it can be read once per query.
+ * In an aggregate the transition's own expression has parameters where the
+ * aggregate's arguments are, so the Aggref is consulted.
+ */
+extern bool lr_arg_is_const(FunctionCallInfo fcinfo, int argno);
+
 /* Text for a double in SQL (shortest round trip); '...'::float8[] of an array. */
 extern char *lr_sql_float8_array(const double *v, int n);
 
