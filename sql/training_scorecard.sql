@@ -60,9 +60,13 @@ GROUP BY c;
 CREATE TABLE recorded (j jsonb);
 \set card `cat data/training/applicants_card.json`
 INSERT INTO recorded VALUES (:'card');
-SELECT (SELECT jsonb_agg(jsonb_build_object('name', f->'name', 'bins', f->'bins', 'missing', f->'missing')) FROM jsonb_array_elements(c->'features') f)
-     = (SELECT jsonb_agg(jsonb_build_object('name', f->'name', 'bins', f->'bins', 'missing', f->'missing')) FROM recorded, jsonb_array_elements(j->'features') f)
-       AS same_bins_as_recorded
+CREATE FUNCTION design(c jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT jsonb_agg(jsonb_build_object('name', f->'name',
+           'bins', (SELECT jsonb_agg(b - 'points' - 'iv') FROM jsonb_array_elements(f->'bins') b),
+           'missing', f->'missing' - 'points' - 'iv',
+           'special', (SELECT jsonb_agg(b - 'points' - 'iv') FROM jsonb_array_elements(f->'special') b)))
+  FROM jsonb_array_elements(c->'features') f $$;
+SELECT design(c) = (SELECT design(j) FROM recorded) AS same_design_as_recorded
 FROM (SELECT card::jsonb AS c FROM cards WHERE name = 'smb') s;
 
 -- Scoring the training rows reproduces the fitted model: for every row the

@@ -87,6 +87,13 @@ Num(double v)
 	return pstrdup(tmp);
 }
 
+/* Numbers in reasons, for people: six significant digits. */
+static char *
+Short(double v)
+{
+	return psprintf("%.6g", v);
+}
+
 static char *
 JsonString(const char *s)
 {
@@ -421,7 +428,7 @@ train_scorecard(PG_FUNCTION_ARGS)
 		if (!Informative(&t->bins[j]))
 			Drop(t, t->in.feat[j].name, pstrdup("a single WOE value: no information"));
 		else if (t->bins[j].iv < t->o.min_iv)
-			Drop(t, t->in.feat[j].name, psprintf("iv %s below min_iv %s", Num(t->bins[j].iv), Num(t->o.min_iv)));
+			Drop(t, t->in.feat[j].name, psprintf("iv %s below min_iv %s", Short(t->bins[j].iv), Num(t->o.min_iv)));
 		else
 			cand[ncand++] = j;
 	}
@@ -474,7 +481,7 @@ train_scorecard(PG_FUNCTION_ARGS)
 			{
 				Drop(t, t->in.feat[cand[a]].name,
 					 psprintf("correlation %s with \"%s\" above max_correlation %s",
-							  Num(round(wc * 1e6) / 1e6), t->in.feat[cand[worst]].name,
+							  Short(wc), t->in.feat[cand[worst]].name,
 							  Num(t->o.max_correlation)));
 				continue;
 			}
@@ -521,7 +528,7 @@ train_scorecard(PG_FUNCTION_ARGS)
 			kept[worst] = false;
 			nkept--;
 			Drop(t, t->in.feat[cand[worst]].name,
-				 psprintf("vif %s above max_vif %s", isinf(wv) ? "infinite" : Num(round(wv * 1e4) / 1e4),
+				 psprintf("vif %s above max_vif %s", isinf(wv) ? "infinite" : Short(wv),
 						  Num(t->o.max_vif)));
 		}
 		for (int k = 0; k < ncand; k++)
@@ -682,7 +689,7 @@ train_scorecard(PG_FUNCTION_ARGS)
 		if (worst < 0)
 			break;
 		Drop(t, t->dnames[worst],
-			 psprintf("coefficient %s has the sign opposite to its WOE", Num(res.beta[worst])));
+			 psprintf("coefficient %s has the sign opposite to its WOE", Short(res.beta[worst])));
 		if (nact == 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
