@@ -62,9 +62,9 @@ CREATE TABLE recorded (j jsonb);
 INSERT INTO recorded VALUES (:'card');
 CREATE FUNCTION design(c jsonb) RETURNS jsonb LANGUAGE sql AS $$
   SELECT jsonb_agg(jsonb_build_object('name', f->'name',
-           'bins', (SELECT jsonb_agg(b - 'points' - 'iv') FROM jsonb_array_elements(f->'bins') b),
-           'missing', f->'missing' - 'points' - 'iv',
-           'special', (SELECT jsonb_agg(b - 'points' - 'iv') FROM jsonb_array_elements(f->'special') b)))
+           'bins', (SELECT jsonb_agg(b - 'points'::text - 'iv'::text) FROM jsonb_array_elements(f->'bins') b),
+           'missing', (f->'missing') - 'points'::text - 'iv'::text,
+           'special', (SELECT jsonb_agg(b - 'points'::text - 'iv'::text) FROM jsonb_array_elements(f->'special') b)))
   FROM jsonb_array_elements(c->'features') f $$;
 SELECT design(c) = (SELECT design(j) FROM recorded) AS same_design_as_recorded
 FROM (SELECT card::jsonb AS c FROM cards WHERE name = 'smb') s;
