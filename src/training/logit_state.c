@@ -214,7 +214,7 @@ LogitDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		!lr_read_i64(r, &st->bads) || !lr_read_i64(r, &st->extreme) || !lr_read_i64(r, &st->misfit))
 		return NULL;
 	if (st->rows < 0 || st->skipped < 0 || st->bads < 0 || st->extreme < 0 || st->misfit < 0 ||
-		st->bads > st->rows || st->extreme + st->misfit > st->rows)
+		st->bads > st->rows || st->extreme > st->rows || st->misfit > st->rows - st->extreme)
 		return Bad(r, "inconsistent counts"), NULL;
 	for (int i = 0; i < nx + 2; i++)
 	{
