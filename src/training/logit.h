@@ -25,7 +25,7 @@
 #define LR_LOGIT_EXTREME		1e-10
 
 /* Rows are summed in blocks of this many, then added to the totals. */
-#define LR_LOGIT_BLOCK			256
+#define LR_LOGIT_BLOCK			128
 
 typedef struct LrLogitState
 {
@@ -44,11 +44,19 @@ typedef struct LrLogitState
 	double		ll;				/* log-likelihood */
 	double	   *grad;			/* p */
 	double	   *info;			/* p (p + 1) / 2: packed upper triangle, row by row */
-	/* The current block (not part of the value: added in before encoding). */
+	/*
+	 * The current block of rows, not part of the value (added in before
+	 * encoding): the features column by column (bx: nx x LR_LOGIT_BLOCK),
+	 * and per row the weight w mu (1 - mu), the weighted residual and the
+	 * log-likelihood.  A full block is summed as dot products of columns,
+	 * which vectorise, instead of row by row into the totals.
+	 */
 	int32_t		bn;
-	double		bll;
-	double	   *bgrad;
-	double	   *binfo;
+	double	   *bx;
+	double	   *bw;
+	double	   *br;
+	double	   *bl;
+	double	   *bwx;			/* scratch: w times a column */
 } LrLogitState;
 
 extern const LrStateOps lr_logit_ops;

@@ -17,6 +17,7 @@
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -89,6 +90,9 @@ typedef struct StepCall
 	double	   *x;				/* one row's features */
 	/* woe_step: the card, keyed on its bytes */
 	bool		card_const;		/* a constant of the query: compiled once */
+	double	   *fast_upper;		/* per feature 16 bounds (NaN-padded) when it has a fast table */
+	double	   *fast_woe;		/* per feature 17 WOEs */
+	bool	   *fast;
 	char	   *card_key;
 	Size		card_keylen;
 	MemoryContext card_cxt;
@@ -373,6 +377,27 @@ WoeCard(FunctionCallInfo fcinfo, StepCall *sc)
 		BinWoeRequired(sc->card, f, f->missing, "missing");
 		BinWoeRequired(sc->card, f, f->unseen, "unseen");
 	}
+	/*
+	 * A numeric feature of at most 16 bins without special values gets a
+	 * flat table: the bin is the number of bounds <= v over a fixed 16 slots
+	 * (NaN never compares true), the WOE one load away.
+	 */
+	sc->fast = palloc0(sizeof(bool) * Max(sc->nx, 1));
+	sc->fast_upper = palloc(sizeof(double) * 16 * Max(sc->nx, 1));
+	sc->fast_woe = palloc(sizeof(double) * 17 * Max(sc->nx, 1));
+	for (int j = 0; j < sc->nx; j++)
+	{
+		const LrFeature *f = &sc->card->features[j];
+
+		if (f->kind != LR_FEATURE_NUMERIC || f->nspecial_values > 0 || f->nbins > 16 ||
+			f->missing == NULL || sc->conv[j] != LR_CONV_FLOAT8)
+			continue;
+		for (int k = 0; k < 16; k++)
+			sc->fast_upper[16 * j + k] = k < (int) f->nbins - 1 ? f->uppers[k] : get_float8_nan();
+		for (int k = 0; k < 17; k++)
+			sc->fast_woe[17 * j + k] = f->bins[k < (int) f->nbins ? k : (int) f->nbins - 1].woe;
+		sc->fast[j] = true;
+	}
 	MemoryContextSwitchTo(old);
 }
 
@@ -401,6 +426,23 @@ WoeAdd(FunctionCallInfo fcinfo, bool has_y, int y)
 		NullableDatum *arg = &fcinfo->args[WOE_FIRST + j];
 		const LrBin *bin;
 
+		if (sc->fast[j] && !arg->isnull)
+		{
+			double		v = DatumGetFloat8(arg->value);
+			const double *u = sc->fast_upper + 16 * j;
+			int			idx = 0;
+
+			if (likely(v == v))
+			{
+				for (int k = 0; k < 16; k++)
+					idx += (v >= u[k]);
+				sc->x[j] = sc->fast_woe[17 * j + idx];
+			}
+			else
+				sc->x[j] = f->missing->woe;
+			eta += sc->beta[j + 1] * sc->x[j];
+			continue;
+		}
 		if (arg->isnull)
 			bin = f->missing;
 		else if (f->kind == LR_FEATURE_NUMERIC)
