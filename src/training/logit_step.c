@@ -190,7 +190,7 @@ StepState(FunctionCallInfo fcinfo, StepCall *sc)
 {
 	LrExpandedState *es = lr_state_arg_rw(fcinfo, 0, &lr_logit_ops);
 	LrLogitState *st = es->st;
-	LrError		err = {0};
+	LrError		err;			/* per row: not zeroed (1 kB); set only on failure */
 
 	if (st->nx < 0)
 	{

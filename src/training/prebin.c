@@ -190,7 +190,7 @@ PrebinAdd(FunctionCallInfo fcinfo, bool has_target, int cls)
 	PrebinCall *pc = PrebinCallInfo(fcinfo);
 	LrExpandedState *es = lr_state_arg_rw(fcinfo, 0, &lr_prebin_ops);
 	LrPrebinState *st = es->st;
-	LrError		err = {0};
+	LrError		err;			/* per row: not zeroed (1 kB); set only on failure */
 	uint64_t	h;
 
 	if (st->nfeatures == 0)

@@ -78,6 +78,15 @@ typedef struct LrPrebinNum
 	uint64_t   *skeys;			/* spare run arrays: merges write here, then swap */
 	int64_t    *scnt;
 	size_t		scap;
+	/*
+	 * Exact counts of a feature of few distinct values: an index of the runs
+	 * by key, so a value already seen is counted in place instead of going
+	 * through the pending buffer.  Valid only while hvalid (rebuilt after a
+	 * flush); key 0 (a NaN pattern, never a value's key) marks a free slot.
+	 */
+	bool		hvalid;
+	uint64_t   *hkeys;
+	int32_t    *hidx;
 } LrPrebinNum;
 
 typedef struct LrPrebinFeature
@@ -122,11 +131,26 @@ extern bool lr_prebin_flush(LrPrebinState *st, LrPrebinFeature *f, LrError *err)
 /* Flushes every feature; readers holding the state as const may call it. */
 extern bool lr_prebin_compact(const LrPrebinState *st, LrError *err);
 
+#define LR_PREBIN_HASH_BITS	12
+#define LR_PREBIN_HASH_RUNS	1024	/* runs indexed at most (load at most 1/4) */
+
 static inline bool
 lr_prebin_add_key(LrPrebinState *st, LrPrebinFeature *f, uint64_t key, int cls, LrError *err)
 {
 	LrPrebinNum *n = &f->num;
 
+	if (n->hvalid)
+	{
+		size_t		mask = ((size_t) 1 << LR_PREBIN_HASH_BITS) - 1;
+		size_t		h = (size_t) ((key * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - LR_PREBIN_HASH_BITS));
+
+		for (; n->hkeys[h] != 0; h = (h + 1) & mask)
+			if (n->hkeys[h] == key)
+			{
+				n->cnt[2 * n->hidx[h] + cls]++;
+				return true;
+			}
+	}
 	if (n->npend[0] + n->npend[1] >= n->pendcap && !lr_prebin_flush(st, f, err))
 		return false;
 	if (cls)

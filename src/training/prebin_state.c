@@ -408,6 +408,36 @@ MergeRuns(const LrPrebinState *st, LrPrebinNum *n,
 	return true;
 }
 
+/* Rebuilds (or drops) the index of the runs by key; see LrPrebinNum. */
+static bool
+IndexRuns(const LrPrebinState *st, LrPrebinNum *n, LrError *err)
+{
+	size_t		size = (size_t) 1 << LR_PREBIN_HASH_BITS;
+
+	n->hvalid = false;
+	if (n->shift != 0 || n->nruns > LR_PREBIN_HASH_RUNS)
+		return true;
+	if (n->hkeys == NULL)
+	{
+		n->hkeys = AllocN(&st->a, size, sizeof(uint64_t));
+		n->hidx = AllocN(&st->a, size, sizeof(int32_t));
+		if (n->hkeys == NULL || n->hidx == NULL)
+			return NoMem(err);
+	}
+	memset(n->hkeys, 0, size * sizeof(uint64_t));
+	for (size_t i = 0; i < n->nruns; i++)
+	{
+		size_t		h = (size_t) ((n->keys[i] * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - LR_PREBIN_HASH_BITS));
+
+		while (n->hkeys[h] != 0)
+			h = (h + 1) & (size - 1);
+		n->hkeys[h] = n->keys[i];
+		n->hidx[h] = (int32_t) i;
+	}
+	n->hvalid = true;
+	return true;
+}
+
 bool
 lr_prebin_flush(LrPrebinState *st, LrPrebinFeature *f, LrError *err)
 {
@@ -475,6 +505,8 @@ lr_prebin_flush(LrPrebinState *st, LrPrebinFeature *f, LrError *err)
 			return false;
 		FitRuns(st, n);
 		n->npend[0] = n->npend[1] = 0;
+		if (!IndexRuns(st, n, err))
+			return false;
 	}
 	/*
 	 * Grow the pending buffer while the runs are many compared with it, so
@@ -983,6 +1015,8 @@ PrebinMerge(void *dst, const void *src, const LrAlloc *a, LrError *err)
 			FreeP(&d->a, sk);
 			FreeP(&d->a, sc);
 			FitRuns(d, nd);
+			if (!IndexRuns(d, nd, err))
+				return false;
 		}
 		else if (fs->overflow || fd->overflow)
 		{
