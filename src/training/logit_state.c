@@ -382,7 +382,8 @@ LogitMerge(void *dst, const void *src, const LrAlloc *a, LrError *err)
 		return false;
 	if (d->nx != s->nx)
 		return lr_error_set(err, LR_ERR_INVALID,
-							"cannot merge logistic step states of %d and %d features", d->nx, s->nx);
+							"cannot merge logistic step states of %d and %d features",
+							d->nx < s->nx ? d->nx : s->nx, d->nx < s->nx ? s->nx : d->nx);
 	if (d->coef_hash != s->coef_hash)
 		return lr_error_set(err, LR_ERR_INVALID,
 							"cannot merge logistic step states computed at different coefficients");

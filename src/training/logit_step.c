@@ -190,8 +190,9 @@ StepState(FunctionCallInfo fcinfo, StepCall *sc)
 {
 	LrExpandedState *es = lr_state_arg_rw(fcinfo, 0, &lr_logit_ops);
 	LrLogitState *st = es->st;
-	LrError		err;			/* per row: not zeroed (1 kB); set only on failure */
+	LrError		err;			/* per row: only its kind is cleared, not its 1 kB */
 
+	err.kind = LR_OK;
 	if (st->nx < 0)
 	{
 		if (!lr_logit_setup(st, sc->nx, sc->hash, &err))

@@ -190,9 +190,10 @@ PrebinAdd(FunctionCallInfo fcinfo, bool has_target, int cls)
 	PrebinCall *pc = PrebinCallInfo(fcinfo);
 	LrExpandedState *es = lr_state_arg_rw(fcinfo, 0, &lr_prebin_ops);
 	LrPrebinState *st = es->st;
-	LrError		err;			/* per row: not zeroed (1 kB); set only on failure */
+	LrError		err;			/* per row: only its kind is cleared, not its 1 kB */
 	uint64_t	h;
 
+	err.kind = LR_OK;
 	if (st->nfeatures == 0)
 	{
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);

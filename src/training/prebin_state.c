@@ -917,7 +917,8 @@ SameLayout(const LrPrebinState *d, const LrPrebinState *s, LrError *err)
 	if (d->nfeatures != s->nfeatures)
 		return lr_error_set(err, LR_ERR_INVALID,
 							"cannot merge pre-binning states of %u and %u features",
-							d->nfeatures, s->nfeatures);
+							d->nfeatures < s->nfeatures ? d->nfeatures : s->nfeatures,
+							d->nfeatures < s->nfeatures ? s->nfeatures : d->nfeatures);
 	for (uint32_t j = 0; j < d->nfeatures; j++)
 		if (d->f[j].kind != s->f[j].kind)
 			return lr_error_set(err, LR_ERR_INVALID,
