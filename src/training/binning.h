@@ -13,10 +13,11 @@
  * the fixed bins' empty-cell correction enters the denominators.
  *
  * Ties: a solution replaces the best one found so far only when its IV is
- * larger by more than 1e-12 (absolute, or relative above 1).  Solutions are
- * tried with fewer bins first and, for the same number of bins, with earlier
- * cut points first, so among (near-)equal IVs the fewest bins win, then the
- * earliest cuts.
+ * larger by more than 1e-12 (absolute, or relative above 1).  Final
+ * solutions are tried with fewer bins first, and within a number of bins in
+ * a fixed order (earlier starts of the last bin first, and within the search
+ * earlier starts of the previous bin), so among (near-)equal IVs the fewest
+ * bins win, then the partition found first.
  */
 #ifndef LR_TRAINING_BINNING_H
 #define LR_TRAINING_BINNING_H
