@@ -50,7 +50,7 @@ lr_as_user "$PGBIN/initdb" -D "$DEMO_DIR/data" -U postgres --auth=trust -E UTF8 
 lr_as_user "$PGBIN/pg_ctl" -D "$DEMO_DIR/data" -l "$DEMO_DIR/server.log" -w start >/dev/null
 
 # The sample data and the job, copied where the server user can read them.
-cp data/applicants.csv data/demo_card.json scripts/demo.sql "$DEMO_DIR"/
+cp data/applicants.csv data/demo_card.json scripts/demo.sql data/portfolio/gen_book.sql "$DEMO_DIR"/
 [ "$(id -u)" -eq 0 ] && chown "$LR_USER" "$DEMO_DIR"/*.csv "$DEMO_DIR"/*.json "$DEMO_DIR"/*.sql
 
 PSQL=("$PGBIN/psql" -X -h "$DEMO_DIR" -p "$PORT" -U postgres)
@@ -63,5 +63,6 @@ cat <<MSG
 == the demo cluster is running
   connect:  ${LR_RUNAS[*]:+${LR_RUNAS[*]} }psql -h $DEMO_DIR -p $PORT -U postgres loan_risk_demo
             (or over TCP: psql -h 127.0.0.1 -p $PORT -U postgres loan_risk_demo)
+  report:   $DEMO_DIR/validation_report.html  (open it in a browser)
   stop:     make demo-stop
 MSG

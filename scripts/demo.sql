@@ -55,3 +55,48 @@ GROUP BY r.reason ORDER BY 2 DESC, 1;
 SELECT d.feature, d.value, d.bin, d.points, d.max_points
 FROM applicants a, scorecards s, loan_risk.score_detail(s.card, a) d
 WHERE s.name = 'smb_demo' AND a.id = (SELECT min(id) FROM scored WHERE pd > 0.2);
+
+\echo '== training a scorecard in the database on 70% of the applicants (ids <= 14000)'
+\set QUIET on
+SET client_min_messages = warning;
+INSERT INTO scorecards
+SELECT 'smb_trained', loan_risk.train_scorecard(
+  'SELECT * FROM applicants WHERE id <= 14000', 'bad',
+  '{region,industry,months_active,gmv_90d,refund_share,repeat_payer_share,night_share}',
+  '{"name": "smb_trained",
+    "features": {"gmv_90d": {"special_values": [-1]}},
+    "scaling": {"pdo": 20, "base_score": 600, "base_odds": 50, "round_points": true}}');
+RESET client_min_messages;
+\set QUIET off
+SELECT f->>'name' AS feature, round((f->>'iv')::numeric, 3) AS iv, round((f->>'coefficient')::numeric, 3) AS coefficient,
+       jsonb_array_length(f->'bins') AS bins, f->'binning'->>'trend' AS trend
+FROM scorecards, jsonb_array_elements(card::jsonb->'features') f WHERE name = 'smb_trained';
+
+\echo '== hand-written against trained card on the 6,000 held-out applicants (ids > 14000)'
+SELECT s.name AS card, round(loan_risk.auc(loan_risk.pd(s.card, a), a.bad)::numeric, 4) AS auc,
+       round(loan_risk.ks(loan_risk.pd(s.card, a), a.bad)::numeric, 4) AS ks,
+       round(loan_risk.brier(loan_risk.pd(s.card, a), a.bad)::numeric, 4) AS brier
+FROM applicants a, scorecards s WHERE a.id > 14000 GROUP BY s.name ORDER BY s.name;
+
+\echo '== validation report of smb_trained on the held-out applicants (ids > 17000 as the recent period)'
+\set QUIET on
+\pset format unaligned
+\pset tuples_only on
+\o validation_report.html
+SELECT loan_risk.validation_report(card, 'SELECT *, id > 17000 AS recent FROM applicants WHERE id > 14000',
+         '{"recent": "recent", "title": "Validation report: smb_trained on the held-out applicants"}')
+FROM scorecards WHERE name = 'smb_trained';
+\o
+\pset tuples_only off
+\pset format aligned
+\set QUIET off
+\echo 'written to validation_report.html'
+
+\echo '== the sample loan book: quarterly NPL ratio of the whole book'
+\set QUIET on
+\i gen_book.sql
+\set QUIET off
+SELECT period, sum(loans) AS open_loans, sum(balance) AS balance, round(100 * sum(npl_balance) / sum(balance), 2) AS npl_pct,
+       sum(entered_npl_loans) AS entered_npl, sum(written_off_loans) AS written_off
+FROM loan_risk.npl_summary('SELECT loan_id, month, dpd, balance, status, segment FROM book_performance', '{"period": "quarter"}')
+GROUP BY period ORDER BY period;

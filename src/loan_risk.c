@@ -59,6 +59,7 @@ _PG_init(void)
 
 	/* Area hooks go here. */
 	lr_features_init();
+	lr_training_init();
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved(LR_GUC_PREFIX);

@@ -27,5 +27,6 @@ extern int	lr_threads(void);
  * called from _PG_init in src/loan_risk.c.
  */
 extern void lr_features_init(void);	/* src/features/features_guc.c: loan_risk.timezone */
+extern void lr_training_init(void);	/* src/training/prebin.c: loan_risk.binning_max_distinct */
 
 #endif							/* LOAN_RISK_H */

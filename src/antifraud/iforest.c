@@ -10,78 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/lr_jv.h"
 #include "antifraud/iforest.h"
 
-typedef struct ForestCtx
-{
-	LrArena    *arena;
-	LrError    *err;
-	LrPath		path;
-} ForestCtx;
-
-static bool Fail(ForestCtx *c, const char *fmt,...) __attribute__((format(printf, 2, 3)));
-
-static bool
-Fail(ForestCtx *c, const char *fmt,...)
-{
-	char		what[400];
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (c->path.len == 0)
-		return lr_error_set(c->err, LR_ERR_INVALID, "%s", what);
-	return lr_error_set(c->err, LR_ERR_INVALID, "%s: %s", lr_path_str(&c->path), what);
-}
-
-static bool
-NoMem(ForestCtx *c)
-{
-	return lr_error_set(c->err, LR_ERR_NOMEM, "out of memory while building the isolation forest");
-}
-
-static bool
-ExpectKind(ForestCtx *c, const LrJson *v, LrJsonKind kind)
-{
-	if (v->kind != kind)
-		return Fail(c, "expected %s, got %s", lr_json_kind_name(kind), lr_json_kind_name(v->kind));
-	return true;
-}
-
-/* Every key of obj must be in the NULL-terminated list of allowed names. */
-static bool
-CheckKeys(ForestCtx *c, const LrJson *obj, const char *const *allowed)
-{
-	size_t		i;
-
-	for (i = 0; i < obj->n; i++)
-	{
-		const char *const *a;
-		bool		found = false;
-
-		for (a = allowed; *a != NULL; a++)
-			if (strcmp(obj->keys[i], *a) == 0)
-			{
-				found = true;
-				break;
-			}
-		if (!found)
-		{
-			char		list[300];
-			size_t		len = 0;
-
-			list[0] = '\0';
-			for (a = allowed; *a != NULL && len < sizeof(list) - 70; a++)
-				len += (size_t) snprintf(list + len, sizeof(list) - len, "%s%s",
-										 a == allowed ? "" : ", ", *a);
-			Fail(c, "unknown field \"%.100s\"", obj->keys[i]);
-			lr_error_detail(c->err, "Allowed fields here: %s.", list);
-			return false;
-		}
-	}
-	return true;
-}
+typedef LrJv ForestCtx;
 
 /* An integer field in [lo, hi]; *present says whether it was there. */
 static bool
@@ -96,58 +28,21 @@ GetInt(ForestCtx *c, const LrJson *obj, const char *key, bool required,
 	if (v == NULL)
 	{
 		if (required)
-			return Fail(c, "missing required field \"%s\"", key);
+			return lr_jv_fail(c, "missing required field \"%s\"", key);
 		return true;
 	}
 	mark = lr_path_key(&c->path, key);
-	if (!ExpectKind(c, v, LRJ_NUMBER))
+	if (!lr_jv_expect(c, v, LRJ_NUMBER))
 		return false;
 	if (v->num != floor(v->num))
-		return Fail(c, "%.17g is not an integer", v->num);
+		return lr_jv_fail(c, "%.17g is not an integer", v->num);
 	if (v->num < lo || v->num > hi)
-		return Fail(c, "%.17g is out of range (%.17g to %.17g)", v->num, lo, hi);
+		return lr_jv_fail(c, "%.17g is out of range (%.17g to %.17g)", v->num, lo, hi);
 	*out = (int64_t) v->num;
 	lr_path_pop(&c->path, mark);
 	return true;
 }
 
-static bool
-GetString(ForestCtx *c, const LrJson *obj, const char *key, bool required, const char **out)
-{
-	const LrJson *v = lr_json_get(obj, key);
-	size_t		mark;
-
-	*out = NULL;
-	if (v == NULL)
-	{
-		if (required)
-			return Fail(c, "missing required field \"%s\"", key);
-		return true;
-	}
-	mark = lr_path_key(&c->path, key);
-	if (!ExpectKind(c, v, LRJ_STRING))
-		return false;
-	*out = v->str;
-	lr_path_pop(&c->path, mark);
-	return true;
-}
-
-static bool
-GetObject(ForestCtx *c, const LrJson *obj, const char *key, const LrJson **out)
-{
-	const LrJson *v = lr_json_get(obj, key);
-	size_t		mark;
-
-	*out = NULL;
-	if (v == NULL)
-		return true;
-	mark = lr_path_key(&c->path, key);
-	if (!ExpectKind(c, v, LRJ_OBJECT))
-		return false;
-	*out = v;
-	lr_path_pop(&c->path, mark);
-	return true;
-}
 
 bool
 lr_iforest_check_names(const char *const *names, const size_t *lens, size_t n,
@@ -198,7 +93,7 @@ ParseNode(ForestCtx *c, const LrJson *v, const LrForest *f, size_t nnodes, LrTre
 	bool		split;
 	const LrJson *thr;
 
-	if (!ExpectKind(c, v, LRJ_OBJECT) || !CheckKeys(c, v, node_keys))
+	if (!lr_jv_expect(c, v, LRJ_OBJECT) || !lr_jv_check_keys(c, v, node_keys))
 		return false;
 	if (!GetInt(c, v, "size", true, 1, f->sample_size, &x, NULL))
 		return false;
@@ -212,7 +107,7 @@ ParseNode(ForestCtx *c, const LrJson *v, const LrForest *f, size_t nnodes, LrTre
 
 		for (k = split_only; *k != NULL; k++)
 			if (lr_json_get(v, *k) != NULL)
-				return Fail(c, "\"%s\" needs \"feature\": a node without \"feature\" is a leaf", *k);
+				return lr_jv_fail(c, "\"%s\" needs \"feature\": a node without \"feature\" is a leaf", *k);
 		node->feature = -1;
 		node->left = node->right = -1;
 		node->threshold = 0;
@@ -221,11 +116,11 @@ ParseNode(ForestCtx *c, const LrJson *v, const LrForest *f, size_t nnodes, LrTre
 	node->feature = (int32_t) x;
 	thr = lr_json_get(v, "threshold");
 	if (thr == NULL)
-		return Fail(c, "missing required field \"threshold\"");
+		return lr_jv_fail(c, "missing required field \"threshold\"");
 	if (thr->kind != LRJ_NUMBER)
 	{
 		lr_path_key(&c->path, "threshold");
-		return ExpectKind(c, thr, LRJ_NUMBER);
+		return lr_jv_expect(c, thr, LRJ_NUMBER);
 	}
 	node->threshold = thr->num;
 	if (!GetInt(c, v, "left", true, 0, (double) nnodes - 1, &x, NULL))
@@ -253,7 +148,7 @@ CheckTree(ForestCtx *c, const LrForest *f, const LrTree *t)
 
 	if ((parent = lr_arena_alloc(c->arena, n * sizeof(int32_t))) == NULL ||
 		(depth = lr_arena_alloc(c->arena, n * sizeof(int32_t))) == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(c);
 	for (i = 0; i < n; i++)
 		parent[i] = -1;
 	depth[0] = 0;
@@ -264,11 +159,11 @@ CheckTree(ForestCtx *c, const LrForest *f, const LrTree *t)
 		int			k;
 
 		if (i > 0 && parent[i] < 0)
-			return Fail(c, "node %zu is not the child of any node (only node 0, the root, has no parent)", i);
+			return lr_jv_fail(c, "node %zu is not the child of any node (only node 0, the root, has no parent)", i);
 		if (i == 0 && node->size != f->sample_size)
 		{
 			lr_path_key(&c->path, "size");
-			return Fail(c, "the root's size %d differs from sample_size %d",
+			return lr_jv_fail(c, "the root's size %d differs from sample_size %d",
 						(int) node->size, (int) f->sample_size);
 		}
 		if (node->feature < 0)
@@ -284,18 +179,18 @@ CheckTree(ForestCtx *c, const LrForest *f, const LrTree *t)
 			if ((size_t) child <= i)
 			{
 				lr_path_key(&c->path, key);
-				return Fail(c, "node %d does not come after node %zu (children are listed after their parent)",
+				return lr_jv_fail(c, "node %d does not come after node %zu (children are listed after their parent)",
 							(int) child, i);
 			}
 			if (parent[child] >= 0)
 			{
 				lr_path_key(&c->path, key);
-				return Fail(c, "node %d is already the child of node %d", (int) child, (int) parent[child]);
+				return lr_jv_fail(c, "node %d is already the child of node %d", (int) child, (int) parent[child]);
 			}
 			if (depth[i] + 1 > LR_IFOREST_MAX_DEPTH)
 			{
 				lr_path_key(&c->path, key);
-				return Fail(c, "node %d would be at depth %d, deeper than the limit of %d",
+				return lr_jv_fail(c, "node %d would be at depth %d, deeper than the limit of %d",
 							(int) child, (int) depth[i] + 1, LR_IFOREST_MAX_DEPTH);
 			}
 			parent[child] = (int32_t) i;
@@ -304,7 +199,7 @@ CheckTree(ForestCtx *c, const LrForest *f, const LrTree *t)
 		if ((int64_t) t->nodes[node->left].size + t->nodes[node->right].size != node->size)
 		{
 			lr_path_key(&c->path, "size");
-			return Fail(c, "%d is not the sum of the sizes of its children (%d + %d)",
+			return lr_jv_fail(c, "%d is not the sum of the sizes of its children (%d + %d)",
 						(int) node->size, (int) t->nodes[node->left].size,
 						(int) t->nodes[node->right].size);
 		}
@@ -320,23 +215,23 @@ ParseTree(ForestCtx *c, const LrJson *v, const LrForest *f, LrTree *t)
 	size_t		mark,
 				i;
 
-	if (!ExpectKind(c, v, LRJ_OBJECT) || !CheckKeys(c, v, tree_keys))
+	if (!lr_jv_expect(c, v, LRJ_OBJECT) || !lr_jv_check_keys(c, v, tree_keys))
 		return false;
 	nodes = lr_json_get(v, "nodes");
 	if (nodes == NULL)
-		return Fail(c, "missing required field \"nodes\"");
+		return lr_jv_fail(c, "missing required field \"nodes\"");
 	mark = lr_path_key(&c->path, "nodes");
-	if (!ExpectKind(c, nodes, LRJ_ARRAY))
+	if (!lr_jv_expect(c, nodes, LRJ_ARRAY))
 		return false;
 	if (nodes->n == 0)
-		return Fail(c, "a tree needs at least one node");
+		return lr_jv_fail(c, "a tree needs at least one node");
 	/* A tree over sample_size rows with non-empty nodes has at most this many. */
 	if (nodes->n > 2 * (size_t) f->sample_size - 1)
-		return Fail(c, "%zu nodes are more than a tree over %d rows can have (%d)",
+		return lr_jv_fail(c, "%zu nodes are more than a tree over %d rows can have (%d)",
 					nodes->n, (int) f->sample_size, 2 * (int) f->sample_size - 1);
 	t->nnodes = nodes->n;
 	if ((t->nodes = lr_arena_alloc0(c->arena, nodes->n * sizeof(LrTreeNode))) == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(c);
 	for (i = 0; i < nodes->n; i++)
 	{
 		size_t		m2 = lr_path_index(&c->path, i);
@@ -363,35 +258,33 @@ lr_iforest_from_json(const LrJson *root, LrArena *arena, LrForest **out, LrError
 	size_t		mark,
 				i;
 
-	c.arena = arena;
-	c.err = err;
-	lr_path_init(&c.path);
+	lr_jv_init(&c, arena, err);
 	*out = NULL;
 
-	if (!ExpectKind(&c, root, LRJ_OBJECT) || !CheckKeys(&c, root, root_keys))
+	if (!lr_jv_expect(&c, root, LRJ_OBJECT) || !lr_jv_check_keys(&c, root, root_keys))
 		return false;
 	if ((f = lr_arena_alloc0(arena, sizeof(LrForest))) == NULL)
-		return NoMem(&c);
-	if (!GetString(&c, root, "format", true, &format))
+		return lr_jv_nomem(&c);
+	if (!lr_jv_string(&c, root, "format", true, &format))
 		return false;
 	if (strcmp(format, LR_IFOREST_FORMAT) != 0)
 	{
 		lr_path_key(&c.path, "format");
-		Fail(&c, "unsupported format \"%.100s\"", format);
+		lr_jv_fail(&c, "unsupported format \"%.100s\"", format);
 		lr_error_detail(err, "This version of loan_risk reads \"%s\".", LR_IFOREST_FORMAT);
 		return false;
 	}
-	if (!GetString(&c, root, "name", false, &f->name) ||
-		!GetString(&c, root, "description", false, &f->description) ||
-		!GetObject(&c, root, "training", &f->training) ||
-		!GetObject(&c, root, "metadata", &f->metadata))
+	if (!lr_jv_string(&c, root, "name", false, &f->name) ||
+		!lr_jv_string(&c, root, "description", false, &f->description) ||
+		!lr_jv_object(&c, root, "training", &f->training) ||
+		!lr_jv_object(&c, root, "metadata", &f->metadata))
 		return false;
 
 	feats = lr_json_get(root, "features");
 	if (feats == NULL)
-		return Fail(&c, "missing required field \"features\"");
+		return lr_jv_fail(&c, "missing required field \"features\"");
 	mark = lr_path_key(&c.path, "features");
-	if (!ExpectKind(&c, feats, LRJ_ARRAY))
+	if (!lr_jv_expect(&c, feats, LRJ_ARRAY))
 		return false;
 	if (feats->n > 0)
 	{
@@ -399,13 +292,13 @@ lr_iforest_from_json(const LrJson *root, LrArena *arena, LrForest **out, LrError
 
 		if (lens == NULL ||
 			(f->features = lr_arena_alloc(arena, feats->n * sizeof(char *))) == NULL)
-			return NoMem(&c);
+			return lr_jv_nomem(&c);
 		for (i = 0; i < feats->n; i++)
 		{
 			if (feats->items[i]->kind != LRJ_STRING)
 			{
 				lr_path_index(&c.path, i);
-				return ExpectKind(&c, feats->items[i], LRJ_STRING);
+				return lr_jv_expect(&c, feats->items[i], LRJ_STRING);
 			}
 			f->features[i] = feats->items[i]->str;
 			lens[i] = feats->items[i]->len;
@@ -415,7 +308,7 @@ lr_iforest_from_json(const LrJson *root, LrArena *arena, LrForest **out, LrError
 			return false;
 	}
 	else
-		return Fail(&c, "at least one feature is needed");
+		return lr_jv_fail(&c, "at least one feature is needed");
 	lr_path_pop(&c.path, mark);
 
 	if (!GetInt(&c, root, "sample_size", true, 2, LR_IFOREST_MAX_SAMPLE, &x, NULL))
@@ -424,21 +317,21 @@ lr_iforest_from_json(const LrJson *root, LrArena *arena, LrForest **out, LrError
 
 	trees = lr_json_get(root, "trees");
 	if (trees == NULL)
-		return Fail(&c, "missing required field \"trees\"");
+		return lr_jv_fail(&c, "missing required field \"trees\"");
 	mark = lr_path_key(&c.path, "trees");
-	if (!ExpectKind(&c, trees, LRJ_ARRAY))
+	if (!lr_jv_expect(&c, trees, LRJ_ARRAY))
 		return false;
 	if (trees->n == 0)
-		return Fail(&c, "at least one tree is needed");
+		return lr_jv_fail(&c, "at least one tree is needed");
 	if (trees->n > LR_IFOREST_MAX_TREES)
 	{
-		Fail(&c, "%zu trees are more than the limit of %d", trees->n, LR_IFOREST_MAX_TREES);
+		lr_jv_fail(&c, "%zu trees are more than the limit of %d", trees->n, LR_IFOREST_MAX_TREES);
 		err->kind = LR_ERR_LIMIT;
 		return false;
 	}
 	f->ntrees = trees->n;
 	if ((f->trees = lr_arena_alloc0(arena, trees->n * sizeof(LrTree))) == NULL)
-		return NoMem(&c);
+		return lr_jv_nomem(&c);
 	for (i = 0; i < trees->n; i++)
 	{
 		size_t		m2 = lr_path_index(&c.path, i);

@@ -14,34 +14,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/lr_jv.h"
 #include "credit/credit.h"
 
 typedef struct PCtx
 {
-	const char *src;
+	LrJv		jv;				/* error, path and arena (src/common/lr_jv.h) */
+	const char *src;			/* the policy text, for numbers read exactly */
 	size_t		srclen;
-	LrArena    *arena;
-	LrError    *err;
-	LrPath		path;
 } PCtx;
-
-static bool
-Fail(PCtx *c, const char *fmt,...)
-	__attribute__((format(printf, 2, 3)));
-
-static bool
-Fail(PCtx *c, const char *fmt,...)
-{
-	char		what[400];
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (c->path.len == 0)
-		return lr_error_set(c->err, LR_ERR_INVALID, "%s", what);
-	return lr_error_set(c->err, LR_ERR_INVALID, "%s: %s", lr_path_str(&c->path), what);
-}
 
 /* Fails with the path extended by key. */
 static bool
@@ -53,54 +34,14 @@ FailAt(PCtx *c, const char *key, const char *fmt,...)
 {
 	char		what[400];
 	va_list		ap;
-	size_t		mark = lr_path_key(&c->path, key);
+	size_t		mark = lr_path_key(&c->jv.path, key);
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	Fail(c, "%s", what);
-	lr_path_pop(&c->path, mark);
+	lr_jv_fail(&c->jv, "%s", what);
+	lr_path_pop(&c->jv.path, mark);
 	return false;
-}
-
-static bool
-NoMem(PCtx *c)
-{
-	return lr_error_set(c->err, LR_ERR_NOMEM, "out of memory while reading the policy");
-}
-
-/* Every key of obj must be in the NULL-terminated list of allowed names. */
-static bool
-CheckKeys(PCtx *c, const LrJson *obj, const char *const *allowed)
-{
-	size_t		i;
-
-	for (i = 0; i < obj->n; i++)
-	{
-		const char *const *a;
-		bool		found = false;
-
-		for (a = allowed; *a != NULL; a++)
-			if (strcmp(obj->keys[i], *a) == 0)
-			{
-				found = true;
-				break;
-			}
-		if (!found)
-		{
-			char		list[400];
-			size_t		len = 0;
-
-			list[0] = '\0';
-			for (a = allowed; *a != NULL && len < sizeof(list) - 70; a++)
-				len += (size_t) snprintf(list + len, sizeof(list) - len, "%s%s",
-										 a == allowed ? "" : ", ", *a);
-			Fail(c, "unknown field \"%.100s\"", obj->keys[i]);
-			lr_error_detail(c->err, "Allowed fields here: %s.", list);
-			return false;
-		}
-	}
-	return true;
 }
 
 static const LrJson *
@@ -112,7 +53,7 @@ Field(PCtx *c, const LrJson *obj, const char *key, LrJsonKind kind, bool require
 	if (v == NULL)
 	{
 		if (required)
-			*ok = Fail(c, "missing required field \"%s\"", key);
+			*ok = lr_jv_fail(&c->jv, "missing required field \"%s\"", key);
 		return NULL;
 	}
 	if (v->kind != kind)
@@ -269,7 +210,7 @@ GetEnum(PCtx *c, const LrJson *obj, const char *key, const char *const *names, i
 	for (i = 0; names[i] != NULL && len < sizeof(list) - 40; i++)
 		len += (size_t) snprintf(list + len, sizeof(list) - len, "%s\"%s\"", i ? ", " : "", names[i]);
 	FailAt(c, key, "unknown value \"%.100s\"", v->str);
-	lr_error_detail(c->err, "Allowed values: %s.", list);
+	lr_error_detail(c->jv.err, "Allowed values: %s.", list);
 	return false;
 }
 
@@ -290,13 +231,11 @@ ParseRoot(PCtx *c, const char *text, size_t len, LrArena *arena, const LrJsonOpt
 
 	c->src = text;
 	c->srclen = len;
-	c->arena = arena;
-	c->err = err;
-	lr_path_init(&c->path);
+	lr_jv_init(&c->jv, arena, err);
 	if (!lr_json_parse(text, len, arena, opts, &r, err))
 		return false;
 	if (r->kind != LRJ_OBJECT)
-		return Fail(c, "the policy must be a JSON object, not %s", lr_json_kind_name(r->kind));
+		return lr_jv_fail(&c->jv, "the policy must be a JSON object, not %s", lr_json_kind_name(r->kind));
 	*root = r;
 	return true;
 }
@@ -317,25 +256,25 @@ ParseBands(PCtx *c, const LrJson *root, LrLimitPolicy *p)
 
 	if (!ok)
 		return false;
-	mark = lr_path_key(&c->path, "bands");
+	mark = lr_path_key(&c->jv.path, "bands");
 	if (arr->n == 0)
-		return Fail(c, "needs at least one band");
+		return lr_jv_fail(&c->jv, "needs at least one band");
 	if (arr->n > 1000)
-		return Fail(c, "has %zu bands; at most 1000 are allowed", arr->n);
+		return lr_jv_fail(&c->jv, "has %zu bands; at most 1000 are allowed", arr->n);
 	p->nbands = arr->n;
-	p->bands = lr_arena_alloc0(c->arena, arr->n * sizeof(LrLimitBand));
+	p->bands = lr_arena_alloc0(c->jv.arena, arr->n * sizeof(LrLimitBand));
 	if (p->bands == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(&c->jv);
 	for (i = 0; i < arr->n; i++)
 	{
 		const LrJson *b = arr->items[i];
 		LrLimitBand *band = &p->bands[i];
-		size_t		m2 = lr_path_index(&c->path, i);
+		size_t		m2 = lr_path_index(&c->jv.path, i);
 		const LrJson *name;
 
 		if (b->kind != LRJ_OBJECT)
-			return Fail(c, "expected object, got %s", lr_json_kind_name(b->kind));
-		if (!CheckKeys(c, b, band_keys) ||
+			return lr_jv_fail(&c->jv, "expected object, got %s", lr_json_kind_name(b->kind));
+		if (!lr_jv_check_keys(&c->jv, b, band_keys) ||
 			!GetDouble(c, b, "max_pd", true, 0, 1, true, "a probability above 0 and at most 1",
 					   &band->max_pd, NULL) ||
 			!GetRate(c, b, "revenue_multiple", true, 0, 1000 * LR_RATE_ONE, "a multiple from 0 to 1000",
@@ -369,9 +308,9 @@ ParseBands(PCtx *c, const LrJson *root, LrLimitPolicy *p)
 			return FailAt(c, "max_pd", "%s is not above the previous band's max_pd %s",
 						  NumText(c, lr_json_get(b, "max_pd"), nb, sizeof(nb)), pb);
 		}
-		lr_path_pop(&c->path, m2);
+		lr_path_pop(&c->jv.path, m2);
 	}
-	lr_path_pop(&c->path, mark);
+	lr_path_pop(&c->jv.path, mark);
 	return true;
 }
 
@@ -396,19 +335,19 @@ lr_limit_policy_parse(const char *text, size_t len, LrArena *arena, const LrJson
 		return false;
 	p = lr_arena_alloc0(arena, sizeof(LrLimitPolicy));
 	if (p == NULL)
-		return NoMem(&c);
-	if (!CheckKeys(&c, root, keys) || !ParseBands(&c, root, p))
+		return lr_jv_nomem(&c.jv);
+	if (!lr_jv_check_keys(&c.jv, root, keys) || !ParseBands(&c, root, p))
 		return false;
 
 	if (!GetSection(&c, root, "debt_service", &ds))
 		return false;
 	if (ds != NULL)
 	{
-		size_t		mark = lr_path_key(&c.path, "debt_service");
+		size_t		mark = lr_path_key(&c.jv.path, "debt_service");
 		int			existing = 0;
 
 		p->has_debt_service = true;
-		if (!CheckKeys(&c, ds, ds_keys) ||
+		if (!lr_jv_check_keys(&c.jv, ds, ds_keys) ||
 			!GetRate(&c, ds, "max_share", true, 1, LR_RATE_ONE,
 					 "a share above 0 and at most 1", &p->ds_share, NULL) ||
 			!GetRate(&c, ds, "annual_rate", true, 0, RATE_MAX, "a rate from 0 to 100",
@@ -426,7 +365,7 @@ lr_limit_policy_parse(const char *text, size_t len, LrArena *arena, const LrJson
 					 "%d-month installments at %s within %s of monthly revenue", p->ds_term,
 					 lr_pct_str(r, sizeof(r), p->ds_rate), lr_pct_str(sh, sizeof(sh), p->ds_share));
 		}
-		lr_path_pop(&c.path, mark);
+		lr_path_pop(&c.jv.path, mark);
 	}
 
 	p->max_limit = -1;
@@ -475,8 +414,8 @@ lr_adjust_policy_parse(const char *text, size_t len, LrArena *arena, const LrJso
 		return false;
 	p = lr_arena_alloc0(arena, sizeof(LrAdjustPolicy));
 	if (p == NULL)
-		return NoMem(&c);
-	if (!CheckKeys(&c, root, keys))
+		return lr_jv_nomem(&c.jv);
+	if (!lr_jv_check_keys(&c.jv, root, keys))
 		return false;
 	p->step = 1;
 	if (!GetMoney(&c, root, "rounding_step", false, true, &p->step, NULL) ||
@@ -487,23 +426,23 @@ lr_adjust_policy_parse(const char *text, size_t len, LrArena *arena, const LrJso
 		return false;
 	if (sec != NULL)
 	{
-		size_t		mark = lr_path_key(&c.path, "freeze");
+		size_t		mark = lr_path_key(&c.jv.path, "freeze");
 		int			lim = 0;
 
 		p->has_freeze = true;
-		if (!CheckKeys(&c, sec, freeze_keys) ||
+		if (!lr_jv_check_keys(&c.jv, sec, freeze_keys) ||
 			!GetInt(&c, sec, "days_past_due", true, 1, 100000, &p->freeze_dpd, NULL) ||
 			!GetEnum(&c, sec, "limit", freeze_limits, &lim))
 			return false;
 		p->freeze_limit = (LrFreezeLimit) (lim + 1);
-		lr_path_pop(&c.path, mark);
+		lr_path_pop(&c.jv.path, mark);
 	}
 
 	if (!GetSection(&c, root, "decrease", &sec))
 		return false;
 	if (sec != NULL)
 	{
-		size_t		mark = lr_path_key(&c.path, "decrease");
+		size_t		mark = lr_path_key(&c.jv.path, "decrease");
 		bool		has_dpd,
 					has_pd,
 					has_ratio;
@@ -513,7 +452,7 @@ lr_adjust_policy_parse(const char *text, size_t len, LrArena *arena, const LrJso
 		p->dec_pd = -1;
 		p->dec_pd_ratio = -1;
 		p->dec_floor_at_drawn = true;
-		if (!CheckKeys(&c, sec, dec_keys) ||
+		if (!lr_jv_check_keys(&c.jv, sec, dec_keys) ||
 			!GetRate(&c, sec, "step", true, 1, LR_RATE_ONE, "a fraction above 0 and at most 1",
 					 &p->dec_step, NULL) ||
 			!GetInt(&c, sec, "days_past_due", false, 1, 100000, &p->dec_dpd, &has_dpd) ||
@@ -526,18 +465,18 @@ lr_adjust_policy_parse(const char *text, size_t len, LrArena *arena, const LrJso
 			return false;
 		if (!has_dpd && !has_pd && !has_ratio)
 		{
-			Fail(&c, "has no trigger");
-			lr_error_detail(c.err, "Give at least one of \"days_past_due\", \"pd\" and \"pd_ratio\".");
+			lr_jv_fail(&c.jv, "has no trigger");
+			lr_error_detail(c.jv.err, "Give at least one of \"days_past_due\", \"pd\" and \"pd_ratio\".");
 			return false;
 		}
-		lr_path_pop(&c.path, mark);
+		lr_path_pop(&c.jv.path, mark);
 	}
 
 	if (!GetSection(&c, root, "increase", &sec))
 		return false;
 	if (sec != NULL)
 	{
-		size_t		mark = lr_path_key(&c.path, "increase");
+		size_t		mark = lr_path_key(&c.jv.path, "increase");
 
 		p->has_increase = true;
 		p->inc_max_increase = -1;
@@ -547,7 +486,7 @@ lr_adjust_policy_parse(const char *text, size_t len, LrArena *arena, const LrJso
 		p->inc_max_pd_ratio = -1;
 		p->inc_min_months_on_book = 0;
 		p->inc_max_dpd = 0;
-		if (!CheckKeys(&c, sec, inc_keys) ||
+		if (!lr_jv_check_keys(&c.jv, sec, inc_keys) ||
 			!GetRate(&c, sec, "step", true, 1, 10 * LR_RATE_ONE, "a fraction above 0 and at most 10",
 					 &p->inc_step, NULL) ||
 			!GetMoney(&c, sec, "max_increase", false, true, &p->inc_max_increase, NULL) ||
@@ -561,7 +500,7 @@ lr_adjust_policy_parse(const char *text, size_t len, LrArena *arena, const LrJso
 			!GetInt(&c, sec, "min_months_on_book", false, 0, LR_TERM_MAX, &p->inc_min_months_on_book, NULL) ||
 			!GetInt(&c, sec, "max_days_past_due", false, 0, 100000, &p->inc_max_dpd, NULL))
 			return false;
-		lr_path_pop(&c.path, mark);
+		lr_path_pop(&c.jv.path, mark);
 	}
 	*out = p;
 	return true;
@@ -621,8 +560,8 @@ lr_price_policy_parse(const char *text, size_t len, LrArena *arena, const LrJson
 		return false;
 	p = lr_arena_alloc0(arena, sizeof(LrPricePolicy));
 	if (p == NULL)
-		return NoMem(&c);
-	if (!CheckKeys(&c, root, keys) ||
+		return lr_jv_nomem(&c.jv);
+	if (!lr_jv_check_keys(&c.jv, root, keys) ||
 		!GetRate(&c, root, "cost_of_funds", true, 0, cmax, comp, &p->cost_of_funds, NULL) ||
 		!GetRate(&c, root, "acquisition_cost", true, 0, cmax, comp, &p->acquisition_cost, NULL) ||
 		!GetRate(&c, root, "credit_data_cost", true, 0, cmax, comp, &p->credit_data_cost, NULL) ||

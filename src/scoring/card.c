@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/lr_jv.h"
 #include "scoring/card.h"
 
 /* Points and base points are bounded so that no sum of them can overflow. */
@@ -16,146 +17,7 @@
 /* Counts are exact integers in a double's mantissa. */
 #define LR_COUNT_MAX 9007199254740992.0
 
-typedef struct CardCtx
-{
-	LrArena    *arena;
-	LrError    *err;
-	LrPath		path;
-} CardCtx;
-
-static bool
-Fail(CardCtx *c, const char *fmt,...)
-	__attribute__((format(printf, 2, 3)));
-
-static bool
-Fail(CardCtx *c, const char *fmt,...)
-{
-	char		what[400];
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (c->path.len == 0)
-		return lr_error_set(c->err, LR_ERR_INVALID, "%s", what);
-	return lr_error_set(c->err, LR_ERR_INVALID, "%s: %s", lr_path_str(&c->path), what);
-}
-
-static bool
-NoMem(CardCtx *c)
-{
-	return lr_error_set(c->err, LR_ERR_NOMEM, "out of memory while building the scorecard");
-}
-
-static bool
-ExpectKind(CardCtx *c, const LrJson *v, LrJsonKind kind)
-{
-	if (v->kind != kind)
-		return Fail(c, "expected %s, got %s", lr_json_kind_name(kind), lr_json_kind_name(v->kind));
-	return true;
-}
-
-/* Every key of obj must be in the NULL-terminated list of allowed names. */
-static bool
-CheckKeys(CardCtx *c, const LrJson *obj, const char *const *allowed)
-{
-	size_t		i;
-
-	for (i = 0; i < obj->n; i++)
-	{
-		const char *const *a;
-		bool		found = false;
-
-		for (a = allowed; *a != NULL; a++)
-			if (strcmp(obj->keys[i], *a) == 0)
-			{
-				found = true;
-				break;
-			}
-		if (!found)
-		{
-			char		list[300];
-			size_t		len = 0;
-
-			list[0] = '\0';
-			for (a = allowed; *a != NULL && len < sizeof(list) - 70; a++)
-				len += (size_t) snprintf(list + len, sizeof(list) - len, "%s%s",
-										 a == allowed ? "" : ", ", *a);
-			Fail(c, "unknown field \"%.100s\"", obj->keys[i]);
-			lr_error_detail(c->err, "Allowed fields here: %s.", list);
-			return false;
-		}
-	}
-	return true;
-}
-
-/* Finite number field with optional bounds; *present says whether it was there. */
-static bool
-GetNumber(CardCtx *c, const LrJson *obj, const char *key, bool required,
-		  double *out, bool *present)
-{
-	const LrJson *v = lr_json_get(obj, key);
-	size_t		mark;
-	bool		ok = true;
-
-	if (present)
-		*present = (v != NULL);
-	if (v == NULL)
-	{
-		if (required)
-			return Fail(c, "missing required field \"%s\"", key);
-		return true;
-	}
-	mark = lr_path_key(&c->path, key);
-	if (v->kind != LRJ_NUMBER)
-		ok = ExpectKind(c, v, LRJ_NUMBER);
-	else
-		*out = v->num;
-	lr_path_pop(&c->path, mark);
-	return ok;
-}
-
-static bool
-GetString(CardCtx *c, const LrJson *obj, const char *key, bool required, const char **out)
-{
-	const LrJson *v = lr_json_get(obj, key);
-	size_t		mark;
-	bool		ok = true;
-
-	*out = NULL;
-	if (v == NULL)
-	{
-		if (required)
-			return Fail(c, "missing required field \"%s\"", key);
-		return true;
-	}
-	mark = lr_path_key(&c->path, key);
-	if (v->kind != LRJ_STRING)
-		ok = ExpectKind(c, v, LRJ_STRING);
-	else
-		*out = v->str;
-	lr_path_pop(&c->path, mark);
-	return ok;
-}
-
-static bool
-GetObject(CardCtx *c, const LrJson *obj, const char *key, const LrJson **out)
-{
-	const LrJson *v = lr_json_get(obj, key);
-	size_t		mark;
-	bool		ok = true;
-
-	*out = NULL;
-	if (v == NULL)
-		return true;
-	mark = lr_path_key(&c->path, key);
-	if (v->kind != LRJ_OBJECT)
-		ok = ExpectKind(c, v, LRJ_OBJECT);
-	else
-		*out = v;
-	lr_path_pop(&c->path, mark);
-	return ok;
-}
+typedef LrJv CardCtx;
 
 static bool
 CheckPoints(CardCtx *c, const char *key, double v)
@@ -164,7 +26,7 @@ CheckPoints(CardCtx *c, const char *key, double v)
 	{
 		size_t		mark = lr_path_key(&c->path, key);
 
-		Fail(c, "%g is outside the allowed range of -1e15 to 1e15", v);
+		lr_jv_fail(c, "%g is outside the allowed range of -1e15 to 1e15", v);
 		lr_path_pop(&c->path, mark);
 		return false;
 	}
@@ -176,7 +38,7 @@ GetCount(CardCtx *c, const LrJson *obj, const char *key, int64_t *out, bool *pre
 {
 	double		d = 0;
 
-	if (!GetNumber(c, obj, key, false, &d, present))
+	if (!lr_jv_number(c, obj, key, false, &d, present))
 		return false;
 	if (*present)
 	{
@@ -184,7 +46,7 @@ GetCount(CardCtx *c, const LrJson *obj, const char *key, int64_t *out, bool *pre
 
 		if (d < 0 || d > LR_COUNT_MAX || d != floor(d))
 		{
-			Fail(c, "%g is not a non-negative integer count", d);
+			lr_jv_fail(c, "%g is not a non-negative integer count", d);
 			lr_path_pop(&c->path, mark);
 			return false;
 		}
@@ -201,14 +63,14 @@ ParseBinCommon(CardCtx *c, const LrJson *obj, LrBin *b)
 	bool		present;
 	const char *label;
 
-	if (!GetNumber(c, obj, "points", true, &b->points, NULL) ||
+	if (!lr_jv_number(c, obj, "points", true, &b->points, NULL) ||
 		!CheckPoints(c, "points", b->points))
 		return false;
-	if (!GetNumber(c, obj, "woe", false, &b->woe, &present))
+	if (!lr_jv_number(c, obj, "woe", false, &b->woe, &present))
 		return false;
 	if (present)
 		b->has |= LR_HAS_WOE;
-	if (!GetNumber(c, obj, "iv", false, &b->iv, &present))
+	if (!lr_jv_number(c, obj, "iv", false, &b->iv, &present))
 		return false;
 	if (present)
 		b->has |= LR_HAS_IV;
@@ -221,8 +83,8 @@ ParseBinCommon(CardCtx *c, const LrJson *obj, LrBin *b)
 	if (present)
 		b->has |= LR_HAS_BADS;
 	if ((b->has & LR_HAS_COUNT) && (b->has & LR_HAS_BADS) && b->bads > b->count)
-		return Fail(c, "bads (%lld) exceed count (%lld)", (long long) b->bads, (long long) b->count);
-	if (!GetString(c, obj, "label", false, &label))
+		return lr_jv_fail(c, "bads (%lld) exceed count (%lld)", (long long) b->bads, (long long) b->count);
+	if (!lr_jv_string(c, obj, "label", false, &label))
 		return false;
 	if (label != NULL)
 	{
@@ -249,10 +111,10 @@ ParseSimpleBin(CardCtx *c, const LrJson *feat, const char *key, LrBinKind kind, 
 	if (v == NULL)
 		return true;
 	mark = lr_path_key(&c->path, key);
-	if (!ExpectKind(c, v, LRJ_OBJECT) || !CheckKeys(c, v, bin_common_keys))
+	if (!lr_jv_expect(c, v, LRJ_OBJECT) || !lr_jv_check_keys(c, v, bin_common_keys))
 		return false;
 	if ((b = lr_arena_alloc0(c->arena, sizeof(LrBin))) == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(c);
 	b->kind = kind;
 	ok = ParseBinCommon(c, v, b);
 	lr_path_pop(&c->path, mark);
@@ -295,11 +157,11 @@ ParseSpecial(CardCtx *c, const LrJson *feat, LrFeature *f)
 	if (arr == NULL)
 		return true;
 	mark = lr_path_key(&c->path, "special");
-	if (!ExpectKind(c, arr, LRJ_ARRAY))
+	if (!lr_jv_expect(c, arr, LRJ_ARRAY))
 		return false;
 	f->nspecial = arr->n;
 	if (arr->n > 0 && (f->special = lr_arena_alloc0(c->arena, arr->n * sizeof(LrBin))) == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(c);
 	for (i = 0; i < arr->n; i++)
 	{
 		const LrJson *sv = arr->items[i];
@@ -308,26 +170,26 @@ ParseSpecial(CardCtx *c, const LrJson *feat, LrFeature *f)
 		size_t		m2 = lr_path_index(&c->path, i);
 		size_t		m3;
 
-		if (!ExpectKind(c, sv, LRJ_OBJECT) || !CheckKeys(c, sv, values_bin_keys))
+		if (!lr_jv_expect(c, sv, LRJ_OBJECT) || !lr_jv_check_keys(c, sv, values_bin_keys))
 			return false;
 		b->kind = LR_BIN_SPECIAL;
 		vals = lr_json_get(sv, "values");
 		if (vals == NULL)
-			return Fail(c, "missing required field \"values\"");
+			return lr_jv_fail(c, "missing required field \"values\"");
 		m3 = lr_path_key(&c->path, "values");
-		if (!ExpectKind(c, vals, LRJ_ARRAY))
+		if (!lr_jv_expect(c, vals, LRJ_ARRAY))
 			return false;
 		if (vals->n == 0)
-			return Fail(c, "must list at least one special value");
+			return lr_jv_fail(c, "must list at least one special value");
 		b->nvalues = vals->n;
 		if ((b->numvalues = lr_arena_alloc(c->arena, vals->n * sizeof(double))) == NULL)
-			return NoMem(c);
+			return lr_jv_nomem(c);
 		for (j = 0; j < vals->n; j++)
 		{
 			size_t		m4 = lr_path_index(&c->path, j);
 
 			if (vals->items[j]->kind != LRJ_NUMBER)
-				return Fail(c, "special values must be numbers, got %s",
+				return lr_jv_fail(c, "special values must be numbers, got %s",
 							lr_json_kind_name(vals->items[j]->kind));
 			b->numvalues[j] = vals->items[j]->num;
 			lr_path_pop(&c->path, m4);
@@ -349,7 +211,7 @@ ParseSpecial(CardCtx *c, const LrJson *feat, LrFeature *f)
 	if ((all = lr_arena_alloc(c->arena, total * sizeof(SpecialEntry))) == NULL ||
 		(f->special_sorted = lr_arena_alloc(c->arena, total * sizeof(double))) == NULL ||
 		(f->special_index = lr_arena_alloc(c->arena, total * sizeof(int32_t))) == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(c);
 	for (i = 0; i < f->nspecial; i++)
 		for (j = 0; j < f->special[i].nvalues; j++)
 		{
@@ -361,7 +223,7 @@ ParseSpecial(CardCtx *c, const LrJson *feat, LrFeature *f)
 	for (i = 0; i < total; i++)
 	{
 		if (i > 0 && all[i].v == all[i - 1].v)
-			return Fail(c, "special value %g is listed more than once", all[i].v);
+			return lr_jv_fail(c, "special value %g is listed more than once", all[i].v);
 		f->special_sorted[i] = all[i].v;
 		f->special_index[i] = all[i].bin;
 	}
@@ -375,9 +237,9 @@ ParseNumericBins(CardCtx *c, const LrJson *bins, LrFeature *f)
 	size_t		i;
 
 	if (bins->n == 0)
-		return Fail(c, "a numeric feature needs at least one bin");
+		return lr_jv_fail(c, "a numeric feature needs at least one bin");
 	if ((f->uppers = lr_arena_alloc(c->arena, bins->n * sizeof(double))) == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(c);
 	for (i = 0; i < bins->n; i++)
 	{
 		const LrJson *bv = bins->items[i];
@@ -386,18 +248,18 @@ ParseNumericBins(CardCtx *c, const LrJson *bins, LrFeature *f)
 		size_t		mark = lr_path_index(&c->path, i);
 		bool		last = (i + 1 == bins->n);
 
-		if (!ExpectKind(c, bv, LRJ_OBJECT) || !CheckKeys(c, bv, numeric_bin_keys))
+		if (!lr_jv_expect(c, bv, LRJ_OBJECT) || !lr_jv_check_keys(c, bv, numeric_bin_keys))
 			return false;
 		b->kind = LR_BIN_RANGE;
 		up = lr_json_get(bv, "upper");
 		if (up == NULL)
-			return Fail(c, "missing required field \"upper\" (null for the last bin)");
+			return lr_jv_fail(c, "missing required field \"upper\" (null for the last bin)");
 		if (last)
 		{
 			if (up->kind != LRJ_NULL)
 			{
 				lr_path_key(&c->path, "upper");
-				return Fail(c, "the last bin must have upper null (meaning +Infinity), not %s",
+				return lr_jv_fail(c, "the last bin must have upper null (meaning +Infinity), not %s",
 							lr_json_kind_name(up->kind));
 			}
 			b->upper = INFINITY;
@@ -407,12 +269,12 @@ ParseNumericBins(CardCtx *c, const LrJson *bins, LrFeature *f)
 			size_t		m2 = lr_path_key(&c->path, "upper");
 
 			if (up->kind == LRJ_NULL)
-				return Fail(c, "only the last bin may have upper null");
-			if (!ExpectKind(c, up, LRJ_NUMBER))
+				return lr_jv_fail(c, "only the last bin may have upper null");
+			if (!lr_jv_expect(c, up, LRJ_NUMBER))
 				return false;
 			b->upper = up->num;
 			if (i > 0 && !(b->upper > f->bins[i - 1].upper))
-				return Fail(c, "%g is not greater than the previous upper bound %g",
+				return lr_jv_fail(c, "%g is not greater than the previous upper bound %g",
 							b->upper, f->bins[i - 1].upper);
 			f->uppers[i] = b->upper;
 			lr_path_pop(&c->path, m2);
@@ -443,14 +305,14 @@ CategoryText(CardCtx *c, const LrJson *v, const char **out, size_t *outlen)
 			return true;
 		case LRJ_NUMBER:
 			if (v->num != floor(v->num) || fabs(v->num) > LR_COUNT_MAX)
-				return Fail(c, "a category given as a number must be an integer, not %g", v->num);
+				return lr_jv_fail(c, "a category given as a number must be an integer, not %g", v->num);
 			n = snprintf(tmp, sizeof(tmp), "%.0f", v->num == 0 ? 0.0 : v->num);
 			if ((*out = lr_arena_strndup(c->arena, tmp, (size_t) n)) == NULL)
-				return NoMem(c);
+				return lr_jv_nomem(c);
 			*outlen = (size_t) n;
 			return true;
 		default:
-			return Fail(c, "a category must be a string, an integer or a boolean, not %s",
+			return lr_jv_fail(c, "a category must be a string, an integer or a boolean, not %s",
 						lr_json_kind_name(v->kind));
 	}
 }
@@ -482,7 +344,7 @@ CatHashInsert(CardCtx *c, LrFeature *f, const char *key, size_t len, int32_t bin
 	while (h->keys[i] != NULL)
 	{
 		if (h->keylens[i] == len && memcmp(h->keys[i], key, len) == 0)
-			return Fail(c, "category \"%.100s\" is already listed in bins[%d]", key, h->bin[i]);
+			return lr_jv_fail(c, "category \"%.100s\" is already listed in bins[%d]", key, h->bin[i]);
 		i = (i + 1) & h->mask;
 	}
 	h->keys[i] = key;
@@ -500,7 +362,7 @@ ParseCategoricalBins(CardCtx *c, const LrJson *bins, LrFeature *f)
 				cap = 8;
 
 	if (bins->n == 0)
-		return Fail(c, "a categorical feature needs at least one bin");
+		return lr_jv_fail(c, "a categorical feature needs at least one bin");
 	for (i = 0; i < bins->n; i++)
 	{
 		const LrJson *vals;
@@ -515,7 +377,7 @@ ParseCategoricalBins(CardCtx *c, const LrJson *bins, LrFeature *f)
 	if ((f->cat.keys = lr_arena_alloc0(c->arena, cap * sizeof(char *))) == NULL ||
 		(f->cat.keylens = lr_arena_alloc(c->arena, cap * sizeof(size_t))) == NULL ||
 		(f->cat.bin = lr_arena_alloc(c->arena, cap * sizeof(int32_t))) == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(c);
 
 	for (i = 0; i < bins->n; i++)
 	{
@@ -525,21 +387,21 @@ ParseCategoricalBins(CardCtx *c, const LrJson *bins, LrFeature *f)
 		size_t		mark = lr_path_index(&c->path, i);
 		size_t		m2;
 
-		if (!ExpectKind(c, bv, LRJ_OBJECT) || !CheckKeys(c, bv, values_bin_keys))
+		if (!lr_jv_expect(c, bv, LRJ_OBJECT) || !lr_jv_check_keys(c, bv, values_bin_keys))
 			return false;
 		b->kind = LR_BIN_VALUES;
 		vals = lr_json_get(bv, "values");
 		if (vals == NULL)
-			return Fail(c, "missing required field \"values\"");
+			return lr_jv_fail(c, "missing required field \"values\"");
 		m2 = lr_path_key(&c->path, "values");
-		if (!ExpectKind(c, vals, LRJ_ARRAY))
+		if (!lr_jv_expect(c, vals, LRJ_ARRAY))
 			return false;
 		if (vals->n == 0)
-			return Fail(c, "must list at least one category");
+			return lr_jv_fail(c, "must list at least one category");
 		b->nvalues = vals->n;
 		if ((b->values = lr_arena_alloc(c->arena, vals->n * sizeof(char *))) == NULL ||
 			(b->valuelens = lr_arena_alloc(c->arena, vals->n * sizeof(size_t))) == NULL)
-			return NoMem(c);
+			return lr_jv_nomem(c);
 		for (j = 0; j < vals->n; j++)
 		{
 			size_t		m3 = lr_path_index(&c->path, j);
@@ -577,19 +439,19 @@ ParseFeature(CardCtx *c, const LrJson *fv, LrFeature *f)
 	size_t		mark,
 				i;
 
-	if (!ExpectKind(c, fv, LRJ_OBJECT) || !CheckKeys(c, fv, feature_keys))
+	if (!lr_jv_expect(c, fv, LRJ_OBJECT) || !lr_jv_check_keys(c, fv, feature_keys))
 		return false;
-	if (!GetString(c, fv, "name", true, &f->name))
+	if (!lr_jv_string(c, fv, "name", true, &f->name))
 		return false;
 	mark = lr_path_key(&c->path, "name");
 	if (f->name[0] == '\0')
-		return Fail(c, "a feature name must not be empty");
+		return lr_jv_fail(c, "a feature name must not be empty");
 	if (strlen(f->name) > LR_CARD_NAME_MAX)
-		return Fail(c, "\"%.100s\" is longer than %d bytes, so it cannot name a column",
+		return lr_jv_fail(c, "\"%.100s\" is longer than %d bytes, so it cannot name a column",
 					f->name, LR_CARD_NAME_MAX);
 	lr_path_pop(&c->path, mark);
 
-	if (!GetString(c, fv, "type", true, &type))
+	if (!lr_jv_string(c, fv, "type", true, &type))
 		return false;
 	if (strcmp(type, "numeric") == 0)
 		f->kind = LR_FEATURE_NUMERIC;
@@ -598,24 +460,24 @@ ParseFeature(CardCtx *c, const LrJson *fv, LrFeature *f)
 	else
 	{
 		(void) lr_path_key(&c->path, "type");
-		return Fail(c, "\"%.100s\" is not a feature type (numeric or categorical)", type);
+		return lr_jv_fail(c, "\"%.100s\" is not a feature type (numeric or categorical)", type);
 	}
-	if (!GetString(c, fv, "description", false, &f->description) ||
-		!GetString(c, fv, "reason", false, &f->reason) ||
-		!GetNumber(c, fv, "coefficient", false, &f->coefficient, &f->has_coefficient) ||
-		!GetNumber(c, fv, "iv", false, &f->iv, &f->has_iv) ||
-		!GetObject(c, fv, "binning", &f->binning))
+	if (!lr_jv_string(c, fv, "description", false, &f->description) ||
+		!lr_jv_string(c, fv, "reason", false, &f->reason) ||
+		!lr_jv_number(c, fv, "coefficient", false, &f->coefficient, &f->has_coefficient) ||
+		!lr_jv_number(c, fv, "iv", false, &f->iv, &f->has_iv) ||
+		!lr_jv_object(c, fv, "binning", &f->binning))
 		return false;
 
 	bins = lr_json_get(fv, "bins");
 	if (bins == NULL)
-		return Fail(c, "missing required field \"bins\"");
+		return lr_jv_fail(c, "missing required field \"bins\"");
 	mark = lr_path_key(&c->path, "bins");
-	if (!ExpectKind(c, bins, LRJ_ARRAY))
+	if (!lr_jv_expect(c, bins, LRJ_ARRAY))
 		return false;
 	f->nbins = bins->n;
 	if (bins->n > 0 && (f->bins = lr_arena_alloc0(c->arena, bins->n * sizeof(LrBin))) == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(c);
 	if (f->kind == LR_FEATURE_NUMERIC ? !ParseNumericBins(c, bins, f) : !ParseCategoricalBins(c, bins, f))
 		return false;
 	lr_path_pop(&c->path, mark);
@@ -627,7 +489,7 @@ ParseFeature(CardCtx *c, const LrJson *fv, LrFeature *f)
 		if (lr_json_get(fv, "unseen") != NULL)
 		{
 			(void) lr_path_key(&c->path, "unseen");
-			return Fail(c, "only categorical features have an \"unseen\" bin");
+			return lr_jv_fail(c, "only categorical features have an \"unseen\" bin");
 		}
 		if (!ParseSpecial(c, fv, f))
 			return false;
@@ -637,7 +499,7 @@ ParseFeature(CardCtx *c, const LrJson *fv, LrFeature *f)
 		if (lr_json_get(fv, "special") != NULL)
 		{
 			(void) lr_path_key(&c->path, "special");
-			return Fail(c, "only numeric features have special values; list them as categories");
+			return lr_jv_fail(c, "only numeric features have special values; list them as categories");
 		}
 		if (!ParseSimpleBin(c, fv, "unseen", LR_BIN_UNSEEN, &f->unseen))
 			return false;
@@ -671,16 +533,14 @@ lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err
 				j,
 				mark;
 
-	c.arena = arena;
-	c.err = err;
-	lr_path_init(&c.path);
+	lr_jv_init(&c, arena, err);
 
-	if (!ExpectKind(&c, root, LRJ_OBJECT) || !CheckKeys(&c, root, card_keys))
+	if (!lr_jv_expect(&c, root, LRJ_OBJECT) || !lr_jv_check_keys(&c, root, card_keys))
 		return false;
 	if ((card = lr_arena_alloc0(arena, sizeof(LrCard))) == NULL)
-		return NoMem(&c);
+		return lr_jv_nomem(&c);
 
-	if (!GetString(&c, root, "format", true, &format))
+	if (!lr_jv_string(&c, root, "format", true, &format))
 	{
 		lr_error_detail(err, "A scorecard starts with \"format\": \"%s\".", LR_CARD_FORMAT);
 		return false;
@@ -688,38 +548,38 @@ lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err
 	if (strcmp(format, LR_CARD_FORMAT) != 0)
 	{
 		mark = lr_path_key(&c.path, "format");
-		Fail(&c, "unsupported format \"%.100s\"", format);
+		lr_jv_fail(&c, "unsupported format \"%.100s\"", format);
 		lr_error_detail(err, "This version of loan_risk reads \"%s\".", LR_CARD_FORMAT);
 		return false;
 	}
-	if (!GetString(&c, root, "name", false, &card->name) ||
-		!GetString(&c, root, "description", false, &card->description) ||
-		!GetNumber(&c, root, "base_points", true, &card->base_points, NULL) ||
+	if (!lr_jv_string(&c, root, "name", false, &card->name) ||
+		!lr_jv_string(&c, root, "description", false, &card->description) ||
+		!lr_jv_number(&c, root, "base_points", true, &card->base_points, NULL) ||
 		!CheckPoints(&c, "base_points", card->base_points) ||
-		!GetNumber(&c, root, "intercept", false, &card->intercept, &card->has_intercept) ||
-		!GetObject(&c, root, "scaling", &scaling) ||
-		!GetObject(&c, root, "statistics", &card->statistics) ||
-		!GetObject(&c, root, "training", &card->training) ||
-		!GetObject(&c, root, "metadata", &card->metadata))
+		!lr_jv_number(&c, root, "intercept", false, &card->intercept, &card->has_intercept) ||
+		!lr_jv_object(&c, root, "scaling", &scaling) ||
+		!lr_jv_object(&c, root, "statistics", &card->statistics) ||
+		!lr_jv_object(&c, root, "training", &card->training) ||
+		!lr_jv_object(&c, root, "metadata", &card->metadata))
 		return false;
 
 	if (scaling != NULL)
 	{
 		mark = lr_path_key(&c.path, "scaling");
-		if (!CheckKeys(&c, scaling, scaling_keys) ||
-			!GetNumber(&c, scaling, "pdo", true, &card->pdo, NULL) ||
-			!GetNumber(&c, scaling, "base_score", true, &card->base_score, NULL) ||
-			!GetNumber(&c, scaling, "base_odds", true, &card->base_odds, NULL))
+		if (!lr_jv_check_keys(&c, scaling, scaling_keys) ||
+			!lr_jv_number(&c, scaling, "pdo", true, &card->pdo, NULL) ||
+			!lr_jv_number(&c, scaling, "base_score", true, &card->base_score, NULL) ||
+			!lr_jv_number(&c, scaling, "base_odds", true, &card->base_odds, NULL))
 			return false;
 		if (!(card->pdo > 0))
 		{
 			lr_path_key(&c.path, "pdo");
-			return Fail(&c, "points to double the odds must be positive, not %g", card->pdo);
+			return lr_jv_fail(&c, "points to double the odds must be positive, not %g", card->pdo);
 		}
 		if (!(card->base_odds > 0))
 		{
 			lr_path_key(&c.path, "base_odds");
-			return Fail(&c, "base odds must be positive, not %g", card->base_odds);
+			return lr_jv_fail(&c, "base odds must be positive, not %g", card->base_odds);
 		}
 		card->has_scaling = true;
 		lr_path_pop(&c.path, mark);
@@ -727,14 +587,14 @@ lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err
 
 	feats = lr_json_get(root, "features");
 	if (feats == NULL)
-		return Fail(&c, "missing required field \"features\"");
+		return lr_jv_fail(&c, "missing required field \"features\"");
 	mark = lr_path_key(&c.path, "features");
-	if (!ExpectKind(&c, feats, LRJ_ARRAY))
+	if (!lr_jv_expect(&c, feats, LRJ_ARRAY))
 		return false;
 	card->nfeatures = feats->n;
 	if (feats->n > 0 &&
 		(card->features = lr_arena_alloc0(arena, feats->n * sizeof(LrFeature))) == NULL)
-		return NoMem(&c);
+		return lr_jv_nomem(&c);
 	for (i = 0; i < feats->n; i++)
 	{
 		size_t		m2 = lr_path_index(&c.path, i);
@@ -746,7 +606,7 @@ lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err
 			if (strcmp(card->features[j].name, card->features[i].name) == 0)
 			{
 				lr_path_key(&c.path, "name");
-				return Fail(&c, "feature \"%.100s\" is already defined at features[%zu]",
+				return lr_jv_fail(&c, "feature \"%.100s\" is already defined at features[%zu]",
 							card->features[i].name, j);
 			}
 		lr_path_pop(&c.path, m2);

@@ -7,7 +7,7 @@
  *	  checks.  The first byte picks the target.  Built and run by
  *	  test/fuzz/run.sh; seeds in test/fuzz/corpus/antifraud.
  *
- * fuzz-sources: src/antifraud/iforest.c src/antifraud/iforest_state.c src/antifraud/robust_state.c src/antifraud/ident.c src/common/lr_base.c src/common/lr_json.c src/common/lr_state_ops.c
+ * fuzz-sources: src/antifraud/iforest.c src/antifraud/iforest_state.c src/antifraud/robust_state.c src/antifraud/ident.c src/common/lr_base.c src/common/lr_json.c src/common/lr_jv.c src/common/lr_state_ops.c
  */
 #include <assert.h>
 #include <math.h>

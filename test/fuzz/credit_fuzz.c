@@ -6,7 +6,7 @@
  *	  computation).  Built and run by test/fuzz/run.sh; seeds in
  *	  test/fuzz/corpus/credit.
  *
- * fuzz-sources: src/credit/money.c src/credit/policy.c src/credit/decide.c src/credit/schedule_core.c src/credit/irr.c src/credit/apr_state.c src/credit/daily_state.c src/common/lr_base.c src/common/lr_json.c src/common/lr_state_ops.c
+ * fuzz-sources: src/credit/money.c src/credit/policy.c src/credit/decide.c src/credit/schedule_core.c src/credit/irr.c src/credit/apr_state.c src/credit/daily_state.c src/common/lr_base.c src/common/lr_json.c src/common/lr_jv.c src/common/lr_state_ops.c
  *
  * The first input byte picks the target; the rest is the text or bytes.
  */

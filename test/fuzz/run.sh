@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds every test/fuzz/*_fuzz.c as a libFuzzer binary (clang, with
-# AddressSanitizer and UndefinedBehaviorSanitizer) from the pure C sources it
-# lists on its "fuzz-sources:" line, and runs each for a fixed time.
+# AddressSanitizer and UndefinedBehaviorSanitizer) from the shared pure C core
+# (src/common/lr_base, lr_json, lr_jv, lr_state_ops) and the sources it lists
+# on its "fuzz-sources:" line, and runs each for a fixed time.
 #
 #   test/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     (default 20 s, all targets)
 #
@@ -22,7 +23,9 @@ targets=("$@")
 passed=0; failed=0
 for t in "${targets[@]}"; do
   src=test/fuzz/${t}_fuzz.c
-  deps=$(sed -n 's/^ \* fuzz-sources: //p' "$src")
+  # The shared pure C core, then the target's own list (duplicates dropped).
+  deps=$(printf '%s\n' src/common/lr_base.c src/common/lr_json.c src/common/lr_jv.c src/common/lr_state_ops.c \
+           $(sed -n 's/^ \* fuzz-sources: //p' "$src") | awk '!seen[$0]++' | tr '\n' ' ')
   bin=$OUT/${t}_fuzz
   if ! $CC -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
         -fno-sanitize-recover=undefined -Isrc -o "$bin" "$src" $deps -lm 2>"$OUT/$t.build.log"; then

@@ -7,7 +7,7 @@
  * again and writes back byte for byte the same; every feature's bins can be
  * looked up for a set of probe values without a crash.
  *
- * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/scoring/card.c
+ * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/common/lr_jv.c src/scoring/card.c
  */
 #include <math.h>
 #include <stdio.h>

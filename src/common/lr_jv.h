@@ -1,0 +1,81 @@
+/*
+ * lr_jv.h
+ *	  Validating JSON documents against the fields a parser expects, with
+ *	  errors that name the JSON path and the value: "features[0].bins[2].upper:
+ *	  expected a number, got a string".  Pure C, shared by every parser of a
+ *	  JSON document (scorecards, models, policies, rules, options).
+ *
+ * A validator carries the error record and the current path; the helpers
+ * return false (error set) so parsers read as a chain of checks:
+ *
+ *   if (!lr_jv_check_keys(v, obj, allowed) ||
+ *       !lr_jv_number(v, obj, "points", true, &b->points, NULL))
+ *       return false;
+ */
+#ifndef LR_JV_H
+#define LR_JV_H
+
+#include "common/lr_json.h"
+
+typedef struct LrJv
+{
+	LrArena    *arena;			/* for parsers that allocate; may be NULL */
+	LrError    *err;
+	LrPath		path;
+} LrJv;
+
+extern void lr_jv_init(LrJv *v, LrArena *arena, LrError *err);
+
+/* Sets err to "<path>: <message>" (just the message at the root); returns false. */
+extern bool lr_jv_fail(LrJv *v, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+extern bool lr_jv_nomem(LrJv *v);
+
+/* Path bookkeeping: enter returns a mark to leave to. */
+static inline size_t
+lr_jv_enter_key(LrJv *v, const char *key)
+{
+	return lr_path_key(&v->path, key);
+}
+
+static inline size_t
+lr_jv_enter_index(LrJv *v, size_t index)
+{
+	return lr_path_index(&v->path, index);
+}
+
+static inline void
+lr_jv_leave(LrJv *v, size_t mark)
+{
+	lr_path_pop(&v->path, mark);
+}
+
+/* j must be of this kind ("expected an object, got an array"). */
+extern bool lr_jv_expect(LrJv *v, const LrJson *j, LrJsonKind kind);
+
+/* Every key of obj must be in the NULL-terminated list (the detail lists them). */
+extern bool lr_jv_check_keys(LrJv *v, const LrJson *obj, const char *const *allowed);
+
+/*
+ * Field getters: a missing field is an error when required, else leaves *out
+ * alone and sets *present (if given) to false.  The path names the field in
+ * errors about its value.
+ */
+extern bool lr_jv_number(LrJv *v, const LrJson *obj, const char *key, bool required,
+						 double *out, bool *present);
+extern bool lr_jv_string(LrJv *v, const LrJson *obj, const char *key, bool required,
+						 const char **out);
+extern bool lr_jv_bool(LrJv *v, const LrJson *obj, const char *key, bool required,
+					   bool *out, bool *present);
+extern bool lr_jv_object(LrJv *v, const LrJson *obj, const char *key, const LrJson **out);
+extern bool lr_jv_array(LrJv *v, const LrJson *obj, const char *key, bool required,
+						const LrJson **out);
+
+/* An integer number within [min, max] ("options.trees: 0 is not an integer from 1 to 10000"). */
+extern bool lr_jv_int(LrJv *v, const LrJson *obj, const char *key, bool required,
+					  int64_t min, int64_t max, int64_t *out, bool *present);
+
+/* A number within [min, max] (inclusive; either bound may be +/-INFINITY). */
+extern bool lr_jv_number_range(LrJv *v, const LrJson *obj, const char *key, bool required,
+							   double min, double max, double *out, bool *present);
+
+#endif							/* LR_JV_H */

@@ -1,0 +1,644 @@
+/*
+ * book.c
+ *	  The loan book read from the user's queries into flat arrays: loans
+ *	  (id, origination, amount [, segment]) and monthly performance snapshots
+ *	  (loan id, month, days past due, balance [, status [, segment]]).
+ *
+ * Rows stream in through lr_query_run (nothing is materialised by SPI) and
+ * every value is checked as it arrives, so an error names the loan and the
+ * month it is about.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "common/int.h"
+#include "datatype/timestamp.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+
+#include "common/lr_parallel.h"
+#include "common/lr_spi.h"
+#include "portfolio/portfolio_pg.h"
+
+/* ---------------------------------------------------------------- segments */
+
+void
+lr_segments_init(LrSegments *s)
+{
+	s->cxt = CurrentMemoryContext;
+	s->n = 1;
+	s->cap = 16;
+	s->names = palloc0(sizeof(char *) * s->cap);
+	s->hcap = 32;
+	s->slots = palloc(sizeof(int32) * s->hcap);
+	memset(s->slots, -1, sizeof(int32) * s->hcap);
+}
+
+static uint32
+HashText(const char *p, size_t len)
+{
+	uint32		h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char) p[i]) * 16777619u;
+	return h;
+}
+
+int32
+lr_segments_intern(LrSegments *s, const char *name, size_t len)
+{
+	uint32		h;
+	int32		slot;
+
+	if (name == NULL)
+		return 0;
+	h = HashText(name, len);
+	for (slot = h & (s->hcap - 1);; slot = (slot + 1) & (s->hcap - 1))
+	{
+		int32		i = s->slots[slot];
+
+		if (i < 0)
+			break;
+		if (strlen(s->names[i]) == len && memcmp(s->names[i], name, len) == 0)
+			return i;
+	}
+	if (s->n >= 10000000)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("more than 10000000 segments")));
+	if (s->n == s->cap)
+	{
+		s->cap *= 2;
+		s->names = repalloc(s->names, sizeof(char *) * s->cap);
+	}
+	s->names[s->n] = MemoryContextAlloc(s->cxt, len + 1);
+	memcpy(s->names[s->n], name, len);
+	s->names[s->n][len] = '\0';
+	s->slots[slot] = s->n;
+	s->n++;
+	if (s->n * 2 > s->hcap)
+	{
+		int32		ncap = s->hcap * 2;
+		int32	   *nslots = MemoryContextAlloc(s->cxt, sizeof(int32) * ncap);
+
+		memset(nslots, -1, sizeof(int32) * ncap);
+		for (int32 i = 1; i < s->n; i++)
+		{
+			uint32		hh = HashText(s->names[i], strlen(s->names[i]));
+			int32		k;
+
+			for (k = hh & (ncap - 1); nslots[k] >= 0; k = (k + 1) & (ncap - 1))
+				;
+			nslots[k] = i;
+		}
+		pfree(s->slots);
+		s->slots = nslots;
+		s->hcap = ncap;
+	}
+	return s->n - 1;
+}
+
+/* ---------------------------------------------------------------- values */
+
+void
+lr_check_month_column(TupleDesc desc, int col, const char *what)
+{
+	Oid			t = lr_query_column_base_type(desc, col);
+	Form_pg_attribute att = TupleDescAttr(desc, col);
+
+	if (t != DATEOID && t != TIMESTAMPOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s: column %d (%s) has type %s, expected a date",
+						what, col + 1, NameStr(att->attname), format_type_be(att->atttypid)),
+				 errhint("Months are dates (any day of the month) or timestamps without time zone; cast a timestamptz with ::date.")));
+}
+
+int32
+lr_datum_month(Datum d, Oid type, const char *what, int col)
+{
+	int			y,
+				m,
+				dd;
+	int			jd;
+
+	if (type == DATEOID)
+	{
+		DateADT		v = DatumGetDateADT(d);
+
+		if (DATE_NOT_FINITE(v))
+			goto infinite;
+		jd = v + POSTGRES_EPOCH_JDATE;
+	}
+	else
+	{
+		Timestamp	ts = DatumGetTimestamp(d);
+		int64		days;
+
+		if (TIMESTAMP_NOT_FINITE(ts))
+			goto infinite;
+		days = ts / USECS_PER_DAY;
+		if (ts < 0 && ts % USECS_PER_DAY != 0)
+			days--;
+		jd = (int) (days + POSTGRES_EPOCH_JDATE);
+	}
+	j2date(jd, &y, &m, &dd);
+	if (y < 1 || y > 9999)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: column %d: year %d is out of range", what, col + 1, y),
+				 errdetail("Months must fall in the years 1 to 9999.")));
+	return lr_month_index(y, m);
+infinite:
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("%s: column %d is infinite", what, col + 1),
+			 errdetail("Months must be finite dates.")));
+	return 0;
+}
+
+bool
+lr_datum_amount(Datum d, Oid type, int64 *units)
+{
+	LrError		err = {0};
+
+	switch (type)
+	{
+		case INT2OID:
+			*units = (int64) DatumGetInt16(d) * LR_AMOUNT_SCALE;
+			return true;
+		case INT4OID:
+			*units = (int64) DatumGetInt32(d) * LR_AMOUNT_SCALE;
+			return true;
+		case INT8OID:
+			{
+				int64		v = DatumGetInt64(d);
+
+				if (v >= INT64CONST(100000000000000) || v <= -INT64CONST(100000000000000))
+					return false;
+				*units = v * LR_AMOUNT_SCALE;
+				return true;
+			}
+		case FLOAT4OID:
+			return lr_amount_from_double(DatumGetFloat4(d), units);
+		case FLOAT8OID:
+			return lr_amount_from_double(DatumGetFloat8(d), units);
+		case NUMERICOID:
+			{
+				char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
+				bool		ok = lr_amount_parse(s, strlen(s), units, &err);
+
+				pfree(s);
+				return ok;
+			}
+	}
+	elog(ERROR, "lr_datum_amount: unexpected type %u", type);
+	return false;
+}
+
+void
+lr_amount_error(Datum d, Oid type, const char *what, const char *name)
+{
+	Oid			outfn;
+	bool		varlena;
+
+	getTypeOutputInfo(type, &outfn, &varlena);
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s: %s %s is not a finite amount below 10^14", what, name,
+					OidOutputFunctionCall(outfn, d)),
+			 errdetail("Amounts and balances are finite numbers below 10^14 in absolute value.")));
+}
+
+static void
+MonthText(int32 month, char *out)
+{
+	lr_format_month(month, out);
+	out[7] = '\0';
+}
+
+const char *
+lr_text_bytes(Datum d, Oid type, size_t *len)
+{
+	if (type == NAMEOID)
+	{
+		const char *s = NameStr(*DatumGetName(d));
+
+		*len = strlen(s);
+		return s;
+	}
+	else
+	{
+		text	   *t = DatumGetTextPP(d);
+		const char *s = VARDATA_ANY(t);
+		size_t		n = VARSIZE_ANY_EXHDR(t);
+
+		if (type == BPCHAROID)
+			while (n > 0 && s[n - 1] == ' ')
+				n--;
+		*len = n;
+		return s;
+	}
+}
+
+Datum
+lr_month_datum(int32 month)
+{
+	return DateADTGetDatum(date2j(lr_month_year(month), lr_month_month(month), 1) - POSTGRES_EPOCH_JDATE);
+}
+
+Datum
+lr_amount_datum(int128 units, bool cents)
+{
+	char		buf[48];
+
+	lr_amount_format(units, cents, buf);
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf), ObjectIdGetDatum(InvalidOid),
+							   Int32GetDatum(-1));
+}
+
+/* ---------------------------------------------------------------- options */
+
+const LrJson *
+lr_options_json(FunctionCallInfo fcinfo, int argno, LrArena *arena)
+{
+	Jsonb	   *jb;
+	char	   *text;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return NULL;
+	jb = PG_GETARG_JSONB_P(argno);
+	text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+	return lr_pg_parse_json(text, strlen(text), arena, "options");
+}
+
+void
+lr_options_raise(const LrError *err)
+{
+	lr_pg_raise(err, NULL);
+}
+
+/* ---------------------------------------------------------------- performance */
+
+typedef struct PerfRead
+{
+	LrPerf	   *p;
+	const char *what;
+	Oid			type[6];
+	MemoryContext tmp;
+	int64		rows;
+} PerfRead;
+
+static void
+PerfStart(TupleDesc desc, void *arg)
+{
+	PerfRead   *r = arg;
+	int			i;
+
+	lr_query_require_columns(desc, r->what, 4, 6);
+	lr_query_check_column(desc, 0, LR_COL_INT, r->what);
+	lr_check_month_column(desc, 1, r->what);
+	lr_query_check_column(desc, 2, LR_COL_INT, r->what);
+	lr_query_check_column(desc, 3, LR_COL_NUMBER, r->what);
+	if (desc->natts >= 5)
+		lr_query_check_column(desc, 4, LR_COL_TEXT, r->what);
+	if (desc->natts >= 6)
+		lr_query_check_column(desc, 5, LR_COL_TEXT, r->what);
+	for (i = 0; i < desc->natts; i++)
+		r->type[i] = lr_query_column_base_type(desc, i);
+	r->p->has_status = desc->natts >= 5;
+	r->p->has_segment = desc->natts >= 6;
+}
+
+static void
+PerfGrow(LrPerf *p)
+{
+	int64		nc = p->cap * 2;
+	char		what[96];
+
+	snprintf(what, sizeof(what), "loan book of more than %lld snapshots", (long long) p->n);
+	lr_memory_check((double) nc * sizeof(LrSnap), what);
+	p->snaps = repalloc_huge(p->snaps, nc * sizeof(LrSnap));
+	p->cap = nc;
+}
+
+static void
+PerfRow(TupleTableSlot *slot, void *arg)
+{
+	PerfRead   *r = arg;
+	LrPerf	   *p = r->p;
+	LrSnap	   *s;
+	Datum	   *v = slot->tts_values;
+	bool	   *nulls = slot->tts_isnull;
+	MemoryContext old;
+	char		mtext[16];
+
+	r->rows++;
+	if (nulls[0])
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: row %lld has a NULL loan id", r->what, (long long) r->rows)));
+	if (p->n == p->cap)
+		PerfGrow(p);
+	s = &p->snaps[p->n];
+	s->loan = lr_datum_int64(v[0], r->type[0]);
+	if (nulls[1])
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: loan %lld has a snapshot with a NULL month", r->what, (long long) s->loan)));
+	s->month = lr_datum_month(v[1], r->type[1], r->what, 1);
+
+	s->status = LR_STATUS_OPEN;
+	if (p->has_status && !nulls[4])
+	{
+		size_t		len;
+		const char *txt = lr_text_bytes(v[4], r->type[4], &len);
+		LrStatus	st;
+		LrError		err = {0};
+
+		if (!lr_status_parse(txt, len, &st, &err))
+		{
+			MonthText(s->month, mtext);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: loan %lld in %s: %s", r->what, (long long) s->loan, mtext, err.msg),
+					 errdetail("%s", err.detail)));
+		}
+		s->status = (uint8) st;
+	}
+	if (nulls[2])
+	{
+		if (s->status == LR_STATUS_OPEN)
+		{
+			MonthText(s->month, mtext);
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s: loan %lld in %s has NULL days past due", r->what, (long long) s->loan, mtext),
+					 errdetail("Only a written off or closed loan may have NULL days past due.")));
+		}
+		s->dpd = -1;
+	}
+	else
+	{
+		int64		d = lr_datum_int64(v[2], r->type[2]);
+
+		if (d < 0 || d > PG_INT32_MAX)
+		{
+			MonthText(s->month, mtext);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: loan %lld in %s has days past due %lld", r->what, (long long) s->loan,
+							mtext, (long long) d),
+					 errdetail("Days past due are 0 (current) or more.")));
+		}
+		s->dpd = (int32) d;
+	}
+	if (nulls[3])
+	{
+		if (s->status == LR_STATUS_OPEN)
+		{
+			MonthText(s->month, mtext);
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s: loan %lld in %s has a NULL balance", r->what, (long long) s->loan, mtext),
+					 errdetail("Only a written off or closed loan may have a NULL balance (counted as 0).")));
+		}
+		s->balance = 0;
+	}
+	else
+	{
+		bool		ok;
+
+		old = MemoryContextSwitchTo(r->tmp);
+		ok = lr_datum_amount(v[3], r->type[3], &s->balance);
+		MemoryContextSwitchTo(old);
+		if (!ok)
+		{
+			char		name[64];
+
+			MonthText(s->month, mtext);
+			snprintf(name, sizeof(name), "loan %lld in %s: balance", (long long) s->loan, mtext);
+			lr_amount_error(v[3], r->type[3], r->what, name);
+		}
+		if ((r->rows & 1023) == 0)
+			MemoryContextReset(r->tmp);
+	}
+	if (s->balance % 100 != 0)
+		p->cents = false;
+	s->seg = 0;
+	if (p->has_segment && !nulls[5])
+	{
+		size_t		len;
+		const char *txt = lr_text_bytes(v[5], r->type[5], &len);
+
+		s->seg = lr_segments_intern(&p->segs, txt, len);
+	}
+	if (p->n == 0 || s->month < p->min_month)
+		p->min_month = s->month;
+	if (p->n == 0 || s->month > p->max_month)
+		p->max_month = s->month;
+	p->n++;
+}
+
+static int
+CompareSnaps(const void *pa, const void *pb)
+{
+	const LrSnap *a = pa;
+	const LrSnap *b = pb;
+
+	if (a->loan != b->loan)
+		return a->loan < b->loan ? -1 : 1;
+	return (a->month > b->month) - (a->month < b->month);
+}
+
+void
+lr_perf_read(LrPerf *p, const char *sql, bool sort)
+{
+	PerfRead	r;
+
+	memset(p, 0, sizeof(*p));
+	p->cap = 1024;
+	p->snaps = MemoryContextAllocHuge(CurrentMemoryContext, p->cap * sizeof(LrSnap));
+	p->cents = true;
+	lr_segments_init(&p->segs);
+	memset(&r, 0, sizeof(r));
+	r.p = p;
+	r.what = "performance query";
+	r.tmp = AllocSetContextCreate(CurrentMemoryContext, "loan_risk performance rows", ALLOCSET_SMALL_SIZES);
+	lr_query_run(sql, r.what, PerfStart, PerfRow, &r);
+	MemoryContextDelete(r.tmp);
+	if (!sort)
+		return;
+	qsort(p->snaps, p->n, sizeof(LrSnap), CompareSnaps);
+	for (int64 i = 1; i < p->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (p->snaps[i].loan == p->snaps[i - 1].loan && p->snaps[i].month == p->snaps[i - 1].month)
+		{
+			char		m[16];
+
+			MonthText(p->snaps[i].month, m);
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("performance query: loan %lld has two snapshots in %s",
+							(long long) p->snaps[i].loan, m),
+					 errdetail("A loan has at most one snapshot per month.")));
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- loans */
+
+typedef struct LoansRead
+{
+	LrLoans    *l;
+	const char *what;
+	Oid			type[4];
+	MemoryContext tmp;
+	int64		rows;
+} LoansRead;
+
+static void
+LoansStart(TupleDesc desc, void *arg)
+{
+	LoansRead  *r = arg;
+
+	lr_query_require_columns(desc, r->what, 3, 4);
+	lr_query_check_column(desc, 0, LR_COL_INT, r->what);
+	lr_check_month_column(desc, 1, r->what);
+	lr_query_check_column(desc, 2, LR_COL_NUMBER, r->what);
+	if (desc->natts == 4)
+		lr_query_check_column(desc, 3, LR_COL_TEXT, r->what);
+	for (int i = 0; i < desc->natts; i++)
+		r->type[i] = lr_query_column_base_type(desc, i);
+	r->l->has_segment = desc->natts == 4;
+}
+
+static void
+LoansRow(TupleTableSlot *slot, void *arg)
+{
+	LoansRead  *r = arg;
+	LrLoans    *l = r->l;
+	LrLoan	   *x;
+	Datum	   *v = slot->tts_values;
+	bool	   *nulls = slot->tts_isnull;
+	MemoryContext old;
+	char		name[64];
+	bool		ok;
+
+	r->rows++;
+	if (nulls[0])
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: row %lld has a NULL loan id", r->what, (long long) r->rows)));
+	if (l->n == l->cap)
+	{
+		char		what[96];
+
+		snprintf(what, sizeof(what), "loan book of more than %lld loans", (long long) l->n);
+		lr_memory_check((double) l->cap * 2 * sizeof(LrLoan), what);
+		l->loans = repalloc_huge(l->loans, l->cap * 2 * sizeof(LrLoan));
+		l->cap *= 2;
+	}
+	x = &l->loans[l->n];
+	x->id = lr_datum_int64(v[0], r->type[0]);
+	if (nulls[1])
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: loan %lld has a NULL origination date", r->what, (long long) x->id)));
+	x->month = lr_datum_month(v[1], r->type[1], r->what, 1);
+	if (nulls[2])
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: loan %lld has a NULL amount", r->what, (long long) x->id)));
+	old = MemoryContextSwitchTo(r->tmp);
+	ok = lr_datum_amount(v[2], r->type[2], &x->amount);
+	MemoryContextSwitchTo(old);
+	if (!ok)
+	{
+		snprintf(name, sizeof(name), "loan %lld: amount", (long long) x->id);
+		lr_amount_error(v[2], r->type[2], r->what, name);
+	}
+	if ((r->rows & 1023) == 0)
+		MemoryContextReset(r->tmp);
+	if (x->amount % 100 != 0)
+		l->cents = false;
+	x->seg = 0;
+	if (l->has_segment && !nulls[3])
+	{
+		size_t		len;
+		const char *txt = lr_text_bytes(v[3], r->type[3], &len);
+
+		x->seg = lr_segments_intern(&l->segs, txt, len);
+	}
+	l->n++;
+}
+
+static int
+CompareLoans(const void *pa, const void *pb)
+{
+	const LrLoan *a = pa;
+	const LrLoan *b = pb;
+
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+void
+lr_loans_read(LrLoans *l, const char *sql)
+{
+	LoansRead	r;
+
+	memset(l, 0, sizeof(*l));
+	l->cap = 1024;
+	l->loans = MemoryContextAllocHuge(CurrentMemoryContext, l->cap * sizeof(LrLoan));
+	l->cents = true;
+	lr_segments_init(&l->segs);
+	memset(&r, 0, sizeof(r));
+	r.l = l;
+	r.what = "loans query";
+	r.tmp = AllocSetContextCreate(CurrentMemoryContext, "loan_risk loan rows", ALLOCSET_SMALL_SIZES);
+	lr_query_run(sql, r.what, LoansStart, LoansRow, &r);
+	MemoryContextDelete(r.tmp);
+	qsort(l->loans, l->n, sizeof(LrLoan), CompareLoans);
+	for (int64 i = 1; i < l->n; i++)
+		if (l->loans[i].id == l->loans[i - 1].id)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("loans query: loan %lld appears twice", (long long) l->loans[i].id)));
+}
+
+int64
+lr_loans_find(const LrLoans *l, int64 id)
+{
+	int64		lo = 0,
+				hi = l->n;
+
+	while (lo < hi)
+	{
+		int64		mid = lo + (hi - lo) / 2;
+
+		if (l->loans[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < l->n && l->loans[lo].id == id) ? lo : -1;
+}
+
+bool
+lr_segment_datum(const LrSegments *s, int32 seg, Datum *out)
+{
+	if (seg == 0)
+		return false;
+	*out = CStringGetTextDatum(s->names[seg]);
+	return true;
+}

@@ -1,0 +1,1294 @@
+/*
+ * binning.c
+ *	  Optimal binning of one feature of a pre-binning state; see binning.h.
+ *	  Pure C.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/lr_json.h"
+#include "metrics/woe.h"
+#include "training/binning.h"
+
+void
+lr_bin_options_default(LrBinOptions *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_bins = 6;
+	o->min_bin_share = 0.05;
+	o->trend = LR_TREND_AUTO;
+	o->min_bad_rate_diff = 0;
+	o->max_prebins = 100;
+	o->unseen = LR_UNSEEN_WORST;
+	o->type = LR_FTYPE_AUTO;
+}
+
+const char *
+lr_trend_name(LrTrend t)
+{
+	switch (t)
+	{
+		case LR_TREND_AUTO:
+			return "auto";
+		case LR_TREND_ASCENDING:
+			return "ascending";
+		case LR_TREND_DESCENDING:
+			return "descending";
+		case LR_TREND_PEAK:
+			return "peak";
+		case LR_TREND_VALLEY:
+			return "valley";
+		case LR_TREND_NONE:
+			return "none";
+	}
+	return "none";
+}
+
+static bool
+NoMem(LrError *err)
+{
+	return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+}
+
+static void *
+ArenaN(LrArena *arena, size_t n, size_t size)
+{
+	size_t		bytes;
+
+	if (!lr_size_mul(n, size, &bytes))
+		return NULL;
+	return lr_arena_alloc0(arena, bytes == 0 ? 1 : bytes);
+}
+
+/* ---------------------------------------------------------------- the search */
+
+typedef struct DpCell
+{
+	double		v;				/* best IV of pre-bins 0..e in k groups, last group a..e */
+	int32_t		prev;			/* start of the previous group, -1 for none */
+	int8_t		prevph;
+} DpCell;
+
+static inline bool
+Better(double x, double y)
+{
+	if (y == -INFINITY)
+		return x > -INFINITY;
+	return x > y + 1e-12 * fmax(1.0, fabs(y));
+}
+
+/*
+ * The phase after a group with bad rate rn follows one with rate rp in phase
+ * ph, or -1 when the trend forbids it.  Phases: peak and valley are 0 before
+ * the turn and 1 after it; other trends stay in 0.
+ */
+static inline int
+Step(LrTrend trend, int ph, double rp, double rn, double d)
+{
+	bool		up = d > 0 ? (rn - rp >= d) : (rn > rp);
+	bool		down = d > 0 ? (rp - rn >= d) : (rn < rp);
+
+	switch (trend)
+	{
+		case LR_TREND_ASCENDING:
+			return up ? 0 : -1;
+		case LR_TREND_DESCENDING:
+			return down ? 0 : -1;
+		case LR_TREND_PEAK:
+			if (ph == 0)
+				return up ? 0 : (down ? 1 : -1);
+			return down ? 1 : -1;
+		case LR_TREND_VALLEY:
+			if (ph == 0)
+				return down ? 0 : (up ? 1 : -1);
+			return up ? 1 : -1;
+		case LR_TREND_NONE:
+		case LR_TREND_AUTO:
+		default:
+			if (d > 0)
+				return (up || down) ? 0 : -1;
+			return 0;
+	}
+}
+
+bool
+lr_bin_optimal(const LrDpProblem *p, LrArena *arena, LrDpResult *r, LrError *err)
+{
+	size_t		n = p->n;
+	int			K = p->max_bins < (int) n ? p->max_bins : (int) n;
+	int			P = (p->trend == LR_TREND_PEAK || p->trend == LR_TREND_VALLEY) ? 2 : 1;
+	int64_t    *pg,
+			   *pb;
+	size_t	   *nf;
+	double	   *giv,
+			   *grate;
+	bool	   *gok;
+	DpCell	   *cell;
+	size_t		ncells;
+	double		best = -INFINITY;
+	int			bk = -1,
+				ba = -1,
+				bph = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (n == 0 || K < 1)
+		return true;
+	pg = ArenaN(arena, n + 1, sizeof(int64_t));
+	pb = ArenaN(arena, n + 1, sizeof(int64_t));
+	nf = ArenaN(arena, n, sizeof(size_t));
+	giv = ArenaN(arena, n * n, sizeof(double));
+	grate = ArenaN(arena, n * n, sizeof(double));
+	gok = ArenaN(arena, n * n, sizeof(bool));
+	if (!lr_size_mul((size_t) K * n * n, (size_t) P, &ncells))
+		return NoMem(err);
+	cell = ArenaN(arena, ncells, sizeof(DpCell));
+	if (pg == NULL || pb == NULL || nf == NULL || giv == NULL || grate == NULL ||
+		gok == NULL || cell == NULL)
+		return NoMem(err);
+
+	for (size_t i = 0; i < n; i++)
+	{
+		pg[i + 1] = pg[i] + p->goods[i];
+		pb[i + 1] = pb[i] + p->bads[i];
+	}
+	nf[n - 1] = n;
+	for (size_t a = n - 1; a-- > 0;)
+		nf[a] = (p->forced != NULL && p->forced[a + 1]) ? a + 1 : nf[a + 1];
+	for (size_t a = 0; a < n; a++)
+		for (size_t e = a; e < n; e++)
+		{
+			int64_t		g = pg[e + 1] - pg[a];
+			int64_t		b = pb[e + 1] - pb[a];
+			double		cnt = (double) (g + b);
+			bool		ok = e < nf[a] && g > 0 && b > 0 &&
+				(cnt >= p->min_share * p->N || (a == 0 && e == n - 1));
+
+			gok[a * n + e] = ok;
+			if (ok)
+			{
+				double		gs = (double) g / p->G;
+				double		bs = (double) b / p->B;
+				double		woe = log(((double) g * p->B) / ((double) b * p->G));
+
+				giv[a * n + e] = (gs - bs) * woe;
+				grate[a * n + e] = (double) b / cnt;
+			}
+		}
+
+#define CELL(k, a, e, ph) cell[((((size_t) (k) - 1) * n + (a)) * n + (e)) * P + (ph)]
+	for (size_t i = 0; i < ncells; i++)
+	{
+		cell[i].v = -INFINITY;
+		cell[i].prev = -1;
+		cell[i].prevph = 0;
+	}
+	for (size_t e = 0; e < n; e++)
+		if (gok[e])
+			CELL(1, 0, e, 0).v = giv[e];
+	for (int k = 2; k <= K; k++)
+		for (size_t a = 1; a < n; a++)
+			for (size_t e = a; e < n; e++)
+			{
+				double		rn;
+
+				if (!gok[a * n + e])
+					continue;
+				rn = grate[a * n + e];
+				for (size_t l = 0; l < a; l++)
+				{
+					double		rp;
+
+					if (!gok[l * n + a - 1])
+						continue;
+					rp = grate[l * n + a - 1];
+					for (int ph = 0; ph < P; ph++)
+					{
+						const DpCell *c = &CELL(k - 1, l, a - 1, ph);
+						int			nph;
+						double		cand;
+						DpCell	   *t;
+
+						if (c->v == -INFINITY)
+							continue;
+						nph = Step(p->trend, ph, rp, rn, p->min_diff);
+						if (nph < 0)
+							continue;
+						cand = c->v + giv[a * n + e];
+						t = &CELL(k, a, e, nph);
+						if (Better(cand, t->v))
+						{
+							t->v = cand;
+							t->prev = (int32_t) l;
+							t->prevph = (int8_t) ph;
+						}
+					}
+				}
+			}
+	for (int k = 1; k <= K; k++)
+		for (size_t a = 0; a < n; a++)
+			for (int ph = 0; ph < P; ph++)
+				if (Better(CELL(k, a, n - 1, ph).v, best))
+				{
+					best = CELL(k, a, n - 1, ph).v;
+					bk = k;
+					ba = (int) a;
+					bph = ph;
+				}
+	if (bk < 0)
+		return true;
+	r->feasible = true;
+	r->ngroups = (size_t) bk;
+	r->iv = best;
+	r->starts = ArenaN(arena, (size_t) bk, sizeof(size_t));
+	if (r->starts == NULL)
+		return NoMem(err);
+	{
+		int			k = bk;
+		int			a = ba;
+		int			ph = bph;
+		size_t		e = n - 1;
+
+		while (k >= 1)
+		{
+			const DpCell *c = &CELL(k, a, e, ph);
+
+			r->starts[k - 1] = (size_t) a;
+			e = (size_t) a - 1;
+			a = c->prev;
+			ph = c->prevph;
+			k--;
+		}
+	}
+#undef CELL
+	return true;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+typedef struct PreBin
+{
+	int64_t		g;
+	int64_t		b;
+	double		lower;			/* numeric: lower bound (first pre-bin: -inf) */
+	bool		forced;			/* a user split starts this pre-bin */
+	size_t		first;			/* categorical: first level, and count */
+	size_t		nlev;
+} PreBin;
+
+static void
+FormatNum(char *buf, size_t len, double v)
+{
+	if (isinf(v))
+		snprintf(buf, len, v > 0 ? "+inf" : "-inf");
+	else
+		lr_format_double(buf, len, v);
+}
+
+static void
+RangeText(char *buf, size_t len, double lo, double hi)
+{
+	char		a[40],
+				b[40];
+
+	FormatNum(a, sizeof(a), lo);
+	FormatNum(b, sizeof(b), hi);
+	snprintf(buf, len, "[%s, %s)", a, b);
+}
+
+static void
+SplitList(char *buf, size_t len, const LrBinOptions *o)
+{
+	size_t		w = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < o->nsplits && w + 40 < len; i++)
+	{
+		char		v[40];
+
+		lr_format_double(v, sizeof(v), o->splits[i]);
+		w += (size_t) snprintf(buf + w, len - w, "%s%s", i > 0 ? ", " : "", v);
+	}
+}
+
+static void
+RateList(char *buf, size_t len, const PreBin *seg, size_t nseg)
+{
+	size_t		w = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < nseg && w + 40 < len; i++)
+	{
+		char		v[40];
+
+		lr_format_double(v, sizeof(v),
+						 round((double) seg[i].b / (double) (seg[i].g + seg[i].b) * 1e6) / 1e6);
+		w += (size_t) snprintf(buf + w, len - w, "%s%s", i > 0 ? ", " : "", v);
+	}
+}
+
+/*
+ * Why no binning keeps the user's split points: the first constraint that
+ * the bins between split points already break, else the trend or the
+ * minimum bad-rate difference.
+ */
+static bool
+Infeasible(const char *name, const LrBinOptions *o, const PreBin *pre, size_t np,
+		   const LrDpProblem *prob, LrArena *arena, LrError *err)
+{
+	PreBin	   *seg = ArenaN(arena, np, sizeof(PreBin));
+	size_t		nseg = 0;
+	char		splits[400];
+	char		rates[400];
+	char		range[100];
+
+	if (seg == NULL)
+		return NoMem(err);
+	for (size_t i = 0; i < np; i++)
+	{
+		if (i == 0 || pre[i].forced)
+		{
+			seg[nseg] = pre[i];
+			nseg++;
+		}
+		else
+		{
+			seg[nseg - 1].g += pre[i].g;
+			seg[nseg - 1].b += pre[i].b;
+		}
+	}
+	SplitList(splits, sizeof(splits), o);
+	if ((int) nseg > o->max_bins)
+		return lr_error_set(err, LR_ERR_INVALID,
+							"feature \"%s\": split points %s need %zu bins, more than max_bins %d",
+							name, splits, nseg, o->max_bins);
+	for (size_t s = 0; s < nseg; s++)
+	{
+		double		hi = s + 1 < nseg ? seg[s + 1].lower : INFINITY;
+		double		share = (double) (seg[s].g + seg[s].b) / prob->N;
+
+		RangeText(range, sizeof(range), s == 0 ? -INFINITY : seg[s].lower, hi);
+		if (share < o->min_bin_share && nseg > 1)
+		{
+			lr_error_set(err, LR_ERR_INVALID,
+						 "feature \"%s\": the bin %s made by split points %s holds %.4g%% of the rows, less than min_bin_share %.4g%%",
+						 name, range, splits, 100 * share, 100 * o->min_bin_share);
+			lr_error_detail(err, "Split points are always kept, so every bin between them must meet the constraints.");
+			return false;
+		}
+		if (seg[s].g == 0 || seg[s].b == 0)
+			return lr_error_set(err, LR_ERR_INVALID,
+								"feature \"%s\": the bin %s made by split points %s has no %s, so it has no finite WOE",
+								name, range, splits, seg[s].b == 0 ? "bads" : "goods");
+	}
+	RateList(rates, sizeof(rates), seg, nseg);
+	if (prob->min_diff > 0)
+	{
+		LrDpProblem q = *prob;
+		LrDpResult	r;
+
+		q.min_diff = 0;
+		if (o->trend == LR_TREND_AUTO)
+		{
+			LrDpResult	r2;
+
+			q.trend = LR_TREND_ASCENDING;
+			if (!lr_bin_optimal(&q, arena, &r, err))
+				return false;
+			q.trend = LR_TREND_DESCENDING;
+			if (!lr_bin_optimal(&q, arena, &r2, err))
+				return false;
+			r.feasible = r.feasible || r2.feasible;
+		}
+		else if (!lr_bin_optimal(&q, arena, &r, err))
+			return false;
+		if (r.feasible)
+		{
+			char		d[40];
+
+			lr_format_double(d, sizeof(d), o->min_bad_rate_diff);
+			lr_error_set(err, LR_ERR_INVALID,
+						 "feature \"%s\": no binning keeps split points %s with neighbouring bad rates at least %s apart",
+						 name, splits, d);
+			lr_error_detail(err, "Between the split points the bad rates are %s.", rates);
+			return false;
+		}
+	}
+	if (o->trend == LR_TREND_AUTO)
+		lr_error_set(err, LR_ERR_INVALID,
+					 "feature \"%s\": no binning keeps split points %s with an ascending or a descending bad rate",
+					 name, splits);
+	else
+		lr_error_set(err, LR_ERR_INVALID,
+					 "feature \"%s\": no binning keeps split points %s with a%s %s bad rate",
+					 name, splits, o->trend == LR_TREND_ASCENDING ? "n" : "", lr_trend_name(o->trend));
+	lr_error_detail(err, "Between the split points the bad rates are %s.", rates);
+	return false;
+}
+
+/* Solves for the option's trend (auto: the better of ascending and descending). */
+static bool
+Solve(const char *name, const LrBinOptions *o, const PreBin *pre, size_t np, LrDpProblem *prob,
+	  LrArena *arena, LrDpResult *res, LrTrend *applied, LrError *err)
+{
+	if (o->trend == LR_TREND_AUTO && np > 1)
+	{
+		LrDpResult	ra,
+					rd;
+
+		prob->trend = LR_TREND_ASCENDING;
+		if (!lr_bin_optimal(prob, arena, &ra, err))
+			return false;
+		prob->trend = LR_TREND_DESCENDING;
+		if (!lr_bin_optimal(prob, arena, &rd, err))
+			return false;
+		if (ra.feasible && (!rd.feasible || !Better(rd.iv, ra.iv)))
+		{
+			/*
+			 * Ascending unless descending is strictly better, or equal with
+			 * fewer bins, or equal in every way and the data fall (a single
+			 * bin: the bad rate of the upper half below that of the lower).
+			 */
+			bool		pick_desc = false;
+
+			if (rd.feasible && !Better(ra.iv, rd.iv))
+			{
+				if (rd.ngroups < ra.ngroups)
+					pick_desc = true;
+				else if (rd.ngroups == ra.ngroups)
+				{
+					int64_t		tot = 0,
+								half = 0,
+								lg = 0,
+								lb = 0,
+								hg = 0,
+								hb = 0;
+
+					for (size_t i = 0; i < np; i++)
+						tot += pre[i].g + pre[i].b;
+					for (size_t i = 0; i < np; i++)
+					{
+						if (2 * half < tot)
+						{
+							lg += pre[i].g;
+							lb += pre[i].b;
+						}
+						else
+						{
+							hg += pre[i].g;
+							hb += pre[i].b;
+						}
+						half += pre[i].g + pre[i].b;
+					}
+					if (lg + lb > 0 && hg + hb > 0 &&
+						(double) hb / (double) (hg + hb) < (double) lb / (double) (lg + lb))
+						pick_desc = true;
+				}
+			}
+			*res = pick_desc ? rd : ra;
+			*applied = pick_desc ? LR_TREND_DESCENDING : LR_TREND_ASCENDING;
+		}
+		else if (rd.feasible)
+		{
+			*res = rd;
+			*applied = LR_TREND_DESCENDING;
+		}
+		else
+			res->feasible = false;
+		prob->trend = LR_TREND_AUTO;
+	}
+	else
+	{
+		prob->trend = o->trend == LR_TREND_AUTO ? LR_TREND_ASCENDING : o->trend;
+		*applied = prob->trend;
+		if (!lr_bin_optimal(prob, arena, res, err))
+			return false;
+	}
+	if (!res->feasible)
+		return Infeasible(name, o, pre, np, prob, arena, err);
+	return true;
+}
+
+/* Fills WOE and IV of every bin with rows; bins without rows get the unseen policy's WOE. */
+static bool
+Woe(LrBinned *b, const LrBinOptions *o, LrArena *arena, LrError *err)
+{
+	size_t		nall = b->nbins + b->nspecial + 2;
+	LrBinOut  **bins = ArenaN(arena, nall, sizeof(LrBinOut *));
+	LrWoeBucket *wb = ArenaN(arena, nall, sizeof(LrWoeBucket));
+	size_t		n = 0;
+	double		worst = INFINITY;
+
+	if (bins == NULL || wb == NULL)
+		return NoMem(err);
+	for (size_t i = 0; i < b->nbins; i++)
+		bins[n++] = &b->bins[i];
+	for (size_t i = 0; i < b->nspecial; i++)
+		bins[n++] = &b->special[i];
+	bins[n++] = &b->missing;
+	{
+		size_t		k = 0;
+
+		for (size_t i = 0; i < n; i++)
+		{
+			bins[i]->no_rows = bins[i]->count == 0;
+			if (bins[i]->no_rows)
+				continue;
+			wb[k].goods = bins[i]->count - bins[i]->bads;
+			wb[k].bads = bins[i]->bads;
+			k++;
+		}
+		if (!lr_woe_compute(wb, k, &b->iv))
+			return lr_error_set(err, LR_ERR_INVALID,
+								"feature \"%s\": WOE needs both goods and bads among the rows", b->name);
+		k = 0;
+		for (size_t i = 0; i < n; i++)
+		{
+			if (bins[i]->no_rows)
+				continue;
+			bins[i]->woe = wb[k].woe;
+			bins[i]->iv = wb[k].iv;
+			if (wb[k].woe < worst)
+				worst = wb[k].woe;
+			k++;
+		}
+	}
+	if (b->type == LR_FTYPE_CATEGORICAL)
+	{
+		b->unseen.kind = LR_BIN_UNSEEN;
+		b->unseen.count = 0;
+		b->unseen.no_rows = true;
+		bins[n++] = &b->unseen;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (bins[i]->no_rows)
+		{
+			bins[i]->woe = o->unseen == LR_UNSEEN_NEUTRAL ? 0 : worst;
+			bins[i]->iv = 0;
+		}
+	return true;
+}
+
+/* The denominators of the search: the feature's totals after the fixed bins' empty-cell rule. */
+static void
+Denominators(const LrBinned *b, int64_t rg, int64_t rb, double *G, double *B)
+{
+	double		cg = (double) rg;
+	double		cb = (double) rb;
+
+	for (size_t i = 0; i < b->nspecial + 1; i++)
+	{
+		const LrBinOut *x = i < b->nspecial ? &b->special[i] : &b->missing;
+		double		g,
+					bb;
+
+		if (x->count == 0)
+			continue;
+		lr_woe_corrected(x->count - x->bads, x->bads, &g, &bb);
+		cg += g;
+		cb += bb;
+	}
+	*G = cg;
+	*B = cb;
+}
+
+/* ---------------------------------------------------------------- numeric */
+
+/* Is key k a bucket start of the feature (so counts on both sides of it are exact)? */
+static bool
+IsBoundary(const LrPrebinState *st, int shift, uint64_t k)
+{
+	return lr_prebin_bucket(st, shift, k) == k;
+}
+
+static uint64_t
+NextKey(uint64_t k)
+{
+	return (k + 1 == LR_KEY_NEG_ZERO) ? k + 2 : k + 1;
+}
+
+static bool
+BinNumeric(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions *o,
+		   LrArena *arena, LrBinned *b, LrError *err)
+{
+	const LrPrebinNum *num = &f->num;
+	size_t		nr = num->nruns;
+	bool	   *special_run = ArenaN(arena, nr, sizeof(bool));
+	bool	   *cut = ArenaN(arena, nr + 1, sizeof(bool));
+	double	   *cutval = ArenaN(arena, nr + 1, sizeof(double));
+	bool	   *cutforced = ArenaN(arena, nr + 1, sizeof(bool));
+	size_t	   *ridx = ArenaN(arena, nr, sizeof(size_t));	/* range runs */
+	size_t		nrange = 0;
+	int64_t		rg = 0,
+				rbads = 0;
+	PreBin	   *pre;
+	size_t		np = 0;
+	char		v[40];
+
+	if (special_run == NULL || cut == NULL || cutval == NULL || cutforced == NULL || ridx == NULL)
+		return NoMem(err);
+	b->type = LR_FTYPE_NUMERIC;
+	b->approximate = num->shift > 0;
+	b->shift = num->shift;
+	b->relative_width = num->shift == 0 ? 0 : ldexp(1.0, num->shift - 52);
+
+	/* Special values: their runs, which must hold that value alone. */
+	b->nspecial = o->nspecial;
+	b->special = ArenaN(arena, o->nspecial + 1, sizeof(LrBinOut));
+	if (b->special == NULL)
+		return NoMem(err);
+	for (size_t s = 0; s < o->nspecial; s++)
+	{
+		uint64_t	k = lr_dist_key(o->special[s]);
+		LrBinOut   *x = &b->special[s];
+
+		x->kind = LR_BIN_SPECIAL;
+		x->value = o->special[s];
+		if (num->shift > 0 &&
+			!(IsBoundary(st, num->shift, k) && (k == LR_KEY_POS_INF || IsBoundary(st, num->shift, NextKey(k)))))
+		{
+			lr_format_double(v, sizeof(v), o->special[s]);
+			lr_error_set(err, LR_ERR_INVALID,
+						 "feature \"%s\": special value %s was not an exact value of the pre-binning pass",
+						 b->name, v);
+			lr_error_detail(err, "The feature has more distinct values than the state counts exactly, so it keeps exact counts only at its exact values: pass the special values in the exact_values argument of prebin_partial.");
+			return false;
+		}
+		for (size_t i = 0; i < nr; i++)
+			if (num->keys[i] == k)
+			{
+				special_run[i] = true;
+				x->count = num->cnt[2 * i] + num->cnt[2 * i + 1];
+				x->bads = num->cnt[2 * i + 1];
+			}
+	}
+	for (size_t i = 0; i < nr; i++)
+		if (!special_run[i])
+		{
+			ridx[nrange++] = i;
+			rg += num->cnt[2 * i];
+			rbads += num->cnt[2 * i + 1];
+		}
+	b->missing.kind = LR_BIN_MISSING;
+	b->missing.count = f->missing[0] + f->missing[1];
+	b->missing.bads = f->missing[1];
+
+	/* User split points: a cut before the first range run at or above each. */
+	for (size_t s = 0; s < o->nsplits; s++)
+	{
+		uint64_t	k = lr_dist_key(o->splits[s]);
+		size_t		pos = 0;
+
+		lr_format_double(v, sizeof(v), o->splits[s]);
+		if (num->shift > 0 && !IsBoundary(st, num->shift, k))
+		{
+			lr_error_set(err, LR_ERR_INVALID,
+						 "feature \"%s\": split point %s was not an exact value of the pre-binning pass",
+						 b->name, v);
+			lr_error_detail(err, "The feature has more distinct values than the state counts exactly, so bins can end only at its exact values: pass the split points in the exact_values argument of prebin_partial.");
+			return false;
+		}
+		while (pos < nrange && num->keys[ridx[pos]] < k)
+			pos++;
+		if (pos == 0 || pos == nrange || cutforced[pos])
+		{
+			char		lo[40];
+
+			if (pos > 0 && pos < nrange)
+				lr_format_double(lo, sizeof(lo), o->splits[s - 1]);
+			if (pos == 0 || pos == nrange)
+				return lr_error_set(err, LR_ERR_INVALID,
+									"feature \"%s\": split point %s leaves no rows %s it",
+									b->name, v, pos == 0 ? "below" : "at or above");
+			return lr_error_set(err, LR_ERR_INVALID,
+								"feature \"%s\": no rows lie between split points %s and %s",
+								b->name, lo, v);
+		}
+		cut[pos] = true;
+		cutforced[pos] = true;
+		cutval[pos] = o->splits[s];
+	}
+
+	b->rows = st->total[0] + st->total[1];
+	b->bads = st->total[1];
+	b->nprebins = 0;
+	if (nrange == 0 || rg == 0 || rbads == 0)
+	{
+		/* One range bin: no values, or only one class among them. */
+		if (o->nsplits > 0)
+		{
+			SplitList(v, sizeof(v), o);
+			return lr_error_set(err, LR_ERR_INVALID,
+								"feature \"%s\": split points cannot be kept: the values outside the missing and special bins have %s",
+								b->name, nrange == 0 ? "no rows" : (rg == 0 ? "no goods" : "no bads"));
+		}
+		b->nbins = 1;
+		b->bins = ArenaN(arena, 1, sizeof(LrBinOut));
+		if (b->bins == NULL)
+			return NoMem(err);
+		b->bins[0].kind = LR_BIN_RANGE;
+		b->bins[0].lower = -INFINITY;
+		b->bins[0].upper = INFINITY;
+		b->bins[0].count = rg + rbads;
+		b->bins[0].bads = rbads;
+		b->nprebins = nrange > 0 ? 1 : 0;
+		b->trend = o->trend == LR_TREND_AUTO ? LR_TREND_ASCENDING : o->trend;
+		return Woe(b, o, arena, err);
+	}
+
+	/* Equal-frequency cuts (never before a run of +Infinity: bounds are finite). */
+	{
+		int64_t		R = rg + rbads;
+		int64_t		cum = 0;
+		int			P = o->max_prebins;
+		int			c = 1;
+
+		for (size_t pos = 0; pos < nrange; pos++)
+		{
+			size_t		i = ridx[pos];
+
+			cum += num->cnt[2 * i] + num->cnt[2 * i + 1];
+			while (c < P && (__int128) cum * P >= (__int128) R * c)
+			{
+				if (pos + 1 < nrange && num->keys[ridx[pos + 1]] != LR_KEY_POS_INF && !cut[pos + 1])
+				{
+					cut[pos + 1] = true;
+					cutval[pos + 1] = lr_dist_value(num->keys[ridx[pos + 1]]);
+				}
+				c++;
+			}
+		}
+	}
+	pre = ArenaN(arena, nrange, sizeof(PreBin));
+	if (pre == NULL)
+		return NoMem(err);
+	for (size_t pos = 0; pos < nrange; pos++)
+	{
+		size_t		i = ridx[pos];
+
+		if (pos == 0 || cut[pos])
+		{
+			pre[np].lower = pos == 0 ? -INFINITY : cutval[pos];
+			pre[np].forced = cutforced[pos];
+			np++;
+		}
+		pre[np - 1].g += num->cnt[2 * i];
+		pre[np - 1].b += num->cnt[2 * i + 1];
+		if (b->approximate)
+		{
+			double		share = (double) (num->cnt[2 * i] + num->cnt[2 * i + 1]) / (double) b->rows;
+
+			if (share > b->max_bucket_share)
+				b->max_bucket_share = share;
+		}
+	}
+	b->nprebins = np;
+
+	{
+		int64_t    *gg = ArenaN(arena, np, sizeof(int64_t));
+		int64_t    *bb = ArenaN(arena, np, sizeof(int64_t));
+		bool	   *forced = ArenaN(arena, np, sizeof(bool));
+		LrDpProblem prob;
+		LrDpResult	res;
+
+		if (gg == NULL || bb == NULL || forced == NULL)
+			return NoMem(err);
+		for (size_t i = 0; i < np; i++)
+		{
+			gg[i] = pre[i].g;
+			bb[i] = pre[i].b;
+			forced[i] = pre[i].forced;
+		}
+		memset(&prob, 0, sizeof(prob));
+		prob.n = np;
+		prob.goods = gg;
+		prob.bads = bb;
+		prob.forced = forced;
+		Denominators(b, rg, rbads, &prob.G, &prob.B);
+		prob.N = (double) b->rows;
+		prob.min_share = o->min_bin_share;
+		prob.max_bins = o->max_bins;
+		prob.min_diff = o->min_bad_rate_diff;
+		if (!Solve(b->name, o, pre, np, &prob, arena, &res, &b->trend, err))
+			return false;
+		b->nbins = res.ngroups;
+		b->bins = ArenaN(arena, res.ngroups, sizeof(LrBinOut));
+		if (b->bins == NULL)
+			return NoMem(err);
+		for (size_t g = 0; g < res.ngroups; g++)
+		{
+			size_t		s0 = res.starts[g];
+			size_t		s1 = g + 1 < res.ngroups ? res.starts[g + 1] : np;
+			LrBinOut   *x = &b->bins[g];
+
+			x->kind = LR_BIN_RANGE;
+			x->lower = pre[s0].lower;
+			x->upper = s1 < np ? pre[s1].lower : INFINITY;
+			for (size_t i = s0; i < s1; i++)
+			{
+				x->count += pre[i].g + pre[i].b;
+				x->bads += pre[i].b;
+			}
+		}
+	}
+	return Woe(b, o, arena, err);
+}
+
+/* ---------------------------------------------------------------- categorical */
+
+typedef struct Level
+{
+	int64_t		g;
+	int64_t		b;
+	bool		rare;			/* the pool of rare categories */
+	size_t		index;			/* byte order of its (first) category */
+} Level;
+
+static int
+CmpLevel(const void *x, const void *y)
+{
+	const Level *a = x;
+	const Level *c = y;
+
+	/* Bad rate a.b / (a.g + a.b) against c's, exactly in 128 bits. */
+	__int128	l = (__int128) a->b * (c->g + c->b);
+	__int128	r = (__int128) c->b * (a->g + a->b);
+
+	if (l != r)
+		return l < r ? -1 : 1;
+	if (a->rare != c->rare)
+		return a->rare ? 1 : -1;
+	return a->index < c->index ? -1 : a->index > c->index;
+}
+
+typedef struct CatRef
+{
+	const char *s;
+	size_t		len;
+} CatRef;
+
+static int
+CmpCat(const void *x, const void *y)
+{
+	const CatRef *a = x;
+	const CatRef *b = y;
+	size_t		n = a->len < b->len ? a->len : b->len;
+	int			c = memcmp(a->s, b->s, n);
+
+	if (c != 0)
+		return c;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+static void *
+ArenaAlloc(void *ctx, size_t size)
+{
+	return lr_arena_alloc((LrArena *) ctx, size);
+}
+
+static bool
+BinCategorical(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions *o,
+			   LrArena *arena, LrBinned *b, LrError *err)
+{
+	const LrBucketState *cat = f->cat;
+	const LrBucketEntry **ent;
+	LrAlloc		a;
+	Level	   *lev;
+	size_t		nlev = 0;
+	size_t		ncat;
+	int		   *levof;			/* level of each category (by byte order) */
+	Level		rare = {0, 0, true, 0};
+	int64_t		rg = 0,
+				rbads = 0;
+	PreBin	   *pre;
+	size_t		np = 0;
+
+	b->type = LR_FTYPE_CATEGORICAL;
+	b->rows = st->total[0] + st->total[1];
+	b->bads = st->total[1];
+	if (f->overflow)
+	{
+		lr_error_set(err, LR_ERR_LIMIT, "feature \"%s\" has more than %d categories",
+					 b->name, LR_PREBIN_MAX_CATEGORIES);
+		lr_error_detail(err, "A categorical feature is binned from its counts per category, kept for at most %d categories: group its values first, or cast it to a number to bin it as numeric.",
+						LR_PREBIN_MAX_CATEGORIES);
+		return false;
+	}
+	/* Sorted entries, through an allocator over the arena (freed with it). */
+	a.alloc = ArenaAlloc;
+	a.free = NULL;
+	a.ctx = arena;
+	ent = lr_bucket_sorted(cat, &a, err);
+	ncat = cat->n;
+	if (ent == NULL && ncat > 0)
+		return false;
+	b->ncategories = ncat;
+	lev = ArenaN(arena, ncat + 1, sizeof(Level));
+	levof = ArenaN(arena, ncat + 1, sizeof(int));
+	if (lev == NULL || levof == NULL)
+		return NoMem(err);
+	for (size_t i = 0; i < ncat; i++)
+	{
+		int64_t		cnt = ent[i]->cnt[0] + ent[i]->cnt[1];
+
+		rg += ent[i]->cnt[0];
+		rbads += ent[i]->cnt[1];
+		if ((double) cnt < o->min_bin_share * (double) b->rows)
+		{
+			rare.g += ent[i]->cnt[0];
+			rare.b += ent[i]->cnt[1];
+			if (b->nrare == 0)
+				rare.index = i;
+			b->nrare++;
+			levof[i] = -1;
+			continue;
+		}
+		lev[nlev].g = ent[i]->cnt[0];
+		lev[nlev].b = ent[i]->cnt[1];
+		lev[nlev].rare = false;
+		lev[nlev].index = i;
+		nlev++;
+	}
+	if (b->nrare > 0)
+		lev[nlev++] = rare;
+	qsort(lev, nlev, sizeof(Level), CmpLevel);
+	/* Category -> level position after sorting. */
+	for (size_t l = 0; l < nlev; l++)
+	{
+		if (lev[l].rare)
+		{
+			for (size_t i = 0; i < ncat; i++)
+				if (levof[i] == -1)
+					levof[i] = (int) l;
+		}
+		else
+			levof[lev[l].index] = (int) l;
+	}
+	b->missing.kind = LR_BIN_MISSING;
+	b->missing.count = f->missing[0] + f->missing[1];
+	b->missing.bads = f->missing[1];
+	b->trend = LR_TREND_NONE;
+
+	/* Pre-bins: the levels, merged into equal-frequency runs of levels beyond max_prebins. */
+	pre = ArenaN(arena, nlev + 1, sizeof(PreBin));
+	if (pre == NULL)
+		return NoMem(err);
+	{
+		int64_t		R = rg + rbads;
+		int64_t		cum = 0;
+		int			P = o->max_prebins;
+		int			c = 1;
+
+		for (size_t l = 0; l < nlev; l++)
+		{
+			bool		start = (l == 0 || nlev <= (size_t) P);
+
+			if (!start && (__int128) cum * P >= (__int128) R * c)
+			{
+				start = true;
+				while (c < P && (__int128) cum * P >= (__int128) R * c)
+					c++;
+			}
+			if (start)
+			{
+				pre[np].first = l;
+				np++;
+			}
+			pre[np - 1].g += lev[l].g;
+			pre[np - 1].b += lev[l].b;
+			pre[np - 1].nlev++;
+			cum += lev[l].g + lev[l].b;
+		}
+	}
+	b->nprebins = np;
+
+	{
+		size_t	   *gstart;
+		size_t		ngroups;
+
+		if (np <= 1 || rg == 0 || rbads == 0)
+		{
+			gstart = ArenaN(arena, 1, sizeof(size_t));
+			if (gstart == NULL)
+				return NoMem(err);
+			ngroups = np > 0 ? 1 : 0;
+		}
+		else
+		{
+			int64_t    *gg = ArenaN(arena, np, sizeof(int64_t));
+			int64_t    *bb = ArenaN(arena, np, sizeof(int64_t));
+			LrDpProblem prob;
+			LrDpResult	res;
+			LrBinOptions oo = *o;
+
+			if (gg == NULL || bb == NULL)
+				return NoMem(err);
+			for (size_t i = 0; i < np; i++)
+			{
+				gg[i] = pre[i].g;
+				bb[i] = pre[i].b;
+			}
+			memset(&prob, 0, sizeof(prob));
+			prob.n = np;
+			prob.goods = gg;
+			prob.bads = bb;
+			Denominators(b, rg, rbads, &prob.G, &prob.B);
+			prob.N = (double) b->rows;
+			prob.min_share = o->min_bin_share;
+			prob.max_bins = o->max_bins;
+			prob.min_diff = o->min_bad_rate_diff;
+			oo.trend = LR_TREND_NONE;
+			oo.nsplits = 0;
+			if (!Solve(b->name, &oo, pre, np, &prob, arena, &res, &b->trend, err))
+				return false;
+			gstart = res.starts;
+			ngroups = res.ngroups;
+		}
+		b->nbins = ngroups > 0 ? ngroups : 1;
+		b->bins = ArenaN(arena, b->nbins, sizeof(LrBinOut));
+		if (b->bins == NULL)
+			return NoMem(err);
+		if (ngroups == 0)
+		{
+			/* No category seen at all: one empty group (scored by the policy). */
+			b->bins[0].kind = LR_BIN_VALUES;
+			b->bins[0].nvalues = 0;
+		}
+		for (size_t g = 0; g < ngroups; g++)
+		{
+			size_t		l0 = pre[gstart[g]].first;
+			size_t		l1 = g + 1 < ngroups ? pre[gstart[g + 1]].first : nlev;
+			LrBinOut   *x = &b->bins[g];
+			CatRef	   *refs;
+			size_t		nv = 0;
+
+			x->kind = LR_BIN_VALUES;
+			for (size_t l = l0; l < l1; l++)
+			{
+				x->count += lev[l].g + lev[l].b;
+				x->bads += lev[l].b;
+			}
+			for (size_t i = 0; i < ncat; i++)
+				if ((size_t) levof[i] >= l0 && (size_t) levof[i] < l1)
+					nv++;
+			refs = ArenaN(arena, nv + 1, sizeof(CatRef));
+			x->values = ArenaN(arena, nv + 1, sizeof(char *));
+			x->valuelens = ArenaN(arena, nv + 1, sizeof(size_t));
+			if (refs == NULL || x->values == NULL || x->valuelens == NULL)
+				return NoMem(err);
+			nv = 0;
+			for (size_t i = 0; i < ncat; i++)
+				if ((size_t) levof[i] >= l0 && (size_t) levof[i] < l1)
+				{
+					refs[nv].s = (const char *) ent[i]->key;
+					refs[nv].len = ent[i]->len;
+					nv++;
+				}
+			qsort(refs, nv, sizeof(CatRef), CmpCat);
+			for (size_t i = 0; i < nv; i++)
+			{
+				x->values[i] = refs[i].s;
+				x->valuelens[i] = refs[i].len;
+			}
+			x->nvalues = nv;
+		}
+	}
+	return Woe(b, o, arena, err);
+}
+
+bool
+lr_bin_feature(const LrPrebinState *st, uint32_t j, const char *name, const LrBinOptions *o,
+			   LrArena *arena, LrBinned *out, LrError *err)
+{
+	const LrPrebinFeature *f;
+
+	memset(out, 0, sizeof(*out));
+	out->name = name;
+	out->requested = o->trend;
+	if (j >= st->nfeatures)
+		return lr_error_set(err, LR_ERR_INVALID, "feature %u is not in the pre-binning state", j + 1);
+	if (st->total[0] == 0 || st->total[1] == 0)
+		return lr_error_set(err, LR_ERR_INVALID,
+							"binning needs both goods and bads, and the rows have %s",
+							st->total[0] + st->total[1] == 0 ? "none" :
+							st->total[1] == 0 ? "no bads" : "no goods");
+	f = &st->f[j];
+	if (f->kind == LR_PREBIN_NUMERIC)
+		return BinNumeric(st, f, o, arena, out, err);
+	return BinCategorical(st, f, o, arena, out, err);
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+double
+lr_bin_points(const LrBinOut *bin, const LrBinWriteOpts *w)
+{
+	double		p = -w->factor * w->coefficient * bin->woe;
+
+	if (w->round_points)
+		p = round(p);
+	if (p == 0)
+		p = 0;					/* no -0 */
+	return p;
+}
+
+static void
+PutNum(LrBuf *out, double v)
+{
+	if (isfinite(v))
+	{
+		if (v == 0)
+			v = 0;
+		lr_buf_put_double(out, v);
+	}
+	else
+		lr_buf_puts(out, "null");
+}
+
+static void
+PutBinFields(LrBuf *out, const LrBinOut *x, const LrBinWriteOpts *w)
+{
+	if (w->card)
+	{
+		lr_buf_puts(out, "\"points\": ");
+		PutNum(out, lr_bin_points(x, w));
+		lr_buf_puts(out, ", ");
+	}
+	lr_buf_puts(out, "\"woe\": ");
+	PutNum(out, x->woe);
+	lr_buf_puts(out, ", \"iv\": ");
+	PutNum(out, x->iv);
+	lr_buf_printf(out, ", \"count\": %lld, \"bads\": %lld", (long long) x->count, (long long) x->bads);
+	if (!w->card)
+	{
+		lr_buf_printf(out, ", \"goods\": %lld, \"bad_rate\": ", (long long) (x->count - x->bads));
+		if (x->count > 0)
+			PutNum(out, (double) x->bads / (double) x->count);
+		else
+			lr_buf_puts(out, "null");
+	}
+}
+
+static void
+PutString(LrBuf *out, const char *s, size_t len)
+{
+	lr_json_write_string(out, s, len);
+}
+
+bool
+lr_binned_write(const LrBinned *b, const LrBinOptions *o, const LrBinWriteOpts *w, LrBuf *out)
+{
+	lr_buf_puts(out, "{\"name\": ");
+	PutString(out, b->name, strlen(b->name));
+	lr_buf_printf(out, ", \"type\": \"%s\"",
+				  b->type == LR_FTYPE_NUMERIC ? "numeric" : "categorical");
+	if (w->card)
+	{
+		lr_buf_puts(out, ", \"coefficient\": ");
+		PutNum(out, w->coefficient);
+	}
+	lr_buf_puts(out, ", \"iv\": ");
+	PutNum(out, b->iv);
+	lr_buf_puts(out, ", \"bins\": [");
+	for (size_t i = 0; i < b->nbins; i++)
+	{
+		const LrBinOut *x = &b->bins[i];
+
+		lr_buf_puts(out, i > 0 ? ", {" : "{");
+		if (x->kind == LR_BIN_RANGE)
+		{
+			if (!w->card)
+			{
+				lr_buf_puts(out, "\"lower\": ");
+				PutNum(out, x->lower);
+				lr_buf_puts(out, ", ");
+			}
+			lr_buf_puts(out, "\"upper\": ");
+			PutNum(out, x->upper);
+		}
+		else
+		{
+			lr_buf_puts(out, "\"values\": [");
+			for (size_t k = 0; k < x->nvalues; k++)
+			{
+				if (k > 0)
+					lr_buf_puts(out, ", ");
+				PutString(out, x->values[k], x->valuelens[k]);
+			}
+			lr_buf_puts(out, "]");
+		}
+		lr_buf_puts(out, ", ");
+		PutBinFields(out, x, w);
+		lr_buf_puts(out, "}");
+	}
+	lr_buf_puts(out, "], \"missing\": {");
+	PutBinFields(out, &b->missing, w);
+	lr_buf_puts(out, "}");
+	if (b->type == LR_FTYPE_NUMERIC && b->nspecial > 0)
+	{
+		lr_buf_puts(out, ", \"special\": [");
+		for (size_t i = 0; i < b->nspecial; i++)
+		{
+			lr_buf_puts(out, i > 0 ? ", {\"values\": [" : "{\"values\": [");
+			PutNum(out, b->special[i].value);
+			lr_buf_puts(out, "], ");
+			PutBinFields(out, &b->special[i], w);
+			lr_buf_puts(out, "}");
+		}
+		lr_buf_puts(out, "]");
+	}
+	if (b->type == LR_FTYPE_CATEGORICAL)
+	{
+		lr_buf_puts(out, ", \"unseen\": {");
+		PutBinFields(out, &b->unseen, w);
+		lr_buf_puts(out, "}");
+	}
+	lr_buf_puts(out, ", \"binning\": {\"method\": \"optimal_iv\"");
+	lr_buf_printf(out, ", \"trend\": \"%s\", \"requested_trend\": \"%s\"",
+				  lr_trend_name(b->trend),
+				  b->type == LR_FTYPE_CATEGORICAL ? "none" : lr_trend_name(b->requested));
+	lr_buf_printf(out, ", \"prebins\": %zu, \"max_bins\": %d, \"min_bin_share\": ",
+				  b->nprebins, o->max_bins);
+	PutNum(out, o->min_bin_share);
+	lr_buf_puts(out, ", \"min_bad_rate_diff\": ");
+	PutNum(out, o->min_bad_rate_diff);
+	lr_buf_printf(out, ", \"unseen\": \"%s\"", o->unseen == LR_UNSEEN_NEUTRAL ? "neutral" : "worst");
+	lr_buf_printf(out, ", \"rows\": %lld, \"bads\": %lld", (long long) b->rows, (long long) b->bads);
+	if (b->type == LR_FTYPE_NUMERIC)
+	{
+		lr_buf_printf(out, ", \"counts\": \"%s\"", b->approximate ? "buckets" : "exact");
+		if (b->approximate)
+		{
+			lr_buf_printf(out, ", \"bucket_shift\": %d, \"relative_width\": ", b->shift);
+			PutNum(out, b->relative_width);
+			lr_buf_puts(out, ", \"max_bucket_share\": ");
+			PutNum(out, b->max_bucket_share);
+		}
+		lr_buf_puts(out, ", \"splits\": [");
+		for (size_t i = 0; i < o->nsplits; i++)
+		{
+			if (i > 0)
+				lr_buf_puts(out, ", ");
+			PutNum(out, o->splits[i]);
+		}
+		lr_buf_puts(out, "], \"special_values\": [");
+		for (size_t i = 0; i < o->nspecial; i++)
+		{
+			if (i > 0)
+				lr_buf_puts(out, ", ");
+			PutNum(out, o->special[i]);
+		}
+		lr_buf_puts(out, "]");
+	}
+	else
+		lr_buf_printf(out, ", \"counts\": \"exact\", \"categories\": %zu, \"rare_categories\": %zu",
+					  b->ncategories, b->nrare);
+	if (w->extra_binning != NULL && w->extra_binning[0] != '\0')
+	{
+		lr_buf_puts(out, ", ");
+		lr_buf_puts(out, w->extra_binning);
+	}
+	lr_buf_puts(out, "}}");
+	return !out->failed;
+}

@@ -1,0 +1,173 @@
+/*
+ * binning.h
+ *	  Optimal binning of one feature from a pre-binning state: equal-frequency
+ *	  pre-bins, then the partition of the pre-bins that maximises information
+ *	  value under the constraints (dynamic programming, exact), then WOE and
+ *	  IV through src/metrics/woe.h.  Categorical features are grouped by bad
+ *	  rate the same way.  Pure C.
+ *
+ * The objective is the IV of the feature's bins (range bins or category
+ * groups, plus the fixed missing and special bins) as lr_woe_compute reports
+ * it.  To keep it a sum over bins with fixed denominators, no range bin or
+ * category group may lack goods or bads (such a bin has no finite WOE);
+ * the fixed bins' empty-cell correction enters the denominators.
+ *
+ * Ties: a solution replaces the best one found so far only when its IV is
+ * larger by more than 1e-12 (absolute, or relative above 1).  Final
+ * solutions are tried with fewer bins first, and within a number of bins in
+ * a fixed order (earlier starts of the last bin first, and within the search
+ * earlier starts of the previous bin), so among (near-)equal IVs the fewest
+ * bins win, then the partition found first.
+ */
+#ifndef LR_TRAINING_BINNING_H
+#define LR_TRAINING_BINNING_H
+
+#include "common/lr_base.h"
+#include "scoring/card.h"
+#include "training/prebin.h"
+
+typedef enum LrTrend
+{
+	LR_TREND_AUTO = 0,
+	LR_TREND_ASCENDING,
+	LR_TREND_DESCENDING,
+	LR_TREND_PEAK,
+	LR_TREND_VALLEY,
+	LR_TREND_NONE
+} LrTrend;
+
+typedef enum LrUnseenPolicy
+{
+	LR_UNSEEN_WORST = 0,		/* the WOE of the riskiest bin */
+	LR_UNSEEN_NEUTRAL			/* WOE 0 */
+} LrUnseenPolicy;
+
+typedef enum LrFeatType
+{
+	LR_FTYPE_AUTO = 0,			/* from the column's type */
+	LR_FTYPE_NUMERIC,
+	LR_FTYPE_CATEGORICAL
+} LrFeatType;
+
+/* Limits of the options (checked by the option parser). */
+#define LR_BIN_MAX_BINS		20
+#define LR_BIN_MAX_PREBINS	200
+#define LR_BIN_MAX_SPLITS	50
+#define LR_BIN_MAX_SPECIALS	20
+
+typedef struct LrBinOptions
+{
+	int			max_bins;		/* 6 */
+	double		min_bin_share;	/* 0.05 of the rows */
+	LrTrend		trend;			/* auto */
+	double		min_bad_rate_diff;	/* 0: none */
+	int			max_prebins;	/* 100 */
+	LrUnseenPolicy unseen;		/* worst */
+	LrFeatType	type;			/* auto */
+	size_t		nspecial;
+	const double *special;		/* distinct */
+	size_t		nsplits;
+	const double *splits;		/* strictly ascending */
+} LrBinOptions;
+
+extern void lr_bin_options_default(LrBinOptions *o);
+extern const char *lr_trend_name(LrTrend t);
+
+/* One bin of a binned feature. */
+typedef struct LrBinOut
+{
+	LrBinKind	kind;			/* card.h: RANGE, VALUES, SPECIAL, MISSING, UNSEEN */
+	double		lower;			/* RANGE: inclusive lower bound (-inf for the first) */
+	double		upper;			/* RANGE: exclusive upper bound (+inf for the last) */
+	double		value;			/* SPECIAL */
+	size_t		nvalues;		/* VALUES */
+	const char **values;
+	size_t	   *valuelens;
+	int64_t		count;
+	int64_t		bads;
+	double		woe;
+	double		iv;
+	bool		no_rows;		/* no training rows: WOE from the unseen policy */
+} LrBinOut;
+
+typedef struct LrBinned
+{
+	const char *name;
+	LrFeatType	type;			/* NUMERIC or CATEGORICAL */
+	size_t		nbins;
+	LrBinOut   *bins;			/* ranges in order, or category groups by bad rate */
+	LrBinOut	missing;
+	size_t		nspecial;
+	LrBinOut   *special;
+	LrBinOut	unseen;			/* categorical */
+	double		iv;
+	int64_t		rows;
+	int64_t		bads;
+	LrTrend		requested;
+	LrTrend		trend;			/* the one applied (auto resolved) */
+	size_t		nprebins;
+	bool		approximate;	/* numeric runs are buckets (shift > 0) */
+	int			shift;
+	double		relative_width; /* approximate: a bucket's relative width bound */
+	double		max_bucket_share;	/* approximate: the largest bucket's share */
+	size_t		ncategories;
+	size_t		nrare;			/* categories pooled as rare */
+} LrBinned;
+
+/*
+ * Bins feature j of a compacted state with options o.  Errors (LrError,
+ * false) name the feature and the constraint that cannot be met.
+ */
+extern bool lr_bin_feature(const LrPrebinState *st, uint32_t j, const char *name,
+						   const LrBinOptions *o, LrArena *arena, LrBinned *out, LrError *err);
+
+/* ---------------------------------------------------------------- the search */
+
+typedef struct LrDpProblem
+{
+	size_t		n;				/* pre-bins, in order */
+	const int64_t *goods;
+	const int64_t *bads;
+	const bool *forced;			/* forced[i]: a bin must start at pre-bin i (i >= 1); may be NULL */
+	double		G;				/* share denominators (corrected totals of the feature) */
+	double		B;
+	double		N;				/* rows, for min_share */
+	double		min_share;
+	int			max_bins;
+	double		min_diff;
+	LrTrend		trend;			/* not AUTO */
+} LrDpProblem;
+
+typedef struct LrDpResult
+{
+	bool		feasible;
+	size_t		ngroups;
+	size_t	   *starts;			/* first pre-bin of each group (starts[0] = 0) */
+	double		iv;
+} LrDpResult;
+
+/* Exact optimum (dynamic programming); infeasible is not an error. */
+extern bool lr_bin_optimal(const LrDpProblem *p, LrArena *arena, LrDpResult *r, LrError *err);
+
+/*
+ * JSON of a binned feature.  With card set, the object is a feature of a
+ * loan_risk.scorecard/1 card: points = -factor * coefficient * woe per bin
+ * (rounded to integers when round_points), and no fields a card rejects.
+ * Without, the binning form: bad_rate and goods per bin besides.
+ */
+typedef struct LrBinWriteOpts
+{
+	bool		card;
+	double		coefficient;
+	double		factor;
+	bool		round_points;
+	const char *extra_binning;	/* JSON members (without braces) added to "binning", or NULL */
+} LrBinWriteOpts;
+
+extern bool lr_binned_write(const LrBinned *b, const LrBinOptions *o, const LrBinWriteOpts *w,
+							LrBuf *out);
+
+/* Points of one bin under w (as written). */
+extern double lr_bin_points(const LrBinOut *bin, const LrBinWriteOpts *w);
+
+#endif							/* LR_TRAINING_BINNING_H */

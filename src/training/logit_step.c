@@ -1,0 +1,556 @@
+/*
+ * logit_step.c
+ *	  One pass of the logistic fit as an aggregate: logit_step_partial over
+ *	  numeric columns, woe_step_partial over raw columns coded to the WOE of
+ *	  their bin in a card, both into loan_risk.logit_step_state; its type,
+ *	  logit_step_merge and logit_step_info.
+ *
+ * The coefficients of the pass are an argument (a constant of the query),
+ * parsed once per query; the state records their hash so that states of
+ * different passes are never merged.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "common/lr_pg.h"
+#include "common/lr_row.h"
+#include "common/lr_state.h"
+#include "metrics/metrics.h"
+#include "scoring/scorecard.h"
+#include "training/logit.h"
+#include "training/training_pg.h"
+
+PG_FUNCTION_INFO_V1(logit_step_state_in);
+PG_FUNCTION_INFO_V1(logit_step_state_out);
+PG_FUNCTION_INFO_V1(logit_step_state_recv);
+PG_FUNCTION_INFO_V1(logit_step_state_send);
+PG_FUNCTION_INFO_V1(logit_step_combine);
+PG_FUNCTION_INFO_V1(logit_step_trans);
+PG_FUNCTION_INFO_V1(logit_step_trans_int);
+PG_FUNCTION_INFO_V1(woe_step_trans);
+PG_FUNCTION_INFO_V1(woe_step_trans_int);
+PG_FUNCTION_INFO_V1(logit_step_info);
+
+/* logit_step_state_in: base64 text to a validated state */
+Datum
+logit_step_state_in(PG_FUNCTION_ARGS)
+{
+	return lr_state_in(fcinfo, &lr_logit_ops);
+}
+
+/* logit_step_state_out: state to base64 text */
+Datum
+logit_step_state_out(PG_FUNCTION_ARGS)
+{
+	return lr_state_out(fcinfo, &lr_logit_ops);
+}
+
+/* logit_step_state_recv: binary state, validated */
+Datum
+logit_step_state_recv(PG_FUNCTION_ARGS)
+{
+	return lr_state_recv(fcinfo, &lr_logit_ops);
+}
+
+/* logit_step_state_send: state to binary */
+Datum
+logit_step_state_send(PG_FUNCTION_ARGS)
+{
+	return lr_state_send(fcinfo, &lr_logit_ops);
+}
+
+/* logit_step_combine: merges two partial states of the same pass */
+Datum
+logit_step_combine(PG_FUNCTION_ARGS)
+{
+	return lr_state_combine(fcinfo, &lr_logit_ops);
+}
+
+typedef struct StepCall
+{
+	int			nx;
+	int			first;			/* argument number of the first feature */
+	LrConv	   *conv;
+	FmgrInfo   *outfn;
+	/* coefficients, re-read when the argument changes */
+	Pointer		coef_ptr;
+	bool		coef_const;		/* a constant of the query: read once */
+	double	   *beta;
+	uint64_t	hash;
+	double	   *x;				/* one row's features */
+	/* woe_step: the card, keyed on its bytes */
+	bool		card_const;		/* a constant of the query: compiled once */
+	double	   *fast_upper;		/* per feature 16 bounds (NaN-padded) when it has a fast table */
+	double	   *fast_woe;		/* per feature 17 WOEs */
+	bool	   *fast;
+	char	   *card_key;
+	Size		card_keylen;
+	MemoryContext card_cxt;
+	LrAlloc		card_alloc;
+	LrArena		card_arena;
+	LrCard	   *card;
+} StepCall;
+
+static StepCall *
+StepCallInfo(FunctionCallInfo fcinfo, int first, const char *fn, bool numeric)
+{
+	StepCall   *sc = (StepCall *) fcinfo->flinfo->fn_extra;
+
+	if (sc != NULL)
+		return sc;
+	if (get_fn_expr_variadic(fcinfo->flinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s takes its features as separate arguments, not as a VARIADIC array", fn)));
+	sc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StepCall));
+	sc->first = first;
+	sc->nx = PG_NARGS() - first;
+	if (sc->nx > LR_LOGIT_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s takes at most %d features", fn, LR_LOGIT_MAX_FEATURES)));
+	sc->conv = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LrConv) * Max(sc->nx, 1));
+	sc->outfn = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FmgrInfo) * Max(sc->nx, 1));
+	sc->beta = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(double) * (sc->nx + 1));
+	sc->x = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(double) * Max(sc->nx, 1));
+	/* A numeric design reads every column as a number (the card sets them for WOE). */
+	for (int j = 0; numeric && j < sc->nx; j++)
+	{
+		Oid			type = get_fn_expr_argtype(fcinfo->flinfo, first + j);
+		int			conv = lr_conv_for(type, LR_FIELD_NUMERIC);
+
+		if (conv < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("feature %d has type %s, not a number", j + 1, format_type_be(type)),
+					 errhint("Features of a logistic fit are smallint, integer, bigint, real, double precision or numeric.")));
+		sc->conv[j] = (LrConv) conv;
+	}
+	fcinfo->flinfo->fn_extra = sc;
+	return sc;
+}
+
+/* Reads the coefficient argument when it changed (once per query for a constant). */
+static void
+StepCoefficients(FunctionCallInfo fcinfo, StepCall *sc, int argno)
+{
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("coefficients are NULL")));
+	/* A constant argument is read once; anything else on every row. */
+	if (sc->coef_ptr != NULL && sc->coef_const)
+		return;
+	if (sc->coef_ptr == NULL)
+		sc->coef_const = lr_arg_is_const(fcinfo, argno);
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("coefficients must be a one-dimensional array")));
+	deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
+	if (n != sc->nx + 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("coefficients have %d elements, expected %d (the intercept and %d features)",
+						n, sc->nx + 1, sc->nx)));
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("coefficient %d is NULL", i + 1)));
+		sc->beta[i] = DatumGetFloat8(elems[i]);
+		if (!isfinite(sc->beta[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("coefficient %d is not finite", i + 1)));
+	}
+	sc->hash = lr_logit_coef_hash(sc->beta, sc->nx + 1);
+	sc->coef_ptr = DatumGetPointer(PG_GETARG_DATUM(argno));
+}
+
+static LrExpandedState *
+StepState(FunctionCallInfo fcinfo, StepCall *sc)
+{
+	LrExpandedState *es = lr_state_arg_rw(fcinfo, 0, &lr_logit_ops);
+	LrLogitState *st = es->st;
+	LrError		err;			/* per row: only its kind is cleared, not its 1 kB */
+
+	err.kind = LR_OK;
+	if (st->nx < 0)
+	{
+		if (!lr_logit_setup(st, sc->nx, sc->hash, &err))
+			lr_pg_raise(&err, NULL);
+	}
+	else if (st->coef_hash != sc->hash)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("coefficients differ between rows of one logistic step")));
+	return es;
+}
+
+/* Arguments: state, coefficients, is_bad, weight, offset, features... */
+#define LOGIT_FIRST 5
+
+static Datum
+LogitAdd(FunctionCallInfo fcinfo, bool has_y, int y)
+{
+	StepCall   *sc = StepCallInfo(fcinfo, LOGIT_FIRST, "logit_step_partial", true);
+	LrExpandedState *es;
+	LrLogitState *st;
+	double		w = 1,
+				eta;
+	bool		skip = !has_y;
+
+	StepCoefficients(fcinfo, sc, 1);
+	es = StepState(fcinfo, sc);
+	st = es->st;
+
+	if (!PG_ARGISNULL(3))
+	{
+		w = PG_GETARG_FLOAT8(3);
+		if (isnan(w) || isinf(w))
+		{
+			st->invalid[sc->nx]++;
+			skip = true;
+		}
+		else if (w < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("weight %g is negative", w)));
+		else if (w == 0)
+			skip = true;
+	}
+	else
+		skip = true;
+	eta = sc->beta[0];
+	if (!PG_ARGISNULL(4))
+	{
+		double		off = PG_GETARG_FLOAT8(4);
+
+		if (!isfinite(off))
+		{
+			st->invalid[sc->nx + 1]++;
+			skip = true;
+		}
+		eta += off;
+	}
+	else
+		skip = true;
+	for (int j = 0; j < sc->nx && !skip; j++)
+	{
+		NullableDatum *arg = &fcinfo->args[LOGIT_FIRST + j];
+		double		v;
+
+		if (arg->isnull)
+		{
+			skip = true;
+			break;
+		}
+		v = sc->conv[j] == LR_CONV_FLOAT8 ? DatumGetFloat8(arg->value) :
+			lr_conv_number(sc->conv[j], arg->value);
+		if (!isfinite(v))
+		{
+			st->invalid[j]++;
+			skip = true;
+			break;
+		}
+		sc->x[j] = v;
+		eta += sc->beta[j + 1] * v;
+	}
+	if (skip)
+		st->skipped++;
+	else
+		lr_logit_add(st, sc->x, y, w, eta);
+	lr_state_touch(es);
+	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+/* logit_step_trans: adds a row (coefficients, is_bad boolean, weight, offset, features...) */
+Datum
+logit_step_trans(PG_FUNCTION_ARGS)
+{
+	bool		has = !PG_ARGISNULL(2);
+
+	return LogitAdd(fcinfo, has, has ? (PG_GETARG_BOOL(2) ? 1 : 0) : 0);
+}
+
+/* logit_step_trans_int: adds a row (coefficients, is_bad 0/1, weight, offset, features...) */
+Datum
+logit_step_trans_int(PG_FUNCTION_ARGS)
+{
+	bool		has = !PG_ARGISNULL(2);
+
+	if (has)
+		lr_check_outcome_int(PG_GETARG_INT32(2));
+	return LogitAdd(fcinfo, has, has ? PG_GETARG_INT32(2) : 0);
+}
+
+/* ---------------------------------------------------------------- WOE design */
+
+/* Arguments: state, card, coefficients, is_bad, features... */
+#define WOE_FIRST 4
+
+static void
+BinWoeRequired(const LrCard *card, const LrFeature *f, const LrBin *b, const char *what)
+{
+	if (b != NULL && !(b->has & LR_HAS_WOE))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("scorecard feature \"%s\" has a %s bin without a woe", f->name, what),
+				 errdetail("woe_step_partial codes each value by the WOE of its bin.")));
+}
+
+static void
+WoeCard(FunctionCallInfo fcinfo, StepCall *sc)
+{
+	struct varlena *raw;
+	Size		keylen;
+	MemoryContext old;
+	LrScorecard *card;
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("scorecard is NULL")));
+	raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1));
+	/* A constant card (the usual case) is compiled once: no comparison per row. */
+	if (sc->card != NULL && sc->card_const)
+		return;
+	if (sc->card == NULL)
+		sc->card_const = lr_arg_is_const(fcinfo, 1);
+	if (VARATT_IS_EXTERNAL(raw) && !VARATT_IS_EXTERNAL_ONDISK(raw))
+		raw = pg_detoast_datum(raw);
+	keylen = VARSIZE_ANY(raw);
+	if (sc->card != NULL && keylen == sc->card_keylen && memcmp(sc->card_key, raw, keylen) == 0)
+		return;
+	if (sc->card_cxt == NULL)
+		sc->card_cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "loan_risk woe_step card",
+											 ALLOCSET_SMALL_SIZES);
+	MemoryContextReset(sc->card_cxt);
+	sc->card = NULL;
+	old = MemoryContextSwitchTo(sc->card_cxt);
+	sc->card_key = palloc(keylen);
+	memcpy(sc->card_key, raw, keylen);
+	sc->card_keylen = keylen;
+	lr_pg_alloc_init(&sc->card_alloc, sc->card_cxt);
+	lr_arena_init(&sc->card_arena, &sc->card_alloc, 0);
+	card = DatumGetLrScorecardP(PointerGetDatum(raw));
+	sc->card = lr_scorecard_compile(card, &sc->card_arena);
+	if ((int) sc->card->nfeatures != sc->nx)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("woe_step_partial got %d feature columns for a scorecard of %zu features",
+						sc->nx, sc->card->nfeatures),
+				 errdetail("Pass one column per feature of the card, in the card's order.")));
+	for (int j = 0; j < sc->nx; j++)
+	{
+		const LrFeature *f = &sc->card->features[j];
+		Oid			type = get_fn_expr_argtype(fcinfo->flinfo, WOE_FIRST + j);
+		LrFieldKind kind = f->kind == LR_FEATURE_NUMERIC ? LR_FIELD_NUMERIC : LR_FIELD_CATEGORICAL;
+		int			conv = lr_conv_for(type, kind);
+
+		if (conv < 0)
+			lr_conv_error(f->name, type, kind, "woe_step_partial");
+		if (conv == LR_CONV_ENUM)
+			lr_conv_outfn(type, &sc->outfn[j], sc->card_cxt);
+		sc->conv[j] = (LrConv) conv;
+		for (size_t i = 0; i < f->nbins; i++)
+			BinWoeRequired(sc->card, f, &f->bins[i], "range or value");
+		for (size_t i = 0; i < f->nspecial; i++)
+			BinWoeRequired(sc->card, f, &f->special[i], "special");
+		BinWoeRequired(sc->card, f, f->missing, "missing");
+		BinWoeRequired(sc->card, f, f->unseen, "unseen");
+	}
+	/*
+	 * A numeric feature of at most 16 bins without special values gets a
+	 * flat table: the bin is the number of bounds <= v over a fixed 16 slots
+	 * (NaN never compares true), the WOE one load away.
+	 */
+	sc->fast = palloc0(sizeof(bool) * Max(sc->nx, 1));
+	sc->fast_upper = palloc(sizeof(double) * 16 * Max(sc->nx, 1));
+	sc->fast_woe = palloc(sizeof(double) * 17 * Max(sc->nx, 1));
+	for (int j = 0; j < sc->nx; j++)
+	{
+		const LrFeature *f = &sc->card->features[j];
+
+		if (f->kind != LR_FEATURE_NUMERIC || f->nspecial_values > 0 || f->nbins > 16 ||
+			f->missing == NULL || sc->conv[j] != LR_CONV_FLOAT8)
+			continue;
+		for (int k = 0; k < 16; k++)
+			sc->fast_upper[16 * j + k] = k < (int) f->nbins - 1 ? f->uppers[k] : get_float8_nan();
+		for (int k = 0; k < 17; k++)
+			sc->fast_woe[17 * j + k] = f->bins[k < (int) f->nbins ? k : (int) f->nbins - 1].woe;
+		sc->fast[j] = true;
+	}
+	MemoryContextSwitchTo(old);
+}
+
+static Datum
+WoeAdd(FunctionCallInfo fcinfo, bool has_y, int y)
+{
+	StepCall   *sc = StepCallInfo(fcinfo, WOE_FIRST, "woe_step_partial", false);
+	LrExpandedState *es;
+	LrLogitState *st;
+	double		eta;
+
+	WoeCard(fcinfo, sc);
+	StepCoefficients(fcinfo, sc, 2);
+	es = StepState(fcinfo, sc);
+	st = es->st;
+	if (!has_y)
+	{
+		st->skipped++;
+		lr_state_touch(es);
+		PG_RETURN_DATUM(lr_state_datum(es));
+	}
+	eta = sc->beta[0];
+	for (int j = 0; j < sc->nx; j++)
+	{
+		const LrFeature *f = &sc->card->features[j];
+		NullableDatum *arg = &fcinfo->args[WOE_FIRST + j];
+		const LrBin *bin;
+
+		if (sc->fast[j] && !arg->isnull)
+		{
+			double		v = DatumGetFloat8(arg->value);
+			const double *u = sc->fast_upper + 16 * j;
+			int			idx = 0;
+
+			if (likely(v == v))
+			{
+				for (int k = 0; k < 16; k++)
+					idx += (v >= u[k]);
+				sc->x[j] = sc->fast_woe[17 * j + idx];
+			}
+			else
+				sc->x[j] = f->missing->woe;
+			eta += sc->beta[j + 1] * sc->x[j];
+			continue;
+		}
+		if (arg->isnull)
+			bin = f->missing;
+		else if (f->kind == LR_FEATURE_NUMERIC)
+			bin = lr_feature_bin_numeric(f, sc->conv[j] == LR_CONV_FLOAT8 ?
+										 DatumGetFloat8(arg->value) :
+										 lr_conv_number(sc->conv[j], arg->value));
+		else
+		{
+			char		buf[32];
+			size_t		len;
+			const char *s = lr_conv_text(sc->conv[j], arg->value, &sc->outfn[j], buf, &len);
+
+			bin = lr_feature_bin_categorical(f, s, len);
+		}
+		if (bin == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("a value of feature \"%s\" has no bin in the scorecard", f->name),
+					 errhint("Give the feature a missing bin (and an unseen bin if categorical).")));
+		sc->x[j] = bin->woe;
+		eta += sc->beta[j + 1] * bin->woe;
+	}
+	lr_logit_add(st, sc->x, y, 1.0, eta);
+	lr_state_touch(es);
+	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+/* woe_step_trans: adds a row (card, coefficients, is_bad boolean, raw features...) */
+Datum
+woe_step_trans(PG_FUNCTION_ARGS)
+{
+	bool		has = !PG_ARGISNULL(3);
+
+	return WoeAdd(fcinfo, has, has ? (PG_GETARG_BOOL(3) ? 1 : 0) : 0);
+}
+
+/* woe_step_trans_int: adds a row (card, coefficients, is_bad 0/1, raw features...) */
+Datum
+woe_step_trans_int(PG_FUNCTION_ARGS)
+{
+	bool		has = !PG_ARGISNULL(3);
+
+	if (has)
+		lr_check_outcome_int(PG_GETARG_INT32(3));
+	return WoeAdd(fcinfo, has, has ? PG_GETARG_INT32(3) : 0);
+}
+
+static void
+AppendNum(StringInfo b, double v)
+{
+	char		tmp[40];
+
+	if (!isfinite(v))
+	{
+		appendStringInfoString(b, "null");
+		return;
+	}
+	lr_format_double(tmp, sizeof(tmp), v == 0 ? 0 : v);
+	appendStringInfoString(b, tmp);
+}
+
+/* logit_step_info: the sums of a logistic step state, as jsonb */
+Datum
+logit_step_info(PG_FUNCTION_ARGS)
+{
+	const LrLogitState *st = lr_state_arg_ro(fcinfo, 0, &lr_logit_ops);
+	StringInfoData b;
+	int			p;
+
+	lr_logit_close_block(st);
+	initStringInfo(&b);
+	if (st->nx < 0)
+		PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum("{\"features\": null, \"rows\": 0}")));
+	p = st->p;
+	appendStringInfo(&b, "{\"features\": %d, \"rows\": %lld, \"skipped\": %lld, \"bads\": %lld, \"extreme\": %lld, \"misfit\": %lld",
+					 st->nx, (long long) st->rows, (long long) st->skipped, (long long) st->bads,
+					 (long long) st->extreme, (long long) st->misfit);
+	appendStringInfoString(&b, ", \"invalid\": [");
+	for (int i = 0; i < st->nx + 2; i++)
+		appendStringInfo(&b, "%s%lld", i ? ", " : "", (long long) st->invalid[i]);
+	appendStringInfoString(&b, "], \"weight_sum\": ");
+	AppendNum(&b, st->wsum);
+	appendStringInfoString(&b, ", \"log_likelihood\": ");
+	AppendNum(&b, st->ll);
+	appendStringInfoString(&b, ", \"score\": [");
+	for (int i = 0; i < p; i++)
+	{
+		if (i)
+			appendStringInfoString(&b, ", ");
+		AppendNum(&b, st->grad[i]);
+	}
+	appendStringInfoString(&b, "], \"information\": [");
+	for (int i = 0; i < p; i++)
+	{
+		appendStringInfoString(&b, i ? ", [" : "[");
+		for (int j = 0; j < p; j++)
+		{
+			int			r = i < j ? i : j;
+			int			c = i < j ? j : i;
+			size_t		k = (size_t) r * p - (size_t) r * (r - 1) / 2 + (size_t) (c - r);
+
+			if (j)
+				appendStringInfoString(&b, ", ");
+			AppendNum(&b, st->info[k]);
+		}
+		appendStringInfoChar(&b, ']');
+	}
+	appendStringInfoString(&b, "]}");
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(b.data)));
+}

@@ -1,0 +1,811 @@
+/*
+ * prebin.c
+ *	  prebin_partial / prebin_merge: the pre-binning aggregate over several
+ *	  features at once (VARIADIC "any": the executor hands over the columns
+ *	  it has deformed, no array per row), its type, prebin_info,
+ *	  prebin_bins, and binning(): one pass from a table or query to the
+ *	  optimal bins of every feature.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "common/lr_pg.h"
+#include "common/lr_row.h"
+#include "common/lr_state.h"
+#include "loan_risk.h"
+#include "training/training_pg.h"
+
+int			lr_binning_max_distinct = LR_PREBIN_DEFAULT_DISTINCT;
+
+void
+lr_training_init(void)
+{
+	DefineCustomIntVariable(LR_GUC_PREFIX ".binning_max_distinct",
+							"Distinct values per numeric feature that a pre-binning state counts exactly.",
+							"Beyond it the feature's counts are kept per bucket of neighbouring values "
+							"(see doc/training.md); the state's memory follows this number.",
+							&lr_binning_max_distinct,
+							LR_PREBIN_DEFAULT_DISTINCT, LR_PREBIN_MIN_DISTINCT, LR_PREBIN_MAX_DISTINCT,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+}
+
+PG_FUNCTION_INFO_V1(prebin_state_in);
+PG_FUNCTION_INFO_V1(prebin_state_out);
+PG_FUNCTION_INFO_V1(prebin_state_recv);
+PG_FUNCTION_INFO_V1(prebin_state_send);
+PG_FUNCTION_INFO_V1(prebin_combine);
+PG_FUNCTION_INFO_V1(prebin_trans);
+PG_FUNCTION_INFO_V1(prebin_trans_int);
+PG_FUNCTION_INFO_V1(prebin_info);
+PG_FUNCTION_INFO_V1(prebin_bins);
+PG_FUNCTION_INFO_V1(prebin_table);
+PG_FUNCTION_INFO_V1(binning);
+
+/* prebin_state_in: base64 text to a validated state */
+Datum
+prebin_state_in(PG_FUNCTION_ARGS)
+{
+	return lr_state_in(fcinfo, &lr_prebin_ops);
+}
+
+/* prebin_state_out: state to base64 text */
+Datum
+prebin_state_out(PG_FUNCTION_ARGS)
+{
+	return lr_state_out(fcinfo, &lr_prebin_ops);
+}
+
+/* prebin_state_recv: binary state, validated */
+Datum
+prebin_state_recv(PG_FUNCTION_ARGS)
+{
+	return lr_state_recv(fcinfo, &lr_prebin_ops);
+}
+
+/* prebin_state_send: state to binary */
+Datum
+prebin_state_send(PG_FUNCTION_ARGS)
+{
+	return lr_state_send(fcinfo, &lr_prebin_ops);
+}
+
+/* prebin_combine: merges two partial states */
+Datum
+prebin_combine(PG_FUNCTION_ARGS)
+{
+	return lr_state_combine(fcinfo, &lr_prebin_ops);
+}
+
+/* Arguments of the transition function before the features: state, target, exact values. */
+#define PREBIN_FIXED 3
+
+typedef struct PrebinCall
+{
+	int			nfeat;
+	uint8_t    *kinds;
+	LrConv	   *conv;
+	FmgrInfo   *outfn;
+	bool		exact_const;	/* the exact-values argument is a constant of the query */
+	double	   *exact;
+	int			nexact;
+} PrebinCall;
+
+static void
+ReadExact(Datum d, double **out, int *n)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(d);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			ne;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("exact values must be a one-dimensional array")));
+	deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &ne);
+	*out = palloc(sizeof(double) * Max(ne, 1));
+	for (int i = 0; i < ne; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("exact value %d is NULL", i + 1)));
+		(*out)[i] = DatumGetFloat8(elems[i]);
+		if (isnan((*out)[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("exact value %d is NaN", i + 1),
+					 errdetail("NaN is always counted as missing.")));
+	}
+	*n = ne;
+}
+
+static PrebinCall *
+PrebinCallInfo(FunctionCallInfo fcinfo)
+{
+	PrebinCall *pc = (PrebinCall *) fcinfo->flinfo->fn_extra;
+	MemoryContext old;
+
+	if (pc != NULL)
+		return pc;
+	if (get_fn_expr_variadic(fcinfo->flinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("prebin_partial takes its features as separate arguments, not as a VARIADIC array")));
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	pc = palloc0(sizeof(PrebinCall));
+	pc->nfeat = PG_NARGS() - PREBIN_FIXED;
+	if (pc->nfeat < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("prebin_partial needs at least one feature")));
+	pc->kinds = palloc(pc->nfeat);
+	pc->conv = palloc(sizeof(LrConv) * pc->nfeat);
+	pc->outfn = palloc0(sizeof(FmgrInfo) * pc->nfeat);
+	for (int j = 0; j < pc->nfeat; j++)
+	{
+		Oid			type = get_fn_expr_argtype(fcinfo->flinfo, PREBIN_FIXED + j);
+		int			conv;
+
+		if (!OidIsValid(type))
+			elog(ERROR, "prebin_partial: could not determine the type of feature %d", j + 1);
+		if ((conv = lr_conv_for(type, LR_FIELD_NUMERIC)) >= 0)
+			pc->kinds[j] = LR_PREBIN_NUMERIC;
+		else if ((conv = lr_conv_for(type, LR_FIELD_CATEGORICAL)) >= 0)
+		{
+			pc->kinds[j] = LR_PREBIN_CATEGORICAL;
+			if (conv == LR_CONV_ENUM)
+				lr_conv_outfn(type, &pc->outfn[j], fcinfo->flinfo->fn_mcxt);
+		}
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("feature %d has type %s, which is neither numeric nor categorical",
+							j + 1, format_type_be(type)),
+					 errhint("Numeric features are smallint, integer, bigint, real, double precision or numeric; categorical ones text-like, enum or boolean.")));
+		pc->conv[j] = (LrConv) conv;
+	}
+	fcinfo->flinfo->fn_extra = pc;
+	MemoryContextSwitchTo(old);
+	return pc;
+}
+
+static Datum
+PrebinAdd(FunctionCallInfo fcinfo, bool has_target, int cls)
+{
+	PrebinCall *pc = PrebinCallInfo(fcinfo);
+	LrExpandedState *es = lr_state_arg_rw(fcinfo, 0, &lr_prebin_ops);
+	LrPrebinState *st = es->st;
+	LrError		err;			/* per row: only its kind is cleared, not its 1 kB */
+	uint64_t	h;
+
+	err.kind = LR_OK;
+	if (st->nfeatures == 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		pc->nexact = 0;
+		pc->exact = NULL;
+		if (!PG_ARGISNULL(2))
+		{
+			ReadExact(PG_GETARG_DATUM(2), &pc->exact, &pc->nexact);
+		}
+		pc->exact_const = lr_arg_is_const(fcinfo, 2);
+		MemoryContextSwitchTo(old);
+		if (!lr_prebin_setup(st, (uint32_t) pc->nfeat, pc->kinds, pc->exact, (size_t) pc->nexact,
+							 (uint32_t) lr_binning_max_distinct, &err))
+			lr_pg_raise(&err, NULL);
+	}
+	else if (PG_ARGISNULL(2) ? st->npins != 0 : !pc->exact_const)
+	{
+		/* A different exact-values argument than the last checked: compare values. */
+		double	   *ex = NULL;
+		int			nex = 0;
+
+		if (!PG_ARGISNULL(2))
+			ReadExact(PG_GETARG_DATUM(2), &ex, &nex);
+		if (!lr_prebin_same_exact(st, ex, (size_t) nex, &err))
+			lr_pg_raise(&err, NULL);
+	}
+
+	if (!has_target)
+	{
+		st->skipped++;
+		lr_state_touch(es);
+		PG_RETURN_DATUM(lr_state_datum(es));
+	}
+
+	h = 0;
+	for (int j = 0; j < pc->nfeat; j++)
+	{
+		LrPrebinFeature *f = &st->f[j];
+		NullableDatum *arg = &fcinfo->args[PREBIN_FIXED + j];
+
+		if (arg->isnull)
+		{
+			f->missing[cls]++;
+			h += lr_fp_value(j, LR_FP_NULL);
+		}
+		else if (f->kind == LR_PREBIN_NUMERIC)
+		{
+			double		v = pc->conv[j] == LR_CONV_FLOAT8 ? DatumGetFloat8(arg->value) :
+				lr_conv_number(pc->conv[j], arg->value);
+			uint64_t	k = lr_dist_key(v);
+
+			h += lr_fp_value(j, k);
+			if (k == LR_KEY_NAN)
+				f->missing[cls]++;
+			else if (!lr_prebin_add_key(st, f, k, cls, &err))
+				lr_pg_raise(&err, NULL);
+		}
+		else
+		{
+			char		buf[32];
+			size_t		len;
+			const char *s = lr_conv_text(pc->conv[j], arg->value, &pc->outfn[j], buf, &len);
+
+			h += lr_fp_value(j, lr_fp_bytes((const uint8_t *) s, len));
+			if (!lr_prebin_add_text(st, f, (const uint8_t *) s, len, cls, &err))
+				lr_pg_raise(&err, NULL);
+		}
+	}
+	if (st->total[cls] == INT64_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("row count of loan_risk.prebin_state out of range")));
+	st->total[cls]++;
+	lr_prebin_fp_add(st, lr_fp_mix(h + LR_FP_SEED + (uint64_t) cls));
+	lr_state_touch(es);
+	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+/* prebin_trans: adds a row (is_bad boolean, exact values, features...) */
+Datum
+prebin_trans(PG_FUNCTION_ARGS)
+{
+	bool		has = !PG_ARGISNULL(1);
+
+	return PrebinAdd(fcinfo, has, has ? (PG_GETARG_BOOL(1) ? 1 : 0) : 0);
+}
+
+/* prebin_trans_int: adds a row (is_bad 0/1, exact values, features...) */
+Datum
+prebin_trans_int(PG_FUNCTION_ARGS)
+{
+	bool		has = !PG_ARGISNULL(1);
+
+	if (has)
+		lr_check_outcome_int(PG_GETARG_INT32(1));
+	return PrebinAdd(fcinfo, has, has ? PG_GETARG_INT32(1) : 0);
+}
+
+char *
+lr_prebin_fingerprint(const LrPrebinState *st)
+{
+	return psprintf("%016llx%016llx", (unsigned long long) st->fp[0], (unsigned long long) st->fp[1]);
+}
+
+static Datum
+JsonbFromText(const char *text)
+{
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(text));
+}
+
+/* prebin_info: what a pre-binning state holds, as jsonb */
+Datum
+prebin_info(PG_FUNCTION_ARGS)
+{
+	const LrPrebinState *st = lr_state_arg_ro(fcinfo, 0, &lr_prebin_ops);
+	LrError		err = {0};
+	StringInfoData b;
+
+	if (!lr_prebin_compact(st, &err))
+		lr_pg_raise(&err, NULL);
+	initStringInfo(&b);
+	appendStringInfo(&b, "{\"rows\": %lld, \"goods\": %lld, \"bads\": %lld, \"skipped\": %lld",
+					 (long long) (st->total[0] + st->total[1]), (long long) st->total[0],
+					 (long long) st->total[1], (long long) st->skipped);
+	appendStringInfo(&b, ", \"fingerprint\": \"%s\", \"max_distinct\": %u, \"exact_values\": [",
+					 lr_prebin_fingerprint(st), st->max_distinct);
+	{
+		bool		first = true;
+
+		/* Pins come in pairs (value, next); list the values. */
+		for (size_t i = 0; i < st->npins; i++)
+		{
+			char		tmp[40];
+			uint64_t	k = st->pins[i];
+
+			if (i > 0 && (st->pins[i - 1] + 1 == k ||
+						  (st->pins[i - 1] + 2 == k && st->pins[i - 1] + 1 == LR_KEY_NEG_ZERO)))
+			{
+				/* the successor of the previous value, unless it is also a value itself */
+				bool		isvalue = (i + 1 < st->npins &&
+									   (st->pins[i + 1] == k + 1 ||
+										(k + 1 == LR_KEY_NEG_ZERO && st->pins[i + 1] == k + 2)));
+
+				if (!isvalue)
+					continue;
+			}
+			lr_format_double(tmp, sizeof(tmp), lr_dist_value(k));
+			appendStringInfo(&b, "%s%s", first ? "" : ", ", tmp);
+			first = false;
+		}
+	}
+	appendStringInfoString(&b, "], \"features\": [");
+	for (uint32_t j = 0; j < st->nfeatures; j++)
+	{
+		const LrPrebinFeature *f = &st->f[j];
+
+		appendStringInfo(&b, "%s{\"kind\": \"%s\", \"missing_goods\": %lld, \"missing_bads\": %lld",
+						 j > 0 ? ", " : "",
+						 f->kind == LR_PREBIN_NUMERIC ? "numeric" : "categorical",
+						 (long long) f->missing[0], (long long) f->missing[1]);
+		if (f->kind == LR_PREBIN_NUMERIC)
+			appendStringInfo(&b, ", \"counts\": \"%s\", \"runs\": %zu, \"bucket_shift\": %d",
+							 f->num.shift > 0 ? "buckets" : "exact", f->num.nruns, f->num.shift);
+		else if (f->overflow)
+			appendStringInfo(&b, ", \"counts\": \"overflow\", \"categories\": null");
+		else
+			appendStringInfo(&b, ", \"counts\": \"exact\", \"categories\": %zu", f->cat->n);
+		appendStringInfoChar(&b, '}');
+	}
+	appendStringInfoString(&b, "]}");
+	PG_RETURN_DATUM(JsonbFromText(b.data));
+}
+
+/* prebin_table: the counts of a pre-binning state as rows, per feature and value */
+Datum
+prebin_table(PG_FUNCTION_ARGS)
+{
+	const LrPrebinState *st = lr_state_arg_ro(fcinfo, 0, &lr_prebin_ops);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	LrError		err = {0};
+	LrAlloc		a;
+
+	lr_pg_srf_init(fcinfo);
+	if (!lr_prebin_compact(st, &err))
+		lr_pg_raise(&err, NULL);
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	for (uint32_t j = 0; j < st->nfeatures; j++)
+	{
+		const LrPrebinFeature *f = &st->f[j];
+		Datum		values[6];
+		bool		nulls[6] = {false, false, true, true, false, false};
+
+		CHECK_FOR_INTERRUPTS();
+		values[0] = Int32GetDatum((int32) j + 1);
+		values[1] = CStringGetTextDatum("missing");
+		values[4] = Int64GetDatum(f->missing[0]);
+		values[5] = Int64GetDatum(f->missing[1]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		if (f->kind == LR_PREBIN_NUMERIC)
+		{
+			values[1] = CStringGetTextDatum(f->num.shift > 0 ? "bucket" : "value");
+			nulls[2] = false;
+			for (size_t i = 0; i < f->num.nruns; i++)
+			{
+				values[2] = Float8GetDatum(lr_dist_value(f->num.keys[i]));
+				values[4] = Int64GetDatum(f->num.cnt[2 * i]);
+				values[5] = Int64GetDatum(f->num.cnt[2 * i + 1]);
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			}
+		}
+		else if (f->cat != NULL)
+		{
+			const LrBucketEntry **e = lr_bucket_sorted(f->cat, &a, &err);
+
+			if (e == NULL && f->cat->n > 0)
+				lr_pg_raise(&err, NULL);
+			values[1] = CStringGetTextDatum("category");
+			nulls[3] = false;
+			for (size_t i = 0; i < f->cat->n; i++)
+			{
+				values[3] = PointerGetDatum(cstring_to_text_with_len((const char *) e[i]->key, (int) e[i]->len));
+				values[4] = Int64GetDatum(e[i]->cnt[0]);
+				values[5] = Int64GetDatum(e[i]->cnt[1]);
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			}
+		}
+	}
+	return (Datum) 0;
+}
+
+/* ---------------------------------------------------------------- binning documents */
+
+char *
+lr_binning_document(const LrPrebinState *st, const char *const *names,
+					const LrBinOptions *const *opts, int n, const LrTrainOptions *o, LrBinned *out)
+{
+	LrAlloc		a;
+	LrArena		arena;
+	LrBuf		buf;
+	LrError		err = {0};
+
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	lr_arena_init(&arena, &a, 0);
+	lr_buf_init(&buf, &a, MaxAllocSize - 1);
+	if (!lr_prebin_compact(st, &err))
+		lr_pg_raise(&err, NULL);
+	if (n != (int) st->nfeatures)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%d feature names for a pre-binning state of %u features", n, st->nfeatures)));
+	lr_buf_printf(&buf, "{\"rows\": %lld, \"bads\": %lld, \"skipped\": %lld, \"fingerprint\": \"%s\", \"features\": [",
+				  (long long) (st->total[0] + st->total[1]), (long long) st->total[1],
+				  (long long) st->skipped, lr_prebin_fingerprint(st));
+	for (int j = 0; j < n; j++)
+	{
+		LrBinWriteOpts w = {0};
+
+		CHECK_FOR_INTERRUPTS();
+		if (!lr_bin_feature(st, (uint32_t) j, names[j], opts[j], &arena, &out[j], &err))
+			lr_pg_raise(&err, NULL);
+		if (j > 0)
+			lr_buf_puts(&buf, ", ");
+		lr_binned_write(&out[j], opts[j], &w, &buf);
+	}
+	lr_buf_puts(&buf, "], \"options\": ");
+	lr_train_options_write(o, LR_OPT_BINNING, &buf);
+	lr_buf_puts(&buf, "}");
+	if (buf.failed)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("binning result is too large")));
+	return buf.data;
+}
+
+static void
+ParseTrainOptions(text *t, LrOptMode mode, LrTrainOptions *o)
+{
+	LrAlloc		a;
+	LrArena		arena;
+	LrJsonOptions jo;
+	LrError		err = {0};
+	char	   *s = t ? text_to_cstring(t) : "{}";
+
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	lr_arena_init(&arena, &a, 0);
+	lr_pg_json_options(&jo);
+	if (!lr_train_options_parse(s, strlen(s), mode, &arena, &jo, o, &err))
+		lr_pg_raise(&err, "invalid options");
+}
+
+/* Options text of a jsonb argument (NULL: none). */
+static text *
+OptionsArg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	return cstring_to_text(DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(argno))));
+}
+
+/* prebin_bins: the optimal bins of every feature of a (merged) pre-binning state */
+Datum
+prebin_bins(PG_FUNCTION_ARGS)
+{
+	const LrPrebinState *st = lr_state_arg_ro(fcinfo, 0, &lr_prebin_ops);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	LrTrainOptions o;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	const char **names;
+	const LrBinOptions **opts;
+	LrBinned   *out;
+
+	ParseTrainOptions(OptionsArg(fcinfo, 2), LR_OPT_BINNING, &o);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("feature names must be a one-dimensional array")));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	if (st->nfeatures == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the pre-binning state has no rows")));
+	names = palloc(sizeof(char *) * Max(n, 1));
+	opts = palloc(sizeof(LrBinOptions *) * Max(n, 1));
+	out = palloc0(sizeof(LrBinned) * Max(n, 1));
+	for (int j = 0; j < n; j++)
+	{
+		if (nulls[j])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("feature name %d is NULL", j + 1)));
+		names[j] = TextDatumGetCString(elems[j]);
+		opts[j] = lr_train_options_for(&o, names[j], NULL);
+	}
+	for (size_t i = 0; i < o.nfeat; i++)
+		if (!o.feat[i].used)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("options name feature \"%s\", which is not among the features", o.feat[i].name)));
+	PG_RETURN_DATUM(JsonbFromText(lr_binning_document(st, names, opts, n, &o, out)));
+}
+
+/* ---------------------------------------------------------------- inputs */
+
+static bool
+IsNumericType(Oid base)
+{
+	return base == INT2OID || base == INT4OID || base == INT8OID || base == FLOAT4OID ||
+		base == FLOAT8OID || base == NUMERICOID;
+}
+
+static int
+CmpDouble(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+void
+lr_train_input_resolve(const char *source, const char *target, ArrayType *features,
+					   LrTrainOptions *opts, const char *fn, LrTrainInput *in)
+{
+	TupleDesc	desc;
+	StringInfoData list;
+	char	  **names = NULL;
+	int			n = 0;
+	Oid			ttype;
+
+	memset(in, 0, sizeof(*in));
+	lr_source_resolve(source, &in->src);
+	if (target == NULL || target[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("target column name is empty")));
+	in->target = target;
+
+	initStringInfo(&list);
+	appendStringInfoString(&list, quote_identifier(target));
+	if (features != NULL)
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+
+		if (ARR_NDIM(features) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("features must be a one-dimensional array of column names")));
+		deconstruct_array(features, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+		names = palloc(sizeof(char *) * Max(n, 1));
+		for (int j = 0; j < n; j++)
+		{
+			if (nulls[j])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("feature name %d is NULL", j + 1)));
+			names[j] = TextDatumGetCString(elems[j]);
+			if (names[j][0] == '\0')
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("feature name %d is empty", j + 1)));
+			if (strcmp(names[j], target) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("target \"%s\" is also listed as a feature", target)));
+			for (int k = 0; k < j; k++)
+				if (strcmp(names[k], names[j]) == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("feature \"%s\" is listed twice", names[j])));
+			appendStringInfo(&list, ", %s", quote_identifier(names[j]));
+		}
+		if (n == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("features is empty"),
+					 errhint("Pass NULL to use every column of the source but the target.")));
+		desc = lr_source_describe(&in->src, list.data);
+	}
+	else
+	{
+		TupleDesc	all = lr_source_describe(&in->src, "*");
+		bool		found = false;
+
+		names = palloc(sizeof(char *) * Max(all->natts, 1));
+		for (int i = 0; i < all->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(all, i);
+
+			if (att->attisdropped)
+				continue;
+			if (strcmp(NameStr(att->attname), target) == 0)
+			{
+				found = true;
+				continue;
+			}
+			names[n++] = pstrdup(NameStr(att->attname));
+		}
+		if (!found)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" does not exist in the source", target)));
+		for (int j = 0; j < n; j++)
+			appendStringInfo(&list, ", %s", quote_identifier(names[j]));
+		desc = lr_source_describe(&in->src, list.data);
+	}
+
+	/* The target: boolean, or an integer holding 0 and 1. */
+	ttype = getBaseType(TupleDescAttr(desc, 0)->atttypid);
+	if (ttype == BOOLOID || ttype == INT4OID)
+		in->target_sql = pstrdup(quote_identifier(target));
+	else if (ttype == INT2OID || ttype == INT8OID)
+		in->target_sql = psprintf("(%s)::integer", quote_identifier(target));
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("target \"%s\" has type %s, not boolean or an integer 0/1", target,
+						format_type_be(TupleDescAttr(desc, 0)->atttypid))));
+
+	in->feat = palloc0(sizeof(LrFeatureCol) * Max(n, 1));
+	in->dropped_name = palloc(sizeof(char *) * Max(n, 1));
+	in->dropped_reason = palloc(sizeof(char *) * Max(n, 1));
+	for (int j = 0; j < n; j++)
+	{
+		Oid			type = TupleDescAttr(desc, j + 1)->atttypid;
+		Oid			base = getBaseType(type);
+		LrFeatOpt  *entry;
+		const LrBinOptions *bo = lr_train_options_for(opts, names[j], &entry);
+		LrFeatureCol *c = &in->feat[in->nfeat];
+		bool		numeric = IsNumericType(base);
+		bool		categorical = !numeric && lr_conv_for(type, LR_FIELD_CATEGORICAL) >= 0;
+
+		if (!numeric && !categorical)
+		{
+			if (features == NULL)
+			{
+				in->dropped_name[in->ndropped] = names[j];
+				in->dropped_reason[in->ndropped] =
+					psprintf("type %s is neither numeric nor categorical", format_type_be(type));
+				in->ndropped++;
+				continue;
+			}
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("feature \"%s\" has type %s, which is neither numeric nor categorical",
+							names[j], format_type_be(type))));
+		}
+		if (categorical && bo->type == LR_FTYPE_NUMERIC)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("feature \"%s\" has type %s and cannot be binned as numeric",
+							names[j], format_type_be(type))));
+		c->name = names[j];
+		c->type = type;
+		c->opt = bo;
+		c->cast_text = numeric && bo->type == LR_FTYPE_CATEGORICAL;
+		c->kind = (numeric && !c->cast_text) ? LR_PREBIN_NUMERIC : LR_PREBIN_CATEGORICAL;
+		c->sql = c->cast_text ? psprintf("(%s)::text", quote_identifier(names[j])) :
+			pstrdup(quote_identifier(names[j]));
+		if (c->kind == LR_PREBIN_CATEGORICAL && entry != NULL &&
+			(entry->given_special || entry->given_splits))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid options: features.%s: special values and split points apply to numeric features only",
+							names[j]),
+					 errdetail("Feature \"%s\" is categorical.", names[j])));
+		in->nfeat++;
+	}
+	for (size_t i = 0; i < opts->nfeat; i++)
+		if (!opts->feat[i].used)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid options: features: feature \"%s\" is not among the features",
+							opts->feat[i].name)));
+	if (in->nfeat == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the source has no feature column", fn)));
+	if (in->nfeat > LR_TRAIN_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%d features are more than the %d one pass takes", in->nfeat,
+						LR_TRAIN_MAX_FEATURES),
+				 errhint("Pass the features to consider in the features argument.")));
+
+	/* Every special value and split point of a numeric feature is counted exactly. */
+	{
+		int			cap = 0;
+
+		for (int j = 0; j < in->nfeat; j++)
+			if (in->feat[j].kind == LR_PREBIN_NUMERIC)
+				cap += (int) (in->feat[j].opt->nspecial + in->feat[j].opt->nsplits);
+		in->pins = palloc(sizeof(double) * Max(cap, 1));
+		for (int j = 0; j < in->nfeat; j++)
+		{
+			const LrBinOptions *bo = in->feat[j].opt;
+
+			if (in->feat[j].kind != LR_PREBIN_NUMERIC)
+				continue;
+			for (size_t i = 0; i < bo->nspecial; i++)
+				in->pins[in->npins++] = bo->special[i];
+			for (size_t i = 0; i < bo->nsplits; i++)
+				in->pins[in->npins++] = bo->splits[i];
+		}
+		qsort(in->pins, in->npins, sizeof(double), CmpDouble);
+		{
+			int			w = 0;
+
+			for (int i = 0; i < in->npins; i++)
+				if (w == 0 || in->pins[w - 1] != in->pins[i])
+					in->pins[w++] = in->pins[i];
+			in->npins = w;
+		}
+		if (in->npins > LR_PREBIN_MAX_EXACT_VALUES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%d distinct special values and split points are more than the limit of %d",
+							in->npins, LR_PREBIN_MAX_EXACT_VALUES)));
+	}
+}
+
+LrPrebinState *
+lr_train_prebin_pass(const LrTrainInput *in, const LrAlloc *a, const char *fn, int pass)
+{
+	StringInfoData sql;
+	TimestampTz start = GetCurrentTimestamp();
+	LrPrebinState *st;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT loan_risk.prebin_partial(%s, %s", in->target_sql,
+					 lr_sql_float8_array(in->pins, in->npins));
+	for (int j = 0; j < in->nfeat; j++)
+		appendStringInfo(&sql, ", %s", in->feat[j].sql);
+	appendStringInfo(&sql, ") FROM %s", in->src.from);
+	st = lr_run_state_pass(sql.data, "source", &lr_prebin_ops, a);
+	if (st == NULL || st->nfeatures == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("%s: the source has no rows", fn)));
+	lr_pass_notice(fn, pass, "binning", st->total[0] + st->total[1] + st->skipped, start);
+	return st;
+}
+
+/* binning: one pass over a source, then the optimal bins of every feature */
+Datum
+binning(PG_FUNCTION_ARGS)
+{
+	LrTrainOptions o;
+	LrTrainInput in;
+	LrAlloc		a;
+	LrPrebinState *st;
+	const char **names;
+	const LrBinOptions **opts;
+	LrBinned   *out;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	ParseTrainOptions(OptionsArg(fcinfo, 3), LR_OPT_BINNING, &o);
+	lr_train_input_resolve(text_to_cstring(PG_GETARG_TEXT_PP(0)), text_to_cstring(PG_GETARG_TEXT_PP(1)),
+						   PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2), &o, "binning", &in);
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	st = lr_train_prebin_pass(&in, &a, "binning", 1);
+	names = palloc(sizeof(char *) * in.nfeat);
+	opts = palloc(sizeof(LrBinOptions *) * in.nfeat);
+	out = palloc0(sizeof(LrBinned) * in.nfeat);
+	for (int j = 0; j < in.nfeat; j++)
+	{
+		names[j] = in.feat[j].name;
+		opts[j] = in.feat[j].opt;
+	}
+	PG_RETURN_DATUM(JsonbFromText(lr_binning_document(st, names, opts, in.nfeat, &o, out)));
+}

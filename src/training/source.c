@@ -1,0 +1,232 @@
+/*
+ * source.c
+ *	  Sources of the training drivers (a table name or a query), their
+ *	  columns, and passes run as read-only queries.
+ */
+#include "postgres.h"
+
+#include <ctype.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "nodes/parsenodes.h"
+#include "nodes/primnodes.h"
+#include "fmgr.h"
+#include "tcop/tcopprot.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/varlena.h"
+
+#include "common/lr_pg.h"
+#include "common/lr_spi.h"
+#include "training/training_pg.h"
+
+/* Does s start (after blanks and parentheses) with a keyword that begins a query? */
+static bool
+LooksLikeQuery(const char *s)
+{
+	static const char *const words[] = {"select", "with", "values", "table", NULL};
+
+	while (*s && (isspace((unsigned char) *s) || *s == '('))
+		s++;
+	for (int i = 0; words[i] != NULL; i++)
+	{
+		size_t		n = strlen(words[i]);
+
+		if (pg_strncasecmp(s, words[i], n) == 0 &&
+			!(isalnum((unsigned char) s[n]) || s[n] == '_' || s[n] == '$'))
+			return true;
+	}
+	return false;
+}
+
+void
+lr_source_resolve(const char *given, LrSource *src)
+{
+	src->given = given;
+	if (given == NULL || given[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("source is empty"),
+				 errhint("Give a table name or a SELECT query.")));
+	if (LooksLikeQuery(given))
+	{
+		char	   *q = pstrdup(given);
+		size_t		len = strlen(q);
+		List	   *stmts;
+
+		/* A trailing semicolon is harmless alone but not inside parentheses. */
+		while (len > 0 && (isspace((unsigned char) q[len - 1]) || q[len - 1] == ';'))
+			q[--len] = '\0';
+		stmts = pg_parse_query(q);
+		if (list_length(stmts) != 1 || !IsA(((RawStmt *) linitial(stmts))->stmt, SelectStmt))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("source must be a table name or a single SELECT statement"),
+					 errdetail("The query is run read-only with the caller's rights; it cannot modify data.")));
+		src->from = psprintf("(%s\n) AS lr_source", q);
+	}
+	else
+	{
+		char	   *raw = pstrdup(given);
+		List	   *names;
+		ListCell   *lc;
+		StringInfoData buf;
+
+		if (!SplitIdentifierString(raw, '.', &names) || list_length(names) < 1 ||
+			list_length(names) > 3)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("source \"%s\" is neither a table name nor a query", given),
+					 errhint("Give a table name (schema-qualified if needed) or a SELECT query.")));
+		initStringInfo(&buf);
+		foreach(lc, names)
+		{
+			if (buf.len > 0)
+				appendStringInfoChar(&buf, '.');
+			appendStringInfoString(&buf, quote_identifier((char *) lfirst(lc)));
+		}
+		src->from = psprintf("%s AS lr_source", buf.data);
+	}
+}
+
+const char *
+lr_quote_column(const char *name)
+{
+	return quote_identifier(name);
+}
+
+typedef struct DescribeArg
+{
+	TupleDesc	desc;
+	MemoryContext cxt;
+} DescribeArg;
+
+static void
+DescribeStart(TupleDesc desc, void *arg)
+{
+	DescribeArg *d = arg;
+	MemoryContext old = MemoryContextSwitchTo(d->cxt);
+
+	d->desc = CreateTupleDescCopy(desc);
+	MemoryContextSwitchTo(old);
+}
+
+static void
+DescribeRow(TupleTableSlot *slot, void *arg)
+{
+}
+
+TupleDesc
+lr_source_describe(const LrSource *src, const char *select_list)
+{
+	DescribeArg d;
+
+	d.desc = NULL;
+	d.cxt = CurrentMemoryContext;
+	lr_query_run(psprintf("SELECT %s FROM %s LIMIT 0", select_list, src->from), "source",
+				 DescribeStart, DescribeRow, &d);
+	if (d.desc == NULL)
+		elog(ERROR, "source query returned no row description");
+	return d.desc;
+}
+
+typedef struct StateArg
+{
+	const LrStateOps *ops;
+	const LrAlloc *a;
+	void	   *st;
+	const char *what;
+	bool		seen;
+} StateArg;
+
+static void
+StateStart(TupleDesc desc, void *arg)
+{
+	lr_query_require_columns(desc, ((StateArg *) arg)->what, 1, 1);
+}
+
+static void
+StateRow(TupleTableSlot *slot, void *arg)
+{
+	StateArg   *s = arg;
+	bool		isnull;
+	Datum		d = slot_getattr(slot, 1, &isnull);
+	struct varlena *v;
+	LrError		err = {0};
+
+	if (s->seen)
+		elog(ERROR, "%s returned more than one row", s->what);
+	s->seen = true;
+	if (isnull)
+		return;
+	/* Flattens an expanded state; decodes into the caller's allocator. */
+	v = (struct varlena *) PG_DETOAST_DATUM(d);
+	s->st = lr_state_decode_bytes(s->ops, (const uint8_t *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
+								  s->a, &err);
+	if (s->st == NULL)
+		lr_pg_raise(&err, NULL);
+}
+
+void *
+lr_run_state_pass(const char *sql, const char *what, const LrStateOps *ops, const LrAlloc *a)
+{
+	StateArg	s;
+
+	s.ops = ops;
+	s.a = a;
+	s.st = NULL;
+	s.what = what;
+	s.seen = false;
+	lr_query_run(sql, what, StateStart, StateRow, &s);
+	return s.st;
+}
+
+void
+lr_pass_notice(const char *fn, int pass, const char *what, int64 rows, TimestampTz start)
+{
+	long		secs;
+	int			usecs;
+
+	TimestampDifference(start, GetCurrentTimestamp(), &secs, &usecs);
+	ereport(NOTICE,
+			(errmsg("%s: pass %d (%s): %lld rows in %.3f s", fn, pass, what, (long long) rows,
+					(double) secs + usecs / 1e6)));
+}
+
+bool
+lr_arg_is_const(FunctionCallInfo fcinfo, int argno)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+
+	if (aggref != NULL)
+	{
+		TargetEntry *te;
+
+		if (argno < 1 || argno > list_length(aggref->args))
+			return false;
+		te = list_nth_node(TargetEntry, aggref->args, argno - 1);
+		return IsA(te->expr, Const);
+	}
+	return get_fn_expr_arg_stable(fcinfo->flinfo, argno);
+}
+
+char *
+lr_sql_float8_array(const double *v, int n)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "'{");
+	for (int i = 0; i < n; i++)
+	{
+		char		tmp[40];
+
+		lr_format_double(tmp, sizeof(tmp), v[i] == 0 ? 0 : v[i]);
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		appendStringInfoString(&buf, tmp);
+	}
+	appendStringInfoString(&buf, "}'::float8[]");
+	return buf.data;
+}
