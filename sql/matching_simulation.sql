@@ -30,9 +30,12 @@ FROM matching_sim.applicants_new a
 CROSS JOIN LATERAL loan_risk.explain_match(a, 'matching_sim.products', 0.8, a.requested_amount, a.requested_term) m
 LEFT JOIN matching_sim.eligible_new e ON e.applicant_id = a.applicant_id AND e.product_id = m.product_id;
 
--- Every product got a model; the models are calibrated on the new applicants' eligible
--- applications (mean predicted approval close to the banks' actual rate).
-SELECT count(*) FILTER (WHERE approval_model IS NULL) AS products_without_model FROM matching_sim.products;
+-- Every product got a model from loan_risk.train_scorecard (data/matching/fit.sql); the models
+-- are calibrated on the new applicants' eligible applications (mean predicted approval close to
+-- the banks' actual rate).
+SELECT count(*) FILTER (WHERE approval_model IS NULL) AS products_without_model,
+       count(*) FILTER (WHERE (approval_model::jsonb)->'training'->>'target' = 'rejected') AS fitted_by_train_scorecard
+FROM matching_sim.products;
 SELECT round(avg(p)::numeric, 2) AS predicted_approval, round(avg(approved::int), 2) AS actual_approval,
        abs(avg(p) - avg(approved::int)) < 0.06 AS calibrated
 FROM (SELECT m.approval_probability AS p,

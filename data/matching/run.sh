@@ -20,6 +20,7 @@ lr_psql sim -d postgres -c "CREATE DATABASE sim" >/dev/null
 lr_psql sim -d sim -c "CREATE EXTENSION loan_risk" >/dev/null
 lr_psql sim -d sim -v n_banks="${N_BANKS:-10}" -v n_history="${N_HISTORY:-40000}" -v n_new="${N_NEW:-5000}" \
   -f "$LR_WORK/data_matching/generate.sql" -f "$LR_WORK/data_matching/simulate.sql" >/dev/null || exit 1
-lr_psql sim -d sim -c "SELECT (SELECT training->>'method' FROM (SELECT (approval_model::jsonb)->'training' AS training
-                                FROM matching_sim.products LIMIT 1) t) AS models_fitted_by" \
+lr_psql sim -d sim -c "SELECT coalesce((approval_model::jsonb)->'training'->>'method', 'loan_risk.train_scorecard')
+                               AS models_fitted_by, count(*) AS products
+                        FROM matching_sim.products GROUP BY 1" \
                -x -c "SELECT * FROM matching_sim.report"
