@@ -15,6 +15,7 @@
 #include "postgres.h"
 
 #include <math.h>
+#include <omp.h>
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -65,8 +66,9 @@ typedef struct Batch
 	char	  **ids;
 	LrMResult  *res;			/* n x kcap */
 	int64_t    *nres;			/* per applicant */
-	char	   *scratch;		/* blocks x scratch_size */
+	char	   *scratch;		/* threads x scratch_size: one per thread */
 	size_t		scratch_size;
+	int			nthreads;
 	bool	   *failed;			/* per block: arithmetic overflow */
 	LrError    *errs;			/* per block */
 	MemoryContext chunk_cxt;	/* ids; reset per chunk */
@@ -136,7 +138,8 @@ MatchBlock(void *arg, int64 block, int64 begin, int64 end)
 	Batch	   *b = ((BlockArg *) arg)->b;
 	LrMScratch	s;
 
-	lr_mscratch_init(&s, &b->cat, b->scratch + (size_t) block * b->scratch_size);
+	/* Working memory per thread (omp_get_thread_num() is 0 outside a parallel region). */
+	lr_mscratch_init(&s, &b->cat, b->scratch + (size_t) omp_get_thread_num() * b->scratch_size);
 	b->failed[block] = !lr_match_block(&b->cat, b->vals + (size_t) begin * b->nfields, (int) (end - begin),
 									   b->amount + begin, b->term + begin, &b->req, b->kcap, &s,
 									   b->res + (size_t) begin * b->kcap, b->nres + begin,
@@ -153,7 +156,7 @@ ProcessChunk(Batch *b)
 
 	if (b->n == 0)
 		return;
-	lr_parallel_for(b->n, BATCH_BLOCK, lr_threads(), MatchBlock, &ba);
+	lr_parallel_for(b->n, BATCH_BLOCK, b->nthreads, MatchBlock, &ba);
 	for (i = 0; i < lr_parallel_nblocks(b->n, BATCH_BLOCK); i++)
 		if (b->failed[i])
 			lr_pg_raise(&b->errs[i], "match_products_batch");
@@ -303,15 +306,15 @@ match_products_batch(PG_FUNCTION_ARGS)
 
 	/* The chunk: as many applicants as fit in BATCH_CHUNK_BYTES, in whole blocks. */
 	b.kcap = b.req.max_results < 0 ? (int64) np : Min(b.req.max_results, (int64) np);
+	b.nthreads = lr_threads();
 	b.scratch_size = (lr_mscratch_size(&b.cat) + 15) & ~(size_t) 15;
 	per_applicant = (double) b.nfields * sizeof(double) + (double) b.kcap * sizeof(LrMResult) +
-		sizeof(int64) * 2 + sizeof(int32) + sizeof(char *) + 32.0 +
-		(double) b.scratch_size / BATCH_BLOCK;
+		sizeof(int64) * 2 + sizeof(int32) + sizeof(char *) + 32.0;
 	/* At most half the kernel memory limit, so that a lower limit means smaller chunks. */
 	b.chunk_cap = (int64) (Min(BATCH_CHUNK_BYTES, (double) lr_max_kernel_memory * 1024.0 / 2) / per_applicant);
 	b.chunk_cap = Max(BATCH_BLOCK, Min(BATCH_CHUNK_MAX, b.chunk_cap / BATCH_BLOCK * BATCH_BLOCK));
 	nblocks = lr_parallel_nblocks(b.chunk_cap, BATCH_BLOCK);
-	lr_memory_check((double) b.chunk_cap * per_applicant,
+	lr_memory_check((double) b.chunk_cap * per_applicant + (double) b.nthreads * b.scratch_size,
 					psprintf("matching %zu products in chunks of " INT64_FORMAT " applicants",
 							 np, b.chunk_cap));
 	b.vals = MemoryContextAllocHuge(CurrentMemoryContext, Max(b.chunk_cap * b.nfields, 1) * sizeof(double));
@@ -320,7 +323,7 @@ match_products_batch(PG_FUNCTION_ARGS)
 	b.ids = palloc(b.chunk_cap * sizeof(char *));
 	b.res = MemoryContextAllocHuge(CurrentMemoryContext, Max(b.chunk_cap * b.kcap, 1) * sizeof(LrMResult));
 	b.nres = palloc(b.chunk_cap * sizeof(int64_t));
-	b.scratch = MemoryContextAllocHuge(CurrentMemoryContext, nblocks * b.scratch_size);
+	b.scratch = MemoryContextAllocHuge(CurrentMemoryContext, b.nthreads * b.scratch_size);
 	b.failed = palloc0(nblocks * sizeof(bool));
 	b.errs = palloc0(nblocks * sizeof(LrError));
 	b.chunk_cxt = AllocSetContextCreate(CurrentMemoryContext, "loan_risk matching chunk",

@@ -514,8 +514,9 @@ lr_mscratch_size(const LrMCatalog *cat)
 	size_t		np = cat->nproducts ? cat->nproducts : 1;
 	size_t		nf = cat->schema.n ? cat->schema.n : 1;
 
-	return nf * LR_MATCH_BLOCK * sizeof(double) + np * sizeof(LrMCand) +
-		LR_MATCH_BLOCK * (sizeof(int64_t) + sizeof(int32_t)) + ((np * LR_MATCH_BLOCK + 7) & ~(size_t) 7);
+	return (nf + np + 1) * LR_MATCH_BLOCK * sizeof(double) + np * sizeof(LrMCand) +
+		np * LR_MATCH_BLOCK * sizeof(int32_t) +
+		LR_MATCH_BLOCK * (sizeof(int64_t) + 3 * sizeof(int32_t) + 2);
 }
 
 void
@@ -525,15 +526,28 @@ lr_mscratch_init(LrMScratch *s, const LrMCatalog *cat, void *mem)
 	size_t		nf = cat->schema.n ? cat->schema.n : 1;
 	char	   *m = mem;
 
+	/* 8-byte items first, then 4-byte, then bytes. */
 	s->cols = (double *) m;
 	m += nf * LR_MATCH_BLOCK * sizeof(double);
+	s->cand_prob = (double *) m;
+	m += np * LR_MATCH_BLOCK * sizeof(double);
+	s->score = (double *) m;
+	m += LR_MATCH_BLOCK * sizeof(double);
 	s->cand = (LrMCand *) m;
 	m += np * sizeof(LrMCand);
 	s->amount = (int64_t *) m;
 	m += LR_MATCH_BLOCK * sizeof(int64_t);
+	s->cand_product = (int32_t *) m;
+	m += np * LR_MATCH_BLOCK * sizeof(int32_t);
 	s->term = (int32_t *) m;
 	m += LR_MATCH_BLOCK * sizeof(int32_t);
-	s->masks = (uint8_t *) m;
+	s->idx = (int32_t *) m;
+	m += LR_MATCH_BLOCK * sizeof(int32_t);
+	s->ncand = (int32_t *) m;
+	m += LR_MATCH_BLOCK * sizeof(int32_t);
+	s->mask = (uint8_t *) m;
+	m += LR_MATCH_BLOCK;
+	s->ok = (uint8_t *) m;
 }
 
 /* The k-th smallest upper bound of the candidates' keys (k <= 16), or +inf. */
@@ -629,6 +643,10 @@ FitsMask1(const LrMProduct *p, int64_t amount, int32_t term)
 }
 
 /* mask[i]: the requested loan fits the product (a negative amount or term: any). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#pragma GCC push_options
+#pragma GCC optimize ("tree-vectorize")
+#endif
 LR_MATCH_CLONES
 static bool
 FitsMask(const LrMProduct *p, const int64_t *restrict amount, const int32_t *restrict term, int n,
@@ -649,6 +667,100 @@ FitsMask(const LrMProduct *p, const int64_t *restrict amount, const int32_t *res
 	}
 	return any != 0;
 }
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#pragma GCC pop_options
+#endif
+
+/*
+ * Scores product p's card for the m applicants idx[] of the block, feature
+ * by feature: s[j] gets base_points and then each feature's points in the
+ * card's order (the same additions as lr_mproduct_score, so the same
+ * doubles); ok[j] is cleared when the card has no bin for a value.
+ */
+static void
+ScoreBlock(const LrMProduct *p, const double *cols, const int32_t *restrict idx, int m,
+		   double *restrict s, uint8_t *restrict ok)
+{
+	const LrCard *card = p->card;
+	size_t		f;
+	int			j,
+				k;
+
+	for (j = 0; j < m; j++)
+	{
+		s[j] = card->base_points;
+		ok[j] = 1;
+	}
+	for (f = 0; f < card->nfeatures; f++)
+	{
+		const LrMFeatProg *fp = &p->prog[f];
+		const double *col = cols + (size_t) fp->field * LR_MATCH_BLOCK;
+		const double missing = fp->missing;
+		const uint8_t has_missing = fp->has_missing;
+
+		switch (fp->mode)
+		{
+			case LR_MFEAT_NUMERIC:
+				{
+					const double *up = fp->uppers;
+					const double *pts = fp->points;
+					const int32_t nup = fp->nup;
+
+					for (j = 0; j < m; j++)
+					{
+						double		v = col[idx[j]];
+
+						if (v != v)
+						{
+							ok[j] &= has_missing;
+							s[j] += missing;
+						}
+						else
+						{
+							int32_t		b = 0;
+
+							for (k = 0; k < nup; k++)
+								b += (v >= up[k]);
+							s[j] += pts[b];
+						}
+					}
+				}
+				break;
+			case LR_MFEAT_CATEGORICAL:
+				for (j = 0; j < m; j++)
+				{
+					double		v = col[idx[j]];
+
+					if (v != v)
+					{
+						ok[j] &= has_missing;
+						s[j] += missing;
+					}
+					else
+					{
+						double		t = fp->points[(int32_t) v + 1];
+
+						if (t != t)
+							ok[j] = 0;
+						else
+							s[j] += t;
+					}
+				}
+				break;
+			default:
+				for (j = 0; j < m; j++)
+				{
+					const LrBin *bin = lr_feature_bin_numeric_slow(fp->f, col[idx[j]]);
+
+					if (bin == NULL)
+						ok[j] = 0;
+					else
+						s[j] += bin->points;
+				}
+				break;
+		}
+	}
+}
 
 bool
 lr_match_block(const LrMCatalog *cat, const double *vals, int n, const int64_t *amount,
@@ -658,11 +770,13 @@ lr_match_block(const LrMCatalog *cat, const double *vals, int n, const int64_t *
 	size_t		nf = cat->schema.n;
 	size_t		np = cat->nproducts;
 	double		floor_l = LogOddsFloor(req->min_probability);
+	uint8_t    *mask = scratch->mask;
 	size_t		pi,
 				f;
-	int			i;
+	int			i,
+				j;
 
-	/* Values by field, then each product's checks and rules over the whole block. */
+	/* Values by field. */
 	for (i = 0; i < n; i++)
 		for (f = 0; f < nf; f++)
 			scratch->cols[f * LR_MATCH_BLOCK + i] = vals[(size_t) i * nf + f];
@@ -676,47 +790,76 @@ lr_match_block(const LrMCatalog *cat, const double *vals, int n, const int64_t *
 		amount = scratch->amount;
 		term = scratch->term;
 	}
+
+	/*
+	 * Product by product over the whole block: the loan checks and the rules
+	 * (comparison loops), then the card's score of the applicants left, and
+	 * the approval probability of those that can reach the threshold.
+	 * Candidates go to their applicant's list, in product order.
+	 */
+	for (i = 0; i < n; i++)
+		scratch->ncand[i] = 0;
 	for (pi = 0; pi < np; pi++)
 	{
 		const LrMProduct *p = &cat->products[pi];
-		uint8_t    *mask = scratch->masks + pi * LR_MATCH_BLOCK;
+		int			m = 0;
+		bool		any;
 
+		if (p->card == NULL)
+			continue;
 		if (n == 1)				/* row by row: the scalar evaluator, no block loops */
-			mask[0] = p->card != NULL && FitsMask1(p, amount[0], term[0]) &&
-				lr_mrules_pass(p->rules, vals);
-		else if (p->card != NULL && FitsMask(p, amount, term, n, mask))
-			lr_mrules_mask(p->rules, scratch->cols, LR_MATCH_BLOCK, n, mask);
+		{
+			mask[0] = FitsMask1(p, amount[0], term[0]) && lr_mrules_pass(p->rules, vals);
+			any = mask[0];
+		}
 		else
-			memset(mask, 0, n);
+			any = FitsMask(p, amount, term, n, mask) &&
+				lr_mrules_mask(p->rules, scratch->cols, LR_MATCH_BLOCK, n, mask);
+		if (!any)
+			continue;
+		for (i = 0; i < n; i++)
+		{
+			scratch->idx[m] = i;	/* without a branch: most masks are unpredictable */
+			m += mask[i];
+		}
+		ScoreBlock(p, scratch->cols, scratch->idx, m, scratch->score, scratch->ok);
+		for (j = 0; j < m; j++)
+		{
+			double		sc = scratch->score[j];
+			double		prob;
+
+			if (!scratch->ok[j] ||
+				p->log_base_odds + (sc - p->card->base_score) / p->card->pdo * M_LN2 < floor_l)
+				continue;
+			prob = 1.0 - lr_card_pd(p->card, sc);
+			if (prob >= req->min_probability)
+			{
+				int32_t		a = scratch->idx[j];
+				size_t		slot = (size_t) a * np + scratch->ncand[a]++;
+
+				scratch->cand_product[slot] = (int32_t) pi;
+				scratch->cand_prob[slot] = prob;
+			}
+		}
 	}
 
-	/* Per applicant: approval probabilities, candidates, ranking. */
+	/* Per applicant: candidates in product order, ranking. */
 	for (i = 0; i < n; i++)
 	{
-		const double *v = vals + (size_t) i * nf;
 		LrMRequest	r = *req;
 		int64_t		m = 0;
 
-		if (amount)
-			r.amount = amount[i];
-		if (term)
-			r.term = term[i];
-		for (pi = 0; pi < np; pi++)
+		r.amount = amount[i];
+		r.term = term[i];
+		for (j = 0; j < scratch->ncand[i]; j++)
 		{
-			const LrMProduct *p = &cat->products[pi];
+			size_t		slot = (size_t) i * np + j;
+			const LrMProduct *p = &cat->products[scratch->cand_product[slot]];
+			double		prob = scratch->cand_prob[slot];
 			LrMCand    *c;
-			double		s,
-						prob;
 
-			if (!scratch->masks[pi * LR_MATCH_BLOCK + i] || !lr_mproduct_score(p, v, &s, NULL))
-				continue;
-			if (p->log_base_odds + (s - p->card->base_score) / p->card->pdo * M_LN2 < floor_l)
-				continue;
-			prob = 1.0 - lr_card_pd(p->card, s);
-			if (!(prob >= r.min_probability))
-				continue;
 			c = &scratch->cand[m++];
-			c->product = (int32_t) pi;
+			c->product = scratch->cand_product[slot];
 			c->probability = prob;
 			c->rate = lr_mproduct_rate(p, prob);
 			lr_mproduct_loan(p, &r, &c->amount, &c->term);

@@ -310,10 +310,16 @@ typedef struct LrMCand
 typedef struct LrMScratch
 {
 	double	   *cols;			/* nfields x LR_MATCH_BLOCK: the block's values by field */
-	uint8_t    *masks;			/* nproducts x LR_MATCH_BLOCK: checks and rules passed */
+	double	   *cand_prob;		/* LR_MATCH_BLOCK x nproducts: each applicant's candidates ... */
+	int32_t    *cand_product;	/* ... and their products, in product order */
+	int32_t    *ncand;			/* LR_MATCH_BLOCK */
+	double	   *score;			/* LR_MATCH_BLOCK */
 	LrMCand    *cand;			/* nproducts */
 	int64_t    *amount;			/* LR_MATCH_BLOCK: each applicant's request */
 	int32_t    *term;
+	int32_t    *idx;			/* LR_MATCH_BLOCK: applicants left after the rules */
+	uint8_t    *mask;			/* LR_MATCH_BLOCK */
+	uint8_t    *ok;				/* LR_MATCH_BLOCK */
 } LrMScratch;
 
 /* Bytes of one scratch, and its layout in mem (8-byte aligned). */
