@@ -16,7 +16,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . test/lib.sh
 command -v valgrind >/dev/null || { echo "valgrind is not installed"; echo "0 passed, 1 failed"; exit 1; }
-TESTS=${LR_VALGRIND_TESTS:-"catalog scorecard_type scorecard_score scorecard_reasons scorecard_export metrics_brier metrics_gains antifraud_identifiers antifraud_iforest_type credit_schedule credit_limit features_store"}
+TESTS=${LR_VALGRIND_TESTS:-"catalog scorecard_type scorecard_score scorecard_reasons scorecard_export metrics_brier metrics_gains antifraud_identifiers antifraud_iforest_type credit_schedule credit_limit features_store matching_rules matching_explain"}
 if [ "$TESTS" = all ]; then TESTS=$(ls sql/*.sql | sed 's|sql/||; s|\.sql$||' | tr '\n' ' '); fi
 tests=()
 for t in $TESTS; do [ -f "sql/$t.sql" ] && tests+=("$t"); done
