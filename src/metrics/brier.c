@@ -63,6 +63,7 @@ static Datum
 BrierAdd(FunctionCallInfo fcinfo, bool skip, double pd, int outcome)
 {
 	LrExpandedState *es;
+	LrError		err = {0};
 
 	if (skip)
 	{
@@ -75,7 +76,8 @@ BrierAdd(FunctionCallInfo fcinfo, bool skip, double pd, int outcome)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("predicted probability %g is not between 0 and 1", pd)));
 	es = lr_state_arg_rw(fcinfo, 0, &lr_brier_ops);
-	lr_brier_add(es->st, pd, outcome);
+	if (!lr_brier_add(es->st, pd, outcome, &err))
+		lr_state_raise(&err);
 	lr_state_touch(es);
 	PG_RETURN_DATUM(lr_state_datum(es));
 }

@@ -59,19 +59,24 @@ BrierMerge(void *dst, const void *src, const LrAlloc *a, LrError *err)
 	LrBrierState *d = dst;
 	const LrBrierState *s = src;
 
+	if (s->n > INT64_MAX - d->n)
+		return lr_error_set(err, LR_ERR_LIMIT, "row count of loan_risk.brier_state out of range");
 	d->n += s->n;
 	lr_ksum_add(&d->sum, &d->comp, s->sum);
 	lr_ksum_add(&d->sum, &d->comp, s->comp);
 	return true;
 }
 
-void
-lr_brier_add(LrBrierState *st, double pd, int outcome)
+bool
+lr_brier_add(LrBrierState *st, double pd, int outcome, LrError *err)
 {
 	double		e = pd - (double) outcome;
 
+	if (st->n == INT64_MAX)
+		return lr_error_set(err, LR_ERR_LIMIT, "row count of loan_risk.brier_state out of range");
 	st->n++;
 	lr_ksum_add(&st->sum, &st->comp, e * e);
+	return true;
 }
 
 const LrStateOps lr_brier_ops = {

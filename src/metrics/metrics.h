@@ -42,7 +42,7 @@ typedef struct LrBrierState
 } LrBrierState;
 
 extern const LrStateOps lr_brier_ops;
-extern void lr_brier_add(LrBrierState *st, double pd, int outcome);
+extern bool lr_brier_add(LrBrierState *st, double pd, int outcome, LrError *err);
 
 /* Raises an error unless v is 0 or 1 (integer outcome columns). */
 extern void lr_check_outcome_int(int32_t v);

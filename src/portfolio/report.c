@@ -227,7 +227,12 @@ ScanRow(TupleTableSlot *slot, void *arg)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("predicted probability %g is not between 0 and 1", pd)));
 		Add(s->pd_st, pd, y);
-		lr_brier_add(&s->brier, pd, y);
+		{
+			LrError		err = {0};
+
+			if (!lr_brier_add(&s->brier, pd, y, &err))
+				lr_pg_raise(&err, NULL);
+		}
 		lr_ksum_add(&s->pd_sum, &s->pd_comp, pd);
 		s->pd_n++;
 	}
