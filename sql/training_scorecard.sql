@@ -120,6 +120,63 @@ FROM (SELECT * FROM cards, loan_risk.scorecard_table(card) WHERE name = 'smb') a
 JOIN (SELECT * FROM cards, loan_risk.scorecard_table(card) WHERE name = 'smb_parallel') b
   USING (feature, bin_kind, bin_index);
 
+-- The design in memory (the default) and passes as queries give the same
+-- card (the in-memory fit has one pass more: the one that codes the rows);
+-- over the design in memory, 1 and 2 threads give the same bits.
+SET max_parallel_workers_per_gather = 0;
+SET loan_risk.training_in_memory = off;
+INSERT INTO cards SELECT 'smb_queries', loan_risk.train_scorecard('apps', 'bad',
+  '{region,industry,months_active,gmv_90d,refund_share,repeat_payer_share,night_share}',
+  '{"name": "applicants_reference", "features": {"gmv_90d": {"special_values": [-1]}}}');
+RESET loan_risk.training_in_memory;
+INSERT INTO cards SELECT 'smb_thread1', loan_risk.train_scorecard('apps', 'bad',
+  '{region,industry,months_active,gmv_90d,refund_share,repeat_payer_share,night_share}',
+  '{"name": "applicants_reference", "features": {"gmv_90d": {"special_values": [-1]}}}');
+SET loan_risk.max_threads = 2;
+INSERT INTO cards SELECT 'smb_thread2', loan_risk.train_scorecard('apps', 'bad',
+  '{region,industry,months_active,gmv_90d,refund_share,repeat_payer_share,night_share}',
+  '{"name": "applicants_reference", "features": {"gmv_90d": {"special_values": [-1]}}}');
+RESET loan_risk.max_threads;
+RESET max_parallel_workers_per_gather;
+SELECT o.name, o.c->'training'->'design_in_memory' AS in_memory,
+       (o.c->'training'->>'passes')::int - (s.c->'training'->>'passes')::int AS more_passes,
+       bool_and(abs((o.c->'statistics'->'coefficients'->k->>'estimate')::float8 - (v->>'estimate')::float8) < 1e-9) AS coefficients_equal,
+       bool_and(abs((o.c->'statistics'->'coefficients'->k->>'std_error')::float8 - (v->>'std_error')::float8) < 1e-9) AS std_errors_equal,
+       abs((o.c->'statistics'->>'auc')::float8 - (s.c->'statistics'->>'auc')::float8) < 1e-12 AS same_auc,
+       abs((o.c->'statistics'->>'log_likelihood')::float8 - (s.c->'statistics'->>'log_likelihood')::float8) < 1e-7 AS same_ll
+FROM (SELECT card::jsonb AS c FROM cards WHERE name = 'smb') s,
+     (SELECT name, card::jsonb AS c FROM cards WHERE name IN ('smb', 'smb_queries', 'smb_thread2')) o,
+     jsonb_each(s.c->'statistics'->'coefficients') e(k, v)
+GROUP BY o.name, o.c, s.c ORDER BY o.name;
+SELECT a.card::jsonb->'statistics' = b.card::jsonb->'statistics' AS threads_same_statistics,
+       a.card::jsonb->'features' = b.card::jsonb->'features' AS threads_same_features
+FROM cards a, cards b WHERE a.name = 'smb_thread1' AND b.name = 'smb_thread2';
+-- The same over 200000 rows: four blocks of rows, summed by two threads.
+CREATE TABLE blocks AS
+SELECT i, (hashint4(3 * i) & 1023) / 1024.0 AS a, ((hashint4(3 * i + 1) & 1023) / 100)::int AS b,
+       (ARRAY['x', 'y', 'z'])[1 + (hashint4(3 * i + 2) & 3) % 3] AS c
+FROM generate_series(1, 200000) i;
+ALTER TABLE blocks ADD COLUMN bad int;
+UPDATE blocks SET bad = ((hashint4(i + 7) & 1023) / 1024.0 < 1 / (1 + exp(-(-2 + 1.5 * a - 0.1 * b + (c = 'x')::int))))::int;
+SET max_parallel_workers_per_gather = 0;
+CREATE TABLE block_cards (name text, c jsonb);
+INSERT INTO block_cards SELECT 't1', loan_risk.train_scorecard('blocks', 'bad', '{a,b,c}')::jsonb;
+SET loan_risk.max_threads = 2;
+INSERT INTO block_cards SELECT 't2', loan_risk.train_scorecard('blocks', 'bad', '{a,b,c}')::jsonb;
+SET loan_risk.training_in_memory = off;
+INSERT INTO block_cards SELECT 'queries', loan_risk.train_scorecard('blocks', 'bad', '{a,b,c}')::jsonb;
+SELECT t1.c -> 'statistics' = t2.c -> 'statistics' AS threads_same_statistics,
+       t1.c -> 'features' = t2.c -> 'features' AS threads_same_features,
+       (t1.c -> 'training' -> 'design_in_memory')::bool AS in_memory,
+       jsonb_array_length(t1.c -> 'features') AS features,
+       abs((t1.c -> 'statistics' ->> 'log_likelihood')::float8 - (q.c -> 'statistics' ->> 'log_likelihood')::float8) < 1e-6 AS same_ll_as_queries,
+       abs((t1.c -> 'statistics' ->> 'auc')::float8 - (q.c -> 'statistics' ->> 'auc')::float8) < 1e-12 AS same_auc_as_queries
+FROM block_cards t1, block_cards t2, block_cards q
+WHERE t1.name = 't1' AND t2.name = 't2' AND q.name = 'queries';
+RESET loan_risk.max_threads;
+RESET loan_risk.training_in_memory;
+RESET max_parallel_workers_per_gather;
+
 -- The fingerprint follows the rows, not their order.
 SELECT (loan_risk.train_scorecard('SELECT * FROM apps ORDER BY gmv_90d DESC NULLS FIRST', 'bad', '{months_active,refund_share}')::jsonb->'training'->>'fingerprint')
      = (loan_risk.train_scorecard('apps', 'bad', '{months_active,refund_share}')::jsonb->'training'->>'fingerprint') AS order_free,

@@ -14,6 +14,7 @@
 extern int	lr_max_threads;
 extern int	lr_max_threads_limit;
 extern int	lr_max_kernel_memory;	/* kB */
+extern bool lr_training_in_memory;	/* src/training/prebin.c */
 
 /*
  * Number of threads an in-memory kernel may use in this backend right now:
@@ -27,6 +28,6 @@ extern int	lr_threads(void);
  * called from _PG_init in src/loan_risk.c.
  */
 extern void lr_features_init(void);	/* src/features/features_guc.c: loan_risk.timezone */
-extern void lr_training_init(void);	/* src/training/prebin.c: loan_risk.binning_max_distinct */
+extern void lr_training_init(void);	/* src/training/prebin.c: binning_max_distinct, training_in_memory */
 
 #endif							/* LOAN_RISK_H */

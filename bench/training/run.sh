@@ -84,7 +84,10 @@ lr_bench_time "scan of the 20 columns (floor), 2 workers" "SET max_parallel_work
 echo "== scorecard: train_scorecard on $(( ROWS * 4 / 5 )) rows"
 TRAIN="SELECT loan_risk.train_scorecard('train', 'bad', '$FARR', '{\"selection\": {\"min_iv\": 0.005}}')"
 lr_bench_time "train_scorecard, serial" "SET client_min_messages = warning; SET max_parallel_workers_per_gather = 0; $TRAIN" 1; train_s=$LR_BENCH_MS
-lr_bench_time "train_scorecard, 2 workers" "SET client_min_messages = warning; SET max_parallel_workers_per_gather = 2; $TRAIN" 1; train_p=$LR_BENCH_MS
+lr_bench_time "train_scorecard, 2 workers + 2 threads" "SET client_min_messages = warning; SET max_parallel_workers_per_gather = 2; SET loan_risk.max_threads = 2; $TRAIN" 1; train_p=$LR_BENCH_MS
+lr_bench_time "train_scorecard, every pass a query (training_in_memory off), 2 workers" "SET client_min_messages = warning; SET max_parallel_workers_per_gather = 2; SET loan_risk.training_in_memory = off; $TRAIN" 1; train_q=$LR_BENCH_MS
+printf 'SET client_min_messages = notice; SET max_parallel_workers_per_gather = 2; SET loan_risk.max_threads = 2; %s;\n' "$TRAIN" |
+  lr_psql "$LR_BENCH_NAME" -d bench 2>&1 | grep -o 'train_scorecard: pass.*' | sed 's/^/  /'
 sql "SET client_min_messages = warning; CREATE TABLE card AS $TRAIN AS card;" >/dev/null
 sql "SELECT 'passes: ' || (card::jsonb->'training'->>'passes') || ', features kept: ' || jsonb_array_length(card::jsonb->'features')
             || ', dropped: ' || jsonb_array_length(card::jsonb->'training'->'features_dropped')
@@ -144,10 +147,11 @@ r() { awk "BEGIN{ if (\"$1\" == \"NA\" || \"$2\" == \"NA\") print \"n/a\"; else 
 echo
 echo "== summary ($ROWS rows, $(( ROWS * 4 / 5 )) trained on; scikit-learn $sk_version)"
 printf '%-60s %s\n' "bare scan of 20 columns, serial / 2 workers (ms)" "$scan_s / $scan_p"
-printf '%-60s %s\n' "train_scorecard serial / 2 workers (ms)" "$train_s / $train_p"
+printf '%-60s %s\n' "train_scorecard serial / 2 workers + 2 threads (ms)" "$train_s / $train_p"
+printf '%-60s %s\n' "train_scorecard, every pass a query, 2 workers (ms)" "$train_q"
 printf '%-60s %s\n' "scikit-learn fit alone / COPY + read + fit (ms)" "$sk_fit / $sk_pull"
-printf '%-60s %s\n' "scikit-learn fit alone vs train_scorecard 2 workers" "$(r "$train_p" "$sk_fit")"
-printf '%-60s %s\n' "scikit-learn COPY + read + fit vs train_scorecard 2 workers" "$(r "$train_p" "$sk_pull")"
+printf '%-60s %s\n' "scikit-learn fit alone / train_scorecard 2 workers" "$(r "$train_p" "$sk_fit")"
+printf '%-60s %s\n' "scikit-learn COPY + read + fit / train_scorecard 2 workers" "$(r "$train_p" "$sk_pull")"
 printf '%-60s %s\n' "test AUC: scorecard / scikit-learn (train AUC scorecard)" "$our_auc / $sk_auc ($our_train_auc)"
 printf '%-60s %s\n' "binning 20 features serial / 2 workers (ms)" "$iv_s / $iv_p"
 printf '%-60s %s\n' "ntile + GROUP BY, 20 queries (ms)" "$nt"

@@ -28,6 +28,7 @@
 #include "training/training_pg.h"
 
 int			lr_binning_max_distinct = LR_PREBIN_DEFAULT_DISTINCT;
+bool		lr_training_in_memory = true;
 
 void
 lr_training_init(void)
@@ -41,6 +42,16 @@ lr_training_init(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+	DefineCustomBoolVariable(LR_GUC_PREFIX ".training_in_memory",
+							 "Whether train_scorecard holds its WOE design in memory for the fit.",
+							 "On: one pass codes every row as its bins (a byte per row and feature, within "
+							 "loan_risk.max_kernel_memory) and the fit passes run over the codes on "
+							 "loan_risk.max_threads threads.  Off: every fit pass is a query over the source.",
+							 &lr_training_in_memory,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 }
 
 PG_FUNCTION_INFO_V1(prebin_state_in);

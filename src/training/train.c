@@ -15,7 +15,12 @@
  *	              score() does) into auc_partial: training AUC, KS, Gini
  *
  * Every pass is one read-only query over the source, so each may run with
- * parallel workers; only states travel back.
+ * parallel workers; only states travel back.  When the design fits in
+ * loan_risk.max_kernel_memory (one byte per row and candidate feature) and
+ * loan_risk.training_in_memory is on, pass 2 instead reads the source once
+ * more to code every row as its bins (design_cache.c), and the fit passes
+ * and the scoring run over those codes in memory, on loan_risk.max_threads
+ * threads: the same sums, without a query each.
  */
 #include "postgres.h"
 
@@ -35,6 +40,8 @@
 #include "common/lr_spi.h"
 #include "metrics/metrics.h"
 #include "scoring/scorecard.h"
+#include "loan_risk.h"
+#include "training/design_cache.h"
 #include "training/training_pg.h"
 
 PG_FUNCTION_INFO_V1(train_scorecard);
@@ -66,6 +73,12 @@ typedef struct Trainer
 	const char **dnames;		/* nd + 1: "(intercept)", names */
 	char	   *dcard;			/* SQL literal of the design card */
 	char	   *dtail;			/* ", target, f1, ...) FROM source" */
+	/* the design in memory (NULL: every pass is a query) */
+	LrDesignCache *cache;
+	int			ncache;
+	int		   *cache_feat;		/* ncache: input feature of each cached column */
+	int		   *dcol;			/* nd: cached column of each design feature */
+	LrCard	   *dcompiled;		/* the design card, compiled */
 } Trainer;
 
 static void
@@ -159,11 +172,62 @@ SetDesign(Trainer *t, const int *feat, int nd)
 	/* Through the type's validator, so that the passes read exactly this card. */
 	{
 		LrScorecard *sc = lr_scorecard_from_text(card.data, card.len);
+		LrArena		arena;
 
 		t->dcard = psprintf("%s::loan_risk.scorecard",
 							quote_literal_cstr(pnstrdup(sc->json, LrScorecardJsonLen(sc))));
+		lr_arena_init(&arena, &t->alloc, 0);
+		t->dcompiled = lr_scorecard_compile(sc, &arena);
 	}
 	t->dtail = tail.data;
+	if (t->cache != NULL)
+	{
+		t->dcol = palloc(sizeof(int) * Max(nd, 1));
+		for (int i = 0; i < nd; i++)
+		{
+			t->dcol[i] = -1;
+			for (int c = 0; c < t->ncache; c++)
+				if (t->cache_feat[c] == feat[i])
+					t->dcol[i] = c;
+			if (t->dcol[i] < 0)
+				elog(ERROR, "design feature \"%s\" is not in memory", t->dnames[i + 1]);
+		}
+	}
+}
+
+/*
+ * Pass 2 in memory: codes every row of the source as its bins in the
+ * current design (see design_cache.h).  Left undone (passes stay queries)
+ * when loan_risk.training_in_memory is off or the codes would need more than
+ * loan_risk.max_kernel_memory.
+ */
+static void
+CacheDesign(Trainer *t)
+{
+	int64		rows = t->pst->total[0] + t->pst->total[1];
+	double		limit = (double) lr_max_kernel_memory * 1024.0;
+	StringInfoData sql;
+	TimestampTz start = GetCurrentTimestamp();
+
+	if (!lr_training_in_memory || lr_design_cache_bytes(rows, t->nd) > limit)
+		return;
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT %s", t->in.target_sql);
+	for (int i = 0; i < t->nd; i++)
+		appendStringInfo(&sql, ", %s", quote_identifier(t->in.feat[t->dfeat[i]].name));
+	appendStringInfo(&sql, " FROM %s", t->in.src.from);
+	t->cache = lr_design_cache_build(sql.data, t->dcompiled, rows, FN);
+	if (t->cache == NULL)
+		return;
+	t->ncache = t->nd;
+	t->cache_feat = palloc(sizeof(int) * Max(t->nd, 1));
+	memcpy(t->cache_feat, t->dfeat, sizeof(int) * t->nd);
+	t->dcol = palloc(sizeof(int) * Max(t->nd, 1));
+	for (int i = 0; i < t->nd; i++)
+		t->dcol[i] = i;
+	t->pass++;
+	lr_pass_notice(FN, t->pass, "design in memory",
+				   lr_design_cache_rows(t->cache) + t->pst->skipped, start);
 }
 
 static LrLogitState *
@@ -171,10 +235,19 @@ WoePass(void *arg, const double *beta)
 {
 	Trainer    *t = arg;
 	TimestampTz start = GetCurrentTimestamp();
-	char	   *sql = psprintf("SELECT loan_risk.woe_step_partial(%s, %s%s", t->dcard,
-							   lr_sql_float8_array(beta, t->nd + 1), t->dtail);
-	LrLogitState *st = lr_run_state_pass(sql, "source", &lr_logit_ops, &t->alloc);
+	char	   *sql;
+	LrLogitState *st;
 
+	if (t->cache != NULL)
+	{
+		st = lr_design_cache_pass(t->cache, t->dcol, t->nd, beta, &t->alloc);
+		t->pass++;
+		lr_pass_notice(FN, t->pass, "fit in memory", st->rows + st->skipped, start);
+		return st;
+	}
+	sql = psprintf("SELECT loan_risk.woe_step_partial(%s, %s%s", t->dcard,
+				   lr_sql_float8_array(beta, t->nd + 1), t->dtail);
+	st = lr_run_state_pass(sql, "source", &lr_logit_ops, &t->alloc);
 	t->pass++;
 	if (st != NULL)
 		lr_pass_notice(FN, t->pass, "fit", st->rows + st->skipped, start);
@@ -443,6 +516,7 @@ train_scorecard(PG_FUNCTION_ARGS)
 	ybar = (double) t->pst->total[1] / (double) (t->pst->total[0] + t->pst->total[1]);
 	beta = palloc0(sizeof(double) * (ncand + 1));
 	beta[0] = log(ybar / (1 - ybar));
+	CacheDesign(t);
 	st0 = WoePass(t, beta);
 	ll0 = st0->ll;
 	active = palloc0(sizeof(bool) * (ncand + 1));
@@ -752,11 +826,33 @@ train_scorecard(PG_FUNCTION_ARGS)
 			if (active[j])
 				appendStringInfo(&sql, ", %s", quote_identifier(t->dnames[j]));
 		appendStringInfo(&sql, "), %s) FROM %s", t->in.target_sql, t->in.src.from);
-		dst = lr_run_state_pass(sql.data, "source", &lr_dist_ops, &t->alloc);
+		dst = NULL;
+		if (t->cache != NULL)
+		{
+			/* In memory: the card's features are the active design columns, in order. */
+			LrArena		arena;
+			LrCard	   *fc;
+			int		   *cols = palloc(sizeof(int) * prob.p);
+			int			nc = 0;
+
+			for (int j = 1; j < prob.p; j++)
+				if (active[j])
+					cols[nc++] = t->dcol[j - 1];
+			lr_arena_init(&arena, &t->alloc, 0);
+			fc = lr_scorecard_compile(sc, &arena);
+			dst = lr_dist_ops.create(&t->alloc, &err);
+			if (dst == NULL)
+				lr_pg_raise(&err, NULL);
+			if (!lr_design_cache_score(t->cache, fc, cols, dst))
+				dst = NULL;
+		}
+		if (dst == NULL)
+			dst = lr_run_state_pass(sql.data, "source", &lr_dist_ops, &t->alloc);
 		t->pass++;
 		if (dst != NULL)
 		{
-			lr_pass_notice(FN, t->pass, "score", dst->total[0] + dst->total[1], start);
+			lr_pass_notice(FN, t->pass, t->cache != NULL ? "score in memory" : "score",
+						   dst->total[0] + dst->total[1], start);
 			if (!lr_dist_compact(dst, &err))
 				lr_pg_raise(&err, NULL);
 			if (!lr_dist_auc(dst, &auc))
@@ -819,8 +915,8 @@ train_scorecard(PG_FUNCTION_ARGS)
 						 JsonString(t->in.src.given), JsonString(t->in.target),
 						 lr_prebin_fingerprint(t->pst));
 		appendStringInfoString(&card, ", \"fingerprint_method\": \"loan_risk.prebin/1: sum over rows of a 64-bit hash of (target, features as read), twice\"");
-		appendStringInfo(&card, ", \"rows_skipped\": %lld, \"passes\": %d, \"options\": %s",
-						 (long long) t->pst->skipped, t->pass, ob.data);
+		appendStringInfo(&card, ", \"rows_skipped\": %lld, \"passes\": %d, \"design_in_memory\": %s, \"options\": %s",
+						 (long long) t->pst->skipped, t->pass, t->cache != NULL ? "true" : "false", ob.data);
 		appendStringInfoString(&card, ", \"features_considered\": [");
 		for (int j = 0; j < nf; j++)
 			appendStringInfo(&card, "%s%s", j ? ", " : "", JsonString(t->in.feat[j].name));

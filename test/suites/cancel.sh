@@ -68,4 +68,6 @@ check auc_6m                "SET max_parallel_workers_per_gather = 0; SELECT loa
 check gains_table           "SET max_parallel_workers_per_gather = 0; SELECT loan_risk.gains_table(pd, bad, 20) FROM scores, generate_series(1, 3)"
 check merchant_features     "SELECT count(*) FROM (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer) p FROM txn, generate_series(1, 3) GROUP BY 1) s WHERE (p).revenue_30d >= 0"
 check iforest_train         "SELECT loan_risk.iforest_train(i, r, ARRAY['pd'], '{\"trees\": 10000, \"sample_size\": 4096}') FROM (SELECT row_number() OVER () AS i, s FROM scores s LIMIT 300000) x(i, r), LATERAL (SELECT (x.r).pd) r2(pd)"
+# Training: its passes are queries (binning, the design) and passes in memory.
+check train_scorecard       "SET max_parallel_workers_per_gather = 0; SELECT loan_risk.train_scorecard('SELECT pd, pd * pd AS pd2, bad FROM scores, generate_series(1, 2)', 'bad', '{pd,pd2}')"
 echo "$passed passed, $failed failed"
