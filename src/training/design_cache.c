@@ -90,7 +90,11 @@ CodeOf(const LrFeature *f, const LrBin *b)
 double
 lr_design_cache_bytes(int64 rows, int ncol)
 {
-	return (double) rows * (double) (ncol + 1);
+	/* The codes and targets, and a pass's states: one per block of rows. */
+	double		p = ncol + 1;
+	double		state = 8.0 * (p * (p + 1) / 2 + p + (ncol + 2) + (ncol + 4) * LR_LOGIT_BLOCK) + 256;
+
+	return (double) rows * p + (double) lr_parallel_nblocks(rows, LR_CACHE_BLOCK) * state;
 }
 
 int64

@@ -21,8 +21,8 @@
 typedef struct LrDesignCache LrDesignCache;
 
 /*
- * Bytes the cache of rows rows of ncol features needs (codes, targets and
- * the scratch of the scoring pass).
+ * Bytes the cache of rows rows of ncol features needs (codes and targets),
+ * with the per-block states of one pass over it.
  */
 extern double lr_design_cache_bytes(int64 rows, int ncol);
 
