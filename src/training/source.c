@@ -7,13 +7,18 @@
 
 #include <ctype.h>
 
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "nodes/primnodes.h"
 #include "fmgr.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/varlena.h"
 
@@ -40,10 +45,43 @@ LooksLikeQuery(const char *s)
 	return false;
 }
 
+/*
+ * Whether the named table is a foreign table or has partitions or
+ * inheritance children that are (a table sharded over postgres_fdw).  A name
+ * that does not resolve (yet) counts as local: the passes will raise the
+ * error.
+ */
+static bool
+HasForeignPart(List *names)
+{
+	/* names: plain C strings from SplitIdentifierString (not String nodes) */
+	int			n = list_length(names);
+	RangeVar   *rv = makeRangeVar(n >= 2 ? (char *) list_nth(names, n - 2) : NULL,
+								  (char *) list_nth(names, n - 1), -1);
+	Oid			relid;
+	List	   *rels;
+	ListCell   *lc;
+
+	if (n == 3)
+		rv->catalogname = (char *) list_nth(names, 0);
+	relid = RangeVarGetRelid(rv, NoLock, true);
+
+	if (!OidIsValid(relid))
+		return false;
+	if (get_rel_relkind(relid) == RELKIND_FOREIGN_TABLE)
+		return true;
+	rels = find_all_inheritors(relid, NoLock, NULL);
+	foreach(lc, rels)
+		if (get_rel_relkind(lfirst_oid(lc)) == RELKIND_FOREIGN_TABLE)
+			return true;
+	return false;
+}
+
 void
 lr_source_resolve(const char *given, LrSource *src)
 {
 	src->given = given;
+	src->remote = false;
 	if (given == NULL || given[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -87,6 +125,7 @@ lr_source_resolve(const char *given, LrSource *src)
 			appendStringInfoString(&buf, quote_identifier((char *) lfirst(lc)));
 		}
 		src->from = psprintf("%s AS lr_source", buf.data);
+		src->remote = HasForeignPart(names);
 	}
 }
 

@@ -198,8 +198,8 @@ SetDesign(Trainer *t, const int *feat, int nd)
 /*
  * Pass 2 in memory: codes every row of the source as its bins in the
  * current design (see design_cache.h).  Left undone (passes stay queries)
- * when loan_risk.training_in_memory is off or the codes would need more than
- * loan_risk.max_kernel_memory.
+ * when loan_risk.training_in_memory is off, the source is a table with
+ * foreign parts, or the codes would need more than loan_risk.max_kernel_memory.
  */
 static void
 CacheDesign(Trainer *t)
@@ -209,7 +209,13 @@ CacheDesign(Trainer *t)
 	StringInfoData sql;
 	TimestampTz start = GetCurrentTimestamp();
 
-	if (!lr_training_in_memory || lr_design_cache_bytes(rows, t->nd) > limit)
+	/*
+	 * A table on foreign servers keeps its passes as queries: their partial
+	 * aggregates run on the shards and only states travel, where coding the
+	 * design here would pull every row to this server.
+	 */
+	if (!lr_training_in_memory || t->in.src.remote ||
+		lr_design_cache_bytes(rows, t->nd) > limit)
 		return;
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "SELECT %s", t->in.target_sql);

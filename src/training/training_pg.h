@@ -26,6 +26,7 @@ typedef struct LrSource
 {
 	const char *given;
 	char	   *from;			/* a FROM item: "public.t AS lr_source" or "(query) AS lr_source" */
+	bool		remote;			/* a table that is, or has partitions or children that are, foreign tables */
 } LrSource;
 
 extern void lr_source_resolve(const char *given, LrSource *src);

@@ -100,3 +100,21 @@ single AS (
 SELECT m.auc = s.auc AS auc_equal, m.ks = s.ks AS ks_equal, abs(m.brier - s.brier) < 1e-12 AS brier_equal,
        m.gains = s.gains AS gains_table_equal, round(m.auc::numeric, 6) AS auc
 FROM merged m, single s;
+
+-- ---------------------------------------------------------------- training over shards
+-- On a table with foreign partitions, train_scorecard keeps every pass a
+-- query (the shards compute the partial states) rather than coding the
+-- design on the coordinator; the card equals the one of the local copy,
+-- which is fitted over the design in memory.
+SET client_min_messages = warning;
+WITH c AS (
+  SELECT loan_risk.train_scorecard('applicants', 'bad', '{region,industry,months_active,gmv_90d,refund_share}')::jsonb AS sharded,
+         loan_risk.train_scorecard('applicants_local', 'bad', '{region,industry,months_active,gmv_90d,refund_share}')::jsonb AS local)
+SELECT c.sharded->'training'->'design_in_memory' AS sharded_in_memory,
+       c.local->'training'->'design_in_memory' AS local_in_memory,
+       c.sharded->'training'->>'fingerprint' = c.local->'training'->>'fingerprint' AS same_fingerprint,
+       bool_and(abs((c.sharded->'statistics'->'coefficients'->k->>'estimate')::float8 - (v->>'estimate')::float8) < 1e-9) AS coefficients_equal,
+       abs((c.sharded->'statistics'->>'auc')::float8 - (c.local->'statistics'->>'auc')::float8) < 1e-12 AS auc_equal
+FROM c, jsonb_each(c.local->'statistics'->'coefficients') e(k, v)
+GROUP BY c.sharded, c.local;
+RESET client_min_messages;
