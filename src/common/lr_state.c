@@ -151,6 +151,15 @@ StateFromFlat(const LrStateOps *ops, struct varlena *flat, MemoryContext parent,
 	return es;
 }
 
+LrExpandedState *
+lr_state_from_flat_agg(FunctionCallInfo fcinfo, const LrStateOps *ops, struct varlena *flat)
+{
+	MemoryContext aggcxt;
+	bool		inagg = AggCheckCallContext(fcinfo, &aggcxt) != 0;
+
+	return StateFromFlat(ops, flat, inagg ? aggcxt : CurrentMemoryContext, inagg);
+}
+
 /* The expanded state behind d if it is one of ours of this type, else NULL. */
 static LrExpandedState *
 StateIfExpanded(Datum d, const LrStateOps *ops)

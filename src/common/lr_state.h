@@ -60,8 +60,20 @@ extern void lr_state_touch(LrExpandedState *es);
 
 extern Datum lr_state_datum(LrExpandedState *es);
 
-/* A new expanded state in a child context of parent (st = ops->create). */
+/*
+ * A new expanded state in a child context of parent (st = ops->create).  Not
+ * for aggregate support functions: a context per group makes hash
+ * aggregation quadratic (use lr_state_from_flat_agg).
+ */
 extern LrExpandedState *lr_state_new(const LrStateOps *ops, MemoryContext parent);
+
+/*
+ * An aggregate support function's state decoded from a flat value: in the
+ * aggregate's shared states context when called as an aggregate (fcinfo),
+ * else in a context of its own under the current one.  Raises on bad bytes.
+ */
+extern LrExpandedState *lr_state_from_flat_agg(FunctionCallInfo fcinfo, const LrStateOps *ops,
+											   struct varlena *flat);
 
 /* Generic implementations of the type's support functions and of combine. */
 extern Datum lr_state_in(FunctionCallInfo fcinfo, const LrStateOps *ops);

@@ -79,20 +79,10 @@ merchant_features_combine(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0) && !PG_ARGISNULL(1) &&
 		!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(PG_GETARG_DATUM(1))))
 	{
-		MemoryContext aggcxt;
-		struct varlena *flat = PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
-		LrExpandedState *es;
-		LrError		err = {0};
-		void	   *st;
+		/* In the aggregate's shared states context: a context per group is quadratic. */
+		LrExpandedState *es = lr_state_from_flat_agg(fcinfo, &lr_profile_ops,
+													 PG_DETOAST_DATUM(PG_GETARG_DATUM(1)));
 
-		if (!AggCheckCallContext(fcinfo, &aggcxt))
-			aggcxt = CurrentMemoryContext;
-		es = lr_state_new(&lr_profile_ops, aggcxt);
-		st = lr_state_decode_bytes(&lr_profile_ops, (const uint8_t *) VARDATA_ANY(flat),
-								   VARSIZE_ANY_EXHDR(flat), &es->alloc, &err);
-		if (st == NULL)
-			lr_state_raise(&err);
-		es->st = st;
 		PG_RETURN_DATUM(lr_state_datum(es));
 	}
 	return lr_state_combine(fcinfo, &lr_profile_ops);
