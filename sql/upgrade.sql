@@ -63,3 +63,23 @@ UNION ALL
 SELECT 'only after update', * FROM (SELECT * FROM updated EXCEPT SELECT * FROM fresh) d
 ORDER BY 1, 2, 3;
 SELECT (SELECT count(*) FROM fresh) = (SELECT count(*) FROM updated) AS same_number_of_objects;
+
+-- The same from the last release, 0.2.0, which a bank upgrades from today:
+-- its objects keep working through the update (a stored card scores the same).
+DROP TABLE updated;
+DROP EXTENSION loan_risk;
+CREATE EXTENSION loan_risk VERSION '0.2.0';
+SELECT extversion AS installed FROM pg_extension WHERE extname = 'loan_risk';
+CREATE TABLE kept_cards (card loan_risk.scorecard);
+INSERT INTO kept_cards VALUES ('{"format": "loan_risk.scorecard/1", "base_points": 7,
+  "features": [{"name": "x", "type": "numeric", "bins": [{"upper": 1, "points": 1}, {"upper": null, "points": 2}]}]}');
+SELECT loan_risk.score(card, r) AS score_020 FROM kept_cards, (SELECT 5 AS x) r;
+ALTER EXTENSION loan_risk UPDATE;
+SELECT extversion AS updated_to FROM pg_extension WHERE extname = 'loan_risk';
+SELECT loan_risk.score(card, r) AS score_after_update FROM kept_cards, (SELECT 5 AS x) r;
+CREATE TABLE updated AS SELECT * FROM extension_catalog();
+SELECT 'only in a fresh install' AS difference, * FROM (SELECT * FROM fresh EXCEPT SELECT * FROM updated) d
+UNION ALL
+SELECT 'only after update', * FROM (SELECT * FROM updated EXCEPT SELECT * FROM fresh) d
+ORDER BY 1, 2, 3;
+SELECT (SELECT count(*) FROM fresh) = (SELECT count(*) FROM updated) AS same_number_of_objects;

@@ -1,2 +1,0 @@
--- Changes, from 0.1.0 to 0.2.0, to objects that 0.1.0 already had (the new
--- areas' objects follow in the generated upgrade script).  None so far.
