@@ -188,6 +188,8 @@ ParseSpecial(CardCtx *c, const LrJson *feat, LrFeature *f)
 		{
 			size_t		m4 = lr_path_index(&c->path, j);
 
+			if (!lr_jv_tick(c))
+				return false;
 			if (vals->items[j]->kind != LRJ_NUMBER)
 				return lr_jv_fail(c, "special values must be numbers, got %s",
 							lr_json_kind_name(vals->items[j]->kind));
@@ -248,6 +250,8 @@ ParseNumericBins(CardCtx *c, const LrJson *bins, LrFeature *f)
 		size_t		mark = lr_path_index(&c->path, i);
 		bool		last = (i + 1 == bins->n);
 
+		if (!lr_jv_tick(c))
+			return false;
 		if (!lr_jv_expect(c, bv, LRJ_OBJECT) || !lr_jv_check_keys(c, bv, numeric_bin_keys))
 			return false;
 		b->kind = LR_BIN_RANGE;
@@ -387,6 +391,8 @@ ParseCategoricalBins(CardCtx *c, const LrJson *bins, LrFeature *f)
 		size_t		mark = lr_path_index(&c->path, i);
 		size_t		m2;
 
+		if (!lr_jv_tick(c))
+			return false;
 		if (!lr_jv_expect(c, bv, LRJ_OBJECT) || !lr_jv_check_keys(c, bv, values_bin_keys))
 			return false;
 		b->kind = LR_BIN_VALUES;
@@ -406,6 +412,8 @@ ParseCategoricalBins(CardCtx *c, const LrJson *bins, LrFeature *f)
 		{
 			size_t		m3 = lr_path_index(&c->path, j);
 
+			if (!lr_jv_tick(c))
+				return false;
 			if (!CategoryText(c, vals->items[j], &b->values[j], &b->valuelens[j]) ||
 				!CatHashInsert(c, f, b->values[j], b->valuelens[j], (int32_t) i))
 				return false;
@@ -521,8 +529,9 @@ static const char *const card_keys[] = {
 };
 static const char *const scaling_keys[] = {"pdo", "base_score", "base_odds", NULL};
 
-bool
-lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err)
+/* Validates root into a card; tick (may be NULL) is called per bin and value. */
+static bool
+CardFromJson(const LrJson *root, LrArena *arena, LrTick *tick, LrCard **out, LrError *err)
 {
 	CardCtx		c;
 	LrCard	   *card;
@@ -534,6 +543,7 @@ lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err
 				mark;
 
 	lr_jv_init(&c, arena, err);
+	c.tick = tick;
 
 	if (!lr_jv_expect(&c, root, LRJ_OBJECT) || !lr_jv_check_keys(&c, root, card_keys))
 		return false;
@@ -599,7 +609,7 @@ lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err
 	{
 		size_t		m2 = lr_path_index(&c.path, i);
 
-		if (!ParseFeature(&c, feats->items[i], &card->features[i]))
+		if (!lr_jv_tick(&c) || !ParseFeature(&c, feats->items[i], &card->features[i]))
 			return false;
 		/* Names are few; a quadratic check keeps this simple and exact. */
 		for (j = 0; j < i; j++)
@@ -617,6 +627,12 @@ lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err
 }
 
 bool
+lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err)
+{
+	return CardFromJson(root, arena, NULL, out, err);
+}
+
+bool
 lr_card_parse(const char *text, size_t len, LrArena *arena,
 			  const LrJsonOptions *opts, LrCard **out, LrError *err)
 {
@@ -624,7 +640,7 @@ lr_card_parse(const char *text, size_t len, LrArena *arena,
 
 	if (!lr_json_parse(text, len, arena, opts, &root, err))
 		return false;
-	return lr_card_from_json(root, arena, out, err);
+	return CardFromJson(root, arena, opts ? opts->tick : NULL, out, err);
 }
 
 /* ---------------------------------------------------------------- writer */

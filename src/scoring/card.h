@@ -111,7 +111,10 @@ typedef struct LrCard
 	const LrJson *metadata;
 } LrCard;
 
-/* Parses and validates; on failure err names the JSON path and the value. */
+/*
+ * Parses and validates; on failure err names the JSON path and the value.
+ * opts->tick is ticked per JSON value, bin and category.
+ */
 extern bool lr_card_parse(const char *text, size_t len, LrArena *arena,
 						  const LrJsonOptions *opts, LrCard **out, LrError *err);
 extern bool lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err);
