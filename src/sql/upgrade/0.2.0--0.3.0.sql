@@ -4,6 +4,10 @@
 -- CREATE OR REPLACE (or DROP and CREATE); sql/upgrade.sql compares the result
 -- with a fresh install, object by object.
 
+-- Security (issue 15): a SQL-language function resolves nothing through the
+-- caller's search_path.
+ALTER FUNCTION loan_risk.binning_table(jsonb) SET search_path = pg_catalog, pg_temp;
+
 -- ---- Citus: aggregates with concrete argument types (features as float8[] and text[])
 -- The array forms of the pre-binning and logistic-step aggregates: concrete
 -- argument types (features as float8[] and text[]), so that Citus can split
