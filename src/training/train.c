@@ -40,7 +40,7 @@
 #include "common/lr_spi.h"
 #include "metrics/metrics.h"
 #include "scoring/scorecard.h"
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 #include "training/design_cache.h"
 #include "training/training_pg.h"
 
