@@ -21,6 +21,7 @@
 #include "common/lr_pg.h"
 #include "common/lr_row.h"
 #include "common/lr_spi.h"
+#include "stats/stats_pg.h"
 #include "training/design_cache.h"
 
 /* Rows per block of a pass: fixed, so the sums do not depend on the threads. */

@@ -38,7 +38,7 @@
 
 #include "common/lr_pg.h"
 #include "common/lr_spi.h"
-#include "metrics/metrics.h"
+#include "stats/dist.h"
 #include "scoring/scorecard.h"
 #include "common/lr_settings.h"
 #include "training/design_cache.h"
