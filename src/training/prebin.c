@@ -506,12 +506,15 @@ OptionsArg(FunctionCallInfo fcinfo, int argno)
 	return cstring_to_text(DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(argno))));
 }
 
-/* prebin_bins: the optimal bins of every feature of a (merged) pre-binning state */
+/*
+ * prebin_bins: the optimal bins of every feature of a (merged) pre-binning
+ * state; NULL for a NULL state (a _partial over no rows) or NULL names
+ */
 Datum
 prebin_bins(PG_FUNCTION_ARGS)
 {
-	const LrPrebinState *st = lr_state_arg_ro(fcinfo, 0, &lr_prebin_ops);
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	const LrPrebinState *st;
+	ArrayType  *arr;
 	LrTrainOptions o;
 	Datum	   *elems;
 	bool	   *nulls;
@@ -520,6 +523,10 @@ prebin_bins(PG_FUNCTION_ARGS)
 	const LrBinOptions **opts;
 	LrBinned   *out;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	st = lr_state_arg_ro(fcinfo, 0, &lr_prebin_ops);
+	arr = PG_GETARG_ARRAYTYPE_P(1);
 	ParseTrainOptions(OptionsArg(fcinfo, 2), LR_OPT_BINNING, &o);
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
