@@ -668,7 +668,7 @@ lr_train_input_resolve(const char *source, const char *target, ArrayType *featur
 	if (ttype == BOOLOID || ttype == INT4OID)
 		in->target_sql = pstrdup(quote_identifier(target));
 	else if (ttype == INT2OID || ttype == INT8OID)
-		in->target_sql = psprintf("(%s)::integer", quote_identifier(target));
+		in->target_sql = psprintf("(%s)::pg_catalog.int4", quote_identifier(target));
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -713,7 +713,7 @@ lr_train_input_resolve(const char *source, const char *target, ArrayType *featur
 		c->opt = bo;
 		c->cast_text = numeric && bo->type == LR_FTYPE_CATEGORICAL;
 		c->kind = (numeric && !c->cast_text) ? LR_PREBIN_NUMERIC : LR_PREBIN_CATEGORICAL;
-		c->sql = c->cast_text ? psprintf("(%s)::text", quote_identifier(names[j])) :
+		c->sql = c->cast_text ? psprintf("(%s)::pg_catalog.text", quote_identifier(names[j])) :
 			pstrdup(quote_identifier(names[j]));
 		if (c->kind == LR_PREBIN_CATEGORICAL && entry != NULL &&
 			(entry->given_special || entry->given_splits))
