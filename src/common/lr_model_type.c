@@ -8,9 +8,9 @@
 #include "libpq/pqformat.h"
 #include "utils/memutils.h"
 
-#include "loan_risk.h"
 #include "common/lr_model_type.h"
 #include "common/lr_pg.h"
+#include "common/lr_settings.h"
 
 #define MB (1024.0 * 1024.0)
 
