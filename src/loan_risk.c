@@ -60,6 +60,7 @@ _PG_init(void)
 	/* Area hooks go here. */
 	lr_features_init();
 	lr_training_init();
+	lr_spi_init();
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved(LR_GUC_PREFIX);

@@ -29,5 +29,6 @@ extern int	lr_threads(void);
  */
 extern void lr_features_init(void);	/* src/features/features_guc.c: loan_risk.timezone */
 extern void lr_training_init(void);	/* src/training/prebin.c: binning_max_distinct, training_in_memory */
+extern void lr_spi_init(void);	/* src/common/lr_spi.c: query strings run read-only (executor hook) */
 
 #endif							/* LOAN_RISK_H */
