@@ -1,6 +1,7 @@
 -- Query strings (and table names) given to loan_risk functions run read-only:
 -- a data change anywhere inside them (a called function's DELETE, nextval(),
--- a write to a temporary table, a data-modifying WITH, SELECT INTO) fails
+-- UPDATE, MERGE, DDL, a write to a temporary table, a data-modifying WITH,
+-- SELECT INTO) fails
 -- with an error naming the query, nothing is changed, and the caller's
 -- transaction is as it was afterwards, after an error too, and when the
 -- calling statement itself writes.
@@ -22,10 +23,21 @@ BEGIN
   RETURN n;
 END $$;
 CREATE FUNCTION bump_temp() RETURNS bigint LANGUAGE plpgsql AS $$ DECLARE v bigint; BEGIN v := nextval('temp_seq'); RETURN v; END $$;
+CREATE FUNCTION touch() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN UPDATE victim SET x = x + 10; RETURN 1; END $$;
+CREATE FUNCTION merge_in() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+  MERGE INTO victim v USING (SELECT 1 AS x) s ON v.x = s.x WHEN MATCHED THEN DELETE;
+  RETURN 1;
+END $$;
+CREATE FUNCTION make_table() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN CREATE TABLE made (x int); RETURN 1; END $$;
 
 -- ---------------------------------------------------------------- each way to write
 -- A DELETE in a function the query calls.
 SELECT * FROM loan_risk.graph_components('SELECT a, wipe() FROM edges');
+-- An UPDATE, a MERGE, and DDL.
+SELECT * FROM loan_risk.graph_components('SELECT a, touch() FROM edges');
+SELECT * FROM loan_risk.graph_components('SELECT a, merge_in() FROM edges');
+SELECT * FROM loan_risk.graph_components('SELECT a, make_table() FROM edges');
 -- nextval() and setval(), on an ordinary and on a temporary sequence.
 SELECT * FROM loan_risk.graph_components($$SELECT a, nextval('ro_seq') FROM edges$$);
 SELECT * FROM loan_risk.graph_components($$SELECT a, setval('ro_seq', 100) FROM edges$$);
@@ -46,9 +58,11 @@ SELECT * FROM loan_risk.graph_components('SELECT a, escape() FROM edges');
 SELECT * FROM loan_risk.graph_components(
   $$SELECT node, component FROM loan_risk.graph_components('SELECT a, wipe() FROM edges')$$);
 -- Nothing changed.
-SELECT (SELECT count(*) FROM victim) AS victim_rows, (SELECT count(*) FROM scratch) AS scratch_rows,
+SELECT (SELECT count(*) FROM victim) AS victim_rows, (SELECT sum(x) FROM victim) AS victim_sum,
+       (SELECT count(*) FROM scratch) AS scratch_rows,
        (SELECT last_value FROM ro_seq) AS ro_seq, (SELECT is_called FROM ro_seq) AS ro_seq_called,
-       (SELECT is_called FROM temp_seq) AS temp_seq_called, to_regclass('copied') AS copied;
+       (SELECT is_called FROM temp_seq) AS temp_seq_called, to_regclass('copied') AS copied,
+       to_regclass('made') AS made;
 -- Reading is fine, nested too.
 SELECT * FROM loan_risk.graph_components(
   $$SELECT node, component FROM loan_risk.graph_components('SELECT a, b FROM edges')$$) ORDER BY node;
