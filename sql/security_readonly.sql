@@ -120,6 +120,7 @@ COMMIT;
 -- table name.  The tables are swapped for views that write, three ways:
 -- a DELETE in a called function, nextval() of a sequence, an INSERT into a
 -- temporary table.  Each call must fail with SQLSTATE 25006, naming its query.
+SET client_min_messages = warning;
 \i sql/include/calls.sql
 
 CREATE FUNCTION ro_delete() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN DELETE FROM victim; RETURN true; END $$;
