@@ -19,7 +19,6 @@
 #include "utils/lsyscache.h"
 
 #include "common/lr_spi.h"
-#include "loan_risk.h"
 
 /*
  * Query strings run read-only.  Three things make it so while one runs:

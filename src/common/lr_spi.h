@@ -28,6 +28,9 @@ typedef void (*LrQueryRowFn) (TupleTableSlot *slot, void *arg);
 extern uint64 lr_query_run(const char *sql, const char *what,
 						   LrQueryStartFn start, LrQueryRowFn row, void *arg);
 
+/* Installs the hooks that keep query strings read-only (from _PG_init). */
+extern void lr_spi_init(void);
+
 /*
  * Column checks for start callbacks.  They raise errors naming the query and
  * the column: "edges query: column 2 (dst) has type text, expected an integer".
