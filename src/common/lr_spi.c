@@ -41,9 +41,11 @@
  * modify data: ...").  Inside a parallel operation none of this is needed
  * (PostgreSQL allows no writes there) nor possible (no setting may change).
  */
+/* In every message about a write refused in a query string. */
+#define READ_ONLY_MARK " must not modify data: "
+
 static int	lr_readonly_depth = 0;	/* > 0 while a query string runs */
 static const char *lr_readonly_what = NULL; /* its name, for messages */
-static bool lr_readonly_named = false;	/* the current error already names it */
 static ExecutorStart_hook_type lr_prev_executor_start = NULL;
 static object_access_hook_type lr_prev_object_access = NULL;
 
@@ -56,10 +58,9 @@ ReadOnlyExecutorStart(QueryDesc *queryDesc, int eflags)
 		const char *cmd = queryDesc->plannedstmt->hasModifyingCTE ? "a data-modifying WITH" :
 			GetCommandTagName(CreateCommandTag((Node *) queryDesc->plannedstmt));
 
-		lr_readonly_named = true;
 		ereport(ERROR,
 				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
-				 errmsg("%s must not modify data: cannot execute %s in a read-only query",
+				 errmsg("%s" READ_ONLY_MARK "cannot execute %s in a read-only query",
 						lr_readonly_what, cmd),
 				 errdetail("Query strings given to loan_risk functions run read-only, temporary tables included."),
 				 errhint("Make the change before or after the call, in a statement of its own.")));
@@ -79,10 +80,9 @@ ReadOnlyObjectAccess(ObjectAccessType access, Oid classId, Oid objectId, int sub
 		(objectId == F_NEXTVAL || objectId == F_SETVAL_REGCLASS_INT8 ||
 		 objectId == F_SETVAL_REGCLASS_INT8_BOOL))
 	{
-		lr_readonly_named = true;
 		ereport(ERROR,
 				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
-				 errmsg("%s must not modify data: cannot execute %s() in a read-only query",
+				 errmsg("%s" READ_ONLY_MARK "cannot execute %s() in a read-only query",
 						lr_readonly_what, objectId == F_NEXTVAL ? "nextval" : "setval"),
 				 errdetail("Query strings given to loan_risk functions run read-only, temporary sequences included."),
 				 errhint("Make the change before or after the call, in a statement of its own.")));
@@ -105,13 +105,13 @@ ReadOnlyError(const char *what, const ErrorData *edata)
 	if (edata->context != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
-				 errmsg("%s must not modify data: %s", what, edata->message),
+				 errmsg("%s" READ_ONLY_MARK "%s", what, edata->message),
 				 errdetail("Query strings given to loan_risk functions run read-only."),
 				 errhint("Make the change before or after the call, in a statement of its own."),
 				 errcontext("%s", edata->context)));
 	ereport(ERROR,
 			(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
-			 errmsg("%s must not modify data: %s", what, edata->message),
+			 errmsg("%s" READ_ONLY_MARK "%s", what, edata->message),
 			 errdetail("Query strings given to loan_risk functions run read-only."),
 			 errhint("Make the change before or after the call, in a statement of its own.")));
 }
@@ -133,7 +133,7 @@ CheckSelect(const char *sql, const char *what)
 	if (sel->intoClause != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
-				 errmsg("%s must not modify data: SELECT INTO creates a table", what),
+				 errmsg("%s" READ_ONLY_MARK "SELECT INTO creates a table", what),
 				 errdetail("Query strings given to loan_risk functions run read-only.")));
 	if (sel->lockingClause != NIL)
 		ereport(ERROR,
@@ -228,7 +228,6 @@ lr_query_run(const char *sql, const char *what,
 								 GUC_ACTION_SAVE, true, 0, false);
 		lr_readonly_depth++;
 		lr_readonly_what = what;
-		lr_readonly_named = false;
 		PG_TRY();
 		{
 			rc_run = SPI_execute_extended(sql, &opts);
@@ -242,11 +241,12 @@ lr_query_run(const char *sql, const char *what,
 			/* The GUC level is unwound by the (sub)transaction's abort. */
 			MemoryContextSwitchTo(cxt);
 			edata = CopyErrorData();
-			if (edata->sqlerrcode != ERRCODE_READ_ONLY_SQL_TRANSACTION || lr_readonly_named)
+			/* Our hooks' errors, and an inner query's, already name their query. */
+			if (edata->sqlerrcode != ERRCODE_READ_ONLY_SQL_TRANSACTION ||
+				strstr(edata->message, READ_ONLY_MARK) != NULL)
 				PG_RE_THROW();
 			/* PostgreSQL's own refusal ("cannot execute DELETE in a read-only transaction"): name the query. */
 			FlushErrorState();
-			lr_readonly_named = true;
 			ReadOnlyError(what, edata);
 		}
 		PG_END_TRY();
