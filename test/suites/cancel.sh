@@ -13,6 +13,7 @@ cd "$(dirname "$0")/../.."
 SLACK=${LR_CANCEL_SLACK_MS:-1000}
 lr_make_work
 trap 'lr_cluster_stop cancel; rm -rf "$LR_WORK"' EXIT
+lr_need_install || { echo "0 passed, 1 failed"; exit 1; }
 lr_cluster_start cancel "max_parallel_workers_per_gather = 2" "shared_buffers = '512MB'" \
   || { echo "0 passed, 1 failed"; exit 1; }
 lr_psql cancel -d postgres -c "CREATE DATABASE c" >/dev/null

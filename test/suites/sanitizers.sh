@@ -22,10 +22,7 @@ if ! make -C "$SRC" -s PG_CONFIG="$PG_CONFIG" LR_EXTRA_CFLAGS="$FLAGS" LR_EXTRA_
      >"$LR_WORK/asan-build.log" 2>&1; then
   cat "$LR_WORK/asan-build.log"; echo "0 passed, 1 failed"; exit 1
 fi
-LR_TI=$LR_WORK/ti-asan
-LR_ROOT_SAVE=$LR_ROOT
-LR_ROOT=$SRC lr_tmp_install || { echo "0 passed, 1 failed"; exit 1; }
-LR_BIN=$LR_TI$LR_PG_BINDIR
+LR_ROOT=$SRC lr_tmp_install "$LR_WORK/ti-asan" || { echo "0 passed, 1 failed"; exit 1; }
 
 # glibc's bindtextdomain deadlocks under a preloaded ASan runtime during
 # PostgreSQL's startup; the cluster uses lc_messages = C, so a shim that skips
