@@ -35,6 +35,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/typcache.h"
 
 #include "antifraud/ident.h"
 #include "common/lr_pg.h"
@@ -58,7 +59,8 @@ typedef struct DecideState
 	uint64		generation;
 	MemoryContext cxt;			/* bindings and scratch; reset when the plan changes */
 	MemoryContext call;			/* reset at every call */
-	TupleDesc	result;			/* blessed, in fn_mcxt */
+	bool		has_desc;
+	LrDecisionDesc desc;		/* in fn_mcxt */
 	LrDecisionIn in;
 } DecideState;
 
@@ -391,8 +393,106 @@ JsonbFromText(const char *text)
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(text));
 }
 
+void
+lr_decision_desc_init(LrDecisionDesc *d, TupleDesc td, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	if (td->natts != LR_DECISION_NATTS)
+		elog(ERROR, "loan_risk.decision has %d attributes, expected %d", td->natts, LR_DECISION_NATTS);
+	d->decision = BlessTupleDesc(CreateTupleDescCopy(td));
+	d->offer_type = get_element_type(TupleDescAttr(td, 15)->atttypid);
+	d->shadow_type = get_element_type(TupleDescAttr(td, 16)->atttypid);
+	if (!OidIsValid(d->offer_type) || !OidIsValid(d->shadow_type))
+		elog(ERROR, "loan_risk.decision has no offer or shadow_decision array");
+	d->offer = BlessTupleDesc(lookup_rowtype_tupdesc_copy(d->offer_type, -1));
+	d->shadow = BlessTupleDesc(lookup_rowtype_tupdesc_copy(d->shadow_type, -1));
+	MemoryContextSwitchTo(old);
+}
+
+static Datum
+NullableText(const char *s, bool *isnull)
+{
+	*isnull = (s == NULL);
+	return s ? CStringGetTextDatum(s) : (Datum) 0;
+}
+
+static Datum
+RecordArray(Datum *elems, int n, Oid type)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	get_typlenbyvalalign(type, &typlen, &typbyval, &typalign);
+	return PointerGetDatum(construct_array(elems, n, type, typlen, typbyval, typalign));
+}
+
+static Datum
+OffersArray(const LrDecisionDesc *d, const LrStrategy *s, const LrDecisionOut *r)
+{
+	Datum	   *elems = palloc(Max(r->noffers, 1) * sizeof(Datum));
+	int			i;
+
+	for (i = 0; i < r->noffers; i++)
+	{
+		const LrMResult *o = &r->offers[i];
+		const LrMProduct *p = &s->cat.products[o->product];
+		Datum		v[10];
+		bool		n[10] = {0};
+
+		v[0] = Int32GetDatum(i + 1);
+		v[1] = CStringGetTextDatum(p->id);
+		v[2] = NullableText(p->bank, &n[2]);
+		v[3] = NullableText(p->type, &n[3]);
+		v[4] = Float8GetDatum(o->probability);
+		v[5] = lr_match_rate_datum(o->q.rate);
+		v[6] = lr_cents_datum(o->q.amount);
+		v[7] = Int32GetDatum(o->q.term);
+		v[8] = lr_cents_datum(o->q.payment);
+		v[9] = lr_cents_datum(o->q.total_cost);
+		elems[i] = HeapTupleGetDatum(heap_form_tuple(d->offer, v, n));
+	}
+	return RecordArray(elems, r->noffers, d->offer_type);
+}
+
+static Datum
+ShadowsArray(const LrDecisionDesc *d, const LrStrategy *s, const LrDecisionOut *r)
+{
+	Datum	   *elems = palloc(Max(s->nshadows, 1) * sizeof(Datum));
+	size_t		j;
+
+	for (j = 0; j < s->nshadows; j++)
+	{
+		const LrDShadow *sh = &r->shadows[j];
+		const char **codes = palloc(Max(sh->reasons.n, 1) * sizeof(char *));
+		Datum		v[8];
+		bool		n[8] = {0};
+		int			i;
+
+		for (i = 0; i < sh->reasons.n; i++)
+			codes[i] = sh->reasons.items[i].code;
+		v[0] = CStringGetTextDatum(s->shadows[j].name);
+		v[1] = CStringGetTextDatum(lr_soutcome_name(sh->outcome));
+		v[2] = CStringGetTextDatum(lr_sstage_name(sh->stage));
+		v[3] = TextArrayDatum(codes, sh->reasons.n);
+		v[4] = Float8GetDatum(sh->t.score);
+		n[4] = !sh->t.has_score;
+		v[5] = Float8GetDatum(sh->t.pd);
+		n[5] = !sh->t.has_pd;
+		n[6] = !sh->t.has_limit;
+		if (sh->t.has_limit)
+			v[6] = lr_cents_datum(sh->t.limit);
+		n[7] = !sh->t.has_rate;
+		if (sh->t.has_rate)
+			v[7] = lr_scaled_datum(sh->t.rate10, LR_PRICE_SCALE, 4);
+		elems[j] = HeapTupleGetDatum(heap_form_tuple(d->shadow, v, n));
+	}
+	return RecordArray(elems, (int) s->nshadows, d->shadow_type);
+}
+
 HeapTuple
-lr_decision_tuple(TupleDesc td, const LrDecisionPlan *plan, const LrDecisionOut *r)
+lr_decision_tuple(const LrDecisionDesc *d, const LrDecisionPlan *plan, const LrDecisionOut *r)
 {
 	const LrStrategy *s = plan->s;
 	Datum		values[LR_DECISION_NATTS];
@@ -456,14 +556,14 @@ lr_decision_tuple(TupleDesc td, const LrDecisionPlan *plan, const LrDecisionOut 
 		values[14] = lr_rate10_datum(expm1(r->t.apr_x * 12));
 		nulls[13] = nulls[14] = false;
 	}
-	if (r->offers_json != NULL)
+	if (r->has_offers)
 	{
-		values[15] = JsonbFromText(r->offers_json);
+		values[15] = OffersArray(d, s, r);
 		nulls[15] = false;
 	}
-	if (r->shadows_json != NULL)
+	if (r->shadows != NULL)
 	{
-		values[16] = JsonbFromText(r->shadows_json);
+		values[16] = ShadowsArray(d, s, r);
 		nulls[16] = false;
 	}
 	if (r->lists_ran)
@@ -482,27 +582,22 @@ lr_decision_tuple(TupleDesc td, const LrDecisionPlan *plan, const LrDecisionOut 
 	values[19] = CStringGetTextDatum(s->version);
 	values[20] = CStringGetTextDatum(plan->hash_hex);
 	nulls[18] = nulls[19] = nulls[20] = false;
-	return heap_form_tuple(td, values, nulls);
+	return heap_form_tuple(d->decision, values, nulls);
 }
 
-static TupleDesc
+static const LrDecisionDesc *
 ResultDesc(FunctionCallInfo fcinfo, DecideState *ds)
 {
-	if (ds->result == NULL)
+	if (!ds->has_desc)
 	{
 		TupleDesc	td;
-		MemoryContext old;
 
 		if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
 			elog(ERROR, "return type must be a row type");
-		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		ds->result = BlessTupleDesc(CreateTupleDescCopy(td));
-		MemoryContextSwitchTo(old);
-		if (ds->result->natts != LR_DECISION_NATTS)
-			elog(ERROR, "loan_risk.decision has %d attributes, expected %d",
-				 ds->result->natts, LR_DECISION_NATTS);
+		lr_decision_desc_init(&ds->desc, td, fcinfo->flinfo->fn_mcxt);
+		ds->has_desc = true;
 	}
-	return ds->result;
+	return &ds->desc;
 }
 
 bool *
@@ -553,7 +648,7 @@ DecideRow(FunctionCallInfo fcinfo, bool allow_tables)
 {
 	DecideState *ds = GetState(fcinfo, PG_GETARG_DATUM(0));
 	MemoryContext caller = CurrentMemoryContext;
-	TupleDesc	td = ResultDesc(fcinfo, ds);
+	const LrDecisionDesc *td = ResultDesc(fcinfo, ds);
 	LrDecisionOut out;
 	HeapTuple	tuple;
 
@@ -592,7 +687,7 @@ replay(PG_FUNCTION_ARGS)
 {
 	DecideState *ds;
 	MemoryContext caller = CurrentMemoryContext;
-	TupleDesc	td;
+	const LrDecisionDesc *td;
 	LrDecisionOut out;
 	bool	   *hits = NULL;
 

@@ -11,6 +11,7 @@
 
 #include "lib/stringinfo.h"
 #include "utils/array.h"
+#include "utils/jsonb.h"
 
 #include "decision/decision.h"
 #include "matching/matching_pg.h"
@@ -76,6 +77,14 @@ typedef struct LrDTerms
 	double		apr_x;			/* ln(1 + periodic rate of return) */
 } LrDTerms;
 
+typedef struct LrDShadow
+{
+	LrSOutcome	outcome;
+	LrSStage	stage;
+	LrDReasons	reasons;
+	LrDTerms	t;
+} LrDShadow;
+
 typedef struct LrDecisionOut
 {
 	LrSOutcome	outcome;
@@ -87,8 +96,10 @@ typedef struct LrDecisionOut
 	bool		has_anomaly;
 	double		anomaly;
 	LrDTerms	t;
-	char	   *offers_json;	/* NULL: no offers stage, or it did not run */
-	char	   *shadows_json;
+	bool		has_offers;		/* false: no offers stage, or it did not run */
+	int			noffers;
+	LrMResult  *offers;
+	LrDShadow  *shadows;		/* per shadow; NULL when the strategy has none */
 	bool		lists_ran;
 	bool	   *list_hit;		/* per list */
 } LrDecisionOut;
@@ -115,8 +126,22 @@ extern void lr_decision_read_jsonb(LrDecisionIn *in, Jsonb *jb);
 extern void lr_decision_evaluate(LrDecisionIn *in, const bool *hits, LrDecisionTrace *trace,
 								 LrDecisionOut *out);
 
+/* Row types of a decision: loan_risk.decision and its offer and shadow_decision elements. */
+typedef struct LrDecisionDesc
+{
+	TupleDesc	decision;
+	Oid			offer_type;
+	TupleDesc	offer;
+	Oid			shadow_type;
+	TupleDesc	shadow;
+} LrDecisionDesc;
+
+/* Fills d from the decision row type td (blessed copies in cxt). */
+extern void lr_decision_desc_init(LrDecisionDesc *d, TupleDesc td, MemoryContext cxt);
+
 /* The loan_risk.decision row of out. */
-extern HeapTuple lr_decision_tuple(TupleDesc td, const LrDecisionPlan *plan, const LrDecisionOut *out);
+extern HeapTuple lr_decision_tuple(const LrDecisionDesc *d, const LrDecisionPlan *plan,
+								   const LrDecisionOut *out);
 
 /* Per list: is its code in the array (a decision's list_hits)? */
 extern bool *lr_decision_hits_from_array(const LrDecisionPlan *plan, ArrayType *arr);

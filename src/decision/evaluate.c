@@ -17,14 +17,18 @@
 
 #include "common/cryptohash.h"
 #include "common/sha2.h"
+#include "common/shortest_dec.h"
 #include "executor/spi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
 
 #include "antifraud/ident.h"
 #include "common/lr_pg.h"
+#include "credit/credit_pg.h"
 #include "decision/decide.h"
 
 /* Everything one evaluation works with. */
@@ -57,16 +61,17 @@ AddReason(LrDReasons *r, LrSStage stage, const char *code, const char *text)
 	r->n++;
 }
 
+/* The shortest text that reads back as v (PostgreSQL's own float8 formatter). */
 static char *
 Num(double v)
 {
-	char		buf[64];
+	char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
 
 	if (isnan(v))
 		return pstrdup("NaN");
 	if (isinf(v))
 		return pstrdup(v > 0 ? "Infinity" : "-Infinity");
-	lr_format_double(buf, sizeof(buf), v);
+	double_to_shortest_decimal_buf(v, buf);
 	return pstrdup(buf);
 }
 
@@ -76,9 +81,9 @@ JNum(StringInfo b, double v)
 {
 	if (isfinite(v))
 	{
-		char		buf[64];
+		char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
 
-		lr_format_double(buf, sizeof(buf), v);
+		double_to_shortest_decimal_buf(v, buf);
 		appendStringInfoString(b, buf);
 	}
 	else
@@ -322,6 +327,8 @@ Identity(Eval *E, LrDReasons *rs, LrDecisionOut *out)
 	StringInfo	saw = Saw(E, LR_SS_IDENTITY);
 	bool		utf8 = GetDatabaseEncoding() == PG_UTF8;
 	LrSOutcome	result = LR_SO_PASS;
+	bool		exempt = false; /* found on a white list */
+	char	  **keys = palloc0(Max(s->nlists, 1) * sizeof(char *));
 	size_t		k;
 
 	if (saw)
@@ -386,13 +393,12 @@ Identity(Eval *E, LrDReasons *rs, LrDecisionOut *out)
 	{
 		const LrSList *l = &s->lists[k];
 		bool		hit = false;
-		const char *key = NULL;
-		size_t		keylen = 0;
-		bool		triggered;
 
 		if (!in->nulls[l->input])
 		{
 			LrIdCheck	r;
+			const char *key;
+			size_t		keylen;
 
 			key = InputStr(in, l->input, &keylen);
 			if (l->normalize != LR_SID_NONE)
@@ -405,9 +411,19 @@ Identity(Eval *E, LrDReasons *rs, LrDecisionOut *out)
 				}
 			}
 			hit = E->hits ? E->hits[k] : ListLookup(E, k, key, keylen);
+			keys[k] = pnstrdup(key, keylen);
 		}
 		out->list_hit[k] = hit;
-		triggered = (l->list == LR_SL_WHITE) ? !hit : hit;
+		if (hit && l->list == LR_SL_WHITE)
+			exempt = true;
+	}
+	for (k = 0; k < s->nlists; k++)
+	{
+		const LrSList *l = &s->lists[k];
+		bool		hit = out->list_hit[k];
+		bool		triggered = (l->list == LR_SL_WHITE) ? (!hit && l->action != LR_SO_PASS) :
+			(hit && !exempt);
+
 		if (triggered)
 		{
 			AddReason(rs, LR_SS_IDENTITY, l->code, l->reason);
@@ -425,9 +441,14 @@ Identity(Eval *E, LrDReasons *rs, LrDecisionOut *out)
 			JKey(saw, &first, "column");
 			JStr(saw, l->column);
 			JKey(saw, &first, "key");
-			JStr(saw, key ? pnstrdup(key, keylen) : NULL);
+			JStr(saw, keys[k]);
 			JKey(saw, &first, "found");
 			appendStringInfoString(saw, hit ? "true" : "false");
+			if (hit && exempt && l->list != LR_SL_WHITE)
+			{
+				JKey(saw, &first, "exempt");
+				appendStringInfoString(saw, "true");
+			}
 			appendStringInfoChar(saw, '}');
 		}
 	}
@@ -893,16 +914,14 @@ limit_stopped:
 
 /* ---------------------------------------------------------------- offers */
 
-static char *
-Offers(Eval *E, const LrDTerms *t)
+static void
+Offers(Eval *E, LrDecisionOut *out)
 {
 	const LrStrategy *s = E->s;
 	LrDecisionIn *in = E->in;
 	LrMRequest	req;
 	LrError		err = {0};
 	int64_t		n = 0;
-	int64		i;
-	StringInfoData b;
 	StringInfo	saw = Saw(E, LR_SS_OFFERS);
 
 	memset(&req, 0, sizeof(req));
@@ -928,47 +947,24 @@ Offers(Eval *E, const LrDTerms *t)
 	if (!lr_match_block(&s->cat, in->mvals, 1, NULL, NULL, &req, (int64_t) E->plan->kcap,
 						&in->scratch, in->res, &n, &err))
 		lr_pg_raise(&err, "offers");
-	initStringInfo(&b);
-	appendStringInfoChar(&b, '[');
-	for (i = 0; i < n; i++)
-	{
-		const LrMResult *r = &in->res[i];
-		const LrMProduct *p = &s->cat.products[r->product];
-		bool		first = true;
-		char		buf[64];
-
-		appendStringInfoString(&b, i > 0 ? ", {" : "{");
-		JKey(&b, &first, "rank");
-		appendStringInfo(&b, INT64_FORMAT, i + 1);
-		JKey(&b, &first, "product_id");
-		JStr(&b, p->id);
-		JKey(&b, &first, "bank");
-		JStr(&b, p->bank);
-		JKey(&b, &first, "product_type");
-		JStr(&b, p->type);
-		JKey(&b, &first, "approval_probability");
-		JNum(&b, r->probability);
-		JKey(&b, &first, "rate");
-		lr_dec_format(buf, sizeof(buf), r->q.rate, LR_RATE_SCALE, 2);
-		appendStringInfoString(&b, buf);
-		JKey(&b, &first, "amount");
-		JCents(&b, r->q.amount);
-		JKey(&b, &first, "term_months");
-		appendStringInfo(&b, "%d", r->q.term);
-		JKey(&b, &first, "monthly_payment");
-		JCents(&b, r->q.payment);
-		JKey(&b, &first, "total_cost");
-		JCents(&b, r->q.total_cost);
-		appendStringInfoChar(&b, '}');
-	}
-	appendStringInfoChar(&b, ']');
+	out->has_offers = true;
+	out->noffers = (int) n;
+	out->offers = palloc(Max(n, 1) * sizeof(LrMResult));
+	memcpy(out->offers, in->res, n * sizeof(LrMResult));
 	if (saw)
 	{
-		appendStringInfo(saw, "{\"products\": %zu, \"offers\": " INT64_FORMAT "}",
-						 s->cat.nproducts, (int64) n);
+		int64		i;
+
+		appendStringInfo(saw, "{\"products\": %zu, \"offered\": [", s->cat.nproducts);
+		for (i = 0; i < n; i++)
+		{
+			if (i > 0)
+				appendStringInfoString(saw, ", ");
+			JStr(saw, s->cat.products[in->res[i].product].id);
+		}
+		appendStringInfoString(saw, "]}");
 	}
 	Trace(E, LR_SS_OFFERS, LR_SO_PASS);
-	return b.data;
 }
 
 /* ---------------------------------------------------------------- arms */
@@ -1014,111 +1010,77 @@ ChooseArm(Eval *E, LrDecisionOut *out)
 
 /* ---------------------------------------------------------------- shadows */
 
-static char *
-Shadows(Eval *E, const LrDecisionOut *pre, LrSOutcome pre_outcome, LrSStage pre_stage)
+static void
+Shadows(Eval *E, LrDecisionOut *out, LrSOutcome pre_outcome, LrSStage pre_stage)
 {
 	const LrStrategy *s = E->s;
-	StringInfoData b;
+	StringInfo	saw = Saw(E, LR_SS_SCORE);
 	size_t		j;
 
-	initStringInfo(&b);
-	appendStringInfoChar(&b, '[');
+	out->shadows = palloc0(s->nshadows * sizeof(LrDShadow));
 	for (j = 0; j < s->nshadows; j++)
 	{
+		LrDShadow  *sh = &out->shadows[j];
 		size_t		k = s->narms + j;
-		LrDReasons	rs;
-		LrDTerms	t;
-		LrSOutcome	outcome;
-		LrSStage	stage;
-		bool		first = true;
+		LrDTerms   *t = &sh->t;
 		int			i;
 
 		/* the stages before the score stage as they went */
-		rs.n = 0;
-		rs.cap = 0;
-		rs.items = NULL;
-		for (i = 0; i < pre->reasons.n; i++)
-			if (pre->reasons.items[i].stage < LR_SS_SCORE)
-				AddReason(&rs, pre->reasons.items[i].stage, pre->reasons.items[i].code,
-						  pre->reasons.items[i].text);
+		for (i = 0; i < out->reasons.n; i++)
+			if (out->reasons.items[i].stage < LR_SS_SCORE)
+				AddReason(&sh->reasons, out->reasons.items[i].stage, out->reasons.items[i].code,
+						  out->reasons.items[i].text);
 		if (pre_outcome == LR_SO_DECLINE)
 		{
 			/* the score is reported, the decline stands */
 			LrDReasons	ignore = {0};
 
-			Terms(E, k, &ignore, &t, false);
-			outcome = LR_SO_DECLINE;
-			stage = pre_stage;
+			Terms(E, k, &ignore, t, false);
+			sh->outcome = LR_SO_DECLINE;
+			sh->stage = pre_stage;
 		}
 		else
 		{
-			Terms(E, k, &rs, &t, false);
-			if (t.outcome == LR_SO_DECLINE)
+			Terms(E, k, &sh->reasons, t, false);
+			if (t->outcome == LR_SO_DECLINE)
 			{
-				outcome = LR_SO_DECLINE;
-				stage = t.stage;
+				sh->outcome = LR_SO_DECLINE;
+				sh->stage = t->stage;
 			}
 			else if (pre_outcome == LR_SO_REFER)
 			{
-				outcome = LR_SO_REFER;
-				stage = pre_stage;
+				sh->outcome = LR_SO_REFER;
+				sh->stage = pre_stage;
 			}
-			else if (t.outcome == LR_SO_REFER)
+			else if (t->outcome == LR_SO_REFER)
 			{
-				outcome = LR_SO_REFER;
-				stage = t.stage;
+				sh->outcome = LR_SO_REFER;
+				sh->stage = t->stage;
 			}
 			else
 			{
-				outcome = LR_SO_APPROVE;
-				stage = LR_SS_SCORE;
+				sh->outcome = LR_SO_APPROVE;
+				sh->stage = LR_SS_SCORE;
 			}
 		}
-		appendStringInfoString(&b, j > 0 ? ", {" : "{");
-		JKey(&b, &first, "name");
-		JStr(&b, s->shadows[j].name);
-		JKey(&b, &first, "outcome");
-		JStr(&b, lr_soutcome_name(outcome));
-		JKey(&b, &first, "stage");
-		JStr(&b, lr_sstage_name(stage));
-		JKey(&b, &first, "reason_codes");
-		appendStringInfoChar(&b, '[');
-		for (i = 0; i < rs.n; i++)
+		if (sh->outcome == LR_SO_DECLINE)
+			t->has_limit = t->has_rate = t->has_payment = t->has_apr = false;
+		if (saw && saw->len > 0)
 		{
-			if (i > 0)
-				appendStringInfoString(&b, ", ");
-			JStr(&b, rs.items[i].code);
+			appendStringInfoString(saw, j == 0 ? ", \"shadows\": [{\"name\": " : ", {\"name\": ");
+			JStr(saw, s->shadows[j].name);
+			appendStringInfoString(saw, ", \"outcome\": ");
+			JStr(saw, lr_soutcome_name(sh->outcome));
+			appendStringInfoString(saw, ", \"score\": ");
+			if (t->has_score)
+				JNum(saw, t->score);
+			else
+				appendStringInfoString(saw, "null");
+			appendStringInfoChar(saw, '}');
+			if (j + 1 == s->nshadows)
+				appendStringInfoChar(saw, ']');
 		}
-		appendStringInfoChar(&b, ']');
-		JKey(&b, &first, "score");
-		if (t.has_score)
-			JNum(&b, t.score);
-		else
-			appendStringInfoString(&b, "null");
-		JKey(&b, &first, "pd");
-		if (t.has_pd)
-			JNum(&b, t.pd);
-		else
-			appendStringInfoString(&b, "null");
-		JKey(&b, &first, "limit_amount");
-		if (t.has_limit && outcome != LR_SO_DECLINE)
-			JCents(&b, t.limit);
-		else
-			appendStringInfoString(&b, "null");
-		JKey(&b, &first, "annual_rate");
-		if (t.has_rate && outcome != LR_SO_DECLINE)
-		{
-			char		buf[64];
-
-			lr_dec_format(buf, sizeof(buf), t.rate10, LR_PRICE_SCALE, 4);
-			appendStringInfoString(&b, buf);
-		}
-		else
-			appendStringInfoString(&b, "null");
-		appendStringInfoChar(&b, '}');
 	}
-	appendStringInfoChar(&b, ']');
-	return b.data;
 }
 
 /* ---------------------------------------------------------------- evaluate */
@@ -1202,13 +1164,9 @@ lr_decision_evaluate(LrDecisionIn *in, const bool *hits, LrDecisionTrace *trace,
 			appendStringInfo(&trace->saw[LR_SS_SCORE], ", \"key_position\": %s", Num(out->u));
 	}
 	if (s->has_stage[LR_SS_OFFERS] && out->outcome != LR_SO_DECLINE)
-		out->offers_json = Offers(&E, &out->t);
+		Offers(&E, out);
 	if (s->nshadows > 0)
-	{
-		out->shadows_json = Shadows(&E, out, pre, pre_stage);
-		if (trace && trace->saw[LR_SS_SCORE].len > 0)
-			appendStringInfo(&trace->saw[LR_SS_SCORE], ", \"shadows\": %s", out->shadows_json);
-	}
+		Shadows(&E, out, pre, pre_stage);
 	if (trace && trace->saw[LR_SS_SCORE].len > 0)
 		appendStringInfoChar(&trace->saw[LR_SS_SCORE], '}');
 }

@@ -344,6 +344,8 @@ GetDec(SCtx *c, const LrJson *obj, const char *key, bool required, int scale,
 
 	if (present)
 		*present = false;
+	if (v != NULL && v->kind == LRJ_NULL && !required)
+		return true;			/* null is absent, as in a products table */
 	if (!lr_jv_number(&c->jv, obj, key, required, &d, present))
 		return false;
 	if (v == NULL)
@@ -550,6 +552,7 @@ ParseList(SCtx *c, const LrJson *o, LrSList *l)
 	"column", "normalize", "reason", "action", NULL};
 	int			list = 0;
 	int			norm = LR_SID_NONE;
+	int			a;
 
 	if (!lr_jv_check_keys(&c->jv, o, keys) ||
 		!GetName(c, o, "code", true, &l->code) ||
@@ -563,8 +566,20 @@ ParseList(SCtx *c, const LrJson *o, LrSList *l)
 		return false;
 	l->list = (LrSListKind) list;
 	l->normalize = (LrSIdKind) norm;
-	l->action = l->list == LR_SL_GREY ? LR_SO_REFER : LR_SO_DECLINE;
-	return GetAction(c, o, &l->action);
+
+	/*
+	 * black and grey: the action when found; white: found exempts the
+	 * applicant from the stage's black and grey lists, and the action (none
+	 * by default) applies when not found.
+	 */
+	a = l->list == LR_SL_BLACK ? LR_SO_DECLINE : l->list == LR_SL_GREY ? LR_SO_REFER : LR_SO_PASS;
+	if (!GetWord(c, o, "action", ActionNames, l->list == LR_SL_WHITE ? LR_SO_PASS : LR_SO_REFER,
+				 false, &a))
+		return false;
+	if (a == LR_SO_APPROVE)
+		return FailAt(c, "action", "unknown value \"approve\"");
+	l->action = (LrSOutcome) a;
+	return true;
 }
 
 static bool
@@ -928,7 +943,9 @@ ParseProduct(SCtx *c, const LrJson *o, LrMProduct *p)
 		return false;
 	}
 	p->method = LR_SCHED_EQUAL_INSTALLMENT;
-	if (!lr_jv_string(&c->jv, o, "repayment_method", false, &method))
+	if (lr_json_get(o, "repayment_method") != NULL &&
+		lr_json_get(o, "repayment_method")->kind != LRJ_NULL &&
+		!lr_jv_string(&c->jv, o, "repayment_method", false, &method))
 		return false;
 	if (method != NULL)
 	{

@@ -70,7 +70,8 @@ typedef enum LrSListKind
 {
 	LR_SL_BLACK = 1,			/* found: the action (decline by default) */
 	LR_SL_GREY,					/* found: the action (refer by default) */
-	LR_SL_WHITE					/* not found: the action (decline by default) */
+	LR_SL_WHITE					/* found: exempt from the black and grey lists;
+								 * not found: the action (none by default) */
 } LrSListKind;
 
 /* An identifier check: the column's value must be a valid identifier. */

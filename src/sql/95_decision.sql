@@ -47,6 +47,34 @@ COMMENT ON FUNCTION loan_risk.strategy_info(loan_risk.strategy) IS
   'Name, version, content hash, stages, applicant columns read and whether the strategy reads list tables';
 
 -- ---- Decisions
+CREATE TYPE loan_risk.offer AS (
+  rank integer,
+  product_id text,
+  bank text,
+  product_type text,
+  approval_probability float8,
+  rate numeric,
+  amount numeric,
+  term_months integer,
+  monthly_payment numeric,
+  total_cost numeric
+);
+COMMENT ON TYPE loan_risk.offer IS
+  'A product offered by a decision''s offers stage: the columns of loan_risk.match_products';
+
+CREATE TYPE loan_risk.shadow_decision AS (
+  name text,
+  outcome text,
+  stage text,
+  reason_codes text[],
+  score float8,
+  pd float8,
+  limit_amount numeric,
+  annual_rate numeric
+);
+COMMENT ON TYPE loan_risk.shadow_decision IS
+  'What a shadow scorecard of a strategy would have decided: reported beside the decision, never enforced';
+
 CREATE TYPE loan_risk.decision AS (
   outcome text,
   stage text,
@@ -63,8 +91,8 @@ CREATE TYPE loan_risk.decision AS (
   first_payment numeric,
   apr numeric,
   effective_apr numeric,
-  offers jsonb,
-  shadows jsonb,
+  offers loan_risk.offer[],
+  shadows loan_risk.shadow_decision[],
   list_hits text[],
   strategy_name text,
   strategy_version text,
