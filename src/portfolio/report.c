@@ -18,7 +18,7 @@
  *                      psi_bins_final gives the PSI of the score
  *   PD and outcome     a Brier state: brier_final
  *   per feature, bin   counts of rows, bads, baseline and recent rows: CSI
- *                      and IV with lr_woe_compute (src/metrics/woe.h), over
+ *                      and IV with lr_woe_compute (src/stats/woe.h), over
  *                      the bins that have rows, as csi() and iv() over the
  *                      bin labels give them
  *
@@ -45,7 +45,7 @@
 #include "common/lr_spi.h"
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
-#include "metrics/woe.h"
+#include "stats/woe.h"
 #include "portfolio/portfolio_pg.h"
 #include "portfolio/report.h"
 #include "scoring/score.h"

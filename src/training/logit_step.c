@@ -25,7 +25,8 @@
 #include "common/lr_pg.h"
 #include "common/lr_row.h"
 #include "common/lr_state.h"
-#include "metrics/metrics.h"
+#include "scoring/score.h"
+#include "stats/stats_pg.h"
 #include "scoring/scorecard.h"
 #include "training/logit.h"
 #include "training/training_pg.h"
@@ -90,9 +91,6 @@ typedef struct StepCall
 	double	   *x;				/* one row's features */
 	/* woe_step: the card, keyed on its bytes */
 	bool		card_const;		/* a constant of the query: compiled once */
-	double	   *fast_upper;		/* per feature 16 bounds (NaN-padded) when it has a fast table */
-	double	   *fast_woe;		/* per feature 17 WOEs */
-	bool	   *fast;
 	char	   *card_key;
 	Size		card_keylen;
 	MemoryContext card_cxt;
@@ -378,27 +376,6 @@ WoeCard(FunctionCallInfo fcinfo, StepCall *sc)
 		BinWoeRequired(sc->card, f, f->missing, "missing");
 		BinWoeRequired(sc->card, f, f->unseen, "unseen");
 	}
-	/*
-	 * A numeric feature of at most 16 bins without special values gets a
-	 * flat table: the bin is the number of bounds <= v over a fixed 16 slots
-	 * (NaN never compares true), the WOE one load away.
-	 */
-	sc->fast = palloc0(sizeof(bool) * Max(sc->nx, 1));
-	sc->fast_upper = palloc(sizeof(double) * 16 * Max(sc->nx, 1));
-	sc->fast_woe = palloc(sizeof(double) * 17 * Max(sc->nx, 1));
-	for (int j = 0; j < sc->nx; j++)
-	{
-		const LrFeature *f = &sc->card->features[j];
-
-		if (f->kind != LR_FEATURE_NUMERIC || f->nspecial_values > 0 || f->nbins > 16 ||
-			f->missing == NULL || sc->conv[j] != LR_CONV_FLOAT8)
-			continue;
-		for (int k = 0; k < 16; k++)
-			sc->fast_upper[16 * j + k] = k < (int) f->nbins - 1 ? f->uppers[k] : get_float8_nan();
-		for (int k = 0; k < 17; k++)
-			sc->fast_woe[17 * j + k] = f->bins[k < (int) f->nbins ? k : (int) f->nbins - 1].woe;
-		sc->fast[j] = true;
-	}
 	MemoryContextSwitchTo(old);
 }
 
@@ -423,48 +400,17 @@ WoeAdd(FunctionCallInfo fcinfo, bool has_y, int y)
 	eta = sc->beta[0];
 	for (int j = 0; j < sc->nx; j++)
 	{
-		const LrFeature *f = &sc->card->features[j];
+		const LrTableFeature *t = &sc->card->table.features[j];
 		NullableDatum *arg = &fcinfo->args[WOE_FIRST + j];
-		const LrBin *bin;
+		int32		code = lr_card_code_datum(t, arg->value, arg->isnull, sc->conv[j], &sc->outfn[j]);
 
-		if (sc->fast[j] && !arg->isnull)
-		{
-			double		v = DatumGetFloat8(arg->value);
-			const double *u = sc->fast_upper + 16 * j;
-			int			idx = 0;
-
-			if (likely(v == v))
-			{
-				for (int k = 0; k < 16; k++)
-					idx += (v >= u[k]);
-				sc->x[j] = sc->fast_woe[17 * j + idx];
-			}
-			else
-				sc->x[j] = f->missing->woe;
-			eta += sc->beta[j + 1] * sc->x[j];
-			continue;
-		}
-		if (arg->isnull)
-			bin = f->missing;
-		else if (f->kind == LR_FEATURE_NUMERIC)
-			bin = lr_feature_bin_numeric(f, sc->conv[j] == LR_CONV_FLOAT8 ?
-										 DatumGetFloat8(arg->value) :
-										 lr_conv_number(sc->conv[j], arg->value));
-		else
-		{
-			char		buf[32];
-			size_t		len;
-			const char *s = lr_conv_text(sc->conv[j], arg->value, &sc->outfn[j], buf, &len);
-
-			bin = lr_feature_bin_categorical(f, s, len);
-		}
-		if (bin == NULL)
+		if (code == LR_CODE_NONE)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("a value of feature \"%s\" has no bin in the scorecard", f->name),
+					 errmsg("a value of feature \"%s\" has no bin in the scorecard", t->feature->name),
 					 errhint("Give the feature a missing bin (and an unseen bin if categorical).")));
-		sc->x[j] = bin->woe;
-		eta += sc->beta[j + 1] * bin->woe;
+		sc->x[j] = t->woe[code];
+		eta += sc->beta[j + 1] * sc->x[j];
 	}
 	lr_logit_add(st, sc->x, y, 1.0, eta);
 	lr_state_touch(es);

@@ -24,7 +24,8 @@
 #include "common/lr_pg.h"
 #include "common/lr_row.h"
 #include "common/lr_state.h"
-#include "loan_risk.h"
+#include "common/lr_settings.h"
+#include "stats/stats_pg.h"
 #include "training/training_pg.h"
 
 int			lr_binning_max_distinct = LR_PREBIN_DEFAULT_DISTINCT;

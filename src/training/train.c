@@ -38,9 +38,9 @@
 
 #include "common/lr_pg.h"
 #include "common/lr_spi.h"
-#include "metrics/metrics.h"
+#include "stats/dist.h"
 #include "scoring/scorecard.h"
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 #include "training/design_cache.h"
 #include "training/training_pg.h"
 
