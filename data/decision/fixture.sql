@@ -13,6 +13,9 @@
 \else
 \set dec_n 2000
 \endif
+\set QUIET on
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
 
 -- A uniform number in [0, 1) from (i, salt).
 CREATE FUNCTION dec_u(i bigint, salt int) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -224,3 +227,6 @@ SELECT 'pure', jsonb_set(jsonb_set(strategy::jsonb, '{stages,identity}',
 FROM strategies WHERE name = 'online';
 
 ANALYZE applicants;
+RESET client_min_messages;
+\set ON_ERROR_STOP 0
+\set QUIET off
