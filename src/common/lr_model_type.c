@@ -14,7 +14,7 @@
 void
 lr_model_check(const LrModelType *type, const LrModelValue *v)
 {
-	if (VARSIZE(v) < LR_MODEL_HDRSZ ||
+	if (VARSIZE(v) < LR_MODEL_HDRSZ + type->extra ||
 		v->version != LR_MODEL_STORAGE_VERSION || v->flags != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -32,7 +32,7 @@ lr_model_parse(const LrModelType *type, const LrModelValue *v, LrArena *arena)
 
 	lr_model_check(type, v);
 	lr_pg_json_options(&opts);
-	if (!type->parse(v->json, LrModelJsonLen(v), arena, &opts, &model, &err))
+	if (!type->parse(lr_model_text(type, v), lr_model_text_len(type, v), arena, &opts, &model, &err))
 		lr_pg_raise(&err, psprintf("invalid stored %s", type->name));
 	return model;
 }
@@ -44,6 +44,7 @@ lr_model_from_model(const LrModelType *type, const void *model)
 	LrBuf		buf;
 	LrModelValue *v;
 	static const char zeros[LR_MODEL_HDRSZ] = {0};
+	size_t		i;
 
 	/*
 	 * Write the header's room and then the text into one buffer, which
@@ -52,6 +53,8 @@ lr_model_from_model(const LrModelType *type, const void *model)
 	lr_pg_alloc_init(&a, CurrentMemoryContext);
 	lr_buf_init(&buf, &a, MaxAllocSize);
 	lr_buf_append(&buf, zeros, LR_MODEL_HDRSZ);
+	for (i = 0; i < type->extra; i++)
+		lr_buf_putc(&buf, '\0');
 	type->write(model, &buf);
 	if (buf.failed)
 		ereport(ERROR,
@@ -65,6 +68,8 @@ lr_model_from_model(const LrModelType *type, const void *model)
 	SET_VARSIZE(v, buf.len);
 	v->version = LR_MODEL_STORAGE_VERSION;
 	v->flags = 0;
+	if (type->stamp)
+		type->stamp(lr_model_text(type, v), lr_model_text_len(type, v), (uint8 *) v->json);
 	return v;
 }
 
@@ -102,7 +107,7 @@ lr_model_out(FunctionCallInfo fcinfo, const LrModelType *type)
 	LrModelValue *v = DatumGetLrModelP(PG_GETARG_DATUM(0));
 
 	lr_model_check(type, v);
-	PG_RETURN_CSTRING(pnstrdup(v->json, LrModelJsonLen(v)));
+	PG_RETURN_CSTRING(pnstrdup(lr_model_text(type, v), lr_model_text_len(type, v)));
 }
 
 Datum
@@ -131,7 +136,7 @@ lr_model_send(FunctionCallInfo fcinfo, const LrModelType *type)
 	lr_model_check(type, v);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, 1);
-	pq_sendtext(&buf, v->json, (int) LrModelJsonLen(v));
+	pq_sendtext(&buf, lr_model_text(type, v), (int) lr_model_text_len(type, v));
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 

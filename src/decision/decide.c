@@ -70,7 +70,8 @@ lr_decision_in_init(LrDecisionIn *in, LrDecisionPlan *plan, MemoryContext cxt)
 	const LrStrategy *s = plan->s;
 	size_t		n = Max(s->ninputs, 1);
 	size_t		i,
-				k;
+				k,
+				maxf = 1;
 	const char **names;
 	LrFieldKind *kinds;
 	MemoryContext old = MemoryContextSwitchTo(cxt);
@@ -115,10 +116,12 @@ lr_decision_in_init(LrDecisionIn *in, LrDecisionPlan *plan, MemoryContext cxt)
 	{
 		const LrSArm *arm = k < s->narms ? &s->arms[k] : &s->shadows[k - s->narms];
 
+		maxf = Max(maxf, arm->card->nfeatures);
 		in->card_conv[k] = palloc0(Max(arm->card->nfeatures, 1) * sizeof(LrConv));
 		for (i = 0; i < arm->card->nfeatures; i++)
 			in->card_conv[k][i] = in->conv[arm->inputs[i]];
 	}
+	in->codes = palloc0(maxf * sizeof(int32));
 	if (s->has_stage[LR_SS_OFFERS])
 	{
 		size_t		bytes = lr_mscratch_size(&s->cat);

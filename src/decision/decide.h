@@ -38,6 +38,7 @@ typedef struct LrDecisionIn
 	LrMBind		mbind;			/* canonical inputs -> mvals (lr_mbind_values) */
 	double	   *fx;				/* the forest's features */
 	LrConv	  **card_conv;		/* per arm and shadow: per feature */
+	int32	   *codes;			/* a card's codes for one applicant */
 	LrMScratch	scratch;		/* offers */
 	LrMResult  *res;
 } LrDecisionIn;

@@ -539,38 +539,35 @@ Anomaly(Eval *E, LrDReasons *rs, LrDecisionOut *out)
 /* ---------------------------------------------------------------- score, limit, price */
 
 /*
- * Why the card cannot score these inputs (NULL without a missing bin, NaN,
- * an unlisted category without an unseen bin), or NULL when it can.
+ * The code of every feature of the arm's card for these inputs, through the
+ * scorecard core's table; why the card cannot score them (NULL or NaN
+ * without a missing bin, an unlisted category without an unseen bin), or
+ * NULL when it can.
  */
 static char *
-CannotScore(const LrDecisionIn *in, const LrSArm *arm)
+CardCodes(const LrDecisionIn *in, const LrSArm *arm, const LrConv *conv, int32 *codes)
 {
-	const LrCard *card = arm->card;
+	const LrCardTable *t = &arm->card->table;
 	size_t		i;
 
-	for (i = 0; i < card->nfeatures; i++)
+	for (i = 0; i < t->nfeatures; i++)
 	{
-		const LrFeature *f = &card->features[i];
+		const LrTableFeature *f = &t->features[i];
 		int32		k = arm->inputs[i];
 
+		codes[i] = lr_card_code_datum(f, in->values[k], in->nulls[k], conv[i], NULL);
+		if (codes[i] != LR_CODE_NONE)
+			continue;
 		if (in->nulls[k])
-		{
-			if (f->missing == NULL)
-				return psprintf("column \"%s\" is NULL and the card has no missing bin", f->name);
-		}
-		else if (f->kind == LR_FEATURE_NUMERIC)
-		{
-			if (lr_feature_bin_numeric(f, DatumGetFloat8(in->values[k])) == NULL)
-				return psprintf("column \"%s\" is NaN and the card has no missing bin", f->name);
-		}
-		else
+			return psprintf("column \"%s\" is NULL and the card has no missing bin", f->feature->name);
+		if (f->kind == LR_FEATURE_NUMERIC)
+			return psprintf("column \"%s\" is NaN and the card has no missing bin", f->feature->name);
 		{
 			size_t		len;
 			const char *v = InputStr(in, k, &len);
 
-			if (lr_feature_bin_categorical(f, v, len) == NULL)
-				return psprintf("\"%s\" of column \"%s\" is not a category of the card, which has no unseen bin",
-								pnstrdup(v, Min(len, 200)), f->name);
+			return psprintf("\"%s\" of column \"%s\" is not a category of the card, which has no unseen bin",
+							pnstrdup(v, Min(len, 200)), f->feature->name);
 		}
 	}
 	return NULL;
@@ -609,7 +606,8 @@ Terms(Eval *E, size_t k, LrDReasons *rs, LrDTerms *t, bool trace)
 	const LrStrategy *s = E->s;
 	const LrDecisionIn *in = E->in;
 	const LrSArm *arm = k < s->narms ? &s->arms[k] : &s->shadows[k - s->narms];
-	LrCardCache *cc = E->plan->arm_cc[k];
+	const LrCardTable *tab = &arm->card->table;
+	int32	   *codes = E->in->codes;
 	StringInfo	saw = trace ? Saw(E, LR_SS_SCORE) : NULL;
 	char	   *why;
 	LrLimitResult lr;
@@ -622,7 +620,7 @@ Terms(Eval *E, size_t k, LrDReasons *rs, LrDTerms *t, bool trace)
 	t->stage = LR_SS_SCORE;
 
 	/* score */
-	if ((why = CannotScore(in, arm)) != NULL)
+	if ((why = CardCodes(in, arm, in->card_conv[k], codes)) != NULL)
 	{
 		if (saw)
 		{
@@ -638,8 +636,7 @@ Terms(Eval *E, size_t k, LrDReasons *rs, LrDTerms *t, bool trace)
 			Trace(E, LR_SS_SCORE, LR_SO_REFER);
 		return false;
 	}
-	t->score = lr_card_score_values(cc, in->values, in->nulls, arm->inputs, in->card_conv[k],
-									E->plan->dummy_outfn, trace);
+	t->score = lr_table_score(tab, codes);
 	t->has_score = true;
 	if (arm->card->has_scaling)
 	{
@@ -693,7 +690,7 @@ Terms(Eval *E, size_t k, LrDReasons *rs, LrDTerms *t, bool trace)
 			JKey(saw, &f2, "value");
 			JStr(saw, InputText(in, arm->inputs[i]));
 			JKey(saw, &f2, "points");
-			JNum(saw, cc->chosen[i]->points);
+			JNum(saw, tab->features[i].points[codes[i]]);
 			appendStringInfoChar(saw, '}');
 		}
 		appendStringInfoChar(saw, ']');

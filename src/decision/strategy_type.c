@@ -30,7 +30,6 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "loan_risk.h"
 #include "common/lr_pg.h"
 #include "decision/decision.h"
 
@@ -40,20 +39,8 @@ PG_FUNCTION_INFO_V1(strategy_recv);
 PG_FUNCTION_INFO_V1(strategy_send);
 PG_FUNCTION_INFO_V1(strategy_info);
 
-void
-lr_strategy_value_check(const LrStrategyValue *v)
-{
-	if (VARSIZE(v) < LR_STRATEGY_HDRSZ ||
-		v->version != LR_STRATEGY_STORAGE_VERSION || v->flags != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("strategy value has unsupported storage version %u (flags %u)",
-						(unsigned) v->version, (unsigned) v->flags),
-				 errhint("The value was written by a newer or damaged installation of loan_risk.")));
-}
-
 static void
-Sha256(const void *data, size_t len, uint8 *out)
+Sha256(const char *data, size_t len, uint8 *out)
 {
 	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
 
@@ -64,96 +51,55 @@ Sha256(const void *data, size_t len, uint8 *out)
 	pg_cryptohash_free(ctx);
 }
 
-/* Bytes the parse of one strategy may use: loan_risk.max_kernel_memory. */
-static size_t
-ParseLimit(void)
+static bool
+StrategyParse(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts,
+			  void **model, LrError *err)
 {
-	return (size_t) lr_max_kernel_memory * 1024;
+	return lr_strategy_parse(text, len, arena, opts, (LrStrategy **) model, err);
 }
 
-LrStrategyValue *
-lr_strategy_value_from_text(const char *text, size_t len)
+static bool
+StrategyWrite(const void *model, LrBuf *out)
 {
-	LrAlloc		a;
-	LrArena		arena;
-	LrJsonOptions opts;
-	LrError		err = {0};
-	LrStrategy *s;
-	LrBuf		buf;
-	LrStrategyValue *v;
-
-	lr_pg_alloc_init(&a, CurrentMemoryContext);
-	lr_arena_init(&arena, &a, ParseLimit());
-	lr_pg_json_options(&opts);
-	if (!lr_strategy_parse(text, len, &arena, &opts, &s, &err))
-		lr_pg_raise(&err, "invalid strategy");
-	lr_buf_init(&buf, &a, MaxAllocSize - LR_STRATEGY_HDRSZ - 1);
-	lr_strategy_write(s, &buf);
-	if (buf.failed)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("strategy is too large"),
-				 errdetail("Its text form exceeds the 1 GB limit of a value.")));
-	v = palloc(LR_STRATEGY_HDRSZ + buf.len);
-	SET_VARSIZE(v, LR_STRATEGY_HDRSZ + buf.len);
-	v->version = LR_STRATEGY_STORAGE_VERSION;
-	v->flags = 0;
-	memcpy(v->json, buf.data, buf.len);
-	Sha256(buf.data, buf.len, v->hash);
-	lr_buf_free(&buf);
-	lr_arena_release(&arena);
-	return v;
+	return lr_strategy_write((const LrStrategy *) model, out);
 }
+
+const LrModelType lr_strategy_type = {
+	.name = "strategy",
+	.too_large_hint = NULL,
+	.parse = StrategyParse,
+	.write = StrategyWrite,
+	.compile = NULL,
+	.extra = LR_STRATEGY_HASH_LEN,
+	.stamp = Sha256,
+};
 
 /* strategy_in: text form (JSON) to a validated strategy */
 Datum
 strategy_in(PG_FUNCTION_ARGS)
 {
-	char	   *str = PG_GETARG_CSTRING(0);
-
-	PG_RETURN_POINTER(lr_strategy_value_from_text(str, strlen(str)));
+	return lr_model_in(fcinfo, &lr_strategy_type);
 }
 
 /* strategy_out: the canonical JSON text */
 Datum
 strategy_out(PG_FUNCTION_ARGS)
 {
-	LrStrategyValue *v = PG_GETARG_LR_STRATEGY_P(0);
-
-	lr_strategy_value_check(v);
-	PG_RETURN_CSTRING(pnstrdup(v->json, LrStrategyJsonLen(v)));
+	return lr_model_out(fcinfo, &lr_strategy_type);
 }
 
 /* strategy_recv: binary form (version byte, JSON text), validated like text input */
 Datum
 strategy_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
-	char	   *text;
-	int			nbytes;
-
-	if (version != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported binary strategy version %d", version),
-				 errdetail("This version of loan_risk reads binary version 1.")));
-	text = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
-	PG_RETURN_POINTER(lr_strategy_value_from_text(text, (size_t) nbytes));
+	return lr_model_recv(fcinfo, &lr_strategy_type);
 }
 
 /* strategy_send: version byte 1, then the canonical JSON text */
 Datum
 strategy_send(PG_FUNCTION_ARGS)
 {
-	LrStrategyValue *v = PG_GETARG_LR_STRATEGY_P(0);
-	StringInfoData buf;
-
-	lr_strategy_value_check(v);
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, 1);
-	pq_sendtext(&buf, v->json, (int) LrStrategyJsonLen(v));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return lr_model_send(fcinfo, &lr_strategy_type);
 }
 
 /* ---------------------------------------------------------------- cache */
@@ -184,46 +130,18 @@ Compile(const LrStrategyValue *v)
 											  ALLOCSET_DEFAULT_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	LrDecisionPlan *p = palloc0(sizeof(LrDecisionPlan));
-	LrJsonOptions opts;
-	LrError		err = {0};
 	LrStrategy *s;
-	size_t		i,
-				k;
+	size_t		i;
 
 	p->cxt = cxt;
-	memcpy(p->hash, v->hash, LR_STRATEGY_HASH_LEN);
+	memcpy(p->hash, LrStrategyHash(v), LR_STRATEGY_HASH_LEN);
 	for (i = 0; i < LR_STRATEGY_HASH_LEN; i++)
-		snprintf(p->hash_hex + 2 * i, 3, "%02x", v->hash[i]);
+		snprintf(p->hash_hex + 2 * i, 3, "%02x", p->hash[i]);
 	lr_pg_alloc_init(&p->alloc, cxt);
-	lr_arena_init(&p->arena, &p->alloc, ParseLimit());
-	lr_pg_json_options(&opts);
-	if (!lr_strategy_parse(v->json, LrStrategyJsonLen(v), &p->arena, &opts, &s, &err))
-		lr_pg_raise(&err, "invalid stored strategy");
+	lr_arena_init(&p->arena, &p->alloc, 0);
+	s = (LrStrategy *) lr_model_parse(&lr_strategy_type, v, &p->arena);
 	p->s = s;
 
-	/* A scoring cache per card: scored through scoring's front door. */
-	p->arm_cc = palloc0((s->narms + s->nshadows + 1) * sizeof(LrCardCache *));
-	for (k = 0; k < s->narms + s->nshadows; k++)
-	{
-		const LrSArm *arm = k < s->narms ? &s->arms[k] : &s->shadows[k - s->narms];
-		LrCardCache *cc = palloc0(sizeof(LrCardCache));
-
-		cc->cxt = cxt;
-		cc->card = (LrCard *) arm->card;
-		cc->chosen = palloc0(Max(arm->card->nfeatures, 1) * sizeof(LrBin *));
-		p->arm_cc[k] = cc;
-	}
-	{
-		size_t		maxf = 1;
-
-		for (k = 0; k < s->narms + s->nshadows; k++)
-		{
-			const LrSArm *arm = k < s->narms ? &s->arms[k] : &s->shadows[k - s->narms];
-
-			maxf = Max(maxf, arm->card->nfeatures);
-		}
-		p->dummy_outfn = palloc0(maxf * sizeof(FmgrInfo));
-	}
 	p->money_input = palloc0(Max(s->ninputs, 1) * sizeof(bool));
 	if (s->revenue_input >= 0)
 		p->money_input[s->revenue_input] = true;
@@ -263,16 +181,12 @@ lr_decision_plan_get(LrPlanRef *ref, MemoryContext cxt, Datum strategy)
 
 	/* The backend's cache: the content hash in the header. */
 	head = (LrStrategyValue *) PG_DETOAST_DATUM_SLICE(PointerGetDatum(raw), 0,
-													  LR_STRATEGY_HDRSZ - VARHDRSZ);
-	if (VARSIZE(head) < LR_STRATEGY_HDRSZ)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("strategy value is truncated")));
-	lr_strategy_value_check(head);
+													  LR_MODEL_HDRSZ - VARHDRSZ + LR_STRATEGY_HASH_LEN);
+	lr_model_check(&lr_strategy_type, head);
 	p = NULL;
 	for (i = 0; i < PLAN_SLOTS; i++)
 	{
-		if (Plans[i] != NULL && memcmp(Plans[i]->hash, head->hash, LR_STRATEGY_HASH_LEN) == 0)
+		if (Plans[i] != NULL && memcmp(Plans[i]->hash, LrStrategyHash(head), LR_STRATEGY_HASH_LEN) == 0)
 		{
 			p = Plans[i];
 			break;
@@ -284,8 +198,7 @@ lr_decision_plan_get(LrPlanRef *ref, MemoryContext cxt, Datum strategy)
 	{
 		LrDecisionPlan *np;
 
-		v = DatumGetLrStrategyP(PointerGetDatum(raw));
-		lr_strategy_value_check(v);
+		v = DatumGetLrModelP(PointerGetDatum(raw));
 		np = Compile(v);
 		if (Plans[victim] != NULL)
 		{
