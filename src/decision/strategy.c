@@ -669,7 +669,7 @@ ParseAnomaly(SCtx *c, const LrJson *st)
 	if (!EnterObject(c, st, "model", &model, &mark))
 		return false;
 	if (!lr_iforest_from_json(model, c->jv.arena, &f, c->jv.err) ||
-		!lr_iforest_compile(f, c->jv.arena, &s->forest_model, c->jv.err))
+		!lr_iforest_compile(f, c->jv.arena, c->opts->tick, &s->forest_model, c->jv.err))
 		return Prefixed(c, c->jv.err);
 	s->forest = f;
 	if ((s->forest_inputs = lr_arena_alloc(c->jv.arena, f->nfeatures * sizeof(int32_t))) == NULL)
