@@ -6,8 +6,9 @@
 
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "utils/tuplestore.h"
+#include "utils/jsonb.h"
 #include "utils/memutils.h"
+#include "utils/tuplestore.h"
 
 #include "common/lr_pg.h"
 
@@ -105,4 +106,26 @@ lr_pg_parse_json(const char *text, size_t len, LrArena *arena, const char *what)
 	if (!lr_json_parse(text, len, arena, &opts, &root, &err))
 		lr_pg_raise(&err, what);
 	return root;
+}
+
+char *
+lr_pg_jsonb_text(Datum jsonb, size_t *len)
+{
+	Jsonb	   *jb = DatumGetJsonbP(jsonb);
+	char	   *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+
+	*len = strlen(text);
+	return text;
+}
+
+const LrJson *
+lr_pg_jsonb_arg(FunctionCallInfo fcinfo, int argno, LrArena *arena, const char *what)
+{
+	char	   *text;
+	size_t		len;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return NULL;
+	text = lr_pg_jsonb_text(PG_GETARG_DATUM(argno), &len);
+	return lr_pg_parse_json(text, len, arena, what);
 }

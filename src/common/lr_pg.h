@@ -34,4 +34,14 @@ extern void lr_pg_srf_init(FunctionCallInfo fcinfo);
 /* Parses a JSON document from a text/jsonb argument's text, raising on error. */
 extern LrJson *lr_pg_parse_json(const char *text, size_t len, LrArena *arena, const char *what);
 
+/* The text of a jsonb datum (palloc'd, NUL-terminated); *len its length. */
+extern char *lr_pg_jsonb_text(Datum jsonb, size_t *len);
+
+/*
+ * A jsonb argument (an options object, say) parsed into arena; NULL when the
+ * call has no argument argno or it is NULL.  Errors are "<what>: <message>".
+ */
+extern const LrJson *lr_pg_jsonb_arg(FunctionCallInfo fcinfo, int argno, LrArena *arena,
+									 const char *what);
+
 #endif							/* LR_PG_H */

@@ -266,27 +266,6 @@ lr_amount_datum(int128 units, bool cents)
 							   Int32GetDatum(-1));
 }
 
-/* ---------------------------------------------------------------- options */
-
-const LrJson *
-lr_options_json(FunctionCallInfo fcinfo, int argno, LrArena *arena)
-{
-	Jsonb	   *jb;
-	char	   *text;
-
-	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
-		return NULL;
-	jb = PG_GETARG_JSONB_P(argno);
-	text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-	return lr_pg_parse_json(text, strlen(text), arena, "options");
-}
-
-void
-lr_options_raise(const LrError *err)
-{
-	lr_pg_raise(err, NULL);
-}
-
 /* ---------------------------------------------------------------- performance */
 
 typedef struct PerfRead

@@ -155,8 +155,8 @@ npl_summary(PG_FUNCTION_ARGS)
 
 	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
 	lr_arena_init(&arena, &alloc, 0);
-	if (!lr_npl_options_parse(lr_options_json(fcinfo, 1, &arena), &o, &err))
-		lr_options_raise(&err);
+	if (!lr_npl_options_parse(lr_pg_jsonb_arg(fcinfo, 1, &arena, "options"), &o, &err))
+		lr_pg_raise(&err, NULL);
 	lr_pg_srf_init(fcinfo);
 
 	lr_perf_read(&p, perf_sql, true);

@@ -107,10 +107,4 @@ extern const char *lr_text_bytes(Datum d, Oid type, size_t *len);
 extern Datum lr_month_datum(int32 month);
 extern Datum lr_amount_datum(int128 units, bool cents);
 
-/* Parses the options argument (jsonb, or NULL for the defaults) into a JSON tree. */
-extern const LrJson *lr_options_json(FunctionCallInfo fcinfo, int argno, LrArena *arena);
-
-/* Raises err as an ERROR about the options argument. */
-extern void lr_options_raise(const LrError *err) pg_attribute_noreturn();
-
 #endif							/* LR_PORTFOLIO_PG_H */
