@@ -254,6 +254,26 @@ lr_jv_int(LrJv *v, const LrJson *obj, const char *key, bool required,
 }
 
 bool
+lr_jv_int32(LrJv *v, const LrJson *obj, const char *key, bool required,
+			int32_t min, int32_t max, int32_t *out, bool *present)
+{
+	int64_t		x = 0;
+	bool		here = false;
+
+	if (present)
+		*present = false;
+	if (!lr_jv_int(v, obj, key, required, min, max, &x, &here))
+		return false;
+	if (here)
+	{
+		*out = (int32_t) x;
+		if (present)
+			*present = true;
+	}
+	return true;
+}
+
+bool
 lr_jv_number_range(LrJv *v, const LrJson *obj, const char *key, bool required,
 				   double min, double max, double *out, bool *present)
 {

@@ -104,6 +104,10 @@ extern bool lr_jv_string_len(LrJv *v, const LrJson *obj, const char *key, bool r
 extern bool lr_jv_choice(LrJv *v, const LrJson *obj, const char *key, bool required,
 						 const char *const *choices, int *out, bool *present);
 
+/* The same into an int32_t. */
+extern bool lr_jv_int32(LrJv *v, const LrJson *obj, const char *key, bool required,
+						int32_t min, int32_t max, int32_t *out, bool *present);
+
 /* A number within [min, max] (inclusive; either bound may be +/-INFINITY). */
 extern bool lr_jv_number_range(LrJv *v, const LrJson *obj, const char *key, bool required,
 							   double min, double max, double *out, bool *present);

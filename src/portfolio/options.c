@@ -25,19 +25,6 @@ Begin(LrJv *v, const LrJson *j, const char *const *known, LrError *err)
 	return lr_jv_expect(v, j, LRJ_OBJECT) && lr_jv_check_keys(v, j, known);
 }
 
-static bool
-GetInt(LrJv *v, const LrJson *obj, const char *key, int32_t lo, int32_t hi, int32_t *out)
-{
-	int64_t		x = 0;
-	bool		present = false;
-
-	if (!lr_jv_int(v, obj, key, false, lo, hi, &x, &present))
-		return false;
-	if (present)
-		*out = (int32_t) x;
-	return true;
-}
-
 static const char *const period_names[] = {"month", "quarter", "year", NULL};
 static const LrPeriod period_values[] = {LR_PERIOD_MONTH, LR_PERIOD_QUARTER, LR_PERIOD_YEAR};
 
@@ -70,10 +57,10 @@ lr_vintage_options_parse(const LrJson *j, LrVintageOptions *o, LrError *err)
 	o->has_as_of = false;
 	o->as_of = 0;
 	if (!Begin(&v, j, known, err) ||
-		!GetInt(&v, j, "bad_dpd", 1, 36500, &o->bad_dpd) ||
+		!lr_jv_int32(&v, j, "bad_dpd", false, 1, 36500, &o->bad_dpd, NULL) ||
 		!lr_jv_bool(&v, j, "written_off_is_bad", false, &o->written_off_is_bad, NULL) ||
 		!GetPeriod(&v, j, "cohort", &o->cohort) ||
-		!GetInt(&v, j, "max_months_on_book", 0, 1200, &o->max_mob) ||
+		!lr_jv_int32(&v, j, "max_months_on_book", false, 0, 1200, &o->max_mob, NULL) ||
 		!lr_jv_string(&v, j, "as_of", false, &as_of))
 		return false;
 	if (as_of != NULL)
@@ -167,7 +154,7 @@ lr_npl_options_parse(const LrJson *j, LrNplOptions *o, LrError *err)
 	o->npl_dpd = 90;
 	return Begin(&v, j, known, err) &&
 		GetPeriod(&v, j, "period", &o->period) &&
-		GetInt(&v, j, "npl_dpd", 1, 36500, &o->npl_dpd);
+		lr_jv_int32(&v, j, "npl_dpd", false, 1, 36500, &o->npl_dpd, NULL);
 }
 
 /* ---------------------------------------------------------------- collections */
