@@ -1,8 +1,9 @@
 /*
  * lr_base.h
  *	  Pure C building blocks shared by every parser of user text: an arena
- *	  allocator, an error record, a growable output buffer, a bounds-checked
- *	  byte reader and base64.
+ *	  allocator, an error record, a growable output buffer and a
+ *	  bounds-checked byte reader.  (The text form of states is base64 by
+ *	  PostgreSQL's common/base64.h, in src/common/lr_state.c.)
  *
  * Nothing here includes PostgreSQL headers or calls into the server, so the
  * same code runs inside a backend and inside the fuzz targets in test/fuzz.
@@ -137,11 +138,5 @@ lr_reader_left(const LrReader *r)
 {
 	return (size_t) (r->end - r->p);
 }
-
-/* base64 (RFC 4648, with padding, no line breaks). */
-extern size_t lr_base64_enc_len(size_t srclen);
-extern size_t lr_base64_encode(const uint8_t *src, size_t len, char *dst);
-/* Returns the decoded length, or (size_t) -1 on malformed input; dst needs srclen/4*3 bytes. */
-extern size_t lr_base64_decode(const char *src, size_t len, uint8_t *dst);
 
 #endif							/* LR_BASE_H */
