@@ -255,6 +255,9 @@ lr_buf_free(LrBuf *buf)
 }
 
 /*
+ * Hand-written because it is pure C for the fuzzed parsers and writers;
+ * backend code uses PostgreSQL's Ryu through lr_pg_format_double (lr_pg.h).
+ *
  * Shortest text that reads back as exactly d: the fewest significant digits
  * that round-trip, written in plain notation when the decimal exponent is
  * between -5 and 15 (20, 0.1, 1234.5) and in exponent notation otherwise
