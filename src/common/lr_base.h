@@ -17,6 +17,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * 128-bit integers of the pure C code (PostgreSQL's common/int128.h needs its
+ * c.h; backend-only code uses that), at 8-byte alignment: palloc and the
+ * arenas align to 8, and with the natural 16 the compiler may use aligned
+ * vector moves on them.
+ */
+typedef __int128 lr_i128 __attribute__((aligned(8)));
+typedef unsigned __int128 lr_u128 __attribute__((aligned(8)));
+
 /* Where the pure C code gets memory from: palloc in a backend, malloc in a fuzzer. */
 typedef struct LrAlloc
 {

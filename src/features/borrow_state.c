@@ -301,7 +301,7 @@ CmpStart(const void *x, const void *y)
 }
 
 static inline double
-Cur(lr_int128 units)
+Cur(lr_i128 units)
 {
 	return (double) units / LR_UNITS_PER_CURRENCY;
 }
@@ -314,9 +314,9 @@ lr_borrow_compute(const LrBorrowState *st, const LrAlloc *a, LrBorrowResult *res
 	int32_t		from12 = lr_days_minus_months(asof, 12);
 	LrLoan	   *l;
 	uint32_t	i;
-	lr_int128	amt12 = 0;
-	lr_int128	amtall = 0;
-	lr_int128	amtprior = 0;
+	lr_i128	amt12 = 0;
+	lr_i128	amtall = 0;
+	lr_i128	amtprior = 0;
 	int64_t		namt12 = 0;
 	int64_t		namtall = 0;
 	int64_t		namtprior = 0;

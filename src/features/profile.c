@@ -192,7 +192,7 @@ lr_numeric_units(Datum d, const char *what)
 	int			ndigits;
 	int			nint;
 	int			i;
-	lr_int128	acc = 0;
+	lr_i128	acc = 0;
 
 	if (len < 2)
 		elog(ERROR, "invalid numeric value");
@@ -266,10 +266,10 @@ Float8Units(double x)
 
 /* Numeric output from units, with at least two decimals (more only when needed). */
 static Datum
-UnitsToNumeric(lr_int128 u)
+UnitsToNumeric(lr_i128 u)
 {
 	bool		neg = u < 0;
-	unsigned __int128 m = neg ? -(unsigned __int128) u : (unsigned __int128) u;
+	lr_u128 m = neg ? -(lr_u128) u : (lr_u128) u;
 	int16		dig[12];
 	int			nd = 0;
 	int			lo = 0;

@@ -813,7 +813,7 @@ const LrStateOps lr_profile_ops = {
 /* ---------------------------------------------------------------- results */
 
 static inline double
-Cur(lr_int128 units)
+Cur(lr_i128 units)
 {
 	return (double) units / LR_UNITS_PER_CURRENCY;
 }
@@ -827,9 +827,9 @@ Offset(int32_t anchor, int32_t day)
 typedef struct CpAcc
 {
 	int64_t		distinct;
-	lr_int128	repeat;
-	lr_int128	total;
-	lr_int128	sumsq;			/* exact while small */
+	lr_i128	repeat;
+	lr_i128	total;
+	lr_i128	sumsq;			/* exact while small */
 	long double sumsq_big;		/* otherwise */
 	bool		big;
 	int64_t		top[5];			/* descending */
@@ -886,7 +886,7 @@ CpStats(const LrCpTable *t, int32_t anchor, const LrAlloc *a, CpAcc acc[LR_NWIN]
 				c->repeat += rev;
 			/* Exact (and so independent of row order) while every revenue is below 2^53. */
 			if (rev < (INT64_C(1) << 53) && !c->big)
-				c->sumsq += (lr_int128) rev * rev;
+				c->sumsq += (lr_i128) rev * rev;
 			else
 			{
 				if (!c->big)
@@ -911,10 +911,10 @@ static void
 MonthlyStats(const LrDayAgg *days, uint32_t ndays, int32_t anchor, int w, LrWindowResult *res)
 {
 	int			months = w == 3 ? 12 : lr_profile_windows[w] / LR_MONTH_DAYS;
-	lr_int128	y[12] = {0};
+	lr_i128	y[12] = {0};
 	bool		active[12] = {false};
-	lr_int128	s1 = 0;
-	lr_int128	sxy = 0;
+	lr_i128	s1 = 0;
+	lr_i128	sxy = 0;
 	bool		small = true;
 	uint32_t	i;
 	int			k;
@@ -934,20 +934,20 @@ MonthlyStats(const LrDayAgg *days, uint32_t ndays, int32_t anchor, int w, LrWind
 	{
 		res->active_months += active[k];
 		s1 += y[k];
-		sxy += (lr_int128) (months - 1 - k) * y[k];
-		if (y[k] >= ((lr_int128) 1 << 52))
+		sxy += (lr_i128) (months - 1 - k) * y[k];
+		if (y[k] >= ((lr_i128) 1 << 52))
 			small = false;
 	}
 	res->monthly_mean = Cur(s1) / months;
 	if (small)
 	{
 		/* Exact: M * sum(y^2) - (sum y)^2 fits easily in 128 bits when every y < 2^52. */
-		lr_int128	s2 = 0;
-		lr_int128	v;
+		lr_i128	s2 = 0;
+		lr_i128	v;
 
 		for (k = 0; k < months; k++)
 			s2 += y[k] * y[k];
-		v = (lr_int128) months * s2 - s1 * s1;
+		v = (lr_i128) months * s2 - s1 * s1;
 		res->monthly_std = sqrt((double) v) / months / LR_UNITS_PER_CURRENCY;
 	}
 	else
@@ -963,10 +963,10 @@ MonthlyStats(const LrDayAgg *days, uint32_t ndays, int32_t anchor, int w, LrWind
 	if (s1 > 0)
 	{
 		/* Least-squares slope over x = 0 (oldest month) .. M-1, relative to the mean. */
-		lr_int128	sx = (lr_int128) months * (months - 1) / 2;
-		lr_int128	sxx = (lr_int128) (months - 1) * months * (2 * months - 1) / 6;
-		lr_int128	num = (lr_int128) months * sxy - sx * s1;
-		lr_int128	den = (lr_int128) months * sxx - sx * sx;
+		lr_i128	sx = (lr_i128) months * (months - 1) / 2;
+		lr_i128	sxx = (lr_i128) (months - 1) * months * (2 * months - 1) / 6;
+		lr_i128	num = (lr_i128) months * sxy - sx * s1;
+		lr_i128	den = (lr_i128) months * sxx - sx * sx;
 
 		res->trend = ((double) num * months) / ((double) den * (double) s1);
 	}
@@ -980,10 +980,10 @@ lr_profile_compute(const LrProfileState *st, const LrAlloc *a, LrProfileResult *
 	int32_t		anchor = st->anchor;
 	CpAcc		dist[LR_NWIN];
 	CpAcc		heavy[LR_NWIN];
-	lr_int128	att[LR_NWIN] = {0};
+	lr_i128	att[LR_NWIN] = {0};
 	int64_t		weekend[LR_NWIN] = {0};
-	lr_int128	g0 = 0;
-	lr_int128	g1 = 0;
+	lr_i128	g0 = 0;
+	lr_i128	g1 = 0;
 	int			w;
 	uint32_t	i;
 	double		scale = ldexp(1.0, st->level);
@@ -1087,7 +1087,7 @@ lr_profile_compute(const LrProfileState *st, const LrAlloc *a, LrProfileResult *
 		}
 		if (att[w] > 0)
 		{
-			lr_int128	top5 = 0;
+			lr_i128	top5 = 0;
 			long double tot = (long double) att[w];
 
 			for (k = 0; k < 5; k++)

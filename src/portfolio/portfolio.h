@@ -88,7 +88,7 @@ extern bool lr_amount_from_double(double v, int64_t *units);
  * true (the caller knows every unit count is a multiple of 100).  out needs
  * 48 bytes.
  */
-extern void lr_amount_format(__int128 units, bool cents, char *out);
+extern void lr_amount_format(lr_i128 units, bool cents, char *out);
 
 /* ---------------------------------------------------------------- delinquency buckets */
 

@@ -88,7 +88,7 @@ lr_amount_parse(const char *s, size_t len, int64_t *units, LrError *err)
 	int64_t		e = 0;			/* value = digits x 10^e */
 	int64_t		k;
 	int64_t		keep;
-	__int128	v = 0;
+	lr_i128	v = 0;
 
 	if (i < len && (s[i] == '-' || s[i] == '+'))
 		neg = (s[i++] == '-');
@@ -159,7 +159,7 @@ lr_amount_parse(const char *s, size_t len, int64_t *units, LrError *err)
 		v = v * 10 + (j < ndig ? dig[j] - '0' : 0);
 	if (keep >= 0 && keep < ndig && dig[keep] >= '5')
 		v += 1;
-	if (v >= (__int128) AMOUNT_LIMIT)
+	if (v >= (lr_i128) AMOUNT_LIMIT)
 		goto toolarge;
 	*units = neg ? -(int64_t) v : (int64_t) v;
 	return true;
@@ -194,14 +194,14 @@ lr_amount_from_double(double v, int64_t *units)
 }
 
 void
-lr_amount_format(__int128 units, bool cents, char *out)
+lr_amount_format(lr_i128 units, bool cents, char *out)
 {
 	char		tmp[48];
 	int			n = 0;
 	bool		neg = units < 0;
-	unsigned __int128 u = neg ? (unsigned __int128) (-(units + 1)) + 1 : (unsigned __int128) units;
+	lr_u128 u = neg ? (lr_u128) (-(units + 1)) + 1 : (lr_u128) units;
 	unsigned	frac = (unsigned) (u % LR_AMOUNT_SCALE);
-	unsigned __int128 whole = u / LR_AMOUNT_SCALE;
+	lr_u128 whole = u / LR_AMOUNT_SCALE;
 	char	   *p = out;
 
 	do
