@@ -40,11 +40,29 @@ lr_pg_alloc_init(LrAlloc *a, MemoryContext cxt)
 	a->ctx = cxt;
 }
 
+/* Checks for interrupts: a pending cancel raises its ERROR from here. */
+static bool
+PgTick(void *arg)
+{
+	CHECK_FOR_INTERRUPTS();
+	return true;
+}
+
+LrTick *
+lr_pg_tick(void)
+{
+	/* The backend's one thread: a single countdown serves every caller. */
+	static LrTick tick = {PgTick, NULL, 1024, 1024};
+
+	return &tick;
+}
+
 void
 lr_pg_json_options(LrJsonOptions *opts)
 {
 	opts->max_depth = 64;
 	opts->ascii_escapes_only = (GetDatabaseEncoding() != PG_UTF8);
+	opts->tick = lr_pg_tick();
 }
 
 void
@@ -210,6 +228,7 @@ lr_pg_format_double(char *out, size_t outlen, double d)
 		snprintf(res + o, sizeof(res) - o, "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
 	}
 	return snprintf(out, outlen, "%s", res);
+}
 
 static ArrayType *
 ArrayArg(FunctionCallInfo fcinfo, int argno, const char *what, LrArrayArg *out)
