@@ -78,7 +78,7 @@ Alloc(const LrAlloc *a, size_t size, LrError *err)
 	void	   *p = a->alloc(a->ctx, size > 0 ? size : 1);
 
 	if (p == NULL)
-		lr_error_set(err, LR_ERR_NOMEM, "out of memory in the isolation forest sample");
+		lr_error_nomem(err, "the isolation forest sample");
 	return p;
 }
 

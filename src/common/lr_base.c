@@ -47,6 +47,14 @@ lr_tick_stop(LrError *err)
 	return lr_error_set(err, LR_ERR_LIMIT, "stopped: the caller's work budget was used up");
 }
 
+bool
+lr_error_nomem(LrError *err, const char *what)
+{
+	if (what == NULL)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	return lr_error_set(err, LR_ERR_NOMEM, "out of memory in %s", what);
+}
+
 /* ---------------------------------------------------------------- arena */
 
 struct LrArenaBlock

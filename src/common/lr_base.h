@@ -55,6 +55,8 @@ extern bool lr_error_set(LrError *err, LrErrorKind kind, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
 extern void lr_error_detail(LrError *err, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
+/* An allocation failed: "out of memory", or "out of memory in <what>"; returns false. */
+extern bool lr_error_nomem(LrError *err, const char *what);
 
 /*
  * Tick: how long pure C work (parsing, validating, compiling, writing a

@@ -47,12 +47,6 @@
 
 const int	lr_profile_windows[LR_NWIN] = {30, 90, 180, 365};
 
-static bool
-NoMem(LrError *err)
-{
-	return lr_error_set(err, LR_ERR_NOMEM, "out of memory in merchant_features");
-}
-
 static void
 Release(const LrAlloc *a, void *p)
 {
@@ -67,7 +61,7 @@ ProfileCreate(const LrAlloc *a, LrError *err)
 
 	if (st == NULL)
 	{
-		NoMem(err);
+		lr_error_nomem(err, "merchant_features");
 		return NULL;
 	}
 	memset(st, 0, sizeof(*st));
@@ -164,7 +158,7 @@ DaysReserve(LrProfileState *st, const LrAlloc *a, uint32_t need, LrError *err)
 		ncap *= 2;
 	n = a->alloc(a->ctx, (size_t) ncap * sizeof(LrDayAgg));
 	if (n == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, "merchant_features");
 	if (st->ndays > 0)
 		memcpy(n, st->days, (size_t) st->ndays * sizeof(LrDayAgg));
 	Release(a, st->days);
@@ -274,7 +268,7 @@ DayGet(LrProfileState *st, const LrAlloc *a, int32_t day, LrError *err)
 		st->dmap = a->alloc(a->ctx, LR_DMAP_SIZE * sizeof(uint16_t));
 		if (st->dmap == NULL)
 		{
-			NoMem(err);
+			lr_error_nomem(err, "merchant_features");
 			return NULL;
 		}
 		DaysPrune(st);			/* also builds the index */
@@ -296,7 +290,7 @@ SortedDays(const LrProfileState *st, const LrAlloc *a, uint32_t *n, LrError *err
 
 	if (out == NULL)
 	{
-		NoMem(err);
+		lr_error_nomem(err, "merchant_features");
 		return NULL;
 	}
 	for (i = 0; i < st->ndays; i++)
@@ -775,7 +769,7 @@ ProfileDecode(const LrAlloc *a, LrReader *r, LrError *err)
 	{
 		st->dmap = a->alloc(a->ctx, LR_DMAP_SIZE * sizeof(uint16_t));
 		if (st->dmap == NULL)
-			return NoMem(err), NULL;
+			return lr_error_nomem(err, "merchant_features"), NULL;
 		DmapBuild(st);
 	}
 	if (rows_in_days > st->nrows)
@@ -853,7 +847,7 @@ CpStats(const LrCpTable *t, int32_t anchor, const LrAlloc *a, CpAcc acc[LR_NWIN]
 		return true;
 	per = a->alloc(a->ctx, ((size_t) t->mask + 1) * sizeof(CpWin));
 	if (per == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, "merchant_features");
 	memset(per, 0, ((size_t) t->mask + 1) * sizeof(CpWin));
 	for (i = 0; i <= t->emask; i++)
 	{

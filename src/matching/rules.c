@@ -69,7 +69,7 @@ lr_mschema_field(LrMSchema *s, const char *name, LrMKind kind, const char *use, 
 
 		if (nf == NULL)
 		{
-			lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+			lr_error_nomem(err, "the matching rules");
 			return -1;
 		}
 		if (s->n > 0)
@@ -84,7 +84,7 @@ lr_mschema_field(LrMSchema *s, const char *name, LrMKind kind, const char *use, 
 	f->first_use = use ? lr_arena_strndup(s->arena, use, strlen(use)) : NULL;
 	if (f->name == NULL || (use != NULL && f->first_use == NULL))
 	{
-		lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+		lr_error_nomem(err, "the matching rules");
 		return -1;
 	}
 	return (int32_t) s->n++;
@@ -166,7 +166,7 @@ lr_mschema_intern(LrMSchema *s, int32_t field, const char *str, size_t len, LrEr
 	{
 		if (!DictGrow(s->arena, d))
 		{
-			lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+			lr_error_nomem(err, "the matching rules");
 			return -1;
 		}
 		DictFind(d, str, len, &slot);
@@ -174,7 +174,7 @@ lr_mschema_intern(LrMSchema *s, int32_t field, const char *str, size_t len, LrEr
 	copy = lr_arena_strndup(s->arena, str, len);
 	if (copy == NULL)
 	{
-		lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+		lr_error_nomem(err, "the matching rules");
 		return -1;
 	}
 	d->strs[d->n] = copy;
