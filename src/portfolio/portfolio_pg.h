@@ -18,12 +18,11 @@
 /* Segments (text, or NULL = segment 0), interned in first-seen order. */
 typedef struct LrSegments
 {
-	MemoryContext cxt;			/* where names and slots live (rows arrive in a shorter one) */
+	MemoryContext cxt;			/* where names and the hash live (rows arrive in a shorter one) */
 	int32		n;				/* including the NULL segment 0 */
 	int32		cap;
 	char	  **names;			/* names[0] = NULL */
-	int32		hcap;			/* hash slots, power of two */
-	int32	   *slots;			/* segment index or -1 */
+	struct segtab_hash *hash;	/* name -> index (lib/simplehash.h, in book.c) */
 } LrSegments;
 
 extern void lr_segments_init(LrSegments *s);
