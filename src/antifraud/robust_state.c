@@ -22,6 +22,7 @@
  * values that is itself beyond the float8 range comes out infinite, with
  * has_inf false: the SQL function makes that an error.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -502,26 +503,38 @@ lr_robust_result(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out,
 double
 lr_robust_z(double x, double median, double mad, double mean_abs_dev)
 {
+	double		d,
+				h;
+	bool		half;
+
 	if (isnan(x) || isnan(median))
 		return NAN;
 	if (x == median)
 		return 0.0;
-	/* x - median beyond the float8 range: at half scale (the z-score may well be small) */
-	if (isinf(x - median) && isfinite(x) && isfinite(median))
+	if (!(mad > 0) && !(mean_abs_dev > 0))
 	{
-		if (mad > 0)
-			return 2.0 * (LR_ROBUST_Z_MAD * (0.5 * x - 0.5 * median) / mad);
-		if (mean_abs_dev > 0)
-			return 2.0 * ((0.5 * x - 0.5 * median) / (LR_ROBUST_Z_MEANAD * mean_abs_dev));
+		if (isnan(mad))
+			return NAN;
 		return x > median ? INFINITY : -INFINITY;
 	}
+	d = x - median;
+
+	/*
+	 * Where x - median overflows (taken at half scale then) or the
+	 * difference or the spread is subnormal (a product with it would lose
+	 * digits: 0.6745 * 5e-324 is 5e-324), divide first: the z-score itself
+	 * may be perfectly ordinary.
+	 */
+	half = isinf(d) && isfinite(x) && isfinite(median);
+	if (half || fabs(d) < DBL_MIN || (mad > 0 ? mad : mean_abs_dev) < DBL_MIN)
+	{
+		h = half ? 0.5 * x - 0.5 * median : d;
+		h = mad > 0 ? h / mad * LR_ROBUST_Z_MAD : h / mean_abs_dev / LR_ROBUST_Z_MEANAD;
+		return half ? 2.0 * h : h;
+	}
 	if (mad > 0)
-		return LR_ROBUST_Z_MAD * (x - median) / mad;
-	if (mean_abs_dev > 0)
-		return (x - median) / (LR_ROBUST_Z_MEANAD * mean_abs_dev);
-	if (isnan(mad))
-		return NAN;
-	return x > median ? INFINITY : -INFINITY;
+		return LR_ROBUST_Z_MAD * d / mad;
+	return d / (LR_ROBUST_Z_MEANAD * mean_abs_dev);
 }
 
 /* ---------------------------------------------------------------- flat form */
