@@ -81,15 +81,17 @@ AddMonths(DateADT start, int k)
 	m = months - y * 12 + 1;
 	if (d > day_tab[isleap(y)][m - 1])
 		d = day_tab[isleap(y)][m - 1];
-	if (!IS_VALID_JULIAN(y, m, d))
+	if (!IS_VALID_JULIAN(y, m, d) ||
+		!IS_VALID_DATE(jd = date2j(y, m, d) - POSTGRES_EPOCH_JDATE))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("due date of period %d is out of range", k)));
-	jd = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
-	if (!IS_VALID_DATE(jd))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("due date of period %d is out of range", k)));
+				 errmsg("due date of period %d is out of range", k),
+				 errdetail_plural("start_date %s plus %d month is after %s, the last date PostgreSQL supports.",
+								  "start_date %s plus %d months is after %s, the last date PostgreSQL supports.",
+								  (unsigned long) k,
+								  DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(start))), k,
+								  DatumGetCString(DirectFunctionCall1(date_out,
+																	  DateADTGetDatum(DATE_END_JULIAN - POSTGRES_EPOCH_JDATE - 1))))));
 	return jd;
 }
 
