@@ -46,6 +46,20 @@ WHERE d.deptype = 'e'
 SELECT p.oid::regprocedure AS security_definer
 FROM pg_proc p WHERE p.pronamespace = 'loan_risk'::regnamespace AND p.prosecdef;
 
+-- Every function not written in C (SQL, PL/pgSQL) pins its search_path to
+-- schemas only the installing superuser can write, so that nothing in its
+-- body resolves through the caller's search_path (doc/security.md).
+SELECT p.oid::regprocedure AS search_path_not_pinned, l.lanname, p.proconfig
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+WHERE p.pronamespace = 'loan_risk'::regnamespace AND l.lanname NOT IN ('c', 'internal')
+  AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c
+                  WHERE c LIKE 'search_path=%'
+                    AND string_to_array(replace(substr(c, 13), ' ', ''), ',')
+                        <@ ARRAY['pg_catalog', 'pg_temp', 'loan_risk']);
+SELECT count(*) > 0 AS has_sql_functions
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+WHERE p.pronamespace = 'loan_risk'::regnamespace AND l.lanname = 'sql';
+
 -- Every function that is IMMUTABLE is also PARALLEL SAFE.
 SELECT p.oid::regprocedure AS immutable_not_parallel_safe
 FROM pg_proc p WHERE p.pronamespace = 'loan_risk'::regnamespace

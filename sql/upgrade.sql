@@ -1,7 +1,8 @@
 -- Upgrade path: installing 0.1.0 and running ALTER EXTENSION loan_risk UPDATE
 -- gives exactly the objects of a fresh install of the current version: every
 -- function (signature, result, volatility, parallel safety, strictness, cost,
--- support function, C symbol, comment), aggregate (transition, combine, final
+-- support function, C symbol, comment, security, settings such as a pinned
+-- search_path), aggregate (transition, combine, final
 -- functions, state type), type (I/O functions, storage, alignment, comment),
 -- cast and operator, compared as text.
 
@@ -10,7 +11,8 @@ LANGUAGE sql AS $$
   SELECT 'function', p.oid::regprocedure::text,
          concat_ws(' | ', p.prorettype::regtype, p.provolatile, p.proparallel, p.proisstrict, p.procost,
                    p.prorows, p.prosupport::regproc, p.prosrc, p.prokind, p.proretset, array_to_string(p.proargnames, ','),
-                   pg_get_expr(p.proargdefaults, 0), obj_description(p.oid, 'pg_proc'))
+                   pg_get_expr(p.proargdefaults, 0), obj_description(p.oid, 'pg_proc'),
+                   p.prosecdef, array_to_string(p.proconfig, ','))
   FROM pg_proc p WHERE p.pronamespace = 'loan_risk'::regnamespace
   UNION ALL
   SELECT 'aggregate', a.aggfnoid::regprocedure::text,

@@ -1,61 +1,29 @@
 /*
  * loan_risk.c
- *	  Module entry point: the magic block and the settings.
+ *	  Module entry point: the magic block, and _PG_init registering the
+ *	  runtime's settings and each area's (see DEVELOPING.md, "Layers").
  *
- * Settings are GUCs under the reserved prefix "loan_risk.".  SQL functions
- * never set C globals; everything a user can tune is a GUC, so it follows
- * SET/RESET/SET LOCAL semantics and shows in pg_settings.
+ * Settings are GUCs under the reserved prefix "loan_risk.".  This is the one
+ * file that knows every area with a setting: an area declares its init hook
+ * in its public header and is called from here.
  */
 #include "postgres.h"
 
-#include "access/parallel.h"
 #include "fmgr.h"
 #include "utils/guc.h"
 
-#include "loan_risk.h"
+#include "common/lr_settings.h"
+#include "features/features_pg.h"
+#include "training/training_pg.h"
 
 PG_MODULE_MAGIC;
 
-int			lr_max_threads = 1;
-int			lr_max_threads_limit = 2;
-int			lr_max_kernel_memory = 8 * 1024 * 1024;	/* kB: 8 GB */
-
 void		_PG_init(void);
 
-/*
- * Registers settings.  No threads are started here: this may run in the
- * postmaster (shared_preload_libraries), which must stay single-threaded.
- */
 void
 _PG_init(void)
 {
-	DefineCustomIntVariable(LR_GUC_PREFIX ".max_threads",
-							"Threads that one loan_risk in-memory kernel may use in this session.",
-							"Capped by loan_risk.max_threads_limit; parallel workers always use one.",
-							&lr_max_threads,
-							1, 1, 1024,
-							PGC_USERSET,
-							0,
-							NULL, NULL, NULL);
-
-	DefineCustomIntVariable(LR_GUC_PREFIX ".max_threads_limit",
-							"Upper bound on loan_risk.max_threads, set by a superuser.",
-							"Protects a shared server from sessions that ask for many threads.",
-							&lr_max_threads_limit,
-							2, 1, 1024,
-							PGC_SUSET,
-							0,
-							NULL, NULL, NULL);
-
-	DefineCustomIntVariable(LR_GUC_PREFIX ".max_kernel_memory",
-							"Memory one loan_risk in-memory kernel (graph, model fitting, matching) may use.",
-							"A job that would need more fails with an error before allocating. "
-							"The default fits a graph of about 100 million edges.",
-							&lr_max_kernel_memory,
-							8 * 1024 * 1024, 1024, INT_MAX,
-							PGC_USERSET,
-							GUC_UNIT_KB,
-							NULL, NULL, NULL);
+	lr_settings_init();
 
 	/* Area hooks go here. */
 	lr_features_init();
@@ -66,12 +34,4 @@ _PG_init(void)
 #else
 	EmitWarningsOnPlaceholders(LR_GUC_PREFIX);
 #endif
-}
-
-int
-lr_threads(void)
-{
-	if (IsParallelWorker())
-		return 1;
-	return Min(lr_max_threads, lr_max_threads_limit);
 }

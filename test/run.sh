@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make test: install what is needed, build, then run every suite on throwaway
-# clusters: pg_regress over sql/*.sql, then each test/suites/*.sh.
+# make test: install what is needed, build, check the include rules
+# (test/layers.sh), then run every suite on throwaway clusters: pg_regress
+# over sql/*.sql, then each test/suites/*.sh.
 # Prints regression.diffs on failure and ends with one line "N passed, N failed";
 # exits non-zero on any failure.
 #
@@ -25,6 +26,12 @@ trap 'rm -rf "$LR_WORK"' EXIT
 
 passed=0
 failed=0
+
+# ---- The include rules of DEVELOPING.md ("Layers"), with every full pg_regress run.
+if [ -z "${LR_REGRESS:-}" ] || [[ " ${LR_SUITES:-} " == *" layers "* ]]; then
+  echo "== layers"
+  if bash test/layers.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
 
 # ---- pg_regress: one throwaway cluster; each file in sql/ runs in a database
 # of its own (see lr_regress_run in test/lib.sh).

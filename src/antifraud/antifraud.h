@@ -1,7 +1,8 @@
 /*
  * antifraud.h
  *	  The loan_risk.iforest type as stored (a small header and the model's
- *	  canonical JSON text), shared by its I/O, scoring and training.
+ *	  canonical JSON text; common/lr_model_type.h does its I/O), shared by
+ *	  scoring and training.
  *	  Compiled forms (LrForestModel) are built per query.
  */
 #ifndef LR_ANTIFRAUD_H
@@ -11,29 +12,20 @@
 
 #include "fmgr.h"
 
+#include "common/lr_model_type.h"
 #include "antifraud/iforest.h"
 
-#define LR_IFOREST_STORAGE_VERSION 1
+/* Stored as every model type is (common/lr_model_type.h): header and canonical JSON. */
+typedef LrModelValue LrIforestValue;
 
-typedef struct LrIforestValue
-{
-	int32		vl_len_;		/* varlena header (do not touch directly!) */
-	uint16		version;		/* storage format, LR_IFOREST_STORAGE_VERSION */
-	uint16		flags;			/* reserved, 0 */
-	char		json[FLEXIBLE_ARRAY_MEMBER];	/* canonical JSON, no NUL */
-} LrIforestValue;
-
-#define LR_IFOREST_HDRSZ		offsetof(LrIforestValue, json)
-#define LrIforestJsonLen(v)		(VARSIZE(v) - LR_IFOREST_HDRSZ)
+#define LR_IFOREST_HDRSZ		LR_MODEL_HDRSZ
+#define LrIforestJsonLen(v)		LrModelJsonLen(v)
 
 #define DatumGetLrIforestP(x)		((LrIforestValue *) PG_DETOAST_DATUM(x))
 #define PG_GETARG_LR_IFOREST_P(n)	DatumGetLrIforestP(PG_GETARG_DATUM(n))
 
-/* Checks the header of a stored value (version and flags). */
-extern void lr_iforest_value_check(const LrIforestValue *v);
-
-/* Parses a stored value into an LrForest in arena. */
-extern LrForest *lr_iforest_value_parse(const LrIforestValue *v, LrArena *arena);
+/* The type's description for the model-type helper (parse, write, compile). */
+extern const LrModelType lr_iforest_type;
 
 /* Builds the stored value of a validated forest (canonical form). */
 extern LrIforestValue *lr_iforest_value_from_forest(const LrForest *f);

@@ -23,7 +23,7 @@
 #include "utils/memutils.h"
 #include "utils/typcache.h"
 
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 #include "common/lr_parallel.h"
 #include "common/lr_pg.h"
 #include "common/lr_row.h"

@@ -9,7 +9,7 @@
 
 #include "miscadmin.h"
 
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 #include "common/lr_parallel.h"
 
 /* Blocks handed to each thread per round, between interrupt checks. */

@@ -8,7 +8,7 @@
 #include "utils/guc.h"
 
 #include "features/features_pg.h"
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 
 char	   *lr_features_timezone = NULL;
 

@@ -13,7 +13,7 @@
 #include "common/lr_parallel.h"
 #include "common/lr_pg.h"
 #include "graph/graph.h"
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 
 PG_FUNCTION_INFO_V1(graph_components);
 

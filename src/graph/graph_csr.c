@@ -16,7 +16,7 @@
 
 #include "common/lr_parallel.h"
 #include "graph/graph.h"
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 
 /*
  * Stripes: the most threads the build uses.  A constant, not the thread

@@ -18,7 +18,7 @@
 #include "common/lr_parallel.h"
 #include "common/lr_spi.h"
 #include "graph/graph.h"
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 
 /* ---- int64 ids */
 

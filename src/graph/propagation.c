@@ -26,7 +26,7 @@
 #include "common/lr_pg.h"
 #include "common/lr_spi.h"
 #include "graph/graph.h"
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 
 PG_FUNCTION_INFO_V1(risk_propagation);
 

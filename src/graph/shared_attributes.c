@@ -21,7 +21,7 @@
 #include "common/lr_pg.h"
 #include "common/lr_spi.h"
 #include "graph/graph.h"
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 
 PG_FUNCTION_INFO_V1(shared_attribute_components);
 PG_FUNCTION_INFO_V1(shared_attribute_hubs);

@@ -24,7 +24,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 #include "common/lr_parallel.h"
 #include "common/lr_pg.h"
 #include "common/lr_spi.h"

@@ -14,6 +14,7 @@
 
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
+#include "stats/stats_pg.h"
 
 PG_FUNCTION_INFO_V1(brier_state_in);
 PG_FUNCTION_INFO_V1(brier_state_out);

@@ -17,7 +17,7 @@
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
 #include "metrics/metrics_pg.h"
-#include "metrics/woe.h"
+#include "stats/woe.h"
 
 PG_FUNCTION_INFO_V1(bucket_dist_state_in);
 PG_FUNCTION_INFO_V1(bucket_dist_state_out);

@@ -11,6 +11,7 @@
 #include "access/tupdesc.h"
 
 #include "metrics/metrics.h"
+#include "stats/stats_pg.h"
 
 /* The compacted score distribution in argument 0, or NULL when it is NULL. */
 extern const LrDistState *lr_dist_arg(FunctionCallInfo fcinfo);

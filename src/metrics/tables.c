@@ -30,7 +30,7 @@
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
 #include "metrics/metrics_pg.h"
-#include "metrics/woe.h"
+#include "stats/woe.h"
 
 PG_FUNCTION_INFO_V1(gains_table_final);
 PG_FUNCTION_INFO_V1(calibration_table_final);

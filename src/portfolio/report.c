@@ -18,7 +18,7 @@
  *                      psi_bins_final gives the PSI of the score
  *   PD and outcome     a Brier state: brier_final
  *   per feature, bin   counts of rows, bads, baseline and recent rows: CSI
- *                      and IV with lr_woe_compute (src/metrics/woe.h), over
+ *                      and IV with lr_woe_compute (src/stats/woe.h), over
  *                      the bins that have rows, as csi() and iv() over the
  *                      bin labels give them
  *
@@ -45,7 +45,7 @@
 #include "common/lr_spi.h"
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
-#include "metrics/woe.h"
+#include "stats/woe.h"
 #include "portfolio/portfolio_pg.h"
 #include "portfolio/report.h"
 #include "scoring/score.h"
@@ -618,7 +618,7 @@ validation_report(PG_FUNCTION_ARGS)
 	d.hl_p = GetDouble(tup, desc, 6);
 	d.hl_groups = GetInt32(tup, desc, 7, 0);
 
-	RunOnState("SELECT * FROM unnest(loan_risk.gains_table_final($1))", pd_datum, dist_type);
+	RunOnState("SELECT * FROM pg_catalog.unnest(loan_risk.gains_table_final($1))", pd_datum, dist_type);
 	d.ngains = SPI_processed;
 	d.gains = MemoryContextAllocZero(states, sizeof(LrGainsRow) * Max(d.ngains, 1));
 	desc = SPI_tuptable->tupdesc;
@@ -642,7 +642,7 @@ validation_report(PG_FUNCTION_ARGS)
 		g->ks = GetDouble(tup, desc, 13);
 	}
 
-	RunOnState("SELECT * FROM unnest(loan_risk.calibration_table_final($1))", pd_datum, dist_type);
+	RunOnState("SELECT * FROM pg_catalog.unnest(loan_risk.calibration_table_final($1))", pd_datum, dist_type);
 	d.ncalib = SPI_processed;
 	d.calib = MemoryContextAllocZero(states, sizeof(LrCalibRow) * Max(d.ncalib, 1));
 	desc = SPI_tuptable->tupdesc;
@@ -670,7 +670,7 @@ validation_report(PG_FUNCTION_ARGS)
 		d.psi = GetDouble(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	}
 
-	rc = SPI_execute("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'loan_risk'", true, 0);
+	rc = SPI_execute("SELECT extversion FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'loan_risk'", true, 0);
 	if (rc == SPI_OK_SELECT && SPI_processed == 1)
 	{
 		char	   *v = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);

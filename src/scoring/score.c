@@ -2,10 +2,10 @@
  * score.c
  *	  score(), pd(), pd_from_score(), reasons() and score_detail().
  *
- * The card is compiled once per query and cached in fn_extra, keyed on the
- * bytes of the argument (pg_trgm's pattern): a card that changes from row to
- * row (a join against a table of cards) is recompiled when it changes, never
- * confused with the previous one.  Features are bound to the row's columns by
+ * The card is compiled once per query by the model-type helper's cache
+ * (common/lr_model_type.h), keyed on the bytes of the argument: a card that
+ * changes from row to row (a join against a table of cards) is recompiled
+ * when it changes, never confused with the previous one.  Features are bound to the row's columns by
  * name once per row type.
  */
 #include "postgres.h"
@@ -38,70 +38,36 @@ lr_card_name(const LrCard *card)
 	return card->name ? card->name : "(unnamed)";
 }
 
+void *
+lr_card_cache_compile(void *model, LrArena *arena, MemoryContext cxt)
+{
+	LrCardCache *cc = palloc0(sizeof(LrCardCache));
+	size_t		n;
+	const char **names;
+	LrFieldKind *kinds;
+	size_t		i;
+
+	cc->cxt = cxt;
+	cc->card = (LrCard *) model;
+	n = cc->card->nfeatures;
+	cc->chosen = palloc0(Max(n, 1) * sizeof(LrBin *));
+	names = palloc(Max(n, 1) * sizeof(char *));
+	kinds = palloc(Max(n, 1) * sizeof(LrFieldKind));
+	for (i = 0; i < n; i++)
+	{
+		names[i] = cc->card->features[i].name;
+		kinds[i] = cc->card->features[i].kind == LR_FEATURE_NUMERIC ?
+			LR_FIELD_NUMERIC : LR_FIELD_CATEGORICAL;
+	}
+	lr_row_binder_init(&cc->binder, cxt, (int) n, names, kinds,
+					   psprintf("scorecard \"%s\"", lr_card_name(cc->card)));
+	return cc;
+}
+
 LrCardCache *
 lr_card_cache_get(FunctionCallInfo fcinfo, int argno)
 {
-	FmgrInfo   *flinfo = fcinfo->flinfo;
-	LrCardCache *cc = (LrCardCache *) flinfo->fn_extra;
-	struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
-	Size		keylen;
-	MemoryContext old;
-	LrScorecard *sc;
-
-	if (cc == NULL)
-	{
-		cc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(LrCardCache));
-		cc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "loan_risk scorecard cache",
-										ALLOCSET_SMALL_SIZES);
-		cc->keystable = get_fn_expr_arg_stable(flinfo, argno);
-		flinfo->fn_extra = cc;
-	}
-
-	/*
-	 * Key on the bytes as passed: compressed inline bytes or a TOAST pointer
-	 * identify the value without detoasting it on every row.  Other external
-	 * forms (expanded, indirect) are flattened first.
-	 */
-	if (VARATT_IS_EXTERNAL(raw) && !VARATT_IS_EXTERNAL_ONDISK(raw))
-		raw = pg_detoast_datum(raw);
-	keylen = VARSIZE_ANY(raw);
-	if (cc->card != NULL && keylen == cc->keylen &&
-		((cc->keystable && cc->keyptr == raw) || memcmp(cc->key, raw, keylen) == 0))
-	{
-		cc->keyptr = raw;
-		return cc;
-	}
-
-	MemoryContextReset(cc->cxt);
-	cc->card = NULL;
-	cc->cols_mapped = false;
-	old = MemoryContextSwitchTo(cc->cxt);
-	cc->key = palloc(keylen);
-	memcpy(cc->key, raw, keylen);
-	cc->keylen = keylen;
-	cc->keyptr = raw;
-	sc = DatumGetLrScorecardP(PointerGetDatum(raw));
-	lr_pg_alloc_init(&cc->alloc, cc->cxt);
-	lr_arena_init(&cc->arena, &cc->alloc, 0);
-	cc->card = lr_scorecard_compile(sc, &cc->arena);
-	cc->chosen = palloc0(Max(cc->card->nfeatures, 1) * sizeof(LrBin *));
-	{
-		size_t		n = cc->card->nfeatures;
-		const char **names = palloc(Max(n, 1) * sizeof(char *));
-		LrFieldKind *kinds = palloc(Max(n, 1) * sizeof(LrFieldKind));
-		size_t		i;
-
-		for (i = 0; i < n; i++)
-		{
-			names[i] = cc->card->features[i].name;
-			kinds[i] = cc->card->features[i].kind == LR_FEATURE_NUMERIC ?
-				LR_FIELD_NUMERIC : LR_FIELD_CATEGORICAL;
-		}
-		lr_row_binder_init(&cc->binder, cc->cxt, (int) n, names, kinds,
-						   psprintf("scorecard \"%s\"", lr_card_name(cc->card)));
-	}
-	MemoryContextSwitchTo(old);
-	return cc;
+	return (LrCardCache *) lr_model_cache_get(fcinfo, argno, &lr_scorecard_type);
 }
 
 static void

@@ -19,13 +19,7 @@
 
 typedef struct LrCardCache
 {
-	MemoryContext cxt;			/* holds the card and the binding; reset on rebuild */
-	char	   *key;			/* bytes the card was built from */
-	Size		keylen;
-	const void *keyptr;			/* last datum pointer seen, with keystable */
-	bool		keystable;		/* the card argument is a constant */
-	LrAlloc		alloc;
-	LrArena		arena;
+	MemoryContext cxt;			/* lives as long as this compiled card (the model cache's) */
 	LrCard	   *card;
 
 	/* Features bound to the columns of the row type, by name. */
@@ -44,8 +38,14 @@ typedef struct LrCardCache
 	const LrBin **chosen;
 } LrCardCache;
 
-/* The cache for argument argno of this call, built or reused. */
+/*
+ * The compiled card of argument argno of this call, built once per distinct
+ * value by the model-type helper's cache (common/lr_model_type.h).
+ */
 extern LrCardCache *lr_card_cache_get(FunctionCallInfo fcinfo, int argno);
+
+/* The scorecard type's compile callback: binds nothing yet, allocates in cxt. */
+extern void *lr_card_cache_compile(void *card, LrArena *arena, MemoryContext cxt);
 
 /* Scores one row; fills cc->chosen when want_bins.  Raises on NULLs without a missing bin. */
 extern double lr_card_score_row(LrCardCache *cc, HeapTupleHeader row, bool want_bins);

@@ -74,9 +74,17 @@ MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc)
 	int			i,
 				j;
 
+	if (get_fn_expr_variadic(fcinfo->flinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("columns must be passed as separate arguments, not as a VARIADIC array")));
 	deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &nelems);
 	if (nelems != PG_NARGS() - FIXED_ARGS)
-		elog(ERROR, "score_columns: %d column names for %d columns", nelems, PG_NARGS() - FIXED_ARGS);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of column names (%d) does not match number of columns (%d)",
+						nelems, PG_NARGS() - FIXED_ARGS),
+				 errhint("Give one name per column, in the order of the columns.")));
 
 	old = MemoryContextSwitchTo(cc->cxt);
 	cc->col_arg = palloc(Max(n, 1) * sizeof(int));
@@ -129,6 +137,11 @@ ScoreColumns(FunctionCallInfo fcinfo, double *score, LrCardCache **ccp)
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(2) || !PG_GETARG_BOOL(2))
 		return false;
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("column names must not be NULL"),
+				 errhint("Give one name per column, in the order of the columns.")));
 	cc = lr_card_cache_get(fcinfo, 0);
 	if (!cc->cols_mapped)
 		MapColumns(fcinfo, cc);

@@ -1,7 +1,8 @@
 /*
  * scorecard.h
  *	  The loan_risk.scorecard type as stored: a small header and the card's
- *	  canonical JSON text.  Compiled forms (LrCard) are built per query.
+ *	  canonical JSON text (common/lr_model_type.h does its I/O).  Compiled
+ *	  forms (LrCard) are built per query.
  */
 #ifndef LR_SCORECARD_H
 #define LR_SCORECARD_H
@@ -11,23 +12,20 @@
 #include "fmgr.h"
 
 #include "common/lr_base.h"
+#include "common/lr_model_type.h"
 #include "scoring/card.h"
 
-#define LR_SCORECARD_STORAGE_VERSION 1
+/* Stored as every model type is (common/lr_model_type.h): header and canonical JSON. */
+typedef LrModelValue LrScorecard;
 
-typedef struct LrScorecard
-{
-	int32		vl_len_;		/* varlena header (do not touch directly!) */
-	uint16		version;		/* storage format, LR_SCORECARD_STORAGE_VERSION */
-	uint16		flags;			/* reserved, 0 */
-	char		json[FLEXIBLE_ARRAY_MEMBER];	/* canonical JSON, no NUL */
-} LrScorecard;
-
-#define LR_SCORECARD_HDRSZ		offsetof(LrScorecard, json)
-#define LrScorecardJsonLen(sc)	(VARSIZE(sc) - LR_SCORECARD_HDRSZ)
+#define LR_SCORECARD_HDRSZ		LR_MODEL_HDRSZ
+#define LrScorecardJsonLen(sc)	LrModelJsonLen(sc)
 
 #define DatumGetLrScorecardP(x)		((LrScorecard *) PG_DETOAST_DATUM(x))
 #define PG_GETARG_LR_SCORECARD_P(n)	DatumGetLrScorecardP(PG_GETARG_DATUM(n))
+
+/* The type's description for the model-type helper (parse, write, compile). */
+extern const LrModelType lr_scorecard_type;
 
 /* Checks the header of a stored value (version and flags). */
 extern void lr_scorecard_check(const LrScorecard *sc);

@@ -75,6 +75,7 @@ CREATE FUNCTION loan_risk.binning_table(binning jsonb)
                  lower_bound float8, upper_bound float8, bin_values text[],
                  count bigint, goods bigint, bads bigint, bad_rate float8, woe float8, iv float8)
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
   AS $$
   SELECT f->>'name', f->>'type', b.kind, b.idx,
          CASE WHEN b.kind = 'range' THEN coalesce((b.bin->>'lower')::float8, '-Infinity') END,

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "common/lr_json.h"
-#include "metrics/woe.h"
+#include "stats/woe.h"
 #include "training/binning.h"
 
 void

@@ -3,7 +3,7 @@
  *	  Optimal binning of one feature from a pre-binning state: equal-frequency
  *	  pre-bins, then the partition of the pre-bins that maximises information
  *	  value under the constraints (dynamic programming, exact), then WOE and
- *	  IV through src/metrics/woe.h.  Categorical features are grouped by bad
+ *	  IV through src/stats/woe.h.  Categorical features are grouped by bad
  *	  rate the same way.  Pure C.
  *
  * The objective is the IV of the feature's bins (range bins or category

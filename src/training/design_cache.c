@@ -16,11 +16,12 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 #include "common/lr_parallel.h"
 #include "common/lr_pg.h"
 #include "common/lr_row.h"
 #include "common/lr_spi.h"
+#include "stats/stats_pg.h"
 #include "training/design_cache.h"
 
 /* Rows per block of a pass: fixed, so the sums do not depend on the threads. */

@@ -14,7 +14,7 @@
 
 #include "postgres.h"
 
-#include "metrics/metrics.h"
+#include "stats/dist.h"
 #include "scoring/card.h"
 #include "training/logit.h"
 

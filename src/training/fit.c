@@ -595,7 +595,7 @@ logistic_fit(PG_FUNCTION_ARGS)
 	if (ttype == BOOLOID || ttype == INT4OID)
 		target_sql = pstrdup(quote_identifier(target));
 	else if (ttype == INT2OID || ttype == INT8OID)
-		target_sql = psprintf("(%s)::integer", quote_identifier(target));
+		target_sql = psprintf("(%s)::pg_catalog.int4", quote_identifier(target));
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -615,8 +615,8 @@ logistic_fit(PG_FUNCTION_ARGS)
 
 	initStringInfo(&tail);
 	appendStringInfo(&tail, ", %s, %s, %s", target_sql,
-					 o.weight ? psprintf("(%s)::float8", quote_identifier(o.weight)) : "1::float8",
-					 o.offset ? psprintf("(%s)::float8", quote_identifier(o.offset)) : "0::float8");
+					 o.weight ? psprintf("(%s)::pg_catalog.float8", quote_identifier(o.weight)) : "1::pg_catalog.float8",
+					 o.offset ? psprintf("(%s)::pg_catalog.float8", quote_identifier(o.offset)) : "0::pg_catalog.float8");
 	for (int j = 0; j < nx; j++)
 		appendStringInfo(&tail, ", %s", quote_identifier(names[j + 1]));
 	appendStringInfo(&tail, ") FROM %s", src.from);

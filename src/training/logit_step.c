@@ -25,7 +25,7 @@
 #include "common/lr_pg.h"
 #include "common/lr_row.h"
 #include "common/lr_state.h"
-#include "metrics/metrics.h"
+#include "stats/stats_pg.h"
 #include "scoring/scorecard.h"
 #include "training/logit.h"
 #include "training/training_pg.h"

@@ -24,7 +24,8 @@
 #include "common/lr_pg.h"
 #include "common/lr_row.h"
 #include "common/lr_state.h"
-#include "loan_risk.h"
+#include "common/lr_settings.h"
+#include "stats/stats_pg.h"
 #include "training/training_pg.h"
 
 int			lr_binning_max_distinct = LR_PREBIN_DEFAULT_DISTINCT;
@@ -505,12 +506,15 @@ OptionsArg(FunctionCallInfo fcinfo, int argno)
 	return cstring_to_text(DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(argno))));
 }
 
-/* prebin_bins: the optimal bins of every feature of a (merged) pre-binning state */
+/*
+ * prebin_bins: the optimal bins of every feature of a (merged) pre-binning
+ * state; NULL for a NULL state (a _partial over no rows) or NULL names
+ */
 Datum
 prebin_bins(PG_FUNCTION_ARGS)
 {
-	const LrPrebinState *st = lr_state_arg_ro(fcinfo, 0, &lr_prebin_ops);
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	const LrPrebinState *st;
+	ArrayType  *arr;
 	LrTrainOptions o;
 	Datum	   *elems;
 	bool	   *nulls;
@@ -519,6 +523,10 @@ prebin_bins(PG_FUNCTION_ARGS)
 	const LrBinOptions **opts;
 	LrBinned   *out;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	st = lr_state_arg_ro(fcinfo, 0, &lr_prebin_ops);
+	arr = PG_GETARG_ARRAYTYPE_P(1);
 	ParseTrainOptions(OptionsArg(fcinfo, 2), LR_OPT_BINNING, &o);
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
@@ -660,7 +668,7 @@ lr_train_input_resolve(const char *source, const char *target, ArrayType *featur
 	if (ttype == BOOLOID || ttype == INT4OID)
 		in->target_sql = pstrdup(quote_identifier(target));
 	else if (ttype == INT2OID || ttype == INT8OID)
-		in->target_sql = psprintf("(%s)::integer", quote_identifier(target));
+		in->target_sql = psprintf("(%s)::pg_catalog.int4", quote_identifier(target));
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -705,7 +713,7 @@ lr_train_input_resolve(const char *source, const char *target, ArrayType *featur
 		c->opt = bo;
 		c->cast_text = numeric && bo->type == LR_FTYPE_CATEGORICAL;
 		c->kind = (numeric && !c->cast_text) ? LR_PREBIN_NUMERIC : LR_PREBIN_CATEGORICAL;
-		c->sql = c->cast_text ? psprintf("(%s)::text", quote_identifier(names[j])) :
+		c->sql = c->cast_text ? psprintf("(%s)::pg_catalog.text", quote_identifier(names[j])) :
 			pstrdup(quote_identifier(names[j]));
 		if (c->kind == LR_PREBIN_CATEGORICAL && entry != NULL &&
 			(entry->given_special || entry->given_splits))

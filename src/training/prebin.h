@@ -42,7 +42,7 @@
 #define LR_TRAINING_PREBIN_H
 
 #include "common/lr_state_ops.h"
-#include "metrics/metrics.h"
+#include "stats/dist.h"
 
 #define LR_PREBIN_NUMERIC		1
 #define LR_PREBIN_CATEGORICAL	2

@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "metrics/varint.h"
+#include "stats/varint.h"
 #include "training/prebin.h"
 
 #define LR_PREBIN_MAGIC 0x4c525042	/* "LRPB" */

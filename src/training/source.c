@@ -266,6 +266,6 @@ lr_sql_float8_array(const double *v, int n)
 			appendStringInfoChar(&buf, ',');
 		appendStringInfoString(&buf, tmp);
 	}
-	appendStringInfoString(&buf, "}'::float8[]");
+	appendStringInfoString(&buf, "}'::pg_catalog.float8[]");
 	return buf.data;
 }

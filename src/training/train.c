@@ -38,9 +38,9 @@
 
 #include "common/lr_pg.h"
 #include "common/lr_spi.h"
-#include "metrics/metrics.h"
+#include "stats/dist.h"
 #include "scoring/scorecard.h"
-#include "loan_risk.h"
+#include "common/lr_settings.h"
 #include "training/design_cache.h"
 #include "training/training_pg.h"
 
@@ -407,7 +407,7 @@ ExtVersion(void)
 
 	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
-	if (SPI_execute("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'loan_risk'",
+	if (SPI_execute("SELECT extversion FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'loan_risk'",
 					true, 1) == SPI_OK_SELECT && SPI_processed == 1)
 	{
 		char	   *s = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -819,7 +819,7 @@ train_scorecard(PG_FUNCTION_ARGS)
 						 features_json);
 		sc = lr_scorecard_from_text(probe, strlen(probe));
 		initStringInfo(&sql);
-		appendStringInfo(&sql, "SELECT loan_risk.auc_partial(-loan_risk.score_columns(%s::loan_risk.scorecard, ARRAY[",
+		appendStringInfo(&sql, "SELECT loan_risk.auc_partial(OPERATOR(pg_catalog.-) loan_risk.score_columns(%s::loan_risk.scorecard, ARRAY[",
 						 quote_literal_cstr(pnstrdup(sc->json, LrScorecardJsonLen(sc))));
 		for (int j = 1; j < prob.p; j++)
 			if (active[j])
@@ -827,7 +827,7 @@ train_scorecard(PG_FUNCTION_ARGS)
 				appendStringInfo(&sql, "%s%s", firstname ? "" : ", ", quote_literal_cstr(t->dnames[j]));
 				firstname = false;
 			}
-		appendStringInfoString(&sql, "]::text[], true");
+		appendStringInfoString(&sql, "]::pg_catalog.text[], true");
 		for (int j = 1; j < prob.p; j++)
 			if (active[j])
 				appendStringInfo(&sql, ", %s", quote_identifier(t->dnames[j]));

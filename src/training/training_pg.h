@@ -18,8 +18,10 @@
 #include "common/lr_state_ops.h"
 #include "training/logit.h"
 
-/* Settings (src/training/prebin.c). */
+/* Settings (src/training/prebin.c), registered by lr_training_init from _PG_init. */
 extern int	lr_binning_max_distinct;
+extern bool lr_training_in_memory;
+extern void lr_training_init(void);
 
 /* A source as given: a table (or view) name, or a SELECT. */
 typedef struct LrSource

@@ -17,7 +17,7 @@
  * dist_state.c is compiled in with a tiny pending buffer and few levels, so
  * that short inputs reach every flush and merge path.
  *
- * fuzz-sources: src/common/lr_base.c src/common/lr_state_ops.c src/metrics/dist_stats.c src/metrics/woe.c
+ * fuzz-sources: src/common/lr_base.c src/common/lr_state_ops.c src/stats/dist_stats.c src/stats/woe.c
  */
 #include <math.h>
 #include <stddef.h>
@@ -29,8 +29,8 @@
 #define LR_PEND_FAST 16
 #define LR_PEND_MAX ((size_t) 64)
 #define LR_MAX_LEVELS 3
-#include "../../src/metrics/dist_state.c"
-#include "../../src/metrics/bucket_state.c"
+#include "../../src/stats/dist_state.c"
+#include "../../src/stats/bucket_state.c"
 
 static void *
 FuzzAlloc(void *ctx, size_t size)

@@ -24,7 +24,7 @@
  * prebin_state.c is compiled in with a tiny pending buffer and max_distinct
  * floor so that short inputs reach every flush, coarsening and merge path.
  *
- * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/common/lr_state_ops.c src/metrics/bucket_state.c src/metrics/woe.c src/training/binning.c src/training/options.c src/training/logit_state.c
+ * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/common/lr_state_ops.c src/stats/bucket_state.c src/stats/woe.c src/training/binning.c src/training/options.c src/training/logit_state.c
  */
 #include <math.h>
 #include <stddef.h>

@@ -13,7 +13,8 @@
  * one rounding is the final division: AUC is the correctly rounded value of
  * the rank-sum formula, not an approximation of it.
  */
-#include "metrics/metrics.h"
+#include "stats/dist.h"
+#include "stats/ksum.h"
 
 typedef unsigned __int128 u128;
 typedef __int128 i128;

@@ -18,8 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "metrics/metrics.h"
-#include "metrics/varint.h"
+#include "stats/dist.h"
 
 #define LR_BUCKET_MAGIC 0x4c525431	/* "LRT1" */
 

@@ -1,11 +1,12 @@
 /*
  * varint.h
- *	  LEB128 unsigned varints for the compact state formats of src/metrics:
+ *	  LEB128 unsigned varints for the compact state formats of the
+ *	  statistics layer and of the areas' aggregate states:
  *	  sorted keys are stored as deltas and counts are mostly small, so a
  *	  state takes a few bytes per distinct value instead of 24.  Pure C.
  */
-#ifndef LR_METRICS_VARINT_H
-#define LR_METRICS_VARINT_H
+#ifndef LR_STATS_VARINT_H
+#define LR_STATS_VARINT_H
 
 #include "common/lr_base.h"
 
@@ -88,4 +89,28 @@ lr_read_varint(LrReader *r, uint64_t *v)
 	return true;
 }
 
-#endif							/* LR_METRICS_VARINT_H */
+/* A varint of bytes we wrote or validated. */
+static inline uint64_t
+LrGetVarintTrusted(const uint8_t **pp)
+{
+	const uint8_t *p = *pp;
+	uint64_t	v = *p++;
+
+	if (v >= 0x80)
+	{
+		int			shift = 7;
+		uint8_t		b;
+
+		v &= 0x7f;
+		do
+		{
+			b = *p++;
+			v |= (uint64_t) (b & 0x7f) << shift;
+			shift += 7;
+		} while (b & 0x80);
+	}
+	*pp = p;
+	return v;
+}
+
+#endif							/* LR_STATS_VARINT_H */

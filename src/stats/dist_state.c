@@ -26,8 +26,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "metrics/metrics.h"
-#include "metrics/varint.h"
+#include "stats/dist.h"
 
 #define LR_DIST_MAGIC 0x4c524431	/* "LRD1" */
 

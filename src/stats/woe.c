@@ -4,8 +4,8 @@
  */
 #include <math.h>
 
-#include "metrics/metrics.h"
-#include "metrics/woe.h"
+#include "stats/ksum.h"
+#include "stats/woe.h"
 
 bool
 lr_woe_compute(LrWoeBucket *b, size_t n, double *iv_total)

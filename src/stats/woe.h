@@ -21,8 +21,8 @@
  * PSI is the same sum with baseline rows in place of goods and actual rows in
  * place of bads: PSI = sum (a_i - e_i) ln(a_i / e_i), smoothed the same way.
  */
-#ifndef LR_METRICS_WOE_H
-#define LR_METRICS_WOE_H
+#ifndef LR_STATS_WOE_H
+#define LR_STATS_WOE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -66,4 +66,4 @@ lr_woe_corrected(int64_t goods, int64_t bads, double *g, double *b)
  */
 extern bool lr_woe_compute(LrWoeBucket *b, size_t n, double *iv_total);
 
-#endif							/* LR_METRICS_WOE_H */
+#endif							/* LR_STATS_WOE_H */

@@ -1,13 +1,13 @@
 /*
  * outcome.c
- *	  Checks shared by the metrics that take an outcome column.
+ *	  Checks shared by the aggregates and passes that take an outcome column.
  */
 #include "postgres.h"
 
-#include "metrics/metrics.h"
+#include "stats/stats_pg.h"
 
 void
-lr_check_outcome_int(int32_t v)
+lr_check_outcome_int(int32 v)
 {
 	if (v != 0 && v != 1)
 		ereport(ERROR,
