@@ -6,7 +6,9 @@
 #   LR_TI       a private PostgreSQL installation with this build of loan_risk,
 #               so tests never touch (or depend on) the system installation
 #   LR_BIN      its bin directory
-#   LR_WORK     a scratch directory the server user can write (under /tmp)
+#   LR_WORK     a scratch directory the server user can write (under
+#               LR_WORK_ROOT, default /tmp)
+#   LR_PORTS    the range servers pick a free port in (default 20000-40000)
 #
 # PostgreSQL refuses to run as root, so when the runner is root the servers
 # and clients run as the "postgres" user (created by Debian's package).
@@ -30,7 +32,8 @@ lr_as_user() { "${LR_RUNAS[@]}" "$@"; }
 
 # Makes LR_WORK: a fresh scratch directory owned by the server user.
 lr_make_work() {
-  LR_WORK=$(mktemp -d /tmp/loan_risk-test.XXXXXX)
+  mkdir -p "${LR_WORK_ROOT:-/tmp}"
+  LR_WORK=$(mktemp -d "${LR_WORK_ROOT:-/tmp}/loan_risk-test.XXXXXX")
   chmod 755 "$LR_WORK"
   [ "$(id -u)" -eq 0 ] && chown "$LR_USER" "$LR_WORK"
   export LR_WORK
@@ -55,7 +58,7 @@ lr_tmp_install() {
 # A TCP port on 127.0.0.1 that nothing listens on.
 lr_free_port() {
   local p
-  for p in $(shuf -i 20000-40000 -n 200); do
+  for p in $(shuf -i "${LR_PORTS:-20000-40000}" -n 200); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       echo "$p"
       return 0

@@ -579,6 +579,116 @@ lr_json_get(const LrJson *obj, const char *key)
 	return NULL;
 }
 
+/* ---------------------------------------------------------------- building */
+
+LrJson *
+lr_json_new(LrArena *arena, LrJsonKind kind)
+{
+	LrJson	   *v = lr_arena_alloc0(arena, sizeof(LrJson));
+
+	if (v != NULL)
+		v->kind = kind;
+	return v;
+}
+
+LrJson *
+lr_json_new_number(LrArena *arena, double d)
+{
+	LrJson	   *v;
+
+	if (!isfinite(d))
+		return lr_json_new(arena, LRJ_NULL);
+	if ((v = lr_json_new(arena, LRJ_NUMBER)) != NULL)
+		v->num = d;
+	return v;
+}
+
+LrJson *
+lr_json_new_bool(LrArena *arena, bool b)
+{
+	LrJson	   *v = lr_json_new(arena, LRJ_BOOL);
+
+	if (v != NULL)
+		v->b = b;
+	return v;
+}
+
+LrJson *
+lr_json_new_string(LrArena *arena, const char *s, size_t len)
+{
+	LrJson	   *v = lr_json_new(arena, LRJ_STRING);
+
+	if (v == NULL || (v->str = lr_arena_strndup(arena, s, len)) == NULL)
+		return NULL;
+	v->len = len;
+	return v;
+}
+
+/* Room for one more member or element (a parsed value's arrays are exactly full). */
+static bool
+JsonGrow(LrArena *arena, LrJson *v)
+{
+	size_t		cap;
+	LrJson	  **items;
+
+	if (v->n < v->cap)
+		return true;
+	cap = v->n < 4 ? 8 : 2 * v->n;
+	if ((items = lr_arena_alloc(arena, cap * sizeof(LrJson *))) == NULL)
+		return false;
+	if (v->n > 0)
+		memcpy(items, v->items, v->n * sizeof(LrJson *));
+	v->items = items;
+	if (v->kind == LRJ_OBJECT)
+	{
+		const char **keys = lr_arena_alloc(arena, cap * sizeof(char *));
+		size_t	   *keylens = lr_arena_alloc(arena, cap * sizeof(size_t));
+
+		if (keys == NULL || keylens == NULL)
+			return false;
+		if (v->n > 0)
+		{
+			memcpy(keys, v->keys, v->n * sizeof(char *));
+			memcpy(keylens, v->keylens, v->n * sizeof(size_t));
+		}
+		v->keys = keys;
+		v->keylens = keylens;
+	}
+	v->cap = cap;
+	return true;
+}
+
+bool
+lr_json_push(LrArena *arena, LrJson *arr, LrJson *v)
+{
+	if (v == NULL || arr == NULL || arr->kind != LRJ_ARRAY || !JsonGrow(arena, arr))
+		return false;
+	arr->items[arr->n++] = v;
+	return true;
+}
+
+bool
+lr_json_put(LrArena *arena, LrJson *obj, const char *key, LrJson *v)
+{
+	size_t		len = strlen(key);
+	char	   *k;
+
+	if (v == NULL || obj == NULL || obj->kind != LRJ_OBJECT)
+		return false;
+	for (size_t i = 0; i < obj->n; i++)
+		if (obj->keylens[i] == len && memcmp(obj->keys[i], key, len) == 0)
+		{
+			obj->items[i] = v;
+			return true;
+		}
+	if (!JsonGrow(arena, obj) || (k = lr_arena_strndup(arena, key, len)) == NULL)
+		return false;
+	obj->keys[obj->n] = k;
+	obj->keylens[obj->n] = len;
+	obj->items[obj->n++] = v;
+	return true;
+}
+
 const char *
 lr_json_kind_name(LrJsonKind kind)
 {

@@ -35,6 +35,7 @@ typedef struct LrJson
 	const char **keys;			/* LRJ_OBJECT member names, NUL-terminated */
 	size_t	   *keylens;
 	size_t		offset;			/* byte offset of the value in the source */
+	size_t		cap;			/* built values: room in items (and keys); 0 when parsed */
 } LrJson;
 
 typedef struct LrJsonOptions
@@ -50,6 +51,21 @@ extern bool lr_json_parse(const char *text, size_t len, LrArena *arena,
 extern const LrJson *lr_json_get(const LrJson *obj, const char *key);
 
 extern const char *lr_json_kind_name(LrJsonKind kind);
+
+/*
+ * Building a value in memory, for documents the extension writes (a card's
+ * statistics and training record): everything comes from arena; strings
+ * and keys are copied.  JSON has no NaN or infinities: lr_json_new_number
+ * gives null for them.  lr_json_put replaces a member of the same name;
+ * objects and arrays grow as members are added (parsed ones too).  NULL /
+ * false means out of memory.
+ */
+extern LrJson *lr_json_new(LrArena *arena, LrJsonKind kind);
+extern LrJson *lr_json_new_number(LrArena *arena, double v);
+extern LrJson *lr_json_new_bool(LrArena *arena, bool b);
+extern LrJson *lr_json_new_string(LrArena *arena, const char *s, size_t len);
+extern bool lr_json_push(LrArena *arena, LrJson *arr, LrJson *v);
+extern bool lr_json_put(LrArena *arena, LrJson *obj, const char *key, LrJson *v);
 
 /* Writers: jsonb-like spacing ("a": 1, "b": [1, 2]). */
 extern bool lr_json_write(LrBuf *buf, const LrJson *v);

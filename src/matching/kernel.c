@@ -86,60 +86,38 @@ bool
 lr_mcatalog_finish(LrMCatalog *cat, LrError *err)
 {
 	LrMSchema  *s = &cat->schema;
-	size_t		pi,
-				i,
-				c,
-				k;
 
-	for (pi = 0; pi < cat->nproducts; pi++)
+	cat->max_card_features = 0;
+	for (size_t pi = 0; pi < cat->nproducts; pi++)
 	{
 		LrMProduct *p = &cat->products[pi];
 		const LrCard *card = p->card;
 
 		if (card == NULL)
 			continue;
-		p->log_base_odds = log(card->base_odds);
+		if (card->nfeatures > cat->max_card_features)
+			cat->max_card_features = card->nfeatures;
 		p->prog = lr_arena_alloc0(s->arena, (card->nfeatures ? card->nfeatures : 1) * sizeof(LrMFeatProg));
 		if (p->prog == NULL)
 			return lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling products");
-		for (i = 0; i < card->nfeatures; i++)
+		for (size_t i = 0; i < card->nfeatures; i++)
 		{
-			const LrFeature *f = &card->features[i];
+			const LrTableFeature *t = &card->table.features[i];
 			LrMFeatProg *fp = &p->prog[i];
 
 			fp->field = p->card_field[i];
-			fp->f = f;
-			fp->has_missing = (f->missing != NULL);
-			fp->missing = f->missing ? f->missing->points : 0;
-			if (f->kind == LR_FEATURE_CATEGORICAL)
+			fp->t = t;
+			if (t->kind == LR_FEATURE_CATEGORICAL)
 			{
 				const LrMDict *d = &s->fields[fp->field].dict;
 
-				fp->mode = LR_MFEAT_CATEGORICAL;
-				fp->points = lr_arena_alloc(s->arena, (d->n + 1) * sizeof(double));
-				if (fp->points == NULL)
+				fp->dict_code = lr_arena_alloc(s->arena, (d->n + 1) * sizeof(int32_t));
+				if (fp->dict_code == NULL)
 					return lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling products");
 				/* Strings no rule or model mentions are not categories of this card. */
-				fp->points[0] = f->unseen ? f->unseen->points : NAN;
-				for (c = 0; c < d->n; c++)
-				{
-					const LrBin *b = lr_feature_bin_categorical(f, d->strs[c], d->lens[c]);
-
-					fp->points[c + 1] = b ? b->points : NAN;
-				}
-			}
-			else if (f->nspecial_values > 0 || f->nbins > 17)
-				fp->mode = LR_MFEAT_SLOW;
-			else
-			{
-				fp->mode = LR_MFEAT_NUMERIC;
-				fp->nup = (int32_t) f->nbins - 1;
-				fp->uppers = f->uppers;
-				fp->points = lr_arena_alloc(s->arena, f->nbins * sizeof(double));
-				if (fp->points == NULL)
-					return lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling products");
-				for (k = 0; k < f->nbins; k++)
-					fp->points[k] = f->bins[k].points;
+				fp->dict_code[0] = t->unseen;
+				for (size_t c = 0; c < d->n; c++)
+					fp->dict_code[c + 1] = lr_code_text(t, d->strs[c], d->lens[c]);
 			}
 		}
 	}
@@ -204,66 +182,45 @@ lr_mproduct_fits(const LrMProduct *p, const LrMRequest *req)
 	return true;
 }
 
-bool
-lr_mproduct_score(const LrMProduct *p, const double *vals, double *score, int *feature)
+/* The code of an applicant's value (see matching.h) in a card feature. */
+static inline int32_t
+FeatCode(const LrMFeatProg *fp, double v)
 {
-	const LrCard *card = p->card;
-	const LrMFeatProg *fp = p->prog;
-	double		s = card->base_points;
-	size_t		i;
-
-	/* The same points, added in the same order, as loan_risk.score: the same double. */
-	for (i = 0; i < card->nfeatures; i++, fp++)
-	{
-		double		v = vals[fp->field];
-		double		pts;
-
-		if (v != v)
-		{
-			if (!fp->has_missing)
-				goto noscore;
-			pts = fp->missing;
-		}
-		else if (fp->mode == LR_MFEAT_NUMERIC)
-		{
-			int32_t		idx = 0;
-			int32_t		k;
-
-			for (k = 0; k < fp->nup; k++)
-				idx += (v >= fp->uppers[k]);
-			pts = fp->points[idx];
-		}
-		else if (fp->mode == LR_MFEAT_CATEGORICAL)
-		{
-			pts = fp->points[(int32_t) v + 1];
-			if (pts != pts)
-				goto noscore;
-		}
-		else
-		{
-			const LrBin *bin = lr_feature_bin_numeric_slow(fp->f, v);
-
-			if (bin == NULL)
-				goto noscore;
-			pts = bin->points;
-		}
-		s += pts;
-	}
-	*score = s;
-	return true;
-
-noscore:
-	if (feature)
-		*feature = (int) i;
-	return false;
+	if (fp->dict_code == NULL)
+		return lr_code_number(fp->t, v);
+	if (v != v)
+		return lr_code_null(fp->t);
+	return fp->dict_code[(int32_t) v + 1];
 }
 
 bool
-lr_mproduct_probability(const LrMProduct *p, const double *vals, double *prob, int *feature)
+lr_mproduct_score(const LrMProduct *p, const double *vals, LrMScratch *scratch, double *score,
+				  int *feature)
+{
+	const LrCard *card = p->card;
+	int32_t    *codes = scratch->codes;
+
+	for (size_t i = 0; i < card->nfeatures; i++)
+	{
+		codes[i] = FeatCode(&p->prog[i], vals[p->prog[i].field]);
+		if (codes[i] == LR_CODE_NONE)
+		{
+			if (feature)
+				*feature = (int) i;
+			return false;
+		}
+	}
+	*score = lr_table_score(&card->table, codes);
+	return true;
+}
+
+bool
+lr_mproduct_probability(const LrMProduct *p, const double *vals, LrMScratch *scratch, double *prob,
+						int *feature)
 {
 	double		s;
 
-	if (!lr_mproduct_score(p, vals, &s, feature))
+	if (!lr_mproduct_score(p, vals, scratch, &s, feature))
 		return false;
 	*prob = 1.0 - lr_card_pd(p->card, s);
 	return true;
@@ -513,9 +470,11 @@ lr_mscratch_size(const LrMCatalog *cat)
 {
 	size_t		np = cat->nproducts ? cat->nproducts : 1;
 	size_t		nf = cat->schema.n ? cat->schema.n : 1;
+	size_t		nc = cat->max_card_features ? cat->max_card_features : 1;
 
 	return (nf + np + 1) * LR_MATCH_BLOCK * sizeof(double) + np * sizeof(LrMCand) +
-		np * LR_MATCH_BLOCK * sizeof(int32_t) +
+		nc * sizeof(int32_t *) +
+		(np + nc) * LR_MATCH_BLOCK * sizeof(int32_t) +
 		LR_MATCH_BLOCK * (sizeof(int64_t) + 3 * sizeof(int32_t) + 2);
 }
 
@@ -524,6 +483,7 @@ lr_mscratch_init(LrMScratch *s, const LrMCatalog *cat, void *mem)
 {
 	size_t		np = cat->nproducts ? cat->nproducts : 1;
 	size_t		nf = cat->schema.n ? cat->schema.n : 1;
+	size_t		nc = cat->max_card_features ? cat->max_card_features : 1;
 	char	   *m = mem;
 
 	/* 8-byte items first, then 4-byte, then bytes. */
@@ -537,8 +497,12 @@ lr_mscratch_init(LrMScratch *s, const LrMCatalog *cat, void *mem)
 	m += np * sizeof(LrMCand);
 	s->amount = (int64_t *) m;
 	m += LR_MATCH_BLOCK * sizeof(int64_t);
+	s->code_rows = (const int32_t **) m;
+	m += nc * sizeof(int32_t *);
 	s->cand_product = (int32_t *) m;
 	m += np * LR_MATCH_BLOCK * sizeof(int32_t);
+	s->codes = (int32_t *) m;
+	m += nc * LR_MATCH_BLOCK * sizeof(int32_t);
 	s->term = (int32_t *) m;
 	m += LR_MATCH_BLOCK * sizeof(int32_t);
 	s->idx = (int32_t *) m;
@@ -672,94 +636,46 @@ FitsMask(const LrMProduct *p, const int64_t *restrict amount, const int32_t *res
 #endif
 
 /*
- * Scores product p's card for the m applicants idx[] of the block, feature
- * by feature: s[j] gets base_points and then each feature's points in the
- * card's order (the same additions as lr_mproduct_score, so the same
- * doubles); ok[j] is cleared when the card has no bin for a value.
+ * Scores product p's card for the m applicants idx[] of the block: the code
+ * of each applicant's value, feature by feature, then the card's batch
+ * score (the same additions as lr_mproduct_score, so the same doubles);
+ * ok[j] is cleared when the card has no bin for a value.
  */
 static void
 ScoreBlock(const LrMProduct *p, const double *cols, const int32_t *restrict idx, int m,
-		   double *restrict s, uint8_t *restrict ok)
+		   LrMScratch *scratch, double *restrict s, uint8_t *restrict ok)
 {
-	const LrCard *card = p->card;
-	size_t		f;
-	int			j,
-				k;
+	const LrCardTable *t = &p->card->table;
+	int			j;
 
 	for (j = 0; j < m; j++)
-	{
-		s[j] = card->base_points;
 		ok[j] = 1;
-	}
-	for (f = 0; f < card->nfeatures; f++)
+	for (size_t f = 0; f < t->nfeatures; f++)
 	{
 		const LrMFeatProg *fp = &p->prog[f];
 		const double *col = cols + (size_t) fp->field * LR_MATCH_BLOCK;
-		const double missing = fp->missing;
-		const uint8_t has_missing = fp->has_missing;
+		int32_t    *restrict codes = scratch->codes + f * LR_MATCH_BLOCK;
 
-		switch (fp->mode)
-		{
-			case LR_MFEAT_NUMERIC:
-				{
-					const double *up = fp->uppers;
-					const double *pts = fp->points;
-					const int32_t nup = fp->nup;
+		/* A missing code (-1) clears ok and reads code 0 instead: every card has bin 0. */
+		if (fp->dict_code == NULL)
+			for (j = 0; j < m; j++)
+			{
+				int32_t		c = lr_code_number(fp->t, col[idx[j]]);
 
-					for (j = 0; j < m; j++)
-					{
-						double		v = col[idx[j]];
+				ok[j] &= (c >= 0);
+				codes[j] = c & ~(c >> 31);
+			}
+		else
+			for (j = 0; j < m; j++)
+			{
+				int32_t		c = FeatCode(fp, col[idx[j]]);
 
-						if (v != v)
-						{
-							ok[j] &= has_missing;
-							s[j] += missing;
-						}
-						else
-						{
-							int32_t		b = 0;
-
-							for (k = 0; k < nup; k++)
-								b += (v >= up[k]);
-							s[j] += pts[b];
-						}
-					}
-				}
-				break;
-			case LR_MFEAT_CATEGORICAL:
-				for (j = 0; j < m; j++)
-				{
-					double		v = col[idx[j]];
-
-					if (v != v)
-					{
-						ok[j] &= has_missing;
-						s[j] += missing;
-					}
-					else
-					{
-						double		t = fp->points[(int32_t) v + 1];
-
-						if (t != t)
-							ok[j] = 0;
-						else
-							s[j] += t;
-					}
-				}
-				break;
-			default:
-				for (j = 0; j < m; j++)
-				{
-					const LrBin *bin = lr_feature_bin_numeric_slow(fp->f, col[idx[j]]);
-
-					if (bin == NULL)
-						ok[j] = 0;
-					else
-						s[j] += bin->points;
-				}
-				break;
-		}
+				ok[j] &= (c >= 0);
+				codes[j] = c & ~(c >> 31);
+			}
+		scratch->code_rows[f] = codes;
 	}
+	lr_table_score_batch(t, scratch->code_rows, (size_t) m, s);
 }
 
 bool
@@ -822,14 +738,14 @@ lr_match_block(const LrMCatalog *cat, const double *vals, int n, const int64_t *
 			scratch->idx[m] = i;	/* without a branch: most masks are unpredictable */
 			m += mask[i];
 		}
-		ScoreBlock(p, scratch->cols, scratch->idx, m, scratch->score, scratch->ok);
+		ScoreBlock(p, scratch->cols, scratch->idx, m, scratch, scratch->score, scratch->ok);
 		for (j = 0; j < m; j++)
 		{
 			double		sc = scratch->score[j];
 			double		prob;
 
 			if (!scratch->ok[j] ||
-				p->log_base_odds + (sc - p->card->base_score) / p->card->pdo * M_LN2 < floor_l)
+				lr_card_log_odds(p->card, sc) < floor_l)
 				continue;
 			prob = 1.0 - lr_card_pd(p->card, sc);
 			if (prob >= req->min_probability)

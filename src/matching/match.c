@@ -237,7 +237,7 @@ explain_match(PG_FUNCTION_ARGS)
 		}
 		eligible = (f.n == 0);
 		if (p->card != NULL)
-			scored = lr_mproduct_probability(p, mc->vals, &prob, &feature);
+			scored = lr_mproduct_probability(p, mc->vals, &mc->scratch, &prob, &feature);
 
 		if (!eligible)
 		{

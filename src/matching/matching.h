@@ -200,25 +200,16 @@ extern bool lr_morder_parse(const char *s, size_t len, LrMOrder *out, LrError *e
 #define LR_MRATE_STEP	((lr_i128) 100000000000000LL)	/* 0.0001 at scale 18 */
 
 /*
- * A card feature compiled for the kernel: the points of every bin in one
- * array, indexed the way the card's own lookup finds the bin (so the sum is
- * the same double as loan_risk.score's).  NaN in points marks "no bin".
+ * A card feature compiled for the kernel: the field it reads, the card's
+ * points table, and for a categorical feature the code of every string of
+ * the field's dictionary, looked up once with the card's own lr_code_text.
  */
 typedef struct LrMFeatProg
 {
 	int32_t		field;
-	uint8_t		mode;			/* LR_MFEAT_* */
-	bool		has_missing;
-	int32_t		nup;			/* numeric: finite upper bounds */
-	const double *uppers;
-	double	   *points;			/* numeric: per bin; categorical: per code + 1 (0: other) */
-	double		missing;
-	const LrFeature *f;			/* LR_MFEAT_SLOW: looked up through the card */
+	const LrTableFeature *t;
+	int32_t    *dict_code;		/* categorical: per dictionary code + 1 (0: any other string) */
 } LrMFeatProg;
-
-#define LR_MFEAT_NUMERIC	0
-#define LR_MFEAT_SLOW		1	/* special values or more than 16 bins */
-#define LR_MFEAT_CATEGORICAL 2
 
 typedef struct LrMProduct
 {
@@ -237,7 +228,6 @@ typedef struct LrMProduct
 	const LrCard *card;			/* approval model; NULL when the product has none */
 	int32_t    *card_field;		/* per card feature: its field */
 	LrMFeatProg *prog;			/* per card feature, made by lr_mcatalog_finish */
-	double		log_base_odds;
 } LrMProduct;
 
 typedef struct LrMCatalog
@@ -245,6 +235,7 @@ typedef struct LrMCatalog
 	LrMSchema	schema;
 	size_t		nproducts;
 	LrMProduct *products;
+	size_t		max_card_features;	/* of any product's card (lr_mcatalog_finish) */
 } LrMCatalog;
 
 /*
@@ -319,6 +310,8 @@ typedef struct LrMScratch
 	int64_t    *amount;			/* LR_MATCH_BLOCK: each applicant's request */
 	int32_t    *term;
 	int32_t    *idx;			/* LR_MATCH_BLOCK: applicants left after the rules */
+	int32_t    *codes;			/* max_card_features x LR_MATCH_BLOCK: a card's codes by feature */
+	const int32_t **code_rows;	/* max_card_features: each feature's row of codes */
 	uint8_t    *mask;			/* LR_MATCH_BLOCK */
 	uint8_t    *ok;				/* LR_MATCH_BLOCK */
 } LrMScratch;
@@ -334,15 +327,17 @@ extern void lr_mproduct_loan(const LrMProduct *p, const LrMRequest *req, int64_t
 extern bool lr_mproduct_fits(const LrMProduct *p, const LrMRequest *req);
 
 /*
- * The card's score of the values, the same double as loan_risk.score.  False
- * when the card cannot score them (a NULL without a missing bin, a category
- * without an unseen bin); *feature is then the feature at fault.
+ * The card's score of the values, the same double as loan_risk.score
+ * (scratch holds the codes).  False when the card cannot score them (a NULL
+ * without a missing bin, a category without an unseen bin); *feature is
+ * then the feature at fault.
  */
-extern bool lr_mproduct_score(const LrMProduct *p, const double *vals, double *score, int *feature);
+extern bool lr_mproduct_score(const LrMProduct *p, const double *vals, LrMScratch *scratch,
+							  double *score, int *feature);
 
 /* Approval probability 1 - pd of the product's card (lr_mproduct_score, then pd). */
-extern bool lr_mproduct_probability(const LrMProduct *p, const double *vals, double *prob,
-									int *feature);
+extern bool lr_mproduct_probability(const LrMProduct *p, const double *vals, LrMScratch *scratch,
+									double *prob, int *feature);
 
 /* Offered rate: fixed, or within the range by the probability of rejection (to 0.0001). */
 extern lr_i128 lr_mproduct_rate(const LrMProduct *p, double probability);

@@ -1,14 +1,49 @@
 /*
  * card.h
- *	  The scorecard as a C structure: built from JSON with every field
- *	  validated, written back as canonical JSON, and looked up bin by bin.
- *	  Pure C (no PostgreSQL calls) so the parser is fuzzed as it runs.
+ *	  The scorecard core, pure C (no PostgreSQL calls; the parser is fuzzed
+ *	  as it runs): the card as a C structure, its builder, its one canonical
+ *	  writer, and the compiled points table that every evaluator of a card
+ *	  reads.  This is scoring's public header for the card: other areas use
+ *	  what is declared here (and scoring/scorecard.h for the SQL type,
+ *	  scoring/score.h for the server-side helpers), never a loop of their own
+ *	  over a card's bins.
  *
- * Format "loan_risk.scorecard/1" (see doc/scorecard.md):
- *   numeric bins are [previous upper, upper), the first starting at -Infinity,
- *   the last with upper null meaning +Infinity; special values are checked
- *   before bins; NULL and NaN go to "missing"; categorical values not listed
- *   go to "unseen".
+ * Contract
+ *
+ *	 1. A card (LrCard) is made in one of two ways, and both end in
+ *		lr_card_finish, which validates everything a card promises (points
+ *		within +-1e15, ascending bounds, no category or special value listed
+ *		twice, unique feature names of at most 63 bytes, positive scaling)
+ *		and compiles the points table (card->table):
+ *		  - from JSON text: lr_card_parse / lr_card_from_json;
+ *		  - in memory: lr_card_alloc, lr_feature_alloc, lr_bin_alloc_values,
+ *			set the fields, lr_card_finish.
+ *		Errors name the JSON path the card's text form would have
+ *		("features[0].bins[2].upper: 5 is not greater than ...").
+ *	 2. lr_card_write is the only writer of a card's text: fixed key order,
+ *		shortest round-trip numbers; free-form members (binning, statistics,
+ *		training, metadata) in jsonb's key order.  The text of a finished
+ *		card parses back to the same card.
+ *	 3. A value reaches its bin only through the table's code functions:
+ *		lr_code_number (NaN too), lr_code_text, lr_code_null.  A code
+ *		numbers a feature's bins: its range or value bins in order, then its
+ *		special bins, then missing, then unseen (LrTableFeature.ncodes in
+ *		all).  LR_CODE_NONE means the card has no bin for the value (no
+ *		missing bin for NULL or NaN, no unseen bin for an unlisted
+ *		category); the caller reports it in its own words.
+ *	 4. Points are added only by lr_table_score (one row: a code per
+ *		feature) and lr_table_score_batch (many rows, feature by feature):
+ *		base points first, then each feature's points in card order.  The
+ *		same codes give the same double in both, and so in score(), pd(),
+ *		matching, training and decisions.
+ *	 5. A finished card and its table are read-only: one card may be read
+ *		by any number of threads at once.
+ *
+ * Format "loan_risk.scorecard/1" (see doc/scorecard.md): numeric bins are
+ * [previous upper, upper), the first starting at -Infinity, the last with
+ * upper null meaning +Infinity; special values are checked before bins;
+ * NULL and NaN go to "missing"; categorical values not listed go to
+ * "unseen".
  */
 #ifndef LR_CARD_H
 #define LR_CARD_H
@@ -17,6 +52,7 @@
 
 #define LR_CARD_FORMAT		"loan_risk.scorecard/1"
 #define LR_CARD_NAME_MAX	63	/* a feature name longer than a column name never matches */
+#define LR_CARD_POINTS_MAX	1e15	/* |points| and |base points|: no sum of them can overflow */
 
 typedef enum LrFeatureKind
 {
@@ -57,15 +93,6 @@ typedef struct LrBin
 	const char *label;
 } LrBin;
 
-/* Categorical lookup: open addressing over (value -> bin index). */
-typedef struct LrCatHash
-{
-	size_t		mask;			/* capacity - 1, capacity a power of two */
-	const char **keys;			/* NULL = empty slot */
-	size_t	   *keylens;
-	int32_t    *bin;
-} LrCatHash;
-
 typedef struct LrFeature
 {
 	const char *name;
@@ -82,16 +109,51 @@ typedef struct LrFeature
 	double		coefficient;
 	bool		has_iv;
 	double		iv;
-	const LrJson *binning;		/* kept verbatim */
-
-	/* Derived when the card is built. */
-	double		max_points;		/* over every bin, missing, special and unseen */
-	double	   *uppers;			/* finite uppers of the range bins (nbins - 1) */
-	size_t		nspecial_values;
-	double	   *special_sorted; /* sorted special values */
-	int32_t    *special_index;	/* special bin of each sorted value */
-	LrCatHash	cat;
+	const LrJson *binning;		/* free-form, kept verbatim */
 } LrFeature;
+
+/* ---------------------------------------------------------------- the points table */
+
+#define LR_CODE_NONE	(-1)
+
+/* Numeric features without special values and with at most this many finite bounds count them. */
+#define LR_CODE_DIRECT_MAX 16
+
+/* Categorical lookup: open addressing over (value -> code). */
+typedef struct LrCatHash
+{
+	size_t		mask;			/* capacity - 1, capacity a power of two */
+	const char **keys;			/* NULL = empty slot */
+	size_t	   *keylens;
+	int32_t    *code;
+} LrCatHash;
+
+typedef struct LrTableFeature
+{
+	const double *points;		/* ncodes: the points of each code */
+	const double *uppers;		/* numeric: the nup finite upper bounds, ascending */
+	int32_t		nup;
+	bool		direct;			/* numeric, no special values, nup <= LR_CODE_DIRECT_MAX */
+	int32_t		missing;		/* code of NULL and NaN, or LR_CODE_NONE */
+	int32_t		unseen;			/* categorical: code of an unlisted value, or LR_CODE_NONE */
+	int32_t		ncodes;
+	LrFeatureKind kind;
+	size_t		nspecial;		/* numeric: special values, sorted, and the code of each */
+	const double *special;
+	const int32_t *special_code;
+	LrCatHash	cat;			/* categorical: listed value -> code */
+	const double *woe;			/* ncodes: each bin's WOE, NaN where it has none */
+	const LrBin *const *bin;	/* ncodes: the card's bin of each code */
+	double		max_points;		/* the largest points of any code */
+	const LrFeature *feature;
+} LrTableFeature;
+
+typedef struct LrCardTable
+{
+	double		base_points;
+	size_t		nfeatures;
+	const LrTableFeature *features; /* in card order */
+} LrCardTable;
 
 typedef struct LrCard
 {
@@ -106,53 +168,113 @@ typedef struct LrCard
 	double		intercept;
 	size_t		nfeatures;
 	LrFeature  *features;
-	const LrJson *statistics;	/* kept verbatim */
+	const LrJson *statistics;	/* free-form, kept verbatim */
 	const LrJson *training;
 	const LrJson *metadata;
+	/* Compiled by lr_card_finish. */
+	LrCardTable table;
+	double		log_base_odds;	/* ln base_odds, when has_scaling */
 } LrCard;
 
-/* Parses and validates; on failure err names the JSON path and the value. */
+/* ---------------------------------------------------------------- making a card */
+
+/* Parses and validates JSON; on failure err names the JSON path and the value. */
 extern bool lr_card_parse(const char *text, size_t len, LrArena *arena,
 						  const LrJsonOptions *opts, LrCard **out, LrError *err);
 extern bool lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err);
 
+/*
+ * The builder.  lr_card_alloc gives a card of nfeatures zeroed features
+ * (base points 0, no scaling); lr_feature_alloc names feature f and gives
+ * it nbins range (numeric) or value (categorical) bins, nspecial special
+ * bins and, when asked, a missing and an unseen bin, each with its kind
+ * set and everything else zero; lr_bin_alloc_values gives a value or
+ * special bin room for n values.  The caller sets the rest (bounds,
+ * values, points, LR_HAS_* statistics, texts, free-form members made with
+ * lr_json.h), then calls lr_card_finish once.  All memory comes from arena;
+ * NULL / false means out of memory.
+ */
+extern LrCard *lr_card_alloc(LrArena *arena, size_t nfeatures);
+extern bool lr_feature_alloc(LrFeature *f, LrArena *arena, const char *name, LrFeatureKind kind,
+							 size_t nbins, size_t nspecial, bool missing, bool unseen);
+extern bool lr_bin_alloc_values(LrBin *b, LrArena *arena, size_t n);
+
+/* Validates the card (see the contract) and compiles card->table. */
+extern bool lr_card_finish(LrCard *card, LrArena *arena, LrError *err);
+
+/* ---------------------------------------------------------------- writing */
+
 /* Canonical JSON text: fixed key order, shortest round-trip numbers. */
 extern bool lr_card_write(const LrCard *card, LrBuf *out);
 
-/*
- * Where a value falls.  The result is a pointer to the bin (never NULL when
- * the function returns true); false means the card has no bin for it (no
- * "missing" for NULL/NaN, no "unseen" for an unlisted category).
- */
-extern const LrBin *lr_feature_bin_numeric_slow(const LrFeature *f, double v);
-extern const LrBin *lr_feature_bin_missing(const LrFeature *f);
+/* ---------------------------------------------------------------- codes */
+
+extern int32_t lr_code_number_slow(const LrTableFeature *f, double v);
 
 /*
- * The bin of a numeric value.  Inline for the common case (no special
- * values, at most 17 bins): the bin index is the number of finite upper
+ * The code of a numeric value.  Inline for the common case (no special
+ * values, at most 16 bounds): the code is the number of finite upper
  * bounds <= v, counted without branches.
  */
-static inline const LrBin *
-lr_feature_bin_numeric(const LrFeature *f, double v)
+static inline int32_t
+lr_code_number(const LrTableFeature *f, double v)
 {
-	size_t		n = f->nbins - 1;
-	size_t		idx = 0;
+	int32_t		code = 0;
 
 	if (__builtin_expect(v != v, 0))	/* NaN */
 		return f->missing;
-	if (f->nspecial_values > 0 || n > 16)
-		return lr_feature_bin_numeric_slow(f, v);
-	for (size_t i = 0; i < n; i++)
-		idx += (v >= f->uppers[i]);
-	return &f->bins[idx];
+	if (!f->direct)
+		return lr_code_number_slow(f, v);
+	for (int32_t i = 0; i < f->nup; i++)
+		code += (v >= f->uppers[i]);
+	return code;
 }
-extern const LrBin *lr_feature_bin_categorical(const LrFeature *f, const char *s, size_t len);
+
+/* The code of a categorical value (bytes, not NUL-terminated): its bin, else unseen. */
+extern int32_t lr_code_text(const LrTableFeature *f, const char *s, size_t len);
+
+/* The code of NULL. */
+static inline int32_t
+lr_code_null(const LrTableFeature *f)
+{
+	return f->missing;
+}
+
+/* The code of one of the feature's bins (f->bin[code] == b). */
+extern int32_t lr_code_of_bin(const LrTableFeature *f, const LrBin *b);
+
+/* ---------------------------------------------------------------- points */
+
+/* One row: base points, then the points of codes[i] of feature i, in card order. */
+static inline double
+lr_table_score(const LrCardTable *t, const int32_t *codes)
+{
+	const LrTableFeature *f = t->features;
+	double		s = t->base_points;
+
+	for (size_t i = 0; i < t->nfeatures; i++, f++)
+		s += f->points[codes[i]];
+	return s;
+}
+
+/*
+ * n rows, feature by feature: s[j] = the lr_table_score of the codes
+ * codes[0][j], codes[1][j], ... (the same additions in the same order, so
+ * the same doubles).  Every code must be a valid one.
+ */
+extern void lr_table_score_batch(const LrCardTable *t, const int32_t *const *codes, size_t n,
+								 double *s);
+
+/* ---------------------------------------------------------------- reading a card */
 
 /* Label shown for a bin: its own "label", else one derived from its bounds or values. */
 extern bool lr_bin_label(const LrFeature *f, const LrBin *b, LrBuf *out);
 
 /* Lower bound of a range bin (-inf for the first). */
 extern double lr_bin_lower(const LrFeature *f, const LrBin *b);
+
+/* Log-odds of default at a score: ln base_odds + (score - base_score) / pdo * ln 2. */
+extern double lr_card_log_odds(const LrCard *card, double score);
 
 /* pd = 1 / (1 + base_odds * 2^((score - base_score) / pdo)), computed without overflow. */
 extern double lr_card_pd(const LrCard *card, double score);

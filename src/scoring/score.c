@@ -51,6 +51,7 @@ lr_card_cache_compile(void *model, LrArena *arena, MemoryContext cxt)
 	cc->card = (LrCard *) model;
 	n = cc->card->nfeatures;
 	cc->chosen = palloc0(Max(n, 1) * sizeof(LrBin *));
+	cc->codes = palloc0(Max(n, 1) * sizeof(int32));
 	names = palloc(Max(n, 1) * sizeof(char *));
 	kinds = palloc(Max(n, 1) * sizeof(LrFieldKind));
 	for (i = 0; i < n; i++)
@@ -71,9 +72,12 @@ lr_card_cache_get(FunctionCallInfo fcinfo, int argno)
 }
 
 static void
-NoBin(LrCardCache *cc, int i, bool isnull, const char *s, size_t len)
+NoBin(LrCardCache *cc, int i, Datum d, bool isnull, LrConv conv, FmgrInfo *outfn)
 {
 	const LrFeature *f = &cc->card->features[i];
+	char		buf[32];
+	size_t		len;
+	const char *s;
 
 	if (isnull)
 		ereport(ERROR,
@@ -88,6 +92,7 @@ NoBin(LrCardCache *cc, int i, bool isnull, const char *s, size_t len)
 						f->name, f->name),
 				 errdetail("NaN is scored in the missing bin."),
 				 errhint("Add \"missing\": {\"points\": ...} to the feature.")));
+	s = lr_conv_text(conv, d, outfn, buf, &len);
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
 			 errmsg("value \"%.*s\" of column \"%s\" is not a category of scorecard feature \"%s\"",
@@ -99,47 +104,22 @@ double
 lr_card_score_values(LrCardCache *cc, const Datum *values, const bool *nulls,
 					 const int *idx, const LrConv *conv, FmgrInfo *outfn, bool want_bins)
 {
-	const LrCard *card = cc->card;
-	const LrFeature *f = card->features;
-	double		s = card->base_points;
-	int			n = (int) card->nfeatures;
-	int			i;
+	const LrCardTable *t = &cc->card->table;
+	int			n = (int) t->nfeatures;
+	int32	   *codes = cc->codes;
 
-	for (i = 0; i < n; i++, f++)
+	for (int i = 0; i < n; i++)
 	{
 		int			a = idx[i];
-		const LrBin *bin;
 
-		if (nulls[a])
-		{
-			bin = f->missing;
-			if (bin == NULL)
-				NoBin(cc, i, true, NULL, 0);
-		}
-		else if (f->kind == LR_FEATURE_NUMERIC)
-		{
-			double		v = (conv[i] == LR_CONV_FLOAT8) ? DatumGetFloat8(values[a]) :
-				lr_conv_number(conv[i], values[a]);
-
-			bin = lr_feature_bin_numeric(f, v);
-			if (bin == NULL)
-				NoBin(cc, i, false, NULL, 0);
-		}
-		else
-		{
-			char		buf[32];
-			size_t		len;
-			const char *v = lr_conv_text(conv[i], values[a], &outfn[i], buf, &len);
-
-			bin = lr_feature_bin_categorical(f, v, len);
-			if (bin == NULL)
-				NoBin(cc, i, false, v, len);
-		}
-		s += bin->points;
-		if (want_bins)
-			cc->chosen[i] = bin;
+		codes[i] = lr_card_code_datum(&t->features[i], values[a], nulls[a], conv[i], &outfn[i]);
+		if (codes[i] == LR_CODE_NONE)
+			NoBin(cc, i, values[a], nulls[a], conv[i], &outfn[i]);
 	}
-	return s;
+	if (want_bins)
+		for (int i = 0; i < n; i++)
+			cc->chosen[i] = t->features[i].bin[codes[i]];
+	return lr_table_score(t, codes);
 }
 
 double
@@ -255,7 +235,7 @@ reasons(PG_FUNCTION_ARGS)
 	items = palloc(Max(card->nfeatures, 1) * sizeof(ReasonItem));
 	for (i = 0; i < (int) card->nfeatures; i++)
 	{
-		double		shortfall = card->features[i].max_points - cc->chosen[i]->points;
+		double		shortfall = card->table.features[i].max_points - cc->chosen[i]->points;
 
 		/* A feature at its best bin is no reason for a decline. */
 		if (shortfall > 0)
@@ -346,7 +326,7 @@ score_detail(PG_FUNCTION_ARGS)
 			values[3] = Int32GetDatum(idx);
 		values[4] = CStringGetTextDatum(label.data);
 		values[5] = Float8GetDatum(b->points);
-		values[6] = Float8GetDatum(f->max_points);
+		values[6] = Float8GetDatum(card->table.features[i].max_points);
 		if (b->has & LR_HAS_WOE)
 			values[7] = Float8GetDatum(b->woe);
 		else

@@ -1,8 +1,9 @@
 /*
  * score.h
- *	  Per-query compiled scorecard and the binding of its features to the
- *	  columns of a row, shared by the scoring functions (and by any later
- *	  area that scores rows with a card, such as matching).
+ *	  Server side of the scorecard core (card.h): a card compiled once per
+ *	  query and bound to the columns of a row, and the code of a SQL value
+ *	  in a card's points table, shared by the scoring functions and by every
+ *	  area that scores rows with a card (training's passes, the report).
  */
 #ifndef LR_SCORE_H
 #define LR_SCORE_H
@@ -34,10 +35,30 @@ typedef struct LrCardCache
 	Datum	   *col_values;		/* this row's feature values */
 	bool	   *col_nulls;
 
-	/* Scratch for reasons() and score_detail(). */
+	/* The last row scored: each feature's code, and its bin for reasons() and score_detail(). */
+	int32	   *codes;
 	const LrBin **chosen;
 } LrCardCache;
 
+/*
+ * The code of a SQL value in feature f of a points table: NULL, or a value
+ * read with conv (outfn for enums) as a number or as text.  The one way
+ * from a Datum to a bin, for every server-side evaluator of a card.
+ */
+static inline int32
+lr_card_code_datum(const LrTableFeature *f, Datum d, bool isnull, LrConv conv, FmgrInfo *outfn)
+{
+	char		buf[32];
+	size_t		len;
+	const char *s;
+
+	if (isnull)
+		return lr_code_null(f);
+	if (f->kind == LR_FEATURE_NUMERIC)
+		return lr_code_number(f, conv == LR_CONV_FLOAT8 ? DatumGetFloat8(d) : lr_conv_number(conv, d));
+	s = lr_conv_text(conv, d, outfn, buf, &len);
+	return lr_code_text(f, s, len);
+}
 /*
  * The compiled card of argument argno of this call, built once per distinct
  * value by the model-type helper's cache (common/lr_model_type.h).

@@ -21,6 +21,7 @@
 #include "common/lr_pg.h"
 #include "common/lr_row.h"
 #include "common/lr_spi.h"
+#include "scoring/score.h"
 #include "stats/stats_pg.h"
 #include "training/design_cache.h"
 
@@ -41,52 +42,6 @@ struct LrDesignCache
 	int		   *ncodes;			/* per column */
 	double	  **woe;			/* per column: the WOE of each code */
 };
-
-/* The bins of a feature in code order: range or value bins, special, missing, unseen. */
-static int
-EnumBins(const LrFeature *f, const LrBin **out)
-{
-	int			n = 0;
-
-	for (size_t i = 0; i < f->nbins; i++)
-		out[n++] = &f->bins[i];
-	for (size_t i = 0; i < f->nspecial; i++)
-		out[n++] = &f->special[i];
-	if (f->missing)
-		out[n++] = f->missing;
-	if (f->unseen)
-		out[n++] = f->unseen;
-	return n;
-}
-
-static int
-CountBins(const LrFeature *f)
-{
-	return (int) (f->nbins + f->nspecial) + (f->missing != NULL) + (f->unseen != NULL);
-}
-
-static int
-CodeOf(const LrFeature *f, const LrBin *b)
-{
-	int			n;
-
-	if (b >= f->bins && b < f->bins + f->nbins)
-		return (int) (b - f->bins);
-	n = (int) f->nbins;
-	if (f->nspecial > 0 && b >= f->special && b < f->special + f->nspecial)
-		return n + (int) (b - f->special);
-	n += (int) f->nspecial;
-	if (f->missing)
-	{
-		if (b == f->missing)
-			return n;
-		n++;
-	}
-	if (f->unseen && b == f->unseen)
-		return n;
-	elog(ERROR, "bin of feature \"%s\" not found in its card", f->name);
-	return -1;					/* keep compiler quiet */
-}
 
 double
 lr_design_cache_bytes(int64 rows, int ncol)
@@ -191,33 +146,16 @@ BuildRow(TupleTableSlot *slot, void *arg)
 	}
 	for (int j = 0; j < c->ncol; j++)
 	{
-		const LrFeature *f = &card->features[j];
-		const LrBin *bin;
+		int32		code = lr_card_code_datum(&card->table.features[j], slot->tts_values[j + 1],
+											  slot->tts_isnull[j + 1], b->conv[j], &b->outfn[j]);
 
-		if (slot->tts_isnull[j + 1])
-			bin = f->missing;
-		else if (f->kind == LR_FEATURE_NUMERIC)
-		{
-			Datum		d = slot->tts_values[j + 1];
-
-			bin = lr_feature_bin_numeric(f, b->conv[j] == LR_CONV_FLOAT8 ?
-										 DatumGetFloat8(d) : lr_conv_number(b->conv[j], d));
-		}
-		else
-		{
-			char		buf[32];
-			size_t		len;
-			const char *s = lr_conv_text(b->conv[j], slot->tts_values[j + 1], &b->outfn[j],
-										 buf, &len);
-
-			bin = lr_feature_bin_categorical(f, s, len);
-		}
-		if (bin == NULL)
+		if (code == LR_CODE_NONE)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("a value of feature \"%s\" has no bin in the scorecard", f->name),
+					 errmsg("a value of feature \"%s\" has no bin in the scorecard",
+							card->features[j].name),
 					 errhint("Give the feature a missing bin (and an unseen bin if categorical).")));
-		c->code[j][i] = (uint8) CodeOf(f, bin);
+		c->code[j][i] = (uint8) code;
 	}
 	c->y[i] = (uint8) y;
 	c->n = i + 1;
@@ -236,20 +174,17 @@ lr_design_cache_build(const char *sql, const LrCard *design, int64 expect_rows, 
 	c->woe = palloc0(sizeof(double *) * Max(ncol, 1));
 	for (int j = 0; j < ncol; j++)
 	{
-		const LrFeature *f = &design->features[j];
-		const LrBin *bins[LR_CACHE_MAX_CODES];
-		int			nb = CountBins(f);
+		const LrTableFeature *t = &design->table.features[j];
 
-		if (nb > LR_CACHE_MAX_CODES)
+		if (t->ncodes > LR_CACHE_MAX_CODES)
 			return NULL;
-		EnumBins(f, bins);
-		c->ncodes[j] = nb;
-		c->woe[j] = palloc(sizeof(double) * nb);
-		for (int k = 0; k < nb; k++)
+		c->ncodes[j] = t->ncodes;
+		c->woe[j] = palloc(sizeof(double) * t->ncodes);
+		for (int k = 0; k < t->ncodes; k++)
 		{
-			if (!(bins[k]->has & LR_HAS_WOE))
-				elog(ERROR, "design feature \"%s\" has a bin without a woe", f->name);
-			c->woe[j][k] = bins[k]->woe;
+			if (isnan(t->woe[k]))
+				elog(ERROR, "design feature \"%s\" has a bin without a woe", design->features[j].name);
+			c->woe[j][k] = t->woe[k];
 		}
 	}
 	if (expect_rows > 0)
@@ -361,44 +296,46 @@ lr_design_cache_pass(const LrDesignCache *c, const int *cols, int nd, const doub
 
 /* ---------------------------------------------------------------- scoring */
 
+/* Rows scored together: the codes of a block, widened for the card's batch score. */
+#define LR_SCORE_BLOCK 1024
+
 bool
 lr_design_cache_score(const LrDesignCache *c, const LrCard *card, const int *cols,
 					  LrDistState *dst)
 {
-	int			nf = (int) card->nfeatures;
+	const LrCardTable *t = &card->table;
+	int			nf = (int) t->nfeatures;
 	const uint8 **code = palloc(sizeof(uint8 *) * Max(nf, 1));
-	double	  **pts = palloc(sizeof(double *) * Max(nf, 1));
+	int32	  **wide = palloc(sizeof(int32 *) * Max(nf, 1));
+	double	   *s = palloc(sizeof(double) * LR_SCORE_BLOCK);
 	LrError		err = {0};
 
+	/* The card's bins must be the design's: the same codes, the same WOE. */
 	for (int k = 0; k < nf; k++)
 	{
-		const LrFeature *f = &card->features[k];
-		const LrBin *bins[LR_CACHE_MAX_CODES];
+		const LrTableFeature *f = &t->features[k];
 		int			col = cols[k];
 
-		if (CountBins(f) != c->ncodes[col])
+		if (f->ncodes != c->ncodes[col])
 			return false;
-		EnumBins(f, bins);
-		pts[k] = palloc(sizeof(double) * c->ncodes[col]);
-		for (int b = 0; b < c->ncodes[col]; b++)
-		{
-			if (!(bins[b]->has & LR_HAS_WOE) || bins[b]->woe != c->woe[col][b])
+		for (int b = 0; b < f->ncodes; b++)
+			if (!(f->woe[b] == c->woe[col][b]))
 				return false;
-			pts[k][b] = bins[b]->points;
-		}
 		code[k] = c->code[col];
+		wide[k] = palloc(sizeof(int32) * LR_SCORE_BLOCK);
 	}
-	for (int64 i = 0; i < c->n; i++)
+	for (int64 begin = 0; begin < c->n; begin += LR_SCORE_BLOCK)
 	{
-		/* As lr_card_score_values: base points, then each feature's in the card's order. */
-		double		s = card->base_points;
+		int			n = (int) Min(c->n - begin, LR_SCORE_BLOCK);
 
-		if ((i & 0xffff) == 0)
-			CHECK_FOR_INTERRUPTS();
+		CHECK_FOR_INTERRUPTS();
 		for (int k = 0; k < nf; k++)
-			s += pts[k][code[k][i]];
-		if (!lr_dist_add(dst, -s, c->y[i], &err))
-			lr_pg_raise(&err, NULL);
+			for (int i = 0; i < n; i++)
+				wide[k][i] = code[k][begin + i];
+		lr_table_score_batch(t, (const int32 *const *) wide, (size_t) n, s);
+		for (int i = 0; i < n; i++)
+			if (!lr_dist_add(dst, -s[i], c->y[begin + i], &err))
+				lr_pg_raise(&err, NULL);
 	}
 	return true;
 }

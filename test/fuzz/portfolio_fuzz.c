@@ -6,7 +6,7 @@
  *	  validation report's renderer on a fuzzed card; and collections routing.
  *	  Built and run by test/fuzz/run.sh; seeds in test/fuzz/corpus/portfolio.
  *
- * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/portfolio/text.c src/portfolio/options.c src/portfolio/assign_core.c src/portfolio/report_html.c src/scoring/card.c
+ * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/portfolio/text.c src/portfolio/options.c src/portfolio/assign_core.c src/portfolio/report_html.c src/scoring/card.c src/scoring/card_build.c src/scoring/card_table.c
  *
  * The first input byte picks the target; the rest is the text or bytes.
  * Properties beyond "no crash": parsed options are within their documented

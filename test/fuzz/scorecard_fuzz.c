@@ -4,10 +4,12 @@
  *	  writer and the bin lookup, built outside the server (test/fuzz/run.sh).
  *
  * Properties checked on every input that parses: the canonical text parses
- * again and writes back byte for byte the same; every feature's bins can be
- * looked up for a set of probe values without a crash.
+ * again and writes back byte for byte the same; every feature's codes can be
+ * looked up for a set of probe values without a crash, each listed category
+ * finds its own bin, and the row and batch forms of the points table give
+ * the same doubles.
  *
- * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/common/lr_jv.c src/scoring/card.c
+ * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/common/lr_jv.c src/scoring/card.c src/scoring/card_build.c src/scoring/card_table.c
  */
 #include <math.h>
 #include <stdio.h>
@@ -67,27 +69,55 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "canonical text is not stable:\n%s\n%s\n", b1.data, b2.data);
 			abort();
 		}
-		for (size_t i = 0; i < card->nfeatures; i++)
 		{
-			const LrFeature *f = &card->features[i];
+			const LrCardTable *t = &card->table;
+			size_t		nf = t->nfeatures;
+			size_t		np = sizeof(probes) / sizeof(probes[0]);
+			int32_t    *codes = calloc(nf * np + 1, sizeof(int32_t));
+			const int32_t **rows = calloc(nf + 1, sizeof(int32_t *));
+			int32_t    *row = calloc(nf + 1, sizeof(int32_t));
+			double		batch[sizeof(probes) / sizeof(probes[0])];
 
-			if (f->kind == LR_FEATURE_NUMERIC)
-				for (size_t k = 0; k < sizeof(probes) / sizeof(probes[0]); k++)
-				{
-					const LrBin *b = lr_feature_bin_numeric(f, probes[k]);
-
-					if (b != NULL && !isfinite(b->points))
-						abort();
-				}
-			else
+			for (size_t i = 0; i < nf; i++)
 			{
-				(void) lr_feature_bin_categorical(f, "", 0);
-				(void) lr_feature_bin_categorical(f, "zhejiang", 8);
-				for (size_t j = 0; j < f->nbins; j++)
-					for (size_t v = 0; v < f->bins[j].nvalues; v++)
-						if (lr_feature_bin_categorical(f, f->bins[j].values[v], f->bins[j].valuelens[v]) != &f->bins[j])
-							abort();
+				const LrTableFeature *f = &t->features[i];
+				const LrFeature *cf = &card->features[i];
+
+				rows[i] = codes + i * np;
+				for (size_t k = 0; k < np; k++)
+				{
+					int32_t		c;
+
+					if (f->kind == LR_FEATURE_NUMERIC)
+						c = lr_code_number(f, probes[k]);
+					else
+						c = k % 2 ? lr_code_text(f, "zhejiang", 8) : lr_code_text(f, "", 0);
+					if (c < LR_CODE_NONE || c >= f->ncodes ||
+						(c >= 0 && !isfinite(f->points[c])))
+						abort();
+					/* Probes without a bin score as bin 0, which every feature has. */
+					codes[i * np + k] = c < 0 ? 0 : c;
+				}
+				if (f->kind == LR_FEATURE_CATEGORICAL)
+					for (size_t j = 0; j < cf->nbins; j++)
+						for (size_t v = 0; v < cf->bins[j].nvalues; v++)
+							if (lr_code_text(f, cf->bins[j].values[v], cf->bins[j].valuelens[v]) != (int32_t) j)
+								abort();
 			}
+			lr_table_score_batch(t, rows, np, batch);
+			for (size_t k = 0; k < np; k++)
+			{
+				double		s;
+
+				for (size_t i = 0; i < nf; i++)
+					row[i] = codes[i * np + k];
+				s = lr_table_score(t, row);
+				if (memcmp(&s, &batch[k], sizeof(double)) != 0)
+					abort();
+			}
+			free(codes);
+			free(rows);
+			free(row);
 		}
 		lr_buf_free(&b1);
 		lr_buf_free(&b2);
