@@ -394,7 +394,7 @@ LogitAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 	if (!PG_ARGISNULL(3))
 	{
 		w = PG_GETARG_FLOAT8(3);
-		if (isnan(w) || isinf(w))
+		if (isnan(w) || isinf(w) || w > LR_LOGIT_MAX_WEIGHT)
 		{
 			st->invalid[sc->nx]++;
 			skip = true;
@@ -413,7 +413,7 @@ LogitAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 	{
 		double		off = PG_GETARG_FLOAT8(4);
 
-		if (!isfinite(off))
+		if (!isfinite(off) || fabs(off) > LR_LOGIT_MAX_VALUE)
 		{
 			st->invalid[sc->nx + 1]++;
 			skip = true;
@@ -432,7 +432,7 @@ LogitAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 			break;
 		}
 		v = xs.v[j];
-		if (!isfinite(v))
+		if (!isfinite(v) || fabs(v) > LR_LOGIT_MAX_VALUE)
 		{
 			st->invalid[j]++;
 			skip = true;
@@ -444,7 +444,10 @@ LogitAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 	if (skip)
 		st->skipped++;
 	else
+	{
+		CheckEta(eta);
 		lr_logit_add(st, sc->x, y, w, eta);
+	}
 	lr_state_touch(es);
 	PG_RETURN_DATUM(lr_state_datum(es));
 }
