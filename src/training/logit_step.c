@@ -681,48 +681,23 @@ WoeAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 	eta = sc->beta[0];
 	for (int j = 0; j < sc->nx; j++)
 	{
-		const LrFeature *f = &sc->card->features[j];
+		const LrTableFeature *t = &sc->card->table.features[j];
 		int			i = sc->pos[j];
-		const LrBin *bin;
+		int32		code;
 
-		if (f->kind == LR_FEATURE_NUMERIC)
-		{
-			bool		isnull = num.nulls != NULL && num.nulls[i];
-			double		v = num.v[i];
-
-			if (sc->fast[j] && !isnull)
-			{
-				const double *u = sc->fast_upper + 16 * j;
-				int			idx = 0;
-
-				if (likely(v == v))
-				{
-					for (int k = 0; k < 16; k++)
-						idx += (v >= u[k]);
-					sc->x[j] = sc->fast_woe[17 * j + idx];
-				}
-				else
-					sc->x[j] = f->missing->woe;
-				eta += sc->beta[j + 1] * sc->x[j];
-				continue;
-			}
-			bin = isnull ? f->missing : lr_feature_bin_numeric(f, v);
-		}
-		else if (cat.nulls != NULL && cat.nulls[i])
-			bin = f->missing;
+		if (t->kind == LR_FEATURE_NUMERIC)
+			code = lr_card_code_datum(t, Float8GetDatum(num.v[i]), num.nulls != NULL && num.nulls[i],
+									  LR_CONV_FLOAT8, NULL);
 		else
-		{
-			text	   *t = (text *) DatumGetPointer(cat.d[i]);
-
-			bin = lr_feature_bin_categorical(f, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-		}
-		if (bin == NULL)
+			code = lr_card_code_datum(t, cat.d != NULL ? cat.d[i] : (Datum) 0,
+									  cat.nulls != NULL && cat.nulls[i], LR_CONV_TEXT, NULL);
+		if (code == LR_CODE_NONE)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("a value of feature \"%s\" has no bin in the scorecard", f->name),
+					 errmsg("a value of feature \"%s\" has no bin in the scorecard", t->feature->name),
 					 errhint("Give the feature a missing bin (and an unseen bin if categorical).")));
-		sc->x[j] = bin->woe;
-		eta += sc->beta[j + 1] * bin->woe;
+		sc->x[j] = t->woe[code];
+		eta += sc->beta[j + 1] * sc->x[j];
 	}
 	lr_logit_add(st, sc->x, y, 1.0, eta);
 	lr_state_touch(es);
