@@ -193,3 +193,27 @@ SELECT loan_risk.merchant_features(now(), 1e300::float8, 1::bigint);
 SELECT loan_risk.store_features(1, 2, 3, 1e300, 1, '2020-01-01', '2024-01-01');
 SELECT loan_risk.price_loan(0.1, 0.5, 12, '{"cost_of_funds": 1e300, "acquisition_cost": 0, "credit_data_cost": 0,
                                             "operating_cost": 0, "management_cost": 0, "target_margin": 0}');
+
+-- ---------------------------------------------------------------- validation_report
+-- A score column from -1.53e308 to 1.36e308 (or over subnormals): the
+-- histogram's bands span the scores (equal widths, no overflow), and the
+-- chart draws every bar inside the plot (x from 56 to 462) with the scores'
+-- own axis (it fell back to 0..1 and piled the bars on the edges).
+CREATE TABLE rd AS
+SELECT g, g % 3 = 0 AS bad, (g % 9 + 1) / 10.0::float8 AS pd,
+       (CASE WHEN g % 2 = 0 THEN 1.7e308 ELSE -1.7e308 END) * ((g % 10) / 10.0) AS huge,
+       5e-324 * (g % 5) AS tiny
+FROM generate_series(1, 200) g;
+SELECT col, min(lo) AS first_band_from, max(hi) AS last_band_to, count(*) AS bands,
+       sum(goods + bads) AS rows_in_bands, bool_and(lo < hi) AS bands_ordered,
+       (SELECT bool_and(x[1]::float8 BETWEEN 56 AND 462)
+        FROM regexp_matches(dist, '<rect class="b-(?:bad|good)" x="([^"]*)"', 'g') m(x)) AS bars_inside,
+       dist !~* 'nan|inf' AS all_finite
+FROM (SELECT col, substring(r FROM 'id="distribution".*?</section>') AS dist
+      FROM unnest(ARRAY['huge', 'tiny']) col,
+           LATERAL loan_risk.validation_report(
+             '{"format": "loan_risk.scorecard/1", "base_points": 600, "features": []}',
+             'SELECT * FROM edges_magnitudes.rd', jsonb_build_object('score', col, 'pd', 'pd')) r) q,
+     LATERAL (SELECT m[1]::float8 AS lo, m[2]::float8 AS hi, m[3]::int AS goods, m[4]::int AS bads
+              FROM regexp_matches(dist, '<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>', 'g') m) b
+GROUP BY col, dist ORDER BY col;

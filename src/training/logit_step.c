@@ -699,6 +699,7 @@ WoeAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 		sc->x[j] = t->woe[code];
 		eta += sc->beta[j + 1] * sc->x[j];
 	}
+	CheckEta(eta);
 	lr_logit_add(st, sc->x, y, 1.0, eta);
 	lr_state_touch(es);
 	PG_RETURN_DATUM(lr_state_datum(es));
