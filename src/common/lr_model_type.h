@@ -34,8 +34,10 @@
  *            query from a parsed model (flat arrays, the binding of features
  *            to columns, scratch).  It runs with CurrentMemoryContext = cxt,
  *            which lives as long as the compiled form; arena allocates there
- *            too.  It may raise errors.  NULL: the parsed model itself is the
- *            compiled form.
+ *            too, within the memory limit (a compile that finds
+ *            arena->over_limit raises lr_model_memory_error).  It may raise
+ *            errors, and passes lr_pg_tick() to long pure C work.  NULL: the
+ *            parsed model itself is the compiled form.
  *
  * A new model type (the decision strategy, say): a pure C parser and writer
  * in the area, one LrModelType, four one-line SQL-callable I/O functions
@@ -76,6 +78,19 @@ typedef struct LrModelType
 	bool		(*write) (const void *model, LrBuf *out);
 	void	   *(*compile) (void *model, LrArena *arena, MemoryContext cxt);
 } LrModelType;
+
+/*
+ * Memory: reading a value (text input, receive, lr_model_parse, the cache)
+ * may use at most lr_model_memory_limit() bytes for its parsed form (the
+ * compiled form built in the cache's arena counts too), and the canonical
+ * text written from it at most what is left of that; beyond, the error is
+ * lr_model_memory_error's, raised before the allocation that would exceed
+ * it (54000).  The limit is loan_risk.max_kernel_memory.  Long work is
+ * interruptible: parse gets lr_pg_tick() in its options, write a buffer
+ * with it, and compile should pass it on (see lr_base.h, LrTick).
+ */
+extern size_t lr_model_memory_limit(void);
+extern void lr_model_memory_error(const LrModelType *type, size_t textlen) pg_attribute_noreturn();
 
 /* Checks the header of a stored value (version and flags). */
 extern void lr_model_check(const LrModelType *type, const LrModelValue *v);
