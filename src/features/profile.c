@@ -27,10 +27,6 @@
 #include "features/features.h"
 #include "features/features_pg.h"
 
-PG_FUNCTION_INFO_V1(merchant_profile_state_in);
-PG_FUNCTION_INFO_V1(merchant_profile_state_out);
-PG_FUNCTION_INFO_V1(merchant_profile_state_recv);
-PG_FUNCTION_INFO_V1(merchant_profile_state_send);
 PG_FUNCTION_INFO_V1(merchant_features_combine);
 PG_FUNCTION_INFO_V1(merchant_features_trans_num_text);
 PG_FUNCTION_INFO_V1(merchant_features_trans_num_int8);
@@ -38,33 +34,8 @@ PG_FUNCTION_INFO_V1(merchant_features_trans_f8_text);
 PG_FUNCTION_INFO_V1(merchant_features_trans_f8_int8);
 PG_FUNCTION_INFO_V1(merchant_features_final);
 
-/* merchant_profile_state_in: base64 text to a validated state */
-Datum
-merchant_profile_state_in(PG_FUNCTION_ARGS)
-{
-	return lr_state_in(fcinfo, &lr_profile_ops);
-}
-
-/* merchant_profile_state_out: state to base64 text */
-Datum
-merchant_profile_state_out(PG_FUNCTION_ARGS)
-{
-	return lr_state_out(fcinfo, &lr_profile_ops);
-}
-
-/* merchant_profile_state_recv: binary state, validated */
-Datum
-merchant_profile_state_recv(PG_FUNCTION_ARGS)
-{
-	return lr_state_recv(fcinfo, &lr_profile_ops);
-}
-
-/* merchant_profile_state_send: state to binary */
-Datum
-merchant_profile_state_send(PG_FUNCTION_ARGS)
-{
-	return lr_state_send(fcinfo, &lr_profile_ops);
-}
+/* merchant_profile_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
+LR_STATE_TYPE_FUNCTIONS(merchant_profile_state, lr_profile_ops)
 
 /* merchant_features_combine: merges two partial states */
 Datum
@@ -235,7 +206,7 @@ lr_numeric_units(Datum d, const char *what)
 	int			ndigits;
 	int			nint;
 	int			i;
-	lr_int128	acc = 0;
+	lr_i128	acc = 0;
 
 	if (len < 2)
 		elog(ERROR, "invalid numeric value");
@@ -314,10 +285,10 @@ Float8Units(double x)
 
 /* Numeric output from units, with at least two decimals (more only when needed). */
 static Datum
-UnitsToNumeric(lr_int128 u)
+UnitsToNumeric(lr_i128 u)
 {
 	bool		neg = u < 0;
-	unsigned __int128 m = neg ? -(unsigned __int128) u : (unsigned __int128) u;
+	lr_u128 m = neg ? -(lr_u128) u : (lr_u128) u;
 	int16		dig[12];
 	int			nd = 0;
 	int			lo = 0;
