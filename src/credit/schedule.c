@@ -69,21 +69,29 @@ AddMonths(DateADT start, int k)
 	int			months;
 	int			jd;
 
+	/*
+	 * What date + interval 'k months' does (timestamp_pl_interval), over the
+	 * whole date range: j2date's years are astronomical (0 is 1 BC, -1 is 2
+	 * BC), so the month count is negative before the common era and must be
+	 * split with floor division, not C's truncating one.
+	 */
 	j2date(start + POSTGRES_EPOCH_JDATE, &y, &m, &d);
 	months = y * 12 + (m - 1) + k;
-	y = months / 12;
-	m = months % 12 + 1;
+	y = months >= 0 ? months / 12 : -((-months + 11) / 12);
+	m = months - y * 12 + 1;
 	if (d > day_tab[isleap(y)][m - 1])
 		d = day_tab[isleap(y)][m - 1];
-	if (!IS_VALID_JULIAN(y, m, d))
+	if (!IS_VALID_JULIAN(y, m, d) ||
+		!IS_VALID_DATE(jd = date2j(y, m, d) - POSTGRES_EPOCH_JDATE))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("due date of period %d is out of range", k)));
-	jd = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
-	if (!IS_VALID_DATE(jd))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("due date of period %d is out of range", k)));
+				 errmsg("due date of period %d is out of range", k),
+				 errdetail_plural("start_date %s plus %d month is after %s, the last date PostgreSQL supports.",
+								  "start_date %s plus %d months is after %s, the last date PostgreSQL supports.",
+								  (unsigned long) k,
+								  DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(start))), k,
+								  DatumGetCString(DirectFunctionCall1(date_out,
+																	  DateADTGetDatum(DATE_END_JULIAN - POSTGRES_EPOCH_JDATE - 1))))));
 	return jd;
 }
 
@@ -120,20 +128,15 @@ repayment_schedule(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* The (periodic, nominal, effective) row from flows in periods. */
+/* The (periodic, nominal, effective) row of x = ln(1 + periodic rate). */
 static Datum
-AprRow(FunctionCallInfo fcinfo, LrFlow *flows, int n, int periods_per_year)
+AprRowFromX(FunctionCallInfo fcinfo, double x, int periods_per_year)
 {
 	TupleDesc	td = lr_result_tupdesc(fcinfo, NULL);
-	LrError		err = {0};
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
-	double		x;
 	double		eff;
 
-	n = (int) lr_flows_coalesce(flows, (size_t) n);
-	if (!lr_irr(flows, (size_t) n, &x, &err))
-		lr_credit_raise(&err);
 	eff = expm1(x * periods_per_year);
 	if (!isfinite(eff))
 		ereport(ERROR,
@@ -145,6 +148,19 @@ AprRow(FunctionCallInfo fcinfo, LrFlow *flows, int n, int periods_per_year)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
 }
 
+/* The (periodic, nominal, effective) row from flows in periods. */
+static Datum
+AprRow(FunctionCallInfo fcinfo, LrFlow *flows, int n, int periods_per_year)
+{
+	LrError		err = {0};
+	double		x;
+
+	n = (int) lr_flows_coalesce(flows, (size_t) n);
+	if (!lr_irr(flows, (size_t) n, &x, &err))
+		lr_credit_raise(&err);
+	return AprRowFromX(fcinfo, x, periods_per_year);
+}
+
 /* schedule_apr: nominal and effective APR of a schedule built like repayment_schedule */
 Datum
 schedule_apr(PG_FUNCTION_ARGS)
@@ -153,7 +169,8 @@ schedule_apr(PG_FUNCTION_ARGS)
 	int64		fee = lr_arg_cents(PG_GETARG_DATUM(4), "upfront_fee", false);
 	LrSchedRow *rows;
 	LrFlow	   *flows;
-	int			k;
+	LrError		err = {0};
+	double		x;
 
 	ReadSchedArgs(fcinfo, &a);
 	if (fee >= a.principal)
@@ -168,15 +185,9 @@ schedule_apr(PG_FUNCTION_ARGS)
 	}
 	rows = BuildSchedule(&a);
 	flows = palloc(sizeof(LrFlow) * (a.term + 1));
-	/* the borrower receives the principal less the fee */
-	flows[0].t = 0;
-	flows[0].a = -(double) (a.principal - fee) / 100.0;
-	for (k = 0; k < a.term; k++)
-	{
-		flows[k + 1].t = k + 1;
-		flows[k + 1].a = (double) rows[k].payment / 100.0;
-	}
-	return AprRow(fcinfo, flows, a.term + 1, 12);
+	if (!lr_schedule_irr(rows, a.term, a.principal, fee, flows, &x, &err))
+		lr_credit_raise(&err);
+	return AprRowFromX(fcinfo, x, 12);
 }
 
 /* schedule_apr over given payments: periodic IRR, nominal and effective APR */

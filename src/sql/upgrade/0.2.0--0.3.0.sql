@@ -192,3 +192,92 @@ CREATE AGGREGATE loan_risk.iforest_train_partial(key uuid, "values" float8[], fe
   COMBINEFUNC = loan_risk.iforest_train_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.iforest_train_partial(uuid, float8[], text[], jsonb) IS
   'Partial sample of loan_risk.iforest_train (uuid key, values float8[], options), to merge with iforest_train_merge';
+
+-- ---- Citus: merchant_features with the time zone as an argument
+-- The time zone as an argument: days, months, nights and weekends are
+-- counted in time_zone (NULL: loan_risk.timezone, else the session's
+-- TimeZone), whatever the settings of the node that runs the aggregate
+-- (a Citus worker, a postgres_fdw shard); as_of NULL means the latest ts.
+CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, numeric, text, timestamptz, text)
+  RETURNS loan_risk.merchant_profile_state
+  AS 'MODULE_PATHNAME', 'merchant_features_trans_num_text' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, numeric, text, timestamptz, text) IS 'Transition function of loan_risk.merchant_features (numeric amount, text counterparty, as_of, time zone)';
+CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount numeric, counterparty text, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, numeric, text, timestamptz, text) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at as_of (NULL: the latest ts), days counted in time_zone (numeric amount, text counterparty); doc/features.md';
+CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount numeric, counterparty text, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, numeric, text, timestamptz, text) IS 'Partial state of loan_risk.merchant_features with its time zone, to merge with merchant_features_merge';
+
+CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, numeric, bigint, timestamptz, text)
+  RETURNS loan_risk.merchant_profile_state
+  AS 'MODULE_PATHNAME', 'merchant_features_trans_num_int8' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, numeric, bigint, timestamptz, text) IS 'Transition function of loan_risk.merchant_features (numeric amount, bigint counterparty, as_of, time zone)';
+CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount numeric, counterparty bigint, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, numeric, bigint, timestamptz, text) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at as_of (NULL: the latest ts), days counted in time_zone (numeric amount, bigint counterparty); doc/features.md';
+CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount numeric, counterparty bigint, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, numeric, bigint, timestamptz, text) IS 'Partial state of loan_risk.merchant_features with its time zone, to merge with merchant_features_merge';
+
+CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, float8, text, timestamptz, text)
+  RETURNS loan_risk.merchant_profile_state
+  AS 'MODULE_PATHNAME', 'merchant_features_trans_f8_text' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, float8, text, timestamptz, text) IS 'Transition function of loan_risk.merchant_features (float8 amount, text counterparty, as_of, time zone)';
+CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount float8, counterparty text, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, float8, text, timestamptz, text) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at as_of (NULL: the latest ts), days counted in time_zone (float8 amount, text counterparty); doc/features.md';
+CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount float8, counterparty text, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, float8, text, timestamptz, text) IS 'Partial state of loan_risk.merchant_features with its time zone, to merge with merchant_features_merge';
+
+CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, float8, bigint, timestamptz, text)
+  RETURNS loan_risk.merchant_profile_state
+  AS 'MODULE_PATHNAME', 'merchant_features_trans_f8_int8' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, float8, bigint, timestamptz, text) IS 'Transition function of loan_risk.merchant_features (float8 amount, bigint counterparty, as_of, time zone)';
+CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount float8, counterparty bigint, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, float8, bigint, timestamptz, text) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at as_of (NULL: the latest ts), days counted in time_zone (float8 amount, bigint counterparty); doc/features.md';
+CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount float8, counterparty bigint, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, float8, bigint, timestamptz, text) IS 'Partial state of loan_risk.merchant_features with its time zone, to merge with merchant_features_merge';
+
+-- ---- Citus: products as a value (jsonb) for match_products and explain_match
+-- Products as a value: a JSON array of product objects with the columns of a
+-- products table (jsonb_agg of the table gives it).  No table is read, so
+-- the call runs wherever its row is (a Citus shard, a postgres_fdw shard)
+-- and is IMMUTABLE: the products are compiled once per distinct value.
+CREATE FUNCTION loan_risk.match_products(applicant record, products jsonb,
+                                         min_probability float8 DEFAULT 0.8,
+                                         max_results integer DEFAULT 3,
+                                         requested_amount numeric DEFAULT NULL,
+                                         requested_term integer DEFAULT NULL,
+                                         order_by text DEFAULT 'total_cost')
+  RETURNS TABLE (rank integer, product_id text, bank text, product_type text,
+                 approval_probability float8, rate numeric, amount numeric, term_months integer,
+                 monthly_payment numeric, total_cost numeric)
+  AS 'MODULE_PATHNAME', 'match_products_json' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 3;
+COMMENT ON FUNCTION loan_risk.match_products(record, jsonb, float8, integer, numeric, integer, text) IS
+  'match_products with the products given as a value: a JSON array of product objects (the columns of a products table, as jsonb_agg writes them), so that no table is read where the applicant row is';
+
+CREATE FUNCTION loan_risk.explain_match(applicant record, products jsonb,
+                                        min_probability float8 DEFAULT 0.8,
+                                        requested_amount numeric DEFAULT NULL,
+                                        requested_term integer DEFAULT NULL)
+  RETURNS TABLE (product_id text, bank text, product_type text, eligible boolean,
+                 approval_probability float8, decision text, failed_rules jsonb, detail text)
+  AS 'MODULE_PATHNAME', 'explain_match_json' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 20;
+COMMENT ON FUNCTION loan_risk.explain_match(record, jsonb, float8, numeric, integer) IS
+  'explain_match with the products given as a value: a JSON array of product objects (the columns of a products table, as jsonb_agg writes them)';
