@@ -6,6 +6,7 @@
 
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "utils/fmgrprotos.h"
 #include "utils/tuplestore.h"
 #include "utils/memutils.h"
 
@@ -105,4 +106,22 @@ lr_pg_parse_json(const char *text, size_t len, LrArena *arena, const char *what)
 	if (!lr_json_parse(text, len, arena, &opts, &root, &err))
 		lr_pg_raise(&err, what);
 	return root;
+}
+
+Datum
+lr_pg_jsonb(const LrJson *v)
+{
+	LrAlloc		a;
+	LrBuf		buf;
+	Datum		d;
+
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	lr_buf_init(&buf, &a, MaxAllocSize - 1);
+	if (!lr_json_write(&buf, v) || buf.failed)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("JSON result is too large")));
+	d = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+	lr_buf_free(&buf);
+	return d;
 }

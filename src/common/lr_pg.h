@@ -31,6 +31,9 @@ extern void lr_pg_raise(const LrError *err, const char *what) pg_attribute_noret
 /* Materialise-mode SRF setup that builds on PostgreSQL 14 to 17. */
 extern void lr_pg_srf_init(FunctionCallInfo fcinfo);
 
+/* A JSON value built in memory (lr_json_new_*), as a jsonb Datum. */
+extern Datum lr_pg_jsonb(const LrJson *v);
+
 /* Parses a JSON document from a text/jsonb argument's text, raising on error. */
 extern LrJson *lr_pg_parse_json(const char *text, size_t len, LrArena *arena, const char *what);
 
