@@ -57,7 +57,8 @@ WHERE v.id = 3030;
 
 -- The burst stands out; train on the velocity features and score in the same query.
 CREATE TABLE models AS
-SELECT loan_risk.iforest_train(id, v, ARRAY['device_1h', 'device_1d', 'phone_1d', 'ip_1h', 'amount'], '{"seed": 11}') AS model
+SELECT loan_risk.iforest_train(id, ARRAY[device_1h, device_1d, phone_1d, ip_1h, amount]::float8[],
+                               ARRAY['device_1h', 'device_1d', 'phone_1d', 'ip_1h', 'amount'], '{"seed": 11}') AS model
 FROM velocity v;
 WITH scored AS (
   SELECT v.id, v.device_id, v.device_1h, loan_risk.anomaly_score((SELECT model FROM models), v) AS score

@@ -3,7 +3,7 @@
 -- Every aggregate: a combine function, a concrete (non-pseudo, non-internal)
 -- state type whose text form round-trips, PARALLEL SAFE, and no ORDER BY
 -- argument: the conditions under which parallel query and Citus push
--- partial aggregation down.
+-- partial aggregation down (Citus: AggregateEnabledCustom).
 SELECT p.oid::regprocedure AS aggregate,
        a.aggcombinefn = 0 AS no_combine,
        t.typtype = 'p' OR a.aggtranstype = 'internal'::regtype AS pseudo_state,
@@ -16,6 +16,21 @@ JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.de
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loan_risk'
 WHERE a.aggcombinefn = 0 OR t.typtype = 'p' OR a.aggtranstype = 'internal'::regtype
    OR p.proparallel <> 's' OR a.aggkind <> 'n';
+
+-- Every aggregate takes arguments of concrete types: no VARIADIC and no
+-- pseudo-type (any, anyelement, record, ...).  Citus runs a distributed
+-- aggregate's transition function on its workers through
+-- worker_partial_agg, which checks that each argument's type equals the
+-- declared one; VARIADIC "any" and polymorphic arguments fail that check
+-- ("worker_partial_agg_sfunc could not confirm type correctness").
+SELECT p.oid::regprocedure AS aggregate_argument_not_concrete
+FROM pg_aggregate a
+JOIN pg_proc p ON p.oid = a.aggfnoid
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'loan_risk'
+WHERE p.provariadic <> 0
+   OR EXISTS (SELECT 1 FROM unnest(p.proargtypes) t(oid) JOIN pg_type ty ON ty.oid = t.oid WHERE ty.typtype = 'p')
+ORDER BY p.oid::regprocedure::text;
 
 SELECT count(*) > 0 AS has_aggregates
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid

@@ -73,7 +73,7 @@ GROUP BY b.c, b.iv
 $$;
 
 CREATE TABLE states AS
-SELECT c, loan_risk.prebin_partial(bad, NULL, x) AS st FROM data GROUP BY c;
+SELECT c, loan_risk.prebin_partial(bad, ARRAY[x]::float8[], NULL::text[]) AS st FROM data GROUP BY c;
 
 CREATE FUNCTION dp(trend text, max_bins int, min_share float8, min_diff float8)
 RETURNS TABLE (c int, iv float8, bins int, prebins int) LANGUAGE sql AS $$

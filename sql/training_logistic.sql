@@ -152,7 +152,7 @@ SELECT i->'rows' AS rows, i->'bads' AS bads,
        abs((i->'score'->>1)::float8 - (SELECT sum((y - 0.5) * x1) FROM glm)) < 1e-9 AS score1_ok,
        abs((i->'information'->1->>2)::float8 - (SELECT sum(x1 * x2) / 4 FROM glm)) < 1e-9 AS info_ok,
        abs((i->>'log_likelihood')::float8 - 3000 * ln(0.5)) < 1e-9 AS ll_ok
-FROM (SELECT loan_risk.logit_step_info(loan_risk.logit_step_partial('{0,0,0}', y, 1, 0, x1, x2)) AS i FROM glm) s;
+FROM (SELECT loan_risk.logit_step_info(loan_risk.logit_step_partial('{0,0,0}', y, 1, 0, ARRAY[x1, x2]::float8[])) AS i FROM glm) s;
 
 -- Parallel: Partial Aggregate under Gather, equal to serial within 1e-12;
 -- merged partial states per group equal one pass; the text form round-trips.
@@ -162,19 +162,23 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT loan_risk.logit_step_partial('{-1,0.5,-0.5,0.25}', y, w, off, x1, x2, x3) FROM glm;
-CREATE TABLE par AS SELECT loan_risk.logit_step_info(loan_risk.logit_step_partial('{-1,0.5,-0.5,0.25}', y, w, off, x1, x2, x3)) AS i FROM glm;
+EXPLAIN (COSTS OFF) SELECT loan_risk.logit_step_partial('{-1,0.5,-0.5,0.25}', y, w, off, ARRAY[x1, x2, x3]::float8[]) FROM glm;
+CREATE TABLE par AS SELECT loan_risk.logit_step_info(loan_risk.logit_step_partial('{-1,0.5,-0.5,0.25}', y, w, off, ARRAY[x1, x2, x3]::float8[])) AS i FROM glm;
 SET max_parallel_workers_per_gather = 0;
-CREATE TABLE ser AS SELECT loan_risk.logit_step_info(loan_risk.logit_step_partial('{-1,0.5,-0.5,0.25}', y, w, off, x1, x2, x3)) AS i FROM glm;
+CREATE TABLE ser AS SELECT loan_risk.logit_step_info(loan_risk.logit_step_partial('{-1,0.5,-0.5,0.25}', y, w, off, ARRAY[x1, x2, x3]::float8[])) AS i FROM glm;
 CREATE TABLE mer AS SELECT loan_risk.logit_step_info(loan_risk.logit_step_merge(s)) AS i
-FROM (SELECT loan_risk.logit_step_partial('{-1,0.5,-0.5,0.25}', y, w, off, x1, x2, x3) AS s FROM glm GROUP BY id % 4) p;
+FROM (SELECT loan_risk.logit_step_partial('{-1,0.5,-0.5,0.25}', y, w, off, ARRAY[x1, x2, x3]::float8[]) AS s FROM glm GROUP BY id % 4) p;
 SELECT bool_and(abs(a.v - b.v) <= 1e-12 * greatest(1, abs(b.v)) AND abs(c.v - b.v) <= 1e-12 * greatest(1, abs(b.v))) AS equal_1e12,
        count(*) AS numbers
 FROM (SELECT q.v::float8 AS v, q.n FROM par, jsonb_path_query(i, '$.** ? (@.type() == "number")') WITH ORDINALITY q(v, n)) a
 JOIN (SELECT q.v::float8 AS v, q.n FROM ser, jsonb_path_query(i, '$.** ? (@.type() == "number")') WITH ORDINALITY q(v, n)) b USING (n)
 JOIN (SELECT q.v::float8 AS v, q.n FROM mer, jsonb_path_query(i, '$.** ? (@.type() == "number")') WITH ORDINALITY q(v, n)) c USING (n);
 SELECT s::text::loan_risk.logit_step_state::text = s::text AS round_trip
-FROM (SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, x1) AS s FROM glm) q;
+FROM (SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, ARRAY[x1]::float8[]) AS s FROM glm) q;
+-- The separate-argument form of 0.2.0 (VARIADIC "any") gives the same state.
+SELECT loan_risk.logit_step_partial('{-1,0.5,-0.5,0.25}', y, w, off, x1, x2, x3)::text
+       = loan_risk.logit_step_partial('{-1,0.5,-0.5,0.25}', y, w, off, ARRAY[x1, x2, x3]::float8[])::text AS variadic_same
+FROM glm;
 -- logistic_fit itself, serial and parallel: coefficients within 1e-9.
 SET max_parallel_workers_per_gather = 2;
 CREATE TABLE fpar AS SELECT loan_risk.logistic_fit('glm', 'y', '{x1,x2,x3}', '{"weight": "w", "offset": "off"}') AS f;
@@ -185,18 +189,20 @@ RESET max_parallel_workers_per_gather;
 
 -- Step errors: coefficient count, NULL or non-finite coefficients, states of
 -- different passes, features that are not numbers, malformed states.
-SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, x1, x2) FROM glm;
-SELECT loan_risk.logit_step_partial('{0,NULL}', y, 1, 0, x1) FROM glm;
-SELECT loan_risk.logit_step_partial('{0,Infinity}', y, 1, 0, x1) FROM glm;
-SELECT loan_risk.logit_step_partial(NULL, y, 1, 0, x1) FROM glm;
-SELECT loan_risk.logit_step_partial(ARRAY[0, id]::float8[], y, 1, 0, x1) FROM glm;
-SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, 'a'::text) FROM glm;
-SELECT loan_risk.logit_step_merge(s) FROM (SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, x1) FROM glm
-                                           UNION ALL SELECT loan_risk.logit_step_partial('{0,1}', y, 1, 0, x1) FROM glm) p(s);
-SELECT loan_risk.logit_step_merge(s) FROM (SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, x1) FROM glm
-                                           UNION ALL SELECT loan_risk.logit_step_partial('{0,0,0}', y, 1, 0, x1, x2) FROM glm) p(s);
+SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, ARRAY[x1, x2]::float8[]) FROM glm;
+SELECT loan_risk.logit_step_partial('{0,NULL}', y, 1, 0, ARRAY[x1]::float8[]) FROM glm;
+SELECT loan_risk.logit_step_partial('{0,Infinity}', y, 1, 0, ARRAY[x1]::float8[]) FROM glm;
+SELECT loan_risk.logit_step_partial(NULL, y, 1, 0, ARRAY[x1]::float8[]) FROM glm;
+SELECT loan_risk.logit_step_partial(ARRAY[0, id]::float8[], y, 1, 0, ARRAY[x1]::float8[]) FROM glm;
+SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, NULL::float8[]) FROM glm;
+SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, ARRAY[[x1]]) FROM glm;
+SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, CASE WHEN id % 2 = 0 THEN ARRAY[x1] ELSE ARRAY[x1, x2] END) FROM glm;
+SELECT loan_risk.logit_step_merge(s) FROM (SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, ARRAY[x1]::float8[]) FROM glm
+                                           UNION ALL SELECT loan_risk.logit_step_partial('{0,1}', y, 1, 0, ARRAY[x1]::float8[]) FROM glm) p(s);
+SELECT loan_risk.logit_step_merge(s) FROM (SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, ARRAY[x1]::float8[]) FROM glm
+                                           UNION ALL SELECT loan_risk.logit_step_partial('{0,0,0}', y, 1, 0, ARRAY[x1, x2]::float8[]) FROM glm) p(s);
 SELECT encode(loan_risk.logit_step_state_send(s), 'base64') AS b64
-FROM (SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, x1) AS s FROM glm) q \gset
+FROM (SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, ARRAY[x1]::float8[]) AS s FROM glm) q \gset
 SELECT encode(substr(decode(:'b64', 'base64'), 1, 40), 'base64')::loan_risk.logit_step_state;        -- truncated
 SELECT encode(set_byte(decode(:'b64', 'base64'), 8, 200), 'base64')::loan_risk.logit_step_state;     -- features
 SELECT encode(set_byte(decode(:'b64', 'base64'), 27, 128), 'base64')::loan_risk.logit_step_state;    -- negative rows

@@ -1,5 +1,6 @@
 -- loan_risk.prebin_partial / prebin_merge / prebin_table / prebin_info: the
--- mergeable pre-binning state of several features in one pass.  Counts are
+-- mergeable pre-binning state of several features in one pass, the numeric
+-- features as a float8[], then the categorical ones as a text[].  Counts are
 -- checked against GROUP BY; the state is the same serial, parallel and merged
 -- from partial states, exact or bucketed.
 SET client_min_messages = warning;
@@ -9,14 +10,16 @@ SET extra_float_digits = 0;
 CREATE TABLE tiny (x float8, c text, bad boolean);
 INSERT INTO tiny VALUES (1, 'a', false), (1, 'a', true), (2, 'b', false), (3, NULL, true),
   (NULL, 'b', false), ('NaN', 'a', true), (-0.0, 'b', false), (0, 'b', true), (3, 'a', NULL);
-SELECT * FROM loan_risk.prebin_table((SELECT loan_risk.prebin_partial(bad, NULL, x, c) FROM tiny));
-SELECT loan_risk.prebin_info(loan_risk.prebin_partial(bad, NULL, x, c)) FROM tiny;
--- Types decide the kind: integers and numerics are numeric; text, enums and booleans categorical.
+SELECT * FROM loan_risk.prebin_table((SELECT loan_risk.prebin_partial(bad, ARRAY[x], ARRAY[c]) FROM tiny));
+SELECT loan_risk.prebin_info(loan_risk.prebin_partial(bad, ARRAY[x], ARRAY[c])) FROM tiny;
+-- Numbers of any type go in the float8[], categories of any type in the
+-- text[] (char(n) without its trailing blanks, enums by label, booleans as
+-- true/false): the casts of SQL.
 CREATE TYPE mood AS ENUM ('sad', 'happy');
-SELECT jsonb_path_query_array(loan_risk.prebin_info(loan_risk.prebin_partial(b, NULL, i2, i8, r, n, vc, ch, m, bo)),
+SELECT jsonb_path_query_array(loan_risk.prebin_info(loan_risk.prebin_partial(b, ARRAY[i2, i8, r, n]::float8[], ARRAY[vc, ch, m::text, bo::text]::text[])),
                               '$.features[*].kind') AS kinds
 FROM (VALUES (1, 1::smallint, 2::bigint, 1.5::real, 2.5::numeric, 'x'::varchar, 'y '::char(3), 'sad'::mood, true)) v(b, i2, i8, r, n, vc, ch, m, bo);
-SELECT category FROM loan_risk.prebin_table((SELECT loan_risk.prebin_partial(1, NULL, 'y '::char(3), 'happy'::mood, false)))
+SELECT category FROM loan_risk.prebin_table((SELECT loan_risk.prebin_partial(1, NULL::float8[], ARRAY['y '::char(3), 'happy'::mood::text, false::text]::text[])))
 WHERE kind = 'category' ORDER BY feature;
 
 -- Generated data: 30000 rows, an integer feature, a continuous one (about
@@ -33,7 +36,7 @@ ALTER TABLE pb SET (parallel_workers = 2);
 ANALYZE pb;
 
 -- Exact counts per value equal GROUP BY, feature by feature.
-CREATE TABLE st_exact AS SELECT loan_risk.prebin_partial(bad, NULL, k, x, c) AS st FROM pb;
+CREATE TABLE st_exact AS SELECT loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c]) AS st FROM pb;
 SELECT t.feature, t.kind, count(*) AS values_,
        bool_and(t.goods = s.goods AND t.bads = s.bads) AS counts_match
 FROM loan_risk.prebin_table((SELECT st FROM st_exact)) t
@@ -55,15 +58,14 @@ SELECT jsonb_path_query_array(loan_risk.prebin_info(st), '$.features[*].counts')
 
 -- Text form round trip; _merge over partial states per group equals one pass.
 SELECT st::text::loan_risk.prebin_state::text = st::text AS round_trip FROM st_exact;
-SELECT (SELECT loan_risk.prebin_merge(s)::text FROM (SELECT loan_risk.prebin_partial(bad, NULL, k, x, c) AS s
+SELECT (SELECT loan_risk.prebin_merge(s)::text FROM (SELECT loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c]) AS s
                                                      FROM pb GROUP BY i % 7) p)
        = (SELECT st::text FROM st_exact) AS merge_equals_one_pass;
 
--- Beyond loan_risk.binning_max_distinct the continuous feature is counted
+-- Beyond max_distinct distinct values the continuous feature is counted
 -- per bucket of neighbouring values; each bucket's count is exact for its
 -- range [start, next start), and the exact value -1 keeps its own count.
-SET loan_risk.binning_max_distinct = 1024;
-CREATE TABLE st_bucket AS SELECT loan_risk.prebin_partial(bad, '{-1}', k, x, c) AS st FROM pb;
+CREATE TABLE st_bucket AS SELECT loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c], '{-1}', 1024) AS st FROM pb;
 SELECT jsonb_path_query_array(loan_risk.prebin_info(st), '$.features[*].counts') AS counts,
        jsonb_path_query_array(loan_risk.prebin_info(st), '$.features[*].runs') AS runs,
        loan_risk.prebin_info(st)->'exact_values' AS exact_values
@@ -79,10 +81,10 @@ FROM r LEFT JOIN (
   FROM pb, LATERAL (SELECT lo FROM r WHERE r.lo <= pb.x ORDER BY lo DESC LIMIT 1) b
   GROUP BY b.lo) s ON s.lo = r.lo;
 -- The bucketed state does not depend on how rows are split or ordered.
-SELECT (SELECT loan_risk.prebin_merge(s)::text FROM (SELECT loan_risk.prebin_partial(bad, '{-1}', k, x, c) AS s
+SELECT (SELECT loan_risk.prebin_merge(s)::text FROM (SELECT loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c], '{-1}', 1024) AS s
                                                      FROM pb GROUP BY i % 5) p)
        = (SELECT st::text FROM st_bucket) AS merge_equals_one_pass,
-       (SELECT loan_risk.prebin_partial(bad, '{-1}', k, x, c)::text FROM (SELECT * FROM pb ORDER BY x DESC) o)
+       (SELECT loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c], '{-1}', 1024)::text FROM (SELECT * FROM pb ORDER BY x DESC) o)
        = (SELECT st::text FROM st_bucket) AS order_free;
 
 -- Parallel query: Partial Aggregate under Gather, and the same state.
@@ -91,11 +93,17 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT loan_risk.prebin_partial(bad, '{-1}', k, x, c) FROM pb;
-SELECT loan_risk.prebin_partial(bad, '{-1}', k, x, c)::text = (SELECT st::text FROM st_bucket) AS parallel_equals_serial FROM pb;
-RESET loan_risk.binning_max_distinct;
-SELECT loan_risk.prebin_partial(bad, NULL, k, x, c)::text = (SELECT st::text FROM st_exact) AS parallel_equals_serial_exact FROM pb;
+EXPLAIN (COSTS OFF) SELECT loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c], '{-1}', 1024) FROM pb;
+SELECT loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c], '{-1}', 1024)::text = (SELECT st::text FROM st_bucket) AS parallel_equals_serial FROM pb;
+SELECT loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c])::text = (SELECT st::text FROM st_exact) AS parallel_equals_serial_exact FROM pb;
 RESET max_parallel_workers_per_gather;
+
+-- The separate-argument form of 0.2.0 (VARIADIC "any", features of any
+-- type, max_distinct from loan_risk.binning_max_distinct) gives the same states.
+SELECT loan_risk.prebin_partial(bad, NULL, k, x, c)::text = (SELECT st::text FROM st_exact) AS variadic_exact FROM pb;
+SET loan_risk.binning_max_distinct = 1024;
+SELECT loan_risk.prebin_partial(bad, '{-1}', k, x, c)::text = (SELECT st::text FROM st_bucket) AS variadic_bucket FROM pb;
+RESET loan_risk.binning_max_distinct;
 
 -- Bins from a merged state (what a sharded user runs on the coordinator).
 SELECT jsonb_path_query_array(loan_risk.prebin_bins(st, '{k,x,c}', '{"binning": {"max_bins": 3}}'),
@@ -103,37 +111,45 @@ SELECT jsonb_path_query_array(loan_risk.prebin_bins(st, '{k,x,c}', '{"binning": 
 FROM st_exact;
 
 -- No rows: NULL.  NULL targets are skipped, counted.
-SELECT loan_risk.prebin_partial(bad, NULL, x) IS NULL AS no_rows FROM tiny WHERE false;
-SELECT loan_risk.prebin_info(loan_risk.prebin_partial(NULL::boolean, NULL, x)) -> 'skipped' AS skipped FROM tiny;
+SELECT loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[]) IS NULL AS no_rows FROM tiny WHERE false;
+SELECT loan_risk.prebin_info(loan_risk.prebin_partial(NULL::boolean, ARRAY[x], NULL::text[])) -> 'skipped' AS skipped FROM tiny;
+-- NULL elements are missing values; max_distinct NULL is the default.
+SELECT loan_risk.prebin_partial(bad, ARRAY[x], ARRAY[c], NULL, NULL)::text
+       = loan_risk.prebin_partial(bad, ARRAY[x], ARRAY[c])::text AS defaults FROM tiny;
 
 -- Errors.
-SELECT loan_risk.prebin_partial(bad, '{NaN}', x) FROM tiny;
-SELECT loan_risk.prebin_partial(bad, '{1,NULL}', x) FROM tiny;
-SELECT loan_risk.prebin_partial(bad, CASE WHEN x > 1 THEN '{1}'::float8[] ELSE '{2}' END, x) FROM tiny;
-SELECT loan_risk.prebin_partial(2, NULL, x) FROM tiny;
+SELECT loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[], '{NaN}'::float8[], NULL) FROM tiny;
+SELECT loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[], '{1,NULL}'::float8[], NULL) FROM tiny;
+SELECT loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[], CASE WHEN x > 1 THEN '{1}'::float8[] ELSE '{2}' END, NULL) FROM tiny;
+SELECT loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[], NULL, 100) FROM tiny;
+SELECT loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[], NULL, CASE WHEN x > 1 THEN 2000 ELSE 3000 END) FROM tiny;
+SELECT loan_risk.prebin_partial(2, ARRAY[x], NULL::text[]) FROM tiny;
+SELECT loan_risk.prebin_partial(bad, NULL::float8[], NULL::text[]) FROM tiny;
+SELECT loan_risk.prebin_partial(bad, '{}'::float8[], '{}'::text[]) FROM tiny;
+SELECT loan_risk.prebin_partial(bad, ARRAY[[x]], NULL::text[]) FROM tiny;
+SELECT loan_risk.prebin_partial(bad, CASE WHEN x > 1 THEN ARRAY[x] ELSE ARRAY[x, x] END, NULL::text[]) FROM tiny;
+SELECT loan_risk.prebin_partial(bad, CASE WHEN x > 1 THEN ARRAY[x] END, CASE WHEN x > 1 THEN NULL ELSE ARRAY[c] END) FROM tiny;
 SELECT loan_risk.prebin_partial(bad, NULL, now()) FROM tiny;
 SELECT loan_risk.prebin_partial(bad, NULL, VARIADIC ARRAY[x]) FROM tiny;
-SELECT loan_risk.prebin_merge(s) FROM (SELECT loan_risk.prebin_partial(bad, NULL, x) FROM tiny
-                                       UNION ALL SELECT loan_risk.prebin_partial(bad, NULL, c) FROM tiny) p(s);
-SELECT loan_risk.prebin_merge(s) FROM (SELECT loan_risk.prebin_partial(bad, NULL, x, x) FROM tiny
-                                       UNION ALL SELECT loan_risk.prebin_partial(bad, NULL, x) FROM tiny) p(s);
-SELECT loan_risk.prebin_merge(s) FROM (SELECT loan_risk.prebin_partial(bad, '{1}', x) FROM tiny
-                                       UNION ALL SELECT loan_risk.prebin_partial(bad, NULL, x) FROM tiny) p(s);
+SELECT loan_risk.prebin_merge(s) FROM (SELECT loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[]) FROM tiny
+                                       UNION ALL SELECT loan_risk.prebin_partial(bad, NULL::float8[], ARRAY[c]) FROM tiny) p(s);
+SELECT loan_risk.prebin_merge(s) FROM (SELECT loan_risk.prebin_partial(bad, ARRAY[x, x], NULL::text[]) FROM tiny
+                                       UNION ALL SELECT loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[]) FROM tiny) p(s);
+SELECT loan_risk.prebin_merge(s) FROM (SELECT loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[], '{1}'::float8[], NULL) FROM tiny
+                                       UNION ALL SELECT loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[]) FROM tiny) p(s);
 SELECT loan_risk.prebin_bins(st, '{k,x}') FROM st_exact;
 SELECT loan_risk.prebin_bins(st, '{k,x,c}', '{"features": {"z": {}}}') FROM st_exact;
 SET loan_risk.binning_max_distinct = 100;
 -- A special value that was not an exact value of a bucketed state.
-SET loan_risk.binning_max_distinct = 1024;
-SELECT loan_risk.prebin_bins(loan_risk.prebin_partial(bad, NULL, x), '{x}',
+SELECT loan_risk.prebin_bins(loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[], NULL, 1024), '{x}',
                              '{"binning": {"special_values": [-1]}}') FROM pb;
-SELECT loan_risk.prebin_bins(loan_risk.prebin_partial(bad, NULL, x), '{x}',
+SELECT loan_risk.prebin_bins(loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[], NULL, 1024), '{x}',
                              '{"features": {"x": {"splits": [12.3456]}}}') FROM pb;
-RESET loan_risk.binning_max_distinct;
 
 -- Malformed states: every check of the decoder.
 SELECT 'not base64!'::loan_risk.prebin_state;
 SELECT 'AAAA'::loan_risk.prebin_state;
-SELECT encode(loan_risk.prebin_state_send(st), 'base64') AS b64 FROM (SELECT loan_risk.prebin_partial(bad, NULL, x, c) AS st FROM tiny) s \gset
+SELECT encode(loan_risk.prebin_state_send(st), 'base64') AS b64 FROM (SELECT loan_risk.prebin_partial(bad, ARRAY[x], ARRAY[c]) AS st FROM tiny) s \gset
 SELECT encode(substr(decode(:'b64', 'base64'), 1, 30), 'base64')::loan_risk.prebin_state;          -- truncated
 SELECT encode(set_byte(decode(:'b64', 'base64'), 0, 0), 'base64')::loan_risk.prebin_state;         -- magic
 SELECT encode(set_byte(decode(:'b64', 'base64'), 4, 2), 'base64')::loan_risk.prebin_state;         -- version

@@ -104,7 +104,7 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT loan_risk.prebin_partial(bad, NULL, region, months_active) FROM apps;
+EXPLAIN (COSTS OFF) SELECT loan_risk.prebin_partial(bad, ARRAY[months_active]::float8[], ARRAY[region]) FROM apps;
 INSERT INTO cards SELECT 'smb_parallel', loan_risk.train_scorecard('apps', 'bad',
   '{region,industry,months_active,gmv_90d,refund_share,repeat_payer_share,night_share}',
   '{"name": "applicants_reference", "features": {"gmv_90d": {"special_values": [-1]}}}');
@@ -119,6 +119,36 @@ SELECT bool_and(abs(a.points - b.points) < 1e-8 AND a.count = b.count AND a.bads
 FROM (SELECT * FROM cards, loan_risk.scorecard_table(card) WHERE name = 'smb') a
 JOIN (SELECT * FROM cards, loan_risk.scorecard_table(card) WHERE name = 'smb_parallel') b
   USING (feature, bin_kind, bin_index);
+
+-- The fit's pass as an aggregate: woe_step_partial codes each row's
+-- features by the WOE of their bins in a card (its numeric features in a
+-- float8[], its categorical ones in a text[], each in card order) and sums
+-- one Newton step.  Serial, parallel and the 0.2.0 separate-argument form
+-- give the same state.
+CREATE TABLE woe_card AS SELECT loan_risk.train_scorecard('apps', 'bad', '{region,months_active,gmv_90d}',
+  '{"selection": {"min_iv": 0}}') AS card;
+SELECT array_agg(f->>'name' ORDER BY o) AS card_features
+FROM woe_card, jsonb_array_elements(card::jsonb->'features') WITH ORDINALITY e(f, o);
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT loan_risk.woe_step_partial(w.card, '{0,0,0,0}', bad, ARRAY[months_active, gmv_90d]::float8[], ARRAY[region])
+FROM apps, woe_card w;
+CREATE TABLE woe_par AS SELECT loan_risk.woe_step_partial(w.card, '{-1,0.5,0.5,0.5}', bad, ARRAY[months_active, gmv_90d]::float8[], ARRAY[region]) AS s
+FROM apps, woe_card w;
+SET max_parallel_workers_per_gather = 0;
+CREATE TABLE woe_ser AS SELECT loan_risk.woe_step_partial(w.card, '{-1,0.5,0.5,0.5}', bad, ARRAY[months_active, gmv_90d]::float8[], ARRAY[region]) AS s
+FROM apps, woe_card w;
+SELECT (loan_risk.logit_step_info(s)->>'rows')::int AS rows,
+       abs((loan_risk.logit_step_info(s)->>'log_likelihood')::float8
+           - (loan_risk.logit_step_info((SELECT s FROM woe_par))->>'log_likelihood')::float8) < 1e-9 AS parallel_equals_serial,
+       s::text = (SELECT loan_risk.woe_step_partial(w.card, '{-1,0.5,0.5,0.5}', bad, region, months_active, gmv_90d)::text
+                  FROM apps, woe_card w) AS variadic_same
+FROM woe_ser;
+RESET max_parallel_workers_per_gather;
+-- Errors: features that do not fit the card.
+SELECT loan_risk.woe_step_partial(w.card, '{0,0,0,0}', bad, ARRAY[months_active]::float8[], ARRAY[region, industry]) FROM apps, woe_card w;
+SELECT loan_risk.woe_step_partial(w.card, '{0,0,0,0}', bad, ARRAY[months_active, gmv_90d]::float8[], NULL::text[]) FROM apps, woe_card w;
+SELECT loan_risk.woe_step_partial(w.card, '{0,0,0}', bad, ARRAY[months_active, gmv_90d]::float8[], ARRAY[region]) FROM apps, woe_card w;
+SELECT loan_risk.woe_step_partial(w.card, '{0,0,0,0}', bad, ARRAY[[months_active, gmv_90d]]::float8[], ARRAY[region]) FROM apps, woe_card w;
 
 -- The design in memory (the default) and passes as queries give the same
 -- card (the in-memory fit has one pass more: the one that codes the rows);

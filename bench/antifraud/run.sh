@@ -20,6 +20,7 @@ BLACK=${LR_AF_BLACKLIST:-50000000}
 APPL=${LR_AF_APPLICANTS:-10000000}
 SKLEARN=${LR_AF_SKLEARN:-1}
 FEATURES="ARRAY['amount', 'income', 'account_age_days', 'apps_1d', 'apps_7d', 'devices_30d']"
+VALUES="ARRAY[amount, income, account_age_days, apps_1d, apps_7d, devices_30d]::float8[]"
 PY=/usr/bin/python3
 
 lr_bench_setup antifraud
@@ -56,12 +57,12 @@ lr_bench_time "floor scan: sum of the 6 features, 2 workers" \
   "$PAR SELECT sum(amount + income + account_age_days + apps_1d + apps_7d + devices_30d) FROM af_apps;"
 floor_p=$LR_BENCH_MS
 lr_bench_time "iforest_train, serial" \
-  "$SER SELECT length(loan_risk.iforest_train(id, a, $FEATURES, '{\"seed\": 1}')::text) FROM af_apps a;" 1
+  "$SER SELECT length(loan_risk.iforest_train(id, $VALUES, $FEATURES, '{\"seed\": 1}')::text) FROM af_apps a;" 1
 train_s=$LR_BENCH_MS
 lr_bench_time "iforest_train, 2 workers" \
-  "$PAR SELECT length(loan_risk.iforest_train(id, a, $FEATURES, '{\"seed\": 1}')::text) FROM af_apps a;" 1
+  "$PAR SELECT length(loan_risk.iforest_train(id, $VALUES, $FEATURES, '{\"seed\": 1}')::text) FROM af_apps a;" 1
 train_p=$LR_BENCH_MS
-sql "INSERT INTO af_models SELECT 'm', loan_risk.iforest_train(id, a, $FEATURES, '{\"seed\": 1}') FROM af_apps a;"
+sql "INSERT INTO af_models SELECT 'm', loan_risk.iforest_train(id, $VALUES, $FEATURES, '{\"seed\": 1}') FROM af_apps a;"
 lr_bench_time "anomaly_score of every row, serial" \
   "$SER SELECT sum(loan_risk.anomaly_score((SELECT model FROM af_models WHERE name = 'm'), a)) FROM af_apps a;" 1
 score_s=$LR_BENCH_MS

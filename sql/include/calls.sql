@@ -45,14 +45,14 @@ SELECT (SELECT card FROM nt_card) AS scorecard,
         FROM nt_app) AS merchant_profile,
        (SELECT loan_risk.borrowing_features_partial(date '2023-01-01' + id, date '2024-01-01' + id, amount, 0)
         FROM nt_app) AS borrowing,
-       (SELECT loan_risk.prebin_partial(bad, '{0}', x) FROM nt_app) AS prebin,
-       (SELECT loan_risk.logit_step_partial('{0,0}', bad, 1, 0, x) FROM nt_app) AS logit_step,
+       (SELECT loan_risk.prebin_partial(bad, ARRAY[x], '{}'::text[]) FROM nt_app) AS prebin,
+       (SELECT loan_risk.logit_step_partial('{0,0}', bad, 1, 0, ARRAY[x]) FROM nt_app) AS logit_step,
        (SELECT loan_risk.apr_partial(CASE WHEN id = 1 THEN -1000 ELSE 90 END, date '2024-01-01' + id * 30)
         FROM nt_app WHERE id <= 13) AS apr,
        (SELECT loan_risk.daily_interest_partial(amount, date '2024-01-01' + id, 0.0005, date '2024-12-31')
         FROM nt_app) AS daily_interest,
-       (SELECT loan_risk.iforest_train_partial(id, a, '{x}') FROM nt_app a) AS iforest_train,
-       (SELECT loan_risk.iforest_train(id, a, '{x}') FROM nt_app a) AS iforest,
+       (SELECT loan_risk.iforest_train_partial(id, ARRAY[x], '{x}') FROM nt_app a) AS iforest_train,
+       (SELECT loan_risk.iforest_train(id, ARRAY[x], '{x}') FROM nt_app a) AS iforest,
        (SELECT loan_risk.robust_stats_partial(x) FROM nt_app) AS robust_stats,
        (SELECT loan_risk.robust_stats(x) FROM nt_app) AS robust_summary;
 SELECT count(*) FILTER (WHERE v IS NULL) AS null_samples FROM nt_value, LATERAL jsonb_each(to_jsonb(nt_value)) e(k, v);
@@ -84,6 +84,7 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('integer', 'exact_limit', NULL, '100000'),
   ('integer', 'days_past_due', NULL, '0'),
   ('integer', 'max_days_past_due', NULL, '0'),
+  ('integer', 'max_distinct', NULL, '16384'),
   ('bigint', NULL, NULL, '3'),
   ('real', NULL, NULL, '0.5'),
   ('double precision', NULL, NULL, '0.05'),
@@ -135,8 +136,11 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('text', 'term_column', NULL, '''term'''),
   ('text', 'order_by', NULL, '''probability'''),
   ('text[]', NULL, NULL, '''{x}'''),
+  -- The pre-binning and WOE-step samples have one numeric feature (x) and no categorical one.
+  ('text[]', 'categorical_features', NULL, '''{}'''),
   ('double precision[]', NULL, NULL, '''{0}'''),
   ('double precision[]', 'coefficients', NULL, '''{0,0}'''),
+  ('double precision[]', 'exact_values', NULL, '''{}'''),
   ('jsonb', NULL, NULL, '''{}'''),
   ('jsonb', 'binning', NULL, 'loan_risk.binning(''public.nt_app'', ''bad'', ''{x,region}'')'),
   ('jsonb', 'rules', NULL, $$'[{"dimension": "applicant", "reason": "r", "column": "x", "op": "<", "value": 90}]'$$),
@@ -147,6 +151,7 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('jsonb', 'policy', 'price_loan', $$'{"cost_of_funds": 0.05, "acquisition_cost": 0.012, "credit_data_cost": 0.003,
      "operating_cost": 0.03, "management_cost": 0.01, "target_margin": 0.04, "apr_cap": 0.36}'$$),
   ('cstring', NULL, NULL, '''x'''),
+  ('uuid', NULL, NULL, '''00000000-0000-0000-0000-000000000001'''),
   ('loan_risk.scorecard', NULL, NULL, '(SELECT scorecard FROM public.nt_value)'),
   ('loan_risk.brier_state', NULL, NULL, '(SELECT brier FROM public.nt_value)'),
   ('loan_risk.score_dist_state', NULL, NULL, '(SELECT score_dist FROM public.nt_value)'),

@@ -37,6 +37,9 @@ PG_FUNCTION_INFO_V1(iforest_train_state_recv);
 PG_FUNCTION_INFO_V1(iforest_train_state_send);
 PG_FUNCTION_INFO_V1(iforest_train_combine);
 PG_FUNCTION_INFO_V1(iforest_train_trans);
+PG_FUNCTION_INFO_V1(iforest_train_trans_int8);
+PG_FUNCTION_INFO_V1(iforest_train_trans_text);
+PG_FUNCTION_INFO_V1(iforest_train_trans_uuid);
 PG_FUNCTION_INFO_V1(iforest_train_final);
 
 /* iforest_train_state_in: base64 text to a validated state */
@@ -105,7 +108,7 @@ SameBytes(const char *key, Size keylen, struct varlena *v)
 }
 
 static void
-ParseFeatures(TrainCache *tc, ArrayType *arr)
+ParseFeatures(TrainCache *tc, ArrayType *arr, bool bind)
 {
 	Datum	   *elems;
 	bool	   *nulls;
@@ -135,15 +138,22 @@ ParseFeatures(TrainCache *tc, ArrayType *arr)
 	if (!lr_iforest_check_names(tc->names, lens, (size_t) n, "features", 1, &err))
 		lr_pg_raise(&err, NULL);
 	tc->nfeatures = (size_t) n;
-	kinds = palloc(n * sizeof(LrFieldKind));
-	for (i = 0; i < n; i++)
-		kinds[i] = LR_FIELD_NUMERIC;
-	lr_row_binder_init(&tc->binder, tc->cxt, n, tc->names, kinds, "iforest_train");
-	tc->x = palloc(n * sizeof(double));
+	if (bind)
+	{
+		kinds = palloc(n * sizeof(LrFieldKind));
+		for (i = 0; i < n; i++)
+			kinds[i] = LR_FIELD_NUMERIC;
+		lr_row_binder_init(&tc->binder, tc->cxt, n, tc->names, kinds, "iforest_train");
+	}
+	tc->x = palloc(Max(n, 1) * sizeof(double));
 }
 
+/*
+ * keytype: the key's type, or InvalidOid for the polymorphic form (read from
+ * the call's expression).  bind: the features are read from a row by name.
+ */
 static TrainCache *
-TrainCacheGet(FunctionCallInfo fcinfo)
+TrainCacheGet(FunctionCallInfo fcinfo, Oid keytype, bool bind)
 {
 	FmgrInfo   *flinfo = fcinfo->flinfo;
 	TrainCache *tc = (TrainCache *) flinfo->fn_extra;
@@ -158,7 +168,7 @@ TrainCacheGet(FunctionCallInfo fcinfo)
 		tc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(TrainCache));
 		tc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "loan_risk iforest_train",
 										ALLOCSET_SMALL_SIZES);
-		tc->keytype = get_fn_expr_argtype(flinfo, 1);
+		tc->keytype = OidIsValid(keytype) ? keytype : get_fn_expr_argtype(flinfo, 1);
 		if (!OidIsValid(tc->keytype))
 			elog(ERROR, "could not determine the key type of iforest_train");
 		te = lookup_type_cache(tc->keytype, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
@@ -185,7 +195,7 @@ TrainCacheGet(FunctionCallInfo fcinfo)
 	tc->feat_key = NULL;
 	tc->opt_key = NULL;
 	old = MemoryContextSwitchTo(tc->cxt);
-	ParseFeatures(tc, (ArrayType *) feat);
+	ParseFeatures(tc, (ArrayType *) feat, bind);
 	lr_ifopt_default(&tc->opt);
 	if (opt != NULL)
 	{
@@ -211,6 +221,34 @@ TrainCacheGet(FunctionCallInfo fcinfo)
 	tc->ready = true;
 	MemoryContextSwitchTo(old);
 	return tc;
+}
+
+/* Configures or checks the state for this call, counts the row and returns its priority. */
+static uint64
+TrainRow(FunctionCallInfo fcinfo, TrainCache *tc, LrExpandedState *es)
+{
+	LrIfState  *st = es->st;
+	LrError		err = {0};
+
+	if (!st->configured)
+	{
+		if (!lr_ifstate_configure(st, &tc->opt, tc->names, tc->nfeatures, &err))
+			lr_pg_raise(&err, "iforest_train");
+	}
+	else if ((st->checked != tc || st->checked_gen != tc->gen) &&
+			 !lr_ifstate_matches(st, &tc->opt, tc->names, tc->nfeatures))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("iforest_train was given different features or options within one group"),
+				 errdetail("Every row of a group must give the same features and options.")));
+	st->checked = tc;
+	st->checked_gen = tc->gen;
+	lr_state_touch(es);
+	if (st->rows < ((int64) 1 << 62))
+		st->rows++;
+	return lr_mix64(DatumGetUInt64(FunctionCall2Coll(&tc->hash, PG_GET_COLLATION(),
+													 PG_GETARG_DATUM(1),
+													 Int64GetDatum(st->opt.seed))));
 }
 
 /*
@@ -239,29 +277,10 @@ iforest_train_trans(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	tc = TrainCacheGet(fcinfo);
+	tc = TrainCacheGet(fcinfo, InvalidOid, true);
 	es = lr_state_arg_rw(fcinfo, 0, &lr_iforest_state_ops);
 	st = es->st;
-	if (!st->configured)
-	{
-		if (!lr_ifstate_configure(st, &tc->opt, tc->names, tc->nfeatures, &err))
-			lr_pg_raise(&err, "iforest_train");
-	}
-	else if ((st->checked != tc || st->checked_gen != tc->gen) &&
-			 !lr_ifstate_matches(st, &tc->opt, tc->names, tc->nfeatures))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("iforest_train was given different features or options within one group"),
-				 errdetail("Every row of a group must give the same features and options.")));
-	st->checked = tc;
-	st->checked_gen = tc->gen;
-	lr_state_touch(es);
-	if (st->rows < ((int64) 1 << 62))
-		st->rows++;
-
-	prio = lr_mix64(DatumGetUInt64(FunctionCall2Coll(&tc->hash, PG_GET_COLLATION(),
-													 PG_GETARG_DATUM(1),
-													 Int64GetDatum(st->opt.seed))));
+	prio = TrainRow(fcinfo, tc, es);
 	if (!lr_ifstate_may_keep(st, prio))
 		PG_RETURN_DATUM(lr_state_datum(es));
 
@@ -280,6 +299,77 @@ iforest_train_trans(PG_FUNCTION_ARGS)
 	if (!lr_ifstate_offer(st, prio, tc->x, &err))
 		lr_pg_raise(&err, "iforest_train");
 	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+/*
+ * The array form, iforest_train(key, values float8[], features text[] [,
+ * options]): concrete argument types (one function per key type), so that
+ * Citus can split it into partial aggregates on its workers.  values holds
+ * the features' values in the order of their names.  The sample and the
+ * model equal those of the row form for the same rows and key values.
+ */
+static Datum
+TrainArrays(FunctionCallInfo fcinfo, Oid keytype)
+{
+	TrainCache *tc;
+	LrExpandedState *es;
+	LrArrayArg	xs;
+	uint64		prio;
+	LrError		err = {0};
+	size_t		f;
+
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("features must not be NULL"),
+				 errhint("List the names of the features, such as ARRAY['amount', 'income'].")));
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	tc = TrainCacheGet(fcinfo, keytype, false);
+	lr_pg_float8_array_arg(fcinfo, 2, "values", &xs);
+	if ((size_t) xs.n != tc->nfeatures)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("values has %d elements for %zu features", xs.n, tc->nfeatures),
+				 errhint("Give one value per feature name, in the same order.")));
+	es = lr_state_arg_rw(fcinfo, 0, &lr_iforest_state_ops);
+	prio = TrainRow(fcinfo, tc, es);
+	if (!lr_ifstate_may_keep(es->st, prio))
+		PG_RETURN_DATUM(lr_state_datum(es));
+	for (f = 0; f < tc->nfeatures; f++)
+	{
+		if ((xs.nulls != NULL && xs.nulls[f]) || !isfinite(xs.v[f]))
+			PG_RETURN_DATUM(lr_state_datum(es));
+		tc->x[f] = xs.v[f];
+	}
+	if (!lr_ifstate_offer(es->st, prio, tc->x, &err))
+		lr_pg_raise(&err, "iforest_train");
+	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+/* iforest_train_trans_int8: offers one row (bigint key, values float8[], features text[] [, options]) */
+Datum
+iforest_train_trans_int8(PG_FUNCTION_ARGS)
+{
+	return TrainArrays(fcinfo, INT8OID);
+}
+
+/* iforest_train_trans_text: offers one row (text key, values float8[], features text[] [, options]) */
+Datum
+iforest_train_trans_text(PG_FUNCTION_ARGS)
+{
+	return TrainArrays(fcinfo, TEXTOID);
+}
+
+/* iforest_train_trans_uuid: offers one row (uuid key, values float8[], features text[] [, options]) */
+Datum
+iforest_train_trans_uuid(PG_FUNCTION_ARGS)
+{
+	return TrainArrays(fcinfo, UUIDOID);
 }
 
 typedef struct GrowArgs

@@ -4,8 +4,10 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/fmgrprotos.h"
 #include "utils/tuplestore.h"
 #include "utils/memutils.h"
@@ -106,6 +108,59 @@ lr_pg_parse_json(const char *text, size_t len, LrArena *arena, const char *what)
 	if (!lr_json_parse(text, len, arena, &opts, &root, &err))
 		lr_pg_raise(&err, what);
 	return root;
+}
+
+static ArrayType *
+ArrayArg(FunctionCallInfo fcinfo, int argno, const char *what, LrArrayArg *out)
+{
+	ArrayType  *arr;
+
+	memset(out, 0, sizeof(*out));
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", what)));
+	return arr;
+}
+
+void
+lr_pg_float8_array_arg(FunctionCallInfo fcinfo, int argno, const char *what, LrArrayArg *out)
+{
+	ArrayType  *arr = ArrayArg(fcinfo, argno, what, out);
+	Datum	   *elems;
+	double	   *v;
+
+	if (arr == NULL || ARR_NDIM(arr) == 0)
+		return;
+	Assert(ARR_ELEMTYPE(arr) == FLOAT8OID);
+	out->n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	if (!ARR_HASNULL(arr))
+	{
+		/* float8 elements are 8-byte aligned in the array's data */
+		out->v = (const double *) ARR_DATA_PTR(arr);
+		return;
+	}
+	deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &out->nulls, &out->n);
+	v = palloc(sizeof(double) * Max(out->n, 1));
+	for (int i = 0; i < out->n; i++)
+		v[i] = out->nulls[i] ? 0 : DatumGetFloat8(elems[i]);
+	out->v = v;
+}
+
+void
+lr_pg_text_array_arg(FunctionCallInfo fcinfo, int argno, const char *what, LrArrayArg *out)
+{
+	ArrayType  *arr = ArrayArg(fcinfo, argno, what, out);
+	bool	   *nulls;
+
+	if (arr == NULL || ARR_NDIM(arr) == 0)
+		return;
+	Assert(ARR_ELEMTYPE(arr) == TEXTOID);
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &out->d, &nulls, &out->n);
+	out->nulls = ARR_HASNULL(arr) ? nulls : NULL;
 }
 
 Datum

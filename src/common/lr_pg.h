@@ -37,4 +37,23 @@ extern Datum lr_pg_jsonb(const LrJson *v);
 /* Parses a JSON document from a text/jsonb argument's text, raising on error. */
 extern LrJson *lr_pg_parse_json(const char *text, size_t len, LrArena *arena, const char *what);
 
+/*
+ * The elements of a one-dimensional float8[] or text[] argument, read without
+ * copying when the array has no NULL (the usual feature vector of a row): v
+ * (float8) or d (text datums), and nulls (NULL when no element is NULL).  A
+ * NULL array reads as empty; a multi-dimensional one is an error naming what.
+ */
+typedef struct LrArrayArg
+{
+	int			n;
+	const double *v;			/* float8[]: n values */
+	Datum	   *d;				/* text[]: n datums (pointing into the array) */
+	bool	   *nulls;			/* NULL: none */
+} LrArrayArg;
+
+extern void lr_pg_float8_array_arg(FunctionCallInfo fcinfo, int argno, const char *what,
+								   LrArrayArg *out);
+extern void lr_pg_text_array_arg(FunctionCallInfo fcinfo, int argno, const char *what,
+								 LrArrayArg *out);
+
 #endif							/* LR_PG_H */

@@ -166,6 +166,84 @@ COMMENT ON AGGREGATE loan_risk.woe_step_partial(loan_risk.scorecard, float8[], b
 COMMENT ON AGGREGATE loan_risk.woe_step_partial(loan_risk.scorecard, float8[], integer, "any") IS 'One Newton (IRLS) pass over WOE-coded features with a 0/1 outcome (1 = bad)';
 COMMENT ON AGGREGATE loan_risk.logit_step_merge(loan_risk.logit_step_state) IS 'Merges logistic step states of one pass (of shards or groups)';
 
+-- The array forms of the pre-binning and logistic-step aggregates: concrete
+-- argument types (features as float8[] and text[]), so that Citus can split
+-- them into partial aggregates on its workers (it refuses VARIADIC "any").
+-- Everything that changes a state is an argument, never a setting.
+CREATE FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, boolean, float8[], text[])
+  RETURNS loan_risk.prebin_state
+  AS 'MODULE_PATHNAME', 'prebin_trans_arrays' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, integer, float8[], text[])
+  RETURNS loan_risk.prebin_state
+  AS 'MODULE_PATHNAME', 'prebin_trans_arrays_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, boolean, float8[], text[], float8[], integer)
+  RETURNS loan_risk.prebin_state
+  AS 'MODULE_PATHNAME', 'prebin_trans_arrays' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, integer, float8[], text[], float8[], integer)
+  RETURNS loan_risk.prebin_state
+  AS 'MODULE_PATHNAME', 'prebin_trans_arrays_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, boolean, float8[], text[]) IS 'Transition function of loan_risk.prebin_partial (features as arrays)';
+COMMENT ON FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, integer, float8[], text[]) IS 'Transition function of loan_risk.prebin_partial (features as arrays, 0/1 outcome)';
+COMMENT ON FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, boolean, float8[], text[], float8[], integer) IS 'Transition function of loan_risk.prebin_partial (features as arrays, exact values, max_distinct)';
+COMMENT ON FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, integer, float8[], text[], float8[], integer) IS 'Transition function of loan_risk.prebin_partial (features as arrays, exact values, max_distinct, 0/1 outcome)';
+
+CREATE AGGREGATE loan_risk.prebin_partial(is_bad boolean, numeric_features float8[], categorical_features text[]) (
+  SFUNC = loan_risk.prebin_trans, STYPE = loan_risk.prebin_state,
+  COMBINEFUNC = loan_risk.prebin_combine, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.prebin_partial(is_bad integer, numeric_features float8[], categorical_features text[]) (
+  SFUNC = loan_risk.prebin_trans, STYPE = loan_risk.prebin_state,
+  COMBINEFUNC = loan_risk.prebin_combine, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.prebin_partial(is_bad boolean, numeric_features float8[], categorical_features text[],
+                                          exact_values float8[], max_distinct integer) (
+  SFUNC = loan_risk.prebin_trans, STYPE = loan_risk.prebin_state,
+  COMBINEFUNC = loan_risk.prebin_combine, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.prebin_partial(is_bad integer, numeric_features float8[], categorical_features text[],
+                                          exact_values float8[], max_distinct integer) (
+  SFUNC = loan_risk.prebin_trans, STYPE = loan_risk.prebin_state,
+  COMBINEFUNC = loan_risk.prebin_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.prebin_partial(boolean, float8[], text[]) IS 'Pre-binning state of numeric features (float8[]) then categorical ones (text[]) in one pass, exact up to 16384 distinct values per feature';
+COMMENT ON AGGREGATE loan_risk.prebin_partial(integer, float8[], text[]) IS 'Pre-binning state of numeric then categorical features with a 0/1 outcome (1 = bad)';
+COMMENT ON AGGREGATE loan_risk.prebin_partial(boolean, float8[], text[], float8[], integer) IS 'Pre-binning state of numeric then categorical features; exact_values (special values, split points) keep exact counts; max_distinct (NULL: 16384) distinct values per feature counted exactly';
+COMMENT ON AGGREGATE loan_risk.prebin_partial(integer, float8[], text[], float8[], integer) IS 'Pre-binning state with exact values and max_distinct, 0/1 outcome (1 = bad)';
+
+CREATE FUNCTION loan_risk.logit_step_trans(loan_risk.logit_step_state, float8[], boolean, float8, float8, float8[])
+  RETURNS loan_risk.logit_step_state
+  AS 'MODULE_PATHNAME', 'logit_step_trans_arrays' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.logit_step_trans(loan_risk.logit_step_state, float8[], integer, float8, float8, float8[])
+  RETURNS loan_risk.logit_step_state
+  AS 'MODULE_PATHNAME', 'logit_step_trans_arrays_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.woe_step_trans(loan_risk.logit_step_state, loan_risk.scorecard, float8[], boolean, float8[], text[])
+  RETURNS loan_risk.logit_step_state
+  AS 'MODULE_PATHNAME', 'woe_step_trans_arrays' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.woe_step_trans(loan_risk.logit_step_state, loan_risk.scorecard, float8[], integer, float8[], text[])
+  RETURNS loan_risk.logit_step_state
+  AS 'MODULE_PATHNAME', 'woe_step_trans_arrays_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.logit_step_trans(loan_risk.logit_step_state, float8[], boolean, float8, float8, float8[]) IS 'Transition function of loan_risk.logit_step_partial (features as a float8[])';
+COMMENT ON FUNCTION loan_risk.logit_step_trans(loan_risk.logit_step_state, float8[], integer, float8, float8, float8[]) IS 'Transition function of loan_risk.logit_step_partial (features as a float8[], 0/1 outcome)';
+COMMENT ON FUNCTION loan_risk.woe_step_trans(loan_risk.logit_step_state, loan_risk.scorecard, float8[], boolean, float8[], text[]) IS 'Transition function of loan_risk.woe_step_partial (features as arrays)';
+COMMENT ON FUNCTION loan_risk.woe_step_trans(loan_risk.logit_step_state, loan_risk.scorecard, float8[], integer, float8[], text[]) IS 'Transition function of loan_risk.woe_step_partial (features as arrays, 0/1 outcome)';
+
+CREATE AGGREGATE loan_risk.logit_step_partial(coefficients float8[], is_bad boolean, weight float8,
+                                              "offset" float8, features float8[]) (
+  SFUNC = loan_risk.logit_step_trans, STYPE = loan_risk.logit_step_state,
+  COMBINEFUNC = loan_risk.logit_step_combine, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.logit_step_partial(coefficients float8[], is_bad integer, weight float8,
+                                              "offset" float8, features float8[]) (
+  SFUNC = loan_risk.logit_step_trans, STYPE = loan_risk.logit_step_state,
+  COMBINEFUNC = loan_risk.logit_step_combine, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.woe_step_partial(card loan_risk.scorecard, coefficients float8[], is_bad boolean,
+                                            numeric_features float8[], categorical_features text[]) (
+  SFUNC = loan_risk.woe_step_trans, STYPE = loan_risk.logit_step_state,
+  COMBINEFUNC = loan_risk.logit_step_combine, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.woe_step_partial(card loan_risk.scorecard, coefficients float8[], is_bad integer,
+                                            numeric_features float8[], categorical_features text[]) (
+  SFUNC = loan_risk.woe_step_trans, STYPE = loan_risk.logit_step_state,
+  COMBINEFUNC = loan_risk.logit_step_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.logit_step_partial(float8[], boolean, float8, float8, float8[]) IS 'One Newton (IRLS) pass of a logistic fit at the given coefficients (intercept first) over numeric features given as a float8[]';
+COMMENT ON AGGREGATE loan_risk.logit_step_partial(float8[], integer, float8, float8, float8[]) IS 'One Newton (IRLS) pass over features given as a float8[], with a 0/1 outcome (1 = bad)';
+COMMENT ON AGGREGATE loan_risk.woe_step_partial(loan_risk.scorecard, float8[], boolean, float8[], text[]) IS 'One Newton (IRLS) pass over raw features coded to the WOE of their bin in the card: the card''s numeric features in a float8[], its categorical ones in a text[], each in card order';
+COMMENT ON AGGREGATE loan_risk.woe_step_partial(loan_risk.scorecard, float8[], integer, float8[], text[]) IS 'One Newton (IRLS) pass over WOE-coded features given as arrays, with a 0/1 outcome (1 = bad)';
+
 CREATE FUNCTION loan_risk.logit_step_info(state loan_risk.logit_step_state) RETURNS jsonb
   AS 'MODULE_PATHNAME', 'logit_step_info' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.logit_step_info(loan_risk.logit_step_state) IS 'The sums of a logistic step: rows, log-likelihood, score vector and information matrix';

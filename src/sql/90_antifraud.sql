@@ -115,6 +115,112 @@ COMMENT ON AGGREGATE loan_risk.iforest_train_partial(anyelement, record, text[],
 COMMENT ON AGGREGATE loan_risk.iforest_train_merge(loan_risk.iforest_train_state) IS
   'Isolation forest grown from merged partial samples';
 
+-- The array form of iforest_train: a key of a fixed type (bigint, text or
+-- uuid) and the features' values as a float8[] beside their names, concrete
+-- argument types that Citus can split into partial aggregates on its workers.
+CREATE FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, bigint, float8[], text[])
+  RETURNS loan_risk.iforest_train_state
+  AS 'MODULE_PATHNAME', 'iforest_train_trans_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, bigint, float8[], text[], jsonb)
+  RETURNS loan_risk.iforest_train_state
+  AS 'MODULE_PATHNAME', 'iforest_train_trans_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, text, float8[], text[])
+  RETURNS loan_risk.iforest_train_state
+  AS 'MODULE_PATHNAME', 'iforest_train_trans_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, text, float8[], text[], jsonb)
+  RETURNS loan_risk.iforest_train_state
+  AS 'MODULE_PATHNAME', 'iforest_train_trans_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, uuid, float8[], text[])
+  RETURNS loan_risk.iforest_train_state
+  AS 'MODULE_PATHNAME', 'iforest_train_trans_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, uuid, float8[], text[], jsonb)
+  RETURNS loan_risk.iforest_train_state
+  AS 'MODULE_PATHNAME', 'iforest_train_trans_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, bigint, float8[], text[]) IS
+  'Transition function of loan_risk.iforest_train (bigint key, values as a float8[])';
+COMMENT ON FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, bigint, float8[], text[], jsonb) IS
+  'Transition function of loan_risk.iforest_train (bigint key, values as a float8[], with options)';
+COMMENT ON FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, text, float8[], text[]) IS
+  'Transition function of loan_risk.iforest_train (text key, values as a float8[])';
+COMMENT ON FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, text, float8[], text[], jsonb) IS
+  'Transition function of loan_risk.iforest_train (text key, values as a float8[], with options)';
+COMMENT ON FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, uuid, float8[], text[]) IS
+  'Transition function of loan_risk.iforest_train (uuid key, values as a float8[])';
+COMMENT ON FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, uuid, float8[], text[], jsonb) IS
+  'Transition function of loan_risk.iforest_train (uuid key, values as a float8[], with options)';
+
+CREATE AGGREGATE loan_risk.iforest_train(key bigint, "values" float8[], features text[]) (
+  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
+  COMBINEFUNC = loan_risk.iforest_train_combine, FINALFUNC = loan_risk.iforest_train_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.iforest_train(bigint, float8[], text[]) IS
+  'Isolation forest trained on the rows (bigint key; values float8[] in the order of the feature names), 100 trees of 256 rows, seed 0';
+CREATE AGGREGATE loan_risk.iforest_train_partial(key bigint, "values" float8[], features text[]) (
+  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
+  COMBINEFUNC = loan_risk.iforest_train_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.iforest_train_partial(bigint, float8[], text[]) IS
+  'Partial sample of loan_risk.iforest_train (bigint key, values float8[]), to merge with iforest_train_merge';
+
+CREATE AGGREGATE loan_risk.iforest_train(key bigint, "values" float8[], features text[], options jsonb) (
+  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
+  COMBINEFUNC = loan_risk.iforest_train_combine, FINALFUNC = loan_risk.iforest_train_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.iforest_train(bigint, float8[], text[], jsonb) IS
+  'Isolation forest trained on the rows (bigint key; values float8[] in the order of the feature names) with options {"seed", "trees", "sample_size", "reservoir", "name"}';
+CREATE AGGREGATE loan_risk.iforest_train_partial(key bigint, "values" float8[], features text[], options jsonb) (
+  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
+  COMBINEFUNC = loan_risk.iforest_train_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.iforest_train_partial(bigint, float8[], text[], jsonb) IS
+  'Partial sample of loan_risk.iforest_train (bigint key, values float8[], options), to merge with iforest_train_merge';
+
+CREATE AGGREGATE loan_risk.iforest_train(key text, "values" float8[], features text[]) (
+  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
+  COMBINEFUNC = loan_risk.iforest_train_combine, FINALFUNC = loan_risk.iforest_train_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.iforest_train(text, float8[], text[]) IS
+  'Isolation forest trained on the rows (text key; values float8[] in the order of the feature names), 100 trees of 256 rows, seed 0';
+CREATE AGGREGATE loan_risk.iforest_train_partial(key text, "values" float8[], features text[]) (
+  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
+  COMBINEFUNC = loan_risk.iforest_train_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.iforest_train_partial(text, float8[], text[]) IS
+  'Partial sample of loan_risk.iforest_train (text key, values float8[]), to merge with iforest_train_merge';
+
+CREATE AGGREGATE loan_risk.iforest_train(key text, "values" float8[], features text[], options jsonb) (
+  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
+  COMBINEFUNC = loan_risk.iforest_train_combine, FINALFUNC = loan_risk.iforest_train_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.iforest_train(text, float8[], text[], jsonb) IS
+  'Isolation forest trained on the rows (text key; values float8[] in the order of the feature names) with options {"seed", "trees", "sample_size", "reservoir", "name"}';
+CREATE AGGREGATE loan_risk.iforest_train_partial(key text, "values" float8[], features text[], options jsonb) (
+  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
+  COMBINEFUNC = loan_risk.iforest_train_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.iforest_train_partial(text, float8[], text[], jsonb) IS
+  'Partial sample of loan_risk.iforest_train (text key, values float8[], options), to merge with iforest_train_merge';
+
+CREATE AGGREGATE loan_risk.iforest_train(key uuid, "values" float8[], features text[]) (
+  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
+  COMBINEFUNC = loan_risk.iforest_train_combine, FINALFUNC = loan_risk.iforest_train_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.iforest_train(uuid, float8[], text[]) IS
+  'Isolation forest trained on the rows (uuid key; values float8[] in the order of the feature names), 100 trees of 256 rows, seed 0';
+CREATE AGGREGATE loan_risk.iforest_train_partial(key uuid, "values" float8[], features text[]) (
+  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
+  COMBINEFUNC = loan_risk.iforest_train_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.iforest_train_partial(uuid, float8[], text[]) IS
+  'Partial sample of loan_risk.iforest_train (uuid key, values float8[]), to merge with iforest_train_merge';
+
+CREATE AGGREGATE loan_risk.iforest_train(key uuid, "values" float8[], features text[], options jsonb) (
+  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
+  COMBINEFUNC = loan_risk.iforest_train_combine, FINALFUNC = loan_risk.iforest_train_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.iforest_train(uuid, float8[], text[], jsonb) IS
+  'Isolation forest trained on the rows (uuid key; values float8[] in the order of the feature names) with options {"seed", "trees", "sample_size", "reservoir", "name"}';
+CREATE AGGREGATE loan_risk.iforest_train_partial(key uuid, "values" float8[], features text[], options jsonb) (
+  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
+  COMBINEFUNC = loan_risk.iforest_train_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.iforest_train_partial(uuid, float8[], text[], jsonb) IS
+  'Partial sample of loan_risk.iforest_train (uuid key, values float8[], options), to merge with iforest_train_merge';
+
 -- ---- Peer-group robust statistics: robust_stats(value [, exact_limit]) and robust_z
 CREATE TYPE loan_risk.robust_summary AS (
   n bigint, median float8, mad float8, mean_abs_dev float8, exact boolean);

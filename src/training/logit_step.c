@@ -40,6 +40,10 @@ PG_FUNCTION_INFO_V1(logit_step_trans);
 PG_FUNCTION_INFO_V1(logit_step_trans_int);
 PG_FUNCTION_INFO_V1(woe_step_trans);
 PG_FUNCTION_INFO_V1(woe_step_trans_int);
+PG_FUNCTION_INFO_V1(logit_step_trans_arrays);
+PG_FUNCTION_INFO_V1(logit_step_trans_arrays_int);
+PG_FUNCTION_INFO_V1(woe_step_trans_arrays);
+PG_FUNCTION_INFO_V1(woe_step_trans_arrays_int);
 PG_FUNCTION_INFO_V1(logit_step_info);
 
 /* logit_step_state_in: base64 text to a validated state */
@@ -81,6 +85,9 @@ typedef struct StepCall
 {
 	int			nx;
 	int			first;			/* argument number of the first feature */
+	bool		arrays;			/* features in a float8[] (and a text[]), not separate arguments */
+	int		   *pos;			/* arrays, woe_step: index of card feature j in its kind's array */
+	int			nnum;			/* arrays, woe_step: numeric features of the card */
 	LrConv	   *conv;
 	FmgrInfo   *outfn;
 	/* coefficients, re-read when the argument changes */
@@ -134,6 +141,44 @@ StepCallInfo(FunctionCallInfo fcinfo, int first, const char *fn, bool numeric)
 					 errhint("Features of a logistic fit are smallint, integer, bigint, real, double precision or numeric.")));
 		sc->conv[j] = (LrConv) conv;
 	}
+	fcinfo->flinfo->fn_extra = sc;
+	return sc;
+}
+
+/*
+ * The array forms: nx features in one float8[] (logit_step) or in a float8[]
+ * and a text[] (woe_step).  Concrete argument types, so that Citus can split
+ * the aggregates into partial aggregates on its workers.
+ */
+static StepCall *
+StepCallArrays(FunctionCallInfo fcinfo, int first, int nx, const char *fn)
+{
+	StepCall   *sc = (StepCall *) fcinfo->flinfo->fn_extra;
+	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+
+	if (sc != NULL)
+	{
+		if (sc->nx != nx)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s got %d features in one row and %d in another", fn, sc->nx, nx)));
+		return sc;
+	}
+	if (nx > LR_LOGIT_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s takes at most %d features", fn, LR_LOGIT_MAX_FEATURES)));
+	sc = MemoryContextAllocZero(cxt, sizeof(StepCall));
+	sc->first = first;
+	sc->nx = nx;
+	sc->arrays = true;
+	sc->conv = MemoryContextAllocZero(cxt, sizeof(LrConv) * Max(nx, 1));
+	sc->outfn = MemoryContextAllocZero(cxt, sizeof(FmgrInfo) * Max(nx, 1));
+	sc->pos = MemoryContextAllocZero(cxt, sizeof(int) * Max(nx, 1));
+	sc->beta = MemoryContextAllocZero(cxt, sizeof(double) * (nx + 1));
+	sc->x = MemoryContextAllocZero(cxt, sizeof(double) * Max(nx, 1));
+	for (int j = 0; j < nx; j++)
+		sc->conv[j] = LR_CONV_FLOAT8;
 	fcinfo->flinfo->fn_extra = sc;
 	return sc;
 }
@@ -300,6 +345,109 @@ logit_step_trans_int(PG_FUNCTION_ARGS)
 	return LogitAdd(fcinfo, has, has ? PG_GETARG_INT32(2) : 0);
 }
 
+/* Arguments of the array form: state, coefficients, is_bad, weight, offset, features float8[] */
+#define LOGIT_ARR_FEATURES 5
+
+static Datum
+LogitAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
+{
+	LrArrayArg	xs;
+	StepCall   *sc;
+	LrExpandedState *es;
+	LrLogitState *st;
+	double		w = 1,
+				eta;
+	bool		skip = !has_y;
+
+	if (PG_ARGISNULL(LOGIT_ARR_FEATURES))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("features must not be NULL"),
+				 errhint("Pass the features as a float8[]; a NULL element skips the row.")));
+	lr_pg_float8_array_arg(fcinfo, LOGIT_ARR_FEATURES, "features", &xs);
+	sc = StepCallArrays(fcinfo, LOGIT_ARR_FEATURES, xs.n, "logit_step_partial");
+	StepCoefficients(fcinfo, sc, 1);
+	es = StepState(fcinfo, sc);
+	st = es->st;
+
+	if (!PG_ARGISNULL(3))
+	{
+		w = PG_GETARG_FLOAT8(3);
+		if (isnan(w) || isinf(w))
+		{
+			st->invalid[sc->nx]++;
+			skip = true;
+		}
+		else if (w < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("weight %g is negative", w)));
+		else if (w == 0)
+			skip = true;
+	}
+	else
+		skip = true;
+	eta = sc->beta[0];
+	if (!PG_ARGISNULL(4))
+	{
+		double		off = PG_GETARG_FLOAT8(4);
+
+		if (!isfinite(off))
+		{
+			st->invalid[sc->nx + 1]++;
+			skip = true;
+		}
+		eta += off;
+	}
+	else
+		skip = true;
+	for (int j = 0; j < sc->nx && !skip; j++)
+	{
+		double		v;
+
+		if (xs.nulls != NULL && xs.nulls[j])
+		{
+			skip = true;
+			break;
+		}
+		v = xs.v[j];
+		if (!isfinite(v))
+		{
+			st->invalid[j]++;
+			skip = true;
+			break;
+		}
+		sc->x[j] = v;
+		eta += sc->beta[j + 1] * v;
+	}
+	if (skip)
+		st->skipped++;
+	else
+		lr_logit_add(st, sc->x, y, w, eta);
+	lr_state_touch(es);
+	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+/* logit_step_trans_arrays: adds a row (coefficients, is_bad boolean, weight, offset, features float8[]) */
+Datum
+logit_step_trans_arrays(PG_FUNCTION_ARGS)
+{
+	bool		has = !PG_ARGISNULL(2);
+
+	return LogitAddArrays(fcinfo, has, has ? (PG_GETARG_BOOL(2) ? 1 : 0) : 0);
+}
+
+/* logit_step_trans_arrays_int: adds a row (coefficients, is_bad 0/1, weight, offset, features float8[]) */
+Datum
+logit_step_trans_arrays_int(PG_FUNCTION_ARGS)
+{
+	bool		has = !PG_ARGISNULL(2);
+
+	if (has)
+		lr_check_outcome_int(PG_GETARG_INT32(2));
+	return LogitAddArrays(fcinfo, has, has ? PG_GETARG_INT32(2) : 0);
+}
+
 /* ---------------------------------------------------------------- WOE design */
 
 /* Arguments: state, card, coefficients, is_bad, features... */
@@ -316,7 +464,7 @@ BinWoeRequired(const LrCard *card, const LrFeature *f, const LrBin *b, const cha
 }
 
 static void
-WoeCard(FunctionCallInfo fcinfo, StepCall *sc)
+WoeCard(FunctionCallInfo fcinfo, StepCall *sc, int nnum)
 {
 	struct varlena *raw;
 	Size		keylen;
@@ -357,17 +505,42 @@ WoeCard(FunctionCallInfo fcinfo, StepCall *sc)
 				 errmsg("woe_step_partial got %d feature columns for a scorecard of %zu features",
 						sc->nx, sc->card->nfeatures),
 				 errdetail("Pass one column per feature of the card, in the card's order.")));
-	for (int j = 0; j < sc->nx; j++)
+	if (sc->arrays)
+	{
+		int			n = 0;
+
+		for (int j = 0; j < sc->nx; j++)
+			if (sc->card->features[j].kind == LR_FEATURE_NUMERIC)
+				n++;
+		if (n != nnum)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("woe_step_partial got %d numeric and %d categorical features for a scorecard of %d and %d",
+							nnum, sc->nx - nnum, n, sc->nx - n),
+					 errdetail("Pass the card's numeric features in a float8[] and its categorical ones in a text[], each in the card's order.")));
+		sc->nnum = n;
+	}
+	for (int j = 0, inum = 0, icat = 0; j < sc->nx; j++)
 	{
 		const LrFeature *f = &sc->card->features[j];
-		Oid			type = get_fn_expr_argtype(fcinfo->flinfo, WOE_FIRST + j);
 		LrFieldKind kind = f->kind == LR_FEATURE_NUMERIC ? LR_FIELD_NUMERIC : LR_FIELD_CATEGORICAL;
-		int			conv = lr_conv_for(type, kind);
+		int			conv;
 
-		if (conv < 0)
-			lr_conv_error(f->name, type, kind, "woe_step_partial");
-		if (conv == LR_CONV_ENUM)
-			lr_conv_outfn(type, &sc->outfn[j], sc->card_cxt);
+		if (sc->arrays)
+		{
+			conv = kind == LR_FIELD_NUMERIC ? LR_CONV_FLOAT8 : LR_CONV_TEXT;
+			sc->pos[j] = kind == LR_FIELD_NUMERIC ? inum++ : icat++;
+		}
+		else
+		{
+			Oid			type = get_fn_expr_argtype(fcinfo->flinfo, WOE_FIRST + j);
+
+			conv = lr_conv_for(type, kind);
+			if (conv < 0)
+				lr_conv_error(f->name, type, kind, "woe_step_partial");
+			if (conv == LR_CONV_ENUM)
+				lr_conv_outfn(type, &sc->outfn[j], sc->card_cxt);
+		}
 		sc->conv[j] = (LrConv) conv;
 		for (size_t i = 0; i < f->nbins; i++)
 			BinWoeRequired(sc->card, f, &f->bins[i], "range or value");
@@ -387,7 +560,7 @@ WoeAdd(FunctionCallInfo fcinfo, bool has_y, int y)
 	LrLogitState *st;
 	double		eta;
 
-	WoeCard(fcinfo, sc);
+	WoeCard(fcinfo, sc, 0);
 	StepCoefficients(fcinfo, sc, 2);
 	es = StepState(fcinfo, sc);
 	st = es->st;
@@ -435,6 +608,84 @@ woe_step_trans_int(PG_FUNCTION_ARGS)
 	if (has)
 		lr_check_outcome_int(PG_GETARG_INT32(3));
 	return WoeAdd(fcinfo, has, has ? PG_GETARG_INT32(3) : 0);
+}
+
+/* Arguments of the array form: state, card, coefficients, is_bad, numeric float8[], categorical text[] */
+#define WOE_ARR_NUM 4
+#define WOE_ARR_CAT 5
+
+static Datum
+WoeAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
+{
+	LrArrayArg	num;
+	LrArrayArg	cat;
+	StepCall   *sc;
+	LrExpandedState *es;
+	LrLogitState *st;
+	double		eta;
+
+	lr_pg_float8_array_arg(fcinfo, WOE_ARR_NUM, "numeric_features", &num);
+	lr_pg_text_array_arg(fcinfo, WOE_ARR_CAT, "categorical_features", &cat);
+	sc = StepCallArrays(fcinfo, WOE_ARR_NUM, num.n + cat.n, "woe_step_partial");
+	WoeCard(fcinfo, sc, num.n);
+	if (num.n != sc->nnum)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("woe_step_partial got %d numeric features in one row and %d in another",
+						sc->nnum, num.n)));
+	StepCoefficients(fcinfo, sc, 2);
+	es = StepState(fcinfo, sc);
+	st = es->st;
+	if (!has_y)
+	{
+		st->skipped++;
+		lr_state_touch(es);
+		PG_RETURN_DATUM(lr_state_datum(es));
+	}
+	eta = sc->beta[0];
+	for (int j = 0; j < sc->nx; j++)
+	{
+		const LrTableFeature *t = &sc->card->table.features[j];
+		int			i = sc->pos[j];
+		int32		code;
+
+		if (t->kind == LR_FEATURE_NUMERIC)
+			code = lr_card_code_datum(t, Float8GetDatum(num.v[i]), num.nulls != NULL && num.nulls[i],
+									  LR_CONV_FLOAT8, NULL);
+		else
+			code = lr_card_code_datum(t, cat.d != NULL ? cat.d[i] : (Datum) 0,
+									  cat.nulls != NULL && cat.nulls[i], LR_CONV_TEXT, NULL);
+		if (code == LR_CODE_NONE)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("a value of feature \"%s\" has no bin in the scorecard", t->feature->name),
+					 errhint("Give the feature a missing bin (and an unseen bin if categorical).")));
+		sc->x[j] = t->woe[code];
+		eta += sc->beta[j + 1] * sc->x[j];
+	}
+	lr_logit_add(st, sc->x, y, 1.0, eta);
+	lr_state_touch(es);
+	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+/* woe_step_trans_arrays: adds a row (card, coefficients, is_bad boolean, numeric float8[], categorical text[]) */
+Datum
+woe_step_trans_arrays(PG_FUNCTION_ARGS)
+{
+	bool		has = !PG_ARGISNULL(3);
+
+	return WoeAddArrays(fcinfo, has, has ? (PG_GETARG_BOOL(3) ? 1 : 0) : 0);
+}
+
+/* woe_step_trans_arrays_int: adds a row (card, coefficients, is_bad 0/1, numeric float8[], categorical text[]) */
+Datum
+woe_step_trans_arrays_int(PG_FUNCTION_ARGS)
+{
+	bool		has = !PG_ARGISNULL(3);
+
+	if (has)
+		lr_check_outcome_int(PG_GETARG_INT32(3));
+	return WoeAddArrays(fcinfo, has, has ? PG_GETARG_INT32(3) : 0);
 }
 
 static void

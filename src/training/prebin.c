@@ -62,6 +62,8 @@ PG_FUNCTION_INFO_V1(prebin_state_send);
 PG_FUNCTION_INFO_V1(prebin_combine);
 PG_FUNCTION_INFO_V1(prebin_trans);
 PG_FUNCTION_INFO_V1(prebin_trans_int);
+PG_FUNCTION_INFO_V1(prebin_trans_arrays);
+PG_FUNCTION_INFO_V1(prebin_trans_arrays_int);
 PG_FUNCTION_INFO_V1(prebin_info);
 PG_FUNCTION_INFO_V1(prebin_table);
 
@@ -301,6 +303,177 @@ prebin_trans_int(PG_FUNCTION_ARGS)
 	if (has)
 		lr_check_outcome_int(PG_GETARG_INT32(1));
 	return PrebinAdd(fcinfo, has, has ? PG_GETARG_INT32(1) : 0);
+}
+
+/*
+ * The array form: prebin_partial(is_bad, numeric_features float8[],
+ * categorical_features text[] [, exact_values float8[], max_distinct
+ * integer]).  Concrete argument types, so that Citus can split it into
+ * partial aggregates on the workers; the state's features are the numeric
+ * ones, then the categorical ones, each in array order.  Everything that
+ * changes the counts is an argument (max_distinct too, NULL for the default),
+ * never a setting the shards might not share.
+ */
+#define PREBIN_ARR_NUM 2
+#define PREBIN_ARR_CAT 3
+#define PREBIN_ARR_EXACT 4
+#define PREBIN_ARR_MAXD 5
+
+static uint32_t
+PrebinMaxDistinct(FunctionCallInfo fcinfo)
+{
+	int32		v;
+
+	if (PG_NARGS() <= PREBIN_ARR_MAXD || PG_ARGISNULL(PREBIN_ARR_MAXD))
+		return LR_PREBIN_DEFAULT_DISTINCT;
+	v = PG_GETARG_INT32(PREBIN_ARR_MAXD);
+	if (v < LR_PREBIN_MIN_DISTINCT || v > LR_PREBIN_MAX_DISTINCT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_distinct %d is not between %d and %d", v, LR_PREBIN_MIN_DISTINCT,
+						LR_PREBIN_MAX_DISTINCT)));
+	return (uint32_t) v;
+}
+
+static Datum
+PrebinAddArrays(FunctionCallInfo fcinfo, bool has_target, int cls)
+{
+	LrExpandedState *es = lr_state_arg_rw(fcinfo, 0, &lr_prebin_ops);
+	LrPrebinState *st = es->st;
+	LrArrayArg	num;
+	LrArrayArg	cat;
+	bool		has_exact = PG_NARGS() > PREBIN_ARR_EXACT && !PG_ARGISNULL(PREBIN_ARR_EXACT);
+	uint32_t	maxd = PrebinMaxDistinct(fcinfo);
+	LrError		err;			/* per row: only its kind is cleared, not its 1 kB */
+	uint64_t	h;
+	int			nf;
+
+	err.kind = LR_OK;
+	lr_pg_float8_array_arg(fcinfo, PREBIN_ARR_NUM, "numeric_features", &num);
+	lr_pg_text_array_arg(fcinfo, PREBIN_ARR_CAT, "categorical_features", &cat);
+	nf = num.n + cat.n;
+	if (st->nfeatures == 0)
+	{
+		uint8_t    *kinds;
+		double	   *ex = NULL;
+		int			nex = 0;
+
+		if (nf == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("prebin_partial needs at least one feature"),
+					 errhint("Pass the numeric features as a float8[] and the categorical ones as a text[].")));
+		kinds = palloc(Max(nf, 1));
+		for (int j = 0; j < nf; j++)
+			kinds[j] = j < num.n ? LR_PREBIN_NUMERIC : LR_PREBIN_CATEGORICAL;
+		if (has_exact)
+			ReadExact(PG_GETARG_DATUM(PREBIN_ARR_EXACT), &ex, &nex);
+		if (!lr_prebin_setup(st, (uint32_t) nf, kinds, ex, (size_t) nex, maxd, &err))
+			lr_pg_raise(&err, NULL);
+	}
+	else
+	{
+		double	   *ex = NULL;
+		int			nex = 0;
+
+		bool		same = (uint32_t) nf == st->nfeatures;
+
+		for (int j = 0; same && j < nf; j++)
+			same = st->f[j].kind == (j < num.n ? LR_PREBIN_NUMERIC : LR_PREBIN_CATEGORICAL);
+		if (!same)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a row has %d numeric and %d categorical features, unlike the rows before it",
+							num.n, cat.n),
+					 errdetail("Every row of one pre-binning pass gives the same number of features of each kind.")));
+		if (maxd != st->max_distinct)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("max_distinct differs between rows of one pre-binning pass")));
+		/* The exact values are compared on every row: they are few. */
+		if (has_exact)
+			ReadExact(PG_GETARG_DATUM(PREBIN_ARR_EXACT), &ex, &nex);
+		if ((nex > 0 || st->npins != 0) && !lr_prebin_same_exact(st, ex, (size_t) nex, &err))
+			lr_pg_raise(&err, NULL);
+	}
+
+	if (!has_target)
+	{
+		st->skipped++;
+		lr_state_touch(es);
+		PG_RETURN_DATUM(lr_state_datum(es));
+	}
+
+	h = 0;
+	for (int j = 0; j < num.n; j++)
+	{
+		LrPrebinFeature *f = &st->f[j];
+
+		if (num.nulls != NULL && num.nulls[j])
+		{
+			f->missing[cls]++;
+			h += lr_fp_value(j, LR_FP_NULL);
+		}
+		else
+		{
+			uint64_t	k = lr_dist_key(num.v[j]);
+
+			h += lr_fp_value(j, k);
+			if (k == LR_KEY_NAN)
+				f->missing[cls]++;
+			else if (!lr_prebin_add_key(st, f, k, cls, &err))
+				lr_pg_raise(&err, NULL);
+		}
+	}
+	for (int i = 0; i < cat.n; i++)
+	{
+		int			j = num.n + i;
+		LrPrebinFeature *f = &st->f[j];
+
+		if (cat.nulls != NULL && cat.nulls[i])
+		{
+			f->missing[cls]++;
+			h += lr_fp_value(j, LR_FP_NULL);
+		}
+		else
+		{
+			text	   *t = (text *) DatumGetPointer(cat.d[i]);
+			const uint8_t *s = (const uint8_t *) VARDATA_ANY(t);
+			size_t		len = VARSIZE_ANY_EXHDR(t);
+
+			h += lr_fp_value(j, lr_fp_bytes(s, len));
+			if (!lr_prebin_add_text(st, f, s, len, cls, &err))
+				lr_pg_raise(&err, NULL);
+		}
+	}
+	if (st->total[cls] == INT64_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("row count of loan_risk.prebin_state out of range")));
+	st->total[cls]++;
+	lr_prebin_fp_add(st, lr_fp_mix(h + LR_FP_SEED + (uint64_t) cls));
+	lr_state_touch(es);
+	PG_RETURN_DATUM(lr_state_datum(es));
+}
+
+/* prebin_trans_arrays: adds a row (is_bad boolean, numeric float8[], categorical text[] [, exact values, max_distinct]) */
+Datum
+prebin_trans_arrays(PG_FUNCTION_ARGS)
+{
+	bool		has = !PG_ARGISNULL(1);
+
+	return PrebinAddArrays(fcinfo, has, has ? (PG_GETARG_BOOL(1) ? 1 : 0) : 0);
+}
+
+/* prebin_trans_arrays_int: adds a row (is_bad 0/1, numeric float8[], categorical text[] [, exact values, max_distinct]) */
+Datum
+prebin_trans_arrays_int(PG_FUNCTION_ARGS)
+{
+	bool		has = !PG_ARGISNULL(1);
+
+	if (has)
+		lr_check_outcome_int(PG_GETARG_INT32(1));
+	return PrebinAddArrays(fcinfo, has, has ? PG_GETARG_INT32(1) : 0);
 }
 
 char *
