@@ -103,7 +103,8 @@ SELECT bin_kind, bin_values, count, bads, round(woe::numeric, 4) AS woe
 FROM b, loan_risk.binning_table(doc) WHERE feature = 'spec' AND bin_kind IN ('special', 'missing');
 
 -- Categorical: grades grouped by bad rate; F and G (under 5% each) pooled as
--- rare; an unseen grade gets the WOE of the riskiest group.
+-- rare, the pool a bin of its own (it may be under 5%); an unseen grade gets
+-- the WOE of the riskiest group.
 SELECT bin_kind, bin_index, bin_values, count, round(bad_rate::numeric, 4) AS bad_rate, round(woe::numeric, 4) AS woe
 FROM b, loan_risk.binning_table(doc) WHERE feature = 'grade';
 SELECT f->'binning'->'categories' AS categories, f->'binning'->'rare_categories' AS rare

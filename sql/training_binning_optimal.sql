@@ -99,12 +99,26 @@ CROSS JOIN LATERAL (SELECT * FROM dp(o.trend, o.max_bins, o.min_share, o.min_dif
 JOIN LATERAL (SELECT * FROM brute(o.trend, o.max_bins, o.min_share, o.min_diff)) b ON b.c = d.c
 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4;
 
--- auto is the better of ascending and descending.
+-- auto is the better of ascending and descending, unless the better of peak
+-- and valley passes the shape test (training_binning_shapes.sql): then it is
+-- that one.  These problems' bad rates are random, so many turn clearly.
+CREATE FUNCTION dp_auto() RETURNS TABLE (c int, iv float8, trend text, turn_passes boolean)
+LANGUAGE sql AS $$
+SELECT c, (f->>'iv')::float8, f->'binning'->>'trend',
+       (f->'binning'->'shape_test'->>'deviance_gain')::float8 > (f->'binning'->'shape_test'->>'penalty')::float8
+FROM (SELECT c, loan_risk.prebin_bins(st, '{x}') -> 'features' -> 0 AS f FROM states) s
+$$;
 SELECT count(*) AS problems,
-       count(*) FILTER (WHERE abs(a.iv - greatest(asc_.iv, desc_.iv)) <= 1e-12) AS auto_is_best
-FROM dp('auto', 6, 0.05, 0) a
+       count(*) FILTER (WHERE CASE WHEN a.trend IN ('peak', 'valley')
+                                   THEN a.turn_passes AND abs(a.iv - greatest(pk.iv, vl.iv)) <= 1e-12
+                                   ELSE NOT coalesce(a.turn_passes, false)
+                                        AND abs(a.iv - greatest(asc_.iv, desc_.iv)) <= 1e-12 END) AS auto_follows_rule,
+       count(*) FILTER (WHERE a.trend IN ('peak', 'valley')) AS turning
+FROM dp_auto() a
 JOIN brute('ascending', 6, 0.05, 0) asc_ USING (c)
-JOIN brute('descending', 6, 0.05, 0) desc_ USING (c);
+JOIN brute('descending', 6, 0.05, 0) desc_ USING (c)
+JOIN brute('peak', 6, 0.05, 0) pk USING (c)
+JOIN brute('valley', 6, 0.05, 0) vl USING (c);
 
 -- The constraints bind: on many problems the trend, the bin count or the
 -- bad-rate difference lowers the best IV below the unconstrained one.

@@ -13,6 +13,7 @@
 #include "utils/guc.h"
 
 #include "common/lr_settings.h"
+#include "common/lr_spi.h"
 #include "features/features_pg.h"
 #include "training/training_pg.h"
 
@@ -28,6 +29,7 @@ _PG_init(void)
 	/* Area hooks go here. */
 	lr_features_init();
 	lr_training_init();
+	lr_spi_init();
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved(LR_GUC_PREFIX);

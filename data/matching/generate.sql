@@ -1,6 +1,6 @@
 -- The bank simulation (deterministic: every draw is a hash of its inputs).
 --
---   psql -v n_banks=10 -v n_history=40000 -v n_new=5000 -f data/matching/generate.sql
+--   psql -v n_banks=10 -v n_history=40000 -v n_new=5000 [-v world=nonmonotone] -f data/matching/generate.sql
 --
 -- Schema matching_sim:
 --   products      n_banks x 2 products: public rules (jsonb, doc/matching.md),
@@ -35,6 +35,10 @@ SET client_min_messages = warning;
 \if :{?n_new}
 \else
 \set n_new 5000
+\endif
+\if :{?world}
+\else
+\set world monotone
 \endif
 
 DROP SCHEMA IF EXISTS matching_sim CASCADE;
@@ -154,7 +158,26 @@ ALTER TABLE matching_sim.products ADD PRIMARY KEY (product_id);
 
 -- ---- Hidden behaviour: score = weights . (tenure, revenue, loans, overdue, age)
 --      + the bank's view of two industries and one region; approved when
---      score + noise * logistic > cutoff.
+--      score + noise * logistic > cutoff, so the TRUE probability of approval
+--      is 1 / (1 + exp(-(score - cutoff) / noise)) (matching_sim.true_approval).
+--
+-- Worlds (-v world=...):
+--   monotone     approval rises with tenure and revenue, falls with existing
+--                loans and overdue days; the owner's age peaks at 42
+--   nonmonotone  the same banks, but tenure is U-shaped in risk (approval
+--                peaks for businesses of about 5 years: start-ups and very
+--                old businesses are both declined more), revenue helps only
+--                up to about 150,000 (large revenues for a small-business
+--                product are declined more), and one or two existing loans
+--                beat none (a thin file); and the decisions are noisier
+--                (noise 0.35): the issue's U-shaped world
+CREATE TABLE matching_sim.world AS SELECT :'world'::text AS name;
+DO $$ BEGIN
+  IF (SELECT name FROM matching_sim.world) NOT IN ('monotone', 'nonmonotone') THEN
+    RAISE EXCEPTION 'unknown world "%"', (SELECT name FROM matching_sim.world)
+      USING HINT = 'Worlds: monotone, nonmonotone.';
+  END IF;
+END $$;
 CREATE TABLE matching_sim.behaviour AS
 SELECT product_id, k,
        0.2 + 2.3 * matching_sim.u(k, 201) AS w_years,
@@ -165,7 +188,8 @@ SELECT product_id, k,
        matching_sim.pick('{retail,food,manufacturing,services,wholesale,tech}', matching_sim.u(k, 206)) AS bad_industry,
        matching_sim.pick('{services,tech,manufacturing,tobacco,retail,wholesale}', matching_sim.u(k, 207)) AS good_industry,
        matching_sim.pick('{north,south,east,west,central,northeast,southwest,coast}', matching_sim.u(k, 208)) AS good_region,
-       0.12::float8 AS noise,
+       CASE (SELECT name FROM matching_sim.world) WHEN 'nonmonotone' THEN 0.35 ELSE 0.12 END::float8 AS noise,
+       (SELECT name FROM matching_sim.world) AS world,
        NULL::float8 AS cutoff
 FROM (SELECT product_id, (substr(product_id, 2, 3)::int) * 10 + substr(product_id, 6)::int AS k
       FROM matching_sim.products) p;
@@ -175,9 +199,16 @@ CREATE FUNCTION matching_sim.hidden_score(b matching_sim.behaviour, years numeri
                                           loans integer, overdue integer, age integer, industry text,
                                           region text)
 RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT b.w_years * ln(1 + years::float8)
-       + b.w_revenue * (ln(revenue::float8) - 11)
-       - b.w_loans * loans
+  SELECT CASE b.world
+           WHEN 'nonmonotone' THEN
+             b.w_years * (1.2 - 1.6 * (ln(1 + years::float8) - 1.8) ^ 2)
+             + b.w_revenue * (least(ln(revenue::float8), 12) - 11 - 1.5 * greatest(ln(revenue::float8) - 12, 0))
+             - b.w_loans * abs(loans - 1.5)
+           ELSE
+             b.w_years * ln(1 + years::float8)
+             + b.w_revenue * (ln(revenue::float8) - 11)
+             - b.w_loans * loans
+         END
        - b.w_overdue * coalesce(overdue, 20) / 30.0
        - b.w_age * abs(age - 42) / 10.0
        + CASE WHEN industry = b.bad_industry THEN -2 WHEN industry = b.good_industry THEN 1.5 ELSE 0 END
@@ -228,6 +259,16 @@ RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE AS $$
   FROM matching_sim.behaviour b,
        LATERAL (SELECT matching_sim.u(applicant_id * 1000 + b.k, 301) AS x) u
   WHERE b.product_id = product
+$$;
+
+-- The bank's true probability of approving the application.
+CREATE FUNCTION matching_sim.true_approval(product text, years numeric, revenue numeric,
+                                           loans integer, overdue integer, age integer, industry text,
+                                           region text)
+RETURNS float8 LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT 1 / (1 + exp(-least(700, greatest(-700,
+           (matching_sim.hidden_score(b, years, revenue, loans, overdue, age, industry, region) - b.cutoff) / b.noise))))
+  FROM matching_sim.behaviour b WHERE b.product_id = product
 $$;
 
 -- ---- History: each past applicant applied to 1-3 random products it was eligible for.

@@ -6,6 +6,7 @@
 #
 #   bash data/matching/run.sh                     # 10 banks, 40,000 past applicants, 5,000 new
 #   N_BANKS=20 N_HISTORY=80000 N_NEW=10000 bash data/matching/run.sh
+#   WORLD=nonmonotone bash data/matching/run.sh   # see generate.sql for the worlds
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . test/lib.sh
@@ -19,6 +20,7 @@ cp -r data/matching "$LR_WORK/data_matching"
 lr_psql sim -d postgres -c "CREATE DATABASE sim" >/dev/null
 lr_psql sim -d sim -c "CREATE EXTENSION loan_risk" >/dev/null
 lr_psql sim -d sim -v n_banks="${N_BANKS:-10}" -v n_history="${N_HISTORY:-40000}" -v n_new="${N_NEW:-5000}" \
+  -v world="${WORLD:-monotone}" \
   -f "$LR_WORK/data_matching/generate.sql" -f "$LR_WORK/data_matching/simulate.sql" >/dev/null || exit 1
 lr_psql sim -d sim -c "SELECT coalesce((approval_model::jsonb)->'training'->>'method', 'loan_risk.train_scorecard')
                                AS models_fitted_by, count(*) AS products

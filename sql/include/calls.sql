@@ -4,8 +4,11 @@
 -- per combination of NULL arguments, generated from the catalog.
 --
 -- Every name in the generated statements and sample values is qualified
--- (pg_catalog.count, ::pg_catalog.text, public.nt_app, OPERATOR(pg_catalog.=)),
--- so that they can run under a hostile search_path and resolve nothing there.
+-- (pg_catalog.count, ::pg_catalog.text, public.nt_app), so that they can run
+-- under a hostile search_path and resolve nothing there.  The tables named
+-- public.nt_* are read only through the query strings (and table names) given
+-- to functions, never by the statements themselves: security_readonly swaps
+-- them for views that write.
 
 -- ---------------------------------------------------------------- sample data
 CREATE TABLE nt_app (id integer, x float8, region text, amount numeric, term integer, bad integer);
@@ -35,8 +38,11 @@ INSERT INTO nt_cases VALUES (101, 12000, 0.60, 120), (102, 800, 0.2, 5);
 CREATE TABLE nt_queues (queue text, rank integer, capacity integer, min_risk float8, min_balance numeric, min_dpd integer);
 INSERT INTO nt_queues VALUES ('legal', 1, 1, NULL, 5000, 90), ('reminder', 2, NULL, NULL, NULL, NULL);
 
+-- The applicant row of the record samples.
+CREATE TABLE sample_app AS SELECT * FROM nt_app WHERE id = 1;
+
 -- One valid value of every state type, made by its _partial aggregate, and of the other types of the extension.
-CREATE TABLE nt_value AS
+CREATE TABLE sample_values AS
 SELECT (SELECT card FROM nt_card) AS scorecard,
        (SELECT loan_risk.brier_partial(x / 103, bad) FROM nt_app) AS brier,
        (SELECT loan_risk.gains_table_partial(x / 103, bad, 5) FROM nt_app) AS score_dist,
@@ -54,8 +60,9 @@ SELECT (SELECT card FROM nt_card) AS scorecard,
        (SELECT loan_risk.iforest_train_partial(id, ARRAY[x], '{x}') FROM nt_app a) AS iforest_train,
        (SELECT loan_risk.iforest_train(id, ARRAY[x], '{x}') FROM nt_app a) AS iforest,
        (SELECT loan_risk.robust_stats_partial(x) FROM nt_app) AS robust_stats,
-       (SELECT loan_risk.robust_stats(x) FROM nt_app) AS robust_summary;
-SELECT count(*) FILTER (WHERE v IS NULL) AS null_samples FROM nt_value, LATERAL jsonb_each(to_jsonb(nt_value)) e(k, v);
+       (SELECT loan_risk.robust_stats(x) FROM nt_app) AS robust_summary,
+       loan_risk.binning('nt_app', 'bad', '{x,region}') AS binning;
+SELECT count(*) FILTER (WHERE v IS NULL) AS null_samples FROM sample_values, LATERAL jsonb_each(to_jsonb(sample_values)) e(k, v);
 
 -- ---------------------------------------------------------------- sample values
 -- By argument type, narrowed by argument name and by function name where a
@@ -142,7 +149,7 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('double precision[]', 'coefficients', NULL, '''{0,0}'''),
   ('double precision[]', 'exact_values', NULL, '''{}'''),
   ('jsonb', NULL, NULL, '''{}'''),
-  ('jsonb', 'binning', NULL, 'loan_risk.binning(''public.nt_app'', ''bad'', ''{x,region}'')'),
+  ('jsonb', 'binning', NULL, '(SELECT binning FROM public.sample_values)'),
   ('jsonb', 'rules', NULL, $$'[{"dimension": "applicant", "reason": "r", "column": "x", "op": "<", "value": 90}]'$$),
   ('jsonb', 'policy', 'credit_limit', $$'{"bands": [{"max_pd": 0.1, "revenue_multiple": 2}],
      "debt_service": {"max_share": 0.3, "annual_rate": 0.24, "term_months": 12}}'$$),
@@ -152,24 +159,24 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
      "operating_cost": 0.03, "management_cost": 0.01, "target_margin": 0.04, "apr_cap": 0.36}'$$),
   ('cstring', NULL, NULL, '''x'''),
   ('uuid', NULL, NULL, '''00000000-0000-0000-0000-000000000001'''),
-  ('loan_risk.scorecard', NULL, NULL, '(SELECT scorecard FROM public.nt_value)'),
-  ('loan_risk.brier_state', NULL, NULL, '(SELECT brier FROM public.nt_value)'),
-  ('loan_risk.score_dist_state', NULL, NULL, '(SELECT score_dist FROM public.nt_value)'),
-  ('loan_risk.bucket_dist_state', NULL, NULL, '(SELECT bucket_dist FROM public.nt_value)'),
-  ('loan_risk.merchant_profile_state', NULL, NULL, '(SELECT merchant_profile FROM public.nt_value)'),
-  ('loan_risk.borrowing_state', NULL, NULL, '(SELECT borrowing FROM public.nt_value)'),
-  ('loan_risk.prebin_state', NULL, NULL, '(SELECT prebin FROM public.nt_value)'),
-  ('loan_risk.logit_step_state', NULL, NULL, '(SELECT logit_step FROM public.nt_value)'),
-  ('loan_risk.apr_state', NULL, NULL, '(SELECT apr FROM public.nt_value)'),
-  ('loan_risk.daily_interest_state', NULL, NULL, '(SELECT daily_interest FROM public.nt_value)'),
-  ('loan_risk.iforest_train_state', NULL, NULL, '(SELECT iforest_train FROM public.nt_value)'),
-  ('loan_risk.iforest', NULL, NULL, '(SELECT iforest FROM public.nt_value)'),
-  ('loan_risk.robust_stats_state', NULL, NULL, '(SELECT robust_stats FROM public.nt_value)'),
-  ('loan_risk.robust_summary', NULL, NULL, '(SELECT robust_summary FROM public.nt_value)');
+  ('loan_risk.scorecard', NULL, NULL, '(SELECT scorecard FROM public.sample_values)'),
+  ('loan_risk.brier_state', NULL, NULL, '(SELECT brier FROM public.sample_values)'),
+  ('loan_risk.score_dist_state', NULL, NULL, '(SELECT score_dist FROM public.sample_values)'),
+  ('loan_risk.bucket_dist_state', NULL, NULL, '(SELECT bucket_dist FROM public.sample_values)'),
+  ('loan_risk.merchant_profile_state', NULL, NULL, '(SELECT merchant_profile FROM public.sample_values)'),
+  ('loan_risk.borrowing_state', NULL, NULL, '(SELECT borrowing FROM public.sample_values)'),
+  ('loan_risk.prebin_state', NULL, NULL, '(SELECT prebin FROM public.sample_values)'),
+  ('loan_risk.logit_step_state', NULL, NULL, '(SELECT logit_step FROM public.sample_values)'),
+  ('loan_risk.apr_state', NULL, NULL, '(SELECT apr FROM public.sample_values)'),
+  ('loan_risk.daily_interest_state', NULL, NULL, '(SELECT daily_interest FROM public.sample_values)'),
+  ('loan_risk.iforest_train_state', NULL, NULL, '(SELECT iforest_train FROM public.sample_values)'),
+  ('loan_risk.iforest', NULL, NULL, '(SELECT iforest FROM public.sample_values)'),
+  ('loan_risk.robust_stats_state', NULL, NULL, '(SELECT robust_stats FROM public.sample_values)'),
+  ('loan_risk.robust_summary', NULL, NULL, '(SELECT robust_summary FROM public.sample_values)');
 INSERT INTO nt_sample (typ, argname, proname, expr, null_expr) VALUES
   ('"any"', NULL, NULL, '1.5::pg_catalog.float8', 'NULL::pg_catalog.float8'),
   ('anyelement', NULL, NULL, '1::pg_catalog.int4', 'NULL::pg_catalog.int4'),
-  ('record', NULL, NULL, '(SELECT a FROM public.nt_app a WHERE a.id OPERATOR(pg_catalog.=) 1)', 'NULL::public.nt_app'),
+  ('record', NULL, NULL, '(SELECT a FROM public.sample_app a)', 'NULL::public.sample_app'),
   ('internal', NULL, NULL, NULL, 'NULL::pg_catalog.internal');
 
 -- The sample for argument (type, name) of function proname.

@@ -4,17 +4,145 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
+#include "catalog/objectaccess.h"
 #include "catalog/pg_type.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "nodes/params.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_param.h"
 #include "tcop/tcopprot.h"
+#include "tcop/utility.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/fmgrprotos.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 
 #include "common/lr_spi.h"
+
+/*
+ * Query strings run read-only.  Three things make it so while one runs:
+ *
+ * - transaction_read_only is on (set at a new GUC nest level, as a function's
+ *   SET clause would be, and restored when the query ends; an error unwinds
+ *   it with the (sub)transaction).  PostgreSQL then refuses writes to
+ *   ordinary tables, DDL, nextval() and setval() on ordinary sequences, large
+ *   objects and the like, wherever they come from (a function the query
+ *   calls, a view, a rule).
+ * - An ExecutorStart hook refuses any executor run other than a plain SELECT
+ *   (INSERT, UPDATE, DELETE, MERGE, a data-modifying WITH), which covers what
+ *   a read-only transaction still allows: writes to temporary tables.
+ * - An object access hook refuses nextval() and setval() when an expression
+ *   calling them is set up: a read-only transaction still allows them on
+ *   temporary sequences.
+ * - The text is parsed first: one SELECT, without INTO or FOR UPDATE/SHARE.
+ *
+ * Errors raised for these reasons name the query ("edges query must not
+ * modify data: ...").  Inside a parallel operation none of this is needed
+ * (PostgreSQL allows no writes there) nor possible (no setting may change).
+ */
+/* In every message about a write refused in a query string. */
+#define READ_ONLY_MARK " must not modify data: "
+
+static int	lr_readonly_depth = 0;	/* > 0 while a query string runs */
+static const char *lr_readonly_what = NULL; /* its name, for messages */
+static ExecutorStart_hook_type lr_prev_executor_start = NULL;
+static object_access_hook_type lr_prev_object_access = NULL;
+
+static void
+ReadOnlyExecutorStart(QueryDesc *queryDesc, int eflags)
+{
+	if (lr_readonly_depth > 0 && (eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 &&
+		(queryDesc->operation != CMD_SELECT || queryDesc->plannedstmt->hasModifyingCTE))
+	{
+		const char *cmd = queryDesc->plannedstmt->hasModifyingCTE ? "a data-modifying WITH" :
+			GetCommandTagName(CreateCommandTag((Node *) queryDesc->plannedstmt));
+
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("%s" READ_ONLY_MARK "cannot execute %s in a read-only query",
+						lr_readonly_what, cmd),
+				 errdetail("Query strings given to loan_risk functions run read-only, temporary tables included."),
+				 errhint("Make the change before or after the call, in a statement of its own.")));
+	}
+	if (lr_prev_executor_start)
+		lr_prev_executor_start(queryDesc, eflags);
+	else
+		standard_ExecutorStart(queryDesc, eflags);
+}
+
+static void
+ReadOnlyObjectAccess(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
+{
+	if (lr_prev_object_access)
+		lr_prev_object_access(access, classId, objectId, subId, arg);
+	if (access == OAT_FUNCTION_EXECUTE && lr_readonly_depth > 0 &&
+		(objectId == F_NEXTVAL || objectId == F_SETVAL_REGCLASS_INT8 ||
+		 objectId == F_SETVAL_REGCLASS_INT8_BOOL))
+	{
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("%s" READ_ONLY_MARK "cannot execute %s() in a read-only query",
+						lr_readonly_what, objectId == F_NEXTVAL ? "nextval" : "setval"),
+				 errdetail("Query strings given to loan_risk functions run read-only, temporary sequences included."),
+				 errhint("Make the change before or after the call, in a statement of its own.")));
+	}
+}
+
+void
+lr_spi_init(void)
+{
+	lr_prev_executor_start = ExecutorStart_hook;
+	ExecutorStart_hook = ReadOnlyExecutorStart;
+	lr_prev_object_access = object_access_hook;
+	object_access_hook = ReadOnlyObjectAccess;
+}
+
+/* PostgreSQL's refusal edata of a write in query what, raised again naming the query. */
+static void
+ReadOnlyError(const char *what, const ErrorData *edata)
+{
+	if (edata->context != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("%s" READ_ONLY_MARK "%s", what, edata->message),
+				 errdetail("Query strings given to loan_risk functions run read-only."),
+				 errhint("Make the change before or after the call, in a statement of its own."),
+				 errcontext("%s", edata->context)));
+	ereport(ERROR,
+			(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+			 errmsg("%s" READ_ONLY_MARK "%s", what, edata->message),
+			 errdetail("Query strings given to loan_risk functions run read-only."),
+			 errhint("Make the change before or after the call, in a statement of its own.")));
+}
+
+/* The parse check: one SELECT that neither creates a table nor locks rows. */
+static void
+CheckSelect(const char *sql, const char *what)
+{
+	List	   *stmts = pg_parse_query(sql);
+	SelectStmt *sel;
+
+	if (list_length(stmts) != 1 ||
+		!IsA(((RawStmt *) linitial(stmts))->stmt, SelectStmt))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a single SELECT statement", what),
+				 errdetail("The query is run read-only with the caller's rights; it cannot modify data.")));
+	sel = (SelectStmt *) ((RawStmt *) linitial(stmts))->stmt;
+	if (sel->intoClause != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("%s" READ_ONLY_MARK "SELECT INTO creates a table", what),
+				 errdetail("Query strings given to loan_risk functions run read-only.")));
+	if (sel->lockingClause != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("%s must not lock rows (FOR UPDATE or FOR SHARE)", what),
+				 errdetail("Query strings given to loan_risk functions run read-only.")));
+}
 
 typedef struct LrDest
 {
@@ -86,6 +214,7 @@ lr_query_run_params(const char *sql, const char *what, int nparams,
 	SPIExecuteOptions opts;
 	ParamTypes	pt;
 	int			rc;
+	volatile int rc_run = 0;
 
 	memset(&dest, 0, sizeof(dest));
 	dest.pub.receiveSlot = DestReceive;
@@ -104,16 +233,7 @@ lr_query_run_params(const char *sql, const char *what, int nparams,
 				 errmsg("%s is empty", what)));
 
 	/* One SELECT (or VALUES, or a set operation of them), nothing else. */
-	{
-		List	   *stmts = pg_parse_query(sql);
-
-		if (list_length(stmts) != 1 ||
-			!IsA(((RawStmt *) linitial(stmts))->stmt, SelectStmt))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s must be a single SELECT statement", what),
-					 errdetail("The query is run read-only with the caller's rights; it cannot modify data.")));
-	}
+	CheckSelect(sql, what);
 
 	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
@@ -139,7 +259,46 @@ lr_query_run_params(const char *sql, const char *what, int nparams,
 		params->parserSetupArg = &pt;
 		opts.params = params;
 	}
-	rc = SPI_execute_extended(sql, &opts);
+
+	if (IsInParallelMode())
+		rc = SPI_execute_extended(sql, &opts);
+	else
+	{
+		MemoryContext cxt = CurrentMemoryContext;
+		const char *outer_what = lr_readonly_what;
+		int			nestlevel = NewGUCNestLevel();
+
+		(void) set_config_option("transaction_read_only", "on", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		lr_readonly_depth++;
+		lr_readonly_what = what;
+		PG_TRY();
+		{
+			rc_run = SPI_execute_extended(sql, &opts);
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			lr_readonly_depth--;
+			lr_readonly_what = outer_what;
+			/* The GUC level is unwound by the (sub)transaction's abort. */
+			MemoryContextSwitchTo(cxt);
+			edata = CopyErrorData();
+			/* Our hooks' errors, and an inner query's, already name their query. */
+			if (edata->sqlerrcode != ERRCODE_READ_ONLY_SQL_TRANSACTION ||
+				strstr(edata->message, READ_ONLY_MARK) != NULL)
+				PG_RE_THROW();
+			/* PostgreSQL's own refusal ("cannot execute DELETE in a read-only transaction"): name the query. */
+			FlushErrorState();
+			ReadOnlyError(what, edata);
+		}
+		PG_END_TRY();
+		lr_readonly_depth--;
+		lr_readonly_what = outer_what;
+		AtEOXact_GUC(true, nestlevel);
+		rc = rc_run;
+	}
 	if (rc != SPI_OK_SELECT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -18,12 +18,18 @@ typedef void (*LrQueryStartFn) (TupleDesc desc, void *arg);
 typedef void (*LrQueryRowFn) (TupleTableSlot *slot, void *arg);
 
 /*
- * Runs sql (one statement, read-only) and returns the number of rows seen.
- * what names the argument in messages ("edges query").  Must be called
- * outside SPI (it connects and finishes itself).
+ * Runs sql (one SELECT) read-only and returns the number of rows seen: any
+ * data change it makes, in a function it calls too, fails with an error
+ * naming it ("edges query must not modify data: ..."), and the caller's
+ * transaction is as it was afterwards.  what names the argument in messages
+ * ("edges query").  Must be called outside SPI (it connects and finishes
+ * itself).
  */
 extern uint64 lr_query_run(const char *sql, const char *what,
 						   LrQueryStartFn start, LrQueryRowFn row, void *arg);
+
+/* Installs the hooks that keep query strings read-only (from _PG_init). */
+extern void lr_spi_init(void);
 
 /*
  * The same with parameters $1..$n of the given types and values (NULL when

@@ -317,12 +317,27 @@ static const char *css =
 ".scroll{overflow-x:auto}"
 "table{border-collapse:collapse;font-size:13px;margin:4px 0 8px}"
 "th,td{padding:3px 7px;border-bottom:1px solid #e6e8eb;text-align:right;white-space:nowrap}"
-"th{background:#f4f5f7;font-weight:600}th.l,td.l{text-align:left;white-space:normal}"
+"th{background:#f4f5f7;font-weight:600;white-space:normal;vertical-align:bottom}"
+"th.l,td.l{text-align:left;white-space:normal;overflow-wrap:anywhere}"
+"table.kv th{width:13em;overflow-wrap:normal;vertical-align:top}"
 ".ok{color:#1e7b3c}.warn{color:#a86400}.bad{color:#b0281a;font-weight:600}"
 ".bar{display:inline-block;height:10px;background:#6c3fb5;opacity:.7;vertical-align:middle}"
 "footer{color:#566070;font-size:12px;margin-top:18px}"
 "code{font-size:12px;background:#f0f1f3;padding:0 3px;border-radius:3px}"
-"@media print{body{background:#fff}section{border:none;padding:0}nav{display:none}}";
+/*
+ * Printing: the whole report on A4 or Letter, every table and chart within
+ * the page (tables wrap their text instead of scrolling), table headers
+ * repeated on each page, a row never split, charts kept whole.
+ */
+"@page{size:auto;margin:12mm 10mm}"
+"@media print{body{background:#fff;font-size:11px}main{max-width:none;padding:0}"
+"section{border:none;border-radius:0;padding:0;margin:0 0 10px;break-inside:auto}"
+"nav{display:none}h2{font-size:15px;break-after:avoid}h3{font-size:13px;break-after:avoid}"
+".scroll{overflow:visible}table{font-size:10px;width:100%;margin:2px 0 6px}th,td{padding:2px 4px}"
+"thead{display:table-header-group}tr{break-inside:avoid}"
+".charts{display:block}figure{max-width:none;width:100%;break-inside:avoid;margin:0 0 8px}"
+"svg.chart{max-height:110mm}.kpi{padding:4px 8px;min-width:100px}.kpi .v{font-size:16px}"
+"code{background:none;padding:0}}";
 
 static void
 Kpi(LrBuf *b, const char *key, const char *id)
@@ -983,7 +998,7 @@ Members(LrBuf *b, const LrJson *obj, const char *const *skip, const char *const 
 		if (v == NULL)
 			continue;
 		if (!any)
-			lr_buf_puts(b, "<table><tbody>\n");
+			lr_buf_puts(b, "<table class=\"kv\"><tbody>\n");
 		any = true;
 		lr_buf_printf(b, "<tr><th class=\"l\">%s</th><td class=\"l\">", l[1]);
 		JsonText(b, v);
@@ -1002,7 +1017,7 @@ Members(LrBuf *b, const LrJson *obj, const char *const *skip, const char *const 
 		if (known)
 			continue;
 		if (!any)
-			lr_buf_puts(b, "<table><tbody>\n");
+			lr_buf_puts(b, "<table class=\"kv\"><tbody>\n");
 		any = true;
 		lr_buf_puts(b, "<tr><th class=\"l\">");
 		Esc(b, obj->keys[i]);

@@ -33,6 +33,21 @@ NumArray(LrArena *arena, const double *v, size_t n)
 	return a;
 }
 
+/* The auto trend's comparison of the best monotone and turning shapes (binning.h, "Shapes"). */
+static LrJson *
+ShapeTestJson(const LrBinned *b, LrArena *arena)
+{
+	LrJson	   *j = lr_json_new(arena, LRJ_OBJECT);
+
+	if (j == NULL ||
+		!lr_json_put(arena, j, "monotone", Str(arena, lr_trend_name(b->shape_test.monotone))) ||
+		!lr_json_put(arena, j, "turning", Str(arena, lr_trend_name(b->shape_test.turning))) ||
+		!lr_json_put(arena, j, "deviance_gain", Num(arena, round(b->shape_test.gain * 1e6) / 1e6)) ||
+		!lr_json_put(arena, j, "penalty", Num(arena, round(b->shape_test.price * 1e6) / 1e6)))
+		return NULL;
+	return j;
+}
+
 /* How the feature was binned: the "binning" member of both forms. */
 static LrJson *
 BinningJson(const LrBinned *b, const LrBinOptions *o, LrArena *arena)
@@ -46,6 +61,7 @@ BinningJson(const LrBinned *b, const LrBinOptions *o, LrArena *arena)
 		lr_json_put(arena, j, "trend", Str(arena, lr_trend_name(b->trend))) &&
 		lr_json_put(arena, j, "requested_trend",
 					Str(arena, b->type == LR_FTYPE_CATEGORICAL ? "none" : lr_trend_name(b->requested))) &&
+		(!b->shape_test.done || lr_json_put(arena, j, "shape_test", ShapeTestJson(b, arena))) &&
 		lr_json_put(arena, j, "prebins", Num(arena, (double) b->nprebins)) &&
 		lr_json_put(arena, j, "max_bins", Num(arena, o->max_bins)) &&
 		lr_json_put(arena, j, "min_bin_share", Num(arena, o->min_bin_share)) &&

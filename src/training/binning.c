@@ -129,7 +129,8 @@ lr_bin_optimal(const LrDpProblem *p, LrArena *arena, LrDpResult *r, LrError *err
 			int64_t		b = pb[e + 1] - pb[a];
 			double		cnt = (double) (g + b);
 			bool		ok = e < nf[a] && g > 0 && b > 0 &&
-				(cnt >= p->min_share * p->N || (a == 0 && e == n - 1));
+				(cnt >= p->min_share * p->N || (a == 0 && e == n - 1) ||
+				 (a == e && p->exempt != NULL && p->exempt[a]));
 
 			gok[a * n + e] = ok;
 			if (ok)
@@ -359,13 +360,17 @@ Infeasible(const char *name, const LrBinOptions *o, const PreBin *pre, size_t np
 		{
 			LrDpResult	r2;
 
-			q.trend = LR_TREND_ASCENDING;
-			if (!lr_bin_optimal(&q, arena, &r, err))
-				return false;
-			q.trend = LR_TREND_DESCENDING;
-			if (!lr_bin_optimal(&q, arena, &r2, err))
-				return false;
-			r.feasible = r.feasible || r2.feasible;
+			static const LrTrend shapes[] = {LR_TREND_ASCENDING, LR_TREND_DESCENDING,
+			LR_TREND_PEAK, LR_TREND_VALLEY};
+
+			r.feasible = false;
+			for (size_t i = 0; i < 4; i++)
+			{
+				q.trend = shapes[i];
+				if (!lr_bin_optimal(&q, arena, &r2, err))
+					return false;
+				r.feasible = r.feasible || r2.feasible;
+			}
 		}
 		else if (!lr_bin_optimal(&q, arena, &r, err))
 			return false;
@@ -383,7 +388,7 @@ Infeasible(const char *name, const LrBinOptions *o, const PreBin *pre, size_t np
 	}
 	if (o->trend == LR_TREND_AUTO)
 		lr_error_set(err, LR_ERR_INVALID,
-					 "feature \"%s\": no binning keeps split points %s with an ascending or a descending bad rate",
+					 "feature \"%s\": no binning keeps split points %s with an ascending, descending, peak or valley bad rate",
 					 name, splits);
 	else
 		lr_error_set(err, LR_ERR_INVALID,
@@ -393,75 +398,196 @@ Infeasible(const char *name, const LrBinOptions *o, const PreBin *pre, size_t np
 	return false;
 }
 
-/* Solves for the option's trend (auto: the better of ascending and descending). */
+#define LR_SHAPE_MIN_PRICE 10.828	/* chi-square(1) at 0.999 */
+
+/* Binomial log-likelihood of the range rows under a partition's bad rates. */
+static double
+PartitionLL(const LrDpProblem *p, const LrDpResult *r)
+{
+	double		ll = 0;
+
+	for (size_t k = 0; k < r->ngroups; k++)
+	{
+		size_t		s0 = r->starts[k];
+		size_t		s1 = k + 1 < r->ngroups ? r->starts[k + 1] : p->n;
+		double		g = 0,
+					b = 0;
+
+		for (size_t i = s0; i < s1; i++)
+		{
+			g += (double) p->goods[i];
+			b += (double) p->bads[i];
+		}
+		/* Every group of a feasible partition has goods and bads. */
+		ll += b * log(b / (g + b)) + g * log(g / (g + b));
+	}
+	return ll;
+}
+
+/*
+ * The better monotone solution of auto: ascending unless descending is
+ * strictly better, or equal with fewer bins, or equal in every way and the
+ * data fall (a single bin: the bad rate of the upper half below that of the
+ * lower).  res->feasible is false when neither is.
+ */
+static bool
+SolveMonotone(const PreBin *pre, size_t np, LrDpProblem *prob, LrArena *arena, LrDpResult *res,
+			  LrTrend *applied, LrError *err)
+{
+	LrDpResult	ra,
+				rd;
+
+	prob->trend = LR_TREND_ASCENDING;
+	if (!lr_bin_optimal(prob, arena, &ra, err))
+		return false;
+	prob->trend = LR_TREND_DESCENDING;
+	if (!lr_bin_optimal(prob, arena, &rd, err))
+		return false;
+	if (ra.feasible && (!rd.feasible || !Better(rd.iv, ra.iv)))
+	{
+		bool		pick_desc = false;
+
+		if (rd.feasible && !Better(ra.iv, rd.iv))
+		{
+			if (rd.ngroups < ra.ngroups)
+				pick_desc = true;
+			else if (rd.ngroups == ra.ngroups)
+			{
+				int64_t		tot = 0,
+							half = 0,
+							lg = 0,
+							lb = 0,
+							hg = 0,
+							hb = 0;
+
+				for (size_t i = 0; i < np; i++)
+					tot += pre[i].g + pre[i].b;
+				for (size_t i = 0; i < np; i++)
+				{
+					if (2 * half < tot)
+					{
+						lg += pre[i].g;
+						lb += pre[i].b;
+					}
+					else
+					{
+						hg += pre[i].g;
+						hb += pre[i].b;
+					}
+					half += pre[i].g + pre[i].b;
+				}
+				if (lg + lb > 0 && hg + hb > 0 &&
+					(double) hb / (double) (hg + hb) < (double) lb / (double) (lg + lb))
+					pick_desc = true;
+			}
+		}
+		*res = pick_desc ? rd : ra;
+		*applied = pick_desc ? LR_TREND_DESCENDING : LR_TREND_ASCENDING;
+	}
+	else if (rd.feasible)
+	{
+		*res = rd;
+		*applied = LR_TREND_DESCENDING;
+	}
+	else
+		res->feasible = false;
+	return true;
+}
+
+/*
+ * The better turning solution of auto: peak or valley by IV (ties: fewer
+ * bins, then peak).
+ */
+static bool
+SolveTurning(LrDpProblem *prob, LrArena *arena, LrDpResult *res, LrTrend *applied, LrError *err)
+{
+	LrDpResult	rp,
+				rv;
+
+	prob->trend = LR_TREND_PEAK;
+	if (!lr_bin_optimal(prob, arena, &rp, err))
+		return false;
+	prob->trend = LR_TREND_VALLEY;
+	if (!lr_bin_optimal(prob, arena, &rv, err))
+		return false;
+	if (rp.feasible && (!rv.feasible || !Better(rv.iv, rp.iv)) &&
+		!(rv.feasible && !Better(rp.iv, rv.iv) && rv.ngroups < rp.ngroups))
+	{
+		*res = rp;
+		*applied = LR_TREND_PEAK;
+	}
+	else if (rv.feasible)
+	{
+		*res = rv;
+		*applied = LR_TREND_VALLEY;
+	}
+	else
+		res->feasible = false;
+	return true;
+}
+
+/*
+ * Solves for the option's trend.  auto (see binning.h, "Shapes"): the better
+ * monotone solution, replaced by the better turning one (peak or valley)
+ * only when the turn explains the data clearly better, by the rule
+ *
+ *     2 (LL_turn - LL_mono) > max(ln N, 10.83) * max(1, k_turn - k_mono + 1)
+ *
+ * with LL the binomial log-likelihood of the range rows under each
+ * partition's bad rates, k the bins and N the range rows: the BIC's price of
+ * the extra bins, plus one bin's price for choosing where the rate turns.
+ * Below N = 50,000 the price per bin is held at 10.83, the 99.9% point of a
+ * chi-square with one degree of freedom, so that a turn found by searching
+ * noise in a small sample is rarely taken.
+ * When no monotone binning keeps the user's split points, a turning one that
+ * does is taken as it is.
+ */
 static bool
 Solve(const char *name, const LrBinOptions *o, const PreBin *pre, size_t np, LrDpProblem *prob,
-	  LrArena *arena, LrDpResult *res, LrTrend *applied, LrError *err)
+	  LrArena *arena, LrDpResult *res, LrTrend *applied, LrBinShapeTest *test, LrError *err)
 {
 	if (o->trend == LR_TREND_AUTO && np > 1)
 	{
-		LrDpResult	ra,
-					rd;
-
-		prob->trend = LR_TREND_ASCENDING;
-		if (!lr_bin_optimal(prob, arena, &ra, err))
+		if (!SolveMonotone(pre, np, prob, arena, res, applied, err))
 			return false;
-		prob->trend = LR_TREND_DESCENDING;
-		if (!lr_bin_optimal(prob, arena, &rd, err))
-			return false;
-		if (ra.feasible && (!rd.feasible || !Better(rd.iv, ra.iv)))
+		if (np > 2)
 		{
-			/*
-			 * Ascending unless descending is strictly better, or equal with
-			 * fewer bins, or equal in every way and the data fall (a single
-			 * bin: the bad rate of the upper half below that of the lower).
-			 */
-			bool		pick_desc = false;
+			LrDpResult	rt;
+			LrTrend		tt = LR_TREND_PEAK;
 
-			if (rd.feasible && !Better(ra.iv, rd.iv))
+			if (!SolveTurning(prob, arena, &rt, &tt, err))
+				return false;
+			if (rt.feasible && !res->feasible)
 			{
-				if (rd.ngroups < ra.ngroups)
-					pick_desc = true;
-				else if (rd.ngroups == ra.ngroups)
-				{
-					int64_t		tot = 0,
-								half = 0,
-								lg = 0,
-								lb = 0,
-								hg = 0,
-								hb = 0;
+				*res = rt;
+				*applied = tt;
+			}
+			else if (rt.feasible && Better(rt.iv, res->iv))
+			{
+				double		n = 0;
+				double		gain,
+							price;
 
-					for (size_t i = 0; i < np; i++)
-						tot += pre[i].g + pre[i].b;
-					for (size_t i = 0; i < np; i++)
-					{
-						if (2 * half < tot)
-						{
-							lg += pre[i].g;
-							lb += pre[i].b;
-						}
-						else
-						{
-							hg += pre[i].g;
-							hb += pre[i].b;
-						}
-						half += pre[i].g + pre[i].b;
-					}
-					if (lg + lb > 0 && hg + hb > 0 &&
-						(double) hb / (double) (hg + hb) < (double) lb / (double) (lg + lb))
-						pick_desc = true;
+				for (size_t i = 0; i < np; i++)
+					n += (double) (prob->goods[i] + prob->bads[i]);
+				gain = 2 * (PartitionLL(prob, &rt) - PartitionLL(prob, res));
+				price = fmax(log(n), LR_SHAPE_MIN_PRICE) *
+					fmax(1.0, (double) rt.ngroups - (double) res->ngroups + 1);
+				if (test != NULL)
+				{
+					test->done = true;
+					test->monotone = *applied;
+					test->turning = tt;
+					test->gain = gain > 0 ? gain : 0;
+					test->price = price;
+				}
+				if (gain > price)
+				{
+					*res = rt;
+					*applied = tt;
 				}
 			}
-			*res = pick_desc ? rd : ra;
-			*applied = pick_desc ? LR_TREND_DESCENDING : LR_TREND_ASCENDING;
 		}
-		else if (rd.feasible)
-		{
-			*res = rd;
-			*applied = LR_TREND_DESCENDING;
-		}
-		else
-			res->feasible = false;
 		prob->trend = LR_TREND_AUTO;
 	}
 	else
@@ -572,6 +698,87 @@ static uint64_t
 NextKey(uint64_t k)
 {
 	return (k + 1 == LR_KEY_NEG_ZERO) ? k + 2 : k + 1;
+}
+
+static bool
+InInterval(double d, double lo, bool lo_open, double hi, bool hi_open)
+{
+	return (lo_open ? d > lo : d >= lo) && (hi_open ? d < hi : d <= hi);
+}
+
+/*
+ * The decimal of fewest significant digits in the interval from lo to hi
+ * (open at either end as asked), preferring, at equal length, hi, then the
+ * midpoint, then lo rounded to that length; hi itself when no shorter one is
+ * in (the interval always holds hi or, open at hi, is not empty).
+ */
+static double
+ShortestDecimal(double lo, bool lo_open, double hi, bool hi_open)
+{
+	double		mid = lo / 2 + hi / 2;
+
+	if (!isfinite(lo) || !isfinite(hi))
+		return hi_open ? (isfinite(lo) ? lo : hi) : hi;
+	for (int p = 1; p <= 17; p++)
+	{
+		const double cand[3] = {hi, mid, lo};
+
+		for (int c = 0; c < 3; c++)
+		{
+			char		buf[40];
+			double		d;
+
+			snprintf(buf, sizeof(buf), "%.*e", p - 1, cand[c]);
+			d = strtod(buf, NULL);
+			if (d == 0)
+				d = 0;			/* no -0 */
+			if (InInterval(d, lo, lo_open, hi, hi_open))
+				return d;
+		}
+	}
+	return hi_open ? mid : hi;
+}
+
+/* The key where the bucket that starts at key k ends (the next bucket's start). */
+static uint64_t
+BucketEnd(const LrPrebinState *st, int shift, uint64_t k)
+{
+	uint64_t	e = shift >= 64 ? LR_KEY_POS_INF : (((k >> shift) + 1) << shift);
+
+	if (e <= k || e > LR_KEY_POS_INF)
+		e = LR_KEY_POS_INF;
+	for (size_t i = 0; i < st->npins; i++)
+		if (st->pins[i] > k && st->pins[i] < e)
+			e = st->pins[i];
+	if (e == LR_KEY_NEG_ZERO)
+		e++;
+	return e;
+}
+
+/*
+ * Where a bin boundary falls between the range runs prev and next (keys):
+ * the shortest decimal that keeps every training row on its side.  Exact
+ * counts: any value above the previous distinct value and up to the next
+ * one.  Buckets: from the end of the previous bucket to the start of the
+ * next when empty buckets lie between; when the buckets touch, within the
+ * bucket that starts the bin, so the boundary moves by less than the
+ * bucket's relative width and only rows of that bucket can be scored in
+ * the bin below the one that counted them.
+ */
+static double
+CutValue(const LrPrebinState *st, int shift, uint64_t prev, uint64_t next)
+{
+	double		hi = lr_dist_value(next);
+
+	if (shift == 0)
+		return ShortestDecimal(lr_dist_value(prev), true, hi, false);
+	{
+		uint64_t	pe = BucketEnd(st, shift, prev);
+
+		if (pe < next)
+			return ShortestDecimal(lr_dist_value(pe), false, hi, false);
+		return ShortestDecimal(hi, false, lr_dist_value(BucketEnd(st, shift, next)), true);
+	}
 }
 
 static bool
@@ -720,7 +927,8 @@ BinNumeric(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions
 				if (pos + 1 < nrange && num->keys[ridx[pos + 1]] != LR_KEY_POS_INF && !cut[pos + 1])
 				{
 					cut[pos + 1] = true;
-					cutval[pos + 1] = lr_dist_value(num->keys[ridx[pos + 1]]);
+					cutval[pos + 1] = CutValue(st, num->shift, num->keys[ridx[pos]],
+											   num->keys[ridx[pos + 1]]);
 				}
 				c++;
 			}
@@ -776,7 +984,7 @@ BinNumeric(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions
 		prob.min_share = o->min_bin_share;
 		prob.max_bins = o->max_bins;
 		prob.min_diff = o->min_bad_rate_diff;
-		if (!Solve(b->name, o, pre, np, &prob, arena, &res, &b->trend, err))
+		if (!Solve(b->name, o, pre, np, &prob, arena, &res, &b->trend, &b->shape_test, err))
 			return false;
 		b->nbins = res.ngroups;
 		b->bins = ArenaN(arena, res.ngroups, sizeof(LrBinOut));
@@ -984,21 +1192,30 @@ BinCategorical(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOpt
 		{
 			int64_t    *gg = ArenaN(arena, np, sizeof(int64_t));
 			int64_t    *bb = ArenaN(arena, np, sizeof(int64_t));
+			bool	   *exempt = ArenaN(arena, np, sizeof(bool));
 			LrDpProblem prob;
 			LrDpResult	res;
 			LrBinOptions oo = *o;
 
-			if (gg == NULL || bb == NULL)
+			if (gg == NULL || bb == NULL || exempt == NULL)
 				return NoMem(err);
 			for (size_t i = 0; i < np; i++)
 			{
 				gg[i] = pre[i].g;
 				bb[i] = pre[i].b;
+				/*
+				 * The pool of rare categories may stay a bin of its own:
+				 * pooling already made it as large as the data allow, and a
+				 * small category can carry much information (a flag that
+				 * is rarely set).
+				 */
+				exempt[i] = pre[i].nlev == 1 && lev[pre[i].first].rare;
 			}
 			memset(&prob, 0, sizeof(prob));
 			prob.n = np;
 			prob.goods = gg;
 			prob.bads = bb;
+			prob.exempt = exempt;
 			Denominators(b, rg, rbads, &prob.G, &prob.B);
 			prob.N = (double) b->rows;
 			prob.min_share = o->min_bin_share;
@@ -1006,7 +1223,7 @@ BinCategorical(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOpt
 			prob.min_diff = o->min_bad_rate_diff;
 			oo.trend = LR_TREND_NONE;
 			oo.nsplits = 0;
-			if (!Solve(b->name, &oo, pre, np, &prob, arena, &res, &b->trend, err))
+			if (!Solve(b->name, &oo, pre, np, &prob, arena, &res, &b->trend, NULL, err))
 				return false;
 			gstart = res.starts;
 			ngroups = res.ngroups;

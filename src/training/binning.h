@@ -18,6 +18,14 @@
  * a fixed order (earlier starts of the last bin first, and within the search
  * earlier starts of the previous bin), so among (near-)equal IVs the fewest
  * bins win, then the partition found first.
+ *
+ * Shapes.  trend "auto" solves all four shapes of the bad rate (ascending,
+ * descending, peak: up then down, valley: down then up) and keeps the
+ * better monotone one unless a turning one passes a penalised likelihood
+ * test (binning.c, Solve): a turn must raise the binomial log-likelihood of
+ * the range rows by more than the BIC's price of its extra bins plus one bin
+ * for where it turns, so small samples and noise stay monotone.  The test's
+ * figures are written in the feature's "binning" object ("shape_test").
  */
 #ifndef LR_TRAINING_BINNING_H
 #define LR_TRAINING_BINNING_H
@@ -44,6 +52,16 @@ typedef struct LrBinOut
 	bool		no_rows;		/* no training rows: WOE from the unseen policy */
 } LrBinOut;
 
+/* The auto trend's comparison of the best monotone and turning solutions. */
+typedef struct LrBinShapeTest
+{
+	bool		done;			/* both shapes feasible and the turning one of larger IV */
+	LrTrend		monotone;
+	LrTrend		turning;
+	double		gain;			/* 2 (LL_turning - LL_monotone), at least 0 */
+	double		price;			/* ln(N) * max(1, extra bins + 1) */
+} LrBinShapeTest;
+
 typedef struct LrBinned
 {
 	const char *name;
@@ -59,6 +77,7 @@ typedef struct LrBinned
 	int64_t		bads;
 	LrTrend		requested;
 	LrTrend		trend;			/* the one applied (auto resolved) */
+	LrBinShapeTest shape_test;	/* auto, numeric */
 	size_t		nprebins;
 	bool		approximate;	/* numeric runs are buckets (shift > 0) */
 	int			shift;
@@ -83,6 +102,7 @@ typedef struct LrDpProblem
 	const int64_t *goods;
 	const int64_t *bads;
 	const bool *forced;			/* forced[i]: a bin must start at pre-bin i (i >= 1); may be NULL */
+	const bool *exempt;			/* exempt[i]: pre-bin i alone is a bin whatever its share; may be NULL */
 	double		G;				/* share denominators (corrected totals of the feature) */
 	double		B;
 	double		N;				/* rows, for min_share */

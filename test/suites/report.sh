@@ -139,6 +139,58 @@ for png in validation_report.png validation_report_top.png; do
     bad "$png was not written"
   fi
 done
+# ---- every table fits its section at 1280 px: the demo card's report, and
+# that of a card trained on the sample applicants (bin bounds from the data,
+# 10 bins a feature).  A copy of each page gets a script that compares every
+# table's width with its section's and writes the result into the DOM.
+(cd "$LR_WORK" && lr_psql report -d report -At) >"$OUT/validation_report_trained.html" 2>>"$LR_WORK/psql.log" <<'SQL'
+\set QUIET on
+SET client_min_messages = warning;
+SELECT loan_risk.validation_report(loan_risk.train_scorecard('applicants', 'bad',
+         '{region,industry,months_active,gmv_90d,refund_share,repeat_payer_share,night_share}',
+         '{"name": "trained", "binning": {"max_bins": 10, "min_bin_share": 0.02}}'),
+       'SELECT *, id > 16000 AS recent FROM applicants', '{"recent": "recent"}');
+SQL
+check "the trained card's report is generated" grep -q '^</html>$' "$OUT/validation_report_trained.html"
+FITCHECK='<script>(function () { var out = [];
+  document.querySelectorAll("table").forEach(function (t, i) {
+    var s = t.closest("section"); if (!s) return;
+    var sr = s.getBoundingClientRect(), tr = t.getBoundingClientRect(), cs = getComputedStyle(s);
+    var inner = sr.right - parseFloat(cs.paddingRight) - parseFloat(cs.borderRightWidth);
+    if (tr.right > inner + 0.5) out.push((s.id || "?") + " table " + i + ": " + Math.round(tr.width) + " px wide, room for " + Math.round(inner - sr.left)); });
+  var d = document.createElement("pre"); d.id = "fitcheck";
+  d.textContent = "tables " + document.querySelectorAll("table").length + (out.length ? "; too wide: " + out.join("; ") : "; all fit");
+  document.body.appendChild(d); })();</script>'
+for page in validation_report validation_report_trained; do
+  awk -v js="$FITCHECK" '/^<\/body>$/ { print js } { print }' "$OUT/$page.html" >"$LR_WORK/$page.fitcheck.html"
+  browse --window-size=1280,2000 --dump-dom "file://$LR_WORK/$page.fitcheck.html" >"$LR_WORK/$page.fitcheck.dom" 2>/dev/null
+  fit=$(sed -n 's/.*<pre id="fitcheck">\([^<]*\)<.*/\1/p' "$LR_WORK/$page.fitcheck.dom")
+  check "$page.html at 1280 px: $fit" test -n "$fit" -a -z "${fit##*all fit}"
+done
+# The same check must be able to fail: a table wider than its section.
+cat > "$LR_WORK/wide.html" <<HTML
+<!DOCTYPE html><html><head><meta charset="utf-8"><style>section{width:300px}</style></head><body>
+<section id="wide"><table><tr><td style="white-space:nowrap">$(printf 'x%.0s' $(seq 1 200))</td></tr></table></section>
+</body>
+</html>
+HTML
+awk -v js="$FITCHECK" '/^<\/body>$/ { print js } { print }' "$LR_WORK/wide.html" >"$LR_WORK/wide.fitcheck.html"
+browse --window-size=1280,2000 --dump-dom "file://$LR_WORK/wide.fitcheck.html" >"$LR_WORK/wide.fitcheck.dom" 2>/dev/null
+check "a table wider than its section is caught" grep -q 'too wide: wide table 0' "$LR_WORK/wide.fitcheck.dom"
+
+# ---- the print style sheet: the report prints whole, as PDF (the trained
+# card's report, its longest), and every section is in the printed text.
+browse --no-pdf-header-footer --print-to-pdf="$OUT/validation_report_trained.pdf" \
+  "file://$OUT/validation_report_trained.html" >/dev/null 2>>"$OUT/chromium.log"
+check "the report prints to PDF" test -s "$OUT/validation_report_trained.pdf"
+if command -v pdftotext >/dev/null; then
+  pdftotext -layout "$OUT/validation_report_trained.pdf" "$LR_WORK/printed.txt"
+  for h in Summary Discrimination "Score distribution" Calibration "Gains table" "Scorecard bins and points" \
+           "Population stability" "Training statistics"; do
+    check "the printed report has \"$h\"" grep -q "$h" "$LR_WORK/printed.txt"
+  done
+  check "the printed report ends with its footer" grep -q "Every figure was computed inside" "$LR_WORK/printed.txt"
+fi
 echo "artefacts: $OUT"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
