@@ -13,7 +13,8 @@ pkgs=(postgresql-$PGVERSION postgresql-server-dev-$PGVERSION postgresql-client-$
       build-essential)
 for arg in "$@"; do
   case "$arg" in
-    --test)  pkgs+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev sqlsmith valgrind python3 chromium fonts-dejavu-core) ;;
+    --test)  pkgs+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev sqlsmith valgrind python3 chromium fonts-dejavu-core
+                    poppler-utils) ;;
     --bench) pkgs+=(postgresql-plpython3-$PGVERSION python3-sklearn python3-pandas python3-networkx
                     python3-scipy postgresql-$PGVERSION-pgrouting hyperfine) ;;
     *) echo "deps.sh: unknown option $arg" >&2; exit 2 ;;

@@ -236,7 +236,7 @@ ParseTree(ForestCtx *c, const LrJson *v, const LrForest *f, LrTree *t)
 	{
 		size_t		m2 = lr_path_index(&c->path, i);
 
-		if (!ParseNode(c, nodes->items[i], f, nodes->n, &t->nodes[i]))
+		if (!lr_jv_tick(c) || !ParseNode(c, nodes->items[i], f, nodes->n, &t->nodes[i]))
 			return false;
 		lr_path_pop(&c->path, m2);
 	}
@@ -246,8 +246,9 @@ ParseTree(ForestCtx *c, const LrJson *v, const LrForest *f, LrTree *t)
 	return true;
 }
 
-bool
-lr_iforest_from_json(const LrJson *root, LrArena *arena, LrForest **out, LrError *err)
+/* Validates root into a forest; tick (may be NULL) is called per tree and node. */
+static bool
+ForestFromJson(const LrJson *root, LrArena *arena, LrTick *tick, LrForest **out, LrError *err)
 {
 	ForestCtx	c;
 	LrForest   *f;
@@ -259,6 +260,7 @@ lr_iforest_from_json(const LrJson *root, LrArena *arena, LrForest **out, LrError
 				i;
 
 	lr_jv_init(&c, arena, err);
+	c.tick = tick;
 	*out = NULL;
 
 	if (!lr_jv_expect(&c, root, LRJ_OBJECT) || !lr_jv_check_keys(&c, root, root_keys))
@@ -353,7 +355,13 @@ lr_iforest_parse(const char *text, size_t len, LrArena *arena,
 
 	if (!lr_json_parse(text, len, arena, opts, &root, err))
 		return false;
-	return lr_iforest_from_json(root, arena, out, err);
+	return ForestFromJson(root, arena, opts ? opts->tick : NULL, out, err);
+}
+
+bool
+lr_iforest_from_json(const LrJson *root, LrArena *arena, LrForest **out, LrError *err)
+{
+	return ForestFromJson(root, arena, NULL, out, err);
 }
 
 /* ---------------------------------------------------------------- writer */
@@ -542,8 +550,28 @@ CompareDouble(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * Appends the distinct values of v[0..n) (sorted in place) to out, which
+ * has room; returns how many it appended.
+ */
+static size_t
+SortedDistinct(double *v, size_t n, double *out)
+{
+	size_t		i,
+				k = 0;
+
+	qsort(v, n, sizeof(double), CompareDouble);
+	for (i = 0; i < n; i++)
+		if (k == 0 || v[i] != out[k - 1])
+			out[k++] = v[i];
+	return k;
+}
+
+/* Sorted work per tick: a sort of this many doubles takes a few milliseconds. */
+#define DENSE_SORT_CHUNK 65536
+
 static bool
-BuildDense(const LrForest *f, LrForestModel *m, LrArena *arena)
+BuildDense(const LrForest *f, LrForestModel *m, LrArena *arena, LrTick *tick, LrError *err)
 {
 	int			depth = 0;
 	size_t		t,
@@ -554,11 +582,14 @@ BuildDense(const LrForest *f, LrForestModel *m, LrArena *arena)
 				nall;
 	double	   *leaves;
 	double	   *sorted;
+	double	   *chunk;
 
 	for (t = 0; t < f->ntrees; t++)
 	{
 		int			d = TreeDepth(&f->trees[t], 0);
 
+		if (!lr_tick_n(tick, f->trees[t].nnodes))
+			return lr_tick_stop(err);
 		if (d > depth)
 			depth = d;
 		if (depth > LR_IFOREST_DENSE_MAX_DEPTH)
@@ -574,18 +605,37 @@ BuildDense(const LrForest *f, LrForestModel *m, LrArena *arena)
 										   sizeof(uint16_t))) == NULL ||
 		(leaves = lr_arena_alloc(arena, nall * sizeof(double))) == NULL ||
 		(sorted = lr_arena_alloc(arena, nall * sizeof(double))) == NULL ||
+		(chunk = lr_arena_alloc(arena, (nall < DENSE_SORT_CHUNK ? nall : DENSE_SORT_CHUNK) *
+								sizeof(double))) == NULL ||
 		(m->dense_leaf = lr_arena_alloc(arena, nall * sizeof(uint16_t))) == NULL)
-		return false;
+		goto nomem;
 	for (t = 0; t < f->ntrees; t++)
+	{
+		if (!lr_tick_n(tick, nleaves))
+			return lr_tick_stop(err);
 		FillDense(&f->trees[t], m, 0, 0, m->dense_threshold + t * ninternal,
 				  m->dense_feature + t * ninternal, leaves + t * nleaves, 0, 0);
+	}
 
-	/* The distinct path lengths, sorted; each leaf keeps the index of its own. */
-	memcpy(sorted, leaves, nall * sizeof(double));
-	qsort(sorted, nall, sizeof(double), CompareDouble);
-	for (i = 0, n = 0; i < nall; i++)
-		if (n == 0 || sorted[i] != sorted[n - 1])
-			sorted[n++] = sorted[i];
+	/*
+	 * The distinct path lengths, sorted; each leaf keeps the index of its
+	 * own.  Leaves are sorted and made distinct a chunk at a time (a tick
+	 * between chunks), then the few distinct values of all chunks together.
+	 */
+	n = 0;
+	for (i = 0; i < nall; i += DENSE_SORT_CHUNK)
+	{
+		size_t		len = nall - i < DENSE_SORT_CHUNK ? nall - i : DENSE_SORT_CHUNK;
+
+		if (!lr_tick_n(tick, 16 * len))
+			return lr_tick_stop(err);
+		memcpy(chunk, leaves + i, len * sizeof(double));
+		n += SortedDistinct(chunk, len, sorted + n);
+		if (n > 65536 * 16)
+			break;				/* surely more than 65536 distinct: no dense form */
+	}
+	if (n <= 65536 * 16)
+		n = SortedDistinct(sorted, n, sorted);
 	if (n > 65536)
 	{
 		m->dense_depth = 0;		/* too many to index: the preorder form only */
@@ -598,6 +648,8 @@ BuildDense(const LrForest *f, LrForestModel *m, LrArena *arena)
 		size_t		lo = 0,
 					hi = n - 1;
 
+		if ((i & 0xFFFF) == 0 && !lr_tick_n(tick, 0x10000))
+			return lr_tick_stop(err);
 		while (lo < hi)
 		{
 			size_t		mid = (lo + hi) / 2;
@@ -610,10 +662,13 @@ BuildDense(const LrForest *f, LrForestModel *m, LrArena *arena)
 		m->dense_leaf[i] = (uint16_t) lo;
 	}
 	return true;
+
+nomem:
+	return lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling the isolation forest");
 }
 
 bool
-lr_iforest_compile(const LrForest *f, LrArena *arena, LrForestModel **out, LrError *err)
+lr_iforest_compile(const LrForest *f, LrArena *arena, LrTick *tick, LrForestModel **out, LrError *err)
 {
 	LrForestModel *m = lr_arena_alloc0(arena, sizeof(LrForestModel));
 	size_t		total = 0,
@@ -651,6 +706,8 @@ lr_iforest_compile(const LrForest *f, LrArena *arena, LrForestModel **out, LrErr
 					next = 0,
 					i;
 
+		if (!lr_tick_n(tick, tree->nnodes))
+			return lr_tick_stop(err);
 		/* Preorder numbering: a split's left child is the node after it. */
 		stack[sp++] = 0;
 		depth[0] = 0;
@@ -691,8 +748,8 @@ lr_iforest_compile(const LrForest *f, LrArena *arena, LrForestModel **out, LrErr
 		}
 		base += tree->nnodes;
 	}
-	if (!BuildDense(f, m, arena))
-		goto nomem;
+	if (!BuildDense(f, m, arena, tick, err))
+		return false;
 	*out = m;
 	return true;
 

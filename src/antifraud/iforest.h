@@ -59,7 +59,10 @@ typedef struct LrForest
 	const LrJson *metadata;
 } LrForest;
 
-/* Parses and validates; on failure err names the JSON path and the value. */
+/*
+ * Parses and validates; on failure err names the JSON path and the value.
+ * opts->tick is ticked per JSON value, tree and node.
+ */
 extern bool lr_iforest_parse(const char *text, size_t len, LrArena *arena,
 							 const LrJsonOptions *opts, LrForest **out, LrError *err);
 extern bool lr_iforest_from_json(const LrJson *root, LrArena *arena, LrForest **out, LrError *err);
@@ -120,7 +123,9 @@ typedef struct LrForestModel
 	size_t		nleaf_values;
 } LrForestModel;
 
-extern bool lr_iforest_compile(const LrForest *f, LrArena *arena, LrForestModel **out, LrError *err);
+/* tick (may be NULL) lets the caller interrupt the compilation of a big forest. */
+extern bool lr_iforest_compile(const LrForest *f, LrArena *arena, LrTick *tick,
+							   LrForestModel **out, LrError *err);
 
 /*
  * Sum over the trees of the path length of x (nfeatures values).  A NaN value

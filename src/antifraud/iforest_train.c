@@ -380,6 +380,7 @@ typedef struct GrowArgs
 	int32		psi;
 	uint64		seed;
 	LrTree	   *trees;
+	size_t		first;			/* tree number of block 0 */
 	char	   *scratch;
 	size_t		scratch_size;
 } GrowArgs;
@@ -392,8 +393,60 @@ GrowBlock(void *arg, int64 block, int64 begin, int64 end)
 	int64		t;
 
 	for (t = begin; t < end; t++)
-		lr_iforest_grow_tree(g->rows, g->m, g->d, g->psi, g->seed, (uint64) t,
-							 &g->trees[t], g->scratch + (size_t) t * g->scratch_size);
+	{
+		size_t		tree = g->first + (size_t) t;
+
+		lr_iforest_grow_tree(g->rows, g->m, g->d, g->psi, g->seed, (uint64) tree,
+							 &g->trees[tree], g->scratch + (size_t) tree * g->scratch_size);
+	}
+}
+
+/* Grows trees [first, end) of the forest, with the nodes each may need. */
+static void
+GrowTrees(GrowArgs *g, size_t first, size_t end, size_t maxnodes)
+{
+	size_t		t;
+
+	for (t = first; t < end; t++)
+		g->trees[t].nodes = MemoryContextAllocHuge(CurrentMemoryContext, maxnodes * sizeof(LrTreeNode));
+	g->first = first;
+	lr_parallel_for((int64) (end - first), 1, lr_threads(), GrowBlock, g);
+}
+
+/* Trees grown first to measure the text of the forest. */
+#define PROBE_TREES 8
+
+/*
+ * The canonical text of the whole forest, estimated from that of its first
+ * nprobe trees (grown already): the trees of one forest are alike (the
+ * same rows, the same sample size), so the mean size of a few predicts the
+ * total within a few percent.
+ */
+static double
+EstimateText(LrForest *f, size_t nprobe)
+{
+	size_t		ntrees = f->ntrees;
+	LrAlloc		a;
+	LrBuf		buf;
+	size_t		head,
+				probe;
+
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	f->ntrees = 0;
+	lr_buf_init(&buf, &a, 0);
+	lr_iforest_write(f, &buf);
+	head = buf.len;
+	lr_buf_free(&buf);
+	f->ntrees = nprobe;
+	lr_buf_init(&buf, &a, 0);
+	buf.tick = lr_pg_tick();
+	lr_iforest_write(f, &buf);
+	probe = buf.len;
+	lr_buf_free(&buf);
+	f->ntrees = ntrees;
+	if (probe <= head || nprobe == 0)
+		return (double) head;
+	return (double) head + (double) (probe - head) / (double) nprobe * (double) ntrees;
 }
 
 /* iforest_train_final: grows the trees; NULL when fewer than 2 rows were sampled */
@@ -409,7 +462,7 @@ iforest_train_final(PG_FUNCTION_ARGS)
 	double	   *rows;
 	double		bytes;
 	int32		psi;
-	size_t		t,
+	size_t		probe,
 				maxnodes;
 	LrIforestValue *v;
 
@@ -438,8 +491,6 @@ iforest_train_final(PG_FUNCTION_ARGS)
 	f.sample_size = psi;
 	f.ntrees = (size_t) st->opt.trees;
 	f.trees = palloc0(f.ntrees * sizeof(LrTree));
-	for (t = 0; t < f.ntrees; t++)
-		f.trees[t].nodes = MemoryContextAllocHuge(CurrentMemoryContext, maxnodes * sizeof(LrTreeNode));
 
 	g.rows = rows;
 	g.m = st->m;
@@ -448,7 +499,34 @@ iforest_train_final(PG_FUNCTION_ARGS)
 	g.seed = (uint64) st->opt.seed;
 	g.trees = f.trees;
 	g.scratch = MemoryContextAllocHuge(CurrentMemoryContext, f.ntrees * g.scratch_size);
-	lr_parallel_for((int64) f.ntrees, 1, lr_threads(), GrowBlock, &g);
+
+	/*
+	 * The model's text must fit the 1 GB of a value: grow a few trees,
+	 * measure their text, and refuse at once a forest whose text would not
+	 * fit, rather than after growing all of it.
+	 */
+	probe = Min(f.ntrees, PROBE_TREES);
+	GrowTrees(&g, 0, probe, maxnodes);
+	if (f.ntrees > probe)
+	{
+		double		text = EstimateText(&f, probe);
+		double		limit = (double) MaxAllocSize - LR_MODEL_HDRSZ - 1;
+
+		if (text > limit)
+		{
+			double		per_tree = (text - EstimateText(&f, 0)) / (double) f.ntrees;
+
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("an isolation forest of %d trees of %d rows would be about %.0f MB of text, more than the 1 GB limit of a value",
+							(int) f.ntrees, (int) psi, text / (1024.0 * 1024.0)),
+					 errdetail("Its first %d trees take %.0f kB of text each.",
+							   (int) probe, per_tree / 1024.0),
+					 errhint("Use at most %d trees, or a smaller sample_size.",
+							 (int) Max(1.0, floor(limit * 0.95 / per_tree)))));
+		}
+		GrowTrees(&g, probe, f.ntrees, maxnodes);
+	}
 
 	{
 		static const char *const keys[] = {"seed", "rows", "sample_rows", "reservoir"};

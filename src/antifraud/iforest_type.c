@@ -58,8 +58,12 @@ ForestCompile(void *parsed, LrArena *arena, MemoryContext cxt)
 	LrFieldKind *kinds = palloc(n * sizeof(LrFieldKind));
 	size_t		i;
 
-	if (!lr_iforest_compile(f, arena, &cc->model, &err))
+	if (!lr_iforest_compile(f, arena, lr_pg_tick(), &cc->model, &err))
+	{
+		if (arena->over_limit)
+			lr_model_memory_error(&lr_iforest_type, 0);
 		lr_pg_raise(&err, NULL);
+	}
 	for (i = 0; i < n; i++)
 		kinds[i] = LR_FIELD_NUMERIC;
 	lr_row_binder_init(&cc->binder, cxt, (int) n, f->features, kinds,

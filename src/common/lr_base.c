@@ -41,6 +41,12 @@ lr_error_detail(LrError *err, const char *fmt,...)
 	va_end(ap);
 }
 
+bool
+lr_tick_stop(LrError *err)
+{
+	return lr_error_set(err, LR_ERR_LIMIT, "stopped: the caller's work budget was used up");
+}
+
 /* ---------------------------------------------------------------- arena */
 
 struct LrArenaBlock
@@ -78,7 +84,10 @@ lr_arena_alloc(LrArena *arena, size_t size)
 
 		if (arena->limit != 0 &&
 			(bsize > arena->limit || arena->total > arena->limit - bsize))
+		{
+			arena->over_limit = true;
 			return NULL;
+		}
 		b = arena->a->alloc(arena->a->ctx, sizeof(LrArenaBlock) + bsize);
 		if (b == NULL)
 			return NULL;
@@ -165,6 +174,8 @@ lr_buf_reserve(LrBuf *buf, size_t more)
 
 	if (buf->failed)
 		return false;
+	if (buf->tick != NULL && !lr_tick(buf->tick))
+		return (buf->failed = true, false);
 	if (more > SIZE_MAX - buf->len - 1)
 		return (buf->failed = true, false);
 	need = buf->len + more + 1;

@@ -47,8 +47,53 @@ extern void lr_error_detail(LrError *err, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 
 /*
+ * Tick: how long pure C work (parsing, validating, compiling, writing a
+ * model that may hold millions of bins or nodes) lets its caller interrupt
+ * it.  The work reports its progress in units of about the cost of parsing
+ * one JSON value (lr_tick for one, lr_tick_n for a batch: a tree of n nodes,
+ * a sort of n values); every `every` units the tick calls fn.  A backend's
+ * fn checks for interrupts (cancel, statement_timeout) and raises the ERROR,
+ * which unwinds through the pure C code: that code keeps nothing but
+ * allocator memory across a tick, so nothing leaks.  Any other fn (a
+ * fuzzer's budget) may return false; the work then stops and fails with an
+ * LR_ERR_LIMIT error (lr_tick_stop).  A tick is used by one thread only;
+ * NULL means no checks.
+ */
+typedef struct LrTick
+{
+	bool		(*fn) (void *arg);	/* false: stop the work */
+	void	   *arg;
+	uint32_t	every;			/* units between calls of fn */
+	uint32_t	left;			/* units until the next call */
+} LrTick;
+
+static inline bool
+lr_tick_n(LrTick *t, size_t units)
+{
+	if (t == NULL)
+		return true;
+	if (t->left > units)
+	{
+		t->left -= (uint32_t) units;
+		return true;
+	}
+	t->left = t->every;
+	return t->fn(t->arg);
+}
+
+static inline bool
+lr_tick(LrTick *t)
+{
+	return lr_tick_n(t, 1);
+}
+
+/* Sets err for work that a tick stopped; returns false. */
+extern bool lr_tick_stop(LrError *err);
+
+/*
  * Arena: bump allocation in blocks, released all at once.  A limit on the
- * total bytes turns a hostile input into an error instead of an OOM kill.
+ * total bytes turns a hostile input into an error instead of an OOM kill;
+ * over_limit tells that error apart from the allocator running out.
  */
 typedef struct LrArenaBlock LrArenaBlock;
 typedef struct LrArena
@@ -59,6 +104,7 @@ typedef struct LrArena
 	size_t		left;
 	size_t		total;
 	size_t		limit;			/* 0 = no limit beyond the allocator's own */
+	bool		over_limit;		/* an allocation was refused for the limit */
 } LrArena;
 
 extern void lr_arena_init(LrArena *arena, const LrAlloc *a, size_t limit);
@@ -86,6 +132,7 @@ typedef struct LrBuf
 	size_t		cap;
 	size_t		limit;			/* 0 = no limit */
 	bool		failed;			/* sticky: an append failed */
+	LrTick	   *tick;			/* NULL, or ticked once per append (a writer of big texts sets it) */
 } LrBuf;
 
 extern void lr_buf_init(LrBuf *buf, const LrAlloc *a, size_t limit);

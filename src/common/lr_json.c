@@ -9,15 +9,34 @@
 
 #include "common/lr_json.h"
 
+/* An item of an open container: a member (key set) or an element. */
+typedef struct JsonItem
+{
+	const char *key;
+	size_t		keylen;
+	LrJson	   *val;
+} JsonItem;
+
 typedef struct JsonParser
 {
 	const char *s;
 	const char *p;
 	const char *end;
 	LrArena    *arena;
+	size_t		limit;			/* the arena's limit when the parse began */
 	LrError    *err;
 	int			max_depth;
 	bool		ascii_escapes_only;
+	LrTick	   *tick;
+
+	/*
+	 * The items of every open container, innermost last.  A container's
+	 * arrays go to the arena at its close, exactly sized; the stack itself
+	 * comes from the arena's allocator and is freed when the parse ends.
+	 */
+	JsonItem   *stack;
+	size_t		nstack;
+	size_t		capstack;
 } JsonParser;
 
 static bool JsonParseValue(JsonParser *jp, int depth, LrJson **out);
@@ -38,9 +57,65 @@ JsonSyntax(JsonParser *jp, const char *what)
 static bool
 JsonNoMem(JsonParser *jp)
 {
-	lr_error_set(jp->err, LR_ERR_NOMEM, "out of memory while parsing JSON of %zu bytes",
-				 (size_t) (jp->end - jp->s));
+	if (jp->arena->over_limit)
+		lr_error_set(jp->err, LR_ERR_LIMIT, "JSON of %zu bytes needs more memory than the limit of %zu bytes",
+					 (size_t) (jp->end - jp->s), jp->limit);
+	else
+		lr_error_set(jp->err, LR_ERR_NOMEM, "out of memory while parsing JSON of %zu bytes",
+					 (size_t) (jp->end - jp->s));
 	return false;
+}
+
+static bool
+JsonTickStop(JsonParser *jp)
+{
+	return lr_tick_stop(jp->err);
+}
+
+/*
+ * Grows the item stack.  With a limit, the stack's bytes count against it:
+ * the arena's limit shrinks by them while the parse runs.
+ */
+static bool
+JsonStackGrow(JsonParser *jp)
+{
+	size_t		newcap = jp->capstack ? jp->capstack * 2 : 64;
+	size_t		bytes;
+	JsonItem   *p;
+
+	if (!lr_size_mul(newcap, sizeof(JsonItem), &bytes))
+		return JsonNoMem(jp);
+	if (jp->limit != 0)
+	{
+		if (bytes >= jp->limit || jp->arena->total > jp->limit - bytes)
+		{
+			jp->arena->over_limit = true;
+			return JsonNoMem(jp);
+		}
+		jp->arena->limit = jp->limit - bytes;
+	}
+	p = jp->arena->a->alloc(jp->arena->a->ctx, bytes);
+	if (p == NULL)
+		return JsonNoMem(jp);
+	if (jp->nstack > 0)
+		memcpy(p, jp->stack, jp->nstack * sizeof(JsonItem));
+	if (jp->stack != NULL && jp->arena->a->free != NULL)
+		jp->arena->a->free(jp->arena->a->ctx, jp->stack);
+	jp->stack = p;
+	jp->capstack = newcap;
+	return true;
+}
+
+static inline bool
+JsonPush(JsonParser *jp, const char *key, size_t keylen, LrJson *val)
+{
+	if (jp->nstack == jp->capstack && !JsonStackGrow(jp))
+		return false;
+	jp->stack[jp->nstack].key = key;
+	jp->stack[jp->nstack].keylen = keylen;
+	jp->stack[jp->nstack].val = val;
+	jp->nstack++;
+	return true;
 }
 
 static void
@@ -117,6 +192,8 @@ JsonParseString(JsonParser *jp, const char **out, size_t *outlen)
 			if (q >= jp->end)
 				break;
 		}
+		if (((q - start) & 0xFFFF) == 0 && !lr_tick_n(jp->tick, 512))
+			return JsonTickStop(jp);
 	}
 	if (q >= jp->end)
 		return JsonSyntax(jp, "unterminated string");
@@ -296,37 +373,6 @@ JsonLiteral(JsonParser *jp, const char *lit)
 	return true;
 }
 
-/* Growable pointer list in the arena (old arrays are abandoned to the arena). */
-typedef struct PtrList
-{
-	void	  **items;
-	size_t		n;
-	size_t		cap;
-} PtrList;
-
-static bool
-PtrListPush(JsonParser *jp, PtrList *l, void *item)
-{
-	if (l->n == l->cap)
-	{
-		size_t		newcap = l->cap ? l->cap * 2 : 8;
-		size_t		bytes;
-		void	  **p;
-
-		if (!lr_size_mul(newcap, sizeof(void *), &bytes))
-			return JsonNoMem(jp);
-		p = lr_arena_alloc(jp->arena, bytes);
-		if (p == NULL)
-			return JsonNoMem(jp);
-		if (l->n > 0)
-			memcpy(p, l->items, l->n * sizeof(void *));
-		l->items = p;
-		l->cap = newcap;
-	}
-	l->items[l->n++] = item;
-	return true;
-}
-
 static int
 KeyCompare(const void *a, const void *b)
 {
@@ -385,10 +431,9 @@ dup:
 static bool
 JsonParseObject(JsonParser *jp, int depth, LrJson *v)
 {
-	PtrList		keys = {0};
-	PtrList		vals = {0};
-	PtrList		lens = {0};
-	size_t		i;
+	size_t		base = jp->nstack;
+	size_t		n,
+				i;
 
 	jp->p++;					/* '{' */
 	JsonSkipSpace(jp);
@@ -412,11 +457,8 @@ JsonParseObject(JsonParser *jp, int depth, LrJson *v)
 		if (jp->p >= jp->end || *jp->p != ':')
 			return JsonSyntax(jp, "expected ':'");
 		jp->p++;
-		if (!JsonParseValue(jp, depth + 1, &item))
-			return false;
-		if (!PtrListPush(jp, &keys, (void *) key) ||
-			!PtrListPush(jp, &vals, item) ||
-			!PtrListPush(jp, &lens, (void *) (uintptr_t) keylen))
+		if (!JsonParseValue(jp, depth + 1, &item) ||
+			!JsonPush(jp, key, keylen, item))
 			return false;
 		JsonSkipSpace(jp);
 		if (jp->p < jp->end && *jp->p == ',')
@@ -431,21 +473,30 @@ JsonParseObject(JsonParser *jp, int depth, LrJson *v)
 		}
 		return JsonSyntax(jp, "expected ',' or '}'");
 	}
-	v->n = keys.n;
-	v->keys = (const char **) keys.items;
-	v->items = (LrJson **) vals.items;
-	v->keylens = lr_arena_alloc(jp->arena, keys.n * sizeof(size_t));
-	if (v->keylens == NULL)
+	n = jp->nstack - base;
+	v->n = n;
+	if ((v->keys = lr_arena_alloc(jp->arena, n * sizeof(char *))) == NULL ||
+		(v->items = lr_arena_alloc(jp->arena, n * sizeof(LrJson *))) == NULL ||
+		(v->keylens = lr_arena_alloc(jp->arena, n * sizeof(size_t))) == NULL)
 		return JsonNoMem(jp);
-	for (i = 0; i < keys.n; i++)
-		v->keylens[i] = (size_t) (uintptr_t) lens.items[i];
+	for (i = 0; i < n; i++)
+	{
+		const JsonItem *it = &jp->stack[base + i];
+
+		v->keys[i] = it->key;
+		v->keylens[i] = it->keylen;
+		v->items[i] = it->val;
+	}
+	jp->nstack = base;
 	return JsonCheckDuplicates(jp, v);
 }
 
 static bool
 JsonParseArray(JsonParser *jp, int depth, LrJson *v)
 {
-	PtrList		vals = {0};
+	size_t		base = jp->nstack;
+	size_t		n,
+				i;
 
 	jp->p++;					/* '[' */
 	JsonSkipSpace(jp);
@@ -458,9 +509,8 @@ JsonParseArray(JsonParser *jp, int depth, LrJson *v)
 	{
 		LrJson	   *item;
 
-		if (!JsonParseValue(jp, depth + 1, &item))
-			return false;
-		if (!PtrListPush(jp, &vals, item))
+		if (!JsonParseValue(jp, depth + 1, &item) ||
+			!JsonPush(jp, NULL, 0, item))
 			return false;
 		JsonSkipSpace(jp);
 		if (jp->p < jp->end && *jp->p == ',')
@@ -475,8 +525,13 @@ JsonParseArray(JsonParser *jp, int depth, LrJson *v)
 		}
 		return JsonSyntax(jp, "expected ',' or ']'");
 	}
-	v->n = vals.n;
-	v->items = (LrJson **) vals.items;
+	n = jp->nstack - base;
+	v->n = n;
+	if ((v->items = lr_arena_alloc(jp->arena, n * sizeof(LrJson *))) == NULL)
+		return JsonNoMem(jp);
+	for (i = 0; i < n; i++)
+		v->items[i] = jp->stack[base + i].val;
+	jp->nstack = base;
 	return true;
 }
 
@@ -491,6 +546,8 @@ JsonParseValue(JsonParser *jp, int depth, LrJson **out)
 					 jp->max_depth, JsonOffset(jp));
 		return false;
 	}
+	if (!lr_tick(jp->tick))
+		return JsonTickStop(jp);
 	JsonSkipSpace(jp);
 	if (jp->p >= jp->end)
 		return JsonSyntax(jp, "unexpected end of input");
@@ -545,20 +602,28 @@ lr_json_parse(const char *text, size_t len, LrArena *arena,
 			  const LrJsonOptions *opts, LrJson **out, LrError *err)
 {
 	JsonParser	jp;
+	bool		ok;
 
+	memset(&jp, 0, sizeof(jp));
 	jp.s = jp.p = text;
 	jp.end = text + len;
 	jp.arena = arena;
+	jp.limit = arena->limit;
 	jp.err = err;
 	jp.max_depth = (opts && opts->max_depth > 0) ? opts->max_depth : 64;
 	jp.ascii_escapes_only = opts ? opts->ascii_escapes_only : false;
+	jp.tick = opts ? opts->tick : NULL;
 
 	if (memchr(text, '\0', len) != NULL)
 	{
 		jp.p = memchr(text, '\0', len);
 		return JsonSyntax(&jp, "NUL byte in input");
 	}
-	if (!JsonParseValue(&jp, 1, out))
+	ok = JsonParseValue(&jp, 1, out);
+	if (jp.stack != NULL && arena->a->free != NULL)
+		arena->a->free(arena->a->ctx, jp.stack);
+	arena->limit = jp.limit;
+	if (!ok)
 		return false;
 	JsonSkipSpace(&jp);
 	if (jp.p != jp.end)

@@ -42,8 +42,17 @@ typedef struct LrJsonOptions
 {
 	int			max_depth;		/* default 64 */
 	bool		ascii_escapes_only; /* \u escapes above 007F are an error (non-UTF8 databases) */
+	LrTick	   *tick;			/* ticked per value and per 64 kB of a string; NULL: none */
 } LrJsonOptions;
 
+/*
+ * Memory: the parse tree lives in the arena (about 80 bytes per value plus
+ * 24 per member or element, and the strings), so the arena's limit bounds
+ * it; the parser's own scratch (one stack of the open containers' items,
+ * allocated and freed through the arena's allocator) counts against that
+ * limit too.  Beyond it the parse fails with LR_ERR_LIMIT and
+ * arena->over_limit set.  opts->tick lets the caller interrupt a long parse.
+ */
 extern bool lr_json_parse(const char *text, size_t len, LrArena *arena,
 						  const LrJsonOptions *opts, LrJson **out, LrError *err);
 

@@ -14,6 +14,7 @@ lr_jv_init(LrJv *v, LrArena *arena, LrError *err)
 {
 	v->arena = arena;
 	v->err = err;
+	v->tick = NULL;
 	lr_path_init(&v->path);
 }
 
@@ -34,6 +35,9 @@ lr_jv_fail(LrJv *v, const char *fmt,...)
 bool
 lr_jv_nomem(LrJv *v)
 {
+	if (v->arena != NULL && v->arena->over_limit)
+		return lr_error_set(v->err, LR_ERR_LIMIT, "%s: more memory is needed than the limit of %zu bytes",
+							lr_path_str(&v->path), v->arena->limit);
 	return lr_error_set(v->err, LR_ERR_NOMEM, "out of memory while reading %s", lr_path_str(&v->path));
 }
 

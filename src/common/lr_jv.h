@@ -22,9 +22,20 @@ typedef struct LrJv
 	LrArena    *arena;			/* for parsers that allocate; may be NULL */
 	LrError    *err;
 	LrPath		path;
+	LrTick	   *tick;			/* NULL after lr_jv_init; set it from LrJsonOptions */
 } LrJv;
 
 extern void lr_jv_init(LrJv *v, LrArena *arena, LrError *err);
+
+/*
+ * Call once per element in loops over documents that may be large (bins,
+ * trees, nodes): lets the caller interrupt the validation (see LrTick).
+ */
+static inline bool
+lr_jv_tick(LrJv *v)
+{
+	return lr_tick(v->tick) || lr_tick_stop(v->err);
+}
 
 /* Sets err to "<path>: <message>" (just the message at the root); returns false. */
 extern bool lr_jv_fail(LrJv *v, const char *fmt,...) __attribute__((format(printf, 2, 3)));

@@ -10,11 +10,72 @@
 
 #include "common/lr_model_type.h"
 #include "common/lr_pg.h"
+#include "common/lr_settings.h"
+
+#define MB (1024.0 * 1024.0)
+
+size_t
+lr_model_memory_limit(void)
+{
+	return (size_t) lr_max_kernel_memory * 1024;
+}
+
+void
+lr_model_memory_error(const LrModelType *type, size_t textlen)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("%s needs more memory than loan_risk.max_kernel_memory (%.1f MB)",
+					type->name, (double) lr_model_memory_limit() / MB),
+			 textlen > 0 ?
+			 errdetail("Its text is %.1f MB; reading a model takes several times its text in memory.",
+					   (double) textlen / MB) : 0,
+			 errhint("Raise loan_risk.max_kernel_memory if the server has the memory.")));
+	pg_unreachable();
+}
+
+/*
+ * type->parse of text into arena within the memory limit: the parse may use
+ * that many more bytes of the arena (fewer when the arena's own limit is
+ * nearer).  Errors are "<what>: <message>".
+ */
+static void *
+ParseWithin(const LrModelType *type, const char *text, size_t len, LrArena *arena,
+			const char *what)
+{
+	size_t		budget = lr_model_memory_limit();
+	size_t		limit0 = arena->limit;
+	bool		ours = false;
+	LrJsonOptions opts;
+	LrError		err = {0};
+	void	   *model;
+	bool		ok;
+
+	/* Every byte of text becomes at least a byte of the parsed model. */
+	if (len > budget)
+		lr_model_memory_error(type, len);
+	if (limit0 == 0 || limit0 - arena->total >= budget)
+	{
+		arena->limit = arena->total + budget;
+		ours = true;
+	}
+	arena->over_limit = false;
+	lr_pg_json_options(&opts);
+	ok = type->parse(text, len, arena, &opts, &model, &err);
+	arena->limit = limit0;
+	if (!ok)
+	{
+		if (ours && arena->over_limit)
+			lr_model_memory_error(type, len);
+		lr_pg_raise(&err, what);
+	}
+	return model;
+}
 
 void
 lr_model_check(const LrModelType *type, const LrModelValue *v)
 {
-	if (VARSIZE(v) < LR_MODEL_HDRSZ ||
+	if (VARSIZE(v) < LR_MODEL_HDRSZ + type->extra ||
 		v->version != LR_MODEL_STORAGE_VERSION || v->flags != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -26,33 +87,39 @@ lr_model_check(const LrModelType *type, const LrModelValue *v)
 void *
 lr_model_parse(const LrModelType *type, const LrModelValue *v, LrArena *arena)
 {
-	LrJsonOptions opts;
-	LrError		err = {0};
-	void	   *model;
-
 	lr_model_check(type, v);
-	lr_pg_json_options(&opts);
-	if (!type->parse(v->json, LrModelJsonLen(v), arena, &opts, &model, &err))
-		lr_pg_raise(&err, psprintf("invalid stored %s", type->name));
-	return model;
+	return ParseWithin(type, lr_model_text(type, v), lr_model_text_len(type, v), arena,
+					   psprintf("invalid stored %s", type->name));
 }
 
-LrModelValue *
-lr_model_from_model(const LrModelType *type, const void *model)
+/* The stored value of model; used bytes of the memory limit are taken already. */
+static LrModelValue *
+WriteValue(const LrModelType *type, const void *model, size_t used)
 {
+	size_t		budget = lr_model_memory_limit();
+	size_t		left = budget > used ? budget - used : 0;
+	size_t		limit = Min((size_t) MaxAllocSize, left);
 	LrAlloc		a;
 	LrBuf		buf;
 	LrModelValue *v;
 	static const char zeros[LR_MODEL_HDRSZ] = {0};
+	size_t		i;
 
 	/*
 	 * Write the header's room and then the text into one buffer, which
-	 * becomes the value: no second copy of a text that may be large.
+	 * becomes the value: no second copy of a text that may be large.  The
+	 * buffer is limited by the 1 GB of a value and by what is left of the
+	 * memory limit.
 	 */
 	lr_pg_alloc_init(&a, CurrentMemoryContext);
-	lr_buf_init(&buf, &a, MaxAllocSize);
+	lr_buf_init(&buf, &a, Max(limit, 1024));
+	buf.tick = lr_pg_tick();
 	lr_buf_append(&buf, zeros, LR_MODEL_HDRSZ);
+	for (i = 0; i < type->extra; i++)
+		lr_buf_putc(&buf, '\0');
 	type->write(model, &buf);
+	if (buf.failed && limit < (size_t) MaxAllocSize)
+		lr_model_memory_error(type, 0);
 	if (buf.failed)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -65,7 +132,15 @@ lr_model_from_model(const LrModelType *type, const void *model)
 	SET_VARSIZE(v, buf.len);
 	v->version = LR_MODEL_STORAGE_VERSION;
 	v->flags = 0;
+	if (type->stamp)
+		type->stamp(lr_model_text(type, v), lr_model_text_len(type, v), (uint8 *) v->json);
 	return v;
+}
+
+LrModelValue *
+lr_model_from_model(const LrModelType *type, const void *model)
+{
+	return WriteValue(type, model, 0);
 }
 
 LrModelValue *
@@ -73,17 +148,13 @@ lr_model_from_text(const LrModelType *type, const char *text, size_t len)
 {
 	LrAlloc		a;
 	LrArena		arena;
-	LrJsonOptions opts;
-	LrError		err = {0};
 	void	   *model;
 	LrModelValue *v;
 
 	lr_pg_alloc_init(&a, CurrentMemoryContext);
 	lr_arena_init(&arena, &a, 0);
-	lr_pg_json_options(&opts);
-	if (!type->parse(text, len, &arena, &opts, &model, &err))
-		lr_pg_raise(&err, psprintf("invalid %s", type->name));
-	v = lr_model_from_model(type, model);
+	model = ParseWithin(type, text, len, &arena, psprintf("invalid %s", type->name));
+	v = WriteValue(type, model, arena.total);
 	lr_arena_release(&arena);
 	return v;
 }
@@ -102,7 +173,7 @@ lr_model_out(FunctionCallInfo fcinfo, const LrModelType *type)
 	LrModelValue *v = DatumGetLrModelP(PG_GETARG_DATUM(0));
 
 	lr_model_check(type, v);
-	PG_RETURN_CSTRING(pnstrdup(v->json, LrModelJsonLen(v)));
+	PG_RETURN_CSTRING(pnstrdup(lr_model_text(type, v), lr_model_text_len(type, v)));
 }
 
 Datum
@@ -131,7 +202,7 @@ lr_model_send(FunctionCallInfo fcinfo, const LrModelType *type)
 	lr_model_check(type, v);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, 1);
-	pq_sendtext(&buf, v->json, (int) LrModelJsonLen(v));
+	pq_sendtext(&buf, lr_model_text(type, v), (int) lr_model_text_len(type, v));
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -184,10 +255,11 @@ lr_model_cache_lookup(LrModelCache *mc, const LrModelType *type,
 	v = DatumGetLrModelP(PointerGetDatum(raw));
 	MemoryContextSwitchTo(mc->cxt);
 
+	/* The parsed and compiled forms together stay within the memory limit. */
 	a = palloc(sizeof(LrAlloc));
 	arena = palloc(sizeof(LrArena));
 	lr_pg_alloc_init(a, mc->cxt);
-	lr_arena_init(arena, a, 0);
+	lr_arena_init(arena, a, lr_model_memory_limit());
 	model = lr_model_parse(type, v, arena);
 	MemoryContextDelete(text_cxt);
 	mc->compiled = type->compile ? type->compile(model, arena, mc->cxt) : model;

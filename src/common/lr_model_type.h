@@ -11,8 +11,10 @@
  * behaves the same way:
  *
  *   - Stored form (LrModelValue): varlena header, uint16 version (1), uint16
- *     flags (0), then the canonical JSON text without a NUL.  Any other
- *     version or flags is "<name> value has unsupported storage version".
+ *     flags (0), the type's own header of type->extra bytes (none for the
+ *     scorecard and the isolation forest; the strategy's SHA-256), then the
+ *     canonical JSON text without a NUL.  Any other version or flags is
+ *     "<name> value has unsupported storage version".
  *   - Text input and binary receive (version byte 1, then the JSON text) run
  *     the same validator, type->parse, then store type->write's canonical
  *     text: "invalid <name>: <message>" on bad input, "<name> is too large"
@@ -34,8 +36,10 @@
  *            query from a parsed model (flat arrays, the binding of features
  *            to columns, scratch).  It runs with CurrentMemoryContext = cxt,
  *            which lives as long as the compiled form; arena allocates there
- *            too.  It may raise errors.  NULL: the parsed model itself is the
- *            compiled form.
+ *            too, within the memory limit (a compile that finds
+ *            arena->over_limit raises lr_model_memory_error).  It may raise
+ *            errors, and passes lr_pg_tick() to long pure C work.  NULL: the
+ *            parsed model itself is the compiled form.
  *
  * A new model type (the decision strategy, say): a pure C parser and writer
  * in the area, one LrModelType, four one-line SQL-callable I/O functions
@@ -75,7 +79,41 @@ typedef struct LrModelType
 						  const LrJsonOptions *opts, void **model, LrError *err);
 	bool		(*write) (const void *model, LrBuf *out);
 	void	   *(*compile) (void *model, LrArena *arena, MemoryContext cxt);
+
+	/*
+	 * Optional: extra bytes of the type's own header, between flags and the
+	 * text, filled by stamp from the canonical text when a value is built
+	 * (a digest, say, that identifies the value from its first bytes).
+	 */
+	size_t		extra;
+	void		(*stamp) (const char *json, size_t len, uint8 *extra);
 } LrModelType;
+
+/* The canonical text of a stored value of type, and its length. */
+static inline const char *
+lr_model_text(const LrModelType *type, const LrModelValue *v)
+{
+	return v->json + type->extra;
+}
+
+static inline size_t
+lr_model_text_len(const LrModelType *type, const LrModelValue *v)
+{
+	return VARSIZE(v) - LR_MODEL_HDRSZ - type->extra;
+}
+
+/*
+ * Memory: reading a value (text input, receive, lr_model_parse, the cache)
+ * may use at most lr_model_memory_limit() bytes for its parsed form (the
+ * compiled form built in the cache's arena counts too), and the canonical
+ * text written from it at most what is left of that; beyond, the error is
+ * lr_model_memory_error's, raised before the allocation that would exceed
+ * it (54000).  The limit is loan_risk.max_kernel_memory.  Long work is
+ * interruptible: parse gets lr_pg_tick() in its options, write a buffer
+ * with it, and compile should pass it on (see lr_base.h, LrTick).
+ */
+extern size_t lr_model_memory_limit(void);
+extern void lr_model_memory_error(const LrModelType *type, size_t textlen) pg_attribute_noreturn();
 
 /* Checks the header of a stored value (version and flags). */
 extern void lr_model_check(const LrModelType *type, const LrModelValue *v);

@@ -37,11 +37,29 @@ lr_pg_alloc_init(LrAlloc *a, MemoryContext cxt)
 	a->ctx = cxt;
 }
 
+/* Checks for interrupts: a pending cancel raises its ERROR from here. */
+static bool
+PgTick(void *arg)
+{
+	CHECK_FOR_INTERRUPTS();
+	return true;
+}
+
+LrTick *
+lr_pg_tick(void)
+{
+	/* The backend's one thread: a single countdown serves every caller. */
+	static LrTick tick = {PgTick, NULL, 1024, 1024};
+
+	return &tick;
+}
+
 void
 lr_pg_json_options(LrJsonOptions *opts)
 {
 	opts->max_depth = 64;
 	opts->ascii_escapes_only = (GetDatabaseEncoding() != PG_UTF8);
+	opts->tick = lr_pg_tick();
 }
 
 void

@@ -18,7 +18,17 @@
 /* An allocator that pallocs in cxt (huge allocations allowed, NULL on OOM). */
 extern void lr_pg_alloc_init(LrAlloc *a, MemoryContext cxt);
 
-/* JSON options for the current database (\u escapes above 007F need UTF8). */
+/*
+ * A tick (lr_base.h) that checks for interrupts, so cancel and
+ * statement_timeout stop long pure C work.  The backend's thread only: never
+ * hand it to code that runs in OpenMP threads.
+ */
+extern LrTick *lr_pg_tick(void);
+
+/*
+ * JSON options for the current database (\u escapes above 007F need UTF8),
+ * with lr_pg_tick() so that parsing can be cancelled.
+ */
 extern void lr_pg_json_options(LrJsonOptions *opts);
 
 /*

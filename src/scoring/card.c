@@ -131,6 +131,8 @@ ParseSpecial(CardCtx *c, const LrJson *arr, LrFeature *f)
 			return lr_jv_nomem(c);
 		for (size_t j = 0; j < vals->n; j++)
 		{
+			if (!lr_jv_tick(c))
+				return false;
 			if (vals->items[j]->kind != LRJ_NUMBER)
 			{
 				lr_path_index(&c->path, j);
@@ -158,6 +160,8 @@ ParseNumericBins(CardCtx *c, const LrJson *bins, LrFeature *f)
 		LrBin	   *b = &f->bins[i];
 		size_t		mark = lr_path_index(&c->path, i);
 
+		if (!lr_jv_tick(c))
+			return false;
 		if (!lr_jv_expect(c, bv, LRJ_OBJECT) || !lr_jv_check_keys(c, bv, numeric_bin_keys))
 			return false;
 		up = lr_json_get(bv, "upper");
@@ -236,6 +240,8 @@ ParseCategoricalBins(CardCtx *c, const LrJson *bins, LrFeature *f)
 		{
 			size_t		m2 = lr_path_index(&c->path, j);
 
+			if (!lr_jv_tick(c))
+				return false;
 			if (!CategoryText(c, vals->items[j], &b->values[j], &b->valuelens[j]))
 				return false;
 			lr_path_pop(&c->path, m2);
@@ -400,8 +406,9 @@ ParseHeader(CardCtx *c, const LrJson *root, LrCard *h)
 	return true;
 }
 
-bool
-lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err)
+/* Validates root into a card; tick (may be NULL) is called per bin and value. */
+static bool
+CardFromJson(const LrJson *root, LrArena *arena, LrTick *tick, LrCard **out, LrError *err)
 {
 	CardCtx		c;
 	LrCard		h = {0};
@@ -410,6 +417,7 @@ lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err
 	size_t		mark;
 
 	lr_jv_init(&c, arena, err);
+	c.tick = tick;
 	if (!ParseHeader(&c, root, &h))
 		return false;
 	feats = lr_json_get(root, "features");
@@ -427,15 +435,21 @@ lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err
 	{
 		size_t		m2 = lr_path_index(&c.path, i);
 
-		if (!ParseFeature(&c, feats->items[i], &card->features[i]))
+		if (!lr_jv_tick(&c) || !ParseFeature(&c, feats->items[i], &card->features[i]))
 			return false;
 		lr_path_pop(&c.path, m2);
 	}
 	lr_path_pop(&c.path, mark);
-	if (!lr_card_finish(card, arena, err))
+	if (!lr_card_finish_tick(card, arena, tick, err))
 		return false;
 	*out = card;
 	return true;
+}
+
+bool
+lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err)
+{
+	return CardFromJson(root, arena, NULL, out, err);
 }
 
 bool
@@ -446,7 +460,7 @@ lr_card_parse(const char *text, size_t len, LrArena *arena,
 
 	if (!lr_json_parse(text, len, arena, opts, &root, err))
 		return false;
-	return lr_card_from_json(root, arena, out, err);
+	return CardFromJson(root, arena, opts ? opts->tick : NULL, out, err);
 }
 
 /* ---------------------------------------------------------------- writer */

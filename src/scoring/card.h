@@ -178,7 +178,10 @@ typedef struct LrCard
 
 /* ---------------------------------------------------------------- making a card */
 
-/* Parses and validates JSON; on failure err names the JSON path and the value. */
+/*
+ * Parses and validates JSON; on failure err names the JSON path and the
+ * value.  opts->tick is ticked per JSON value, bin and category.
+ */
 extern bool lr_card_parse(const char *text, size_t len, LrArena *arena,
 						  const LrJsonOptions *opts, LrCard **out, LrError *err);
 extern bool lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err);
@@ -201,6 +204,8 @@ extern bool lr_bin_alloc_values(LrBin *b, LrArena *arena, size_t n);
 
 /* Validates the card (see the contract) and compiles card->table. */
 extern bool lr_card_finish(LrCard *card, LrArena *arena, LrError *err);
+/* The same, ticking tick (may be NULL) per bin and value (see LrTick). */
+extern bool lr_card_finish_tick(LrCard *card, LrArena *arena, LrTick *tick, LrError *err);
 
 /* ---------------------------------------------------------------- writing */
 

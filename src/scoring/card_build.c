@@ -181,6 +181,8 @@ NumericBins(LrJv *c, const LrFeature *f, LrTableFeature *t)
 		size_t		mark = lr_jv_enter_index(c, i);
 		size_t		m2 = lr_jv_enter_key(c, "upper");
 
+		if (!lr_jv_tick(c))
+			return false;
 		if (i + 1 == f->nbins)
 		{
 			if (!(isinf(b->upper) && b->upper > 0))
@@ -237,6 +239,8 @@ CategoricalBins(LrJv *c, const LrFeature *f, LrTableFeature *t)
 			size_t		k = lr_hash_bytes(key, len) & h->mask;
 			size_t		m3 = lr_jv_enter_index(c, j);
 
+			if (!lr_jv_tick(c))
+				return false;
 			while (h->keys[k] != NULL)
 			{
 				if (h->keylens[k] == len && memcmp(h->keys[k], key, len) == 0)
@@ -275,6 +279,8 @@ SpecialBins(LrJv *c, const LrFeature *f, LrTableFeature *t)
 
 		if (b->nvalues == 0)
 			return lr_jv_fail(c, "must list at least one special value");
+		if (!lr_jv_tick(c))
+			return false;
 		for (size_t j = 0; j < b->nvalues; j++)
 			if (!isfinite(b->numvalues[j]))
 			{
@@ -301,6 +307,8 @@ SpecialBins(LrJv *c, const LrFeature *f, LrTableFeature *t)
 			k++;
 		}
 	/* One sorted table for lookup; a value listed twice is ambiguous. */
+	if (!lr_tick_n(c->tick, 16 * total))
+		return lr_tick_stop(c->err);
 	qsort(all, total, sizeof(SpecialEntry), CompareSpecial);
 	for (size_t i = 0; i < total; i++)
 	{
@@ -360,8 +368,65 @@ Codes(LrJv *c, const LrFeature *f, LrTableFeature *t)
 	return true;
 }
 
+typedef struct NameEntry
+{
+	const char *name;
+	size_t		i;
+} NameEntry;
+
+static int
+CompareName(const void *a, const void *b)
+{
+	const NameEntry *x = a;
+	const NameEntry *y = b;
+	int			r = strcmp(x->name, y->name);
+
+	return r != 0 ? r : (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * For each feature, the first earlier feature of the same name (or
+ * SIZE_MAX): sorted by name, so a card of many features is checked in
+ * n log n, not n^2.  NULL names are left to FinishFeature.
+ */
+static size_t *
+EarlierNames(LrJv *c, const LrCard *card)
+{
+	size_t		n = card->nfeatures,
+				k = 0;
+	NameEntry  *e = lr_arena_alloc(c->arena, n * sizeof(NameEntry));
+	size_t	   *dup = lr_arena_alloc(c->arena, n * sizeof(size_t));
+
+	if (e == NULL || dup == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+	{
+		dup[i] = SIZE_MAX;
+		if (card->features[i].name != NULL)
+		{
+			e[k].name = card->features[i].name;
+			e[k].i = i;
+			k++;
+		}
+	}
+	if (!lr_tick_n(c->tick, 16 * k))
+	{
+		lr_tick_stop(c->err);
+		return NULL;
+	}
+	qsort(e, k, sizeof(NameEntry), CompareName);
+	for (size_t j = 1, first = 0; j < k; j++)
+	{
+		if (strcmp(e[j].name, e[first].name) != 0)
+			first = j;
+		else
+			dup[e[j].i] = e[first].i;
+	}
+	return dup;
+}
+
 static bool
-FinishFeature(LrJv *c, const LrCard *card, size_t i, LrTableFeature *t)
+FinishFeature(LrJv *c, const LrCard *card, size_t i, size_t dup, LrTableFeature *t)
 {
 	const LrFeature *f = &card->features[i];
 	size_t		mark;
@@ -421,24 +486,30 @@ FinishFeature(LrJv *c, const LrCard *card, size_t i, LrTableFeature *t)
 		return false;
 	t->direct = f->kind == LR_FEATURE_NUMERIC && t->nspecial == 0 && t->nup <= LR_CODE_DIRECT_MAX;
 
-	/* Names are few; a quadratic check keeps this simple and exact. */
-	for (size_t j = 0; j < i; j++)
-		if (strcmp(card->features[j].name, f->name) == 0)
-		{
-			lr_jv_enter_key(c, "name");
-			return lr_jv_fail(c, "feature \"%.100s\" is already defined at features[%zu]", f->name, j);
-		}
+	if (dup != SIZE_MAX)
+	{
+		lr_jv_enter_key(c, "name");
+		return lr_jv_fail(c, "feature \"%.100s\" is already defined at features[%zu]", f->name, dup);
+	}
 	return true;
 }
 
 bool
 lr_card_finish(LrCard *card, LrArena *arena, LrError *err)
 {
+	return lr_card_finish_tick(card, arena, NULL, err);
+}
+
+bool
+lr_card_finish_tick(LrCard *card, LrArena *arena, LrTick *tick, LrError *err)
+{
 	LrJv		c;
 	LrTableFeature *tf = NULL;
+	size_t	   *dup = NULL;
 	size_t		mark;
 
 	lr_jv_init(&c, arena, err);
+	c.tick = tick;
 	if (!CheckNumber(&c, "base_points", card->base_points, LR_CARD_POINTS_MAX) ||
 		(card->has_intercept && !CheckNumber(&c, "intercept", card->intercept, 0)))
 		return false;
@@ -462,14 +533,15 @@ lr_card_finish(LrCard *card, LrArena *arena, LrError *err)
 	}
 
 	if (card->nfeatures > 0 &&
-		(tf = lr_arena_alloc0(arena, card->nfeatures * sizeof(LrTableFeature))) == NULL)
-		return lr_jv_nomem(&c);
+		((tf = lr_arena_alloc0(arena, card->nfeatures * sizeof(LrTableFeature))) == NULL ||
+		 (dup = EarlierNames(&c, card)) == NULL))
+		return err->kind != LR_OK ? false : lr_jv_nomem(&c);
 	mark = lr_jv_enter_key(&c, "features");
 	for (size_t i = 0; i < card->nfeatures; i++)
 	{
 		size_t		m2 = lr_jv_enter_index(&c, i);
 
-		if (!FinishFeature(&c, card, i, &tf[i]))
+		if (!lr_jv_tick(&c) || !FinishFeature(&c, card, i, dup[i], &tf[i]))
 			return false;
 		lr_jv_leave(&c, m2);
 	}

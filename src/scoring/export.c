@@ -10,6 +10,7 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -94,30 +95,51 @@ PutBinRow(ReturnSetInfo *rsinfo, const LrFeature *f, const LrBin *b, const char 
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
+/*
+ * One row, built in a context reset per row (a card may have millions of
+ * bins), with a check for interrupts.
+ */
+static void
+PutBinRowTemp(ReturnSetInfo *rsinfo, MemoryContext rowcxt, const LrFeature *f, const LrBin *b,
+			  const char *kind, int index)
+{
+	MemoryContext old = MemoryContextSwitchTo(rowcxt);
+
+	CHECK_FOR_INTERRUPTS();
+	PutBinRow(rsinfo, f, b, kind, index);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(rowcxt);
+}
+
 /* scorecard_table: one row per feature and bin, for BI tools */
 Datum
 scorecard_table(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext rowcxt;
 	LrCard	   *card;
 	size_t		i,
 				j;
 
 	lr_pg_srf_init(fcinfo);
 	card = CardArg(fcinfo, 0);
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "loan_risk scorecard_table row",
+								   ALLOCSET_DEFAULT_SIZES);
 	for (i = 0; i < card->nfeatures; i++)
 	{
 		const LrFeature *f = &card->features[i];
 
 		for (j = 0; j < f->nbins; j++)
-			PutBinRow(rsinfo, f, &f->bins[j], f->kind == LR_FEATURE_NUMERIC ? "range" : "values", (int) j);
+			PutBinRowTemp(rsinfo, rowcxt, f, &f->bins[j],
+						  f->kind == LR_FEATURE_NUMERIC ? "range" : "values", (int) j);
 		for (j = 0; j < f->nspecial; j++)
-			PutBinRow(rsinfo, f, &f->special[j], "special", (int) j);
+			PutBinRowTemp(rsinfo, rowcxt, f, &f->special[j], "special", (int) j);
 		if (f->missing)
-			PutBinRow(rsinfo, f, f->missing, "missing", -1);
+			PutBinRowTemp(rsinfo, rowcxt, f, f->missing, "missing", -1);
 		if (f->unseen)
-			PutBinRow(rsinfo, f, f->unseen, "unseen", -1);
+			PutBinRowTemp(rsinfo, rowcxt, f, f->unseen, "unseen", -1);
 	}
+	MemoryContextDelete(rowcxt);
 	return (Datum) 0;
 }
 
@@ -179,6 +201,7 @@ scorecard_sql(PG_FUNCTION_ARGS)
 				appendStringInfoString(&s, "NULL::float8");
 			for (j = 0; j < f->nspecial; j++)
 			{
+				CHECK_FOR_INTERRUPTS();
 				appendStringInfo(&s, "\n        WHEN %s IN (", col.data);
 				for (k = 0; k < f->special[j].nvalues; k++)
 				{
@@ -191,6 +214,7 @@ scorecard_sql(PG_FUNCTION_ARGS)
 			}
 			for (j = 0; j + 1 < f->nbins; j++)
 			{
+				CHECK_FOR_INTERRUPTS();
 				appendStringInfo(&s, "\n        WHEN %s < ", col.data);
 				AppendFloat(&s, f->bins[j].upper);
 				appendStringInfoString(&s, " THEN ");
@@ -211,10 +235,15 @@ scorecard_sql(PG_FUNCTION_ARGS)
 				appendStringInfo(&s, "\n        WHEN %s IN (", col.data);
 				for (k = 0; k < f->bins[j].nvalues; k++)
 				{
+					char	   *v = pnstrdup(f->bins[j].values[k], f->bins[j].valuelens[k]);
+					char	   *q = quote_literal_cstr(v);
+
+					CHECK_FOR_INTERRUPTS();
 					if (k > 0)
 						appendStringInfoString(&s, ", ");
-					appendStringInfoString(&s, quote_literal_cstr(pnstrdup(f->bins[j].values[k],
-																		   f->bins[j].valuelens[k])));
+					appendStringInfoString(&s, q);
+					pfree(q);
+					pfree(v);
 				}
 				appendStringInfoString(&s, ") THEN ");
 				AppendFloat(&s, f->bins[j].points);

@@ -76,7 +76,7 @@ FuzzForest(const uint8_t *data, size_t size, LrAlloc *a)
 
 	lr_arena_init(&arena, a, (size_t) 64 << 20);
 	if (lr_iforest_parse((const char *) data, size, &arena, &opts, &f, &err) &&
-		lr_iforest_compile(f, &arena, &m, &err))
+		lr_iforest_compile(f, &arena, NULL, &m, &err))
 	{
 		double		x[LR_IFOREST_MAX_FEATURES];
 		size_t		i;

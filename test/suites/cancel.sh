@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Suite: cancel and statement_timeout.  Each long-running function runs with
-# statement_timeout = 1s on an input that takes longer; it must stop within
-# LR_CANCEL_SLACK_MS (default 1000) after the timeout, leave the session
-# usable, and give its memory back (the backend's memory after the cancelled
-# call within 8 MB of before).  Prints the latencies measured.
+# statement_timeout = 1s (100 ms for the huge model values) on an input that
+# takes longer; it must stop within LR_CANCEL_SLACK_MS (default 1000) after
+# the timeout, leave the session usable, and give its memory back (the
+# backend's memory after the cancelled call within 8 MB of before).  Reading
+# a huge model under a low loan_risk.max_kernel_memory must fail at once with
+# the limit's error, its peak memory bounded.  Prints the latencies and the
+# backend's peak resident memory (VmHWM, shared buffers it touched included).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . test/lib.sh
@@ -26,35 +29,83 @@ CREATE TABLE txn AS SELECT (hashint4(i) & 4095) AS merchant_id,
   timestamptz '2025-01-01' + (hashint4(i * 5) & 31535999) * interval '1 second' AS ts,
   ((hashint4(i * 11) & 65535) / 100.0)::numeric(12,2) AS amount, 'p' || (hashint4(i * 13) & 65535) AS payer
 FROM generate_series(1, 3000000) i;
+-- Huge model values: a scorecard of one feature with 1,000,000 bins (32 MB of
+-- text) and an isolation forest of 300 trees of 4096 rows (35 MB).
+CREATE TABLE card_text AS
+SELECT '{"format": "loan_risk.scorecard/1", "base_points": 0, "features": [{"name": "x", "type": "numeric", "bins": ['
+  || string_agg('{"upper": ' || i || ', "points": ' || (i % 7) || '}', ', ' ORDER BY i)
+  || ', {"upper": null, "points": 0}]}]}' AS t
+FROM generate_series(1, 999999) i;
+CREATE TABLE card_val AS SELECT t::loan_risk.scorecard AS c FROM card_text;
+CREATE TABLE forest_text AS
+SELECT loan_risk.iforest_train(i, s, ARRAY['pd'], '{"trees": 300, "sample_size": 4096}')::text AS t
+FROM (SELECT row_number() OVER () AS i, s FROM scores s LIMIT 100000) s;
+CREATE TABLE forest_val AS SELECT t::loan_risk.iforest AS f FROM forest_text;
 ANALYZE;
 SQL
 
 passed=0; failed=0
-# check NAME SQL: run SQL under a 1 s timeout, check latency, usability, memory.
+# check NAME SQL [TIMEOUT_MS]: run SQL under the timeout (default 1000 ms),
+# check latency, usability, memory after; report the peak.
 check() {
-  local name=$1 sql=$2 out t ms err before after
+  local name=$1 sql=$2 to=${3:-1000} out t ms err before after peak
   out=$(lr_psql cancel -d c -At -v ON_ERROR_STOP=0 2>&1 <<SQL
+SELECT pg_backend_pid() AS pid \gset
+\setenv LR_PID :pid
 SELECT sum(total_bytes) FROM pg_backend_memory_contexts;
-SET statement_timeout = '1s';
+SET statement_timeout = '${to}ms';
 \timing on
 $sql;
 \timing off
 RESET statement_timeout;
 SELECT 'usable ' || (1 + 1);
+\! echo "peak \$(awk '/^VmHWM/ {print \$2}' /proc/\$LR_PID/status)"
 SELECT sum(total_bytes) FROM pg_backend_memory_contexts;
 SQL
 )
-  before=$(echo "$out" | sed -n 1p)
+  before=$(echo "$out" | grep -E '^[0-9]+$' | head -1)
   after=$(echo "$out" | grep -E '^[0-9]+$' | tail -1)
+  peak=$(echo "$out" | sed -n 's/^peak \([0-9]*\)$/\1/p')
   t=$(echo "$out" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | sort -n | tail -1)
   err=$(echo "$out" | grep -c "canceling statement due to statement timeout")
   ms=${t%.*}
-  if [ "$err" -eq 1 ] && [ -n "$ms" ] && [ "$ms" -le $((1000 + SLACK)) ] && echo "$out" | grep -q "^usable 2$" \
+  if [ "$err" -eq 1 ] && [ -n "$ms" ] && [ "$ms" -le $((to + SLACK)) ] && echo "$out" | grep -q "^usable 2$" \
      && [ $((after - before)) -le $((8 * 1024 * 1024)) ]; then
-    printf 'cancel %-28s stopped %5d ms after the timeout, session usable, memory %+d kB\n' "$name" $((ms - 1000)) $(((after - before) / 1024))
+    printf 'cancel %-28s stopped %5d ms after the timeout, session usable, memory %+d kB, peak %d MB\n' \
+      "$name" $((ms - to)) $(((after - before) / 1024)) $((${peak:-0} / 1024))
     passed=$((passed + 1))
   else
     printf 'cancel %-28s FAILED (time %s ms, timeout error %s, memory before %s after %s)\n' "$name" "$t" "$err" "$before" "$after"
+    echo "$out" | tail -8 | sed 's/^/    /'
+    failed=$((failed + 1))
+  fi
+}
+
+# check_limit NAME SQL LIMIT_MB: under loan_risk.max_kernel_memory = LIMIT_MB,
+# SQL fails with the limit's error within 1 s, its backend's peak resident
+# memory under LIMIT_MB + LR_CANCEL_PEAK_SLACK_MB (default 160: the text
+# itself, shared buffers read and the backend's own).
+check_limit() {
+  local name=$1 sql=$2 limit=$3 out t ms peak bound=$(($3 + ${LR_CANCEL_PEAK_SLACK_MB:-160}))
+  out=$(lr_psql cancel -d c -At -v ON_ERROR_STOP=0 2>&1 <<SQL
+SELECT pg_backend_pid() AS pid \gset
+\setenv LR_PID :pid
+SET loan_risk.max_kernel_memory = '${limit}MB';
+\timing on
+$sql;
+\timing off
+\! echo "peak \$(awk '/^VmHWM/ {print \$2}' /proc/\$LR_PID/status)"
+SQL
+)
+  peak=$(echo "$out" | sed -n 's/^peak \([0-9]*\)$/\1/p')
+  t=$(echo "$out" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | sort -n | tail -1)
+  ms=${t%.*}
+  if echo "$out" | grep -q "needs more memory than loan_risk.max_kernel_memory" && [ -n "$ms" ] \
+     && [ "$ms" -le 1000 ] && [ -n "$peak" ] && [ $((peak / 1024)) -le "$bound" ]; then
+    printf 'limit  %-28s refused in %5d ms under %d MB, peak %d MB\n' "$name" "$ms" "$limit" $((peak / 1024))
+    passed=$((passed + 1))
+  else
+    printf 'limit  %-28s FAILED (time %s ms, peak %s kB, bound %d MB)\n' "$name" "$t" "$peak" "$bound"
     echo "$out" | tail -8 | sed 's/^/    /'
     failed=$((failed + 1))
   fi
@@ -67,7 +118,18 @@ check shared_attributes     "SELECT count(*) FROM loan_risk.shared_attribute_com
 check auc_6m                "SET max_parallel_workers_per_gather = 0; SELECT loan_risk.auc(pd, bad) FROM scores, generate_series(1, 3)"
 check gains_table           "SET max_parallel_workers_per_gather = 0; SELECT loan_risk.gains_table(pd, bad, 20) FROM scores, generate_series(1, 3)"
 check merchant_features     "SELECT count(*) FROM (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer) p FROM txn, generate_series(1, 3) GROUP BY 1) s WHERE (p).revenue_30d >= 0"
-check iforest_train         "SELECT loan_risk.iforest_train(i, r, ARRAY['pd'], '{\"trees\": 10000, \"sample_size\": 4096}') FROM (SELECT row_number() OVER () AS i, s FROM scores s LIMIT 300000) x(i, r), LATERAL (SELECT (x.r).pd) r2(pd)"
+check iforest_train         "SELECT loan_risk.iforest_train(i, r, ARRAY['pd'], '{\"trees\": 4000, \"sample_size\": 4096}') FROM (SELECT row_number() OVER () AS i, s FROM scores s LIMIT 300000) x(i, r), LATERAL (SELECT (x.r).pd) r2(pd)"
 # Training: its passes are queries (binning, the design) and passes in memory.
 check train_scorecard       "SET max_parallel_workers_per_gather = 0; SELECT loan_risk.train_scorecard('SELECT pd, pd * pd AS pd2, bad FROM scores, generate_series(1, 2)', 'bad', '{pd,pd2}')"
+# Huge model values: text input, the first score() or anomaly_score() of a
+# query (the compile), and the exports, under a 100 ms timeout.
+check scorecard_in_1m_bins      "SELECT length(t::loan_risk.scorecard::text) FROM card_text" 100
+check score_compile_1m_bins     "SELECT loan_risk.score(c, r) FROM card_val, (SELECT 5.0::float8 AS x) r" 100
+check scorecard_sql_1m_bins     "SELECT length(loan_risk.scorecard_sql(c)) FROM card_val" 100
+check scorecard_table_1m_bins   "SELECT count(*) FROM card_val, loan_risk.scorecard_table(c)" 100
+check iforest_in_300_trees      "SELECT length(t::loan_risk.iforest::text) FROM forest_text" 100
+check anomaly_compile_300_trees "SELECT loan_risk.anomaly_score(f, r) FROM forest_val, (SELECT 0.5::float8 AS pd) r" 100
+check_limit scorecard_in_1m_bins      "SELECT t::loan_risk.scorecard IS NOT NULL FROM card_text" 64
+check_limit score_compile_1m_bins     "SELECT loan_risk.score(c, r) FROM card_val, (SELECT 5.0::float8 AS x) r" 64
+check_limit anomaly_compile_300_trees "SELECT loan_risk.anomaly_score(f, r) FROM forest_val, (SELECT 0.5::float8 AS pd) r" 64
 echo "$passed passed, $failed failed"

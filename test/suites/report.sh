@@ -183,6 +183,7 @@ check "a table wider than its section is caught" grep -q 'too wide: wide table 0
 browse --no-pdf-header-footer --print-to-pdf="$OUT/validation_report_trained.pdf" \
   "file://$OUT/validation_report_trained.html" >/dev/null 2>>"$OUT/chromium.log"
 check "the report prints to PDF" test -s "$OUT/validation_report_trained.pdf"
+check "pdftotext is installed (scripts/deps.sh --test)" command -v pdftotext
 if command -v pdftotext >/dev/null; then
   pdftotext -layout "$OUT/validation_report_trained.pdf" "$LR_WORK/printed.txt"
   for h in Summary Discrimination "Score distribution" Calibration "Gains table" "Scorecard bins and points" \
