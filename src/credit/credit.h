@@ -24,12 +24,6 @@
 #include "common/lr_json.h"
 #include "common/lr_state_ops.h"
 
-/*
- * 128-bit integer at 8-byte alignment: palloc and the arenas align to 8, and
- * with the natural 16 the compiler may use aligned vector moves on it.
- */
-typedef __int128 lr_i128 __attribute__((aligned(8)));
-
 /* ---- Exact decimals (money.c) ---------------------------------------- */
 
 #define LR_RATE_SCALE		18
