@@ -20,8 +20,9 @@ cd "$(dirname "$0")/.."
 # a header here is a decision about the area's interface; say why in the
 # commit.
 declare -A PUBLIC=(
-  [antifraud]="antifraud.h"
+  [antifraud]="antifraud.h ident.h iforest.h"
   [credit]="credit.h credit_pg.h"
+  [decision]="decision.h strategy.h"
   [features]="features.h features_pg.h"
   [graph]="graph.h"
   [matching]="matching.h matching_pg.h"

@@ -61,7 +61,22 @@ SELECT (SELECT card FROM nt_card) AS scorecard,
        (SELECT loan_risk.iforest_train(id, ARRAY[x], '{x}') FROM nt_app a) AS iforest,
        (SELECT loan_risk.robust_stats_partial(x) FROM nt_app) AS robust_stats,
        (SELECT loan_risk.robust_stats(x) FROM nt_app) AS robust_summary,
-       loan_risk.binning('nt_app', 'bad', '{x,region}') AS binning;
+       loan_risk.binning('nt_app', 'bad', '{x,region}') AS binning,
+       (SELECT jsonb_build_object('format', 'loan_risk.strategy/1', 'name', 'nt', 'version', '1', 'key', 'id',
+          'stages', jsonb_build_object(
+            'knock_out', '{"rules": [{"name": "KO_X", "dimension": "applicant", "reason": "x below 100",
+                                      "column": "x", "op": "<", "value": 100}]}'::jsonb,
+            'score', jsonb_build_object('arms', jsonb_build_array(
+              jsonb_build_object('name', 'a', 'share', 0.5, 'approve_at', 0, 'card', c.card::jsonb),
+              jsonb_build_object('name', 'b', 'share', 0.5, 'approve_at', 0, 'card', c.card::jsonb))),
+            'limit', '{"monthly_revenue": "amount", "policy": {"bands": [{"max_pd": 1, "revenue_multiple": 2}]}}'::jsonb,
+            'price', '{"lgd": 0.4, "term_months": 12, "requested_term": "term",
+                       "policy": {"cost_of_funds": 0.05, "acquisition_cost": 0.012, "credit_data_cost": 0.003,
+                                  "operating_cost": 0.03, "management_cost": 0.01, "target_margin": 0.04}}'::jsonb,
+            'offers', jsonb_build_object('products', (SELECT jsonb_agg(to_jsonb(p) || jsonb_build_object('approval_model',
+                                                                                  p.approval_model::jsonb))
+                                                      FROM nt_products p))))::loan_risk.strategy
+        FROM nt_card c) AS strategy;
 SELECT count(*) FILTER (WHERE v IS NULL) AS null_samples FROM sample_values, LATERAL jsonb_each(to_jsonb(sample_values)) e(k, v);
 
 -- ---------------------------------------------------------------- sample values
@@ -142,6 +157,8 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('text', 'amount_column', NULL, '''amount'''),
   ('text', 'term_column', NULL, '''term'''),
   ('text', 'order_by', NULL, '''probability'''),
+  -- The zone of the sample merchant_profile state (pg_regress's session zone).
+  ('text', 'time_zone', NULL, '''America/Los_Angeles'''),
   ('text[]', NULL, NULL, '''{x}'''),
   -- The pre-binning and WOE-step samples have one numeric feature (x) and no categorical one.
   ('text[]', 'categorical_features', NULL, '''{}'''),
@@ -172,7 +189,10 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('loan_risk.iforest_train_state', NULL, NULL, '(SELECT iforest_train FROM public.sample_values)'),
   ('loan_risk.iforest', NULL, NULL, '(SELECT iforest FROM public.sample_values)'),
   ('loan_risk.robust_stats_state', NULL, NULL, '(SELECT robust_stats FROM public.sample_values)'),
-  ('loan_risk.robust_summary', NULL, NULL, '(SELECT robust_summary FROM public.sample_values)');
+  ('loan_risk.robust_summary', NULL, NULL, '(SELECT robust_summary FROM public.sample_values)'),
+  ('loan_risk.strategy', NULL, NULL, '(SELECT strategy FROM public.sample_values)'),
+  ('jsonb', 'input', 'replay', '(SELECT pg_catalog.to_jsonb(a) FROM public.sample_app a)'),
+  ('text[]', 'list_hits', 'replay', '''{}''');
 INSERT INTO nt_sample (typ, argname, proname, expr, null_expr) VALUES
   ('"any"', NULL, NULL, '1.5::pg_catalog.float8', 'NULL::pg_catalog.float8'),
   ('anyelement', NULL, NULL, '1::pg_catalog.int4', 'NULL::pg_catalog.int4'),

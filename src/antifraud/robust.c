@@ -15,50 +15,16 @@
 #include "common/lr_state.h"
 #include "antifraud/robust.h"
 
-PG_FUNCTION_INFO_V1(robust_stats_state_in);
-PG_FUNCTION_INFO_V1(robust_stats_state_out);
-PG_FUNCTION_INFO_V1(robust_stats_state_recv);
-PG_FUNCTION_INFO_V1(robust_stats_state_send);
-PG_FUNCTION_INFO_V1(robust_stats_combine);
 PG_FUNCTION_INFO_V1(robust_stats_trans);
 PG_FUNCTION_INFO_V1(robust_stats_final);
 PG_FUNCTION_INFO_V1(robust_z);
 PG_FUNCTION_INFO_V1(robust_z_summary);
 
-/* robust_stats_state_in: base64 text to a validated state */
-Datum
-robust_stats_state_in(PG_FUNCTION_ARGS)
-{
-	return lr_state_in(fcinfo, &lr_robust_ops);
-}
-
-/* robust_stats_state_out: state to base64 text */
-Datum
-robust_stats_state_out(PG_FUNCTION_ARGS)
-{
-	return lr_state_out(fcinfo, &lr_robust_ops);
-}
-
-/* robust_stats_state_recv: binary state, validated */
-Datum
-robust_stats_state_recv(PG_FUNCTION_ARGS)
-{
-	return lr_state_recv(fcinfo, &lr_robust_ops);
-}
-
-/* robust_stats_state_send: state to binary */
-Datum
-robust_stats_state_send(PG_FUNCTION_ARGS)
-{
-	return lr_state_send(fcinfo, &lr_robust_ops);
-}
+/* robust_stats_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
+LR_STATE_TYPE_FUNCTIONS(robust_stats_state, lr_robust_ops)
 
 /* robust_stats_combine: merges two partial states */
-Datum
-robust_stats_combine(PG_FUNCTION_ARGS)
-{
-	return lr_state_combine(fcinfo, &lr_robust_ops);
-}
+LR_STATE_COMBINE_FUNCTION(robust_stats_combine, lr_robust_ops)
 
 /* robust_stats_trans: adds a value; NULL and NaN are skipped */
 Datum

@@ -36,7 +36,7 @@ Alloc(const LrAlloc *a, size_t size, LrError *err)
 	void	   *p = a->alloc(a->ctx, size > 0 ? size : 1);
 
 	if (p == NULL)
-		lr_error_set(err, LR_ERR_NOMEM, "out of memory in robust_stats");
+		lr_error_nomem(err, "robust_stats");
 	return p;
 }
 

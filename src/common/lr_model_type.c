@@ -75,7 +75,7 @@ ParseWithin(const LrModelType *type, const char *text, size_t len, LrArena *aren
 void
 lr_model_check(const LrModelType *type, const LrModelValue *v)
 {
-	if (VARSIZE(v) < LR_MODEL_HDRSZ ||
+	if (VARSIZE(v) < LR_MODEL_HDRSZ + type->extra ||
 		v->version != LR_MODEL_STORAGE_VERSION || v->flags != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -88,7 +88,7 @@ void *
 lr_model_parse(const LrModelType *type, const LrModelValue *v, LrArena *arena)
 {
 	lr_model_check(type, v);
-	return ParseWithin(type, v->json, LrModelJsonLen(v), arena,
+	return ParseWithin(type, lr_model_text(type, v), lr_model_text_len(type, v), arena,
 					   psprintf("invalid stored %s", type->name));
 }
 
@@ -103,6 +103,7 @@ WriteValue(const LrModelType *type, const void *model, size_t used)
 	LrBuf		buf;
 	LrModelValue *v;
 	static const char zeros[LR_MODEL_HDRSZ] = {0};
+	size_t		i;
 
 	/*
 	 * Write the header's room and then the text into one buffer, which
@@ -114,6 +115,8 @@ WriteValue(const LrModelType *type, const void *model, size_t used)
 	lr_buf_init(&buf, &a, Max(limit, 1024));
 	buf.tick = lr_pg_tick();
 	lr_buf_append(&buf, zeros, LR_MODEL_HDRSZ);
+	for (i = 0; i < type->extra; i++)
+		lr_buf_putc(&buf, '\0');
 	type->write(model, &buf);
 	if (buf.failed && limit < (size_t) MaxAllocSize)
 		lr_model_memory_error(type, 0);
@@ -129,6 +132,8 @@ WriteValue(const LrModelType *type, const void *model, size_t used)
 	SET_VARSIZE(v, buf.len);
 	v->version = LR_MODEL_STORAGE_VERSION;
 	v->flags = 0;
+	if (type->stamp)
+		type->stamp(lr_model_text(type, v), lr_model_text_len(type, v), (uint8 *) v->json);
 	return v;
 }
 
@@ -168,7 +173,7 @@ lr_model_out(FunctionCallInfo fcinfo, const LrModelType *type)
 	LrModelValue *v = DatumGetLrModelP(PG_GETARG_DATUM(0));
 
 	lr_model_check(type, v);
-	PG_RETURN_CSTRING(pnstrdup(v->json, LrModelJsonLen(v)));
+	PG_RETURN_CSTRING(pnstrdup(lr_model_text(type, v), lr_model_text_len(type, v)));
 }
 
 Datum
@@ -197,7 +202,7 @@ lr_model_send(FunctionCallInfo fcinfo, const LrModelType *type)
 	lr_model_check(type, v);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, 1);
-	pq_sendtext(&buf, v->json, (int) LrModelJsonLen(v));
+	pq_sendtext(&buf, lr_model_text(type, v), (int) lr_model_text_len(type, v));
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 

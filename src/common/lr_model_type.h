@@ -11,8 +11,10 @@
  * behaves the same way:
  *
  *   - Stored form (LrModelValue): varlena header, uint16 version (1), uint16
- *     flags (0), then the canonical JSON text without a NUL.  Any other
- *     version or flags is "<name> value has unsupported storage version".
+ *     flags (0), the type's own header of type->extra bytes (none for the
+ *     scorecard and the isolation forest; the strategy's SHA-256), then the
+ *     canonical JSON text without a NUL.  Any other version or flags is
+ *     "<name> value has unsupported storage version".
  *   - Text input and binary receive (version byte 1, then the JSON text) run
  *     the same validator, type->parse, then store type->write's canonical
  *     text: "invalid <name>: <message>" on bad input, "<name> is too large"
@@ -77,7 +79,28 @@ typedef struct LrModelType
 						  const LrJsonOptions *opts, void **model, LrError *err);
 	bool		(*write) (const void *model, LrBuf *out);
 	void	   *(*compile) (void *model, LrArena *arena, MemoryContext cxt);
+
+	/*
+	 * Optional: extra bytes of the type's own header, between flags and the
+	 * text, filled by stamp from the canonical text when a value is built
+	 * (a digest, say, that identifies the value from its first bytes).
+	 */
+	size_t		extra;
+	void		(*stamp) (const char *json, size_t len, uint8 *extra);
 } LrModelType;
+
+/* The canonical text of a stored value of type, and its length. */
+static inline const char *
+lr_model_text(const LrModelType *type, const LrModelValue *v)
+{
+	return v->json + type->extra;
+}
+
+static inline size_t
+lr_model_text_len(const LrModelType *type, const LrModelValue *v)
+{
+	return VARSIZE(v) - LR_MODEL_HDRSZ - type->extra;
+}
 
 /*
  * Memory: reading a value (text input, receive, lr_model_parse, the cache)

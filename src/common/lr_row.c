@@ -17,7 +17,19 @@
 
 #include "common/lr_base.h"
 #include "common/lr_numeric_pg.h"
+#include "common/lr_pg.h"
 #include "common/lr_row.h"
+
+/* A composite column some nested fields are read from. */
+typedef struct LrRowComposite
+{
+	int			att;			/* the composite column (0-based) */
+	TupleDesc	tupdesc;		/* its row type */
+	TupleTableSlot *slot;		/* its values are deformed here */
+	int			maxatt;			/* 1 + the last of its fields used */
+	int			first;			/* its fields: nested[first .. first + n - 1] */
+	int			n;
+} LrRowComposite;
 
 void
 lr_row_binder_init(LrRowBinder *b, MemoryContext cxt, int nfields,
@@ -34,9 +46,16 @@ lr_row_binder_init(LrRowBinder *b, MemoryContext cxt, int nfields,
 void
 lr_row_binder_reset(LrRowBinder *b)
 {
+	int			k;
+
 	if (b->slot != NULL)
 		ExecDropSingleTupleTableSlot(b->slot);
+	for (k = 0; k < b->ncomposites; k++)
+		if (b->composites[k].slot != NULL)
+			ExecDropSingleTupleTableSlot(b->composites[k].slot);
 	b->slot = NULL;
+	b->ncomposites = 0;
+	b->nnested = 0;
 	b->bound = false;
 }
 
@@ -221,51 +240,160 @@ lr_conv_text(LrConv conv, Datum d, FmgrInfo *outfn, char *buf, size_t *len)
 	return NULL;
 }
 
+/* Column index of name in td, or -1. */
+static int
+FindColumn(TupleDesc td, const char *name, size_t len)
+{
+	int			a;
+
+	for (a = 0; a < td->natts; a++)
+	{
+		Form_pg_attribute att = TupleDescAttr(td, a);
+
+		if (!att->attisdropped && strlen(NameStr(att->attname)) == len &&
+			memcmp(NameStr(att->attname), name, len) == 0)
+			return a;
+	}
+	return -1;
+}
+
+static void
+NotFound(LrRowBinder *b, const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("column \"%s\" not found in the applicant row", name),
+			 errdetail("%s reads a column \"%s\", and the row has no column of that name.",
+					   b->owner, name),
+			 errhint("Names match column names exactly, including case.")));
+}
+
+static int
+ConvFor(LrRowBinder *b, int i, const char *name, Oid type)
+{
+	int			conv;
+
+	if (b->kinds[i] == LR_FIELD_ANY)
+	{
+		/* Null checks: numbers are read so that NaN counts as NULL. */
+		conv = lr_conv_for(type, LR_FIELD_NUMERIC);
+		return conv < 0 ? LR_CONV_NONE : conv;
+	}
+	conv = lr_conv_for(type, b->kinds[i]);
+	if (conv < 0)
+		lr_conv_error(name, type, b->kinds[i], b->owner);
+	if (conv == LR_CONV_ENUM)
+		lr_conv_outfn(type, &b->outfn[i], b->cxt);
+	return conv;
+}
+
 static void
 Bind(LrRowBinder *b, Oid typid, int32 typmod)
 {
 	MemoryContext old = MemoryContextSwitchTo(b->cxt);
 	TupleDesc	td = lookup_rowtype_tupdesc_copy(typid, typmod);
 	int			maxatt = 0;
-	int			i;
+	int			i,
+				k;
+	int		   *nest_comp = palloc(Max(b->nfields, 1) * sizeof(int));	/* per field: composite, or -1 */
+	int		   *nest_att = palloc(Max(b->nfields, 1) * sizeof(int));
 
 	b->att = palloc(Max(b->nfields, 1) * sizeof(int));
 	b->conv = palloc(Max(b->nfields, 1) * sizeof(LrConv));
 	b->outfn = palloc0(Max(b->nfields, 1) * sizeof(FmgrInfo));
+	b->composites = palloc0(Max(b->nfields, 1) * sizeof(LrRowComposite));
+	b->ncomposites = 0;
+	b->nnested = 0;
 
 	for (i = 0; i < b->nfields; i++)
 	{
 		const char *name = b->names[i];
-		Form_pg_attribute att = NULL;
-		int			found = -1;
-		int			a;
-		int			conv;
+		const char *dot;
+		int			found = FindColumn(td, name, strlen(name));
+		LrRowComposite *comp = NULL;
+		Form_pg_attribute att;
+		Oid			ctype;
+		int			sub;
 
-		for (a = 0; a < td->natts; a++)
+		nest_comp[i] = -1;
+		if (found >= 0)
 		{
-			att = TupleDescAttr(td, a);
-			if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-			{
-				found = a;
-				break;
-			}
+			att = TupleDescAttr(td, found);
+			b->att[i] = found;
+			b->conv[i] = (LrConv) ConvFor(b, i, name, att->atttypid);
+			maxatt = Max(maxatt, found + 1);
+			continue;
 		}
-		if (found < 0)
+
+		/* "column.field": a field of a composite column */
+		dot = strchr(name, '.');
+		if (dot == NULL || dot == name || dot[1] == '\0' ||
+			(found = FindColumn(td, name, (size_t) (dot - name))) < 0)
+			NotFound(b, name);
+		att = TupleDescAttr(td, found);
+		ctype = getBaseType(att->atttypid);
+		if (!type_is_rowtype(ctype) || ctype == RECORDOID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%.*s\" has type %s, which has no field \"%s\"",
+							(int) (dot - name), name, format_type_be(att->atttypid), dot + 1),
+					 errdetail("%s reads \"%s\", field \"%s\" of a composite column \"%.*s\".",
+							   b->owner, name, dot + 1, (int) (dot - name), name),
+					 errhint("Nested fields are read from columns of a named composite type, such as loan_risk.merchant_profile.")));
+		for (k = 0; k < b->ncomposites; k++)
+			if (b->composites[k].att == found)
+				comp = &b->composites[k];
+		if (comp == NULL)
+		{
+			comp = &b->composites[b->ncomposites++];
+			comp->att = found;
+			comp->tupdesc = lookup_rowtype_tupdesc_copy(ctype, -1);
+			maxatt = Max(maxatt, found + 1);
+		}
+		sub = FindColumn(comp->tupdesc, dot + 1, strlen(dot + 1));
+		if (sub < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s\" not found in the applicant row", name),
-					 errdetail("%s reads a column \"%s\", and the row has no column of that name.",
-							   b->owner, name),
-					 errhint("Names match column names exactly, including case.")));
+					 errdetail("%s reads \"%s\", and the composite column \"%.*s\" (type %s) has no field \"%s\".",
+							   b->owner, name, (int) (dot - name), name,
+							   format_type_be(att->atttypid), dot + 1)));
+		b->conv[i] = (LrConv) ConvFor(b, i, name, TupleDescAttr(comp->tupdesc, sub)->atttypid);
+		nest_comp[i] = (int) (comp - b->composites);
+		nest_att[i] = sub;
+		comp->maxatt = Max(comp->maxatt, sub + 1);
+		b->nnested++;
+	}
 
-		conv = lr_conv_for(att->atttypid, b->kinds[i]);
-		if (conv < 0)
-			lr_conv_error(name, att->atttypid, b->kinds[i], b->owner);
-		if (conv == LR_CONV_ENUM)
-			lr_conv_outfn(att->atttypid, &b->outfn[i], b->cxt);
-		b->att[i] = found;
-		b->conv[i] = (LrConv) conv;
-		maxatt = Max(maxatt, found + 1);
+	/*
+	 * Nested fields go after the row's columns, grouped by composite, so
+	 * that each composite fills a run of the extended arrays.
+	 */
+	if (b->nnested > 0)
+	{
+		int			pos = maxatt;
+
+		b->ext_values = palloc0((maxatt + b->nnested) * sizeof(Datum));
+		b->ext_nulls = palloc0((maxatt + b->nnested) * sizeof(bool));
+		for (k = 0; k < b->ncomposites; k++)
+		{
+			LrRowComposite *comp = &b->composites[k];
+
+			comp->first = pos - maxatt;
+			comp->n = 0;
+			comp->slot = MakeSingleTupleTableSlot(comp->tupdesc, &TTSOpsHeapTuple);
+			for (i = 0; i < b->nfields; i++)
+				if (nest_comp[i] == k)
+				{
+					b->att[i] = pos++;
+					comp->n++;
+				}
+		}
+		/* Which field of the composite each extended entry reads. */
+		b->nested_att = palloc(b->nnested * sizeof(int));
+		for (i = 0; i < b->nfields; i++)
+			if (nest_comp[i] >= 0)
+				b->nested_att[b->att[i] - maxatt] = nest_att[i];
 	}
 
 	/*
@@ -281,27 +409,65 @@ Bind(LrRowBinder *b, Oid typid, int32 typmod)
 	MemoryContextSwitchTo(old);
 }
 
+static void
+StoreTuple(TupleTableSlot *slot, HeapTupleHeader row)
+{
+	HeapTupleData tuple;
+
+	tuple.t_len = HeapTupleHeaderGetDatumLength(row);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = row;
+	ExecStoreHeapTuple(&tuple, slot, false);
+}
+
 void
 lr_row_deform(LrRowBinder *b, HeapTupleHeader row)
 {
 	Oid			typid = HeapTupleHeaderGetTypeId(row);
 	int32		typmod = HeapTupleHeaderGetTypMod(row);
-	HeapTupleData tuple;
+	int			k,
+				j;
 
 	if (!b->bound || b->typid != typid || b->typmod != typmod)
 	{
 		lr_row_binder_reset(b);
 		Bind(b, typid, typmod);
 	}
-	tuple.t_len = HeapTupleHeaderGetDatumLength(row);
-	ItemPointerSetInvalid(&tuple.t_self);
-	tuple.t_tableOid = InvalidOid;
-	tuple.t_data = row;
-	ExecStoreHeapTuple(&tuple, b->slot, false);
+	StoreTuple(b->slot, row);
 	if (b->maxatt > 0)
 		slot_getsomeattrs(b->slot, b->maxatt);
-	b->values = b->slot->tts_values;
-	b->nulls = b->slot->tts_isnull;
+	if (b->nnested == 0)
+	{
+		b->values = b->slot->tts_values;
+		b->nulls = b->slot->tts_isnull;
+		return;
+	}
+	memcpy(b->ext_values, b->slot->tts_values, b->maxatt * sizeof(Datum));
+	memcpy(b->ext_nulls, b->slot->tts_isnull, b->maxatt * sizeof(bool));
+	for (k = 0; k < b->ncomposites; k++)
+	{
+		LrRowComposite *comp = &b->composites[k];
+		int			pos = b->maxatt + comp->first;
+
+		if (b->slot->tts_isnull[comp->att])
+		{
+			for (j = 0; j < comp->n; j++)
+				b->ext_nulls[pos + j] = true;
+			continue;
+		}
+		StoreTuple(comp->slot, DatumGetHeapTupleHeader(b->slot->tts_values[comp->att]));
+		slot_getsomeattrs(comp->slot, comp->maxatt);
+		for (j = 0; j < comp->n; j++)
+		{
+			int			a = b->nested_att[comp->first + j];
+
+			b->ext_values[pos + j] = comp->slot->tts_values[a];
+			b->ext_nulls[pos + j] = comp->slot->tts_isnull[a];
+		}
+	}
+	b->values = b->ext_values;
+	b->nulls = b->ext_nulls;
 }
 
 double
@@ -322,11 +488,13 @@ lr_row_value_text(const LrRowBinder *b, int field)
 {
 	if (lr_row_isnull(b, field))
 		return NULL;
-	if (b->kinds[field] == LR_FIELD_NUMERIC)
+	if (b->conv[field] == LR_CONV_NONE)
+		return pstrdup("(not null)");
+	if (b->kinds[field] == LR_FIELD_NUMERIC || b->kinds[field] == LR_FIELD_ANY)
 	{
 		char		tmp[64];
 
-		lr_format_double(tmp, sizeof(tmp), lr_row_number(b, field));
+		lr_pg_format_double(tmp, sizeof(tmp), lr_row_number(b, field));
 		return pstrdup(tmp);
 	}
 	else

@@ -5,7 +5,12 @@
  *	  once and its values read as numbers or as text.
  *
  * Used wherever a function takes "applicant record" and looks up its inputs by
- * column name: scoring, anomaly scoring, matching rules.
+ * column name: scoring, anomaly scoring, matching rules, decisions.
+ *
+ * Nested inputs: a name "profile.gmv_90d" that is not itself a column of the
+ * row reads field gmv_90d of the row's composite column "profile" (for
+ * example a loan_risk.merchant_profile computed in the same statement).  A
+ * NULL composite makes every field read from it NULL.
  */
 #ifndef LR_ROW_H
 #define LR_ROW_H
@@ -21,7 +26,8 @@ typedef enum LrFieldKind
 {
 	LR_FIELD_NUMERIC,			/* smallint, integer, bigint, real, double precision, numeric */
 	LR_FIELD_CATEGORICAL,		/* text-like, enum, boolean, integers: compared as text */
-	LR_FIELD_BOOL				/* boolean */
+	LR_FIELD_BOOL,				/* boolean */
+	LR_FIELD_ANY				/* any type, for null checks (numbers: NaN counts as NULL) */
 } LrFieldKind;
 
 /* How a column's value becomes a field value (set when binding). */
@@ -40,7 +46,8 @@ typedef enum LrConv
 	LR_CONV_INT2_TEXT,
 	LR_CONV_INT4_TEXT,
 	LR_CONV_INT8_TEXT,
-	LR_CONV_ENUM				/* the label */
+	LR_CONV_ENUM,				/* the label */
+	LR_CONV_NONE				/* LR_FIELD_ANY on a non-numeric column: only NULL or not */
 } LrConv;
 
 /*
@@ -72,9 +79,21 @@ typedef struct LrRowBinder
 	int			maxatt;			/* 1 + the last column index used */
 	Datum	   *values;			/* the slot's arrays, after lr_row_deform */
 	bool	   *nulls;
-	int		   *att;			/* per field: 0-based column index */
+	int		   *att;			/* per field: index into values/nulls */
 	LrConv	   *conv;
 	FmgrInfo   *outfn;			/* per field, for LR_CONV_ENUM */
+
+	/*
+	 * Nested fields: values and nulls are then arrays of maxatt + nnested
+	 * entries, the row's first maxatt columns followed by the nested fields'
+	 * values (the first nested field at index maxatt).
+	 */
+	int			nnested;
+	int			ncomposites;
+	struct LrRowComposite *composites;
+	int		   *nested_att;		/* per nested entry: the field of its composite */
+	Datum	   *ext_values;
+	bool	   *ext_nulls;
 } LrRowBinder;
 
 /*

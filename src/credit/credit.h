@@ -24,12 +24,6 @@
 #include "common/lr_json.h"
 #include "common/lr_state_ops.h"
 
-/*
- * 128-bit integer at 8-byte alignment: palloc and the arenas align to 8, and
- * with the natural 16 the compiler may use aligned vector moves on it.
- */
-typedef __int128 lr_i128 __attribute__((aligned(8)));
-
 /* ---- Exact decimals (money.c) ---------------------------------------- */
 
 #define LR_RATE_SCALE		18
@@ -164,6 +158,14 @@ extern bool lr_irr(LrFlow *flows, size_t n, double *log1p_rate, LrError *err);
 
 /* Sorts flows by (t, a) and merges equal times (sums in that order); returns the new count. */
 extern size_t lr_flows_coalesce(LrFlow *flows, size_t n);
+
+/*
+ * x = ln(1 + r) of a schedule's periodic rate of return: the borrower
+ * receives principal - fee (cents) at time 0 and pays rows[k].payment at
+ * period k + 1 (what schedule_apr reports).  flows: scratch of term + 1.
+ */
+extern bool lr_schedule_irr(const LrSchedRow *rows, int term, int64_t principal, int64_t fee,
+							LrFlow *flows, double *log1p_rate, LrError *err);
 
 /* ---- Credit limit (policy.c, decide.c) -------------------------------- */
 

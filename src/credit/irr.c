@@ -404,3 +404,22 @@ lr_irr(LrFlow *flows, size_t n, double *x_out, LrError *err)
 	lr_error_detail(err, "Their net present value keeps the same sign at every rate from -100%% to 10^300%%.");
 	return false;
 }
+
+bool
+lr_schedule_irr(const LrSchedRow *rows, int term, int64_t principal, int64_t fee,
+				LrFlow *flows, double *log1p_rate, LrError *err)
+{
+	int			k;
+	size_t		n;
+
+	/* the borrower receives the principal less the fee */
+	flows[0].t = 0;
+	flows[0].a = -(double) (principal - fee) / 100.0;
+	for (k = 0; k < term; k++)
+	{
+		flows[k + 1].t = k + 1;
+		flows[k + 1].a = (double) rows[k].payment / 100.0;
+	}
+	n = lr_flows_coalesce(flows, (size_t) term + 1);
+	return lr_irr(flows, n, log1p_rate, err);
+}

@@ -193,7 +193,7 @@ lr_dec_format(char *buf, size_t buflen, lr_i128 v, int scale, int min_decimals)
 	char		tmp[64];
 	int			n = 0;
 	bool		neg = v < 0;
-	unsigned __int128 u = neg ? (unsigned __int128) (-(v + 1)) + 1 : (unsigned __int128) v;
+	lr_u128 u = neg ? (lr_u128) (-(v + 1)) + 1 : (lr_u128) v;
 	int			decimals;
 	int			len = 0;
 	int			i;

@@ -120,20 +120,15 @@ repayment_schedule(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* The (periodic, nominal, effective) row from flows in periods. */
+/* The (periodic, nominal, effective) row of x = ln(1 + periodic rate). */
 static Datum
-AprRow(FunctionCallInfo fcinfo, LrFlow *flows, int n, int periods_per_year)
+AprRowFromX(FunctionCallInfo fcinfo, double x, int periods_per_year)
 {
 	TupleDesc	td = lr_result_tupdesc(fcinfo, NULL);
-	LrError		err = {0};
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
-	double		x;
 	double		eff;
 
-	n = (int) lr_flows_coalesce(flows, (size_t) n);
-	if (!lr_irr(flows, (size_t) n, &x, &err))
-		lr_credit_raise(&err);
 	eff = expm1(x * periods_per_year);
 	if (!isfinite(eff))
 		ereport(ERROR,
@@ -145,6 +140,19 @@ AprRow(FunctionCallInfo fcinfo, LrFlow *flows, int n, int periods_per_year)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
 }
 
+/* The (periodic, nominal, effective) row from flows in periods. */
+static Datum
+AprRow(FunctionCallInfo fcinfo, LrFlow *flows, int n, int periods_per_year)
+{
+	LrError		err = {0};
+	double		x;
+
+	n = (int) lr_flows_coalesce(flows, (size_t) n);
+	if (!lr_irr(flows, (size_t) n, &x, &err))
+		lr_credit_raise(&err);
+	return AprRowFromX(fcinfo, x, periods_per_year);
+}
+
 /* schedule_apr: nominal and effective APR of a schedule built like repayment_schedule */
 Datum
 schedule_apr(PG_FUNCTION_ARGS)
@@ -153,7 +161,8 @@ schedule_apr(PG_FUNCTION_ARGS)
 	int64		fee = lr_arg_cents(PG_GETARG_DATUM(4), "upfront_fee", false);
 	LrSchedRow *rows;
 	LrFlow	   *flows;
-	int			k;
+	LrError		err = {0};
+	double		x;
 
 	ReadSchedArgs(fcinfo, &a);
 	if (fee >= a.principal)
@@ -168,15 +177,9 @@ schedule_apr(PG_FUNCTION_ARGS)
 	}
 	rows = BuildSchedule(&a);
 	flows = palloc(sizeof(LrFlow) * (a.term + 1));
-	/* the borrower receives the principal less the fee */
-	flows[0].t = 0;
-	flows[0].a = -(double) (a.principal - fee) / 100.0;
-	for (k = 0; k < a.term; k++)
-	{
-		flows[k + 1].t = k + 1;
-		flows[k + 1].a = (double) rows[k].payment / 100.0;
-	}
-	return AprRow(fcinfo, flows, a.term + 1, 12);
+	if (!lr_schedule_irr(rows, a.term, a.principal, fee, flows, &x, &err))
+		lr_credit_raise(&err);
+	return AprRowFromX(fcinfo, x, 12);
 }
 
 /* schedule_apr over given payments: periodic IRR, nominal and effective APR */

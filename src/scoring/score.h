@@ -32,6 +32,8 @@ typedef struct LrCardCache
 	LrConv	   *col_conv;
 	FmgrInfo   *col_outfn;
 	int		   *col_idx;		/* identity, for lr_card_score_values */
+	int		   *col_sub;		/* nested "column.field": the field's index, else -1 */
+	TupleDesc  *col_desc;		/* nested: the composite column's row type */
 	Datum	   *col_values;		/* this row's feature values */
 	bool	   *col_nulls;
 

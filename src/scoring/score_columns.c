@@ -19,7 +19,8 @@
  * shard; score_columns(card, names, present, t.c1, ...) ships as it is.
  *
  * Anything else (subqueries, views, records, more than 97 columns) keeps the
- * record form.
+ * record form.  A feature named "profile.x" reads field x of the composite
+ * column "profile", as the record form does (src/common/lr_row.h).
  */
 #include "postgres.h"
 
@@ -39,6 +40,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/typcache.h"
 
 #include "scoring/score.h"
 
@@ -91,6 +93,8 @@ MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc)
 	cc->col_conv = palloc(Max(n, 1) * sizeof(LrConv));
 	cc->col_outfn = palloc0(Max(n, 1) * sizeof(FmgrInfo));
 	cc->col_idx = palloc(Max(n, 1) * sizeof(int));
+	cc->col_sub = palloc(Max(n, 1) * sizeof(int));
+	cc->col_desc = palloc0(Max(n, 1) * sizeof(TupleDesc));
 	cc->col_values = palloc(Max(n, 1) * sizeof(Datum));
 	cc->col_nulls = palloc(Max(n, 1) * sizeof(bool));
 	for (i = 0; i < n; i++)
@@ -101,11 +105,27 @@ MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc)
 		Oid			type;
 		int			conv;
 
+		const char *dot = strchr(f->name, '.');
+
+		cc->col_sub[i] = -1;
 		for (j = 0; j < nelems; j++)
 			if (!enulls[j] && strcmp(TextDatumGetCString(elems[j]), f->name) == 0)
 			{
 				found = j;
 				break;
+			}
+		/* "column.field": a field of a composite column */
+		if (found < 0 && dot != NULL && dot != f->name)
+			for (j = 0; j < nelems; j++)
+			{
+				char	   *col = TextDatumGetCString(elems[j]);
+
+				if (!enulls[j] && strlen(col) == (size_t) (dot - f->name) &&
+					memcmp(col, f->name, dot - f->name) == 0)
+				{
+					found = j;
+					break;
+				}
 			}
 		if (found < 0)
 			ereport(ERROR,
@@ -115,6 +135,36 @@ MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc)
 							   lr_card_name(card), f->name),
 					 errhint("Names match column names exactly, including case.")));
 		type = get_fn_expr_argtype(fcinfo->flinfo, FIXED_ARGS + found);
+		if (strcmp(TextDatumGetCString(elems[found]), f->name) != 0)
+		{
+			Oid			ctype = getBaseType(type);
+			TupleDesc	td;
+			int			a;
+
+			if (!type_is_rowtype(ctype) || ctype == RECORDOID)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("column \"%.*s\" has type %s, which has no field \"%s\"",
+								(int) (dot - f->name), f->name, format_type_be(type), dot + 1),
+						 errdetail("scorecard \"%s\" reads \"%s\", field \"%s\" of a composite column \"%.*s\".",
+								   lr_card_name(card), f->name, dot + 1, (int) (dot - f->name), f->name),
+						 errhint("Nested fields are read from columns of a named composite type, such as loan_risk.merchant_profile.")));
+			td = lookup_rowtype_tupdesc_copy(ctype, -1);
+			for (a = 0; a < td->natts; a++)
+				if (!TupleDescAttr(td, a)->attisdropped &&
+					strcmp(NameStr(TupleDescAttr(td, a)->attname), dot + 1) == 0)
+					break;
+			if (a == td->natts)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("column \"%s\" not found in the applicant row", f->name),
+						 errdetail("scorecard \"%s\" reads \"%s\", and the composite column \"%.*s\" (type %s) has no field \"%s\".",
+								   lr_card_name(card), f->name, (int) (dot - f->name), f->name,
+								   format_type_be(type), dot + 1)));
+			cc->col_sub[i] = a;
+			cc->col_desc[i] = td;
+			type = TupleDescAttr(td, a)->atttypid;
+		}
 		conv = lr_conv_for(type, kind);
 		if (conv < 0)
 			lr_conv_error(f->name, type, kind, psprintf("scorecard \"%s\"", lr_card_name(card)));
@@ -150,6 +200,18 @@ ScoreColumns(FunctionCallInfo fcinfo, double *score, LrCardCache **ccp)
 	{
 		cc->col_values[i] = fcinfo->args[cc->col_arg[i]].value;
 		cc->col_nulls[i] = fcinfo->args[cc->col_arg[i]].isnull;
+		if (cc->col_sub[i] >= 0 && !cc->col_nulls[i])
+		{
+			HeapTupleHeader h = DatumGetHeapTupleHeader(cc->col_values[i]);
+			HeapTupleData tuple;
+
+			tuple.t_len = HeapTupleHeaderGetDatumLength(h);
+			ItemPointerSetInvalid(&tuple.t_self);
+			tuple.t_tableOid = InvalidOid;
+			tuple.t_data = h;
+			cc->col_values[i] = heap_getattr(&tuple, cc->col_sub[i] + 1, cc->col_desc[i],
+											 &cc->col_nulls[i]);
+		}
 	}
 	*score = lr_card_score_values(cc, cc->col_values, cc->col_nulls, cc->col_idx,
 								  cc->col_conv, cc->col_outfn, false);

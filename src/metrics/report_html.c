@@ -14,9 +14,54 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "portfolio/report.h"
+#include "metrics/report.h"
 
 /* ---------------------------------------------------------------- text */
+
+bool
+lr_html_escape(LrBuf *out, const char *s, size_t len)
+{
+	size_t		start = 0;
+
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+		const char *rep = NULL;
+
+		switch (c)
+		{
+			case '&':
+				rep = "&amp;";
+				break;
+			case '<':
+				rep = "&lt;";
+				break;
+			case '>':
+				rep = "&gt;";
+				break;
+			case '"':
+				rep = "&quot;";
+				break;
+			case '\'':
+				rep = "&#39;";
+				break;
+			default:
+				/* control characters are not allowed in HTML text */
+				if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+					rep = "&#xFFFD;";
+				break;
+		}
+		if (rep)
+		{
+			lr_buf_append(out, s + start, i - start);
+			lr_buf_puts(out, rep);
+			start = i + 1;
+		}
+	}
+	lr_buf_append(out, s + start, len - start);
+	return !out->failed;
+}
+
 
 static void
 Esc(LrBuf *b, const char *s)

@@ -45,10 +45,9 @@
 #include "common/lr_spi.h"
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
-#include "stats/woe.h"
-#include "portfolio/portfolio_pg.h"
-#include "portfolio/report.h"
+#include "metrics/report.h"
 #include "scoring/score.h"
+#include "stats/woe.h"
 
 PG_FUNCTION_INFO_V1(validation_report);
 
@@ -530,8 +529,8 @@ validation_report(PG_FUNCTION_ARGS)
 
 	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
 	lr_arena_init(&arena, &alloc, 0);
-	if (!lr_report_options_parse(lr_options_json(fcinfo, 2, &arena), &arena, &opt, &err))
-		lr_options_raise(&err);
+	if (!lr_report_options_parse(lr_pg_jsonb_arg(fcinfo, 2, &arena, "options"), &arena, &opt, &err))
+		lr_pg_raise(&err, NULL);
 	if (!opt.csi_all)
 		for (size_t i = 0; i < opt.ncsi; i++)
 			if (FeatureIndex(card, opt.csi_features[i]) < 0)
