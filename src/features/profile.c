@@ -248,12 +248,26 @@ GetCall(FunctionCallInfo fcinfo, int zone_arg)
 /* ---------------------------------------------------------------- amounts */
 
 static void
-AmountOutOfRange(const char *what)
+AmountOutOfRange(const char *what, const char *value)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("%s out of range", what),
+			 errmsg("%s %s is out of range", what, value),
 			 errdetail("Amounts must be below 10^14 in absolute value.")));
+}
+
+/* A numeric's text for a message: long ones (1e300 has 301 digits) as float8 text. */
+static const char *
+NumericText(Datum num)
+{
+	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
+	char		buf[64];
+
+	if (strlen(s) <= 24)
+		return s;
+	lr_format_double(buf, sizeof(buf),
+					 lr_numeric_float8(num));
+	return pstrdup(buf);
 }
 
 /*
@@ -279,13 +293,13 @@ lr_numeric_units(Datum d, const char *what)
 	/* Digits at positions weight .. -1 make whole units; the digit at -2 rounds. */
 	nint = n.weight + 2;
 	if (nint > 5)
-		AmountOutOfRange(what);
+		AmountOutOfRange(what, NumericText(d));
 	for (i = 0; i < nint; i++)
 		acc = acc * 10000 + (i < n.ndigits ? lr_num_digit(&n, i) : 0);
 	if (nint >= 0 && nint < n.ndigits && lr_num_digit(&n, nint) >= 5000)
 		acc++;
 	if (acc >= LR_AMOUNT_MAX_UNITS)
-		AmountOutOfRange(what);
+		AmountOutOfRange(what, NumericText(d));
 	return n.neg ? -(int64) acc : (int64) acc;
 }
 
@@ -300,7 +314,12 @@ Float8Units(double x)
 				 errmsg("amount %s is not a finite number", isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity")));
 	v = x * LR_UNITS_PER_CURRENCY;
 	if (!(fabs(v) < (double) LR_AMOUNT_MAX_UNITS))
-		AmountOutOfRange("amount");
+	{
+		char		buf[64];
+
+		lr_format_double(buf, sizeof(buf), x);
+		AmountOutOfRange("amount", buf);
+	}
 	return (int64) llround(v);
 }
 
