@@ -781,6 +781,38 @@ CutValue(const LrPrebinState *st, int shift, uint64_t prev, uint64_t next)
 	}
 }
 
+/*
+ * The partition problem of a feature's range pre-bins (numeric) or levels
+ * (categorical): their counts, the share denominators and the options'
+ * constraints.  The caller adds what is its own (forced starts, exempt
+ * pre-bins).
+ */
+static bool
+PrebinProblem(const LrBinned *b, const PreBin *pre, size_t np, int64_t rg, int64_t rbads,
+			  const LrBinOptions *o, LrArena *arena, LrDpProblem *prob, LrError *err)
+{
+	int64_t    *gg = ArenaN(arena, np, sizeof(int64_t));
+	int64_t    *bb = ArenaN(arena, np, sizeof(int64_t));
+
+	if (gg == NULL || bb == NULL)
+		return NoMem(err);
+	for (size_t i = 0; i < np; i++)
+	{
+		gg[i] = pre[i].g;
+		bb[i] = pre[i].b;
+	}
+	memset(prob, 0, sizeof(*prob));
+	prob->n = np;
+	prob->goods = gg;
+	prob->bads = bb;
+	Denominators(b, rg, rbads, &prob->G, &prob->B);
+	prob->N = (double) b->rows;
+	prob->min_share = o->min_bin_share;
+	prob->max_bins = o->max_bins;
+	prob->min_diff = o->min_bad_rate_diff;
+	return true;
+}
+
 /* The runs of a numeric feature on their way to pre-bins. */
 typedef struct NumRuns
 {
@@ -976,30 +1008,17 @@ static bool
 NumSolve(const NumRuns *r, const PreBin *pre, size_t np, const LrBinOptions *o, LrArena *arena,
 		 LrBinned *b, LrError *err)
 {
-	int64_t    *gg = ArenaN(arena, np, sizeof(int64_t));
-	int64_t    *bb = ArenaN(arena, np, sizeof(int64_t));
 	bool	   *forced = ArenaN(arena, np, sizeof(bool));
 	LrDpProblem prob;
 	LrDpResult	res;
 
-	if (gg == NULL || bb == NULL || forced == NULL)
+	if (forced == NULL)
 		return NoMem(err);
+	if (!PrebinProblem(b, pre, np, r->rg, r->rbads, o, arena, &prob, err))
+		return false;
 	for (size_t i = 0; i < np; i++)
-	{
-		gg[i] = pre[i].g;
-		bb[i] = pre[i].b;
 		forced[i] = pre[i].forced;
-	}
-	memset(&prob, 0, sizeof(prob));
-	prob.n = np;
-	prob.goods = gg;
-	prob.bads = bb;
 	prob.forced = forced;
-	Denominators(b, r->rg, r->rbads, &prob.G, &prob.B);
-	prob.N = (double) b->rows;
-	prob.min_share = o->min_bin_share;
-	prob.max_bins = o->max_bins;
-	prob.min_diff = o->min_bad_rate_diff;
 	if (!Solve(b->name, o, pre, np, &prob, arena, &res, &b->trend, &b->shape_test, err))
 		return false;
 	b->nbins = res.ngroups;
@@ -1238,8 +1257,6 @@ static bool
 CatGroups(const CatLevels *c, const PreBin *pre, size_t np, const LrBinOptions *o,
 		  LrArena *arena, LrBinned *b, size_t **gstart, size_t *ngroups, LrError *err)
 {
-	int64_t    *gg,
-			   *bb;
 	bool	   *exempt;
 	LrDpProblem prob;
 	LrDpResult	res;
@@ -1252,32 +1269,19 @@ CatGroups(const CatLevels *c, const PreBin *pre, size_t np, const LrBinOptions *
 		*ngroups = np > 0 ? 1 : 0;
 		return true;
 	}
-	gg = ArenaN(arena, np, sizeof(int64_t));
-	bb = ArenaN(arena, np, sizeof(int64_t));
 	exempt = ArenaN(arena, np, sizeof(bool));
-	if (gg == NULL || bb == NULL || exempt == NULL)
+	if (exempt == NULL)
 		return NoMem(err);
+	if (!PrebinProblem(b, pre, np, c->rg, c->rbads, o, arena, &prob, err))
+		return false;
+	/*
+	 * The pool of rare categories may stay a bin of its own: pooling already
+	 * made it as large as the data allow, and a small category can carry
+	 * much information (a flag that is rarely set).
+	 */
 	for (size_t i = 0; i < np; i++)
-	{
-		gg[i] = pre[i].g;
-		bb[i] = pre[i].b;
-		/*
-		 * The pool of rare categories may stay a bin of its own: pooling
-		 * already made it as large as the data allow, and a small category
-		 * can carry much information (a flag that is rarely set).
-		 */
 		exempt[i] = pre[i].nlev == 1 && c->lev[pre[i].first].rare;
-	}
-	memset(&prob, 0, sizeof(prob));
-	prob.n = np;
-	prob.goods = gg;
-	prob.bads = bb;
 	prob.exempt = exempt;
-	Denominators(b, c->rg, c->rbads, &prob.G, &prob.B);
-	prob.N = (double) b->rows;
-	prob.min_share = o->min_bin_share;
-	prob.max_bins = o->max_bins;
-	prob.min_diff = o->min_bad_rate_diff;
 	oo.trend = LR_TREND_NONE;
 	oo.nsplits = 0;
 	if (!Solve(b->name, &oo, pre, np, &prob, arena, &res, &b->trend, NULL, err))
