@@ -26,6 +26,18 @@
 typedef __int128 lr_i128 __attribute__((aligned(8)));
 typedef unsigned __int128 lr_u128 __attribute__((aligned(8)));
 
+/*
+ * Money held as integers, in every area (common/lr_money.h converts numeric):
+ * units of 0.0001 of the currency (numeric's own digit), amounts below 10^14
+ * currency units; rules that take amounts to the cent hold cents, at most
+ * 10^13 currency units.  Rates and fractions: exact decimals at scale 18.
+ */
+#define LR_MONEY_SCALE			4
+#define LR_MONEY_UNITS			10000	/* units per currency unit */
+#define LR_MONEY_UNITS_LIMIT	INT64_C(1000000000000000000)	/* |units| < 10^18 */
+#define LR_MONEY_MAX_CENTS		INT64_C(1000000000000000)	/* |cents| <= 10^15 */
+#define LR_RATE_SCALE			18
+
 /* Where the pure C code gets memory from: palloc in a backend, malloc in a fuzzer. */
 typedef struct LrAlloc
 {

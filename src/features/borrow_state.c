@@ -196,7 +196,7 @@ BorrowDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		l->end = (int32_t) e;
 		l->dpd = (int32_t) d;
 		if (!ValidDay(l->start) || (l->end != LR_LOAN_OPEN && (!ValidDay(l->end) || l->end < l->start)) ||
-			l->amount < -1 || l->amount >= LR_AMOUNT_MAX_UNITS || l->dpd < -1 ||
+			l->amount < -1 || l->amount >= LR_MONEY_UNITS_LIMIT || l->dpd < -1 ||
 			(mode == LR_ASOF_GIVEN && l->start > st->asof))
 		{
 			lr_error_set(err, LR_ERR_SYNTAX, "invalid %s: bad loan %zu", r->what, i + 1);
@@ -297,7 +297,7 @@ CmpStart(const void *x, const void *y)
 static inline double
 Cur(lr_i128 units)
 {
-	return (double) units / LR_UNITS_PER_CURRENCY;
+	return (double) units / LR_MONEY_UNITS;
 }
 
 bool

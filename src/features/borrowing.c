@@ -76,12 +76,12 @@ borrowing_features_trans(PG_FUNCTION_ARGS)
 	loan.amount = -1;
 	if (!PG_ARGISNULL(3))
 	{
-		loan.amount = lr_numeric_units(PG_GETARG_DATUM(3), "amount");
+		loan.amount = lr_money_units(PG_GETARG_DATUM(3), "amount");
 		if (loan.amount < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("loan amount %s is negative",
-							DatumGetCString(DirectFunctionCall1(numeric_out, PG_GETARG_DATUM(3))))));
+							lr_numeric_text(PG_GETARG_DATUM(3)))));
 	}
 	loan.dpd = -1;
 	if (!PG_ARGISNULL(4))

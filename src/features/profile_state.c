@@ -809,7 +809,7 @@ const LrStateOps lr_profile_ops = {
 static inline double
 Cur(lr_i128 units)
 {
-	return (double) units / LR_UNITS_PER_CURRENCY;
+	return (double) units / LR_MONEY_UNITS;
 }
 
 static inline int32_t
@@ -942,7 +942,7 @@ MonthlyStats(const LrDayAgg *days, uint32_t ndays, int32_t anchor, int w, LrWind
 		for (k = 0; k < months; k++)
 			s2 += y[k] * y[k];
 		v = (lr_i128) months * s2 - s1 * s1;
-		res->monthly_std = sqrt((double) v) / months / LR_UNITS_PER_CURRENCY;
+		res->monthly_std = sqrt((double) v) / months / LR_MONEY_UNITS;
 	}
 	else
 	{
@@ -951,7 +951,7 @@ MonthlyStats(const LrDayAgg *days, uint32_t ndays, int32_t anchor, int w, LrWind
 
 		for (k = 0; k < months; k++)
 			ss += ((long double) y[k] - mean) * ((long double) y[k] - mean);
-		res->monthly_std = (double) (sqrtl(ss / months) / LR_UNITS_PER_CURRENCY);
+		res->monthly_std = (double) (sqrtl(ss / months) / LR_MONEY_UNITS);
 	}
 	res->monthly_cv = s1 > 0 ? res->monthly_std / res->monthly_mean : NAN;
 	if (s1 > 0)

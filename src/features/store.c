@@ -120,14 +120,14 @@ StoreTupleDesc(FunctionCallInfo fcinfo)
 static double
 NonNegativeMoney(FunctionCallInfo fcinfo, int argno, const char *what)
 {
-	int64		units = lr_numeric_units(PG_GETARG_DATUM(argno), what);
+	int64		units = lr_money_units(PG_GETARG_DATUM(argno), what);
 
 	if (units < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s %s is negative", what,
-						DatumGetCString(DirectFunctionCall1(numeric_out, PG_GETARG_DATUM(argno))))));
-	return (double) units / LR_UNITS_PER_CURRENCY;
+						lr_numeric_text(PG_GETARG_DATUM(argno)))));
+	return (double) units / LR_MONEY_UNITS;
 }
 
 static void
