@@ -31,26 +31,9 @@ LnGamma(void)
 }
 
 static void *
-Alloc(const LrAlloc *a, size_t size, LrError *err)
-{
-	void	   *p = a->alloc(a->ctx, size > 0 ? size : 1);
-
-	if (p == NULL)
-		lr_error_nomem(err, "robust_stats");
-	return p;
-}
-
-static void
-Free(const LrAlloc *a, void *p)
-{
-	if (p != NULL && a->free != NULL)
-		a->free(a->ctx, p);
-}
-
-static void *
 RobustCreate(const LrAlloc *a, LrError *err)
 {
-	LrRobustState *st = Alloc(a, sizeof(LrRobustState), err);
+	LrRobustState *st = lr_alloc(a, sizeof(LrRobustState), err, "robust_stats");
 
 	if (st == NULL)
 		return NULL;
@@ -99,16 +82,16 @@ MapGrow(LrBucketMap *m, const LrAlloc *a, LrError *err)
 
 	m->cap = cap;
 	m->used = 0;
-	if ((m->keys = Alloc(a, cap * sizeof(int32_t), err)) == NULL ||
-		(m->counts = Alloc(a, cap * sizeof(int64_t), err)) == NULL)
+	if ((m->keys = lr_alloc(a, cap * sizeof(int32_t), err, "robust_stats")) == NULL ||
+		(m->counts = lr_alloc(a, cap * sizeof(int64_t), err, "robust_stats")) == NULL)
 		return false;
 	for (i = 0; i < cap; i++)
 		m->keys[i] = EMPTY_KEY;
 	for (i = 0; i < old.cap; i++)
 		if (old.keys[i] != EMPTY_KEY && !MapAdd(m, a, old.keys[i], old.counts[i], err))
 			return false;
-	Free(a, old.keys);
-	Free(a, old.counts);
+	lr_free(a, old.keys);
+	lr_free(a, old.counts);
 	return true;
 }
 
@@ -133,8 +116,8 @@ MapCollapse(LrBucketMap *m, const LrAlloc *a, int32_t floor_key, LrError *err)
 		else if (!MapAdd(m, a, keep.keys[i], keep.counts[i], err))
 			return false;
 	}
-	Free(a, keep.keys);
-	Free(a, keep.counts);
+	lr_free(a, keep.keys);
+	lr_free(a, keep.counts);
 	return moved == 0 || MapAdd(m, a, floor_key, moved, err);
 }
 
@@ -195,7 +178,7 @@ CmpBucket(const void *a, const void *b)
 static BucketEntry *
 MapSorted(const LrBucketMap *m, const LrAlloc *a, LrError *err)
 {
-	BucketEntry *e = Alloc(a, m->used * sizeof(BucketEntry), err);
+	BucketEntry *e = lr_alloc(a, m->used * sizeof(BucketEntry), err, "robust_stats");
 	size_t		i,
 				k = 0;
 
@@ -242,7 +225,7 @@ ToSketch(LrRobustState *st, LrError *err)
 	for (i = 0; i < st->nvals; i++)
 		if (!SketchAdd(st, st->vals[i], 1, err))
 			return false;
-	Free(&st->a, st->vals);
+	lr_free(&st->a, st->vals);
 	st->vals = NULL;
 	st->nvals = st->capvals = 0;
 	return true;
@@ -276,11 +259,11 @@ lr_robust_add(LrRobustState *st, double x, LrError *err)
 
 		if (cap > (size_t) st->exact_limit)
 			cap = (size_t) st->exact_limit;
-		if ((nv = Alloc(&st->a, cap * sizeof(double), err)) == NULL)
+		if ((nv = lr_alloc(&st->a, cap * sizeof(double), err, "robust_stats")) == NULL)
 			return false;
 		if (st->nvals > 0)
 			memcpy(nv, st->vals, st->nvals * sizeof(double));
-		Free(&st->a, st->vals);
+		lr_free(&st->a, st->vals);
 		st->vals = nv;
 		st->capvals = cap;
 	}
@@ -386,7 +369,7 @@ ExactResult(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out, LrEr
 {
 	size_t		n = st->nvals,
 				i;
-	double	   *v = Alloc(a, n * sizeof(double), err);
+	double	   *v = lr_alloc(a, n * sizeof(double), err, "robust_stats");
 	double		sum = 0,
 				comp = 0;
 
@@ -403,7 +386,7 @@ ExactResult(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out, LrEr
 		KSum(&sum, &comp, v[i]);
 	out->mean_abs_dev = MeanOf(sum, comp, (int64_t) n);
 	out->exact = true;
-	Free(a, v);
+	lr_free(a, v);
 	return true;
 }
 
@@ -413,7 +396,7 @@ SketchResult(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out, LrE
 	size_t		nw = st->pos.used + st->neg.used + 3,
 				k = 0,
 				i;
-	Weighted   *w = Alloc(a, nw * sizeof(Weighted), err);
+	Weighted   *w = lr_alloc(a, nw * sizeof(Weighted), err, "robust_stats");
 	BucketEntry *pos = MapSorted(&st->pos, a, err);
 	BucketEntry *neg = MapSorted(&st->neg, a, err);
 	double		sum = 0,
@@ -456,9 +439,9 @@ SketchResult(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out, LrE
 		KSum(&sum, &comp, w[i].v * (double) w[i].count);
 	out->mean_abs_dev = MeanOf(sum, comp, st->n);
 	out->exact = false;
-	Free(a, w);
-	Free(a, pos);
-	Free(a, neg);
+	lr_free(a, w);
+	lr_free(a, pos);
+	lr_free(a, neg);
 	return true;
 }
 
@@ -515,7 +498,7 @@ EncodeMap(const LrBucketMap *m, LrBuf *out)
 		lr_buf_put_u32(out, (uint32_t) e[i].key);
 		lr_buf_put_i64(out, e[i].count);
 	}
-	Free(out->a, e);
+	lr_free(out->a, e);
 	return !out->failed;
 }
 
@@ -536,7 +519,7 @@ RobustEncode(const void *p, LrBuf *out)
 		lr_buf_put_u32(out, (uint32_t) st->nvals);
 		if (st->nvals == 0)
 			return !out->failed;
-		if ((v = Alloc(out->a, st->nvals * sizeof(double), &err)) == NULL)
+		if ((v = lr_alloc(out->a, st->nvals * sizeof(double), &err, "robust_stats")) == NULL)
 		{
 			out->failed = true;
 			return false;
@@ -545,7 +528,7 @@ RobustEncode(const void *p, LrBuf *out)
 		qsort(v, st->nvals, sizeof(double), CmpDouble);
 		for (i = 0; i < st->nvals; i++)
 			lr_buf_put_f64(out, v[i]);
-		Free(out->a, v);
+		lr_free(out->a, v);
 		return !out->failed;
 	}
 	lr_buf_put_i64(out, st->zeros);
@@ -633,7 +616,7 @@ RobustDecode(const LrAlloc *a, LrReader *r, LrError *err)
 			return Bad(r, err, "inconsistent count of exact values");
 		if ((size_t) u > lr_reader_left(r) / 8)
 			return Bad(r, err, "truncated values");
-		if (u > 0 && (st->vals = Alloc(a, u * sizeof(double), err)) == NULL)
+		if (u > 0 && (st->vals = lr_alloc(a, u * sizeof(double), err, "robust_stats")) == NULL)
 			return NULL;
 		st->capvals = u;
 		for (i = 0; i < u; i++)

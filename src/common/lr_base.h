@@ -137,6 +137,24 @@ extern void *lr_arena_alloc0(LrArena *arena, size_t size);
 extern char *lr_arena_strndup(LrArena *arena, const char *s, size_t len);
 extern void lr_arena_release(LrArena *arena);
 
+/*
+ * Allocation with the error set: size bytes (at least one), zeroed by
+ * lr_alloc0; NULL and "out of memory" (in what, when given) on failure.
+ * lr_free takes NULL and allocators without free.
+ */
+extern void *lr_alloc(const LrAlloc *a, size_t size, LrError *err, const char *what);
+extern void *lr_alloc0(const LrAlloc *a, size_t size, LrError *err, const char *what);
+extern void lr_free(const LrAlloc *a, void *p);
+
+/*
+ * A growable array (*datap, of elem-byte elements, n of them in use, room
+ * for *cap): when need does not fit, a new array of capacity doubled from
+ * min (or *cap) up to need, at most max (0: no bound), with the n elements
+ * copied and the old one freed.  False on failure, err set.
+ */
+extern bool lr_array_grow(const LrAlloc *a, void *datap, size_t n, size_t need, size_t elem,
+						  size_t min, size_t max, size_t *cap, LrError *err, const char *what);
+
 /* Multiplication of sizes that reports overflow instead of wrapping. */
 static inline bool
 lr_size_mul(size_t a, size_t b, size_t *out)

@@ -79,6 +79,21 @@ lr_state_datum(LrExpandedState *es)
 	return EOHPGetRWDatum(&es->hdr);
 }
 
+Datum
+lr_state_updated(LrExpandedState *es)
+{
+	lr_state_touch(es);
+	return lr_state_datum(es);
+}
+
+Datum
+lr_state_unchanged(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+}
+
 /*
  * The context that holds every state under one aggregate context.
  *

@@ -58,6 +58,12 @@ extern void lr_state_touch(LrExpandedState *es);
 
 extern Datum lr_state_datum(LrExpandedState *es);
 
+/* A transition's result after changing es->st: lr_state_touch, then the datum. */
+extern Datum lr_state_updated(LrExpandedState *es);
+
+/* A transition's result for a row it skips: the state in argument 0 as it was (NULL stays NULL). */
+extern Datum lr_state_unchanged(FunctionCallInfo fcinfo);
+
 /*
  * A new expanded state in a child context of parent (st = ops->create).  Not
  * for aggregate support functions: a context per group makes hash

@@ -84,19 +84,7 @@ lr_policy_cache_get(FunctionCallInfo fcinfo, int argno, LrPolicyParseFn parse, c
 TupleDesc
 lr_result_tupdesc(FunctionCallInfo fcinfo, LrPolicyCache *cache)
 {
-	TupleDesc	td;
-	MemoryContext old;
-
-	if (cache != NULL && cache->tupdesc != NULL)
-		return cache->tupdesc;
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	td = BlessTupleDesc(CreateTupleDescCopy(td));
-	MemoryContextSwitchTo(old);
-	if (cache != NULL)
-		cache->tupdesc = td;
-	return td;
+	return lr_pg_result_desc(fcinfo, cache != NULL ? &cache->tupdesc : NULL, NULL, 0);
 }
 
 double

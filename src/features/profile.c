@@ -274,11 +274,7 @@ ProfileTrans(FunctionCallInfo fcinfo, bool numeric_amount, bool text_cp)
 
 	/* A row without time or amount is skipped. */
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return lr_state_unchanged(fcinfo);
 	/*
 	 * In a GROUP BY with many merchants, each row's state is elsewhere in
 	 * memory: start loading it now, and its body as soon as its address is
@@ -348,8 +344,7 @@ ProfileTrans(FunctionCallInfo fcinfo, bool numeric_amount, bool text_cp)
 
 	if (!lr_profile_add(st, &es->alloc, &row, &err))
 		lr_state_raise(&err);
-	lr_state_touch(es);
-	PG_RETURN_DATUM(lr_state_datum(es));
+	return lr_state_updated(es);
 }
 
 /* merchant_features_trans_num_text: adds (ts, numeric amount, text counterparty [, as_of]) */

@@ -17,6 +17,7 @@
 #include "utils/date.h"
 #include "utils/datetime.h"
 
+#include "common/lr_pg.h"
 #include "features/features.h"
 #include "features/features_pg.h"
 
@@ -94,29 +95,6 @@ static const Oid store_types[LR_STORE_COLS] = {
 	FLOAT8OID, FLOAT8OID
 };
 
-static TupleDesc
-StoreTupleDesc(FunctionCallInfo fcinfo)
-{
-	TupleDesc	td = fcinfo->flinfo->fn_extra;
-	MemoryContext old;
-	int			i;
-
-	if (td != NULL)
-		return td;
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "store_features must return a composite type");
-	if (td->natts != LR_STORE_COLS)
-		elog(ERROR, "loan_risk.store_profile has %d columns, expected %d", td->natts, LR_STORE_COLS);
-	for (i = 0; i < LR_STORE_COLS; i++)
-		if (TupleDescAttr(td, i)->atttypid != store_types[i])
-			elog(ERROR, "loan_risk.store_profile column %d has an unexpected type", i + 1);
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	td = BlessTupleDesc(CreateTupleDescCopy(td));
-	MemoryContextSwitchTo(old);
-	fcinfo->flinfo->fn_extra = td;
-	return td;
-}
-
 static double
 NonNegativeMoney(FunctionCallInfo fcinfo, int argno, const char *what)
 {
@@ -145,7 +123,7 @@ PutF8(Datum *v, bool *n, int k, bool isnull, double x)
 Datum
 store_features(PG_FUNCTION_ARGS)
 {
-	TupleDesc	td = StoreTupleDesc(fcinfo);
+	TupleDesc	td = lr_pg_result_desc(fcinfo, (TupleDesc *) &fcinfo->flinfo->fn_extra, store_types, LR_STORE_COLS);
 	Datum		v[LR_STORE_COLS];
 	bool		n[LR_STORE_COLS];
 	double		conf = PG_ARGISNULL(7) ? 0.95 : PG_GETARG_FLOAT8(7);

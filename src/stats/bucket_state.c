@@ -167,14 +167,10 @@ lr_bucket_sorted(const LrBucketState *st, const LrAlloc *a, LrError *err)
 static void *
 BucketCreate(const LrAlloc *a, LrError *err)
 {
-	LrBucketState *st = a->alloc(a->ctx, sizeof(LrBucketState));
+	LrBucketState *st = lr_alloc0(a, sizeof(LrBucketState), err, NULL);
 
 	if (st == NULL)
-	{
-		lr_error_nomem(err, NULL);
 		return NULL;
-	}
-	memset(st, 0, sizeof(*st));
 	st->a = *a;
 	/* The arena keeps a pointer to the allocator: the one inside the state, which never moves. */
 	lr_arena_init(&st->arena, &st->a, 0);
