@@ -76,6 +76,13 @@ robust_stats_final(PG_FUNCTION_ARGS)
 	lr_pg_alloc_init(&a, CurrentMemoryContext);
 	if (!lr_robust_result(st, &a, &res, &err))
 		lr_pg_raise(&err, NULL);
+	if (!res.has_inf && (isinf(res.mad) || isinf(res.mean_abs_dev)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("robust_stats: the %s of these values is beyond the range of float8",
+						isinf(res.mad) ? "median absolute deviation" : "mean absolute deviation"),
+				 errdetail("The values are finite, but they lie more than 1.8e308 from their median %g.",
+						   res.median)));
 	v[0] = Int64GetDatum(res.n);
 	v[1] = Float8GetDatum(res.median);
 	v[2] = Float8GetDatum(res.mad);

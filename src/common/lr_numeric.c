@@ -22,6 +22,7 @@
 #include "utils/numeric.h"
 
 #include "common/lr_numeric.h"
+#include "common/lr_pg.h"
 
 #define NUM_SPECIAL_MASK	0xC000
 #define NUM_SPECIAL			0xC000
@@ -156,8 +157,11 @@ const char *
 lr_numeric_text(Datum num)
 {
 	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
+	char		buf[64];
 
-	if (strlen(s) > 40)
-		return psprintf("%.37s...", s);
-	return s;
+	if (strlen(s) <= 24)
+		return s;
+	lr_pg_format_double(buf, sizeof(buf),
+						DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, num)));
+	return pstrdup(buf);
 }

@@ -43,7 +43,7 @@ extern LrNumericStatus lr_numeric_scaled(Datum num, int scale, lr_i128 limit, lr
  */
 extern Datum lr_numeric_from_scaled(lr_i128 v, int scale, int min_decimals);
 
-/* numeric_out of num, cut to 40 characters for messages. */
+/* numeric_out of num for messages; beyond 24 characters its float8 text (1e+300, not 301 digits). */
 extern const char *lr_numeric_text(Datum num);
 
 #endif							/* LR_NUMERIC_H */

@@ -149,7 +149,9 @@ typedef struct LrFlow
 /*
  * Finds x = ln(1 + r) with sum a_k (1 + r)^-t_k = 0, the root nearest to
  * r = 0.  flows must be sorted by t with distinct t, amounts finite.
- * Errors: flows that do not change sign, all on one date, or no root.
+ * Errors: flows that do not change sign, all on one date, no root, or a
+ * root beyond r = 10^300 (too large to represent).  A root below
+ * r = -100% + 2e-22 comes back as -Infinity (r = -100% in every digit).
  */
 extern bool lr_irr(LrFlow *flows, size_t n, double *log1p_rate, LrError *err);
 

@@ -24,7 +24,11 @@ typedef struct PCtx
 	size_t		srclen;
 } PCtx;
 
-/* The number's source text, for messages (at most 60 characters). */
+/*
+ * The number's source text, for messages: at most 60 characters, a longer
+ * one cut with "..." (jsonb writes 1e300 as its 301 digits; cut silently
+ * it would read as 1e59).
+ */
 static const char *
 NumText(PCtx *c, const LrJson *v, char *buf, size_t buflen)
 {
@@ -33,8 +37,11 @@ NumText(PCtx *c, const LrJson *v, char *buf, size_t buflen)
 
 	if (!lr_json_number_text(c->src, c->srclen, v, &t, &len))
 		return "?";
-	if (len > 60)
-		len = 60;
+	if (len > 60 && buflen > 80)
+	{
+		snprintf(buf, buflen, "%.50s... (%zu characters)", t, len);
+		return buf;
+	}
 	if (len >= buflen)
 		len = buflen - 1;
 	memcpy(buf, t, len);
@@ -55,7 +62,7 @@ GetDec(PCtx *c, const LrJson *obj, const char *key, bool required, int scale, bo
 	const LrJson *v = lr_jv_field(&c->jv, obj, key, LRJ_NUMBER, required, &ok);
 	const char *t;
 	size_t		len;
-	char		nb[64];
+	char		nb[96];
 	LrDecStatus st;
 
 	if (present)
@@ -106,7 +113,7 @@ GetDouble(PCtx *c, const LrJson *obj, const char *key, bool required, double lo,
 {
 	bool		ok;
 	const LrJson *v = lr_jv_field(&c->jv, obj, key, LRJ_NUMBER, required, &ok);
-	char		nb[64];
+	char		nb[96];
 
 	if (present)
 		*present = (v != NULL);
@@ -196,7 +203,7 @@ ParseBands(PCtx *c, const LrJson *root, LrLimitPolicy *p)
 		}
 		if (i > 0 && band->max_pd <= p->bands[i - 1].max_pd)
 		{
-			char		nb[64],
+			char		nb[96],
 						pb[64];
 
 			lr_format_double(pb, sizeof(pb), p->bands[i - 1].max_pd);

@@ -170,16 +170,28 @@ Clamp(double v, double lo, double hi)
 	return isnan(v) ? lo : (v < lo ? lo : (v > hi ? hi : v));
 }
 
+/*
+ * (v - lo) / (hi - lo), at half scale when hi - lo is beyond the float8
+ * range (scores from -1e308 to 1e308): the chart then still spans the data.
+ */
+static double
+Frac(double v, double lo, double hi)
+{
+	if (isinf(hi - lo) && isfinite(lo) && isfinite(hi))
+		return (0.5 * v - 0.5 * lo) / (0.5 * hi - 0.5 * lo);
+	return (v - lo) / (hi - lo);
+}
+
 static double
 Cx(const Chart *c, double v)
 {
-	return Clamp(ML + (v - c->xmin) / (c->xmax - c->xmin) * (CW - ML - MR), ML - 4, CW - MR + 4);
+	return Clamp(ML + Frac(v, c->xmin, c->xmax) * (CW - ML - MR), ML - 4, CW - MR + 4);
 }
 
 static double
 Cy(const Chart *c, double v)
 {
-	return Clamp(CH - MB - (v - c->ymin) / (c->ymax - c->ymin) * (CH - MT - MB), MT - 4, CH - MB + 4);
+	return Clamp(CH - MB - Frac(v, c->ymin, c->ymax) * (CH - MT - MB), MT - 4, CH - MB + 4);
 }
 
 static bool
@@ -226,8 +238,19 @@ TickLabel(LrBuf *b, double v, double step, bool pct)
 		Num(b, 100 * v, d);
 		lr_buf_puts(b, "%");
 	}
+	else if (fabs(step) >= 1e9)
+		Gen(b, v);
 	else
 		Num(b, v, StepDecimals(step));
+}
+
+/* NiceStep of hi - lo, also when that difference is beyond the float8 range */
+static double
+NiceStepOf(double lo, double hi)
+{
+	if (isinf(hi - lo))
+		return 2 * NiceStep(0.5 * hi - 0.5 * lo);
+	return NiceStep(hi - lo);
 }
 
 /*
@@ -241,9 +264,9 @@ ChartOpen(Chart *c, LrBuf *b, const char *id, const char *title,
 {
 	double		step;
 
-	if (!isfinite(xmin) || !isfinite(xmax) || !isfinite(xmax - xmin))
+	if (!isfinite(xmin) || !isfinite(xmax))
 		xmin = 0, xmax = 1;
-	if (!isfinite(ymin) || !isfinite(ymax) || !isfinite(ymax - ymin))
+	if (!isfinite(ymin) || !isfinite(ymax))
 		ymin = 0, ymax = 1;
 	if (!(xmax > xmin))
 		xmax = xmin + 1;
@@ -265,7 +288,7 @@ ChartOpen(Chart *c, LrBuf *b, const char *id, const char *title,
 	lr_buf_printf(b, "<rect class=\"plot\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n",
 				  ML, MT, CW - ML - MR, CH - MT - MB);
 
-	step = NiceStep(xmax - xmin);
+	step = NiceStepOf(xmin, xmax);
 	for (int t = 0; t <= 20; t++)
 	{
 		double		v = (ceil(xmin / step - 1e-9) + t) * step;
@@ -281,7 +304,7 @@ ChartOpen(Chart *c, LrBuf *b, const char *id, const char *title,
 		TickLabel(b, v, step, xpct);
 		lr_buf_puts(b, "</text>\n");
 	}
-	step = NiceStep(ymax - ymin);
+	step = NiceStepOf(ymin, ymax);
 	for (int t = 0; t <= 20; t++)
 	{
 		double		v = (ceil(ymin / step - 1e-9) + t) * step;

@@ -144,10 +144,13 @@ lr_datum_month(Datum d, Oid type, const char *what, int col)
 		jd = (int) (days + POSTGRES_EPOCH_JDATE);
 	}
 	j2date(jd, &y, &m, &dd);
+	/* j2date's years are astronomical (0 is 1 BC): name the value as PostgreSQL writes it */
 	if (y < 1 || y > 9999)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: column %d: year %d is out of range", what, col + 1, y),
+				 errmsg("%s: column %d: %s is out of range", what, col + 1,
+						type == DATEOID ? DatumGetCString(DirectFunctionCall1(date_out, d)) :
+						DatumGetCString(DirectFunctionCall1(timestamp_out, d))),
 				 errdetail("Months must fall in the years 1 to 9999.")));
 	return lr_month_index(y, m);
 infinite:
