@@ -76,6 +76,7 @@ BucketValue(int32_t k)
 	return isfinite(v) ? v : 1.7976931348623157e308;
 }
 
+/* Hand-written, not lib/simplehash.h: the state is pure C (fuzzed). */
 static size_t
 Slot(int32_t key, size_t mask)
 {

@@ -288,6 +288,23 @@ lr_state_combine(FunctionCallInfo fcinfo, const LrStateOps *ops)
 	PG_RETURN_DATUM(lr_state_datum(dst));
 }
 
+Datum
+lr_state_flat_datum(const LrStateOps *ops, const void *st)
+{
+	LrAlloc		a;
+	LrBuf		b;
+
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	lr_buf_init(&b, &a, MaxAllocSize);
+	lr_buf_put_u32(&b, 0);		/* room for the varlena header */
+	if (!lr_state_encode_bytes(ops, st, &b))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s is too large to store", ops->name)));
+	SET_VARSIZE(b.data, b.len);
+	return PointerGetDatum(b.data);
+}
+
 /* Validates flat bytes (decoding them into a scratch context) and returns the varlena. */
 static Datum
 StateValidatedVarlena(const LrStateOps *ops, const uint8_t *bytes, size_t len)

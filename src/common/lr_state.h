@@ -79,6 +79,9 @@ extern LrExpandedState *lr_state_new(const LrStateOps *ops, MemoryContext parent
 extern LrExpandedState *lr_state_from_flat_agg(FunctionCallInfo fcinfo, const LrStateOps *ops,
 											   struct varlena *flat);
 
+/* An in-memory state (not an expanded one) as a flat datum of its SQL type. */
+extern Datum lr_state_flat_datum(const LrStateOps *ops, const void *st);
+
 /* Generic implementations of the type's support functions and of combine. */
 extern Datum lr_state_in(FunctionCallInfo fcinfo, const LrStateOps *ops);
 extern Datum lr_state_out(FunctionCallInfo fcinfo, const LrStateOps *ops);

@@ -22,7 +22,10 @@
 
 #define LR_BUCKET_MAGIC 0x4c525431	/* "LRT1" */
 
-/* 64-bit hash of the label bytes (multiply-xorshift over 8-byte words). */
+/*
+ * 64-bit hash of the label bytes (multiply-xorshift over 8-byte words).  The
+ * table is hand-written, not lib/simplehash.h: the state is pure C (fuzzed).
+ */
 static uint64_t
 HashBytes(const uint8_t *p, size_t len)
 {
