@@ -51,6 +51,9 @@ extern Datum lr_pg_result_row(FunctionCallInfo fcinfo, Datum *values, bool *null
 /* Materialise-mode SRF setup that builds on PostgreSQL 14 to 17. */
 extern void lr_pg_srf_init(FunctionCallInfo fcinfo);
 
+/* A JSON value built in memory (lr_json_new_*), as a jsonb Datum. */
+extern Datum lr_pg_jsonb(const LrJson *v);
+
 /*
  * The shortest text that reads back as exactly d, by PostgreSQL's shortest
  * round-trip formatter (common/shortest_dec.h), in lr_format_double's

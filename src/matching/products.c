@@ -342,16 +342,6 @@ typedef struct LoadState
 	size_t		cap;
 } LoadState;
 
-static Oid
-ScorecardType(void)
-{
-	Oid			nsp = get_namespace_oid("loan_risk", true);
-
-	return OidIsValid(nsp) ? GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
-											 CStringGetDatum("scorecard"),
-											 ObjectIdGetDatum(nsp)) : InvalidOid;
-}
-
 static bool
 IsJsonOrText(Oid t)
 {
@@ -678,7 +668,7 @@ lr_match_load(LrMCatalog *cat, const char *products, LrArena *arena)
 	ls.cat = cat;
 	ls.arena = arena;
 	lr_pg_json_options(&ls.jopts);
-	ls.scorecard_type = ScorecardType();
+	ls.scorecard_type = lr_scorecard_typoid(true);
 	lr_query_run(lr_match_source_sql(products, "products"), "products query", LoadStart, LoadRow, &ls);
 
 	/* Product ids name products in results and messages: they must be unique. */
