@@ -115,7 +115,7 @@ lr_arg_amount(Datum num, const char *argname)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a finite amount, not %s", argname, lr_numeric_text(num))));
-	v = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, num));
+	v = lr_numeric_float8(num);
 	if (fabs(v) > (double) LR_MONEY_MAX_CENTS / 100)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),

@@ -21,7 +21,7 @@
 
 #include "postgres.h"
 
-#include "common/lr_numeric.h"
+#include "common/lr_numeric_pg.h"
 
 /* numeric -> units; errors for NaN, infinities and |x| >= 10^14. */
 extern int64 lr_money_units(Datum num, const char *what);

@@ -1,97 +1,154 @@
 /*
  * lr_numeric.c
- *	  numeric datums as exact scaled integers and back; see lr_numeric.h.
+ *	  Decoding PostgreSQL's stored numeric form and its exact fast conversion
+ *	  to double.  Pure C: the fuzz target checks it against strtod.
  *
- * The stored form of a numeric (src/backend/utils/adt/numeric.c, stable on
- * disk since PostgreSQL 8.3; the special values since 14):
- *
- *   uint16 header, then for the long form an int16 weight, then int16
- *   digits in base 10000, most significant first, the first at position
- *   weight (value = sum digit[i] * 10000^(weight - i)).
- *
- *   header & 0xC000 == 0xC000   special: 0xC000 NaN, 0xD000 +Infinity,
- *                               0xF000 -Infinity
- *   header & 0x8000             short form: sign 0x2000, display scale in
- *                               bits 7..12, weight in 0x003F with sign 0x0040
- *   otherwise                   long form: sign 0x4000 (negative), display
- *                               scale in 0x3FFF
+ * The stored form (PostgreSQL 14 and later, src/backend/utils/adt/numeric.c):
+ * a 16-bit header, then base-10000 digits as int16.  Header bits 0xC000:
+ * 0x0000 positive and 0x4000 negative (long form: a second 16-bit word holds
+ * the weight, the first the display scale), 0x8000 short form (sign 0x2000,
+ * display scale 0x1F80, weight sign 0x0040 and weight 0x003F), 0xC000
+ * special (0xC000 NaN, 0xD000 +Infinity, 0xF000 -Infinity).
  */
-#include "postgres.h"
-
-#include "utils/builtins.h"
-#include "utils/numeric.h"
-
 #include "common/lr_numeric.h"
-#include "common/lr_pg.h"
 
-#define NUM_SPECIAL_MASK	0xC000
-#define NUM_SPECIAL			0xC000
-#define NUM_PINF			0xD000
-#define NUM_NINF			0xF000
-#define NUM_SHORT			0x8000
-#define NUM_SHORT_NEG		0x2000
-#define NUM_SHORT_WNEG		0x0040
-#define NUM_SHORT_WMASK		0x003F
-#define NUM_LONG_NEG		0x4000
-
-static const int32 pow10_4[5] = {1, 10, 100, 1000, 10000};
-
-LrNumericStatus
-lr_numeric_scaled(Datum num, int scale, lr_i128 limit, lr_i128 *out)
+bool
+lr_num_decode(const uint8_t *p, size_t len, LrNumDigits *n)
 {
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(num);
-	const uint8 *p = (const uint8 *) VARDATA_ANY(v);
-	int			len = VARSIZE_ANY_EXHDR(v);
-	uint16		hdr;
-	int			weight;
-	bool		neg;
-	int			hdrlen;
-	int			ndigits;
-	int			i = 0;
-	int			pos;
-	int			e;
-	int			d;
-	lr_i128		acc = 0;
+	uint16_t	hdr;
+	size_t		hdrlen;
+	int			i;
 
-	Assert(scale >= 0 && scale <= 18);
 	if (len < 2)
-		elog(ERROR, "invalid numeric value");
-	memcpy(&hdr, p, sizeof(uint16));
-	if ((hdr & NUM_SPECIAL_MASK) == NUM_SPECIAL)
-		return hdr == NUM_PINF ? LR_NUMERIC_POS_INF : hdr == NUM_NINF ? LR_NUMERIC_NEG_INF : LR_NUMERIC_NAN;
-	if (hdr & NUM_SHORT)
+		return false;
+	memcpy(&hdr, p, sizeof(hdr));
+	n->neg = false;
+	n->weight = 0;
+	n->dscale = 0;
+	n->ndigits = 0;
+	n->digits = p;
+	if ((hdr & 0xC000) == 0xC000)
 	{
-		neg = (hdr & NUM_SHORT_NEG) != 0;
-		weight = (hdr & NUM_SHORT_WNEG) ? (int) (hdr & NUM_SHORT_WMASK) - 64 : (int) (hdr & NUM_SHORT_WMASK);
+		switch (hdr & 0xF000)
+		{
+			case 0xC000:
+				n->kind = LR_NUM_NAN;
+				return true;
+			case 0xD000:
+				n->kind = LR_NUM_PINF;
+				return true;
+			case 0xF000:
+				n->kind = LR_NUM_NINF;
+				return true;
+		}
+		return false;
+	}
+	n->kind = LR_NUM_FINITE;
+	if (hdr & 0x8000)
+	{
+		n->neg = (hdr & 0x2000) != 0;
+		n->dscale = (hdr & 0x1F80) >> 7;
+		n->weight = (hdr & 0x0040) ? (int) (hdr & 0x003F) - 64 : (int) (hdr & 0x003F);
 		hdrlen = 2;
 	}
 	else
 	{
-		int16		w;
+		int16_t		w;
 
 		if (len < 4)
-			elog(ERROR, "invalid numeric value");
-		neg = (hdr & NUM_LONG_NEG) != 0;
-		memcpy(&w, p + 2, sizeof(int16));
-		weight = w;
+			return false;
+		n->neg = (hdr & 0xC000) == 0x4000;
+		n->dscale = hdr & 0x3FFF;
+		memcpy(&w, p + 2, sizeof(w));
+		n->weight = w;
 		hdrlen = 4;
 	}
-	ndigits = (len - hdrlen) / 2;
+	if ((len - hdrlen) % 2 != 0)
+		return false;
+	n->ndigits = (int) ((len - hdrlen) / 2);
+	n->digits = p + hdrlen;
+	for (i = 0; i < n->ndigits; i++)
+	{
+		int			d = lr_num_digit(n, i);
+
+		if (d < 0 || d > 9999)
+			return false;
+	}
+	return true;
+}
+
+bool
+lr_num_fast_double(const LrNumDigits *n, double *out)
+{
+	/* Every power of ten up to 10^22 is an exact double. */
+	static const double p10[23] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+	};
+	uint64_t	m = 0;
+	int			e10;
+	int			i;
+	double		v;
+
+	switch (n->kind)
+	{
+		case LR_NUM_NAN:
+			*out = __builtin_nan("");
+			return true;
+		case LR_NUM_PINF:
+			*out = __builtin_inf();
+			return true;
+		case LR_NUM_NINF:
+			*out = -__builtin_inf();
+			return true;
+		case LR_NUM_FINITE:
+			break;
+	}
+	/* Four base-10000 digits are 16 decimal ones: below 2^64. */
+	if (n->ndigits > 4)
+		return false;
+	for (i = 0; i < n->ndigits; i++)
+		m = m * 10000 + (uint64_t) lr_num_digit(n, i);
+	if (m == 0)
+	{
+		*out = 0.0;				/* numeric has no negative zero */
+		return true;
+	}
+	e10 = 4 * (n->weight - n->ndigits + 1);
+	/* The last base-10000 digit may end in decimal zeros (12.5 is 12 and 5000). */
+	while (e10 < 0 && m != 0 && m % 10 == 0)
+	{
+		m /= 10;
+		e10++;
+	}
+	if (m > (UINT64_C(1) << 53) || e10 < -22 || e10 > 22)
+		return false;
+	v = (double) m;
+	v = e10 >= 0 ? v * p10[e10] : v / p10[-e10];
+	*out = n->neg ? -v : v;
+	return true;
+}
+
+bool
+lr_num_scaled(const LrNumDigits *n, int scale, lr_i128 limit, lr_i128 *out)
+{
+	static const int32_t pow10_4[5] = {1, 10, 100, 1000, 10000};
+	lr_i128		acc = 0;
+	int			i = 0;
+	int			pos;
+	int			e;
+	int			d = 0;
 
 	/*
 	 * Whole base-10000 digits: those whose units place is at or above
 	 * 10^-scale.  The digit at position pos has its units at 10^(4 pos), so
 	 * at 10^(4 pos + scale) after scaling.
 	 */
-	for (pos = weight; 4 * pos + scale >= 0; pos--, i++)
+	for (pos = n->weight; 4 * pos + scale >= 0; pos--, i++)
 	{
-		int16		dg = 0;
-
-		if (i < ndigits)
-			memcpy(&dg, p + hdrlen + 2 * i, sizeof(int16));
-		acc = acc * 10000 + dg;
+		acc = acc * 10000 + (i < n->ndigits ? lr_num_digit(n, i) : 0);
 		if (acc > limit)
-			return LR_NUMERIC_RANGE;
+			return false;
 	}
 
 	/*
@@ -100,68 +157,16 @@ lr_numeric_scaled(Datum num, int scale, lr_i128 limit, lr_i128 *out)
 	 * wholly below 10^-(scale + 1) rounds to zero.
 	 */
 	e = 4 * (pos + 1) + scale;
-	d = 0;
-	if (i < ndigits && e >= 0)
-	{
-		int16		dg;
-
-		memcpy(&dg, p + hdrlen + 2 * i, sizeof(int16));
-		d = dg;
-	}
 	if (e >= 0)
 	{
+		if (i < n->ndigits)
+			d = lr_num_digit(n, i);
 		acc = acc * pow10_4[e] + d / pow10_4[4 - e];
 		if ((d / pow10_4[3 - e]) % 10 >= 5)
 			acc++;
 		if (acc > limit)
-			return LR_NUMERIC_RANGE;
+			return false;
 	}
-	*out = neg ? -acc : acc;
-	return LR_NUMERIC_OK;
-}
-
-Datum
-lr_numeric_from_scaled(lr_i128 v, int scale, int min_decimals)
-{
-	char		buf[80];
-	char	   *q = buf + sizeof(buf);
-	bool		neg = v < 0;
-	lr_u128		u = neg ? (lr_u128) (-(v + 1)) + 1 : (lr_u128) v;
-	int			k;
-
-	/* Trailing zeros off the fraction, down to min_decimals. */
-	while (scale > min_decimals && u % 10 == 0)
-	{
-		u /= 10;
-		scale--;
-	}
-	if (u <= (lr_u128) PG_INT64_MAX)
-		return NumericGetDatum(int64_div_fast_to_numeric(neg ? -(int64) u : (int64) u, scale));
-
-	/* Beyond int64: numeric_in of the digits. */
-	*--q = '\0';
-	for (k = 0; u > 0 || k <= scale; k++)
-	{
-		if (k == scale && scale > 0)
-			*--q = '.';
-		*--q = (char) ('0' + (int) (u % 10));
-		u /= 10;
-	}
-	if (neg)
-		*--q = '-';
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(q), ObjectIdGetDatum(InvalidOid),
-							   Int32GetDatum(-1));
-}
-
-const char *
-lr_numeric_text(Datum num)
-{
-	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
-	char		buf[64];
-
-	if (strlen(s) <= 24)
-		return s;
-	lr_pg_format_double(buf, sizeof(buf),
-						DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, num)));
-	return pstrdup(buf);
+	*out = n->neg ? -acc : acc;
+	return true;
 }

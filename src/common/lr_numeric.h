@@ -1,49 +1,78 @@
 /*
  * lr_numeric.h
- *	  numeric datums as exact scaled integers and back: the one decoder of
- *	  numeric's stored digits in the extension (money, rates, amounts, and
- *	  any numeric input a kernel reads row by row).
+ *	  PostgreSQL's numeric values read from their stored bytes: one decoder of
+ *	  the on-disk form (sign, weight, base-10000 digits) for the whole tree,
+ *	  and the conversions built on it.
  *
- * A numeric is read from its stored form (base-10000 digits, a weight and a
- * sign) without numeric arithmetic or text, so a row costs a few integer
- * operations; the result equals rounding numeric_out's text half away from
- * zero at the scale (what numeric's round(x, scale) does), for every stored
- * form: short and long headers, NaN, Infinity and -Infinity, zero,
- * negative values, large and negative weights, and digits beyond the display
- * scale.  Writing back uses the numeric API (int64_div_fast_to_numeric,
- * numeric_in for values beyond int64).
+ * lr_num_decode, lr_num_fast_double and lr_num_scaled are pure C (no
+ * PostgreSQL headers), so test/fuzz/numeric_fuzz.c checks them outside the
+ * server.  The backend's entry points (lr_numeric_digits, lr_numeric_float8,
+ * lr_numeric_scaled and lr_numeric_from_scaled) are in lr_numeric_pg.c.
  */
 #ifndef LR_NUMERIC_H
 #define LR_NUMERIC_H
 
-#include "postgres.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "common/lr_base.h"
 
-typedef enum LrNumericStatus
+typedef enum LrNumKind
 {
-	LR_NUMERIC_OK = 0,
-	LR_NUMERIC_NAN,
-	LR_NUMERIC_POS_INF,
-	LR_NUMERIC_NEG_INF,
-	LR_NUMERIC_RANGE			/* |value| * 10^scale, rounded, exceeds limit */
-} LrNumericStatus;
+	LR_NUM_FINITE = 0,
+	LR_NUM_NAN,
+	LR_NUM_PINF,
+	LR_NUM_NINF
+} LrNumKind;
 
 /*
- * num as v * 10^-scale (0 <= scale <= 18), rounded half away from zero;
- * *out is set when the status is LR_NUMERIC_OK.  limit (< 10^30) bounds
- * |v|.
+ * A numeric value as stored: (-1)^neg * sum(digit[i] * 10000^(weight - i)).
+ * The digits point into the value's bytes (native-order int16, possibly
+ * unaligned: read them with lr_num_digit).
  */
-extern LrNumericStatus lr_numeric_scaled(Datum num, int scale, lr_i128 limit, lr_i128 *out);
+typedef struct LrNumDigits
+{
+	LrNumKind	kind;
+	bool		neg;
+	int			weight;			/* of the first digit, in powers of 10000 */
+	int			dscale;			/* decimal digits after the point, as displayed */
+	int			ndigits;
+	const uint8_t *digits;
+} LrNumDigits;
+
+static inline int
+lr_num_digit(const LrNumDigits *n, int i)
+{
+	int16_t		d;
+
+	memcpy(&d, n->digits + 2 * i, sizeof(d));
+	return d;
+}
 
 /*
- * v * 10^-scale as a numeric whose display scale keeps min_decimals and as
- * many more decimals as v needs (trailing zeros trimmed down to
- * min_decimals).
+ * Decodes a numeric's stored bytes (after the varlena header, len bytes);
+ * false when they cannot be a numeric (too short, or a digit beyond 9999).
  */
-extern Datum lr_numeric_from_scaled(lr_i128 v, int scale, int min_decimals);
+extern bool lr_num_decode(const uint8_t *p, size_t len, LrNumDigits *n);
 
-/* numeric_out of num for messages; beyond 24 characters its float8 text (1e+300, not 301 digits). */
-extern const char *lr_numeric_text(Datum num);
+/*
+ * The double nearest the value (ties to even, as strtod of its decimal text),
+ * when that can be had exactly by one IEEE operation: at most 16 significant
+ * decimal digits making an integer m <= 2^53 and a power of ten 10^e with
+ * |e| <= 22, both exact doubles, so m * 10^e or m / 10^-e is correctly
+ * rounded (Clinger's fast path).  NaN and +/-Infinity map to themselves.
+ * False otherwise: the caller converts through the decimal text.
+ */
+extern bool lr_num_fast_double(const LrNumDigits *n, double *out);
+
+/*
+ * A finite value as v * 10^-scale (0 <= scale <= 18), rounded half away from
+ * zero, as numeric's round(x, scale) and numeric_out's text rounded so; false
+ * when |v| would exceed limit (< 10^30).  Reads the digits once, a few
+ * integer operations each: no text, no numeric arithmetic.
+ */
+extern bool lr_num_scaled(const LrNumDigits *n, int scale, lr_i128 limit, lr_i128 *out);
 
 #endif							/* LR_NUMERIC_H */
