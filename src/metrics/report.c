@@ -155,19 +155,6 @@ Add(LrDistState *st, double v, int cls)
 		lr_state_raise(&err);
 }
 
-/* Position of a bin in LrFeatureObs.bins. */
-static size_t
-BinSlot(const LrFeature *f, const LrBin *b)
-{
-	if (b >= f->bins && b < f->bins + f->nbins)
-		return (size_t) (b - f->bins);
-	if (f->nspecial > 0 && b >= f->special && b < f->special + f->nspecial)
-		return f->nbins + (size_t) (b - f->special);
-	if (b == f->missing)
-		return f->nbins + f->nspecial;
-	return f->nbins + f->nspecial + (f->missing ? 1 : 0);
-}
-
 static void
 ScanRow(TupleTableSlot *slot, void *arg)
 {
@@ -241,8 +228,8 @@ ScanRow(TupleTableSlot *slot, void *arg)
 		Add(s->psi_st, score, r);
 	for (size_t i = 0; i < s->card->nfeatures; i++)
 	{
-		const LrFeature *f = &s->card->features[i];
-		LrBinObs   *ob = &s->d->features[i].bins[BinSlot(f, s->cc->chosen[i])];
+		/* LrFeatureObs.bins are laid out in the card's code order. */
+		LrBinObs   *ob = &s->d->features[i].bins[s->cc->codes[i]];
 
 		ob->count++;
 		if (y >= 0)
@@ -258,24 +245,6 @@ ScanRow(TupleTableSlot *slot, void *arg)
 	MemoryContextSwitchTo(old);
 	if ((s->rows & 1023) == 0)
 		MemoryContextReset(s->tmp);
-}
-
-/* A state as a flat datum of its SQL type. */
-static Datum
-StateDatum(const LrStateOps *ops, const void *st)
-{
-	LrAlloc		a;
-	LrBuf		b;
-
-	lr_pg_alloc_init(&a, CurrentMemoryContext);
-	lr_buf_init(&b, &a, 0);
-	lr_buf_put_u32(&b, 0);		/* room for the varlena header */
-	if (!lr_state_encode_bytes(ops, st, &b) || b.len > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s is too large to store", ops->name)));
-	SET_VARSIZE(b.data, b.len);
-	return PointerGetDatum(b.data);
 }
 
 static Oid
@@ -615,7 +584,7 @@ validation_report(PG_FUNCTION_ARGS)
 	d.features = palloc0(sizeof(LrFeatureObs) * Max(card->nfeatures, 1));
 	for (size_t i = 0; i < card->nfeatures; i++)
 	{
-		d.features[i].bins = palloc0(sizeof(LrBinObs) * Max(lr_report_feature_bins(&card->features[i]), 1));
+		d.features[i].bins = palloc0(sizeof(LrBinObs) * Max(card->table.features[i].ncodes, 1));
 		d.features[i].show_csi = opt.csi_all;
 	}
 	for (size_t i = 0; i < opt.ncsi; i++)
@@ -653,7 +622,7 @@ validation_report(PG_FUNCTION_ARGS)
 	d.hl_df = -1;
 	for (size_t i = 0; i < card->nfeatures; i++)
 	{
-		size_t		nb = lr_report_feature_bins(&card->features[i]);
+		size_t		nb = card->table.features[i].ncodes;
 
 		d.features[i].iv = FeatureWoe(&d.features[i], nb, false);
 		d.features[i].csi = d.has_recent ? FeatureWoe(&d.features[i], nb, true) : NAN;
@@ -664,7 +633,7 @@ validation_report(PG_FUNCTION_ARGS)
 	/* ---- the metrics final functions on the states */
 	dist_type = TypeOid("loan_risk.score_dist_state");
 	brier_type = TypeOid("loan_risk.brier_state");
-	pd_datum = StateDatum(&lr_dist_ops, s.pd_st);
+	pd_datum = lr_state_flat_datum(&lr_dist_ops, s.pd_st);
 	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
 
@@ -725,11 +694,11 @@ validation_report(PG_FUNCTION_ARGS)
 		c->hl_term = GetDouble(tup, desc, 9);
 	}
 
-	RunOnState("SELECT loan_risk.brier_final($1)", StateDatum(&lr_brier_ops, &s.brier), brier_type);
+	RunOnState("SELECT loan_risk.brier_final($1)", lr_state_flat_datum(&lr_brier_ops, &s.brier), brier_type);
 	d.brier = GetDouble(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	if (d.has_recent)
 	{
-		RunOnState("SELECT loan_risk.psi_bins_final($1)", StateDatum(&lr_dist_ops, s.psi_st), dist_type);
+		RunOnState("SELECT loan_risk.psi_bins_final($1)", lr_state_flat_datum(&lr_dist_ops, s.psi_st), dist_type);
 		d.psi = GetDouble(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	}
 
