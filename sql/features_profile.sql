@@ -248,6 +248,40 @@ SELECT name, merchant_id, got, want FROM fp_cmp WHERE NOT ok ORDER BY 1, 2 LIMIT
 SET loan_risk.timezone = 'Mars/Olympus_Mons';
 RESET loan_risk.timezone;
 
+-- ---------------------------------------------------------------- the time zone as an argument
+-- merchant_features(ts, amount, counterparty, as_of, time_zone) counts days in
+-- time_zone whatever the settings (what a Citus worker or a shard needs: the
+-- zone travels in the query); as_of NULL is the latest ts, time_zone NULL the
+-- settings.  The same profiles as with loan_risk.timezone set above.
+SELECT count(*) AS merchants,
+       count(*) FILTER (WHERE to_jsonb(o.p) IS NOT DISTINCT FROM to_jsonb(z.p)) AS same_as_setting
+FROM fp_ours o JOIN (SELECT merchant_id, loan_risk.merchant_features(ts, amount, cp, NULL, 'Asia/Kolkata') AS p
+                     FROM fp_tx GROUP BY 1) z USING (merchant_id);
+SET loan_risk.timezone = 'Asia/Tokyo';
+SELECT count(*) AS merchants,
+       count(*) FILTER (WHERE to_jsonb(o.p) IS NOT DISTINCT FROM to_jsonb(z.p)) AS argument_wins
+FROM fp_ours o JOIN (SELECT merchant_id, loan_risk.merchant_features(ts, amount, cp, NULL, 'asia/kolkata') AS p
+                     FROM fp_tx GROUP BY 1) z USING (merchant_id);
+SELECT DISTINCT (loan_risk.merchant_features(ts, amount, cp, NULL, NULL)).time_zone AS null_zone_is_the_setting FROM fp_tx GROUP BY merchant_id;
+RESET loan_risk.timezone;
+SELECT (loan_risk.merchant_features(ts, amount::float8, hashtext(cp)::bigint, timestamptz '2024-03-01', 'Asia/Kolkata')).time_zone,
+       to_jsonb(loan_risk.merchant_features(ts, amount, cp, timestamptz '2024-03-01', 'Asia/Kolkata'))
+       = to_jsonb(loan_risk.merchant_features(ts, amount::float8, cp, timestamptz '2024-03-01', 'Asia/Kolkata')) AS float8_same
+FROM fp_tx WHERE merchant_id = 108;
+-- Partial states carry their zone: merged, the same profile; states of two zones do not merge.
+SELECT to_jsonb(loan_risk.merchant_features_merge(s)) = (SELECT to_jsonb(p) FROM fp_ours WHERE merchant_id = 108) AS merged_same
+FROM (SELECT loan_risk.merchant_features_partial(ts, amount, cp, NULL, 'Asia/Kolkata') s FROM fp_tx
+      WHERE merchant_id = 108 GROUP BY extract(day FROM ts)::int % 3) x;
+SELECT loan_risk.merchant_features_merge(s) FROM (
+  SELECT loan_risk.merchant_features_partial(ts, amount, cp, NULL, 'Asia/Kolkata') s FROM fp_tx WHERE merchant_id = 108
+  UNION ALL
+  SELECT loan_risk.merchant_features_partial(ts, amount, cp, NULL, 'Asia/Tokyo') FROM fp_tx WHERE merchant_id = 108) x;
+-- Errors: an unknown zone, an empty name, two zones in one group.
+SELECT loan_risk.merchant_features(ts, amount, cp, NULL, 'Mars/Olympus_Mons') FROM fp_tx WHERE merchant_id = 108;
+SELECT loan_risk.merchant_features(ts, amount, cp, NULL, '') FROM fp_tx WHERE merchant_id = 108;
+SELECT loan_risk.merchant_features(ts, amount, cp, NULL, CASE WHEN extract(day FROM ts)::int % 2 = 0 THEN 'Asia/Kolkata' ELSE 'Asia/Tokyo' END)
+FROM fp_tx WHERE merchant_id = 108;
+
 -- ---------------------------------------------------------------- overloads
 -- float8 amounts and bigint counterparties give the same profile on the same data.
 CREATE TABLE fp_tx_ids AS SELECT merchant_id, ts, amount, cp, hashtext(cp)::bigint AS cp_id FROM fp_tx;

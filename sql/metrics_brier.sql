@@ -41,6 +41,10 @@ FROM (SELECT loan_risk.brier_partial(pd, bad::int) s FROM brier_data GROUP BY i 
 
 -- Malformed states are errors, never crashes.
 SELECT 'not base64!'::loan_risk.brier_state;
+-- One text per state: bits after the last byte, or text after the padding, are not base64 of it.
+SELECT 'AAB='::loan_risk.brier_state;
+SELECT 'AA=A'::loan_risk.brier_state;
+SELECT 'AA==AAAA'::loan_risk.brier_state;
 SELECT ''::loan_risk.brier_state;
 SELECT 'AAAA'::loan_risk.brier_state;
 SELECT encode('\x4c524231010000000100000000000000000000000000f03f0000000000000000'::bytea, 'base64')::loan_risk.brier_state AS wrong_magic;

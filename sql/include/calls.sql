@@ -157,6 +157,8 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('text', 'amount_column', NULL, '''amount'''),
   ('text', 'term_column', NULL, '''term'''),
   ('text', 'order_by', NULL, '''probability'''),
+  -- The zone of the sample merchant_profile state (pg_regress's session zone).
+  ('text', 'time_zone', NULL, '''America/Los_Angeles'''),
   ('text[]', NULL, NULL, '''{x}'''),
   -- The pre-binning and WOE-step samples have one numeric feature (x) and no categorical one.
   ('text[]', 'categorical_features', NULL, '''{}'''),

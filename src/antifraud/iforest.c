@@ -15,35 +15,6 @@
 
 typedef LrJv ForestCtx;
 
-/* An integer field in [lo, hi]; *present says whether it was there. */
-static bool
-GetInt(ForestCtx *c, const LrJson *obj, const char *key, bool required,
-	   double lo, double hi, int64_t *out, bool *present)
-{
-	const LrJson *v = lr_json_get(obj, key);
-	size_t		mark;
-
-	if (present)
-		*present = (v != NULL);
-	if (v == NULL)
-	{
-		if (required)
-			return lr_jv_fail(c, "missing required field \"%s\"", key);
-		return true;
-	}
-	mark = lr_path_key(&c->path, key);
-	if (!lr_jv_expect(c, v, LRJ_NUMBER))
-		return false;
-	if (v->num != floor(v->num))
-		return lr_jv_fail(c, "%.17g is not an integer", v->num);
-	if (v->num < lo || v->num > hi)
-		return lr_jv_fail(c, "%.17g is out of range (%.17g to %.17g)", v->num, lo, hi);
-	*out = (int64_t) v->num;
-	lr_path_pop(&c->path, mark);
-	return true;
-}
-
-
 bool
 lr_iforest_check_names(const char *const *names, const size_t *lens, size_t n,
 					   const char *what, int base, LrError *err)
@@ -95,10 +66,10 @@ ParseNode(ForestCtx *c, const LrJson *v, const LrForest *f, size_t nnodes, LrTre
 
 	if (!lr_jv_expect(c, v, LRJ_OBJECT) || !lr_jv_check_keys(c, v, node_keys))
 		return false;
-	if (!GetInt(c, v, "size", true, 1, f->sample_size, &x, NULL))
+	if (!lr_jv_int(c, v, "size", true, 1, f->sample_size, &x, NULL))
 		return false;
 	node->size = (int32_t) x;
-	if (!GetInt(c, v, "feature", false, 0, (double) f->nfeatures - 1, &x, &split))
+	if (!lr_jv_int(c, v, "feature", false, 0, (int64_t) f->nfeatures - 1, &x, &split))
 		return false;
 	if (!split)
 	{
@@ -123,10 +94,10 @@ ParseNode(ForestCtx *c, const LrJson *v, const LrForest *f, size_t nnodes, LrTre
 		return lr_jv_expect(c, thr, LRJ_NUMBER);
 	}
 	node->threshold = thr->num;
-	if (!GetInt(c, v, "left", true, 0, (double) nnodes - 1, &x, NULL))
+	if (!lr_jv_int(c, v, "left", true, 0, (int64_t) nnodes - 1, &x, NULL))
 		return false;
 	node->left = (int32_t) x;
-	if (!GetInt(c, v, "right", true, 0, (double) nnodes - 1, &x, NULL))
+	if (!lr_jv_int(c, v, "right", true, 0, (int64_t) nnodes - 1, &x, NULL))
 		return false;
 	node->right = (int32_t) x;
 	return true;
@@ -313,7 +284,7 @@ ForestFromJson(const LrJson *root, LrArena *arena, LrTick *tick, LrForest **out,
 		return lr_jv_fail(&c, "at least one feature is needed");
 	lr_path_pop(&c.path, mark);
 
-	if (!GetInt(&c, root, "sample_size", true, 2, LR_IFOREST_MAX_SAMPLE, &x, NULL))
+	if (!lr_jv_int(&c, root, "sample_size", true, 2, LR_IFOREST_MAX_SAMPLE, &x, NULL))
 		return false;
 	f->sample_size = (int32_t) x;
 

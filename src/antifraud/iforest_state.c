@@ -10,6 +10,7 @@
 
 #include "antifraud/iforest.h"
 #include "antifraud/iforest_state.h"
+#include "common/lr_jv.h"
 
 #define LR_IFSTATE_MAGIC 0x4c524946	/* "LRIF" */
 
@@ -27,78 +28,35 @@ lr_ifopt_default(LrIfOptions *o)
 
 static const char *const option_keys[] = {"seed", "trees", "sample_size", "reservoir", "name", NULL};
 
-static bool
-OptInt(const LrJson *root, const char *key, double lo, double hi, int64_t *out, bool *present,
-	   LrError *err)
-{
-	const LrJson *v = lr_json_get(root, key);
-
-	*present = (v != NULL);
-	if (v == NULL)
-		return true;
-	if (v->kind != LRJ_NUMBER)
-		return lr_error_set(err, LR_ERR_INVALID, "options.%s: expected a number, got %s",
-							key, lr_json_kind_name(v->kind));
-	if (v->num != floor(v->num) || v->num < lo || v->num > hi)
-		return lr_error_set(err, LR_ERR_INVALID,
-							"options.%s: %.17g is not an integer from %.17g to %.17g",
-							key, v->num, lo, hi);
-	*out = (int64_t) v->num;
-	return true;
-}
-
 bool
 lr_ifopt_parse(const char *text, size_t len, LrArena *arena,
 			   const LrJsonOptions *jopts, LrIfOptions *o, LrError *err)
 {
 	LrJson	   *root;
-	const LrJson *name;
+	LrJv		v;
 	int64_t		x = 0;
 	bool		present,
 				has_reservoir;
-	size_t		i;
 
 	lr_ifopt_default(o);
 	if (!lr_json_parse(text, len, arena, jopts, &root, err))
 		return false;
-	if (root->kind != LRJ_OBJECT)
-		return lr_error_set(err, LR_ERR_INVALID, "options: expected an object, got %s",
-							lr_json_kind_name(root->kind));
-	for (i = 0; i < root->n; i++)
-	{
-		const char *const *k;
-
-		for (k = option_keys; *k != NULL; k++)
-			if (strcmp(root->keys[i], *k) == 0)
-				break;
-		if (*k == NULL)
-		{
-			lr_error_set(err, LR_ERR_INVALID, "options: unknown option \"%.100s\"", root->keys[i]);
-			lr_error_detail(err, "Options are seed, trees, sample_size, reservoir and name.");
-			return false;
-		}
-	}
+	lr_jv_init_options(&v, arena, err);
 	/* Seeds are integers a JSON number holds exactly. */
-	if (!OptInt(root, "seed", -9007199254740992.0, 9007199254740992.0, &x, &present, err))
+	if (!lr_jv_expect(&v, root, LRJ_OBJECT) || !lr_jv_check_keys(&v, root, option_keys) ||
+		!lr_jv_int(&v, root, "seed", false, -(INT64_C(1) << 53), INT64_C(1) << 53, &x, &present))
 		return false;
 	if (present)
 		o->seed = x;
-	if (!OptInt(root, "trees", 1, LR_IFOREST_MAX_TREES, &x, &present, err))
-		return false;
-	if (present)
-		o->trees = (int32_t) x;
-	if (!OptInt(root, "sample_size", 2, LR_IFOREST_MAX_SAMPLE, &x, &present, err))
-		return false;
-	if (present)
-		o->sample_size = (int32_t) x;
-	if (!OptInt(root, "reservoir", 2, LR_IFOREST_MAX_RESERVOIR, &x, &has_reservoir, err))
+	if (!lr_jv_int32(&v, root, "trees", false, 1, LR_IFOREST_MAX_TREES, &o->trees, NULL) ||
+		!lr_jv_int32(&v, root, "sample_size", false, 2, LR_IFOREST_MAX_SAMPLE, &o->sample_size, NULL) ||
+		!lr_jv_int(&v, root, "reservoir", false, 2, LR_IFOREST_MAX_RESERVOIR, &x, &has_reservoir))
 		return false;
 	if (has_reservoir)
 	{
 		if (x < o->sample_size)
-			return lr_error_set(err, LR_ERR_INVALID,
-								"options.reservoir: %lld is smaller than sample_size %d",
-								(long long) x, (int) o->sample_size);
+			return lr_jv_fail_at(&v, "reservoir", "%lld is smaller than sample_size %d",
+								 (long long) x, (int) o->sample_size);
 		o->reservoir = (int32_t) x;
 	}
 	else
@@ -109,18 +67,7 @@ lr_ifopt_parse(const char *text, size_t len, LrArena *arena,
 		if (o->reservoir < o->sample_size)
 			o->reservoir = o->sample_size;
 	}
-	name = lr_json_get(root, "name");
-	if (name != NULL)
-	{
-		if (name->kind != LRJ_STRING)
-			return lr_error_set(err, LR_ERR_INVALID, "options.name: expected a string, got %s",
-								lr_json_kind_name(name->kind));
-		if (name->len > LR_IFOREST_NAME_TEXT_MAX)
-			return lr_error_set(err, LR_ERR_INVALID, "options.name: a name is limited to %d bytes",
-								LR_IFOREST_NAME_TEXT_MAX);
-		o->name = name->str;
-	}
-	return true;
+	return lr_jv_string_len(&v, root, "name", false, LR_IFOREST_NAME_TEXT_MAX, &o->name);
 }
 
 /* ---------------------------------------------------------------- state */
@@ -131,7 +78,7 @@ Alloc(const LrAlloc *a, size_t size, LrError *err)
 	void	   *p = a->alloc(a->ctx, size > 0 ? size : 1);
 
 	if (p == NULL)
-		lr_error_set(err, LR_ERR_NOMEM, "out of memory in the isolation forest sample");
+		lr_error_nomem(err, "the isolation forest sample");
 	return p;
 }
 

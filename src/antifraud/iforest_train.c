@@ -31,51 +31,17 @@
 #include "antifraud/antifraud.h"
 #include "antifraud/iforest_state.h"
 
-PG_FUNCTION_INFO_V1(iforest_train_state_in);
-PG_FUNCTION_INFO_V1(iforest_train_state_out);
-PG_FUNCTION_INFO_V1(iforest_train_state_recv);
-PG_FUNCTION_INFO_V1(iforest_train_state_send);
-PG_FUNCTION_INFO_V1(iforest_train_combine);
 PG_FUNCTION_INFO_V1(iforest_train_trans);
 PG_FUNCTION_INFO_V1(iforest_train_trans_int8);
 PG_FUNCTION_INFO_V1(iforest_train_trans_text);
 PG_FUNCTION_INFO_V1(iforest_train_trans_uuid);
 PG_FUNCTION_INFO_V1(iforest_train_final);
 
-/* iforest_train_state_in: base64 text to a validated state */
-Datum
-iforest_train_state_in(PG_FUNCTION_ARGS)
-{
-	return lr_state_in(fcinfo, &lr_iforest_state_ops);
-}
+/* iforest_train_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
+LR_STATE_TYPE_FUNCTIONS(iforest_train_state, lr_iforest_state_ops)
 
-/* iforest_train_state_out: state to base64 text */
-Datum
-iforest_train_state_out(PG_FUNCTION_ARGS)
-{
-	return lr_state_out(fcinfo, &lr_iforest_state_ops);
-}
-
-/* iforest_train_state_recv: binary state, validated */
-Datum
-iforest_train_state_recv(PG_FUNCTION_ARGS)
-{
-	return lr_state_recv(fcinfo, &lr_iforest_state_ops);
-}
-
-/* iforest_train_state_send: state to binary */
-Datum
-iforest_train_state_send(PG_FUNCTION_ARGS)
-{
-	return lr_state_send(fcinfo, &lr_iforest_state_ops);
-}
-
-/* iforest_train_combine: merges two partial samples */
-Datum
-iforest_train_combine(PG_FUNCTION_ARGS)
-{
-	return lr_state_combine(fcinfo, &lr_iforest_state_ops);
-}
+/* iforest_train_combine: merges two partial states */
+LR_STATE_COMBINE_FUNCTION(iforest_train_combine, lr_iforest_state_ops)
 
 /*
  * Per call site: the parsed features and options (re-parsed only when their

@@ -15,50 +15,16 @@
 #include "common/lr_state.h"
 #include "antifraud/robust.h"
 
-PG_FUNCTION_INFO_V1(robust_stats_state_in);
-PG_FUNCTION_INFO_V1(robust_stats_state_out);
-PG_FUNCTION_INFO_V1(robust_stats_state_recv);
-PG_FUNCTION_INFO_V1(robust_stats_state_send);
-PG_FUNCTION_INFO_V1(robust_stats_combine);
 PG_FUNCTION_INFO_V1(robust_stats_trans);
 PG_FUNCTION_INFO_V1(robust_stats_final);
 PG_FUNCTION_INFO_V1(robust_z);
 PG_FUNCTION_INFO_V1(robust_z_summary);
 
-/* robust_stats_state_in: base64 text to a validated state */
-Datum
-robust_stats_state_in(PG_FUNCTION_ARGS)
-{
-	return lr_state_in(fcinfo, &lr_robust_ops);
-}
-
-/* robust_stats_state_out: state to base64 text */
-Datum
-robust_stats_state_out(PG_FUNCTION_ARGS)
-{
-	return lr_state_out(fcinfo, &lr_robust_ops);
-}
-
-/* robust_stats_state_recv: binary state, validated */
-Datum
-robust_stats_state_recv(PG_FUNCTION_ARGS)
-{
-	return lr_state_recv(fcinfo, &lr_robust_ops);
-}
-
-/* robust_stats_state_send: state to binary */
-Datum
-robust_stats_state_send(PG_FUNCTION_ARGS)
-{
-	return lr_state_send(fcinfo, &lr_robust_ops);
-}
+/* robust_stats_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
+LR_STATE_TYPE_FUNCTIONS(robust_stats_state, lr_robust_ops)
 
 /* robust_stats_combine: merges two partial states */
-Datum
-robust_stats_combine(PG_FUNCTION_ARGS)
-{
-	return lr_state_combine(fcinfo, &lr_robust_ops);
-}
+LR_STATE_COMBINE_FUNCTION(robust_stats_combine, lr_robust_ops)
 
 /* robust_stats_trans: adds a value; NULL and NaN are skipped */
 Datum
@@ -116,6 +82,13 @@ robust_stats_final(PG_FUNCTION_ARGS)
 	lr_pg_alloc_init(&a, CurrentMemoryContext);
 	if (!lr_robust_result(st, &a, &res, &err))
 		lr_pg_raise(&err, NULL);
+	if (!res.has_inf && (isinf(res.mad) || isinf(res.mean_abs_dev)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("robust_stats: the %s of these values is beyond the range of float8",
+						isinf(res.mad) ? "median absolute deviation" : "mean absolute deviation"),
+				 errdetail("The values are finite, but they lie more than 1.8e308 from their median %g.",
+						   res.median)));
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	td = BlessTupleDesc(td);

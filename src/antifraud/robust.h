@@ -19,8 +19,13 @@
 #define LR_ROBUST_ALPHA			1e-4
 #define LR_ROBUST_DEFAULT_EXACT	100000
 #define LR_ROBUST_MAX_EXACT		10000000
-/* Buckets kept per sign; smaller magnitudes collapse into the lowest (see robust_state.c). */
-#define LR_ROBUST_MAX_BUCKETS	1048576
+/*
+ * Bucket keys of finite doubles: ceil(ln |x| / ln gamma) from 5e-324 to
+ * 1.8e308.  Every bucket is kept, so a map holds at most this many.
+ */
+#define LR_ROBUST_KEY_MIN		(-3722200)
+#define LR_ROBUST_KEY_MAX		3548914
+#define LR_ROBUST_MAX_BUCKETS	(LR_ROBUST_KEY_MAX - LR_ROBUST_KEY_MIN + 1)
 
 /* Iglewicz and Hoaglin's modified z-score: 0.6745 (x - median) / MAD. */
 #define LR_ROBUST_Z_MAD			0.6745
@@ -60,6 +65,7 @@ typedef struct LrRobustResult
 	double		mad;
 	double		mean_abs_dev;
 	bool		exact;
+	bool		has_inf;		/* some value is infinite */
 } LrRobustResult;
 
 extern const LrStateOps lr_robust_ops;
@@ -70,7 +76,11 @@ extern bool lr_robust_set_limit(LrRobustState *st, int32_t limit, LrError *err);
 /* Adds one value (not NaN). */
 extern bool lr_robust_add(LrRobustState *st, double x, LrError *err);
 
-/* The figures (n > 0); a is scratch memory. */
+/*
+ * The figures (n > 0); a is scratch memory.  A MAD or mean absolute
+ * deviation beyond the float8 range is infinite (has_inf tells whether some
+ * value was).
+ */
 extern bool lr_robust_result(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out,
 							 LrError *err);
 

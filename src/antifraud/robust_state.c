@@ -8,12 +8,21 @@
  * gamma = (1 + ALPHA) / (1 - ALPHA), the interval (gamma^(k-1), gamma^k];
  * its representative 2 gamma^k / (gamma + 1) is within ALPHA * x of every
  * value in it.  Negative values use the same buckets on their magnitude;
- * zeros and infinities are counted apart.  So that memory stays bounded, at
- * most LR_ROBUST_MAX_BUCKETS buckets are kept per sign: a bucket more than
- * that far below the largest collapses into the lowest kept one.  The
- * collapse depends only on the largest bucket, so it too is independent of
- * the order of the values (it affects magnitudes below max |x| * e^-209).
+ * zeros and infinities are counted apart.  Every bucket is kept: the keys
+ * of finite doubles lie in [-3722200, 3548914] (5e-324 to 1.8e308), so a
+ * map holds at most about 7.3 million buckets (12 bytes each) whatever the
+ * values.  (Collapsing the lowest buckets into one, as DDSketch does to
+ * bound memory, put a median of values spanning more than 91 orders of
+ * magnitude hundreds of orders of magnitude off.)
+ *
+ * The figures are computed so that nothing overflows on the way: the median
+ * of -1e308 and 1e308 is 0, not lo + (hi - lo) / 2 = Infinity; deviations
+ * beyond the float8 range are taken at half scale; sums are taken at a
+ * power-of-two scale (exact).  A MAD or mean absolute deviation of finite
+ * values that is itself beyond the float8 range comes out infinite, with
+ * has_inf false: the SQL function makes that an error.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +45,7 @@ Alloc(const LrAlloc *a, size_t size, LrError *err)
 	void	   *p = a->alloc(a->ctx, size > 0 ? size : 1);
 
 	if (p == NULL)
-		lr_error_set(err, LR_ERR_NOMEM, "out of memory in robust_stats");
+		lr_error_nomem(err, "robust_stats");
 	return p;
 }
 
@@ -67,7 +76,11 @@ BucketOf(double mag)
 {
 	double		k = ceil(log(mag) / LnGamma());
 
-	/* log of a positive finite double is within +-745: k fits easily. */
+	/* log of a positive finite double is within +-745: k fits easily */
+	if (k < LR_ROBUST_KEY_MIN)
+		k = LR_ROBUST_KEY_MIN;
+	if (k > LR_ROBUST_KEY_MAX)
+		k = LR_ROBUST_KEY_MAX;
 	return (int32_t) k;
 }
 
@@ -112,51 +125,11 @@ MapGrow(LrBucketMap *m, const LrAlloc *a, LrError *err)
 	return true;
 }
 
-/* Moves every bucket below floor into floor. */
-static bool
-MapCollapse(LrBucketMap *m, const LrAlloc *a, int32_t floor_key, LrError *err)
-{
-	int64_t		moved = 0;
-	size_t		i;
-	LrBucketMap keep = *m;
-
-	if (m->used == 0 || m->min_key >= floor_key)
-		return true;
-	/* Rebuild without the low buckets, then add their total at floor. */
-	memset(m, 0, sizeof(*m));
-	for (i = 0; i < keep.cap; i++)
-	{
-		if (keep.keys[i] == EMPTY_KEY)
-			continue;
-		if (keep.keys[i] < floor_key)
-			moved += keep.counts[i];
-		else if (!MapAdd(m, a, keep.keys[i], keep.counts[i], err))
-			return false;
-	}
-	Free(a, keep.keys);
-	Free(a, keep.counts);
-	return moved == 0 || MapAdd(m, a, floor_key, moved, err);
-}
-
 static bool
 MapAdd(LrBucketMap *m, const LrAlloc *a, int32_t key, int64_t count, LrError *err)
 {
 	size_t		i;
 
-	if (m->used > 0)
-	{
-		int32_t		floor_key = m->max_key - (LR_ROBUST_MAX_BUCKETS - 1);
-
-		if (key < floor_key)
-			key = floor_key;
-		else if (key > m->max_key &&
-				 (int64_t) key - (LR_ROBUST_MAX_BUCKETS - 1) > (int64_t) m->min_key)
-		{
-			m->max_key = key;
-			if (!MapCollapse(m, a, key - (LR_ROBUST_MAX_BUCKETS - 1), err))
-				return false;
-		}
-	}
 	if ((m->used + 1) * 10 > m->cap * 7 && !MapGrow(m, a, err))
 		return false;
 	i = Slot(key, m->cap - 1);
@@ -299,23 +272,59 @@ CmpDouble(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* percentile_cont(0.5) of sorted values, as PostgreSQL interpolates it. */
+/*
+ * Halfway from lo to hi as percentile_cont(0.5) interpolates it, lo + (hi -
+ * lo) / 2, except where hi - lo overflows (lo = -1e308, hi = 1e308).
+ */
 static double
-MedianSorted(const double *v, size_t n)
+Mid(double lo, double hi)
 {
-	double		lo = v[(n - 1) / 2],
-				hi = v[n / 2];
+	double		d;
 
 	if (lo == hi)
 		return lo;
-	return lo + 0.5 * (hi - lo);
+	d = hi - lo;
+	if (isinf(d) && isfinite(lo) && isfinite(hi))
+		return 0.5 * lo + 0.5 * hi;
+	return lo + 0.5 * d;
 }
 
+/* percentile_cont(0.5) of sorted values. */
 static double
-AbsDev(double x, double m)
+MedianSorted(const double *v, size_t n)
 {
-	/* Equal infinities are at distance 0, not NaN. */
-	return x == m ? 0.0 : fabs(x - m);
+	return Mid(v[(n - 1) / 2], v[n / 2]);
+}
+
+/*
+ * |x - m| * s, s = 1 or 1/2: at half scale a deviation of finite values
+ * never overflows.  Equal infinities are at distance 0, not NaN.
+ */
+static double
+AbsDev(double x, double m, double s)
+{
+	if (x == m)
+		return 0.0;
+	return s == 1.0 ? fabs(x - m) : fabs(0.5 * x - 0.5 * m);
+}
+
+/*
+ * Whether the deviation of some finite value from a finite m overflows:
+ * v[0..n) ascending (stride bytes apart), infinities only at the ends.
+ */
+static bool
+DevOverflows(const double *v, size_t stride, size_t n, double m)
+{
+	size_t		i = 0,
+				j = n;
+
+#define AT(k) (*(const double *) ((const char *) v + (k) * stride))
+	while (i < n && isinf(AT(i)))
+		i++;
+	while (j > i && isinf(AT(j - 1)))
+		j--;
+	return isfinite(m) && j > i && (isinf(m - AT(i)) || isinf(AT(j - 1) - m));
+#undef AT
 }
 
 /* Values with multiplicities, ascending. */
@@ -349,12 +358,7 @@ ValueAtRank(const Weighted *w, size_t nw, int64_t rank)
 static double
 MedianWeighted(const Weighted *w, size_t nw, int64_t n)
 {
-	double		lo = ValueAtRank(w, nw, (n - 1) / 2),
-				hi = ValueAtRank(w, nw, n / 2);
-
-	if (lo == hi)
-		return lo;
-	return lo + 0.5 * (hi - lo);
+	return Mid(ValueAtRank(w, nw, (n - 1) / 2), ValueAtRank(w, nw, n / 2));
 }
 
 /* Sum in a fixed (ascending) order with Neumaier compensation. */
@@ -370,16 +374,43 @@ KSum(double *sum, double *comp, double x)
 	*sum = t;
 }
 
+/*
+ * The mean of v[i] (count[i] times each, 1 when count is NULL), n in all,
+ * summed at the power-of-two scale that brings the largest finite v to
+ * [1, 2): exact scaling, and no sum can overflow.  Infinite when some v is.
+ */
 static double
-MeanOf(double sum, double comp, int64_t n)
+MeanScaled(const double *v, size_t stride, const int64_t *count, size_t nv, int64_t n)
 {
-	double		s = sum + comp;
+	double		mx = 0,
+				sum = 0,
+				comp = 0,
+				s;
+	int			e = 0;
+	size_t		i;
 
-	/* An infinite deviation makes the compensation NaN: the mean is infinite. */
-	if (isnan(s) && isinf(sum))
-		s = sum;
-	return s / (double) n;
+	for (i = 0; i < nv; i++)
+	{
+		double		x = *(const double *) ((const char *) v + i * stride);
+
+		if (isinf(x))
+			return x;
+		if (x > mx)
+			mx = x;
+	}
+	if (mx > 0)
+		e = ilogb(mx);
+	for (i = 0; i < nv; i++)
+	{
+		double		x = *(const double *) ((const char *) v + i * stride);
+		int64_t		c = count ? *(const int64_t *) ((const char *) count + i * stride) : 1;
+
+		KSum(&sum, &comp, ldexp(x, -e) * (double) c);
+	}
+	s = sum + comp;
+	return ldexp(s / (double) n, e);
 }
+
 
 static bool
 ExactResult(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out, LrError *err)
@@ -387,21 +418,20 @@ ExactResult(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out, LrEr
 	size_t		n = st->nvals,
 				i;
 	double	   *v = Alloc(a, n * sizeof(double), err);
-	double		sum = 0,
-				comp = 0;
+	double		s;
 
 	if (v == NULL)
 		return false;
 	memcpy(v, st->vals, n * sizeof(double));
 	qsort(v, n, sizeof(double), CmpDouble);
+	out->has_inf = isinf(v[0]) || isinf(v[n - 1]);
 	out->median = MedianSorted(v, n);
+	s = DevOverflows(v, sizeof(double), n, out->median) ? 0.5 : 1.0;
 	for (i = 0; i < n; i++)
-		v[i] = AbsDev(v[i], out->median);
+		v[i] = AbsDev(v[i], out->median, s);
 	qsort(v, n, sizeof(double), CmpDouble);
-	out->mad = MedianSorted(v, n);
-	for (i = 0; i < n; i++)
-		KSum(&sum, &comp, v[i]);
-	out->mean_abs_dev = MeanOf(sum, comp, (int64_t) n);
+	out->mad = MedianSorted(v, n) / s;
+	out->mean_abs_dev = MeanScaled(v, sizeof(double), NULL, n, (int64_t) n) / s;
 	out->exact = true;
 	Free(a, v);
 	return true;
@@ -416,8 +446,7 @@ SketchResult(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out, LrE
 	Weighted   *w = Alloc(a, nw * sizeof(Weighted), err);
 	BucketEntry *pos = MapSorted(&st->pos, a, err);
 	BucketEntry *neg = MapSorted(&st->neg, a, err);
-	double		sum = 0,
-				comp = 0;
+	double		s;
 
 	if (w == NULL || pos == NULL || neg == NULL)
 		return false;
@@ -447,14 +476,14 @@ SketchResult(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out, LrE
 		w[k++].count = st->pinf;
 	}
 	nw = k;
+	out->has_inf = st->pinf > 0 || st->ninf > 0;
 	out->median = MedianWeighted(w, nw, st->n);
+	s = DevOverflows(&w[0].v, sizeof(Weighted), nw, out->median) ? 0.5 : 1.0;
 	for (i = 0; i < nw; i++)
-		w[i].v = AbsDev(w[i].v, out->median);
+		w[i].v = AbsDev(w[i].v, out->median, s);
 	qsort(w, nw, sizeof(Weighted), CmpWeighted);
-	out->mad = MedianWeighted(w, nw, st->n);
-	for (i = 0; i < nw; i++)
-		KSum(&sum, &comp, w[i].v * (double) w[i].count);
-	out->mean_abs_dev = MeanOf(sum, comp, st->n);
+	out->mad = MedianWeighted(w, nw, st->n) / s;
+	out->mean_abs_dev = MeanScaled(&w[0].v, sizeof(Weighted), &w[0].count, nw, st->n) / s;
 	out->exact = false;
 	Free(a, w);
 	Free(a, pos);
@@ -474,17 +503,38 @@ lr_robust_result(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out,
 double
 lr_robust_z(double x, double median, double mad, double mean_abs_dev)
 {
+	double		d,
+				h;
+	bool		half;
+
 	if (isnan(x) || isnan(median))
 		return NAN;
 	if (x == median)
 		return 0.0;
+	if (!(mad > 0) && !(mean_abs_dev > 0))
+	{
+		if (isnan(mad))
+			return NAN;
+		return x > median ? INFINITY : -INFINITY;
+	}
+	d = x - median;
+
+	/*
+	 * Where x - median overflows (taken at half scale then) or the
+	 * difference or the spread is subnormal (a product with it would lose
+	 * digits: 0.6745 * 5e-324 is 5e-324), divide first: the z-score itself
+	 * may be perfectly ordinary.
+	 */
+	half = isinf(d) && isfinite(x) && isfinite(median);
+	if (half || fabs(d) < DBL_MIN || (mad > 0 ? mad : mean_abs_dev) < DBL_MIN)
+	{
+		h = half ? 0.5 * x - 0.5 * median : d;
+		h = mad > 0 ? h / mad * LR_ROBUST_Z_MAD : h / mean_abs_dev / LR_ROBUST_Z_MEANAD;
+		return half ? 2.0 * h : h;
+	}
 	if (mad > 0)
-		return LR_ROBUST_Z_MAD * (x - median) / mad;
-	if (mean_abs_dev > 0)
-		return (x - median) / (LR_ROBUST_Z_MEANAD * mean_abs_dev);
-	if (isnan(mad))
-		return NAN;
-	return x > median ? INFINITY : -INFINITY;
+		return LR_ROBUST_Z_MAD * d / mad;
+	return d / (LR_ROBUST_Z_MEANAD * mean_abs_dev);
 }
 
 /* ---------------------------------------------------------------- flat form */
@@ -571,7 +621,6 @@ DecodeMap(LrReader *r, LrRobustState *st, LrBucketMap *m, int64_t *total, LrErro
 	uint32_t	n,
 				i;
 	int32_t		prev = 0;
-	int32_t		lo = 0;
 
 	if (!lr_read_u32(r, &n))
 		return false;
@@ -588,19 +637,15 @@ DecodeMap(LrReader *r, LrRobustState *st, LrBucketMap *m, int64_t *total, LrErro
 		key = (int32_t) u;
 		if (key == EMPTY_KEY || (i > 0 && key <= prev))
 			return Bad(r, err, "buckets out of order") != NULL;
-		if (key < -4000000 || key > 4000000)
+		if (key < LR_ROBUST_KEY_MIN || key > LR_ROBUST_KEY_MAX)
 			return Bad(r, err, "bucket out of range") != NULL;
 		if (count < 1 || count > COUNT_MAX - *total)
 			return Bad(r, err, "bad bucket count") != NULL;
 		*total += count;
 		prev = key;
-		if (i == 0)
-			lo = key;
 		if (!MapAdd(m, &st->a, key, count, err))
 			return false;
 	}
-	if (n > 0 && (int64_t) prev - lo > LR_ROBUST_MAX_BUCKETS - 1)
-		return Bad(r, err, "buckets span more than the limit") != NULL;
 	return true;
 }
 

@@ -1,6 +1,6 @@
 /*
  * lr_base.c
- *	  Pure C arena, error record, output buffer, byte reader and base64.
+ *	  Pure C arena, error record, output buffer and byte reader.
  *	  See lr_base.h; no PostgreSQL calls here.
  */
 #include <math.h>
@@ -45,6 +45,14 @@ bool
 lr_tick_stop(LrError *err)
 {
 	return lr_error_set(err, LR_ERR_LIMIT, "stopped: the caller's work budget was used up");
+}
+
+bool
+lr_error_nomem(LrError *err, const char *what)
+{
+	if (what == NULL)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	return lr_error_set(err, LR_ERR_NOMEM, "out of memory in %s", what);
 }
 
 /* ---------------------------------------------------------------- arena */
@@ -266,6 +274,9 @@ lr_buf_free(LrBuf *buf)
 }
 
 /*
+ * Hand-written because it is pure C for the fuzzed parsers and writers;
+ * backend code uses PostgreSQL's Ryu through lr_pg_format_double (lr_pg.h).
+ *
  * Shortest text that reads back as exactly d: the fewest significant digits
  * that round-trip, written in plain notation when the decimal exponent is
  * between -5 and 15 (20, 0.1, 1234.5) and in exponent notation otherwise
@@ -502,98 +513,4 @@ lr_reader_end(LrReader *r)
 		return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: %zu unexpected trailing bytes",
 							r->what, lr_reader_left(r));
 	return true;
-}
-
-/* ---------------------------------------------------------------- base64 */
-
-static const char lr_b64chars[] =
-"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-size_t
-lr_base64_enc_len(size_t srclen)
-{
-	return (srclen + 2) / 3 * 4;
-}
-
-size_t
-lr_base64_encode(const uint8_t *src, size_t len, char *dst)
-{
-	size_t		i;
-	char	   *p = dst;
-
-	for (i = 0; i + 2 < len; i += 3)
-	{
-		uint32_t	v = (uint32_t) src[i] << 16 | (uint32_t) src[i + 1] << 8 | src[i + 2];
-
-		*p++ = lr_b64chars[(v >> 18) & 63];
-		*p++ = lr_b64chars[(v >> 12) & 63];
-		*p++ = lr_b64chars[(v >> 6) & 63];
-		*p++ = lr_b64chars[v & 63];
-	}
-	if (i < len)
-	{
-		uint32_t	v = (uint32_t) src[i] << 16;
-
-		if (i + 1 < len)
-			v |= (uint32_t) src[i + 1] << 8;
-		*p++ = lr_b64chars[(v >> 18) & 63];
-		*p++ = lr_b64chars[(v >> 12) & 63];
-		*p++ = (i + 1 < len) ? lr_b64chars[(v >> 6) & 63] : '=';
-		*p++ = '=';
-	}
-	return (size_t) (p - dst);
-}
-
-static int
-lr_b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-size_t
-lr_base64_decode(const char *src, size_t len, uint8_t *dst)
-{
-	size_t		i;
-	size_t		o = 0;
-
-	if (len % 4 != 0)
-		return (size_t) -1;
-	for (i = 0; i < len; i += 4)
-	{
-		int			a = lr_b64val(src[i]);
-		int			b = lr_b64val(src[i + 1]);
-		int			c = src[i + 2] == '=' ? -2 : lr_b64val(src[i + 2]);
-		int			d = src[i + 3] == '=' ? -2 : lr_b64val(src[i + 3]);
-		bool		last = (i + 4 == len);
-
-		if (a < 0 || b < 0 || c == -1 || d == -1)
-			return (size_t) -1;
-		/* Padding only at the very end, and "x=" never followed by a value. */
-		if ((c == -2 || d == -2) && !last)
-			return (size_t) -1;
-		if (c == -2 && d != -2)
-			return (size_t) -1;
-		dst[o++] = (uint8_t) (a << 2 | b >> 4);
-		if (c >= 0)
-		{
-			dst[o++] = (uint8_t) ((b & 15) << 4 | c >> 2);
-			if (d >= 0)
-				dst[o++] = (uint8_t) ((c & 3) << 6 | d);
-			else if ((c & 3) != 0)
-				return (size_t) -1;		/* non-canonical trailing bits */
-		}
-		else if ((b & 15) != 0)
-			return (size_t) -1;
-	}
-	return o;
 }

@@ -1,8 +1,9 @@
 /*
  * lr_base.h
  *	  Pure C building blocks shared by every parser of user text: an arena
- *	  allocator, an error record, a growable output buffer, a bounds-checked
- *	  byte reader and base64.
+ *	  allocator, an error record, a growable output buffer and a
+ *	  bounds-checked byte reader.  (The text form of states is base64 by
+ *	  PostgreSQL's common/base64.h, in src/common/lr_state.c.)
  *
  * Nothing here includes PostgreSQL headers or calls into the server, so the
  * same code runs inside a backend and inside the fuzz targets in test/fuzz.
@@ -15,6 +16,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * 128-bit integers of the pure C code (PostgreSQL's common/int128.h needs its
+ * c.h; backend-only code uses that), at 8-byte alignment: palloc and the
+ * arenas align to 8, and with the natural 16 the compiler may use aligned
+ * vector moves on them.
+ */
+typedef __int128 lr_i128 __attribute__((aligned(8)));
+typedef unsigned __int128 lr_u128 __attribute__((aligned(8)));
 
 /* Where the pure C code gets memory from: palloc in a backend, malloc in a fuzzer. */
 typedef struct LrAlloc
@@ -45,6 +55,8 @@ extern bool lr_error_set(LrError *err, LrErrorKind kind, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
 extern void lr_error_detail(LrError *err, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
+/* An allocation failed: "out of memory", or "out of memory in <what>"; returns false. */
+extern bool lr_error_nomem(LrError *err, const char *what);
 
 /*
  * Tick: how long pure C work (parsing, validating, compiling, writing a
@@ -184,11 +196,5 @@ lr_reader_left(const LrReader *r)
 {
 	return (size_t) (r->end - r->p);
 }
-
-/* base64 (RFC 4648, with padding, no line breaks). */
-extern size_t lr_base64_enc_len(size_t srclen);
-extern size_t lr_base64_encode(const uint8_t *src, size_t len, char *dst);
-/* Returns the decoded length, or (size_t) -1 on malformed input; dst needs srclen/4*3 bytes. */
-extern size_t lr_base64_decode(const char *src, size_t len, uint8_t *dst);
 
 #endif							/* LR_BASE_H */

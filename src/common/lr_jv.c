@@ -15,7 +15,16 @@ lr_jv_init(LrJv *v, LrArena *arena, LrError *err)
 	v->arena = arena;
 	v->err = err;
 	v->tick = NULL;
+	v->null_is_absent = false;
 	lr_path_init(&v->path);
+}
+
+void
+lr_jv_init_options(LrJv *v, LrArena *arena, LrError *err)
+{
+	lr_jv_init(v, arena, err);
+	v->null_is_absent = true;
+	lr_path_key(&v->path, "options");
 }
 
 bool
@@ -30,6 +39,21 @@ lr_jv_fail(LrJv *v, const char *fmt,...)
 	if (v->path.len == 0)
 		return lr_error_set(v->err, LR_ERR_INVALID, "%s", what);
 	return lr_error_set(v->err, LR_ERR_INVALID, "%s: %s", lr_path_str(&v->path), what);
+}
+
+bool
+lr_jv_fail_at(LrJv *v, const char *key, const char *fmt,...)
+{
+	char		what[400];
+	va_list		ap;
+	size_t		mark = lr_jv_enter_key(v, key);
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	lr_jv_fail(v, "%s", what);
+	lr_jv_leave(v, mark);
+	return false;
 }
 
 bool
@@ -87,6 +111,8 @@ static bool
 Field(LrJv *v, const LrJson *obj, const char *key, bool required, const LrJson **out)
 {
 	*out = lr_json_get(obj, key);
+	if (*out != NULL && v->null_is_absent && (*out)->kind == LRJ_NULL)
+		*out = NULL;
 	if (*out == NULL && required)
 		return lr_jv_fail(v, "missing required field \"%s\"", key);
 	return true;
@@ -96,11 +122,26 @@ Field(LrJv *v, const LrJson *obj, const char *key, bool required, const LrJson *
 static bool
 FieldKind(LrJv *v, const char *key, const LrJson *f, LrJsonKind kind)
 {
-	size_t		mark = lr_jv_enter_key(v, key);
-	bool		ok = lr_jv_expect(v, f, kind);
+	if (f->kind != kind)
+		return lr_jv_fail_at(v, key, "expected %s, got %s", lr_json_kind_name(kind),
+							 lr_json_kind_name(f->kind));
+	return true;
+}
 
-	lr_jv_leave(v, mark);
-	return ok;
+const LrJson *
+lr_jv_field(LrJv *v, const LrJson *obj, const char *key, LrJsonKind kind, bool required, bool *ok)
+{
+	const LrJson *f;
+
+	*ok = Field(v, obj, key, required, &f);
+	if (f == NULL)
+		return NULL;
+	if (!FieldKind(v, key, f, kind))
+	{
+		*ok = false;
+		return NULL;
+	}
+	return f;
 }
 
 bool
@@ -204,15 +245,35 @@ lr_jv_int(LrJv *v, const LrJson *obj, const char *key, bool required,
 		return true;
 	if (d != floor(d) || d < (double) min || d > (double) max)
 	{
-		size_t		mark = lr_jv_enter_key(v, key);
+		char		num[64];
 
-		lr_jv_fail(v, "%g is not an integer from %lld to %lld", d, (long long) min, (long long) max);
-		lr_jv_leave(v, mark);
-		return false;
+		lr_format_double(num, sizeof(num), d);
+		return lr_jv_fail_at(v, key, "%s is not an integer from %lld to %lld", num,
+							 (long long) min, (long long) max);
 	}
 	*out = (int64_t) d;
 	if (present)
 		*present = true;
+	return true;
+}
+
+bool
+lr_jv_int32(LrJv *v, const LrJson *obj, const char *key, bool required,
+			int32_t min, int32_t max, int32_t *out, bool *present)
+{
+	int64_t		x = 0;
+	bool		here = false;
+
+	if (present)
+		*present = false;
+	if (!lr_jv_int(v, obj, key, required, min, max, &x, &here))
+		return false;
+	if (here)
+	{
+		*out = (int32_t) x;
+		if (present)
+			*present = true;
+	}
 	return true;
 }
 
@@ -230,15 +291,61 @@ lr_jv_number_range(LrJv *v, const LrJson *obj, const char *key, bool required,
 	if (!here)
 		return true;
 	if (!(d >= min && d <= max))
-	{
-		size_t		mark = lr_jv_enter_key(v, key);
-
-		lr_jv_fail(v, "%g is outside the allowed range of %g to %g", d, min, max);
-		lr_jv_leave(v, mark);
-		return false;
-	}
+		return lr_jv_fail_at(v, key, "%g is outside the allowed range of %g to %g", d, min, max);
 	*out = d;
 	if (present)
 		*present = true;
 	return true;
+}
+
+bool
+lr_jv_string_len(LrJv *v, const LrJson *obj, const char *key, bool required, size_t maxlen,
+				 const char **out)
+{
+	const LrJson *f;
+
+	if (!Field(v, obj, key, required, &f))
+		return false;
+	if (f == NULL)
+		return true;
+	if (!FieldKind(v, key, f, LRJ_STRING))
+		return false;
+	if (f->len == 0)
+		return lr_jv_fail_at(v, key, "must not be empty");
+	if (f->len > maxlen)
+		return lr_jv_fail_at(v, key, "longer than %zu bytes", maxlen);
+	*out = f->str;
+	return true;
+}
+
+bool
+lr_jv_choice(LrJv *v, const LrJson *obj, const char *key, bool required,
+			 const char *const *choices, int *out, bool *present)
+{
+	const LrJson *f;
+	char		list[300];
+	size_t		len = 0;
+
+	if (present)
+		*present = false;
+	if (!Field(v, obj, key, required, &f))
+		return false;
+	if (f == NULL)
+		return true;
+	if (!FieldKind(v, key, f, LRJ_STRING))
+		return false;
+	for (int i = 0; choices[i] != NULL; i++)
+		if (strlen(choices[i]) == f->len && memcmp(f->str, choices[i], f->len) == 0)
+		{
+			*out = i;
+			if (present)
+				*present = true;
+			return true;
+		}
+	list[0] = '\0';
+	for (int i = 0; choices[i] != NULL && len < sizeof(list) - 70; i++)
+		len += (size_t) snprintf(list + len, sizeof(list) - len, "%s\"%s\"", i ? ", " : "", choices[i]);
+	lr_jv_fail_at(v, key, "unknown value \"%.100s\"", f->str);
+	lr_error_detail(v->err, "Allowed values: %s.", list);
+	return false;
 }

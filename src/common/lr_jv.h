@@ -23,9 +23,18 @@ typedef struct LrJv
 	LrError    *err;
 	LrPath		path;
 	LrTick	   *tick;			/* NULL after lr_jv_init; set it from LrJsonOptions */
+	bool		null_is_absent; /* a member that is JSON null counts as absent
+								 * (options: null means the default) */
 } LrJv;
 
 extern void lr_jv_init(LrJv *v, LrArena *arena, LrError *err);
+
+/*
+ * A validator of a function's options argument: the path starts at
+ * "options" (errors read "options.groups: ...") and null members mean the
+ * default.
+ */
+extern void lr_jv_init_options(LrJv *v, LrArena *arena, LrError *err);
 
 /*
  * Call once per element in loops over documents that may be large (bins,
@@ -39,6 +48,9 @@ lr_jv_tick(LrJv *v)
 
 /* Sets err to "<path>: <message>" (just the message at the root); returns false. */
 extern bool lr_jv_fail(LrJv *v, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+/* The same with the path extended by key ("<path>.<key>: <message>"). */
+extern bool lr_jv_fail_at(LrJv *v, const char *key, const char *fmt,...)
+			__attribute__((format(printf, 3, 4)));
 extern bool lr_jv_nomem(LrJv *v);
 
 /* Path bookkeeping: enter returns a mark to leave to. */
@@ -67,6 +79,13 @@ extern bool lr_jv_expect(LrJv *v, const LrJson *j, LrJsonKind kind);
 extern bool lr_jv_check_keys(LrJv *v, const LrJson *obj, const char *const *allowed);
 
 /*
+ * The member key of obj if present and of this kind; NULL when absent (an
+ * error, *ok false, when required) or of another kind (an error naming it).
+ */
+extern const LrJson *lr_jv_field(LrJv *v, const LrJson *obj, const char *key, LrJsonKind kind,
+								 bool required, bool *ok);
+
+/*
  * Field getters: a missing field is an error when required, else leaves *out
  * alone and sets *present (if given) to false.  The path names the field in
  * errors about its value.
@@ -84,6 +103,21 @@ extern bool lr_jv_array(LrJv *v, const LrJson *obj, const char *key, bool requir
 /* An integer number within [min, max] ("options.trees: 0 is not an integer from 1 to 10000"). */
 extern bool lr_jv_int(LrJv *v, const LrJson *obj, const char *key, bool required,
 					  int64_t min, int64_t max, int64_t *out, bool *present);
+
+/* A non-empty string of at most maxlen bytes. */
+extern bool lr_jv_string_len(LrJv *v, const LrJson *obj, const char *key, bool required,
+							 size_t maxlen, const char **out);
+
+/*
+ * A string that is one of choices (NULL-terminated): *out is its index
+ * ("freeze.limit: unknown value \"none\"", the allowed values in the detail).
+ */
+extern bool lr_jv_choice(LrJv *v, const LrJson *obj, const char *key, bool required,
+						 const char *const *choices, int *out, bool *present);
+
+/* The same into an int32_t. */
+extern bool lr_jv_int32(LrJv *v, const LrJson *obj, const char *key, bool required,
+						int32_t min, int32_t max, int32_t *out, bool *present);
 
 /* A number within [min, max] (inclusive; either bound may be +/-INFINITY). */
 extern bool lr_jv_number_range(LrJv *v, const LrJson *obj, const char *key, bool required,

@@ -4,12 +4,16 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
-#include "utils/tuplestore.h"
+#include "utils/jsonb.h"
 #include "utils/memutils.h"
+#include "utils/tuplestore.h"
 
 #include "common/lr_pg.h"
 
@@ -125,6 +129,105 @@ lr_pg_parse_json(const char *text, size_t len, LrArena *arena, const char *what)
 	if (!lr_json_parse(text, len, arena, &opts, &root, &err))
 		lr_pg_raise(&err, what);
 	return root;
+}
+
+char *
+lr_pg_jsonb_text(Datum jsonb, size_t *len)
+{
+	Jsonb	   *jb = DatumGetJsonbP(jsonb);
+	char	   *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+
+	*len = strlen(text);
+	return text;
+}
+
+const LrJson *
+lr_pg_jsonb_arg(FunctionCallInfo fcinfo, int argno, LrArena *arena, const char *what)
+{
+	char	   *text;
+	size_t		len;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return NULL;
+	text = lr_pg_jsonb_text(PG_GETARG_DATUM(argno), &len);
+	return lr_pg_parse_json(text, len, arena, what);
+}
+
+int
+lr_pg_format_double(char *out, size_t outlen, double d)
+{
+	char		ryu[DOUBLE_SHORTEST_DECIMAL_LEN];
+	char		dig[DOUBLE_SHORTEST_DECIMAL_LEN];
+	char		res[64];
+	const char *p = ryu;
+	int			nd = 0;
+	int			point = -1;
+	int			lead = 0;
+	int			exp10;
+	int			n;
+	int			o = 0;
+
+	if (d == 0 || isnan(d) || isinf(d))
+		return snprintf(out, outlen, "%s", isnan(d) ? "NaN" : isinf(d) ? (d > 0 ? "Infinity" : "-Infinity") :
+						signbit(d) ? "-0" : "0");
+
+	/* Ryu writes "123.45", "0.0001", "100000" or "1.5e+16": take its digits and exponent. */
+	double_to_shortest_decimal_buf(d, ryu);
+	if (*p == '-')
+		res[o++] = *p++;
+	for (; *p != '\0' && *p != 'e'; p++)
+	{
+		if (*p == '.')
+			point = nd;
+		else
+			dig[nd++] = *p;
+	}
+	if (point < 0)
+		point = nd;
+	while (lead < nd - 1 && dig[lead] == '0')
+		lead++;
+	while (nd > lead + 1 && dig[nd - 1] == '0')
+		nd--;
+	n = nd - lead;				/* significant digits dig[lead .. nd) */
+	exp10 = point - 1 - lead + (*p == 'e' ? atoi(p + 1) : 0);
+
+	/* As lr_format_double: "%.*f" from -5 to 15, else "%.*g" with n digits. */
+	if ((exp10 >= -5 && exp10 <= 15) || (exp10 > 15 && exp10 < n))
+	{
+		if (exp10 < 0)
+		{
+			res[o++] = '0';
+			res[o++] = '.';
+			for (int i = 0; i < -exp10 - 1; i++)
+				res[o++] = '0';
+			for (int i = 0; i < n; i++)
+				res[o++] = dig[lead + i];
+		}
+		else
+		{
+			for (int i = 0; i <= exp10; i++)
+				res[o++] = i < n ? dig[lead + i] : '0';
+			if (n > exp10 + 1)
+			{
+				res[o++] = '.';
+				for (int i = exp10 + 1; i < n; i++)
+					res[o++] = dig[lead + i];
+			}
+		}
+		res[o] = '\0';
+	}
+	else
+	{
+		res[o++] = dig[lead];
+		if (n > 1)
+		{
+			res[o++] = '.';
+			for (int i = 1; i < n; i++)
+				res[o++] = dig[lead + i];
+		}
+		snprintf(res + o, sizeof(res) - o, "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
+	}
+	return snprintf(out, outlen, "%s", res);
 }
 
 static ArrayType *

@@ -41,8 +41,28 @@ extern void lr_pg_raise(const LrError *err, const char *what) pg_attribute_noret
 /* Materialise-mode SRF setup that builds on PostgreSQL 14 to 17. */
 extern void lr_pg_srf_init(FunctionCallInfo fcinfo);
 
+/*
+ * The shortest text that reads back as exactly d, by PostgreSQL's shortest
+ * round-trip formatter (common/shortest_dec.h), in lr_format_double's
+ * notation: plain when the decimal exponent is from -5 to 15 ("0.00001",
+ * "1234.5"), else exponent notation ("1e+20"); "NaN", "Infinity", "-0".
+ * Returns the length; out needs 32 bytes.  Backend code formats doubles
+ * with this; lr_format_double is the pure C one for fuzzed code.
+ */
+extern int	lr_pg_format_double(char *out, size_t outlen, double d);
+
 /* Parses a JSON document from a text/jsonb argument's text, raising on error. */
 extern LrJson *lr_pg_parse_json(const char *text, size_t len, LrArena *arena, const char *what);
+
+/* The text of a jsonb datum (palloc'd, NUL-terminated); *len its length. */
+extern char *lr_pg_jsonb_text(Datum jsonb, size_t *len);
+
+/*
+ * A jsonb argument (an options object, say) parsed into arena; NULL when the
+ * call has no argument argno or it is NULL.  Errors are "<what>: <message>".
+ */
+extern const LrJson *lr_pg_jsonb_arg(FunctionCallInfo fcinfo, int argno, LrArena *arena,
+									 const char *what);
 
 /*
  * The elements of a one-dimensional float8[] or text[] argument, read without

@@ -16,6 +16,7 @@
 #include "utils/typcache.h"
 
 #include "common/lr_base.h"
+#include "common/lr_pg.h"
 #include "common/lr_row.h"
 
 /* A composite column some nested fields are read from. */
@@ -492,7 +493,7 @@ lr_row_value_text(const LrRowBinder *b, int field)
 	{
 		char		tmp[64];
 
-		lr_format_double(tmp, sizeof(tmp), lr_row_number(b, field));
+		lr_pg_format_double(tmp, sizeof(tmp), lr_row_number(b, field));
 		return pstrdup(tmp);
 	}
 	else

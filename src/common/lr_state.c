@@ -5,6 +5,7 @@
  */
 #include "postgres.h"
 
+#include "common/base64.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
@@ -304,8 +305,9 @@ lr_state_in(FunctionCallInfo fcinfo, const LrStateOps *ops)
 	size_t		len = strlen(in);
 	char	   *str = palloc(len + 1);
 	size_t		k = 0;
-	uint8_t    *bytes;
-	size_t		n;
+	char	   *bytes;
+	char	   *again;
+	int			n;
 
 	/* Whitespace is ignored: encode(..., 'base64') breaks lines every 76 characters. */
 	for (size_t i = 0; i < len; i++)
@@ -313,14 +315,27 @@ lr_state_in(FunctionCallInfo fcinfo, const LrStateOps *ops)
 			str[k++] = in[i];
 	str[k] = '\0';
 	len = k;
-	bytes = palloc(len / 4 * 3 + 3);
-	n = lr_base64_decode(str, len, bytes);
-	if (n == (size_t) -1)
+	bytes = palloc(pg_b64_dec_len((int) len) + 1);
+	n = pg_b64_decode(str, (int) len, bytes, pg_b64_dec_len((int) len));
+
+	/*
+	 * One text per state: pg_b64_decode also takes forms that encode to other
+	 * text (bits set after the last byte, characters after the padding), so
+	 * the bytes must encode back to exactly the text given.
+	 */
+	if (n >= 0)
+	{
+		again = palloc(pg_b64_enc_len(n) + 1);
+		if (pg_b64_encode(bytes, n, again, pg_b64_enc_len(n)) != (int) len ||
+			memcmp(again, str, len) != 0)
+			n = -1;
+	}
+	if (n < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s", ops->name),
 				 errdetail("A state is written in base64.")));
-	return StateValidatedVarlena(ops, bytes, n);
+	return StateValidatedVarlena(ops, (const uint8_t *) bytes, (size_t) n);
 }
 
 /* The flat bytes (after the varlena header) of a state datum. */
@@ -346,14 +361,17 @@ lr_state_out(FunctionCallInfo fcinfo, const LrStateOps *ops)
 	struct varlena *v = StateFlatVarlena(PG_GETARG_DATUM(0), ops);
 	size_t		len = VARSIZE_ANY_EXHDR(v);
 	char	   *out;
-	size_t		n;
+	int			n;
 
-	if (lr_base64_enc_len(len) >= MaxAllocSize)
+	/* base64 is 4/3 of the bytes: past 768 MB the text exceeds the 1 GB limit. */
+	if ((len + 2) / 3 * 4 >= MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("%s value is too large for its text form", ops->name)));
-	out = palloc(lr_base64_enc_len(len) + 1);
-	n = lr_base64_encode((const uint8_t *) VARDATA_ANY(v), len, out);
+	out = palloc(pg_b64_enc_len((int) len) + 1);
+	n = pg_b64_encode(VARDATA_ANY(v), (int) len, out, pg_b64_enc_len((int) len));
+	if (n < 0)
+		elog(ERROR, "could not encode %s", ops->name);
 	out[n] = '\0';
 	PG_RETURN_CSTRING(out);
 }

@@ -13,10 +13,8 @@
  *
  * An area adds a state type by writing an LrStateOps (pure C) and, in C:
  *
- *   PG_FUNCTION_INFO_V1(x_state_in);  Datum x_state_in(PG_FUNCTION_ARGS)
- *       { return lr_state_in(fcinfo, &x_ops); }
- *   ... likewise x_state_out / _recv / _send / _combine with lr_state_out,
- *   lr_state_recv, lr_state_send, lr_state_combine;
+ *   LR_STATE_TYPE_FUNCTIONS(x_state, x_ops)    x_state_in, _out, _recv, _send
+ *   LR_STATE_COMBINE_FUNCTION(x_combine, x_ops)
  *
  *   transition:  LrExpandedState *es = lr_state_arg_rw(fcinfo, 0, &x_ops);
  *                ... update es->st ...; lr_state_touch(es);
@@ -81,6 +79,26 @@ extern Datum lr_state_out(FunctionCallInfo fcinfo, const LrStateOps *ops);
 extern Datum lr_state_recv(FunctionCallInfo fcinfo, const LrStateOps *ops);
 extern Datum lr_state_send(FunctionCallInfo fcinfo, const LrStateOps *ops);
 extern Datum lr_state_combine(FunctionCallInfo fcinfo, const LrStateOps *ops);
+
+/*
+ * The SQL-callable support functions of a state type over ops: prefix_in
+ * (base64 text to a validated state), prefix_out (state to base64 text),
+ * prefix_recv (binary state, validated) and prefix_send (state to binary).
+ */
+#define LR_STATE_TYPE_FUNCTIONS(prefix, ops) \
+	PG_FUNCTION_INFO_V1(prefix##_in); \
+	Datum prefix##_in(PG_FUNCTION_ARGS) { return lr_state_in(fcinfo, &(ops)); } \
+	PG_FUNCTION_INFO_V1(prefix##_out); \
+	Datum prefix##_out(PG_FUNCTION_ARGS) { return lr_state_out(fcinfo, &(ops)); } \
+	PG_FUNCTION_INFO_V1(prefix##_recv); \
+	Datum prefix##_recv(PG_FUNCTION_ARGS) { return lr_state_recv(fcinfo, &(ops)); } \
+	PG_FUNCTION_INFO_V1(prefix##_send); \
+	Datum prefix##_send(PG_FUNCTION_ARGS) { return lr_state_send(fcinfo, &(ops)); }
+
+/* An aggregate's combine function over ops: merges two partial states. */
+#define LR_STATE_COMBINE_FUNCTION(name, ops) \
+	PG_FUNCTION_INFO_V1(name); \
+	Datum name(PG_FUNCTION_ARGS) { return lr_state_combine(fcinfo, &(ops)); }
 
 /* Raises err (from a state's pure C code) as an ERROR. */
 extern void lr_state_raise(const LrError *err) pg_attribute_noreturn();

@@ -17,48 +17,14 @@
 #include "common/lr_state.h"
 #include "credit/credit_pg.h"
 
-PG_FUNCTION_INFO_V1(apr_state_in);
-PG_FUNCTION_INFO_V1(apr_state_out);
-PG_FUNCTION_INFO_V1(apr_state_recv);
-PG_FUNCTION_INFO_V1(apr_state_send);
-PG_FUNCTION_INFO_V1(apr_combine);
 PG_FUNCTION_INFO_V1(apr_trans);
 PG_FUNCTION_INFO_V1(apr_final);
 
-/* apr_state_in: base64 text to a validated state */
-Datum
-apr_state_in(PG_FUNCTION_ARGS)
-{
-	return lr_state_in(fcinfo, &lr_apr_ops);
-}
-
-/* apr_state_out: state to base64 text */
-Datum
-apr_state_out(PG_FUNCTION_ARGS)
-{
-	return lr_state_out(fcinfo, &lr_apr_ops);
-}
-
-/* apr_state_recv: binary state, validated */
-Datum
-apr_state_recv(PG_FUNCTION_ARGS)
-{
-	return lr_state_recv(fcinfo, &lr_apr_ops);
-}
-
-/* apr_state_send: state to binary */
-Datum
-apr_state_send(PG_FUNCTION_ARGS)
-{
-	return lr_state_send(fcinfo, &lr_apr_ops);
-}
+/* apr_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
+LR_STATE_TYPE_FUNCTIONS(apr_state, lr_apr_ops)
 
 /* apr_combine: merges two partial states */
-Datum
-apr_combine(PG_FUNCTION_ARGS)
-{
-	return lr_state_combine(fcinfo, &lr_apr_ops);
-}
+LR_STATE_COMBINE_FUNCTION(apr_combine, lr_apr_ops)
 
 /* apr_trans: adds one cash flow (amount, paid_on); rows with a NULL are skipped */
 Datum

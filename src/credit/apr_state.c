@@ -22,7 +22,7 @@ AprCreate(const LrAlloc *a, LrError *err)
 
 	if (st == NULL)
 	{
-		lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+		lr_error_nomem(err, NULL);
 		return NULL;
 	}
 	memset(st, 0, sizeof(*st));

@@ -24,12 +24,6 @@
 #include "common/lr_json.h"
 #include "common/lr_state_ops.h"
 
-/*
- * 128-bit integer at 8-byte alignment: palloc and the arenas align to 8, and
- * with the natural 16 the compiler may use aligned vector moves on it.
- */
-typedef __int128 lr_i128 __attribute__((aligned(8)));
-
 /* ---- Exact decimals (money.c) ---------------------------------------- */
 
 #define LR_RATE_SCALE		18
@@ -158,7 +152,9 @@ typedef struct LrFlow
 /*
  * Finds x = ln(1 + r) with sum a_k (1 + r)^-t_k = 0, the root nearest to
  * r = 0.  flows must be sorted by t with distinct t, amounts finite.
- * Errors: flows that do not change sign, all on one date, or no root.
+ * Errors: flows that do not change sign, all on one date, no root, or a
+ * root beyond r = 10^300 (too large to represent).  A root below
+ * r = -100% + 2e-22 comes back as -Infinity (r = -100% in every digit).
  */
 extern bool lr_irr(LrFlow *flows, size_t n, double *log1p_rate, LrError *err);
 

@@ -179,7 +179,7 @@ lr_arg_probability(double v, const char *argname)
 	{
 		char		buf[64];
 
-		lr_format_double(buf, sizeof(buf), v);
+		lr_pg_format_double(buf, sizeof(buf), v);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s %s is not a probability between 0 and 1", argname,
@@ -234,7 +234,7 @@ lr_rate10_datum(double v)
 		/* shortest round-trip digits (17 at most), not float8_numeric's 15 */
 		char		buf[64];
 
-		lr_format_double(buf, sizeof(buf), v);
+		lr_pg_format_double(buf, sizeof(buf), v);
 		return DirectFunctionCall2(numeric_round,
 								   DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
 													   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)),

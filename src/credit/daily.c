@@ -14,48 +14,14 @@
 #include "common/lr_state.h"
 #include "credit/credit_pg.h"
 
-PG_FUNCTION_INFO_V1(daily_interest_state_in);
-PG_FUNCTION_INFO_V1(daily_interest_state_out);
-PG_FUNCTION_INFO_V1(daily_interest_state_recv);
-PG_FUNCTION_INFO_V1(daily_interest_state_send);
-PG_FUNCTION_INFO_V1(daily_interest_combine);
 PG_FUNCTION_INFO_V1(daily_interest_trans);
 PG_FUNCTION_INFO_V1(daily_interest_final);
 
-/* daily_interest_state_in: base64 text to a validated state */
-Datum
-daily_interest_state_in(PG_FUNCTION_ARGS)
-{
-	return lr_state_in(fcinfo, &lr_daily_ops);
-}
-
-/* daily_interest_state_out: state to base64 text */
-Datum
-daily_interest_state_out(PG_FUNCTION_ARGS)
-{
-	return lr_state_out(fcinfo, &lr_daily_ops);
-}
-
-/* daily_interest_state_recv: binary state, validated */
-Datum
-daily_interest_state_recv(PG_FUNCTION_ARGS)
-{
-	return lr_state_recv(fcinfo, &lr_daily_ops);
-}
-
-/* daily_interest_state_send: state to binary */
-Datum
-daily_interest_state_send(PG_FUNCTION_ARGS)
-{
-	return lr_state_send(fcinfo, &lr_daily_ops);
-}
+/* daily_interest_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
+LR_STATE_TYPE_FUNCTIONS(daily_interest_state, lr_daily_ops)
 
 /* daily_interest_combine: merges two partial states */
-Datum
-daily_interest_combine(PG_FUNCTION_ARGS)
-{
-	return lr_state_combine(fcinfo, &lr_daily_ops);
-}
+LR_STATE_COMBINE_FUNCTION(daily_interest_combine, lr_daily_ops)
 
 /* daily_interest_trans: adds one draw or repayment; rows with a NULL are skipped */
 Datum

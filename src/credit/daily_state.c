@@ -27,7 +27,7 @@ DailyCreate(const LrAlloc *a, LrError *err)
 
 	if (st == NULL)
 	{
-		lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+		lr_error_nomem(err, NULL);
 		return NULL;
 	}
 	memset(st, 0, sizeof(*st));
@@ -122,7 +122,7 @@ DailyDecode(const LrAlloc *a, LrReader *r, LrError *err)
 	if (st == NULL || !lr_read_u8(r, &has) || !lr_read_u64(r, &lo) || !lr_read_u64(r, &hi) ||
 		!lr_read_u32(r, &as_of) || !lr_read_count(r, LR_DAILY_EVENT_BYTES, &n))
 		return NULL;
-	st->rate = (lr_i128) (((unsigned __int128) hi << 64) | lo);
+	st->rate = (lr_i128) (((lr_u128) hi << 64) | lo);
 	st->as_of = (int32_t) as_of;
 	if (has > 1)
 	{
@@ -175,7 +175,7 @@ static bool
 DailyEncode(const void *p, LrBuf *out)
 {
 	const LrDailyState *st = p;
-	unsigned __int128 u = (unsigned __int128) st->rate;
+	lr_u128 u = (lr_u128) st->rate;
 	size_t		i;
 
 	lr_buf_put_u8(out, st->has_terms ? 1 : 0);

@@ -70,6 +70,22 @@ lr_limit_binding_name(LrLimitBinding b)
 	return "?";
 }
 
+/*
+ * floor(x) in cents for a debt-service amount x = capacity * annuity factor.
+ * At a positive rate the factor is within about 1e-28 (relative) of the
+ * true one; shaving 1e-27 off makes x a lower bound, so that the floor never
+ * gives a cent the policy does not allow (rate 100 over 1200 months: the
+ * factor is 0.12 (1 - 9.33^-1200), just below 0.12).  At rate 0 the factor
+ * is the term, exactly.
+ */
+static bool
+FloorCents(LrDD x, bool exact, int64_t *cap)
+{
+	if (!exact)
+		x = lr_dd_add(x, (LrDD) {-x.hi * 1e-27, 0.0});
+	return lr_dd_floor(x, cap);
+}
+
 void
 lr_credit_limit(const LrLimitPolicy *p, double pd, int64_t revenue, int64_t existing,
 				LrLimitResult *r)
@@ -102,7 +118,7 @@ lr_credit_limit(const LrLimitPolicy *p, double pd, int64_t revenue, int64_t exis
 			LrDD		x = lr_dd_mul(lr_dd_div(lr_dd_from_i128(share_rev), (LrDD) {1e18, 0.0}),
 									  p->ds_factor);
 
-			if (!lr_dd_floor(x, &cap))
+			if (!FloorCents(x, p->ds_rate == 0, &cap))
 				cap = 0;
 			cap -= existing;
 		}
@@ -115,7 +131,7 @@ lr_credit_limit(const LrLimitPolicy *p, double pd, int64_t revenue, int64_t exis
 				LrDD		x = lr_dd_mul(lr_dd_div(lr_dd_from_i128(capacity), (LrDD) {1e18, 0.0}),
 										  p->ds_factor);
 
-				if (!lr_dd_floor(x, &cap))
+				if (!FloorCents(x, p->ds_rate == 0, &cap))
 					cap = 0;
 			}
 		}

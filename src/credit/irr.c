@@ -15,7 +15,8 @@
  * [h_(j-1), h_j] with h_j = 1e-4 * 2^j, so when the flows change sign more
  * than once (several roots) the one found is the root nearest r = 0 at the
  * resolution of the cells.  The search covers x in [-50, 700], that is r from
- * -100% (within 2e-22) to about 1e304.
+ * -100% (within 2e-22) to about 1e304; a root below is reported as -100%
+ * (x = -Infinity), one above as too large to represent.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -399,6 +400,25 @@ lr_irr(LrFlow *flows, size_t n, double *x_out, LrError *err)
 			flo = f;
 			down_done = (x <= IRR_X_MIN);
 		}
+	}
+
+	/*
+	 * No root in the range.  As x -> +inf the earliest flow dominates the
+	 * net present value, as x -> -inf the latest: when those signs differ
+	 * from D's at the ends of the range, a root lies beyond that end.  Below
+	 * x = -50 the rate is -100% within 2e-22, which is -1 in every digit
+	 * shown; above x = 700 it is beyond 10^300%, too large to represent.
+	 */
+	if ((fhi > 0) != (flows[0].a > 0))
+	{
+		lr_error_set(err, LR_ERR_LIMIT, "the rate of return of these cash flows is too large to represent");
+		lr_error_detail(err, "It is above 10^300%% a period.");
+		return false;
+	}
+	if ((flo > 0) != (flows[n - 1].a > 0))
+	{
+		*x_out = -INFINITY;
+		return true;
 	}
 	lr_error_set(err, LR_ERR_INVALID, "cash flows have no internal rate of return");
 	lr_error_detail(err, "Their net present value keeps the same sign at every rate from -100%% to 10^300%%.");

@@ -11,6 +11,7 @@
 #include "funcapi.h"
 #include "utils/builtins.h"
 
+#include "common/lr_pg.h"
 #include "credit/credit_pg.h"
 
 PG_FUNCTION_INFO_V1(credit_limit);
@@ -87,7 +88,7 @@ adjust_limit(PG_FUNCTION_ARGS)
 	{
 		char		buf[64];
 
-		lr_format_double(buf, sizeof(buf), u);
+		lr_pg_format_double(buf, sizeof(buf), u);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("utilisation %s is not between 0 and 10",

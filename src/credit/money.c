@@ -193,7 +193,7 @@ lr_dec_format(char *buf, size_t buflen, lr_i128 v, int scale, int min_decimals)
 	char		tmp[64];
 	int			n = 0;
 	bool		neg = v < 0;
-	unsigned __int128 u = neg ? (unsigned __int128) (-(v + 1)) + 1 : (unsigned __int128) v;
+	lr_u128 u = neg ? (lr_u128) (-(v + 1)) + 1 : (lr_u128) v;
 	int			decimals;
 	int			len = 0;
 	int			i;
@@ -470,26 +470,25 @@ lr_annuity_factor(lr_i128 annual_rate, int n)
 {
 	LrDD		i;
 	LrDD		one = {1.0, 0.0};
-	LrDD		base;
-	LrDD		pw = {1.0, 0.0};
-	int			k = n;
+	LrDD		v;
+	LrDD		f = {0.0, 0.0};
+	int			k;
 
 	if (annual_rate == 0)
 		return (LrDD) {(double) n, 0.0};
 	/* 12 * 10^18 is exact in a double (3 * 5^18 < 2^53) */
 	i = lr_dd_div(lr_dd_from_i128(annual_rate), (LrDD) {12.0e18, 0.0});
+	v = lr_dd_div(one, lr_dd_add(one, i));
 
 	/*
-	 * (1 - v^n) / i with v = 1 / (1 + i): v^n underflows gracefully to 0 for
-	 * high rates and long terms, where (1 + i)^n would overflow.
+	 * The sum v + v^2 + ... + v^n by Horner's rule, not (1 - v^n) / i: at a
+	 * tiny rate 1 - v^n cancels nearly all of the 32 digits (a rate of 1e-18
+	 * over 1200 months gave a factor above n, so a debt-service limit above
+	 * the zero-rate one).  Every term is positive and below 1 when i > 0, so
+	 * the factor is below n and falls as the rate rises; v^k underflows
+	 * gracefully for high rates and long terms.  n <= LR_TERM_MAX steps.
 	 */
-	base = lr_dd_div(one, lr_dd_add(one, i));
-	while (k > 0)
-	{
-		if (k & 1)
-			pw = lr_dd_mul(pw, base);
-		base = lr_dd_mul(base, base);
-		k >>= 1;
-	}
-	return lr_dd_div(lr_dd_add(one, DDNeg(pw)), i);
+	for (k = 0; k < n; k++)
+		f = lr_dd_mul(lr_dd_add(f, one), v);
+	return f;
 }

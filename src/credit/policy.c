@@ -24,48 +24,11 @@ typedef struct PCtx
 	size_t		srclen;
 } PCtx;
 
-/* Fails with the path extended by key. */
-static bool
-FailAt(PCtx *c, const char *key, const char *fmt,...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool
-FailAt(PCtx *c, const char *key, const char *fmt,...)
-{
-	char		what[400];
-	va_list		ap;
-	size_t		mark = lr_path_key(&c->jv.path, key);
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	lr_jv_fail(&c->jv, "%s", what);
-	lr_path_pop(&c->jv.path, mark);
-	return false;
-}
-
-static const LrJson *
-Field(PCtx *c, const LrJson *obj, const char *key, LrJsonKind kind, bool required, bool *ok)
-{
-	const LrJson *v = lr_json_get(obj, key);
-
-	*ok = true;
-	if (v == NULL)
-	{
-		if (required)
-			*ok = lr_jv_fail(&c->jv, "missing required field \"%s\"", key);
-		return NULL;
-	}
-	if (v->kind != kind)
-	{
-		*ok = FailAt(c, key, "expected %s, got %s", lr_json_kind_name(kind),
-					 lr_json_kind_name(v->kind));
-		return NULL;
-	}
-	return v;
-}
-
-/* The number's source text, for messages (at most 60 characters). */
+/*
+ * The number's source text, for messages: at most 60 characters, a longer
+ * one cut with "..." (jsonb writes 1e300 as its 301 digits; cut silently
+ * it would read as 1e59).
+ */
 static const char *
 NumText(PCtx *c, const LrJson *v, char *buf, size_t buflen)
 {
@@ -74,8 +37,11 @@ NumText(PCtx *c, const LrJson *v, char *buf, size_t buflen)
 
 	if (!lr_json_number_text(c->src, c->srclen, v, &t, &len))
 		return "?";
-	if (len > 60)
-		len = 60;
+	if (len > 60 && buflen > 80)
+	{
+		snprintf(buf, buflen, "%.50s... (%zu characters)", t, len);
+		return buf;
+	}
 	if (len >= buflen)
 		len = buflen - 1;
 	memcpy(buf, t, len);
@@ -93,10 +59,10 @@ GetDec(PCtx *c, const LrJson *obj, const char *key, bool required, int scale, bo
 	   lr_i128 *out, bool *present)
 {
 	bool		ok;
-	const LrJson *v = Field(c, obj, key, LRJ_NUMBER, required, &ok);
+	const LrJson *v = lr_jv_field(&c->jv, obj, key, LRJ_NUMBER, required, &ok);
 	const char *t;
 	size_t		len;
-	char		nb[64];
+	char		nb[96];
 	LrDecStatus st;
 
 	if (present)
@@ -104,12 +70,12 @@ GetDec(PCtx *c, const LrJson *obj, const char *key, bool required, int scale, bo
 	if (v == NULL)
 		return ok;
 	if (!lr_json_number_text(c->src, c->srclen, v, &t, &len))
-		return FailAt(c, key, "number text not found");
+		return lr_jv_fail_at(&c->jv, key, "number text not found");
 	st = lr_dec_parse(t, len, scale, round, hi > -lo ? hi : -lo, out);
 	if (st == LR_DEC_INEXACT)
-		return FailAt(c, key, "%s is not %s", NumText(c, v, nb, sizeof(nb)), exact_text);
+		return lr_jv_fail_at(&c->jv, key, "%s is not %s", NumText(c, v, nb, sizeof(nb)), exact_text);
 	if (st != LR_DEC_OK || *out < lo || *out > hi)
-		return FailAt(c, key, "%s is not %s", NumText(c, v, nb, sizeof(nb)), range_text);
+		return lr_jv_fail_at(&c->jv, key, "%s is not %s", NumText(c, v, nb, sizeof(nb)), range_text);
 	return true;
 }
 
@@ -140,87 +106,23 @@ GetMoney(PCtx *c, const LrJson *obj, const char *key, bool required, bool positi
 	return true;
 }
 
-static bool
-GetInt(PCtx *c, const LrJson *obj, const char *key, bool required, int lo, int hi,
-	   int *out, bool *present)
-{
-	bool		ok;
-	const LrJson *v = Field(c, obj, key, LRJ_NUMBER, required, &ok);
-	char		nb[64];
-
-	if (present)
-		*present = (v != NULL);
-	if (v == NULL)
-		return ok;
-	if (v->num != floor(v->num) || v->num < lo || v->num > hi)
-		return FailAt(c, key, "%s is not an integer from %d to %d", NumText(c, v, nb, sizeof(nb)), lo, hi);
-	*out = (int) v->num;
-	return true;
-}
-
 /* A probability-like number in [lo, hi] as a double. */
 static bool
 GetDouble(PCtx *c, const LrJson *obj, const char *key, bool required, double lo, double hi,
 		  bool lo_open, const char *range_text, double *out, bool *present)
 {
 	bool		ok;
-	const LrJson *v = Field(c, obj, key, LRJ_NUMBER, required, &ok);
-	char		nb[64];
+	const LrJson *v = lr_jv_field(&c->jv, obj, key, LRJ_NUMBER, required, &ok);
+	char		nb[96];
 
 	if (present)
 		*present = (v != NULL);
 	if (v == NULL)
 		return ok;
 	if (v->num < lo || v->num > hi || (lo_open && v->num == lo))
-		return FailAt(c, key, "%s is not %s", NumText(c, v, nb, sizeof(nb)), range_text);
+		return lr_jv_fail_at(&c->jv, key, "%s is not %s", NumText(c, v, nb, sizeof(nb)), range_text);
 	*out = v->num;
 	return true;
-}
-
-static bool
-GetBool(PCtx *c, const LrJson *obj, const char *key, bool *out)
-{
-	bool		ok;
-	const LrJson *v = Field(c, obj, key, LRJ_BOOL, false, &ok);
-
-	if (v != NULL)
-		*out = v->b;
-	return ok;
-}
-
-/* One of names (NULL-terminated); *out is its index. */
-static bool
-GetEnum(PCtx *c, const LrJson *obj, const char *key, const char *const *names, int *out)
-{
-	bool		ok;
-	const LrJson *v = Field(c, obj, key, LRJ_STRING, false, &ok);
-	int			i;
-	char		list[200];
-	size_t		len = 0;
-
-	if (v == NULL)
-		return ok;
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(v->str, names[i]) == 0)
-		{
-			*out = i;
-			return true;
-		}
-	list[0] = '\0';
-	for (i = 0; names[i] != NULL && len < sizeof(list) - 40; i++)
-		len += (size_t) snprintf(list + len, sizeof(list) - len, "%s\"%s\"", i ? ", " : "", names[i]);
-	FailAt(c, key, "unknown value \"%.100s\"", v->str);
-	lr_error_detail(c->jv.err, "Allowed values: %s.", list);
-	return false;
-}
-
-static bool
-GetSection(PCtx *c, const LrJson *obj, const char *key, const LrJson **out)
-{
-	bool		ok;
-
-	*out = Field(c, obj, key, LRJ_OBJECT, false, &ok);
-	return ok;
 }
 
 static bool
@@ -234,8 +136,8 @@ ParseRoot(PCtx *c, const char *text, size_t len, LrArena *arena, const LrJsonOpt
 	lr_jv_init(&c->jv, arena, err);
 	if (!lr_json_parse(text, len, arena, opts, &r, err))
 		return false;
-	if (r->kind != LRJ_OBJECT)
-		return lr_jv_fail(&c->jv, "the policy must be a JSON object, not %s", lr_json_kind_name(r->kind));
+	if (!lr_jv_expect(&c->jv, r, LRJ_OBJECT))
+		return false;
 	*root = r;
 	return true;
 }
@@ -250,7 +152,7 @@ ParseBands(PCtx *c, const LrJson *root, LrLimitPolicy *p)
 {
 	static const char *const band_keys[] = {"max_pd", "revenue_multiple", "name", NULL};
 	bool		ok;
-	const LrJson *arr = Field(c, root, "bands", LRJ_ARRAY, true, &ok);
+	const LrJson *arr = lr_jv_field(&c->jv, root, "bands", LRJ_ARRAY, true, &ok);
 	size_t		mark,
 				i;
 
@@ -272,21 +174,21 @@ ParseBands(PCtx *c, const LrJson *root, LrLimitPolicy *p)
 		size_t		m2 = lr_path_index(&c->jv.path, i);
 		const LrJson *name;
 
-		if (b->kind != LRJ_OBJECT)
-			return lr_jv_fail(&c->jv, "expected object, got %s", lr_json_kind_name(b->kind));
+		if (!lr_jv_expect(&c->jv, b, LRJ_OBJECT))
+			return false;
 		if (!lr_jv_check_keys(&c->jv, b, band_keys) ||
 			!GetDouble(c, b, "max_pd", true, 0, 1, true, "a probability above 0 and at most 1",
 					   &band->max_pd, NULL) ||
 			!GetRate(c, b, "revenue_multiple", true, 0, 1000 * LR_RATE_ONE, "a multiple from 0 to 1000",
 					 &band->multiple, NULL))
 			return false;
-		name = Field(c, b, "name", LRJ_STRING, false, &ok);
+		name = lr_jv_field(&c->jv, b, "name", LRJ_STRING, false, &ok);
 		if (!ok)
 			return false;
 		if (name != NULL)
 		{
 			if (name->len == 0 || name->len > 63)
-				return FailAt(c, "name", "a band name has 1 to 63 bytes, not %zu", name->len);
+				return lr_jv_fail_at(&c->jv, "name", "a band name has 1 to 63 bytes, not %zu", name->len);
 			band->name = name->str;
 		}
 		{
@@ -301,11 +203,11 @@ ParseBands(PCtx *c, const LrJson *root, LrLimitPolicy *p)
 		}
 		if (i > 0 && band->max_pd <= p->bands[i - 1].max_pd)
 		{
-			char		nb[64],
+			char		nb[96],
 						pb[64];
 
 			lr_format_double(pb, sizeof(pb), p->bands[i - 1].max_pd);
-			return FailAt(c, "max_pd", "%s is not above the previous band's max_pd %s",
+			return lr_jv_fail_at(&c->jv, "max_pd", "%s is not above the previous band's max_pd %s",
 						  NumText(c, lr_json_get(b, "max_pd"), nb, sizeof(nb)), pb);
 		}
 		lr_path_pop(&c->jv.path, m2);
@@ -339,7 +241,7 @@ lr_limit_policy_parse(const char *text, size_t len, LrArena *arena, const LrJson
 	if (!lr_jv_check_keys(&c.jv, root, keys) || !ParseBands(&c, root, p))
 		return false;
 
-	if (!GetSection(&c, root, "debt_service", &ds))
+	if (!lr_jv_object(&c.jv, root, "debt_service", &ds))
 		return false;
 	if (ds != NULL)
 	{
@@ -352,8 +254,8 @@ lr_limit_policy_parse(const char *text, size_t len, LrArena *arena, const LrJson
 					 "a share above 0 and at most 1", &p->ds_share, NULL) ||
 			!GetRate(&c, ds, "annual_rate", true, 0, RATE_MAX, "a rate from 0 to 100",
 					 &p->ds_rate, NULL) ||
-			!GetInt(&c, ds, "term_months", true, 1, LR_TERM_MAX, &p->ds_term, NULL) ||
-			!GetEnum(&c, ds, "existing_debt", existing_names, &existing))
+			!lr_jv_int32(&c.jv, ds, "term_months", true, 1, LR_TERM_MAX, &p->ds_term, NULL) ||
+			!lr_jv_choice(&c.jv, ds, "existing_debt", false, existing_names, &existing, NULL))
 			return false;
 		p->existing_is_balance = (existing == 1);
 		p->ds_factor = lr_annuity_factor(p->ds_rate, p->ds_term);
@@ -382,7 +284,7 @@ lr_limit_policy_parse(const char *text, size_t len, LrArena *arena, const LrJson
 		char		a[64],
 					b[64];
 
-		return FailAt(&c, "max_limit", "%s is below min_limit %s",
+		return lr_jv_fail_at(&c.jv, "max_limit", "%s is below min_limit %s",
 					  lr_cents_str(a, sizeof(a), p->max_limit),
 					  lr_cents_str(b, sizeof(b), p->min_limit));
 	}
@@ -419,10 +321,10 @@ lr_adjust_policy_parse(const char *text, size_t len, LrArena *arena, const LrJso
 		return false;
 	p->step = 1;
 	if (!GetMoney(&c, root, "rounding_step", false, true, &p->step, NULL) ||
-		!GetInt(&c, root, "cooldown_months", false, 0, LR_TERM_MAX, &p->cooldown_months, NULL))
+		!lr_jv_int32(&c.jv, root, "cooldown_months", false, 0, LR_TERM_MAX, &p->cooldown_months, NULL))
 		return false;
 
-	if (!GetSection(&c, root, "freeze", &sec))
+	if (!lr_jv_object(&c.jv, root, "freeze", &sec))
 		return false;
 	if (sec != NULL)
 	{
@@ -431,14 +333,14 @@ lr_adjust_policy_parse(const char *text, size_t len, LrArena *arena, const LrJso
 
 		p->has_freeze = true;
 		if (!lr_jv_check_keys(&c.jv, sec, freeze_keys) ||
-			!GetInt(&c, sec, "days_past_due", true, 1, 100000, &p->freeze_dpd, NULL) ||
-			!GetEnum(&c, sec, "limit", freeze_limits, &lim))
+			!lr_jv_int32(&c.jv, sec, "days_past_due", true, 1, 100000, &p->freeze_dpd, NULL) ||
+			!lr_jv_choice(&c.jv, sec, "limit", false, freeze_limits, &lim, NULL))
 			return false;
 		p->freeze_limit = (LrFreezeLimit) (lim + 1);
 		lr_path_pop(&c.jv.path, mark);
 	}
 
-	if (!GetSection(&c, root, "decrease", &sec))
+	if (!lr_jv_object(&c.jv, root, "decrease", &sec))
 		return false;
 	if (sec != NULL)
 	{
@@ -455,13 +357,13 @@ lr_adjust_policy_parse(const char *text, size_t len, LrArena *arena, const LrJso
 		if (!lr_jv_check_keys(&c.jv, sec, dec_keys) ||
 			!GetRate(&c, sec, "step", true, 1, LR_RATE_ONE, "a fraction above 0 and at most 1",
 					 &p->dec_step, NULL) ||
-			!GetInt(&c, sec, "days_past_due", false, 1, 100000, &p->dec_dpd, &has_dpd) ||
+			!lr_jv_int32(&c.jv, sec, "days_past_due", false, 1, 100000, &p->dec_dpd, &has_dpd) ||
 			!GetDouble(&c, sec, "pd", false, 0, 1, true, "a probability above 0 and at most 1",
 					   &p->dec_pd, &has_pd) ||
 			!GetDouble(&c, sec, "pd_ratio", false, 1, 1e6, true, "a ratio above 1 and at most 1000000",
 					   &p->dec_pd_ratio, &has_ratio) ||
 			!GetMoney(&c, sec, "min_limit", false, false, &p->dec_min_limit, NULL) ||
-			!GetBool(&c, sec, "floor_at_drawn", &p->dec_floor_at_drawn))
+			!lr_jv_bool(&c.jv, sec, "floor_at_drawn", false, &p->dec_floor_at_drawn, NULL))
 			return false;
 		if (!has_dpd && !has_pd && !has_ratio)
 		{
@@ -472,7 +374,7 @@ lr_adjust_policy_parse(const char *text, size_t len, LrArena *arena, const LrJso
 		lr_path_pop(&c.jv.path, mark);
 	}
 
-	if (!GetSection(&c, root, "increase", &sec))
+	if (!lr_jv_object(&c.jv, root, "increase", &sec))
 		return false;
 	if (sec != NULL)
 	{
@@ -497,8 +399,8 @@ lr_adjust_policy_parse(const char *text, size_t len, LrArena *arena, const LrJso
 					   &p->inc_max_pd, NULL) ||
 			!GetDouble(&c, sec, "max_pd_ratio", false, 0, 1e6, true, "a ratio above 0 and at most 1000000",
 					   &p->inc_max_pd_ratio, NULL) ||
-			!GetInt(&c, sec, "min_months_on_book", false, 0, LR_TERM_MAX, &p->inc_min_months_on_book, NULL) ||
-			!GetInt(&c, sec, "max_days_past_due", false, 0, 100000, &p->inc_max_dpd, NULL))
+			!lr_jv_int32(&c.jv, sec, "min_months_on_book", false, 0, LR_TERM_MAX, &p->inc_min_months_on_book, NULL) ||
+			!lr_jv_int32(&c.jv, sec, "max_days_past_due", false, 0, 100000, &p->inc_max_dpd, NULL))
 			return false;
 		lr_path_pop(&c.jv.path, mark);
 	}
@@ -568,10 +470,10 @@ lr_price_policy_parse(const char *text, size_t len, LrArena *arena, const LrJson
 		!GetRate(&c, root, "operating_cost", true, 0, cmax, comp, &p->operating_cost, NULL) ||
 		!GetRate(&c, root, "management_cost", true, 0, cmax, comp, &p->management_cost, NULL) ||
 		!GetRate(&c, root, "target_margin", true, 0, cmax, comp, &p->target_margin, NULL) ||
-		!GetInt(&c, root, "pd_horizon_months", false, 1, LR_TERM_MAX, &p->pd_horizon_months, NULL) ||
+		!lr_jv_int32(&c.jv, root, "pd_horizon_months", false, 1, LR_TERM_MAX, &p->pd_horizon_months, NULL) ||
 		!GetRate(&c, root, "apr_cap", false, 1, RATE_MAX, "a rate above 0 and at most 100",
 				 &p->apr_cap, &p->has_cap) ||
-		!GetEnum(&c, root, "apr_cap_basis", bases, &basis))
+		!lr_jv_choice(&c.jv, root, "apr_cap_basis", false, bases, &basis, NULL))
 		return false;
 	if (!GetDec(&c, root, "rate_step", false, LR_PRICE_SCALE, false, 1, LR_RATE_ONE / 100000000,
 				"a rate step above 0 and at most 1", "a multiple of 0.0000000001",
@@ -580,7 +482,7 @@ lr_price_policy_parse(const char *text, size_t len, LrArena *arena, const LrJson
 	if (!has_step)
 		p->rate_step = 1000000;	/* 0.0001 */
 	if (lr_json_get(root, "apr_cap_basis") != NULL && !p->has_cap)
-		return FailAt(&c, "apr_cap_basis", "is given without \"apr_cap\"");
+		return lr_jv_fail_at(&c.jv, "apr_cap_basis", "is given without \"apr_cap\"");
 	p->cap_effective = (basis == 1);
 	if (p->has_cap)
 		p->cap_nominal = p->cap_effective ? EffectiveCapToNominal(p->apr_cap) :

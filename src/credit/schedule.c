@@ -69,21 +69,29 @@ AddMonths(DateADT start, int k)
 	int			months;
 	int			jd;
 
+	/*
+	 * What date + interval 'k months' does (timestamp_pl_interval), over the
+	 * whole date range: j2date's years are astronomical (0 is 1 BC, -1 is 2
+	 * BC), so the month count is negative before the common era and must be
+	 * split with floor division, not C's truncating one.
+	 */
 	j2date(start + POSTGRES_EPOCH_JDATE, &y, &m, &d);
 	months = y * 12 + (m - 1) + k;
-	y = months / 12;
-	m = months % 12 + 1;
+	y = months >= 0 ? months / 12 : -((-months + 11) / 12);
+	m = months - y * 12 + 1;
 	if (d > day_tab[isleap(y)][m - 1])
 		d = day_tab[isleap(y)][m - 1];
-	if (!IS_VALID_JULIAN(y, m, d))
+	if (!IS_VALID_JULIAN(y, m, d) ||
+		!IS_VALID_DATE(jd = date2j(y, m, d) - POSTGRES_EPOCH_JDATE))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("due date of period %d is out of range", k)));
-	jd = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
-	if (!IS_VALID_DATE(jd))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("due date of period %d is out of range", k)));
+				 errmsg("due date of period %d is out of range", k),
+				 errdetail_plural("start_date %s plus %d month is after %s, the last date PostgreSQL supports.",
+								  "start_date %s plus %d months is after %s, the last date PostgreSQL supports.",
+								  (unsigned long) k,
+								  DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(start))), k,
+								  DatumGetCString(DirectFunctionCall1(date_out,
+																	  DateADTGetDatum(DATE_END_JULIAN - POSTGRES_EPOCH_JDATE - 1))))));
 	return jd;
 }
 

@@ -22,12 +22,6 @@
 #define LR_QUICK_DAYS 7			/* a loan started within 7 days of an earlier loan's end */
 #define LR_SMALL_RATIO 0.5		/* at most half the merchant's earlier average amount */
 
-static bool
-NoMem(LrError *err)
-{
-	return lr_error_set(err, LR_ERR_NOMEM, "out of memory in borrowing_features");
-}
-
 static void *
 BorrowCreate(const LrAlloc *a, LrError *err)
 {
@@ -35,7 +29,7 @@ BorrowCreate(const LrAlloc *a, LrError *err)
 
 	if (st == NULL)
 	{
-		NoMem(err);
+		lr_error_nomem(err, "borrowing_features");
 		return NULL;
 	}
 	memset(st, 0, sizeof(*st));
@@ -63,7 +57,7 @@ Reserve(LrBorrowState *st, const LrAlloc *a, uint32_t need, LrError *err)
 		ncap = LR_LOANS_MAX;
 	n = a->alloc(a->ctx, (size_t) ncap * sizeof(LrLoan));
 	if (n == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, "borrowing_features");
 	if (st->n > 0)
 		memcpy(n, st->loans, (size_t) st->n * sizeof(LrLoan));
 	if (st->loans != NULL && a->free != NULL)
@@ -301,7 +295,7 @@ CmpStart(const void *x, const void *y)
 }
 
 static inline double
-Cur(lr_int128 units)
+Cur(lr_i128 units)
 {
 	return (double) units / LR_UNITS_PER_CURRENCY;
 }
@@ -314,9 +308,9 @@ lr_borrow_compute(const LrBorrowState *st, const LrAlloc *a, LrBorrowResult *res
 	int32_t		from12 = lr_days_minus_months(asof, 12);
 	LrLoan	   *l;
 	uint32_t	i;
-	lr_int128	amt12 = 0;
-	lr_int128	amtall = 0;
-	lr_int128	amtprior = 0;
+	lr_i128	amt12 = 0;
+	lr_i128	amtall = 0;
+	lr_i128	amtprior = 0;
 	int64_t		namt12 = 0;
 	int64_t		namtall = 0;
 	int64_t		namtprior = 0;
@@ -337,7 +331,7 @@ lr_borrow_compute(const LrBorrowState *st, const LrAlloc *a, LrBorrowResult *res
 
 	l = a->alloc(a->ctx, (size_t) st->n * sizeof(LrLoan));
 	if (l == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, "borrowing_features");
 	memcpy(l, st->loans, (size_t) st->n * sizeof(LrLoan));
 	qsort(l, st->n, sizeof(LrLoan), CmpStart);
 

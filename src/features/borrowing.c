@@ -21,48 +21,14 @@
 #include "features/features.h"
 #include "features/features_pg.h"
 
-PG_FUNCTION_INFO_V1(borrowing_state_in);
-PG_FUNCTION_INFO_V1(borrowing_state_out);
-PG_FUNCTION_INFO_V1(borrowing_state_recv);
-PG_FUNCTION_INFO_V1(borrowing_state_send);
-PG_FUNCTION_INFO_V1(borrowing_features_combine);
 PG_FUNCTION_INFO_V1(borrowing_features_trans);
 PG_FUNCTION_INFO_V1(borrowing_features_final);
 
-/* borrowing_state_in: base64 text to a validated state */
-Datum
-borrowing_state_in(PG_FUNCTION_ARGS)
-{
-	return lr_state_in(fcinfo, &lr_borrow_ops);
-}
-
-/* borrowing_state_out: state to base64 text */
-Datum
-borrowing_state_out(PG_FUNCTION_ARGS)
-{
-	return lr_state_out(fcinfo, &lr_borrow_ops);
-}
-
-/* borrowing_state_recv: binary state, validated */
-Datum
-borrowing_state_recv(PG_FUNCTION_ARGS)
-{
-	return lr_state_recv(fcinfo, &lr_borrow_ops);
-}
-
-/* borrowing_state_send: state to binary */
-Datum
-borrowing_state_send(PG_FUNCTION_ARGS)
-{
-	return lr_state_send(fcinfo, &lr_borrow_ops);
-}
+/* borrowing_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
+LR_STATE_TYPE_FUNCTIONS(borrowing_state, lr_borrow_ops)
 
 /* borrowing_features_combine: merges two partial states */
-Datum
-borrowing_features_combine(PG_FUNCTION_ARGS)
-{
-	return lr_state_combine(fcinfo, &lr_borrow_ops);
-}
+LR_STATE_COMBINE_FUNCTION(borrowing_features_combine, lr_borrow_ops)
 
 static int32
 FiniteDate(DateADT d, const char *what)

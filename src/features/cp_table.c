@@ -174,12 +174,6 @@ lr_cpt_free(LrCpTable *t, const LrAlloc *a)
 	lr_cpt_init(t);
 }
 
-static bool
-NoMem(LrError *err)
-{
-	return lr_error_set(err, LR_ERR_NOMEM, "out of memory in the counterparty table of merchant_features");
-}
-
 static void *
 AllocArray(const LrAlloc *a, size_t n, size_t elem, LrError *err)
 {
@@ -188,12 +182,12 @@ AllocArray(const LrAlloc *a, size_t n, size_t elem, LrError *err)
 
 	if (!lr_size_mul(n == 0 ? 1 : n, elem, &bytes))
 	{
-		NoMem(err);
+		lr_error_nomem(err, "the counterparty table of merchant_features");
 		return NULL;
 	}
 	p = a->alloc(a->ctx, bytes);
 	if (p == NULL)
-		NoMem(err);
+		lr_error_nomem(err, "the counterparty table of merchant_features");
 	return p;
 }
 
@@ -249,7 +243,7 @@ ResizeCps(LrCpTable *t, const LrAlloc *a, uint32_t nslots, LrError *err)
 	uint32_t	i;
 
 	if ((size_t) t->n * 10 > (size_t) nslots * 7)
-		return NoMem(err);
+		return lr_error_nomem(err, "the counterparty table of merchant_features");
 	cps = AllocArray(a, nslots, sizeof(LrCp), err);
 	if (cps == NULL)
 		return false;
@@ -296,7 +290,7 @@ ResizeEntries(LrCpTable *t, const LrAlloc *a, uint32_t nslots, LrError *err)
 	uint32_t	i;
 
 	if ((size_t) t->nents * 10 > (size_t) nslots * 7)
-		return NoMem(err);
+		return lr_error_nomem(err, "the counterparty table of merchant_features");
 	ents = AllocArray(a, nslots, sizeof(LrCpEntry), err);
 	if (ents == NULL)
 		return false;

@@ -15,8 +15,6 @@
 
 #include "common/lr_state_ops.h"
 
-typedef __int128 lr_int128;
-
 #define LR_UNITS_PER_CURRENCY 10000
 /* |amount| must stay below 10^14 currency units (10^18 units). */
 #define LR_AMOUNT_MAX_UNITS INT64_C(1000000000000000000)
@@ -178,8 +176,8 @@ typedef struct LrWindowResult
 {
 	int64_t		txn_count;
 	int64_t		sales_count;
-	lr_int128	revenue;		/* units */
-	lr_int128	refunds;		/* units */
+	lr_i128	revenue;		/* units */
+	lr_i128	refunds;		/* units */
 	double		refund_share;
 	int32_t		active_days;
 	double		avg_ticket;

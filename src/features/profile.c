@@ -20,17 +20,16 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/numeric.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "common/lr_dist.h"
 #include "common/lr_pg.h"
+#include "common/lr_settings.h"
 #include "common/lr_state.h"
 #include "features/features.h"
 #include "features/features_pg.h"
 
-PG_FUNCTION_INFO_V1(merchant_profile_state_in);
-PG_FUNCTION_INFO_V1(merchant_profile_state_out);
-PG_FUNCTION_INFO_V1(merchant_profile_state_recv);
-PG_FUNCTION_INFO_V1(merchant_profile_state_send);
 PG_FUNCTION_INFO_V1(merchant_features_combine);
 PG_FUNCTION_INFO_V1(merchant_features_trans_num_text);
 PG_FUNCTION_INFO_V1(merchant_features_trans_num_int8);
@@ -38,33 +37,8 @@ PG_FUNCTION_INFO_V1(merchant_features_trans_f8_text);
 PG_FUNCTION_INFO_V1(merchant_features_trans_f8_int8);
 PG_FUNCTION_INFO_V1(merchant_features_final);
 
-/* merchant_profile_state_in: base64 text to a validated state */
-Datum
-merchant_profile_state_in(PG_FUNCTION_ARGS)
-{
-	return lr_state_in(fcinfo, &lr_profile_ops);
-}
-
-/* merchant_profile_state_out: state to base64 text */
-Datum
-merchant_profile_state_out(PG_FUNCTION_ARGS)
-{
-	return lr_state_out(fcinfo, &lr_profile_ops);
-}
-
-/* merchant_profile_state_recv: binary state, validated */
-Datum
-merchant_profile_state_recv(PG_FUNCTION_ARGS)
-{
-	return lr_state_recv(fcinfo, &lr_profile_ops);
-}
-
-/* merchant_profile_state_send: state to binary */
-Datum
-merchant_profile_state_send(PG_FUNCTION_ARGS)
-{
-	return lr_state_send(fcinfo, &lr_profile_ops);
-}
+/* merchant_profile_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
+LR_STATE_TYPE_FUNCTIONS(merchant_profile_state, lr_profile_ops)
 
 /* merchant_features_combine: merges two partial states */
 Datum
@@ -110,6 +84,7 @@ typedef struct TzSlot
 typedef struct ProfileCall
 {
 	pg_tz	   *tz;
+	bool		given;			/* the zone came as an argument */
 	char		tzname[TZ_STRLEN_MAX + 1];
 	TzSlot		slots[LR_TZ_SLOTS];
 } ProfileCall;
@@ -165,28 +140,106 @@ LocalDay(ProfileCall *c, TimestampTz ts, int32 *day, bool *night)
 	*night = us >= 22 * USECS_PER_HOUR || us < 6 * USECS_PER_HOUR;
 }
 
+/*
+ * The zones last used in this backend, with their offset caches.  A call
+ * site keeps its zone in fn_extra; this also serves callers that get a new
+ * FmgrInfo on every row (Citus runs a split aggregate's transition function
+ * so), which would otherwise rebuild the offset cache row after row.
+ */
+#define LR_TZ_RECENT 4
+static ProfileCall *recent_zones[LR_TZ_RECENT];
+
 static ProfileCall *
-GetCall(FunctionCallInfo fcinfo)
+ZoneCall(pg_tz *tz, bool given)
+{
+	const char *name = pg_get_timezone_name(tz);
+	ProfileCall *c;
+
+	for (int i = 0; i < LR_TZ_RECENT; i++)
+		if (recent_zones[i] != NULL && recent_zones[i]->tz == tz && recent_zones[i]->given == given)
+			return recent_zones[i];
+	c = recent_zones[LR_TZ_RECENT - 1];
+	if (c == NULL)
+		c = MemoryContextAlloc(TopMemoryContext, sizeof(ProfileCall));
+	memset(c, 0, sizeof(ProfileCall));
+	memmove(&recent_zones[1], &recent_zones[0], sizeof(ProfileCall *) * (LR_TZ_RECENT - 1));
+	recent_zones[0] = c;
+	c->tz = tz;
+	c->given = given;
+	strlcpy(c->tzname, name ? name : "", sizeof(c->tzname));
+	return c;
+}
+
+static pg_tz *
+ZoneByName(const char *name, const char *hint)
+{
+	pg_tz	   *tz = pg_tzset(name);
+
+	if (tz == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone \"%s\" is not recognized", name),
+				 errhint("%s", hint)));
+	if (!pg_tz_acceptable(tz))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone \"%s\" appears to use leap seconds", name),
+				 errdetail("PostgreSQL does not support leap seconds.")));
+	return tz;
+}
+
+/*
+ * The zone of a call: the time_zone argument (argument zone_arg, when the
+ * form has one and it is not NULL), else loan_risk.timezone, else the
+ * session's TimeZone.  On a Citus worker the settings are the worker's,
+ * not the coordinator session's: a zone from the settings is used there
+ * only if it was set in this session (propagated by the coordinator, SET
+ * LOCAL with citus.propagate_set_commands = 'local'), and is an error
+ * otherwise, rather than days silently counted in another zone.
+ */
+static ProfileCall *
+GetCall(FunctionCallInfo fcinfo, int zone_arg)
 {
 	ProfileCall *c = fcinfo->flinfo->fn_extra;
-	const char *name;
+	char		given[TZ_STRLEN_MAX + 1];
+	pg_tz	   *tz;
 
-	if (c != NULL)
-		return c;
-	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ProfileCall));
-	if (lr_features_timezone == NULL || lr_features_timezone[0] == '\0')
-		c->tz = session_timezone;
-	else
+	if (zone_arg >= 0 && PG_NARGS() > zone_arg && !PG_ARGISNULL(zone_arg))
 	{
-		c->tz = pg_tzset(lr_features_timezone);
-		if (c->tz == NULL)
+		text	   *t = PG_GETARG_TEXT_PP(zone_arg);
+		int			len = VARSIZE_ANY_EXHDR(t);
+
+		if (len == 0 || len > TZ_STRLEN_MAX || memchr(VARDATA_ANY(t), '\0', len) != NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("time zone \"%s\" is not recognized", lr_features_timezone),
-					 errhint("Set loan_risk.timezone to a time zone name, or to '' for the session's TimeZone.")));
+					 errmsg("time_zone \"%s\" is not a time zone name", text_to_cstring(t)),
+					 errhint("Give a zone name such as 'Asia/Shanghai', or NULL for loan_risk.timezone.")));
+		memcpy(given, VARDATA_ANY(t), len);
+		given[len] = '\0';
+		/* The zone of the previous row: one comparison per row. */
+		if (c != NULL && c->given && pg_strcasecmp(c->tzname, given) == 0)
+			return c;
+		tz = ZoneByName(given, "Give a zone name such as 'Asia/Shanghai', or NULL for loan_risk.timezone.");
+		c = ZoneCall(tz, true);
+		fcinfo->flinfo->fn_extra = c;
+		return c;
 	}
-	name = pg_get_timezone_name(c->tz);
-	strlcpy(c->tzname, name ? name : "", sizeof(c->tzname));
+	if (c != NULL && !c->given)
+		return c;
+	if (lr_citus_worker_backend() &&
+		!lr_setting_from_session(lr_features_timezone != NULL && lr_features_timezone[0] != '\0' ?
+								 LR_GUC_PREFIX ".timezone" : "TimeZone"))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("merchant_features needs its time zone in the query on a Citus worker"),
+				 errdetail("Citus does not send the coordinator session's loan_risk.timezone or TimeZone to its workers, so days would be counted in the worker's zone."),
+				 errhint("Pass the zone as the last argument: merchant_features(ts, amount, counterparty, as_of, 'Asia/Shanghai'), as_of NULL for the latest transaction.")));
+	if (lr_features_timezone == NULL || lr_features_timezone[0] == '\0')
+		tz = session_timezone;
+	else
+		tz = ZoneByName(lr_features_timezone,
+						"Set loan_risk.timezone to a time zone name, or to '' for the session's TimeZone.");
+	c = ZoneCall(tz, false);
 	fcinfo->flinfo->fn_extra = c;
 	return c;
 }
@@ -194,12 +247,26 @@ GetCall(FunctionCallInfo fcinfo)
 /* ---------------------------------------------------------------- amounts */
 
 static void
-AmountOutOfRange(const char *what)
+AmountOutOfRange(const char *what, const char *value)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("%s out of range", what),
+			 errmsg("%s %s is out of range", what, value),
 			 errdetail("Amounts must be below 10^14 in absolute value.")));
+}
+
+/* A numeric's text for a message: long ones (1e300 has 301 digits) as float8 text. */
+static const char *
+NumericText(Datum num)
+{
+	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
+	char		buf[64];
+
+	if (strlen(s) <= 24)
+		return s;
+	lr_format_double(buf, sizeof(buf),
+					 DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, num)));
+	return pstrdup(buf);
 }
 
 /*
@@ -221,7 +288,7 @@ lr_numeric_units(Datum d, const char *what)
 	int			ndigits;
 	int			nint;
 	int			i;
-	lr_int128	acc = 0;
+	lr_i128	acc = 0;
 
 	if (len < 2)
 		elog(ERROR, "invalid numeric value");
@@ -256,7 +323,7 @@ lr_numeric_units(Datum d, const char *what)
 	/* Digits at positions weight .. -1 make whole units; the digit at -2 rounds. */
 	nint = weight + 2;
 	if (nint > 5)
-		AmountOutOfRange(what);
+		AmountOutOfRange(what, NumericText(PointerGetDatum(v)));
 	for (i = 0; i < nint; i++)
 	{
 		int16		dg = 0;
@@ -274,7 +341,7 @@ lr_numeric_units(Datum d, const char *what)
 			acc++;
 	}
 	if (acc >= LR_AMOUNT_MAX_UNITS)
-		AmountOutOfRange(what);
+		AmountOutOfRange(what, NumericText(PointerGetDatum(v)));
 	return neg ? -(int64) acc : (int64) acc;
 }
 
@@ -289,16 +356,21 @@ Float8Units(double x)
 				 errmsg("amount %s is not a finite number", isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity")));
 	v = x * LR_UNITS_PER_CURRENCY;
 	if (!(fabs(v) < (double) LR_AMOUNT_MAX_UNITS))
-		AmountOutOfRange("amount");
+	{
+		char		buf[64];
+
+		lr_format_double(buf, sizeof(buf), x);
+		AmountOutOfRange("amount", buf);
+	}
 	return (int64) llround(v);
 }
 
 /* Numeric output from units, with at least two decimals (more only when needed). */
 static Datum
-UnitsToNumeric(lr_int128 u)
+UnitsToNumeric(lr_i128 u)
 {
 	bool		neg = u < 0;
-	unsigned __int128 m = neg ? -(unsigned __int128) u : (unsigned __int128) u;
+	lr_u128 m = neg ? -(lr_u128) u : (lr_u128) u;
 	int16		dig[12];
 	int			nd = 0;
 	int			lo = 0;
@@ -376,7 +448,7 @@ ProfileTrans(FunctionCallInfo fcinfo, bool numeric_amount, bool text_cp)
 		__builtin_prefetch(p);
 		__builtin_prefetch(p + 64);
 	}
-	c = GetCall(fcinfo);
+	c = GetCall(fcinfo, 5);
 	row.ts = PG_GETARG_TIMESTAMPTZ(1);
 	CheckFinite(row.ts, "timestamp");
 	row.amount = numeric_amount ? lr_numeric_units(PG_GETARG_DATUM(2), "amount") : Float8Units(PG_GETARG_FLOAT8(2));
@@ -391,6 +463,11 @@ ProfileTrans(FunctionCallInfo fcinfo, bool numeric_amount, bool text_cp)
 	st = es->st;
 	__builtin_prefetch(st);
 	__builtin_prefetch((const char *) st + 64);
+	if (st->asof_mode != LR_ASOF_NONE && strcmp(st->tz, c->tzname) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the time zone is \"%s\" in some rows of a group and \"%s\" in others", st->tz, c->tzname),
+				 errdetail("merchant_features counts the days of one group in one time zone.")));
 
 	if (!(mode == LR_ASOF_GIVEN && row.ts > asof))
 	{

@@ -47,12 +47,6 @@
 
 const int	lr_profile_windows[LR_NWIN] = {30, 90, 180, 365};
 
-static bool
-NoMem(LrError *err)
-{
-	return lr_error_set(err, LR_ERR_NOMEM, "out of memory in merchant_features");
-}
-
 static void
 Release(const LrAlloc *a, void *p)
 {
@@ -67,7 +61,7 @@ ProfileCreate(const LrAlloc *a, LrError *err)
 
 	if (st == NULL)
 	{
-		NoMem(err);
+		lr_error_nomem(err, "merchant_features");
 		return NULL;
 	}
 	memset(st, 0, sizeof(*st));
@@ -164,7 +158,7 @@ DaysReserve(LrProfileState *st, const LrAlloc *a, uint32_t need, LrError *err)
 		ncap *= 2;
 	n = a->alloc(a->ctx, (size_t) ncap * sizeof(LrDayAgg));
 	if (n == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, "merchant_features");
 	if (st->ndays > 0)
 		memcpy(n, st->days, (size_t) st->ndays * sizeof(LrDayAgg));
 	Release(a, st->days);
@@ -274,7 +268,7 @@ DayGet(LrProfileState *st, const LrAlloc *a, int32_t day, LrError *err)
 		st->dmap = a->alloc(a->ctx, LR_DMAP_SIZE * sizeof(uint16_t));
 		if (st->dmap == NULL)
 		{
-			NoMem(err);
+			lr_error_nomem(err, "merchant_features");
 			return NULL;
 		}
 		DaysPrune(st);			/* also builds the index */
@@ -296,7 +290,7 @@ SortedDays(const LrProfileState *st, const LrAlloc *a, uint32_t *n, LrError *err
 
 	if (out == NULL)
 	{
-		NoMem(err);
+		lr_error_nomem(err, "merchant_features");
 		return NULL;
 	}
 	for (i = 0; i < st->ndays; i++)
@@ -775,7 +769,7 @@ ProfileDecode(const LrAlloc *a, LrReader *r, LrError *err)
 	{
 		st->dmap = a->alloc(a->ctx, LR_DMAP_SIZE * sizeof(uint16_t));
 		if (st->dmap == NULL)
-			return NoMem(err), NULL;
+			return lr_error_nomem(err, "merchant_features"), NULL;
 		DmapBuild(st);
 	}
 	if (rows_in_days > st->nrows)
@@ -813,7 +807,7 @@ const LrStateOps lr_profile_ops = {
 /* ---------------------------------------------------------------- results */
 
 static inline double
-Cur(lr_int128 units)
+Cur(lr_i128 units)
 {
 	return (double) units / LR_UNITS_PER_CURRENCY;
 }
@@ -827,9 +821,9 @@ Offset(int32_t anchor, int32_t day)
 typedef struct CpAcc
 {
 	int64_t		distinct;
-	lr_int128	repeat;
-	lr_int128	total;
-	lr_int128	sumsq;			/* exact while small */
+	lr_i128	repeat;
+	lr_i128	total;
+	lr_i128	sumsq;			/* exact while small */
 	long double sumsq_big;		/* otherwise */
 	bool		big;
 	int64_t		top[5];			/* descending */
@@ -853,7 +847,7 @@ CpStats(const LrCpTable *t, int32_t anchor, const LrAlloc *a, CpAcc acc[LR_NWIN]
 		return true;
 	per = a->alloc(a->ctx, ((size_t) t->mask + 1) * sizeof(CpWin));
 	if (per == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, "merchant_features");
 	memset(per, 0, ((size_t) t->mask + 1) * sizeof(CpWin));
 	for (i = 0; i <= t->emask; i++)
 	{
@@ -886,7 +880,7 @@ CpStats(const LrCpTable *t, int32_t anchor, const LrAlloc *a, CpAcc acc[LR_NWIN]
 				c->repeat += rev;
 			/* Exact (and so independent of row order) while every revenue is below 2^53. */
 			if (rev < (INT64_C(1) << 53) && !c->big)
-				c->sumsq += (lr_int128) rev * rev;
+				c->sumsq += (lr_i128) rev * rev;
 			else
 			{
 				if (!c->big)
@@ -911,10 +905,10 @@ static void
 MonthlyStats(const LrDayAgg *days, uint32_t ndays, int32_t anchor, int w, LrWindowResult *res)
 {
 	int			months = w == 3 ? 12 : lr_profile_windows[w] / LR_MONTH_DAYS;
-	lr_int128	y[12] = {0};
+	lr_i128	y[12] = {0};
 	bool		active[12] = {false};
-	lr_int128	s1 = 0;
-	lr_int128	sxy = 0;
+	lr_i128	s1 = 0;
+	lr_i128	sxy = 0;
 	bool		small = true;
 	uint32_t	i;
 	int			k;
@@ -934,20 +928,20 @@ MonthlyStats(const LrDayAgg *days, uint32_t ndays, int32_t anchor, int w, LrWind
 	{
 		res->active_months += active[k];
 		s1 += y[k];
-		sxy += (lr_int128) (months - 1 - k) * y[k];
-		if (y[k] >= ((lr_int128) 1 << 52))
+		sxy += (lr_i128) (months - 1 - k) * y[k];
+		if (y[k] >= ((lr_i128) 1 << 52))
 			small = false;
 	}
 	res->monthly_mean = Cur(s1) / months;
 	if (small)
 	{
 		/* Exact: M * sum(y^2) - (sum y)^2 fits easily in 128 bits when every y < 2^52. */
-		lr_int128	s2 = 0;
-		lr_int128	v;
+		lr_i128	s2 = 0;
+		lr_i128	v;
 
 		for (k = 0; k < months; k++)
 			s2 += y[k] * y[k];
-		v = (lr_int128) months * s2 - s1 * s1;
+		v = (lr_i128) months * s2 - s1 * s1;
 		res->monthly_std = sqrt((double) v) / months / LR_UNITS_PER_CURRENCY;
 	}
 	else
@@ -963,10 +957,10 @@ MonthlyStats(const LrDayAgg *days, uint32_t ndays, int32_t anchor, int w, LrWind
 	if (s1 > 0)
 	{
 		/* Least-squares slope over x = 0 (oldest month) .. M-1, relative to the mean. */
-		lr_int128	sx = (lr_int128) months * (months - 1) / 2;
-		lr_int128	sxx = (lr_int128) (months - 1) * months * (2 * months - 1) / 6;
-		lr_int128	num = (lr_int128) months * sxy - sx * s1;
-		lr_int128	den = (lr_int128) months * sxx - sx * sx;
+		lr_i128	sx = (lr_i128) months * (months - 1) / 2;
+		lr_i128	sxx = (lr_i128) (months - 1) * months * (2 * months - 1) / 6;
+		lr_i128	num = (lr_i128) months * sxy - sx * s1;
+		lr_i128	den = (lr_i128) months * sxx - sx * sx;
 
 		res->trend = ((double) num * months) / ((double) den * (double) s1);
 	}
@@ -980,10 +974,10 @@ lr_profile_compute(const LrProfileState *st, const LrAlloc *a, LrProfileResult *
 	int32_t		anchor = st->anchor;
 	CpAcc		dist[LR_NWIN];
 	CpAcc		heavy[LR_NWIN];
-	lr_int128	att[LR_NWIN] = {0};
+	lr_i128	att[LR_NWIN] = {0};
 	int64_t		weekend[LR_NWIN] = {0};
-	lr_int128	g0 = 0;
-	lr_int128	g1 = 0;
+	lr_i128	g0 = 0;
+	lr_i128	g1 = 0;
 	int			w;
 	uint32_t	i;
 	double		scale = ldexp(1.0, st->level);
@@ -1087,7 +1081,7 @@ lr_profile_compute(const LrProfileState *st, const LrAlloc *a, LrProfileResult *
 		}
 		if (att[w] > 0)
 		{
-			lr_int128	top5 = 0;
+			lr_i128	top5 = 0;
 			long double tot = (long double) att[w];
 
 			for (k = 0; k < 5; k++)

@@ -75,8 +75,22 @@ lr_wilson_lower(int64_t positive, int64_t total, double confidence)
 	if (total == 0 || positive == 0)
 		return 0;
 	phat = (double) positive / n;
-	z = lr_norm_quantile(1 - (1 - confidence) / 2);
+
+	/*
+	 * The upper quantile from its tail, -q((1 - c) / 2): 1 - (1 - c) / 2
+	 * rounds to 1 for c = 0.9999999999999999 (the quantile of 1 is infinite).
+	 * 1 - c is exact for c >= 0.5.
+	 */
+	z = -lr_norm_quantile((1 - confidence) / 2);
 	z2 = z * z;
-	lo = (phat + z2 / (2 * n) - z * sqrt((phat * (1 - phat) + z2 / (4 * n)) / n)) / (1 + z2 / n);
-	return lo < 0 ? 0 : lo;
+
+	/*
+	 * (phat + z2 / 2n - z sqrt(D)) / (1 + z2 / n), D = (phat (1 - phat) + z2 / 4n) / n,
+	 * multiplied out by (phat + z2 / 2n + z sqrt(D)): the numerator becomes
+	 * phat^2 (1 + z2 / n), so the bound is phat^2 / (phat + z2 / 2n + z sqrt(D)),
+	 * a quotient of positive terms, without the cancellation that leaves
+	 * rounding dust (or a negative bound) when the bound is near 0.
+	 */
+	lo = phat * phat / (phat + z2 / (2 * n) + z * sqrt((phat * (1 - phat) + z2 / (4 * n)) / n));
+	return lo;
 }

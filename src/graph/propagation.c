@@ -14,6 +14,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "catalog/pg_type.h"
@@ -116,6 +117,31 @@ SeedsRow(TupleTableSlot *slot, void *arg)
 	st->n++;
 }
 
+/*
+ * Divides the weights by a power of two (exact) when a sum of `terms` of
+ * them could overflow: repeated edges merge by adding their weights, a
+ * node's out-weight is the sum of its edges', seeds sum to their total.
+ * Only the ratios of the weights matter, so this changes no result; a
+ * weight more than 2^-1022 times smaller than the largest becomes
+ * subnormal and keeps fewer digits (a spread beyond 10^290 in one query).
+ */
+static void
+ScaleDown(double *w, int64 n, double terms)
+{
+	double		mx = 0.0;
+	int			shift;
+	int64		i;
+
+	for (i = 0; i < n; i++)
+		if (w[i] > mx)
+			mx = w[i];
+	if (!(mx > DBL_MAX / (2.0 * Max(terms, 1.0))))
+		return;
+	shift = ilogb(mx) - ilogb(DBL_MAX / (2.0 * Max(terms, 1.0))) + 1;
+	for (i = 0; i < n; i++)
+		w[i] = ldexp(w[i], -shift);
+}
+
 /* ---- iterations */
 
 typedef struct PrArg
@@ -129,7 +155,7 @@ typedef struct PrArg
 	const double *p;
 	double	   *x;
 	double	   *xn;
-	double	   *c;				/* x[u] / outw[u]: what u passes per unit of weight */
+	double	   *c;				/* x[u], or 0 for a node without out-weight */
 	double	   *cn;				/* the same for xn */
 	double	   *dpart;			/* dangling mass of xn per block */
 	double		damping;
@@ -146,7 +172,7 @@ ContribBlock(void *arg, int64 block, int64 begin, int64 end)
 	for (u = begin; u < end; u++)
 	{
 		if (a->outw[u] > 0)
-			a->c[u] = a->x[u] / a->outw[u];
+			a->c[u] = a->x[u];
 		else
 		{
 			a->c[u] = 0.0;
@@ -182,7 +208,7 @@ PullBlock(void *arg, int64 block, int64 begin, int64 end)
 		x = a->damping * (s + a->dm * a->p[v]) + (1.0 - a->damping) * a->p[v];
 		a->xn[v] = x;
 		if (a->outw[v] > 0)
-			a->cn[v] = x / a->outw[v];
+			a->cn[v] = x;
 		else
 		{
 			a->cn[v] = 0.0;
@@ -213,6 +239,34 @@ OutwBlock(void *arg, int64 block, int64 begin, int64 end)
 		for (i = 0; i < a->g->len[u]; i++)
 			s += w[i];
 		a->outw[u] = s;
+	}
+}
+
+typedef struct NormArg
+{
+	const LrCsr *g;
+	const double *outw;
+} NormArg;
+
+/*
+ * Each in-arc's weight as the share of its source's out-weight, w / outw[u],
+ * in [0, 1]: the iterations then never divide, so a subnormal out-weight
+ * cannot turn a risk into Infinity (x / 5e-324), nor a huge one into 0.
+ */
+static void
+NormBlock(void *arg, int64 block, int64 begin, int64 end)
+{
+	NormArg    *a = arg;
+	int64		v;
+
+	for (v = begin; v < end; v++)
+	{
+		const int32 *l = a->g->adj + a->g->beg[v];
+		double	   *w = a->g->w + a->g->beg[v];
+		int64		i;
+
+		for (i = 0; i < a->g->len[v]; i++)
+			w[i] = a->outw[l[i]] > 0 ? w[i] / a->outw[l[i]] : 0.0;
 	}
 }
 
@@ -281,6 +335,8 @@ risk_propagation(PG_FUNCTION_ARGS)
 	lr_edges_read(&el, &mem, edges_sql, true);
 	n = el.nodes.count;
 	m = el.nedges;
+	if (el.w != NULL)
+		ScaleDown(el.w, m, 2.0 * m);
 
 	memset(&ss, 0, sizeof(ss));
 	ss.el = &el;
@@ -316,6 +372,7 @@ risk_propagation(PG_FUNCTION_ARGS)
 	lr_graph_free(&mem, perm, sizeof(int32) * Max(n, 1));
 
 	/* seed weights summed per node in a canonical order */
+	ScaleDown(ss.w, ss.n, (double) ss.n);
 	lr_sort_arcs(ss.id, ss.w, ss.n);
 	pa.p = lr_graph_alloc0(&mem, sizeof(double) * Max(n, 1));
 	for (i = 0; i < ss.n; i++)
@@ -358,6 +415,13 @@ risk_propagation(PG_FUNCTION_ARGS)
 		lr_csr_free(&out, &mem);
 	}
 
+	{
+		NormArg		na;
+
+		na.g = &g;
+		na.outw = pa.outw;
+		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, NormBlock, &na);
+	}
 	lr_graph_phase(&mem, "adjacency");
 	pa.n = n;
 	pa.beg = g.beg;

@@ -181,7 +181,7 @@ ProcessChunk(Batch *b)
 			values[7] = lr_cents_datum(r->q.amount);
 			values[8] = Int32GetDatum(r->q.term);
 			values[9] = lr_cents_datum(r->q.payment);
-			values[10] = lr_cents_datum(r->q.total_cost);
+			values[10] = lr_scaled_datum(r->q.total_cost, 2, 2);
 			tuplestore_putvalues(b->rsinfo->setResult, b->rsinfo->setDesc, values, nulls);
 		}
 		MemoryContextReset(b->row_cxt);

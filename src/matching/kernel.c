@@ -250,7 +250,7 @@ bool
 lr_mquote(LrSchedMethod m, int64_t amount, lr_i128 rate, int term, LrMQuote *q, LrError *err)
 {
 	LrSchedRow	rows[LR_TERM_MAX];
-	int64_t		total = 0;
+	lr_i128		total = 0;
 	int			k;
 
 	if (!lr_sched_check_args(amount, rate, term, err) ||

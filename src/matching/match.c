@@ -77,7 +77,7 @@ match_products(PG_FUNCTION_ARGS)
 		values[6] = lr_cents_datum(r->q.amount);
 		values[7] = Int32GetDatum(r->q.term);
 		values[8] = lr_cents_datum(r->q.payment);
-		values[9] = lr_cents_datum(r->q.total_cost);
+		values[9] = lr_scaled_datum(r->q.total_cost, 2, 2);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

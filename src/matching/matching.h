@@ -274,7 +274,8 @@ typedef struct LrMQuote
 	int			term;
 	lr_i128		rate;
 	int64_t		payment;		/* first period's payment */
-	int64_t		total_cost;		/* total interest */
+	lr_i128		total_cost;		/* total interest: up to 1200 periods of 8.3e15
+								 * cents at 10000% on 10^13, beyond int64 */
 } LrMQuote;
 
 typedef struct LrMResult

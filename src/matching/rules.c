@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/lr_jv.h"
 #include "matching/matching.h"
 
 /* ---------------------------------------------------------------- schema */
@@ -68,7 +69,7 @@ lr_mschema_field(LrMSchema *s, const char *name, LrMKind kind, const char *use, 
 
 		if (nf == NULL)
 		{
-			lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+			lr_error_nomem(err, "the matching rules");
 			return -1;
 		}
 		if (s->n > 0)
@@ -83,7 +84,7 @@ lr_mschema_field(LrMSchema *s, const char *name, LrMKind kind, const char *use, 
 	f->first_use = use ? lr_arena_strndup(s->arena, use, strlen(use)) : NULL;
 	if (f->name == NULL || (use != NULL && f->first_use == NULL))
 	{
-		lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+		lr_error_nomem(err, "the matching rules");
 		return -1;
 	}
 	return (int32_t) s->n++;
@@ -165,7 +166,7 @@ lr_mschema_intern(LrMSchema *s, int32_t field, const char *str, size_t len, LrEr
 	{
 		if (!DictGrow(s->arena, d))
 		{
-			lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+			lr_error_nomem(err, "the matching rules");
 			return -1;
 		}
 		DictFind(d, str, len, &slot);
@@ -173,7 +174,7 @@ lr_mschema_intern(LrMSchema *s, int32_t field, const char *str, size_t len, LrEr
 	copy = lr_arena_strndup(s->arena, str, len);
 	if (copy == NULL)
 	{
-		lr_error_set(err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
+		lr_error_nomem(err, "the matching rules");
 		return -1;
 	}
 	d->strs[d->n] = copy;
@@ -236,9 +237,7 @@ lr_mdim_name(LrMDim dim)
 
 typedef struct RulesCtx
 {
-	LrArena    *arena;
-	LrError    *err;
-	LrPath		path;
+	LrJv		jv;				/* arena, error and path (src/common/lr_jv.h) */
 	LrMSchema  *schema;
 	const char *owner;
 	size_t		nnodes;
@@ -246,92 +245,13 @@ typedef struct RulesCtx
 	LrMNode    *nodes;
 } RulesCtx;
 
-static bool
-Fail(RulesCtx *c, const char *fmt,...)
-	__attribute__((format(printf, 2, 3)));
-
-static bool
-Fail(RulesCtx *c, const char *fmt,...)
-{
-	char		what[400];
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (c->path.len == 0)
-		return lr_error_set(c->err, LR_ERR_INVALID, "%s", what);
-	return lr_error_set(c->err, LR_ERR_INVALID, "%s: %s", lr_path_str(&c->path), what);
-}
-
-static bool
-NoMem(RulesCtx *c)
-{
-	return lr_error_set(c->err, LR_ERR_NOMEM, "out of memory while compiling matching rules");
-}
-
-static bool
-ExpectKind(RulesCtx *c, const LrJson *v, LrJsonKind kind)
-{
-	if (v->kind != kind)
-		return Fail(c, "expected %s, got %s", lr_json_kind_name(kind), lr_json_kind_name(v->kind));
-	return true;
-}
-
-static bool
-CheckKeys(RulesCtx *c, const LrJson *obj, const char *const *allowed)
-{
-	size_t		i;
-
-	for (i = 0; i < obj->n; i++)
-	{
-		const char *const *a;
-		bool		found = false;
-
-		for (a = allowed; *a != NULL; a++)
-			if (strcmp(obj->keys[i], *a) == 0)
-			{
-				found = true;
-				break;
-			}
-		if (!found)
-		{
-			char		list[300];
-			size_t		len = 0;
-
-			list[0] = '\0';
-			for (a = allowed; *a != NULL && len < sizeof(list) - 70; a++)
-				len += (size_t) snprintf(list + len, sizeof(list) - len, "%s%s",
-										 a == allowed ? "" : ", ", *a);
-			Fail(c, "unknown field \"%.100s\"", obj->keys[i]);
-			lr_error_detail(c->err, "Allowed fields here: %s.", list);
-			return false;
-		}
-	}
-	return true;
-}
-
 /* A required or optional string member; the path points at it on failure. */
 static bool
 GetString(RulesCtx *c, const LrJson *obj, const char *key, bool required, const LrJson **out)
 {
-	const LrJson *v = lr_json_get(obj, key);
-	size_t		mark;
 	bool		ok;
 
-	*out = NULL;
-	if (v == NULL)
-	{
-		if (required)
-			return Fail(c, "missing required field \"%s\"", key);
-		return true;
-	}
-	mark = lr_path_key(&c->path, key);
-	ok = ExpectKind(c, v, LRJ_STRING);
-	if (ok)
-		*out = v;
-	if (ok)
-		lr_path_pop(&c->path, mark);
+	*out = lr_jv_field(&c->jv, obj, key, LRJ_STRING, required, &ok);
 	return ok;
 }
 
@@ -340,18 +260,18 @@ NewNode(RulesCtx *c)
 {
 	if (c->nnodes >= LR_MATCH_MAX_NODES)
 	{
-		lr_error_set(c->err, LR_ERR_LIMIT, "%s: more than %d conditions and groups",
-					 lr_path_str(&c->path), LR_MATCH_MAX_NODES);
+		lr_error_set(c->jv.err, LR_ERR_LIMIT, "%s: more than %d conditions and groups",
+					 lr_path_str(&c->jv.path), LR_MATCH_MAX_NODES);
 		return -1;
 	}
 	if (c->nnodes == c->cap)
 	{
 		size_t		cap = c->cap ? c->cap * 2 : 16;
-		LrMNode    *nn = lr_arena_alloc(c->arena, cap * sizeof(LrMNode));
+		LrMNode    *nn = lr_arena_alloc(c->jv.arena, cap * sizeof(LrMNode));
 
 		if (nn == NULL)
 		{
-			NoMem(c);
+			lr_jv_nomem(&c->jv);
 			return -1;
 		}
 		if (c->nnodes > 0)
@@ -406,7 +326,7 @@ ScalarValue(RulesCtx *c, int32_t field, const LrJson *v, double *out)
 			return true;
 		case LRJ_STRING:
 			{
-				int32_t		code = lr_mschema_intern(c->schema, field, v->str, v->len, c->err);
+				int32_t		code = lr_mschema_intern(c->schema, field, v->str, v->len, c->jv.err);
 
 				if (code < 0)
 					return false;
@@ -436,33 +356,33 @@ ParseGroup(RulesCtx *c, const LrJson *obj, const char *key, LrMOp op, int32_t *o
 
 	for (i = 0; leaf[i] != NULL; i++)
 		if (lr_json_get(obj, leaf[i]) != NULL)
-			return Fail(c, "a group (\"%s\") cannot also have \"%s\"", key, leaf[i]);
-	mark = lr_path_key(&c->path, key);
-	if (!ExpectKind(c, list, LRJ_ARRAY))
+			return lr_jv_fail(&c->jv, "a group (\"%s\") cannot also have \"%s\"", key, leaf[i]);
+	mark = lr_path_key(&c->jv.path, key);
+	if (!lr_jv_expect(&c->jv, list, LRJ_ARRAY))
 		return false;
 	if (list->n == 0)
-		return Fail(c, "a group needs at least one rule");
+		return lr_jv_fail(&c->jv, "a group needs at least one rule");
 	if (list->n > LR_MATCH_MAX_NODES)
-		return lr_error_set(c->err, LR_ERR_LIMIT, "%s: more than %d conditions and groups",
-							lr_path_str(&c->path), LR_MATCH_MAX_NODES);
+		return lr_error_set(c->jv.err, LR_ERR_LIMIT, "%s: more than %d conditions and groups",
+							lr_path_str(&c->jv.path), LR_MATCH_MAX_NODES);
 	if ((self = NewNode(c)) < 0)
 		return false;
-	children = lr_arena_alloc(c->arena, list->n * sizeof(int32_t));
+	children = lr_arena_alloc(c->jv.arena, list->n * sizeof(int32_t));
 	if (children == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(&c->jv);
 	for (i = 0; i < list->n; i++)
 	{
-		size_t		m2 = lr_path_index(&c->path, i);
+		size_t		m2 = lr_path_index(&c->jv.path, i);
 
 		if (!ParseNode(c, list->items[i], false, &children[i]))
 			return false;
-		lr_path_pop(&c->path, m2);
+		lr_path_pop(&c->jv.path, m2);
 	}
 	c->nodes[self].op = op;
 	c->nodes[self].field = -1;
 	c->nodes[self].nchildren = (int32_t) list->n;
 	c->nodes[self].children = children;
-	lr_path_pop(&c->path, mark);
+	lr_path_pop(&c->jv.path, mark);
 	*out = self;
 	return true;
 }
@@ -484,16 +404,16 @@ ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
 
 	memset(&node, 0, sizeof(node));
 	/* Who reads the column, for messages about its type: this condition. */
-	snprintf(use, sizeof(use), "%s%s%s", lr_path_str(&c->path),
+	snprintf(use, sizeof(use), "%s%s%s", lr_path_str(&c->jv.path),
 			 c->owner ? " of " : "", c->owner ? c->owner : "");
 	if (!GetString(c, obj, "column", true, &col))
 		return false;
-	mark = lr_path_key(&c->path, "column");
+	mark = lr_path_key(&c->jv.path, "column");
 	if (col->len == 0)
-		return Fail(c, "column name is empty");
+		return lr_jv_fail(&c->jv, "column name is empty");
 	if (col->len > LR_MATCH_COLUMN_MAX)
-		return Fail(c, "column name \"%.40s...\" is longer than %d bytes", col->str, LR_MATCH_COLUMN_MAX);
-	lr_path_pop(&c->path, mark);
+		return lr_jv_fail(&c->jv, "column name \"%.40s...\" is longer than %d bytes", col->str, LR_MATCH_COLUMN_MAX);
+	lr_path_pop(&c->jv.path, mark);
 
 	if (!GetString(c, obj, "op", true, &opv))
 		return false;
@@ -503,9 +423,9 @@ ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
 			op = OpNames[i].op;
 	if (op == 0)
 	{
-		mark = lr_path_key(&c->path, "op");
-		Fail(c, "unknown operator \"%.60s\"", opv->str);
-		lr_error_detail(c->err, "Operators: =, !=, <, <=, >, >=, in, not in, between, is null, is not null.");
+		mark = lr_path_key(&c->jv.path, "op");
+		lr_jv_fail(&c->jv, "unknown operator \"%.60s\"", opv->str);
+		lr_error_detail(c->jv.err, "Operators: =, !=, <, <=, >, >=, in, not in, between, is null, is not null.");
 		return false;
 	}
 
@@ -513,14 +433,14 @@ ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
 		return false;
 	if (ifnull != NULL)
 	{
-		mark = lr_path_key(&c->path, "if_null");
+		mark = lr_path_key(&c->jv.path, "if_null");
 		if (op == LR_MOP_IS_NULL || op == LR_MOP_NOT_NULL)
-			return Fail(c, "\"if_null\" does not apply to \"%s\"", lr_mop_name(op));
+			return lr_jv_fail(&c->jv, "\"if_null\" does not apply to \"%s\"", lr_mop_name(op));
 		if (strcmp(ifnull->str, "pass") == 0)
 			node.pass_if_null = true;
 		else if (strcmp(ifnull->str, "fail") != 0)
-			return Fail(c, "expected \"fail\" or \"pass\", got \"%.60s\"", ifnull->str);
-		lr_path_pop(&c->path, mark);
+			return lr_jv_fail(&c->jv, "expected \"fail\" or \"pass\", got \"%.60s\"", ifnull->str);
+		lr_path_pop(&c->jv.path, mark);
 	}
 
 	/* The value decides the kind of field read. */
@@ -528,28 +448,28 @@ ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
 	{
 		if (value != NULL)
 		{
-			mark = lr_path_key(&c->path, "value");
-			return Fail(c, "\"%s\" takes no value", lr_mop_name(op));
+			mark = lr_path_key(&c->jv.path, "value");
+			return lr_jv_fail(&c->jv, "\"%s\" takes no value", lr_mop_name(op));
 		}
 		kind = LR_MK_ANY;
 	}
 	else
 	{
 		if (value == NULL)
-			return Fail(c, "missing required field \"value\"");
-		mark = lr_path_key(&c->path, "value");
+			return lr_jv_fail(&c->jv, "missing required field \"value\"");
+		mark = lr_path_key(&c->jv.path, "value");
 		switch (op)
 		{
 			case LR_MOP_EQ:
 			case LR_MOP_NE:
 				if (value->kind == LRJ_NULL)
 				{
-					Fail(c, "null is not a value to compare with");
-					lr_error_detail(c->err, "Use \"op\": \"is null\" or \"is not null\".");
+					lr_jv_fail(&c->jv, "null is not a value to compare with");
+					lr_error_detail(c->jv.err, "Use \"op\": \"is null\" or \"is not null\".");
 					return false;
 				}
 				if (!ScalarKind(value, &kind))
-					return Fail(c, "expected a number, a string or a boolean, got %s",
+					return lr_jv_fail(&c->jv, "expected a number, a string or a boolean, got %s",
 								lr_json_kind_name(value->kind));
 				break;
 			case LR_MOP_LT:
@@ -558,23 +478,23 @@ ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
 			case LR_MOP_GE:
 				if (value->kind != LRJ_NUMBER)
 				{
-					Fail(c, "\"%s\" compares numbers, got %s", lr_mop_name(op),
+					lr_jv_fail(&c->jv, "\"%s\" compares numbers, got %s", lr_mop_name(op),
 						 lr_json_kind_name(value->kind));
-					lr_error_detail(c->err, "Strings and booleans are compared with =, !=, in and not in.");
+					lr_error_detail(c->jv.err, "Strings and booleans are compared with =, !=, in and not in.");
 					return false;
 				}
 				kind = LR_MK_NUMBER;
 				break;
 			case LR_MOP_BETWEEN:
 				if (value->kind != LRJ_ARRAY || value->n != 2)
-					return Fail(c, "\"between\" takes an array of two numbers [low, high], got %s",
+					return lr_jv_fail(&c->jv, "\"between\" takes an array of two numbers [low, high], got %s",
 								value->kind == LRJ_ARRAY ? "an array of another length" :
 								lr_json_kind_name(value->kind));
 				for (i = 0; i < 2; i++)
 					if (value->items[i]->kind != LRJ_NUMBER)
 					{
-						lr_path_index(&c->path, i);
-						return ExpectKind(c, value->items[i], LRJ_NUMBER);
+						lr_path_index(&c->jv.path, i);
+						return lr_jv_expect(&c->jv, value->items[i], LRJ_NUMBER);
 					}
 				if (value->items[0]->num > value->items[1]->num)
 				{
@@ -583,33 +503,33 @@ ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
 
 					lr_format_double(lo, sizeof(lo), value->items[0]->num);
 					lr_format_double(hi, sizeof(hi), value->items[1]->num);
-					return Fail(c, "lower bound %s is above upper bound %s", lo, hi);
+					return lr_jv_fail(&c->jv, "lower bound %s is above upper bound %s", lo, hi);
 				}
 				kind = LR_MK_NUMBER;
 				break;
 			case LR_MOP_IN:
 			case LR_MOP_NOT_IN:
 				if (value->kind != LRJ_ARRAY)
-					return Fail(c, "\"%s\" takes an array of values, got %s", lr_mop_name(op),
+					return lr_jv_fail(&c->jv, "\"%s\" takes an array of values, got %s", lr_mop_name(op),
 								lr_json_kind_name(value->kind));
 				if (value->n == 0)
-					return Fail(c, "\"%s\" needs at least one value", lr_mop_name(op));
+					return lr_jv_fail(&c->jv, "\"%s\" needs at least one value", lr_mop_name(op));
 				for (i = 0; i < value->n; i++)
 				{
 					LrMKind		k;
 
 					if (!ScalarKind(value->items[i], &k))
 					{
-						lr_path_index(&c->path, i);
-						return Fail(c, "expected a number, a string or a boolean, got %s",
+						lr_path_index(&c->jv.path, i);
+						return lr_jv_fail(&c->jv, "expected a number, a string or a boolean, got %s",
 									lr_json_kind_name(value->items[i]->kind));
 					}
 					if (i == 0)
 						kind = k;
 					else if (k != kind)
 					{
-						lr_path_index(&c->path, i);
-						return Fail(c, "expected %s like the first value, got %s",
+						lr_path_index(&c->jv.path, i);
+						return lr_jv_fail(&c->jv, "expected %s like the first value, got %s",
 									lr_json_kind_name(value->items[0]->kind),
 									lr_json_kind_name(value->items[i]->kind));
 					}
@@ -621,7 +541,7 @@ ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
 	}
 
 	node.op = op;
-	node.field = lr_mschema_field(c->schema, col->str, kind, use, c->err);
+	node.field = lr_mschema_field(c->schema, col->str, kind, use, c->jv.err);
 	if (node.field < 0)
 		return false;
 	node.value = value;
@@ -645,9 +565,9 @@ ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
 			{
 				size_t		n = 0;
 
-				node.values = lr_arena_alloc(c->arena, value->n * sizeof(double));
+				node.values = lr_arena_alloc(c->jv.arena, value->n * sizeof(double));
 				if (node.values == NULL)
-					return NoMem(c);
+					return lr_jv_nomem(&c->jv);
 				for (i = 0; i < value->n; i++)
 					if (!ScalarValue(c, node.field, value->items[i], &node.values[i]))
 						return false;
@@ -662,7 +582,7 @@ ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
 			break;
 	}
 	if (value != NULL && op != LR_MOP_IS_NULL && op != LR_MOP_NOT_NULL)
-		lr_path_pop(&c->path, mark);
+		lr_path_pop(&c->jv.path, mark);
 	if ((self = NewNode(c)) < 0)
 		return false;
 	c->nodes[self] = node;
@@ -676,7 +596,7 @@ ParseNode(RulesCtx *c, const LrJson *obj, bool top, int32_t *out)
 	const LrJson *all;
 	const LrJson *any;
 
-	if (!ExpectKind(c, obj, LRJ_OBJECT))
+	if (!lr_jv_expect(&c->jv, obj, LRJ_OBJECT))
 		return false;
 	if (!top)
 	{
@@ -686,17 +606,17 @@ ParseNode(RulesCtx *c, const LrJson *obj, bool top, int32_t *out)
 		for (i = 0; ruleonly[i] != NULL; i++)
 			if (lr_json_get(obj, ruleonly[i]) != NULL)
 			{
-				Fail(c, "\"%s\" is only allowed on top-level rules", ruleonly[i]);
-				lr_error_detail(c->err, "A group's conditions share the dimension and reason of their rule.");
+				lr_jv_fail(&c->jv, "\"%s\" is only allowed on top-level rules", ruleonly[i]);
+				lr_error_detail(c->jv.err, "A group's conditions share the dimension and reason of their rule.");
 				return false;
 			}
 	}
-	if (!CheckKeys(c, obj, top ? TopKeys : NodeKeys))
+	if (!lr_jv_check_keys(&c->jv, obj, top ? TopKeys : NodeKeys))
 		return false;
 	all = lr_json_get(obj, "all");
 	any = lr_json_get(obj, "any");
 	if (all != NULL && any != NULL)
-		return Fail(c, "a rule has either \"all\" or \"any\", not both");
+		return lr_jv_fail(&c->jv, "a rule has either \"all\" or \"any\", not both");
 	if (all != NULL)
 		return ParseGroup(c, obj, "all", LR_MOP_ALL, out);
 	if (any != NULL)
@@ -713,16 +633,14 @@ lr_mrules_from_json(const LrJson *root, LrArena *arena, LrMSchema *schema,
 	size_t		i;
 
 	memset(&c, 0, sizeof(c));
-	c.arena = arena;
-	c.err = err;
-	c.schema = schema;
+		c.schema = schema;
 	c.owner = owner;
-	lr_path_init(&c.path);
-	lr_path_key(&c.path, "rules");
+	lr_jv_init(&c.jv, arena, err);
+	lr_path_key(&c.jv.path, "rules");
 
 	if (root->kind != LRJ_ARRAY)
 	{
-		Fail(&c, "expected an array of rules, got %s", lr_json_kind_name(root->kind));
+		lr_jv_fail(&c.jv, "expected an array of rules, got %s", lr_json_kind_name(root->kind));
 		lr_error_detail(err, "Rules are written as [{\"dimension\": ..., \"reason\": ..., \"column\": ..., \"op\": ..., \"value\": ...}, ...].");
 		return false;
 	}
@@ -730,32 +648,32 @@ lr_mrules_from_json(const LrJson *root, LrArena *arena, LrMSchema *schema,
 		return lr_error_set(err, LR_ERR_LIMIT, "rules: more than %d rules", LR_MATCH_MAX_NODES);
 	r = lr_arena_alloc0(arena, sizeof(LrMRules));
 	if (r == NULL)
-		return NoMem(&c);
+		return lr_jv_nomem(&c.jv);
 	r->rules = lr_arena_alloc0(arena, (root->n ? root->n : 1) * sizeof(LrMRule));
 	if (r->rules == NULL)
-		return NoMem(&c);
+		return lr_jv_nomem(&c.jv);
 	for (i = 0; i < root->n; i++)
 	{
 		const LrJson *rv = root->items[i];
 		LrMRule    *rule = &r->rules[i];
 		const LrJson *s;
-		size_t		mark = lr_path_index(&c.path, i);
+		size_t		mark = lr_path_index(&c.jv.path, i);
 		int			d;
 
-		if (!ExpectKind(&c, rv, LRJ_OBJECT) || !CheckKeys(&c, rv, TopKeys))
+		if (!lr_jv_expect(&c.jv, rv, LRJ_OBJECT) || !lr_jv_check_keys(&c.jv, rv, TopKeys))
 			return false;
 		if (!GetString(&c, rv, "name", false, &s))
 			return false;
 		if (s != NULL)
 		{
-			size_t		m2 = lr_path_key(&c.path, "name");
+			size_t		m2 = lr_path_key(&c.jv.path, "name");
 
 			if (s->len == 0)
-				return Fail(&c, "name is empty");
+				return lr_jv_fail(&c.jv, "name is empty");
 			if (s->len > 200)
-				return Fail(&c, "name is longer than 200 bytes");
+				return lr_jv_fail(&c.jv, "name is longer than 200 bytes");
 			rule->name = s->str;
-			lr_path_pop(&c.path, m2);
+			lr_path_pop(&c.jv.path, m2);
 		}
 		if (!GetString(&c, rv, "dimension", true, &s))
 			return false;
@@ -764,8 +682,8 @@ lr_mrules_from_json(const LrJson *root, LrArena *arena, LrMSchema *schema,
 				rule->dim = (LrMDim) d;
 		if (rule->dim == 0)
 		{
-			lr_path_key(&c.path, "dimension");
-			Fail(&c, "unknown dimension \"%.60s\"", s->str);
+			lr_path_key(&c.jv.path, "dimension");
+			lr_jv_fail(&c.jv, "unknown dimension \"%.60s\"", s->str);
 			lr_error_detail(err, "Dimensions: applicant, product, loan, process.");
 			return false;
 		}
@@ -773,13 +691,13 @@ lr_mrules_from_json(const LrJson *root, LrArena *arena, LrMSchema *schema,
 			return false;
 		if (s->len == 0)
 		{
-			lr_path_key(&c.path, "reason");
-			return Fail(&c, "reason is empty");
+			lr_path_key(&c.jv.path, "reason");
+			return lr_jv_fail(&c.jv, "reason is empty");
 		}
 		rule->reason = s->str;
 		if (!ParseNode(&c, rv, true, &rule->node))
 			return false;
-		lr_path_pop(&c.path, mark);
+		lr_path_pop(&c.jv.path, mark);
 	}
 	r->nrules = root->n;
 	r->nnodes = c.nnodes;

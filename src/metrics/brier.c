@@ -16,49 +16,15 @@
 #include "metrics/metrics.h"
 #include "stats/stats_pg.h"
 
-PG_FUNCTION_INFO_V1(brier_state_in);
-PG_FUNCTION_INFO_V1(brier_state_out);
-PG_FUNCTION_INFO_V1(brier_state_recv);
-PG_FUNCTION_INFO_V1(brier_state_send);
-PG_FUNCTION_INFO_V1(brier_combine);
 PG_FUNCTION_INFO_V1(brier_trans);
 PG_FUNCTION_INFO_V1(brier_trans_int);
 PG_FUNCTION_INFO_V1(brier_final);
 
-/* brier_state_in: base64 text to a validated state */
-Datum
-brier_state_in(PG_FUNCTION_ARGS)
-{
-	return lr_state_in(fcinfo, &lr_brier_ops);
-}
-
-/* brier_state_out: state to base64 text */
-Datum
-brier_state_out(PG_FUNCTION_ARGS)
-{
-	return lr_state_out(fcinfo, &lr_brier_ops);
-}
-
-/* brier_state_recv: binary state, validated */
-Datum
-brier_state_recv(PG_FUNCTION_ARGS)
-{
-	return lr_state_recv(fcinfo, &lr_brier_ops);
-}
-
-/* brier_state_send: state to binary */
-Datum
-brier_state_send(PG_FUNCTION_ARGS)
-{
-	return lr_state_send(fcinfo, &lr_brier_ops);
-}
+/* brier_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
+LR_STATE_TYPE_FUNCTIONS(brier_state, lr_brier_ops)
 
 /* brier_combine: merges two partial states */
-Datum
-brier_combine(PG_FUNCTION_ARGS)
-{
-	return lr_state_combine(fcinfo, &lr_brier_ops);
-}
+LR_STATE_COMBINE_FUNCTION(brier_combine, lr_brier_ops)
 
 static Datum
 BrierAdd(FunctionCallInfo fcinfo, bool skip, double pd, int outcome)

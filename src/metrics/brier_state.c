@@ -15,7 +15,7 @@ BrierCreate(const LrAlloc *a, LrError *err)
 
 	if (st == NULL)
 	{
-		lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+		lr_error_nomem(err, NULL);
 		return NULL;
 	}
 	st->n = 0;

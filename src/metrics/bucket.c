@@ -19,51 +19,17 @@
 #include "metrics/metrics_pg.h"
 #include "stats/woe.h"
 
-PG_FUNCTION_INFO_V1(bucket_dist_state_in);
-PG_FUNCTION_INFO_V1(bucket_dist_state_out);
-PG_FUNCTION_INFO_V1(bucket_dist_state_recv);
-PG_FUNCTION_INFO_V1(bucket_dist_state_send);
-PG_FUNCTION_INFO_V1(bucket_dist_combine);
 PG_FUNCTION_INFO_V1(bucket_dist_trans);
 PG_FUNCTION_INFO_V1(bucket_dist_trans_int);
 PG_FUNCTION_INFO_V1(iv_final);
 PG_FUNCTION_INFO_V1(psi_buckets_final);
 PG_FUNCTION_INFO_V1(woe_table_final);
 
-/* bucket_dist_state_in: base64 text to a validated state */
-Datum
-bucket_dist_state_in(PG_FUNCTION_ARGS)
-{
-	return lr_state_in(fcinfo, &lr_bucket_ops);
-}
-
-/* bucket_dist_state_out: state to base64 text */
-Datum
-bucket_dist_state_out(PG_FUNCTION_ARGS)
-{
-	return lr_state_out(fcinfo, &lr_bucket_ops);
-}
-
-/* bucket_dist_state_recv: binary state, validated */
-Datum
-bucket_dist_state_recv(PG_FUNCTION_ARGS)
-{
-	return lr_state_recv(fcinfo, &lr_bucket_ops);
-}
-
-/* bucket_dist_state_send: state to binary */
-Datum
-bucket_dist_state_send(PG_FUNCTION_ARGS)
-{
-	return lr_state_send(fcinfo, &lr_bucket_ops);
-}
+/* bucket_dist_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
+LR_STATE_TYPE_FUNCTIONS(bucket_dist_state, lr_bucket_ops)
 
 /* bucket_dist_combine: merges two partial states */
-Datum
-bucket_dist_combine(PG_FUNCTION_ARGS)
-{
-	return lr_state_combine(fcinfo, &lr_bucket_ops);
-}
+LR_STATE_COMBINE_FUNCTION(bucket_dist_combine, lr_bucket_ops)
 
 static Datum
 BucketAdd(FunctionCallInfo fcinfo, bool skip, int cls)

@@ -18,10 +18,6 @@
 #include "metrics/metrics.h"
 #include "metrics/metrics_pg.h"
 
-PG_FUNCTION_INFO_V1(score_dist_state_in);
-PG_FUNCTION_INFO_V1(score_dist_state_out);
-PG_FUNCTION_INFO_V1(score_dist_state_recv);
-PG_FUNCTION_INFO_V1(score_dist_state_send);
 PG_FUNCTION_INFO_V1(score_dist_combine);
 PG_FUNCTION_INFO_V1(score_dist_trans);
 PG_FUNCTION_INFO_V1(score_dist_trans_int);
@@ -33,33 +29,8 @@ PG_FUNCTION_INFO_V1(auc_final);
 PG_FUNCTION_INFO_V1(gini_final);
 PG_FUNCTION_INFO_V1(ks_final);
 
-/* score_dist_state_in: base64 text to a validated state */
-Datum
-score_dist_state_in(PG_FUNCTION_ARGS)
-{
-	return lr_state_in(fcinfo, &lr_dist_ops);
-}
-
-/* score_dist_state_out: state to base64 text */
-Datum
-score_dist_state_out(PG_FUNCTION_ARGS)
-{
-	return lr_state_out(fcinfo, &lr_dist_ops);
-}
-
-/* score_dist_state_recv: binary state, validated */
-Datum
-score_dist_state_recv(PG_FUNCTION_ARGS)
-{
-	return lr_state_recv(fcinfo, &lr_dist_ops);
-}
-
-/* score_dist_state_send: state to binary */
-Datum
-score_dist_state_send(PG_FUNCTION_ARGS)
-{
-	return lr_state_send(fcinfo, &lr_dist_ops);
-}
+/* score_dist_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
+LR_STATE_TYPE_FUNCTIONS(score_dist_state, lr_dist_ops)
 
 /*
  * score_dist_combine: merges two partial states.

@@ -273,8 +273,8 @@ assign_cases(PG_FUNCTION_ARGS)
 
 	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
 	lr_arena_init(&arena, &alloc, 0);
-	if (!lr_assign_options_parse(lr_options_json(fcinfo, 2, &arena), &o, &err))
-		lr_options_raise(&err);
+	if (!lr_assign_options_parse(lr_pg_jsonb_arg(fcinfo, 2, &arena, "options"), &o, &err))
+		lr_pg_raise(&err, NULL);
 	lr_pg_srf_init(fcinfo);
 
 	memset(&qr, 0, sizeof(qr));

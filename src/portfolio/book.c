@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "common/int.h"
 #include "datatype/timestamp.h"
 #include "miscadmin.h"
@@ -31,6 +32,33 @@
 
 /* ---------------------------------------------------------------- segments */
 
+typedef struct SegKey
+{
+	const char *p;				/* not NUL-terminated */
+	size_t		len;
+} SegKey;
+
+typedef struct SegEntry
+{
+	SegKey		key;			/* points at names[idx] once stored */
+	int32		idx;
+	uint32		hash;
+	char		status;
+} SegEntry;
+
+#define SH_PREFIX segtab
+#define SH_ELEMENT_TYPE SegEntry
+#define SH_KEY_TYPE SegKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) hash_bytes((const unsigned char *) (k).p, (int) (k).len)
+#define SH_EQUAL(tb, a, b) ((a).len == (b).len && memcmp((a).p, (b).p, (a).len) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, e) (e)->hash
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
 void
 lr_segments_init(LrSegments *s)
 {
@@ -38,39 +66,21 @@ lr_segments_init(LrSegments *s)
 	s->n = 1;
 	s->cap = 16;
 	s->names = palloc0(sizeof(char *) * s->cap);
-	s->hcap = 32;
-	s->slots = palloc(sizeof(int32) * s->hcap);
-	memset(s->slots, -1, sizeof(int32) * s->hcap);
-}
-
-static uint32
-HashText(const char *p, size_t len)
-{
-	uint32		h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char) p[i]) * 16777619u;
-	return h;
+	s->hash = segtab_create(s->cxt, 32, NULL);
 }
 
 int32
 lr_segments_intern(LrSegments *s, const char *name, size_t len)
 {
-	uint32		h;
-	int32		slot;
+	SegKey		key = {name, len};
+	SegEntry   *e;
+	bool		found;
 
 	if (name == NULL)
 		return 0;
-	h = HashText(name, len);
-	for (slot = h & (s->hcap - 1);; slot = (slot + 1) & (s->hcap - 1))
-	{
-		int32		i = s->slots[slot];
-
-		if (i < 0)
-			break;
-		if (strlen(s->names[i]) == len && memcmp(s->names[i], name, len) == 0)
-			return i;
-	}
+	e = segtab_lookup(s->hash, key);
+	if (e != NULL)
+		return e->idx;
 	if (s->n >= 10000000)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -83,28 +93,10 @@ lr_segments_intern(LrSegments *s, const char *name, size_t len)
 	s->names[s->n] = MemoryContextAlloc(s->cxt, len + 1);
 	memcpy(s->names[s->n], name, len);
 	s->names[s->n][len] = '\0';
-	s->slots[slot] = s->n;
-	s->n++;
-	if (s->n * 2 > s->hcap)
-	{
-		int32		ncap = s->hcap * 2;
-		int32	   *nslots = MemoryContextAlloc(s->cxt, sizeof(int32) * ncap);
-
-		memset(nslots, -1, sizeof(int32) * ncap);
-		for (int32 i = 1; i < s->n; i++)
-		{
-			uint32		hh = HashText(s->names[i], strlen(s->names[i]));
-			int32		k;
-
-			for (k = hh & (ncap - 1); nslots[k] >= 0; k = (k + 1) & (ncap - 1))
-				;
-			nslots[k] = i;
-		}
-		pfree(s->slots);
-		s->slots = nslots;
-		s->hcap = ncap;
-	}
-	return s->n - 1;
+	key.p = s->names[s->n];
+	e = segtab_insert(s->hash, key, &found);
+	e->idx = s->n;
+	return s->n++;
 }
 
 /* ---------------------------------------------------------------- values */
@@ -152,10 +144,13 @@ lr_datum_month(Datum d, Oid type, const char *what, int col)
 		jd = (int) (days + POSTGRES_EPOCH_JDATE);
 	}
 	j2date(jd, &y, &m, &dd);
+	/* j2date's years are astronomical (0 is 1 BC): name the value as PostgreSQL writes it */
 	if (y < 1 || y > 9999)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: column %d: year %d is out of range", what, col + 1, y),
+				 errmsg("%s: column %d: %s is out of range", what, col + 1,
+						type == DATEOID ? DatumGetCString(DirectFunctionCall1(date_out, d)) :
+						DatumGetCString(DirectFunctionCall1(timestamp_out, d))),
 				 errdetail("Months must fall in the years 1 to 9999.")));
 	return lr_month_index(y, m);
 infinite:
@@ -264,27 +259,6 @@ lr_amount_datum(int128 units, bool cents)
 	lr_amount_format(units, cents, buf);
 	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf), ObjectIdGetDatum(InvalidOid),
 							   Int32GetDatum(-1));
-}
-
-/* ---------------------------------------------------------------- options */
-
-const LrJson *
-lr_options_json(FunctionCallInfo fcinfo, int argno, LrArena *arena)
-{
-	Jsonb	   *jb;
-	char	   *text;
-
-	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
-		return NULL;
-	jb = PG_GETARG_JSONB_P(argno);
-	text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-	return lr_pg_parse_json(text, strlen(text), arena, "options");
-}
-
-void
-lr_options_raise(const LrError *err)
-{
-	lr_pg_raise(err, NULL);
 }
 
 /* ---------------------------------------------------------------- performance */

@@ -22,6 +22,7 @@
  */
 #include "postgres.h"
 
+#include "common/hashfn.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -52,39 +53,41 @@ typedef struct NplGroup
 	int128	cure;
 } NplGroup;
 
+typedef struct GroupEntry
+{
+	uint64		key;			/* period << 32 | segment */
+	int64		idx;			/* into GroupMap.g */
+	char		status;
+} GroupEntry;
+
+#define SH_PREFIX grouptab
+#define SH_ELEMENT_TYPE GroupEntry
+#define SH_KEY_TYPE uint64
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) murmurhash32((uint32) (k) ^ murmurhash32((uint32) ((k) >> 32)))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* The groups in first-seen order, found by (period, segment). */
 typedef struct GroupMap
 {
-	NplGroup	   *g;
+	NplGroup   *g;
 	int64		n;
 	int64		cap;
-	int64	   *slots;			/* index into g, or -1 */
-	int64		hcap;
+	grouptab_hash *hash;
 } GroupMap;
-
-static uint64
-Mix(uint64 x)
-{
-	x ^= x >> 33;
-	x *= UINT64CONST(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	return x;
-}
 
 static NplGroup *
 GetGroup(GroupMap *m, int32 period, int32 seg)
 {
-	uint64		key = ((uint64) (uint32) period << 32) | (uint32) seg;
-	int64		h;
+	bool		found;
+	GroupEntry *e = grouptab_insert(m->hash, ((uint64) (uint32) period << 32) | (uint32) seg, &found);
 
-	for (h = Mix(key) & (m->hcap - 1);; h = (h + 1) & (m->hcap - 1))
-	{
-		int64		i = m->slots[h];
-
-		if (i < 0)
-			break;
-		if (m->g[i].period == period && m->g[i].seg == seg)
-			return &m->g[i];
-	}
+	if (found)
+		return &m->g[e->idx];
 	if (m->n == m->cap)
 	{
 		m->cap *= 2;
@@ -93,29 +96,8 @@ GetGroup(GroupMap *m, int32 period, int32 seg)
 	memset(&m->g[m->n], 0, sizeof(NplGroup));
 	m->g[m->n].period = period;
 	m->g[m->n].seg = seg;
-	m->slots[h] = m->n;
-	m->n++;
-	if (m->n * 2 > m->hcap)
-	{
-		int64		ncap = m->hcap * 2;
-		int64	   *ns = MemoryContextAllocHuge(CurrentMemoryContext, ncap * sizeof(int64));
-
-		memset(ns, -1, ncap * sizeof(int64));
-		for (int64 i = 0; i < m->n; i++)
-		{
-			uint64		k = ((uint64) (uint32) m->g[i].period << 32) | (uint32) m->g[i].seg;
-			int64		s;
-
-			for (s = Mix(k) & (ncap - 1); ns[s] >= 0; s = (s + 1) & (ncap - 1))
-				;
-			ns[s] = i;
-		}
-		pfree(m->slots);
-		m->slots = ns;
-		m->hcap = ncap;
-		return GetGroup(m, period, seg);
-	}
-	return &m->g[m->n - 1];
+	e->idx = m->n;
+	return &m->g[m->n++];
 }
 
 static int
@@ -155,8 +137,8 @@ npl_summary(PG_FUNCTION_ARGS)
 
 	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
 	lr_arena_init(&arena, &alloc, 0);
-	if (!lr_npl_options_parse(lr_options_json(fcinfo, 1, &arena), &o, &err))
-		lr_options_raise(&err);
+	if (!lr_npl_options_parse(lr_pg_jsonb_arg(fcinfo, 1, &arena, "options"), &o, &err))
+		lr_pg_raise(&err, NULL);
 	lr_pg_srf_init(fcinfo);
 
 	lr_perf_read(&p, perf_sql, true);
@@ -188,9 +170,7 @@ npl_summary(PG_FUNCTION_ARGS)
 	m.cap = 64;
 	m.n = 0;
 	m.g = MemoryContextAllocHuge(CurrentMemoryContext, m.cap * sizeof(NplGroup));
-	m.hcap = 128;
-	m.slots = palloc(m.hcap * sizeof(int64));
-	memset(m.slots, -1, m.hcap * sizeof(int64));
+	m.hash = grouptab_create(CurrentMemoryContext, 128, NULL);
 
 	for (i = 0; i < p.n; i++)
 	{

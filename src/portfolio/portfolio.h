@@ -1,11 +1,11 @@
 /*
  * portfolio.h
  *	  Portfolio monitoring (vintage, roll rates, NPL and early warning,
- *	  collections routing) and the validation report: the pure C part,
- *	  shared by the server code of src/portfolio and its fuzz target.
+ *	  collections routing): the pure C part, shared by the server code of
+ *	  src/portfolio and its fuzz target.
  *
  * Everything here parses or formats user text (options JSON, decimal amounts,
- * dates, HTML text) or computes on flat C arrays, without PostgreSQL headers,
+ * dates) or computes on flat C arrays, without PostgreSQL headers,
  * so test/fuzz/portfolio_fuzz.c runs exactly this code.
  *
  * Months are counted as integers: year * 12 + (month - 1), so month
@@ -88,7 +88,7 @@ extern bool lr_amount_from_double(double v, int64_t *units);
  * true (the caller knows every unit count is a multiple of 100).  out needs
  * 48 bytes.
  */
-extern void lr_amount_format(__int128 units, bool cents, char *out);
+extern void lr_amount_format(lr_i128 units, bool cents, char *out);
 
 /* ---------------------------------------------------------------- delinquency buckets */
 
@@ -175,22 +175,6 @@ typedef struct LrAssignOptions
 	LrAssignOrder order;
 } LrAssignOptions;
 
-#define LR_REPORT_MAX_GROUPS 100
-
-typedef struct LrReportOptions
-{
-	const char *title;			/* NULL: "Validation report: <card name>" */
-	const char *outcome;		/* column of the outcome, default "bad" */
-	const char *score;			/* column of points; NULL: scored with the card */
-	const char *pd;				/* column of PD; NULL: from the score with the card's scaling */
-	const char *recent;			/* boolean column: recent (true) / baseline (false); NULL: no PSI */
-	bool		csi_all;		/* CSI for every feature of the card (default) */
-	size_t		ncsi;
-	const char **csi_features;
-	int32_t		groups;			/* gains, calibration, Hosmer-Lemeshow, PSI bins: default 10 */
-	int32_t		score_bins;		/* score histogram bins: default 20 */
-} LrReportOptions;
-
 /*
  * Parsers of the options argument (a JSON object; null members mean the
  * default).  Errors name the option: options.bad_dpd: 0 is out of range.
@@ -199,7 +183,6 @@ extern bool lr_vintage_options_parse(const LrJson *j, LrVintageOptions *o, LrErr
 extern bool lr_roll_options_parse(const LrJson *j, LrRollOptions *o, LrError *err);
 extern bool lr_npl_options_parse(const LrJson *j, LrNplOptions *o, LrError *err);
 extern bool lr_assign_options_parse(const LrJson *j, LrAssignOptions *o, LrError *err);
-extern bool lr_report_options_parse(const LrJson *j, LrArena *arena, LrReportOptions *o, LrError *err);
 
 /* ---------------------------------------------------------------- collections routing */
 
@@ -234,10 +217,5 @@ extern void lr_assign_sort(LrCase *cases, size_t n, LrAssignOrder order);
 extern void lr_assign_route(LrCase *cases, size_t ncases, LrQueue *queues, size_t nqueues,
 							LrAssignOrder order, int32_t *queue, int32_t *preferred);
 extern bool lr_queue_eligible(const LrQueue *q, const LrCase *c);
-
-/* ---------------------------------------------------------------- HTML */
-
-/* Appends s as HTML text (also safe inside double-quoted attributes). */
-extern bool lr_html_escape(LrBuf *out, const char *s, size_t len);
 
 #endif							/* LR_PORTFOLIO_H */

@@ -18,12 +18,11 @@
 /* Segments (text, or NULL = segment 0), interned in first-seen order. */
 typedef struct LrSegments
 {
-	MemoryContext cxt;			/* where names and slots live (rows arrive in a shorter one) */
+	MemoryContext cxt;			/* where names and the hash live (rows arrive in a shorter one) */
 	int32		n;				/* including the NULL segment 0 */
 	int32		cap;
 	char	  **names;			/* names[0] = NULL */
-	int32		hcap;			/* hash slots, power of two */
-	int32	   *slots;			/* segment index or -1 */
+	struct segtab_hash *hash;	/* name -> index (lib/simplehash.h, in book.c) */
 } LrSegments;
 
 extern void lr_segments_init(LrSegments *s);
@@ -106,11 +105,5 @@ extern const char *lr_text_bytes(Datum d, Oid type, size_t *len);
 /* Output helpers */
 extern Datum lr_month_datum(int32 month);
 extern Datum lr_amount_datum(int128 units, bool cents);
-
-/* Parses the options argument (jsonb, or NULL for the defaults) into a JSON tree. */
-extern const LrJson *lr_options_json(FunctionCallInfo fcinfo, int argno, LrArena *arena);
-
-/* Raises err as an ERROR about the options argument. */
-extern void lr_options_raise(const LrError *err) pg_attribute_noreturn();
 
 #endif							/* LR_PORTFOLIO_PG_H */

@@ -77,8 +77,8 @@ roll_rates(PG_FUNCTION_ARGS)
 
 	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
 	lr_arena_init(&arena, &alloc, 0);
-	if (!lr_roll_options_parse(lr_options_json(fcinfo, 1, &arena), &o, &err))
-		lr_options_raise(&err);
+	if (!lr_roll_options_parse(lr_pg_jsonb_arg(fcinfo, 1, &arena, "options"), &o, &err))
+		lr_pg_raise(&err, NULL);
 	lr_pg_srf_init(fcinfo);
 	for (int b = 0; b < lr_bucket_count(&o.buckets); b++)
 		lr_bucket_label(&o.buckets, b, labels[b]);

@@ -88,7 +88,7 @@ lr_amount_parse(const char *s, size_t len, int64_t *units, LrError *err)
 	int64_t		e = 0;			/* value = digits x 10^e */
 	int64_t		k;
 	int64_t		keep;
-	__int128	v = 0;
+	lr_i128	v = 0;
 
 	if (i < len && (s[i] == '-' || s[i] == '+'))
 		neg = (s[i++] == '-');
@@ -159,7 +159,7 @@ lr_amount_parse(const char *s, size_t len, int64_t *units, LrError *err)
 		v = v * 10 + (j < ndig ? dig[j] - '0' : 0);
 	if (keep >= 0 && keep < ndig && dig[keep] >= '5')
 		v += 1;
-	if (v >= (__int128) AMOUNT_LIMIT)
+	if (v >= (lr_i128) AMOUNT_LIMIT)
 		goto toolarge;
 	*units = neg ? -(int64_t) v : (int64_t) v;
 	return true;
@@ -194,14 +194,14 @@ lr_amount_from_double(double v, int64_t *units)
 }
 
 void
-lr_amount_format(__int128 units, bool cents, char *out)
+lr_amount_format(lr_i128 units, bool cents, char *out)
 {
 	char		tmp[48];
 	int			n = 0;
 	bool		neg = units < 0;
-	unsigned __int128 u = neg ? (unsigned __int128) (-(units + 1)) + 1 : (unsigned __int128) units;
+	lr_u128 u = neg ? (lr_u128) (-(units + 1)) + 1 : (lr_u128) units;
 	unsigned	frac = (unsigned) (u % LR_AMOUNT_SCALE);
-	unsigned __int128 whole = u / LR_AMOUNT_SCALE;
+	lr_u128 whole = u / LR_AMOUNT_SCALE;
 	char	   *p = out;
 
 	do
@@ -262,50 +262,4 @@ lr_status_parse(const char *s, size_t len, LrStatus *out, LrError *err)
 		return false;
 	}
 	return true;
-}
-
-/* ---------------------------------------------------------------- HTML */
-
-bool
-lr_html_escape(LrBuf *out, const char *s, size_t len)
-{
-	size_t		start = 0;
-
-	for (size_t i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-		const char *rep = NULL;
-
-		switch (c)
-		{
-			case '&':
-				rep = "&amp;";
-				break;
-			case '<':
-				rep = "&lt;";
-				break;
-			case '>':
-				rep = "&gt;";
-				break;
-			case '"':
-				rep = "&quot;";
-				break;
-			case '\'':
-				rep = "&#39;";
-				break;
-			default:
-				/* control characters are not allowed in HTML text */
-				if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-					rep = "&#xFFFD;";
-				break;
-		}
-		if (rep)
-		{
-			lr_buf_append(out, s + start, i - start);
-			lr_buf_puts(out, rep);
-			start = i + 1;
-		}
-	}
-	lr_buf_append(out, s + start, len - start);
-	return !out->failed;
 }

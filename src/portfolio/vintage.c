@@ -220,8 +220,8 @@ vintage(PG_FUNCTION_ARGS)
 
 	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
 	lr_arena_init(&arena, &alloc, 0);
-	if (!lr_vintage_options_parse(lr_options_json(fcinfo, 2, &arena), &o, &err))
-		lr_options_raise(&err);
+	if (!lr_vintage_options_parse(lr_pg_jsonb_arg(fcinfo, 2, &arena, "options"), &o, &err))
+		lr_pg_raise(&err, NULL);
 	lr_pg_srf_init(fcinfo);
 
 	lr_loans_read(&l, loans_sql);

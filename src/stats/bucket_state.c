@@ -22,12 +22,6 @@
 
 #define LR_BUCKET_MAGIC 0x4c525431	/* "LRT1" */
 
-static bool
-BucketNoMem(LrError *err)
-{
-	return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-}
-
 /* 64-bit hash of the label bytes (multiply-xorshift over 8-byte words). */
 static uint64_t
 HashBytes(const uint8_t *p, size_t len)
@@ -65,10 +59,10 @@ Grow(LrBucketState *st, LrError *err)
 	LrBucketEntry *slots;
 
 	if (!lr_size_mul(cap, sizeof(LrBucketEntry), &bytes))
-		return BucketNoMem(err);
+		return lr_error_nomem(err, NULL);
 	slots = st->a.alloc(st->a.ctx, bytes);
 	if (slots == NULL)
-		return BucketNoMem(err);
+		return lr_error_nomem(err, NULL);
 	memset(slots, 0, bytes);
 	for (size_t i = 0; i < st->cap; i++)
 	{
@@ -119,7 +113,7 @@ lr_bucket_add(LrBucketState *st, const uint8_t *key, size_t len, int cls, int64_
 		uint8_t    *copy = lr_arena_alloc(&st->arena, len);
 
 		if (copy == NULL)
-			return BucketNoMem(err);
+			return lr_error_nomem(err, NULL);
 		memcpy(copy, key, len);
 		e->key = copy;
 		e->len = (uint32_t) len;
@@ -160,7 +154,7 @@ lr_bucket_sorted(const LrBucketState *st, const LrAlloc *a, LrError *err)
 
 	if (!lr_size_mul(st->n + 1, sizeof(*v), &bytes) || (v = a->alloc(a->ctx, bytes)) == NULL)
 	{
-		BucketNoMem(err);
+		lr_error_nomem(err, NULL);
 		return NULL;
 	}
 	for (size_t i = 0; i < st->cap; i++)
@@ -177,7 +171,7 @@ BucketCreate(const LrAlloc *a, LrError *err)
 
 	if (st == NULL)
 	{
-		BucketNoMem(err);
+		lr_error_nomem(err, NULL);
 		return NULL;
 	}
 	memset(st, 0, sizeof(*st));

@@ -181,9 +181,9 @@ extern bool lr_dist_ks(const LrDistState *st, double *ks);
 static inline int32_t
 lr_rank_bucket(int64_t start, int64_t cnt, int64_t n, int32_t k)
 {
-	unsigned __int128 r2 = (unsigned __int128) (2 * (unsigned __int128) start + (uint64_t) cnt + 1);
+	lr_u128 r2 = (lr_u128) (2 * (lr_u128) start + (uint64_t) cnt + 1);
 
-	return (int32_t) ((r2 * (uint64_t) k) / (2 * ((unsigned __int128) n + 1)));
+	return (int32_t) ((r2 * (uint64_t) k) / (2 * ((lr_u128) n + 1)));
 }
 
 /* One equal-frequency bucket of a compacted state, summed up by lr_dist_buckets. */

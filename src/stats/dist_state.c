@@ -53,12 +53,6 @@
 
 #define unlikely_(x) __builtin_expect((x) != 0, 0)
 
-static bool
-NoMem(LrError *err)
-{
-	return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-}
-
 static void *
 Alloc(const LrAlloc *a, size_t n, size_t size)
 {
@@ -210,7 +204,7 @@ PushLevel(LrDistState *st, uint8_t *data, size_t len, size_t nruns, LrError *err
 		if (l == NULL)
 		{
 			Free(&st->a, data);
-			return NoMem(err);
+			return lr_error_nomem(err, NULL);
 		}
 		if (st->nlevels > 0)
 			memcpy(l, st->levels, st->nlevels * sizeof(LrRunLevel));
@@ -262,7 +256,7 @@ Merge2(LrDistState *st, int x, int y, LrError *err)
 
 	out = Alloc(&st->a, lx->len + ly->len, 1);
 	if (out == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	w = out;
 	a.p = lx->data;
 	a.end = lx->data + lx->len;
@@ -378,7 +372,7 @@ FlushPending(LrDistState *st, LrError *err)
 	cap = REC_MIN_BYTES * (n0 + n1);
 	out = Alloc(&st->a, cap, 1);
 	if (out == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	w = out;
 	while (i < n0 || j < n1)
 	{
@@ -419,7 +413,7 @@ lr_dist_flush(LrDistState *st, LrError *err)
 		uint64_t   *p = Alloc(&st->a, 2 * want, sizeof(uint64_t));
 
 		if (p == NULL)
-			return NoMem(err);
+			return lr_error_nomem(err, NULL);
 		Free(&st->a, st->pend);
 		st->pend = p;
 		st->pendcap = want;
@@ -468,7 +462,7 @@ DistCreate(const LrAlloc *a, LrError *err)
 
 	if (st == NULL)
 	{
-		NoMem(err);
+		lr_error_nomem(err, NULL);
 		return NULL;
 	}
 	memset(st, 0, sizeof(*st));
@@ -587,7 +581,7 @@ AddRuns(LrDistState *st, const uint8_t *runs, size_t len, size_t nruns, const in
 		return true;
 	copy = Alloc(&st->a, len, 1);
 	if (copy == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	memcpy(copy, runs, len);
 	if (!PushLevel(st, copy, len, nruns, err))
 		return false;
@@ -688,7 +682,7 @@ DistMerge(void *dstp, const void *srcp, const LrAlloc *a, LrError *err)
 		uint8_t    *copy = Alloc(&dst->a, src->levels[i].len, 1);
 
 		if (copy == NULL)
-			return NoMem(err);
+			return lr_error_nomem(err, NULL);
 		memcpy(copy, src->levels[i].data, src->levels[i].len);
 		if (!PushLevel(dst, copy, src->levels[i].len, src->levels[i].nruns, err))
 			return false;

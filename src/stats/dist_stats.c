@@ -16,19 +16,16 @@
 #include "stats/dist.h"
 #include "stats/ksum.h"
 
-typedef unsigned __int128 u128;
-typedef __int128 i128;
-
 static double
-Ratio(u128 num, u128 den)
+Ratio(lr_u128 num, lr_u128 den)
 {
 	return (double) ((long double) num / (long double) den);
 }
 
-static u128
+static lr_u128
 PairsTwice(const LrDistState *st)
 {
-	u128		s = 0;
+	lr_u128		s = 0;
 	uint64_t	below = 0;
 	LrRunIter	it;
 
@@ -38,7 +35,7 @@ PairsTwice(const LrDistState *st)
 		uint64_t	g = (uint64_t) it.cnt[0];
 		uint64_t	b = (uint64_t) it.cnt[1];
 
-		s += (u128) b * (2 * (u128) below + g);
+		s += (lr_u128) b * (2 * (lr_u128) below + g);
 		below += g;
 	}
 	return s;
@@ -49,25 +46,25 @@ lr_dist_auc(const LrDistState *st, double *auc)
 {
 	if (st->total[0] == 0 || st->total[1] == 0)
 		return false;
-	*auc = Ratio(PairsTwice(st), 2 * (u128) (uint64_t) st->total[0] * (uint64_t) st->total[1]);
+	*auc = Ratio(PairsTwice(st), 2 * (lr_u128) (uint64_t) st->total[0] * (uint64_t) st->total[1]);
 	return true;
 }
 
 bool
 lr_dist_gini(const LrDistState *st, double *gini)
 {
-	u128		gb;
-	i128		num;
+	lr_u128		gb;
+	lr_i128		num;
 
 	if (st->total[0] == 0 || st->total[1] == 0)
 		return false;
 	/* 2 AUC - 1 = (S - G B) / (G B), still exact before the division. */
-	gb = (u128) (uint64_t) st->total[0] * (uint64_t) st->total[1];
-	num = (i128) PairsTwice(st) - (i128) gb;
+	gb = (lr_u128) (uint64_t) st->total[0] * (uint64_t) st->total[1];
+	num = (lr_i128) PairsTwice(st) - (lr_i128) gb;
 	if (num < 0)
-		*gini = -Ratio((u128) (-num), gb);
+		*gini = -Ratio((lr_u128) (-num), gb);
 	else
-		*gini = Ratio((u128) num, gb);
+		*gini = Ratio((lr_u128) num, gb);
 	return true;
 }
 
@@ -78,7 +75,7 @@ lr_dist_ks(const LrDistState *st, double *ks)
 	uint64_t	b = (uint64_t) st->total[1];
 	uint64_t	cg = 0;
 	uint64_t	cb = 0;
-	u128		best = 0;
+	lr_u128		best = 0;
 	LrRunIter	it;
 
 	if (g == 0 || b == 0)
@@ -91,19 +88,19 @@ lr_dist_ks(const LrDistState *st, double *ks)
 	lr_dist_iter_init(st, &it);
 	while (LrRunNext(&it))
 	{
-		u128		x;
-		u128		y;
-		u128		d;
+		lr_u128		x;
+		lr_u128		y;
+		lr_u128		d;
 
 		cg += (uint64_t) it.cnt[0];
 		cb += (uint64_t) it.cnt[1];
-		x = (u128) cb * g;
-		y = (u128) cg * b;
+		x = (lr_u128) cb * g;
+		y = (lr_u128) cg * b;
 		d = x > y ? x - y : y - x;
 		if (d > best)
 			best = d;
 	}
-	*ks = Ratio(best, (u128) g * b);
+	*ks = Ratio(best, (lr_u128) g * b);
 	return true;
 }
 
@@ -130,7 +127,7 @@ BucketAdd(LrDistBucket *b, const LrRunIter *it, bool sum_values)
  */
 typedef struct BucketCursor
 {
-	u128		den;			/* 2 (n + 1) */
+	lr_u128		den;			/* 2 (n + 1) */
 	uint64_t	k;
 	int32_t		b;
 } BucketCursor;
@@ -138,11 +135,11 @@ typedef struct BucketCursor
 static inline int32_t
 CursorBucket(BucketCursor *c, int64_t start, int64_t cnt)
 {
-	u128		x = (2 * (u128) (uint64_t) start + (uint64_t) cnt + 1) * c->k;
+	lr_u128		x = (2 * (lr_u128) (uint64_t) start + (uint64_t) cnt + 1) * c->k;
 
-	while (c->b > 0 && x < (u128) (uint64_t) c->b * c->den)
+	while (c->b > 0 && x < (lr_u128) (uint64_t) c->b * c->den)
 		c->b--;
-	while (x >= (u128) (uint64_t) (c->b + 1) * c->den)
+	while (x >= (lr_u128) (uint64_t) (c->b + 1) * c->den)
 		c->b++;
 	return c->b;
 }
@@ -153,7 +150,7 @@ lr_dist_buckets(const LrDistState *st, int32_t k, bool descending, bool sum_valu
 	int64_t		n = st->total[0] + st->total[1];
 	int64_t		below = 0;
 	LrRunIter	it;
-	BucketCursor cur = {2 * ((u128) (uint64_t) n + 1), (uint64_t) k, descending ? k - 1 : 0};
+	BucketCursor cur = {2 * ((lr_u128) (uint64_t) n + 1), (uint64_t) k, descending ? k - 1 : 0};
 
 	lr_dist_iter_init(st, &it);
 	while (LrRunNext(&it))
@@ -174,7 +171,7 @@ lr_dist_psi_bins(const LrDistState *st, int32_t k, LrDistBucket *b)
 	int32_t		last = 0;
 	int64_t		carry = 0;		/* actual rows of values above the last baseline value seen */
 	LrRunIter	it;
-	BucketCursor cur = {2 * ((u128) (uint64_t) n + 1), (uint64_t) k, 0};
+	BucketCursor cur = {2 * ((lr_u128) (uint64_t) n + 1), (uint64_t) k, 0};
 
 	lr_dist_iter_init(st, &it);
 	while (LrRunNext(&it))

@@ -163,18 +163,21 @@ lr_fit_check_state(const LrFitProblem *prob, const LrLogitState *st, const char 
 			if (j < nx)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg_plural("%s: feature \"%s\" is NaN or infinite in %lld row",
-									   "%s: feature \"%s\" is NaN or infinite in %lld rows",
+						 errmsg_plural("%s: feature \"%s\" is NaN, infinite or beyond 1e100 in absolute value in %lld row",
+									   "%s: feature \"%s\" is NaN, infinite or beyond 1e100 in absolute value in %lld rows",
 									   (unsigned long) st->invalid[j],
 									   prob->fn, prob->names[j + 1], (long long) st->invalid[j]),
-						 errhint("Filter those rows out or replace the values in the source query.")));
+						 errdetail("A logistic fit takes feature values and offsets up to 1e100 in absolute value and weights up to 1e50, so that its sums cannot overflow."),
+						 errhint("Filter those rows out, or replace or rescale the values in the source query.")));
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg_plural("%s: %s column \"%s\" is NaN or infinite in %lld row",
-								   "%s: %s column \"%s\" is NaN or infinite in %lld rows",
+					 errmsg_plural("%s: %s column \"%s\" is NaN, infinite or beyond %s in %lld row",
+								   "%s: %s column \"%s\" is NaN, infinite or beyond %s in %lld rows",
 								   (unsigned long) st->invalid[j], prob->fn,
 								   j == nx ? "weight" : "offset", j == nx ? weight : offset,
-								   (long long) st->invalid[j])));
+								   j == nx ? "1e50" : "1e100 in absolute value",
+								   (long long) st->invalid[j]),
+					 errdetail("A logistic fit takes feature values and offsets up to 1e100 in absolute value and weights up to 1e50, so that its sums cannot overflow.")));
 		}
 	if (st->rows == 0)
 		ereport(ERROR,

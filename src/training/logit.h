@@ -21,6 +21,18 @@
 
 #define LR_LOGIT_MAX_FEATURES	100
 
+/*
+ * Largest magnitudes a step takes, so that its sums stay finite for any
+ * number of rows (2^63 rows of w mu (1 - mu) x_i x_j <= 1e50 * 1e200 / 4,
+ * of w |log-likelihood| <= 1e50 * 1e200): feature values and offsets,
+ * weights, and a row's linear predictor.  A feature, weight or offset
+ * beyond its limit counts as invalid (the fit names the column); a linear
+ * predictor beyond its limit is an error.
+ */
+#define LR_LOGIT_MAX_VALUE		1e100
+#define LR_LOGIT_MAX_WEIGHT		1e50
+#define LR_LOGIT_MAX_ETA		1e200
+
 /* Rows fitted within this of their own outcome (0 or 1) count as "extreme". */
 #define LR_LOGIT_EXTREME		1e-10
 
@@ -38,7 +50,8 @@ typedef struct LrLogitState
 	int64_t		bads;			/* rows used with y = 1 */
 	int64_t		extreme;		/* rows fitted within 1e-10 of their outcome */
 	int64_t		misfit;			/* rows on the wrong side: |y - mu| >= 1/2 */
-	int64_t	   *invalid;		/* nx + 2: rows with NaN or infinite feature j, weight, offset */
+	int64_t	   *invalid;		/* nx + 2: rows with a NaN, infinite or too large
+								 * feature j, weight, offset */
 	double		wsum;			/* sum of weights, and of weights of bads */
 	double		wbads;
 	double		ll;				/* log-likelihood */

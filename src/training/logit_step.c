@@ -248,6 +248,24 @@ StepState(FunctionCallInfo fcinfo, StepCall *sc)
 	return es;
 }
 
+/* A row's linear predictor, within the limit that keeps the sums finite. */
+static void
+CheckEta(double eta)
+{
+	if (!(fabs(eta) <= LR_LOGIT_MAX_ETA))
+	{
+		char		buf[64];
+
+		lr_format_double(buf, sizeof(buf), eta);
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the linear predictor of a row is %s, beyond 1e200 in absolute value",
+						isnan(eta) ? "NaN" : isinf(eta) ? (eta > 0 ? "Infinity" : "-Infinity") : buf),
+				 errdetail("The intercept, the offset and the coefficients times the features add up beyond what a logistic step sums without overflow."),
+				 errhint("Use coefficients of a sensible size for the features' values.")));
+	}
+}
+
 /* Arguments: state, coefficients, is_bad, weight, offset, features... */
 #define LOGIT_FIRST 5
 
@@ -268,7 +286,7 @@ LogitAdd(FunctionCallInfo fcinfo, bool has_y, int y)
 	if (!PG_ARGISNULL(3))
 	{
 		w = PG_GETARG_FLOAT8(3);
-		if (isnan(w) || isinf(w))
+		if (isnan(w) || isinf(w) || w > LR_LOGIT_MAX_WEIGHT)
 		{
 			st->invalid[sc->nx]++;
 			skip = true;
@@ -287,7 +305,7 @@ LogitAdd(FunctionCallInfo fcinfo, bool has_y, int y)
 	{
 		double		off = PG_GETARG_FLOAT8(4);
 
-		if (!isfinite(off))
+		if (!isfinite(off) || fabs(off) > LR_LOGIT_MAX_VALUE)
 		{
 			st->invalid[sc->nx + 1]++;
 			skip = true;
@@ -308,7 +326,7 @@ LogitAdd(FunctionCallInfo fcinfo, bool has_y, int y)
 		}
 		v = sc->conv[j] == LR_CONV_FLOAT8 ? DatumGetFloat8(arg->value) :
 			lr_conv_number(sc->conv[j], arg->value);
-		if (!isfinite(v))
+		if (!isfinite(v) || fabs(v) > LR_LOGIT_MAX_VALUE)
 		{
 			st->invalid[j]++;
 			skip = true;
@@ -320,7 +338,10 @@ LogitAdd(FunctionCallInfo fcinfo, bool has_y, int y)
 	if (skip)
 		st->skipped++;
 	else
+	{
+		CheckEta(eta);
 		lr_logit_add(st, sc->x, y, w, eta);
+	}
 	lr_state_touch(es);
 	PG_RETURN_DATUM(lr_state_datum(es));
 }
@@ -373,7 +394,7 @@ LogitAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 	if (!PG_ARGISNULL(3))
 	{
 		w = PG_GETARG_FLOAT8(3);
-		if (isnan(w) || isinf(w))
+		if (isnan(w) || isinf(w) || w > LR_LOGIT_MAX_WEIGHT)
 		{
 			st->invalid[sc->nx]++;
 			skip = true;
@@ -392,7 +413,7 @@ LogitAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 	{
 		double		off = PG_GETARG_FLOAT8(4);
 
-		if (!isfinite(off))
+		if (!isfinite(off) || fabs(off) > LR_LOGIT_MAX_VALUE)
 		{
 			st->invalid[sc->nx + 1]++;
 			skip = true;
@@ -411,7 +432,7 @@ LogitAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 			break;
 		}
 		v = xs.v[j];
-		if (!isfinite(v))
+		if (!isfinite(v) || fabs(v) > LR_LOGIT_MAX_VALUE)
 		{
 			st->invalid[j]++;
 			skip = true;
@@ -423,7 +444,10 @@ LogitAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 	if (skip)
 		st->skipped++;
 	else
+	{
+		CheckEta(eta);
 		lr_logit_add(st, sc->x, y, w, eta);
+	}
 	lr_state_touch(es);
 	PG_RETURN_DATUM(lr_state_datum(es));
 }
@@ -461,6 +485,17 @@ BinWoeRequired(const LrCard *card, const LrFeature *f, const LrBin *b, const cha
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("scorecard feature \"%s\" has a %s bin without a woe", f->name, what),
 				 errdetail("woe_step_partial codes each value by the WOE of its bin.")));
+	if (b != NULL && fabs(b->woe) > LR_LOGIT_MAX_VALUE)
+	{
+		char		buf[64];
+
+		lr_format_double(buf, sizeof(buf), b->woe);
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("scorecard feature \"%s\" has a %s bin with woe %s, beyond 1e100 in absolute value",
+						f->name, what, buf),
+				 errdetail("woe_step_partial codes each value by the WOE of its bin, and takes values up to 1e100 in absolute value.")));
+	}
 }
 
 static void
@@ -585,6 +620,7 @@ WoeAdd(FunctionCallInfo fcinfo, bool has_y, int y)
 		sc->x[j] = t->woe[code];
 		eta += sc->beta[j + 1] * sc->x[j];
 	}
+	CheckEta(eta);
 	lr_logit_add(st, sc->x, y, 1.0, eta);
 	lr_state_touch(es);
 	PG_RETURN_DATUM(lr_state_datum(es));
@@ -663,6 +699,7 @@ WoeAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 		sc->x[j] = t->woe[code];
 		eta += sc->beta[j + 1] * sc->x[j];
 	}
+	CheckEta(eta);
 	lr_logit_add(st, sc->x, y, 1.0, eta);
 	lr_state_touch(es);
 	PG_RETURN_DATUM(lr_state_datum(es));

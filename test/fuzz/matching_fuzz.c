@@ -11,7 +11,7 @@
  * outcome as the fast all-rules check and as the block evaluator, and a
  * failure always names a leaf.
  *
- * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/scoring/card.c src/scoring/card_build.c src/scoring/card_table.c src/matching/rules.c
+ * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/common/lr_jv.c src/scoring/card.c src/scoring/card_build.c src/scoring/card_table.c src/matching/rules.c
  */
 #include <math.h>
 #include <stdio.h>

@@ -1,12 +1,13 @@
 /*
  * portfolio_fuzz.c
- *	  libFuzzer target for the pure C code of the portfolio area: the
- *	  options parsers of vintage, roll_rates, npl_summary, assign_cases and
- *	  validation_report; exact amounts and months; HTML escaping; the
- *	  validation report's renderer on a fuzzed card; and collections routing.
+ *	  libFuzzer target for the pure C code of the portfolio area (the
+ *	  options parsers of vintage, roll_rates, npl_summary and assign_cases;
+ *	  exact amounts and months; collections routing) and of the validation
+ *	  report of src/metrics (its options, HTML escaping, the renderer on a
+ *	  fuzzed card).
  *	  Built and run by test/fuzz/run.sh; seeds in test/fuzz/corpus/portfolio.
  *
- * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/portfolio/text.c src/portfolio/options.c src/portfolio/assign_core.c src/portfolio/report_html.c src/scoring/card.c src/scoring/card_build.c src/scoring/card_table.c
+ * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/common/lr_jv.c src/portfolio/text.c src/portfolio/options.c src/portfolio/assign_core.c src/metrics/report_html.c src/metrics/report_options.c src/scoring/card.c src/scoring/card_build.c src/scoring/card_table.c
  *
  * The first input byte picks the target; the rest is the text or bytes.
  * Properties beyond "no crash": parsed options are within their documented
@@ -22,7 +23,7 @@
 #include <string.h>
 
 #include "portfolio/portfolio.h"
-#include "portfolio/report.h"
+#include "metrics/report.h"
 
 static void *
 FuzzAlloc(void *ctx, size_t size)

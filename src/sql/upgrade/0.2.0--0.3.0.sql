@@ -192,3 +192,64 @@ CREATE AGGREGATE loan_risk.iforest_train_partial(key uuid, "values" float8[], fe
   COMBINEFUNC = loan_risk.iforest_train_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE loan_risk.iforest_train_partial(uuid, float8[], text[], jsonb) IS
   'Partial sample of loan_risk.iforest_train (uuid key, values float8[], options), to merge with iforest_train_merge';
+
+-- ---- Citus: merchant_features with the time zone as an argument
+-- The time zone as an argument: days, months, nights and weekends are
+-- counted in time_zone (NULL: loan_risk.timezone, else the session's
+-- TimeZone), whatever the settings of the node that runs the aggregate
+-- (a Citus worker, a postgres_fdw shard); as_of NULL means the latest ts.
+CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, numeric, text, timestamptz, text)
+  RETURNS loan_risk.merchant_profile_state
+  AS 'MODULE_PATHNAME', 'merchant_features_trans_num_text' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, numeric, text, timestamptz, text) IS 'Transition function of loan_risk.merchant_features (numeric amount, text counterparty, as_of, time zone)';
+CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount numeric, counterparty text, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, numeric, text, timestamptz, text) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at as_of (NULL: the latest ts), days counted in time_zone (numeric amount, text counterparty); doc/features.md';
+CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount numeric, counterparty text, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, numeric, text, timestamptz, text) IS 'Partial state of loan_risk.merchant_features with its time zone, to merge with merchant_features_merge';
+
+CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, numeric, bigint, timestamptz, text)
+  RETURNS loan_risk.merchant_profile_state
+  AS 'MODULE_PATHNAME', 'merchant_features_trans_num_int8' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, numeric, bigint, timestamptz, text) IS 'Transition function of loan_risk.merchant_features (numeric amount, bigint counterparty, as_of, time zone)';
+CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount numeric, counterparty bigint, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, numeric, bigint, timestamptz, text) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at as_of (NULL: the latest ts), days counted in time_zone (numeric amount, bigint counterparty); doc/features.md';
+CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount numeric, counterparty bigint, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, numeric, bigint, timestamptz, text) IS 'Partial state of loan_risk.merchant_features with its time zone, to merge with merchant_features_merge';
+
+CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, float8, text, timestamptz, text)
+  RETURNS loan_risk.merchant_profile_state
+  AS 'MODULE_PATHNAME', 'merchant_features_trans_f8_text' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, float8, text, timestamptz, text) IS 'Transition function of loan_risk.merchant_features (float8 amount, text counterparty, as_of, time zone)';
+CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount float8, counterparty text, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, float8, text, timestamptz, text) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at as_of (NULL: the latest ts), days counted in time_zone (float8 amount, text counterparty); doc/features.md';
+CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount float8, counterparty text, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, float8, text, timestamptz, text) IS 'Partial state of loan_risk.merchant_features with its time zone, to merge with merchant_features_merge';
+
+CREATE FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, float8, bigint, timestamptz, text)
+  RETURNS loan_risk.merchant_profile_state
+  AS 'MODULE_PATHNAME', 'merchant_features_trans_f8_int8' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.merchant_features_trans(loan_risk.merchant_profile_state, timestamptz, float8, bigint, timestamptz, text) IS 'Transition function of loan_risk.merchant_features (float8 amount, bigint counterparty, as_of, time zone)';
+CREATE AGGREGATE loan_risk.merchant_features(ts timestamptz, amount float8, counterparty bigint, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, FINALFUNC = loan_risk.merchant_features_final,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features(timestamptz, float8, bigint, timestamptz, text) IS 'Cash-flow profile of a merchant over 30/90/180/365-day windows ending at as_of (NULL: the latest ts), days counted in time_zone (float8 amount, bigint counterparty); doc/features.md';
+CREATE AGGREGATE loan_risk.merchant_features_partial(ts timestamptz, amount float8, counterparty bigint, as_of timestamptz, time_zone text) (
+  SFUNC = loan_risk.merchant_features_trans, STYPE = loan_risk.merchant_profile_state, SSPACE = 8192,
+  COMBINEFUNC = loan_risk.merchant_features_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.merchant_features_partial(timestamptz, float8, bigint, timestamptz, text) IS 'Partial state of loan_risk.merchant_features with its time zone, to merge with merchant_features_merge';

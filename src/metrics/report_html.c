@@ -14,9 +14,54 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "portfolio/report.h"
+#include "metrics/report.h"
 
 /* ---------------------------------------------------------------- text */
+
+bool
+lr_html_escape(LrBuf *out, const char *s, size_t len)
+{
+	size_t		start = 0;
+
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+		const char *rep = NULL;
+
+		switch (c)
+		{
+			case '&':
+				rep = "&amp;";
+				break;
+			case '<':
+				rep = "&lt;";
+				break;
+			case '>':
+				rep = "&gt;";
+				break;
+			case '"':
+				rep = "&quot;";
+				break;
+			case '\'':
+				rep = "&#39;";
+				break;
+			default:
+				/* control characters are not allowed in HTML text */
+				if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+					rep = "&#xFFFD;";
+				break;
+		}
+		if (rep)
+		{
+			lr_buf_append(out, s + start, i - start);
+			lr_buf_puts(out, rep);
+			start = i + 1;
+		}
+	}
+	lr_buf_append(out, s + start, len - start);
+	return !out->failed;
+}
+
 
 static void
 Esc(LrBuf *b, const char *s)
@@ -125,16 +170,28 @@ Clamp(double v, double lo, double hi)
 	return isnan(v) ? lo : (v < lo ? lo : (v > hi ? hi : v));
 }
 
+/*
+ * (v - lo) / (hi - lo), at half scale when hi - lo is beyond the float8
+ * range (scores from -1e308 to 1e308): the chart then still spans the data.
+ */
+static double
+Frac(double v, double lo, double hi)
+{
+	if (isinf(hi - lo) && isfinite(lo) && isfinite(hi))
+		return (0.5 * v - 0.5 * lo) / (0.5 * hi - 0.5 * lo);
+	return (v - lo) / (hi - lo);
+}
+
 static double
 Cx(const Chart *c, double v)
 {
-	return Clamp(ML + (v - c->xmin) / (c->xmax - c->xmin) * (CW - ML - MR), ML - 4, CW - MR + 4);
+	return Clamp(ML + Frac(v, c->xmin, c->xmax) * (CW - ML - MR), ML - 4, CW - MR + 4);
 }
 
 static double
 Cy(const Chart *c, double v)
 {
-	return Clamp(CH - MB - (v - c->ymin) / (c->ymax - c->ymin) * (CH - MT - MB), MT - 4, CH - MB + 4);
+	return Clamp(CH - MB - Frac(v, c->ymin, c->ymax) * (CH - MT - MB), MT - 4, CH - MB + 4);
 }
 
 static bool
@@ -181,8 +238,19 @@ TickLabel(LrBuf *b, double v, double step, bool pct)
 		Num(b, 100 * v, d);
 		lr_buf_puts(b, "%");
 	}
+	else if (fabs(step) >= 1e9)
+		Gen(b, v);
 	else
 		Num(b, v, StepDecimals(step));
+}
+
+/* NiceStep of hi - lo, also when that difference is beyond the float8 range */
+static double
+NiceStepOf(double lo, double hi)
+{
+	if (isinf(hi - lo))
+		return 2 * NiceStep(0.5 * hi - 0.5 * lo);
+	return NiceStep(hi - lo);
 }
 
 /*
@@ -196,9 +264,9 @@ ChartOpen(Chart *c, LrBuf *b, const char *id, const char *title,
 {
 	double		step;
 
-	if (!isfinite(xmin) || !isfinite(xmax) || !isfinite(xmax - xmin))
+	if (!isfinite(xmin) || !isfinite(xmax))
 		xmin = 0, xmax = 1;
-	if (!isfinite(ymin) || !isfinite(ymax) || !isfinite(ymax - ymin))
+	if (!isfinite(ymin) || !isfinite(ymax))
 		ymin = 0, ymax = 1;
 	if (!(xmax > xmin))
 		xmax = xmin + 1;
@@ -220,7 +288,7 @@ ChartOpen(Chart *c, LrBuf *b, const char *id, const char *title,
 	lr_buf_printf(b, "<rect class=\"plot\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n",
 				  ML, MT, CW - ML - MR, CH - MT - MB);
 
-	step = NiceStep(xmax - xmin);
+	step = NiceStepOf(xmin, xmax);
 	for (int t = 0; t <= 20; t++)
 	{
 		double		v = (ceil(xmin / step - 1e-9) + t) * step;
@@ -236,7 +304,7 @@ ChartOpen(Chart *c, LrBuf *b, const char *id, const char *title,
 		TickLabel(b, v, step, xpct);
 		lr_buf_puts(b, "</text>\n");
 	}
-	step = NiceStep(ymax - ymin);
+	step = NiceStepOf(ymin, ymax);
 	for (int t = 0; t <= 20; t++)
 	{
 		double		v = (ceil(ymin / step - 1e-9) + t) * step;

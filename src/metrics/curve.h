@@ -2,8 +2,8 @@
  * curve.h
  *	  ROC / KS curve points from a score distribution state (server side).
  */
-#ifndef LR_PORTFOLIO_CURVE_H
-#define LR_PORTFOLIO_CURVE_H
+#ifndef LR_METRICS_CURVE_H
+#define LR_METRICS_CURVE_H
 
 #include "postgres.h"
 
@@ -21,4 +21,4 @@ typedef struct LrRocRow
 /* Rows of a compacted state, riskiest first (palloc'd in the current context). */
 extern size_t lr_roc_build(const LrDistState *st, LrRocRow **out);
 
-#endif							/* LR_PORTFOLIO_CURVE_H */
+#endif							/* LR_METRICS_CURVE_H */

@@ -45,10 +45,9 @@
 #include "common/lr_spi.h"
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
-#include "stats/woe.h"
-#include "portfolio/portfolio_pg.h"
-#include "portfolio/report.h"
+#include "metrics/report.h"
 #include "scoring/score.h"
+#include "stats/woe.h"
 
 PG_FUNCTION_INFO_V1(validation_report);
 
@@ -399,9 +398,34 @@ RoundWidth(double w)
 	return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
 }
 
+/* x on a line of integers that orders doubles as their values (-0 = 0). */
+static int64
+OrderedBits(double x)
+{
+	int64		i;
+
+	memcpy(&i, &x, sizeof(i));
+	return i < 0 ? PG_INT64_MIN - i : i;
+}
+
+/* Representable doubles from lo up to hi (lo < hi, both finite), at most cap. */
+static int
+StepsBetween(double lo, double hi, int cap)
+{
+	uint64		d = (uint64) OrderedBits(hi) - (uint64) OrderedBits(lo);
+
+	return d > (uint64) cap ? cap : (int) d;
+}
+
 /*
  * Histogram of the finite scores of the score state: about `bins` bands of
  * a round width, aligned on multiples of it (so integer points fall evenly).
+ *
+ * Where that fails (hi - lo beyond the float8 range, a width below the
+ * smallest double, bounds that do not increase): at most `bins` equal
+ * widths, no more bands than there are doubles from lo to hi, bounds as
+ * weighted means of lo and hi (no difference that could overflow), nudged
+ * to increase, and each value in the band whose bounds hold it.
  */
 static void
 Histogram(LrReportData *d, const LrDistState *st, int bins)
@@ -409,9 +433,10 @@ Histogram(LrReportData *d, const LrDistState *st, int bins)
 	LrRunIter	it;
 	double		lo = NAN,
 				hi = NAN,
-				w,
+				w = 1,
 				start;
 	int			nb;
+	bool		plain = false;
 
 	lr_dist_iter_init(st, &it);
 	while (LrRunNext(&it))
@@ -432,13 +457,11 @@ Histogram(LrReportData *d, const LrDistState *st, int bins)
 		w = RoundWidth((hi - lo) / bins);
 		start = floor(lo / w) * w;
 		nb = (int) floor((hi - start) / w) + 1;
-		if (!isfinite(w) || w <= 0 || nb < 1 || nb > 4 * bins)
-		{
-			/* extreme ranges: plain equal widths */
-			w = (hi - lo) / bins;
-			start = lo;
-			nb = bins;
-		}
+		if (!isfinite(w) || w <= 0 || nb < 1 || nb > 4 * bins || !isfinite(start + w * nb))
+			plain = true;
+		else
+			for (int i = 0; i < nb && !plain; i++)
+				plain = !(start + w * i < start + w * (i + 1));
 	}
 	else
 	{
@@ -446,12 +469,34 @@ Histogram(LrReportData *d, const LrDistState *st, int bins)
 		start = lo;
 		nb = 1;
 	}
+	if (plain)
+	{
+		start = lo;
+		nb = StepsBetween(lo, hi, bins);
+	}
 	d->hist = palloc0(nb * sizeof(LrHistBin));
 	d->nhist = nb;
 	for (int i = 0; i < nb; i++)
 	{
-		d->hist[i].lo = start + w * i;
-		d->hist[i].hi = start + w * (i + 1);
+		if (!plain)
+		{
+			d->hist[i].lo = start + w * i;
+			d->hist[i].hi = start + w * (i + 1);
+			continue;
+		}
+		if (i == 0)
+			d->hist[i].lo = lo;
+		else
+		{
+			double		b = lo * ((double) (nb - i) / nb) + hi * ((double) i / nb);
+
+			/* nb <= the doubles from lo to hi: a nudge never passes hi before the last band */
+			if (!(b > d->hist[i - 1].lo))
+				b = nextafter(d->hist[i - 1].lo, INFINITY);
+			d->hist[i].lo = fmin(b, nextafter(hi, -INFINITY));
+			d->hist[i - 1].hi = d->hist[i].lo;
+		}
+		d->hist[i].hi = hi;
 	}
 	lr_dist_iter_init(st, &it);
 	while (LrRunNext(&it))
@@ -461,7 +506,25 @@ Histogram(LrReportData *d, const LrDistState *st, int bins)
 
 		if (!isfinite(v))
 			continue;
-		k = (int) floor((v - start) / w);
+		if (plain)
+		{
+			int			a = 0,
+						b = nb - 1;
+
+			/* the last band whose lower bound is at most v */
+			while (a < b)
+			{
+				int			m = (a + b + 1) / 2;
+
+				if (d->hist[m].lo <= v)
+					a = m;
+				else
+					b = m - 1;
+			}
+			k = a;
+		}
+		else
+			k = (int) floor((v - start) / w);
 		k = k < 0 ? 0 : (k >= nb ? nb - 1 : k);
 		d->hist[k].goods += it.cnt[0];
 		d->hist[k].bads += it.cnt[1];
@@ -530,8 +593,8 @@ validation_report(PG_FUNCTION_ARGS)
 
 	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
 	lr_arena_init(&arena, &alloc, 0);
-	if (!lr_report_options_parse(lr_options_json(fcinfo, 2, &arena), &arena, &opt, &err))
-		lr_options_raise(&err);
+	if (!lr_report_options_parse(lr_pg_jsonb_arg(fcinfo, 2, &arena, "options"), &arena, &opt, &err))
+		lr_pg_raise(&err, NULL);
 	if (!opt.csi_all)
 		for (size_t i = 0; i < opt.ncsi; i++)
 			if (FeatureIndex(card, opt.csi_features[i]) < 0)

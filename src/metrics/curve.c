@@ -16,9 +16,9 @@
 #include "common/lr_parallel.h"
 #include "common/lr_pg.h"
 #include "common/lr_state.h"
+#include "metrics/curve.h"
 #include "metrics/metrics.h"
 #include "metrics/metrics_pg.h"
-#include "portfolio/curve.h"
 
 PG_FUNCTION_INFO_V1(roc_curve);
 

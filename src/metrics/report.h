@@ -7,11 +7,38 @@
  *
  * Doubles that are NULL in SQL are NaN here and render as a dash.
  */
-#ifndef LR_REPORT_H
-#define LR_REPORT_H
+#ifndef LR_METRICS_REPORT_H
+#define LR_METRICS_REPORT_H
 
-#include "portfolio/portfolio.h"
+#include "common/lr_json.h"
 #include "scoring/card.h"
+
+#define LR_REPORT_MAX_GROUPS 100
+
+typedef struct LrReportOptions
+{
+	const char *title;			/* NULL: "Validation report: <card name>" */
+	const char *outcome;		/* column of the outcome, default "bad" */
+	const char *score;			/* column of points; NULL: scored with the card */
+	const char *pd;				/* column of PD; NULL: from the score with the card's scaling */
+	const char *recent;			/* boolean column: recent (true) / baseline (false); NULL: no PSI */
+	bool		csi_all;		/* CSI for every feature of the card (default) */
+	size_t		ncsi;
+	const char **csi_features;
+	int32_t		groups;			/* gains, calibration, Hosmer-Lemeshow, PSI bins: default 10 */
+	int32_t		score_bins;		/* score histogram bins: default 20 */
+} LrReportOptions;
+
+/*
+ * Parses the options argument of validation_report (a JSON object, or NULL
+ * for the defaults; null members mean the default): "options.groups: 1 is
+ * not an integer from 2 to 100".
+ */
+extern bool lr_report_options_parse(const LrJson *j, LrArena *arena, LrReportOptions *o,
+									LrError *err);
+
+/* Appends s as HTML text (also safe inside double-quoted attributes). */
+extern bool lr_html_escape(LrBuf *out, const char *s, size_t len);
 
 /* A point of the ROC / KS curves: rows with risk at or above a threshold. */
 typedef struct LrRocPoint
@@ -124,4 +151,4 @@ extern size_t lr_report_feature_bins(const LrFeature *f);
 /* Writes the page; false only when out ran out of memory. */
 extern bool lr_report_render(const LrReportData *d, LrBuf *out);
 
-#endif							/* LR_REPORT_H */
+#endif							/* LR_METRICS_REPORT_H */
