@@ -126,6 +126,75 @@ SELECT (SELECT array_agg(product_id ORDER BY rank) FROM loan_risk.match_products
        (SELECT array_agg(product_id ORDER BY rank) FROM loan_risk.match_products(a, ' ( select * from products )')) AS parenthesised
 FROM applicants a WHERE applicant_id = 1;
 
+-- ---- Products as a value: a JSON array of product objects, the columns of a
+-- products table (jsonb_agg writes one; other members such as pos are
+-- ignored, as other columns of a table).  The same offers and explanations
+-- for every applicant and threshold; no table is read, so the call runs
+-- where the row is (a Citus shard), and it is IMMUTABLE.
+CREATE TABLE products_value AS SELECT jsonb_agg(p ORDER BY pos) AS products FROM products p;
+SELECT jsonb_typeof(products->0->'approval_model') AS card_as_to_jsonb_writes_it,
+       products->0->'rate' AS rate, products->2->'min_rate' AS min_rate
+FROM products_value;
+SELECT count(*) AS offers,
+       count(*) FILTER (WHERE t IS NOT DISTINCT FROM j) AS same
+FROM (SELECT a.applicant_id, p.th, t.* FROM applicants a, (VALUES (0.0), (0.5), (0.8)) p(th),
+             loan_risk.match_products(a, 'products', min_probability => p.th, max_results => NULL, requested_amount => 10000) t) t
+FULL JOIN (SELECT a.applicant_id, p.th, j.* FROM applicants a, (VALUES (0.0), (0.5), (0.8)) p(th), products_value v,
+                  loan_risk.match_products(a, v.products, min_probability => p.th, max_results => NULL, requested_amount => 10000) j) j
+  ON (t.applicant_id, t.th, t.rank) = (j.applicant_id, j.th, j.rank);
+SELECT count(*) AS explanations,
+       count(*) FILTER (WHERE t IS NOT DISTINCT FROM j) AS same
+FROM (SELECT a.applicant_id, t.* FROM applicants a, loan_risk.explain_match(a, 'products', requested_amount => 10000) t) t
+FULL JOIN (SELECT a.applicant_id, j.* FROM applicants a, products_value v,
+                  loan_risk.explain_match(a, v.products, requested_amount => 10000) j) j
+  ON (t.applicant_id, t.product_id) = (j.applicant_id, j.product_id);
+-- Cards as JSON objects (::jsonb) read the same; numbers are read exactly as written.
+SELECT array_agg(m.product_id || ' ' || m.rate ORDER BY rank) AS offers
+FROM applicants a, loan_risk.match_products(a,
+  '[{"product_id": 7, "min_amount": 100, "max_amount": 1000.00, "min_term": 6, "max_term": 12, "rate": 0.1,
+     "rules": [], "approval_model": {"format": "loan_risk.scorecard/1", "name": "flat", "base_points": 600,
+       "scaling": {"pdo": 20, "base_score": 600, "base_odds": 9}, "features": []}},
+    {"product_id": "x", "min_amount": 100, "max_amount": 1000, "min_term": 6, "max_term": 12,
+     "rate": 0.123456789012345678, "rules": [], "approval_model": {"format": "loan_risk.scorecard/1", "name": "flat",
+       "base_points": 600, "scaling": {"pdo": 20, "base_score": 600, "base_odds": 9}, "features": []}}]'::jsonb,
+  min_probability => 0) m
+WHERE a.applicant_id = 1;
+SELECT provolatile AS volatility FROM pg_proc WHERE oid = 'loan_risk.match_products(record, jsonb, float8, integer, numeric, integer, text)'::regprocedure;
+-- Errors name the product's place and field.
+CREATE FUNCTION try_value(p jsonb) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM * FROM applicants a, loan_risk.match_products(a, p);
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT try_value(p::jsonb) FROM (VALUES
+  ('{"product_id": "a"}'),
+  ('[1]'),
+  ('[{"bank": "B"}]'),
+  ('[{"product_id": "a", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1}]'),
+  ('[{"product_id": "a", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rules": []}]'),
+  ('[{"product_id": "a", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "min_rate": 0.1, "max_rate": 0.2, "rules": []}]'),
+  ('[{"product_id": "a", "min_amount": "1", "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": []}]'),
+  ('[{"product_id": "a", "min_amount": 1, "max_amount": 2e14, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": []}]'),
+  ('[{"product_id": "a", "min_amount": 1, "max_amount": 2, "min_term": 1.5, "max_term": 2, "rate": 0.1, "rules": []}]'),
+  ('[{"product_id": "a", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 101, "rules": []}]'),
+  ('[{"product_id": "a", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": [], "repayment_method": "balloon"}]'),
+  ('[{"product_id": "a", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": [{"column": "x"}]}]'),
+  ('[{"product_id": "a", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": [], "approval_model": "{"}]'),
+  ('[{"product_id": "a", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": [], "approval_model": 3}]'),
+  ('[{"product_id": "a", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": [],
+      "approval_model": {"format": "loan_risk.scorecard/1", "base_points": 1, "features": []}}]'),
+  ('[{"product_id": 1.5, "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": []}]'),
+  ('[{"product_id": "", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": []}]'),
+  ('[{"product_id": "a", "min_amount": 3, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": []},
+     {"product_id": "b", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": []}]'),
+  ('[{"product_id": "a", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": []},
+     {"product_id": "b", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": []},
+     {"product_id": "a", "min_amount": 1, "max_amount": 2, "min_term": 1, "max_term": 2, "rate": 0.1, "rules": []}]'),
+  ('[]')) v(p);
+SELECT * FROM applicants a, loan_risk.match_products(a, NULL::jsonb);
+
 -- ---- NULLs: a NULL applicant has no offers; NULL max_results means all.
 SELECT count(*) AS null_applicant FROM loan_risk.match_products(NULL::applicants, 'products');
 SELECT count(*) AS no_results FROM applicants a, loan_risk.match_products(a, 'products', max_results => 0);

@@ -212,8 +212,8 @@ SELECT p.oid::regprocedure AS runs_or_generates_sql
 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = 'loan_risk'::regnamespace
   AND (l.lanname NOT IN ('c', 'internal')
-       OR EXISTS (SELECT 1 FROM unnest(p.proargnames) a
-                  WHERE a LIKE '%\_sql' OR a IN ('source', 'products', 'applicants')))
+       OR EXISTS (SELECT 1 FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]), p.proargnames) u(t, a)
+                  WHERE t = 'text'::regtype AND (a LIKE '%\_sql' OR a IN ('source', 'products', 'applicants'))))
   AND p.oid::regprocedure::text IN (SELECT fn FROM sp_result)
 ORDER BY p.oid::regprocedure::text;
 

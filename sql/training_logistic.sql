@@ -196,7 +196,6 @@ SELECT loan_risk.logit_step_partial(NULL, y, 1, 0, ARRAY[x1]::float8[]) FROM glm
 SELECT loan_risk.logit_step_partial(ARRAY[0, id]::float8[], y, 1, 0, ARRAY[x1]::float8[]) FROM glm;
 SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, NULL::float8[]) FROM glm;
 SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, ARRAY[[x1]]) FROM glm;
-SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, CASE WHEN id % 2 = 0 THEN ARRAY[x1] ELSE ARRAY[x1, x2] END) FROM glm;
 SELECT loan_risk.logit_step_merge(s) FROM (SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, ARRAY[x1]::float8[]) FROM glm
                                            UNION ALL SELECT loan_risk.logit_step_partial('{0,1}', y, 1, 0, ARRAY[x1]::float8[]) FROM glm) p(s);
 SELECT loan_risk.logit_step_merge(s) FROM (SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, ARRAY[x1]::float8[]) FROM glm

@@ -167,6 +167,10 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('double precision[]', 'exact_values', NULL, '''{}'''),
   ('jsonb', NULL, NULL, '''{}'''),
   ('jsonb', 'binning', NULL, '(SELECT binning FROM public.sample_values)'),
+  -- Products as a value (a literal: it reads no table).
+  ('jsonb', 'products', NULL, $$'[{"product_id": "p1", "bank": "Bank A", "min_amount": 500, "max_amount": 50000,
+     "min_term": 6, "max_term": 24, "rate": 0.10,
+     "rules": [{"dimension": "applicant", "reason": "x below 90", "column": "x", "op": "<", "value": 90}]}]'$$),
   ('jsonb', 'rules', NULL, $$'[{"dimension": "applicant", "reason": "r", "column": "x", "op": "<", "value": 90}]'$$),
   ('jsonb', 'policy', 'credit_limit', $$'{"bands": [{"max_pd": 0.1, "revenue_multiple": 2}],
      "debt_service": {"max_share": 0.3, "annual_rate": 0.24, "term_months": 12}}'$$),

@@ -349,3 +349,61 @@ lr_jv_choice(LrJv *v, const LrJson *obj, const char *key, bool required,
 	lr_error_detail(v->err, "Allowed values: %s.", list);
 	return false;
 }
+
+/*
+ * Does msg start with a JSON path followed by ": "?  Paths are names and
+ * [n] indexes joined by dots; a message without a path (an error at the
+ * root of a model) starts with words separated by spaces.
+ */
+static size_t
+PathPrefixLength(const char *msg)
+{
+	const char *p = msg;
+
+	for (;;)
+	{
+		if (*p == '[')
+		{
+			p++;
+			if (*p < '0' || *p > '9')
+				return 0;
+			while (*p >= '0' && *p <= '9')
+				p++;
+			if (*p != ']')
+				return 0;
+			p++;
+		}
+		else
+		{
+			const char *start = p;
+
+			while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+				   (*p >= '0' && *p <= '9') || *p == '_')
+				p++;
+			if (p == start)
+				return 0;
+		}
+		if (p[0] == ':' && p[1] == ' ')
+			return (size_t) (p - msg);
+		if (*p == '.')
+			p++;
+		else if (*p != '[')
+			return 0;
+	}
+}
+
+bool
+lr_jv_prefixed(LrJv *v)
+{
+	LrError    *err = v->err;
+	char		msg[sizeof(err->msg)];
+	const char *path = lr_path_str(&v->path);
+	size_t		plen = PathPrefixLength(err->msg);
+
+	if (plen > 0)
+		snprintf(msg, sizeof(msg), "%s%s%s", path, err->msg[0] == '[' ? "" : ".", err->msg);
+	else
+		snprintf(msg, sizeof(msg), "%s: %s", path, err->msg);
+	memcpy(err->msg, msg, sizeof(msg));
+	return false;
+}

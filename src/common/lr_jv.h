@@ -53,6 +53,14 @@ extern bool lr_jv_fail_at(LrJv *v, const char *key, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
 extern bool lr_jv_nomem(LrJv *v);
 
+/*
+ * Puts the current path in front of the error that another parser set in
+ * v->err (a model's own parser, inside a larger document): "features[0].upper:
+ * x" becomes "<path>.features[0].upper: x", and a message without a path
+ * "<path>: x".  Returns false.
+ */
+extern bool lr_jv_prefixed(LrJv *v);
+
 /* Path bookkeeping: enter returns a mark to leave to. */
 static inline size_t
 lr_jv_enter_key(LrJv *v, const char *key)

@@ -11,6 +11,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
@@ -281,4 +282,22 @@ lr_pg_text_array_arg(FunctionCallInfo fcinfo, int argno, const char *what, LrArr
 	Assert(ARR_ELEMTYPE(arr) == TEXTOID);
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &out->d, &nulls, &out->n);
 	out->nulls = ARR_HASNULL(arr) ? nulls : NULL;
+}
+
+Datum
+lr_pg_jsonb(const LrJson *v)
+{
+	LrAlloc		a;
+	LrBuf		buf;
+	Datum		d;
+
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	lr_buf_init(&buf, &a, MaxAllocSize - 1);
+	if (!lr_json_write(&buf, v) || buf.failed)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("JSON result is too large")));
+	d = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+	lr_buf_free(&buf);
+	return d;
 }

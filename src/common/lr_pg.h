@@ -41,6 +41,9 @@ extern void lr_pg_raise(const LrError *err, const char *what) pg_attribute_noret
 /* Materialise-mode SRF setup that builds on PostgreSQL 14 to 17. */
 extern void lr_pg_srf_init(FunctionCallInfo fcinfo);
 
+/* A JSON value built in memory (lr_json_new_*), as a jsonb Datum. */
+extern Datum lr_pg_jsonb(const LrJson *v);
+
 /*
  * The shortest text that reads back as exactly d, by PostgreSQL's shortest
  * round-trip formatter (common/shortest_dec.h), in lr_format_double's

@@ -130,66 +130,12 @@ FailAt(SCtx *c, const char *key, const char *fmt,...)
 	return false;
 }
 
-/*
- * Does msg start with a JSON path followed by ": "?  Paths are names and
- * [n] indexes joined by dots; a message without a path (an error at the
- * root of a model) starts with words separated by spaces.
- */
-static size_t
-PathPrefixLength(const char *msg)
-{
-	const char *p = msg;
-
-	for (;;)
-	{
-		if (*p == '[')
-		{
-			p++;
-			if (*p < '0' || *p > '9')
-				return 0;
-			while (*p >= '0' && *p <= '9')
-				p++;
-			if (*p != ']')
-				return 0;
-			p++;
-		}
-		else
-		{
-			const char *start = p;
-
-			while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-				   (*p >= '0' && *p <= '9') || *p == '_')
-				p++;
-			if (p == start)
-				return 0;
-		}
-		if (p[0] == ':' && p[1] == ' ')
-			return (size_t) (p - msg);
-		if (*p == '.')
-			p++;
-		else if (*p != '[')
-			return 0;
-	}
-}
-
-/*
- * Puts the current path in front of an error a model's own parser set:
- * "features[0].upper: x" becomes "<path>.features[0].upper: x", and a
- * message without a path "<path>: message".
- */
+/* Puts the current path in front of an error a model's own parser set (lr_jv_prefixed). */
 static bool
 Prefixed(SCtx *c, LrError *err)
 {
-	char		msg[sizeof(err->msg)];
-	const char *path = lr_path_str(&c->jv.path);
-	size_t		plen = PathPrefixLength(err->msg);
-
-	if (plen > 0)
-		snprintf(msg, sizeof(msg), "%s%s%s", path, err->msg[0] == '[' ? "" : ".", err->msg);
-	else
-		snprintf(msg, sizeof(msg), "%s: %s", path, err->msg);
-	memcpy(err->msg, msg, sizeof(msg));
-	return false;
+	(void) err;					/* always c->jv.err */
+	return lr_jv_prefixed(&c->jv);
 }
 
 static bool
@@ -880,108 +826,11 @@ ParsePrice(SCtx *c, const LrJson *st)
 	return true;
 }
 
+/* A product: matching's reader of products as JSON (lr_mproduct_from_json). */
 static bool
 ParseProduct(SCtx *c, const LrJson *o, LrMProduct *p)
 {
-	static const char *const keys[] = {"product_id", "bank", "product_type", "min_amount",
-		"max_amount", "min_term", "max_term", "rate", "min_rate", "max_rate",
-	"repayment_method", "rules", "approval_model", NULL};
-	LrStrategy *s = c->s;
-	const LrJson *rules,
-			   *model;
-	const char *method = NULL;
-	lr_i128		v;
-	int64_t		t;
-	bool		has_rate,
-				has_min,
-				has_max;
-	char		owner[LR_STRATEGY_NAME_MAX + 20];
-	size_t		mark;
-
-	memset(p, 0, sizeof(*p));
-	if (!lr_jv_check_keys(&c->jv, o, keys) ||
-		!GetName(c, o, "product_id", true, &p->id))
-		return false;
-	snprintf(owner, sizeof(owner), "product \"%s\"", p->id);
-	if (lr_json_get(o, "bank") != NULL && lr_json_get(o, "bank")->kind != LRJ_NULL &&
-		!GetName(c, o, "bank", false, &p->bank))
-		return false;
-	if (lr_json_get(o, "product_type") != NULL && lr_json_get(o, "product_type")->kind != LRJ_NULL &&
-		!GetName(c, o, "product_type", false, &p->type))
-		return false;
-	if (!GetDec(c, o, "min_amount", true, 2, -LR_MONEY_MAX_CENTS, LR_MONEY_MAX_CENTS,
-				"an amount of at most 10000000000000", &v, NULL))
-		return false;
-	p->min_amount = (int64_t) v;
-	if (!GetDec(c, o, "max_amount", true, 2, -LR_MONEY_MAX_CENTS, LR_MONEY_MAX_CENTS,
-				"an amount of at most 10000000000000", &v, NULL))
-		return false;
-	p->max_amount = (int64_t) v;
-	if (!lr_jv_int(&c->jv, o, "min_term", true, 1, LR_TERM_MAX, &t, NULL))
-		return false;
-	p->min_term = (int) t;
-	if (!lr_jv_int(&c->jv, o, "max_term", true, 1, LR_TERM_MAX, &t, NULL))
-		return false;
-	p->max_term = (int) t;
-	if (!GetDec(c, o, "rate", false, LR_RATE_SCALE, 0, LR_SCHED_RATE_MAX, "a rate from 0 to 100",
-				&p->min_rate, &has_rate) ||
-		!GetDec(c, o, "min_rate", false, LR_RATE_SCALE, 0, LR_SCHED_RATE_MAX, "a rate from 0 to 100",
-				&p->min_rate, &has_min) ||
-		!GetDec(c, o, "max_rate", false, LR_RATE_SCALE, 0, LR_SCHED_RATE_MAX, "a rate from 0 to 100",
-				&p->max_rate, &has_max))
-		return false;
-	if (has_rate && (has_min || has_max))
-		return Fail(c, "has both a rate and a rate range");
-	if (has_rate)
-		p->max_rate = p->min_rate;
-	else if (has_min && has_max)
-		p->rate_range = true;
-	else
-	{
-		Fail(c, "has no rate");
-		lr_error_detail(c->jv.err, "Give \"rate\", or \"min_rate\" and \"max_rate\".");
-		return false;
-	}
-	p->method = LR_SCHED_EQUAL_INSTALLMENT;
-	if (lr_json_get(o, "repayment_method") != NULL &&
-		lr_json_get(o, "repayment_method")->kind != LRJ_NULL &&
-		!lr_jv_string(&c->jv, o, "repayment_method", false, &method))
-		return false;
-	if (method != NULL)
-	{
-		mark = lr_jv_enter_key(&c->jv, "repayment_method");
-		if (!lr_sched_method_parse(method, strlen(method), &p->method, c->jv.err))
-			return Prefixed(c, c->jv.err);
-		lr_jv_leave(&c->jv, mark);
-	}
-	if (!lr_mproduct_check(p, c->jv.err))
-		return Prefixed(c, c->jv.err);
-	if (!lr_jv_array(&c->jv, o, "rules", true, &rules))
-		return false;
-	if (!lr_mrules_from_json(rules, c->jv.arena, &s->cat.schema, owner, &p->rules, c->jv.err))
-		return Prefixed(c, c->jv.err);
-	model = lr_json_get(o, "approval_model");
-	if (model != NULL && model->kind != LRJ_NULL)
-	{
-		LrCard	   *card;
-
-		if (!lr_jv_object(&c->jv, o, "approval_model", &model))
-			return false;
-		mark = lr_jv_enter_key(&c->jv, "approval_model");
-		if (!lr_card_from_json(model, c->jv.arena, &card, c->jv.err))
-			return Prefixed(c, c->jv.err);
-		if (!card->has_scaling)
-		{
-			Fail(c, "has no scaling, so it gives no probability");
-			lr_error_detail(c->jv.err, "An approval model needs \"scaling\": its pd is the probability of rejection.");
-			return false;
-		}
-		p->card = card;
-		lr_jv_leave(&c->jv, mark);
-		if (!lr_mproduct_bind_card(&s->cat.schema, p, owner, c->jv.err))
-			return Prefixed(c, c->jv.err);
-	}
-	return true;
+	return lr_mproduct_from_json(&c->jv, o, c->src, c->srclen, c->opts, true, &c->s->cat.schema, p);
 }
 
 static bool

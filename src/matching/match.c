@@ -17,7 +17,9 @@
 #include "matching/matching_pg.h"
 
 PG_FUNCTION_INFO_V1(match_products);
+PG_FUNCTION_INFO_V1(match_products_json);
 PG_FUNCTION_INFO_V1(explain_match);
+PG_FUNCTION_INFO_V1(explain_match_json);
 PG_FUNCTION_INFO_V1(check_match_rules);
 
 static Datum
@@ -37,12 +39,8 @@ RequestLoanArgs(FunctionCallInfo fcinfo, int amount_arg, int term_arg, LrMReques
 		req->term = lr_match_term_arg(PG_GETARG_INT32(term_arg), "requested_term");
 }
 
-/*
- * match_products: the products this applicant is eligible for and likely
- * to be approved by, best first
- */
-Datum
-match_products(PG_FUNCTION_ARGS)
+static Datum
+MatchProducts(FunctionCallInfo fcinfo, bool json)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	LrMRequest	req;
@@ -54,7 +52,7 @@ match_products(PG_FUNCTION_ARGS)
 	lr_match_request(fcinfo, 2, 3, 6, &req);
 	RequestLoanArgs(fcinfo, 4, 5, &req);
 	lr_pg_srf_init(fcinfo);
-	mc = lr_match_cache_get(fcinfo, 1);
+	mc = json ? lr_match_cache_get_json(fcinfo, 1) : lr_match_cache_get(fcinfo, 1);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);
@@ -81,6 +79,23 @@ match_products(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/*
+ * match_products: the products (a table or query) this applicant is
+ * eligible for and likely to be approved by, best first
+ */
+Datum
+match_products(PG_FUNCTION_ARGS)
+{
+	return MatchProducts(fcinfo, false);
+}
+
+/* match_products_json: the same with the products given as a jsonb value */
+Datum
+match_products_json(PG_FUNCTION_ARGS)
+{
+	return MatchProducts(fcinfo, true);
 }
 
 /* ---------------------------------------------------------------- explain_match */
@@ -173,12 +188,8 @@ CannotScore(LrMatchCache *mc, const LrMProduct *p, int feature)
 					f->name, v);
 }
 
-/*
- * explain_match: every product with its eligibility, each failed rule (with
- * dimension and reason), the approval probability and the decision
- */
-Datum
-explain_match(PG_FUNCTION_ARGS)
+static Datum
+ExplainMatch(FunctionCallInfo fcinfo, bool json)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	LrMRequest	req;
@@ -189,7 +200,7 @@ explain_match(PG_FUNCTION_ARGS)
 	lr_match_request(fcinfo, 2, -1, -1, &req);
 	RequestLoanArgs(fcinfo, 3, 4, &req);
 	lr_pg_srf_init(fcinfo);
-	mc = lr_match_cache_get(fcinfo, 1);
+	mc = json ? lr_match_cache_get_json(fcinfo, 1) : lr_match_cache_get(fcinfo, 1);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);
@@ -284,6 +295,24 @@ explain_match(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/*
+ * explain_match: every product (a table or query) with its eligibility,
+ * each failed rule (with dimension and reason), the approval probability and
+ * the decision
+ */
+Datum
+explain_match(PG_FUNCTION_ARGS)
+{
+	return ExplainMatch(fcinfo, false);
+}
+
+/* explain_match_json: the same with the products given as a jsonb value */
+Datum
+explain_match_json(PG_FUNCTION_ARGS)
+{
+	return ExplainMatch(fcinfo, true);
 }
 
 /* check_match_rules: validates a rules document and returns its canonical form */

@@ -22,10 +22,12 @@
 
 #include "common/lr_base.h"
 #include "common/lr_json.h"
+#include "common/lr_jv.h"
 #include "credit/credit.h"
 #include "scoring/card.h"
 
 #define LR_MATCH_COLUMN_MAX 63	/* longer names can never match a column */
+#define LR_MATCH_NAME_MAX	200		/* product_id, bank and product_type in JSON (bytes) */
 #define LR_MATCH_MAX_NODES	100000	/* conditions and groups in one product's rules */
 #define LR_MATCH_BLOCK		256		/* applicants evaluated together (lr_mrules_mask, lr_match_block) */
 
@@ -249,6 +251,23 @@ extern bool lr_mcatalog_finish(LrMCatalog *cat, LrError *err);
 
 /* Checks the product's ranges and that its largest loan has a schedule. */
 extern bool lr_mproduct_check(const LrMProduct *p, LrError *err);
+
+/*
+ * A product from JSON (products_json.c): an object with the columns of a
+ * products table, numbers read exactly from src (the document's text), its
+ * rules and card bound to schema.  strict: other members are an error (else
+ * ignored, as other columns of a table).  Errors name the path (v's).
+ */
+extern bool lr_mproduct_from_json(LrJv *v, const LrJson *o, const char *src, size_t srclen,
+								  const LrJsonOptions *opts, bool strict, LrMSchema *schema,
+								  LrMProduct *p);
+
+/* Products from a JSON array of product objects (src, srclen), finished, ids unique. */
+extern bool lr_mcatalog_from_json(const char *src, size_t srclen, LrArena *arena,
+								  const LrJsonOptions *opts, LrMCatalog *cat, LrError *err);
+
+/* An error naming the second place a product_id is given ("[3].product_id: ... of products[1]"). */
+extern bool lr_mcatalog_unique_ids(const LrMCatalog *cat, LrJv *v);
 
 typedef struct LrMRequest
 {

@@ -54,6 +54,8 @@ typedef struct LrMatchCache
 {
 	MemoryContext cxt;			/* everything below; reset on rebuild */
 	char	   *products;		/* the products argument it was built from */
+	Size		products_len;	/* JSON products: the jsonb's bytes (products) and length */
+	bool		json;
 	Oid			userid;
 	/* the snapshot it was read under (see SnapshotMatches in products.c) */
 	bool		has_snap;
@@ -77,6 +79,13 @@ typedef struct LrMatchCache
 
 /* The products of argument argno (text: table name or query), compiled or reused. */
 extern LrMatchCache *lr_match_cache_get(FunctionCallInfo fcinfo, int argno);
+
+/*
+ * The products of argument argno given as a value (jsonb: an array of
+ * product objects, see lr_mcatalog_from_json), compiled once per distinct
+ * value: no table is read, so it runs anywhere (a Citus shard query).
+ */
+extern LrMatchCache *lr_match_cache_get_json(FunctionCallInfo fcinfo, int argno);
 
 /* Reads and compiles the products (table name or query) into cat. */
 extern void lr_match_load(LrMCatalog *cat, const char *products, LrArena *arena);

@@ -22,6 +22,7 @@
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -341,16 +342,6 @@ typedef struct LoadState
 	size_t		cap;
 } LoadState;
 
-static Oid
-ScorecardType(void)
-{
-	Oid			nsp = get_namespace_oid("loan_risk", true);
-
-	return OidIsValid(nsp) ? GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
-											 CStringGetDatum("scorecard"),
-											 ObjectIdGetDatum(nsp)) : InvalidOid;
-}
-
 static bool
 IsJsonOrText(Oid t)
 {
@@ -660,7 +651,7 @@ lr_match_load(LrMCatalog *cat, const char *products, LrArena *arena)
 	ls.cat = cat;
 	ls.arena = arena;
 	lr_pg_json_options(&ls.jopts);
-	ls.scorecard_type = ScorecardType();
+	ls.scorecard_type = lr_scorecard_typoid(true);
 	lr_query_run(lr_match_source_sql(products, "products"), "products query", LoadStart, LoadRow, &ls);
 
 	/* Product ids name products in results and messages: they must be unique. */
@@ -719,6 +710,8 @@ SnapshotRemember(LrMatchCache *mc, Snapshot snap)
 	mc->has_snap = true;
 }
 
+static void MatchCacheFinish(LrMatchCache *mc);
+
 LrMatchCache *
 lr_match_cache_get(FunctionCallInfo fcinfo, int argno)
 {
@@ -727,7 +720,6 @@ lr_match_cache_get(FunctionCallInfo fcinfo, int argno)
 	char	   *products;
 	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
 	MemoryContext old;
-	size_t		n;
 
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
@@ -742,7 +734,7 @@ lr_match_cache_get(FunctionCallInfo fcinfo, int argno)
 										ALLOCSET_DEFAULT_SIZES);
 		flinfo->fn_extra = mc;
 	}
-	else if (mc->products != NULL && strcmp(mc->products, products) == 0 &&
+	else if (mc->products != NULL && !mc->json && strcmp(mc->products, products) == 0 &&
 			 mc->userid == GetUserId() && SnapshotMatches(mc, snap))
 		return mc;
 
@@ -753,14 +745,73 @@ lr_match_cache_get(FunctionCallInfo fcinfo, int argno)
 	lr_pg_alloc_init(&mc->alloc, mc->cxt);
 	lr_arena_init(&mc->arena, &mc->alloc, 0);
 	lr_match_load(&mc->cat, products, &mc->arena);
+	MatchCacheFinish(mc);
+	mc->products = pstrdup(products);
+	mc->json = false;
+	mc->userid = GetUserId();
+	SnapshotRemember(mc, snap);
+	MemoryContextSwitchTo(old);
+	return mc;
+}
+
+/* The compiled products' scratch, results and applicant binding (in mc->cxt). */
+static void
+MatchCacheFinish(LrMatchCache *mc)
+{
+	size_t		n;
+
 	n = mc->cat.nproducts;
 	mc->vals = palloc(Max(mc->cat.schema.n, 1) * sizeof(double));
 	lr_mscratch_init(&mc->scratch, &mc->cat, palloc(lr_mscratch_size(&mc->cat)));
 	mc->res = palloc(Max(n, 1) * sizeof(LrMResult));
 	lr_mbind_init(&mc->bind, mc->cxt, &mc->cat.schema, "applicant row");
-	mc->products = pstrdup(products);
-	mc->userid = GetUserId();
-	SnapshotRemember(mc, snap);
+}
+
+LrMatchCache *
+lr_match_cache_get_json(FunctionCallInfo fcinfo, int argno)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	LrMatchCache *mc = (LrMatchCache *) flinfo->fn_extra;
+	struct varlena *raw;
+	Size		len;
+	MemoryContext old;
+	char	   *text;
+	LrJsonOptions jo;
+	LrError		err = {0};
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("products must not be NULL"),
+				 errhint("Give a JSON array of products, such as (SELECT jsonb_agg(p) FROM products p).")));
+	raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+	len = VARSIZE_ANY_EXHDR(raw);
+	if (mc == NULL)
+	{
+		mc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(LrMatchCache));
+		mc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "loan_risk matching cache",
+										ALLOCSET_DEFAULT_SIZES);
+		flinfo->fn_extra = mc;
+	}
+	else if (mc->products != NULL && mc->json && mc->products_len == len &&
+			 memcmp(mc->products, VARDATA_ANY(raw), len) == 0)
+		return mc;
+
+	MemoryContextReset(mc->cxt);
+	mc->products = NULL;
+	mc->has_snap = false;
+	old = MemoryContextSwitchTo(mc->cxt);
+	lr_pg_alloc_init(&mc->alloc, mc->cxt);
+	lr_arena_init(&mc->arena, &mc->alloc, 0);
+	text = JsonbToCString(NULL, &((Jsonb *) raw)->root, VARSIZE_ANY(raw));
+	lr_pg_json_options(&jo);
+	if (!lr_mcatalog_from_json(text, strlen(text), &mc->arena, &jo, &mc->cat, &err))
+		lr_pg_raise(&err, "invalid products");
+	MatchCacheFinish(mc);
+	mc->products = palloc(Max(len, 1));
+	memcpy(mc->products, VARDATA_ANY(raw), len);
+	mc->products_len = len;
+	mc->json = true;
 	MemoryContextSwitchTo(old);
 	return mc;
 }

@@ -33,6 +33,33 @@ CREATE FUNCTION loan_risk.explain_match(applicant record, products text,
 COMMENT ON FUNCTION loan_risk.explain_match(record, text, float8, numeric, integer) IS
   'Every product with the applicant''s eligibility, each failed rule (dimension, reason, column, value), the approval probability and the decision (recommended, below_threshold, not_eligible, no_model, cannot_score)';
 
+-- Products as a value: a JSON array of product objects with the columns of a
+-- products table (jsonb_agg of the table gives it).  No table is read, so
+-- the call runs wherever its row is (a Citus shard, a postgres_fdw shard)
+-- and is IMMUTABLE: the products are compiled once per distinct value.
+CREATE FUNCTION loan_risk.match_products(applicant record, products jsonb,
+                                         min_probability float8 DEFAULT 0.8,
+                                         max_results integer DEFAULT 3,
+                                         requested_amount numeric DEFAULT NULL,
+                                         requested_term integer DEFAULT NULL,
+                                         order_by text DEFAULT 'total_cost')
+  RETURNS TABLE (rank integer, product_id text, bank text, product_type text,
+                 approval_probability float8, rate numeric, amount numeric, term_months integer,
+                 monthly_payment numeric, total_cost numeric)
+  AS 'MODULE_PATHNAME', 'match_products_json' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 3;
+COMMENT ON FUNCTION loan_risk.match_products(record, jsonb, float8, integer, numeric, integer, text) IS
+  'match_products with the products given as a value: a JSON array of product objects (the columns of a products table, as jsonb_agg writes them), so that no table is read where the applicant row is';
+
+CREATE FUNCTION loan_risk.explain_match(applicant record, products jsonb,
+                                        min_probability float8 DEFAULT 0.8,
+                                        requested_amount numeric DEFAULT NULL,
+                                        requested_term integer DEFAULT NULL)
+  RETURNS TABLE (product_id text, bank text, product_type text, eligible boolean,
+                 approval_probability float8, decision text, failed_rules jsonb, detail text)
+  AS 'MODULE_PATHNAME', 'explain_match_json' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 20;
+COMMENT ON FUNCTION loan_risk.explain_match(record, jsonb, float8, numeric, integer) IS
+  'explain_match with the products given as a value: a JSON array of product objects (the columns of a products table, as jsonb_agg writes them)';
+
 CREATE FUNCTION loan_risk.match_products_batch(applicants text, products text,
                                                min_probability float8 DEFAULT 0.8,
                                                max_results integer DEFAULT 3,

@@ -8,7 +8,7 @@
  * again and writes back byte for byte the same; the arm assignment gives an
  * arm for every position in [0, 1) and is monotone in it.
  *
- * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/common/lr_jv.c src/decision/strategy.c src/scoring/card.c src/scoring/card_build.c src/scoring/card_table.c src/antifraud/iforest.c src/matching/rules.c src/matching/kernel.c src/credit/money.c src/credit/policy.c src/credit/decide.c src/credit/schedule_core.c src/credit/irr.c
+ * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/common/lr_jv.c src/decision/strategy.c src/scoring/card.c src/scoring/card_build.c src/scoring/card_table.c src/antifraud/iforest.c src/matching/rules.c src/matching/products_json.c src/matching/kernel.c src/credit/money.c src/credit/policy.c src/credit/decide.c src/credit/schedule_core.c src/credit/irr.c
  */
 #include <math.h>
 #include <stdio.h>
