@@ -16,6 +16,7 @@
 #include "utils/typcache.h"
 
 #include "common/lr_base.h"
+#include "common/lr_numeric_pg.h"
 #include "common/lr_pg.h"
 #include "common/lr_row.h"
 
@@ -186,7 +187,7 @@ lr_conv_number(LrConv conv, Datum d)
 			return (double) DatumGetInt64(d);
 		case LR_CONV_NUMERIC:
 			/* Values beyond double range become +/-Infinity: above or below every bound. */
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+			return lr_numeric_float8(d);
 		default:
 			elog(ERROR, "conversion %d is not numeric", (int) conv);
 	}

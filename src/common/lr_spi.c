@@ -20,6 +20,7 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 
+#include "common/lr_numeric_pg.h"
 #include "common/lr_spi.h"
 
 /*
@@ -413,7 +414,7 @@ lr_datum_double(Datum d, Oid type)
 		case FLOAT8OID:
 			return DatumGetFloat8(d);
 		case NUMERICOID:
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+			return lr_numeric_float8(d);
 	}
 	elog(ERROR, "lr_datum_double: unexpected type %u", type);
 	return 0;

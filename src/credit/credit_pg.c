@@ -13,6 +13,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "common/lr_numeric_pg.h"
 #include "common/lr_pg.h"
 #include "credit/credit_pg.h"
 
@@ -163,7 +164,7 @@ lr_arg_amount(Datum num, const char *argname)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a finite amount, not %s", argname,
 						DatumGetCString(DirectFunctionCall1(numeric_out, num)))));
-	v = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, num));
+	v = lr_numeric_float8(num);
 	if (fabs(v) > (double) LR_MONEY_MAX_CENTS / 100)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),

@@ -24,6 +24,7 @@
 #include "utils/timestamp.h"
 
 #include "common/lr_dist.h"
+#include "common/lr_numeric_pg.h"
 #include "common/lr_pg.h"
 #include "common/lr_settings.h"
 #include "common/lr_state.h"
@@ -265,84 +266,41 @@ NumericText(Datum num)
 	if (strlen(s) <= 24)
 		return s;
 	lr_format_double(buf, sizeof(buf),
-					 DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, num)));
+					 lr_numeric_float8(num));
 	return pstrdup(buf);
 }
 
 /*
  * A numeric amount in units of 0.0001, rounded half away from zero.  The
  * unit is one digit of numeric's base 10000, so this reads the digits of the
- * stored value (PostgreSQL's on-disk numeric format) instead of calling
- * numeric arithmetic for every row.
+ * stored value (lr_numeric_digits) instead of calling numeric arithmetic for
+ * every row.
  */
 int64
 lr_numeric_units(Datum d, const char *what)
 {
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
-	const uint8 *p = (const uint8 *) VARDATA_ANY(v);
-	int			len = VARSIZE_ANY_EXHDR(v);
-	uint16		hdr;
-	int			weight;
-	bool		neg;
-	int			hdrlen;
-	int			ndigits;
+	LrNumDigits n;
 	int			nint;
 	int			i;
 	lr_i128	acc = 0;
 
-	if (len < 2)
-		elog(ERROR, "invalid numeric value");
-	memcpy(&hdr, p, sizeof(uint16));
-	if ((hdr & 0xC000) == 0xC000)
-	{
-		/* NaN, Infinity or -Infinity */
+	lr_numeric_digits(d, &n);
+	if (n.kind != LR_NUM_FINITE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s %s is not a finite number", what,
-						DatumGetCString(DirectFunctionCall1(numeric_out, PointerGetDatum(v))))));
-	}
-	if (hdr & 0x8000)
-	{
-		/* short format: sign bit, 6-bit display scale, 7-bit weight */
-		neg = (hdr & 0x2000) != 0;
-		weight = (hdr & 0x0040) ? (int) (hdr & 0x003F) - 64 : (int) (hdr & 0x003F);
-		hdrlen = 2;
-	}
-	else
-	{
-		int16		w;
-
-		if (len < 4)
-			elog(ERROR, "invalid numeric value");
-		neg = (hdr & 0xC000) == 0x4000;
-		memcpy(&w, p + 2, sizeof(int16));
-		weight = w;
-		hdrlen = 4;
-	}
-	ndigits = (len - hdrlen) / 2;
+						n.kind == LR_NUM_NAN ? "NaN" : n.kind == LR_NUM_PINF ? "Infinity" : "-Infinity")));
 	/* Digits at positions weight .. -1 make whole units; the digit at -2 rounds. */
-	nint = weight + 2;
+	nint = n.weight + 2;
 	if (nint > 5)
-		AmountOutOfRange(what, NumericText(PointerGetDatum(v)));
+		AmountOutOfRange(what, NumericText(d));
 	for (i = 0; i < nint; i++)
-	{
-		int16		dg = 0;
-
-		if (i < ndigits)
-			memcpy(&dg, p + hdrlen + 2 * i, sizeof(int16));
-		acc = acc * 10000 + dg;
-	}
-	if (nint >= 0 && nint < ndigits)
-	{
-		int16		dg;
-
-		memcpy(&dg, p + hdrlen + 2 * nint, sizeof(int16));
-		if (dg >= 5000)
-			acc++;
-	}
+		acc = acc * 10000 + (i < n.ndigits ? lr_num_digit(&n, i) : 0);
+	if (nint >= 0 && nint < n.ndigits && lr_num_digit(&n, nint) >= 5000)
+		acc++;
 	if (acc >= LR_AMOUNT_MAX_UNITS)
-		AmountOutOfRange(what, NumericText(PointerGetDatum(v)));
-	return neg ? -(int64) acc : (int64) acc;
+		AmountOutOfRange(what, NumericText(d));
+	return n.neg ? -(int64) acc : (int64) acc;
 }
 
 static int64
