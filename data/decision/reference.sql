@@ -47,6 +47,12 @@ $$;
 CREATE FUNCTION dec_ref_stage_pos(stage text) RETURNS int LANGUAGE sql IMMUTABLE
   AS $$ SELECT array_position(ARRAY['knock_out', 'identity', 'anomaly', 'score', 'limit', 'price', 'offers'], stage) $$;
 
+-- An input of the applicant as jsonb: the column, or "profile.x", field x of a composite column.
+CREATE FUNCTION dec_ref_get(j jsonb, name text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN j ? name OR strpos(name, '.') = 0 THEN j -> name
+              ELSE j -> split_part(name, '.', 1) -> substr(name, strpos(name, '.') + 1) END
+$$;
+
 -- A money input as numeric (NULL when missing), NaN/Infinity and text as invalid.
 CREATE FUNCTION dec_ref_money(v jsonb) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN jsonb_typeof(v) = 'number' THEN v::text::numeric END
@@ -104,7 +110,7 @@ BEGIN
   END IF;
 
   -- limit
-  v := j -> (st->'limit'->>'monthly_revenue');
+  v := dec_ref_get(j, st->'limit'->>'monthly_revenue');
   IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
     t.outcome := 'refer'; t.stage := 'limit';
     t.codes := t.codes || 'LIMIT_INPUT_MISSING'::text;
@@ -113,7 +119,7 @@ BEGIN
   END IF;
   revenue := dec_ref_money(v);
   IF st->'limit' ? 'existing_debt' THEN
-    existing := dec_ref_money(j -> (st->'limit'->>'existing_debt'));
+    existing := dec_ref_money(dec_ref_get(j, st->'limit'->>'existing_debt'));
   END IF;
   lim := loan_risk.credit_limit(t.pd, revenue, existing, st->'limit'->'policy');
   IF NOT lim.approved THEN
@@ -125,7 +131,7 @@ BEGIN
   t.limit_amount := lim.limit_amount;
   t.amount := lim.limit_amount;
   IF st->'limit' ? 'requested_amount' THEN
-    requested := dec_ref_money(j -> (st->'limit'->>'requested_amount'));
+    requested := dec_ref_money(dec_ref_get(j, st->'limit'->>'requested_amount'));
     IF requested IS NOT NULL THEN
       t.amount := least(round(requested, 2), lim.limit_amount);
     END IF;
@@ -135,7 +141,7 @@ BEGIN
   END IF;
 
   -- price, schedule, APR
-  t.term_months := coalesce((j ->> (st->'price'->>'requested_term'))::int, (st->'price'->>'term_months')::int);
+  t.term_months := coalesce(((dec_ref_get(j, st->'price'->>'requested_term') #>> '{}'))::int, (st->'price'->>'term_months')::int);
   pr := loan_risk.price_loan(t.pd, (st->'price'->>'lgd')::float8, t.term_months, st->'price'->'policy');
   IF NOT pr.approved THEN
     t.outcome := 'decline'; t.stage := 'price';
@@ -214,7 +220,7 @@ BEGIN
   IF pre <> 'decline' AND st ? 'identity' THEN
     last_stage := 'identity';
     FOR r IN SELECT e FROM jsonb_array_elements(coalesce(st->'identity'->'checks', '[]')) e LOOP
-      key := j ->> (r.e->>'column');
+      key := (dec_ref_get(j, r.e->>'column') #>> '{}');
       IF key IS NULL THEN
         ok := r.e->>'if_null' = 'pass';
         why := format('%s (%s is missing)', r.e->>'reason', r.e->>'column');
@@ -241,7 +247,7 @@ BEGIN
     IF st->'identity' ? 'lists' THEN
       d.list_hits := '{}';
       FOR r IN SELECT e FROM jsonb_array_elements(st->'identity'->'lists') e LOOP
-        key := j ->> (r.e->>'column');
+        key := (dec_ref_get(j, r.e->>'column') #>> '{}');
         IF key IS NOT NULL THEN
           key := coalesce(CASE r.e->>'normalize'
                             WHEN 'resident_id' THEN loan_risk.normalize_resident_id(key)
@@ -301,8 +307,8 @@ BEGIN
   -- 4. to 6. score with the arm of the key, limit, price
   IF pre <> 'decline' AND st ? 'score' THEN
     arm := st->'score'->'arms'->0;
-    IF jsonb_array_length(st->'score'->'arms') > 1 AND j ->> (s->>'key') IS NOT NULL THEN
-      u := ('x' || substr(encode(sha256(convert_to(coalesce(st->'score'->>'salt', s->>'name') || ':' || (j ->> (s->>'key')),
+    IF jsonb_array_length(st->'score'->'arms') > 1 AND (dec_ref_get(j, s->>'key') #>> '{}') IS NOT NULL THEN
+      u := ('x' || substr(encode(sha256(convert_to(coalesce(st->'score'->>'salt', s->>'name') || ':' || ((dec_ref_get(j, s->>'key') #>> '{}')),
                                                    'UTF8')), 'hex'), 1, 12))::bit(48)::bigint / 281474976710656.0::float8;
       FOR i IN 0 .. jsonb_array_length(st->'score'->'arms') - 1 LOOP
         arm := st->'score'->'arms'->i;
@@ -340,8 +346,8 @@ BEGIN
            min_amount numeric, max_amount numeric, min_term int, max_term int, rate numeric, min_rate numeric,
            max_rate numeric, rules jsonb, approval_model jsonb, repayment_method text)$q$, st->'offers'->'products'),
       (st->'offers'->>'min_probability')::float8, (st->'offers'->>'max_results')::int,
-      dec_ref_money(j -> (st->'limit'->>'requested_amount')),
-      (j ->> (st->'price'->>'requested_term'))::int,
+      dec_ref_money(dec_ref_get(j, st->'limit'->>'requested_amount')),
+      ((dec_ref_get(j, st->'price'->>'requested_term') #>> '{}'))::int,
       st->'offers'->>'order_by') mp;
   END IF;
 
