@@ -18,6 +18,7 @@
 --   WITH x AS MATERIALIZED (SELECT dec_ref_models(strategy) AS m FROM strategies WHERE name = 'online')
 --   SELECT r.* FROM applicants a, x, LATERAL dec_reference(x.m, a) r;
 
+\set QUIET on
 CREATE TYPE dec_ref_models AS (
   s jsonb,                             -- the strategy's JSON without its models
   hash text,                           -- SHA-256 of its canonical text
@@ -376,3 +377,4 @@ BEGIN
   d.reasons := texts;
   RETURN d;
 END $$;
+\set QUIET off
