@@ -356,10 +356,71 @@ ParseFeature(CardCtx *c, const LrJson *fv, LrFeature *f)
 }
 
 static const char *const card_keys[] = {
-	"format", "name", "description", "scaling", "base_points", "intercept",
-	"features", "statistics", "training", "metadata", NULL
+	"format", "name", "description", "scaling", "calibration", "base_points", "intercept",
+	"features", "covariance", "statistics", "training", "metadata", NULL
 };
 static const char *const scaling_keys[] = {"pdo", "base_score", "base_odds", NULL};
+static const char *const calibration_keys[] = {"method", "intercept", "slope", NULL};
+static const char *const calibration_methods[] = {"none", "platt", NULL};
+
+/* "calibration": {"method": "platt", "intercept": a, "slope": b}; the numbers are lr_card_finish's. */
+static bool
+ParseCalibration(CardCtx *c, const LrJson *cal, LrCalibration *out)
+{
+	size_t		mark = lr_path_key(&c->path, "calibration");
+	int			m = 0;
+
+	if (!lr_jv_check_keys(c, cal, calibration_keys) ||
+		!lr_jv_choice(c, cal, "method", true, calibration_methods, &m, NULL))
+		return false;
+	out->method = (LrCalibrationMethod) m;
+	if (out->method == LR_CALIBRATION_PLATT &&
+		(!lr_jv_number(c, cal, "intercept", true, &out->intercept, NULL) ||
+		 !lr_jv_number(c, cal, "slope", true, &out->slope, NULL)))
+		return false;
+	lr_path_pop(&c->path, mark);
+	return true;
+}
+
+/* "covariance": n rows of n numbers, n = features + 1; symmetry is lr_card_finish's. */
+static bool
+ParseCovariance(CardCtx *c, const LrJson *cov, LrCard *card)
+{
+	size_t		n = card->nfeatures + 1;
+	size_t		mark = lr_path_key(&c->path, "covariance");
+	double	   *m;
+
+	if (!lr_jv_expect(c, cov, LRJ_ARRAY))
+		return false;
+	if (cov->n != n)
+		return lr_jv_fail(c, "expected %zu rows, one for the intercept and one per feature, got %zu",
+						  n, cov->n);
+	if ((m = lr_arena_alloc(c->arena, n * n * sizeof(double))) == NULL)
+		return lr_jv_nomem(c);
+	for (size_t i = 0; i < n; i++)
+	{
+		const LrJson *row = cov->items[i];
+		size_t		m2 = lr_path_index(&c->path, i);
+
+		if (!lr_jv_tick(c) || !lr_jv_expect(c, row, LRJ_ARRAY))
+			return false;
+		if (row->n != n)
+			return lr_jv_fail(c, "expected %zu numbers, got %zu", n, row->n);
+		for (size_t j = 0; j < n; j++)
+		{
+			size_t		m3 = lr_path_index(&c->path, j);
+
+			if (!lr_jv_expect(c, row->items[j], LRJ_NUMBER))
+				return false;
+			m[i * n + j] = row->items[j]->num;
+			lr_path_pop(&c->path, m3);
+		}
+		lr_path_pop(&c->path, m2);
+	}
+	lr_path_pop(&c->path, mark);
+	card->covariance = m;
+	return true;
+}
 
 /* Everything but the features, into h. */
 static bool
@@ -367,6 +428,7 @@ ParseHeader(CardCtx *c, const LrJson *root, LrCard *h)
 {
 	const char *format;
 	const LrJson *scaling;
+	const LrJson *cal;
 	size_t		mark;
 
 	if (!lr_jv_expect(c, root, LRJ_OBJECT) || !lr_jv_check_keys(c, root, card_keys))
@@ -388,6 +450,7 @@ ParseHeader(CardCtx *c, const LrJson *root, LrCard *h)
 		!lr_jv_number(c, root, "base_points", true, &h->base_points, NULL) ||
 		!lr_jv_number(c, root, "intercept", false, &h->intercept, &h->has_intercept) ||
 		!lr_jv_object(c, root, "scaling", &scaling) ||
+		!lr_jv_object(c, root, "calibration", &cal) ||
 		!lr_jv_object(c, root, "statistics", &h->statistics) ||
 		!lr_jv_object(c, root, "training", &h->training) ||
 		!lr_jv_object(c, root, "metadata", &h->metadata))
@@ -403,6 +466,8 @@ ParseHeader(CardCtx *c, const LrJson *root, LrCard *h)
 		h->has_scaling = true;
 		lr_path_pop(&c->path, mark);
 	}
+	if (cal != NULL && !ParseCalibration(c, cal, &h->calibration))
+		return false;
 	return true;
 }
 
@@ -414,6 +479,7 @@ CardFromJson(const LrJson *root, LrArena *arena, LrTick *tick, LrCard **out, LrE
 	LrCard		h = {0};
 	LrCard	   *card;
 	const LrJson *feats;
+	const LrJson *cov;
 	size_t		mark;
 
 	lr_jv_init(&c, arena, err);
@@ -440,6 +506,8 @@ CardFromJson(const LrJson *root, LrArena *arena, LrTick *tick, LrCard **out, LrE
 		lr_path_pop(&c.path, m2);
 	}
 	lr_path_pop(&c.path, mark);
+	if ((cov = lr_json_get(root, "covariance")) != NULL && !ParseCovariance(&c, cov, card))
+		return false;
 	if (!lr_card_finish_tick(card, arena, tick, err))
 		return false;
 	*out = card;
@@ -563,6 +631,17 @@ lr_card_write(const LrCard *card, LrBuf *b)
 		PutNumberField(b, &f2, "base_odds", card->base_odds);
 		lr_buf_putc(b, '}');
 	}
+	if (card->calibration.method == LR_CALIBRATION_PLATT)
+	{
+		bool		f2 = true;
+
+		PutKey(b, &first, "calibration");
+		lr_buf_putc(b, '{');
+		PutStringField(b, &f2, "method", "platt");
+		PutNumberField(b, &f2, "intercept", card->calibration.intercept);
+		PutNumberField(b, &f2, "slope", card->calibration.slope);
+		lr_buf_putc(b, '}');
+	}
 	PutNumberField(b, &first, "base_points", card->base_points);
 	if (card->has_intercept)
 		PutNumberField(b, &first, "intercept", card->intercept);
@@ -625,6 +704,25 @@ lr_card_write(const LrCard *card, LrBuf *b)
 		lr_buf_putc(b, '}');
 	}
 	lr_buf_putc(b, ']');
+	if (card->covariance)
+	{
+		size_t		n = card->nfeatures + 1;
+
+		PutKey(b, &first, "covariance");
+		lr_buf_putc(b, '[');
+		for (i = 0; i < n; i++)
+		{
+			lr_buf_puts(b, i > 0 ? ", [" : "[");
+			for (j = 0; j < n; j++)
+			{
+				if (j > 0)
+					lr_buf_puts(b, ", ");
+				lr_buf_put_double(b, card->covariance[i * n + j]);
+			}
+			lr_buf_putc(b, ']');
+		}
+		lr_buf_putc(b, ']');
+	}
 	if (card->statistics)
 	{
 		PutKey(b, &first, "statistics");

@@ -40,6 +40,13 @@
  *		by any number of threads at once.  The free-form members (binning,
  *		statistics, training, metadata) are no part of the table and may
  *		be set after lr_card_finish (training records its scores there).
+ *	 6. A score becomes a probability only through lr_card_log_odds (and
+ *		lr_card_pd over it): the scaling's log-odds, then the card's
+ *		calibration when it has one.  Both members are optional, so cards
+ *		written before they existed parse and give the same doubles.
+ *		The covariance (intercept, then the features in card order) and
+ *		each bin's WOE give the standard error of a row's log-odds
+ *		(lr_card_log_odds_se), for the bounds of its probability.
  *
  * Format "loan_risk.scorecard/1" (see doc/scorecard.md): numeric bins are
  * [previous upper, upper), the first starting at -Infinity, the last with
@@ -157,6 +164,20 @@ typedef struct LrCardTable
 	const LrTableFeature *features; /* in card order */
 } LrCardTable;
 
+/* How the scaling's log-odds are mapped to calibrated ones ("calibration"). */
+typedef enum LrCalibrationMethod
+{
+	LR_CALIBRATION_NONE = 0,
+	LR_CALIBRATION_PLATT = 1	/* intercept + slope * log-odds, slope > 0 */
+} LrCalibrationMethod;
+
+typedef struct LrCalibration
+{
+	LrCalibrationMethod method;
+	double		intercept;
+	double		slope;			/* positive: a higher score never gets a higher pd */
+} LrCalibration;
+
 typedef struct LrCard
 {
 	const char *name;
@@ -173,6 +194,13 @@ typedef struct LrCard
 	const LrJson *statistics;	/* free-form, kept verbatim */
 	const LrJson *training;
 	const LrJson *metadata;
+	LrCalibration calibration;	/* method NONE: the scaling's probabilities */
+	/*
+	 * NULL, or the (nfeatures + 1)^2 covariance of the fit's log-odds
+	 * coefficients, row-major: the intercept first, then each feature's WOE
+	 * coefficient in card order.  Symmetric, non-negative diagonal.
+	 */
+	const double *covariance;
 	/* Compiled by lr_card_finish. */
 	LrCardTable table;
 	double		log_base_odds;	/* ln base_odds, when has_scaling */
@@ -280,11 +308,27 @@ extern bool lr_bin_label(const LrFeature *f, const LrBin *b, LrBuf *out);
 /* Lower bound of a range bin (-inf for the first). */
 extern double lr_bin_lower(const LrFeature *f, const LrBin *b);
 
-/* Log-odds of default at a score: ln base_odds + (score - base_score) / pdo * ln 2. */
+/*
+ * Log-odds (good to bad) at a score: l = ln base_odds + (score - base_score)
+ * / pdo * ln 2, then, when the card is calibrated, intercept + slope * l.
+ */
 extern double lr_card_log_odds(const LrCard *card, double score);
 
-/* pd = 1 / (1 + base_odds * 2^((score - base_score) / pdo)), computed without overflow. */
+/* pd = 1 / (1 + e^lr_card_log_odds), computed without overflow. */
 extern double lr_card_pd(const LrCard *card, double score);
+
+/* pd at given log-odds (the same formula, for bounds). */
+extern double lr_card_pd_of_log_odds(double log_odds);
+
+/*
+ * The standard error of the log-odds of a row of these codes (one per
+ * feature): sqrt(x' C x) with x = (1, the WOE of each code), C the card's
+ * covariance, times the calibration's slope.  false when the card has no
+ * covariance (*missing_woe -1) or a code's bin has no WOE (*missing_woe
+ * that feature's index).
+ */
+extern bool lr_card_log_odds_se(const LrCard *card, const int32_t *codes, double *se,
+								int *missing_woe);
 
 extern uint32_t lr_hash_bytes(const char *s, size_t len);
 

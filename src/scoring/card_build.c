@@ -494,6 +494,66 @@ FinishFeature(LrJv *c, const LrCard *card, size_t i, size_t dup, LrTableFeature 
 	return true;
 }
 
+/* The calibration: finite numbers, a positive slope, and a scaling to calibrate. */
+static bool
+CheckCalibration(LrJv *c, const LrCard *card)
+{
+	const LrCalibration *cal = &card->calibration;
+	size_t		mark;
+
+	if (cal->method == LR_CALIBRATION_NONE)
+		return true;
+	mark = lr_jv_enter_key(c, "calibration");
+	if (cal->method != LR_CALIBRATION_PLATT)
+		return lr_jv_fail_at(c, "method", "not a calibration method (none or platt)");
+	if (!card->has_scaling)
+		return lr_jv_fail(c, "a card without scaling has no probabilities to calibrate");
+	if (!CheckNumber(c, "intercept", cal->intercept, 0))
+		return false;
+	if (!(cal->slope > 0) || !isfinite(cal->slope))
+		return lr_jv_fail_at(c, "slope", "%g is not a positive finite number (a calibration keeps the order of scores)",
+							 cal->slope);
+	lr_jv_leave(c, mark);
+	return true;
+}
+
+/* The covariance: finite, symmetric, variances not negative. */
+static bool
+CheckCovariance(LrJv *c, const LrCard *card)
+{
+	size_t		n = card->nfeatures + 1;
+	const double *m = card->covariance;
+	size_t		mark;
+
+	if (m == NULL)
+		return true;
+	mark = lr_jv_enter_key(c, "covariance");
+	for (size_t i = 0; i < n; i++)
+	{
+		size_t		m2 = lr_jv_enter_index(c, i);
+
+		if (!lr_jv_tick(c))
+			return false;
+		for (size_t j = 0; j < n; j++)
+		{
+			double		v = m[i * n + j];
+			size_t		m3 = lr_jv_enter_index(c, j);
+
+			if (!isfinite(v))
+				return lr_jv_fail(c, "%g is not a finite number", v);
+			if (i == j && v < 0)
+				return lr_jv_fail(c, "a variance must not be negative, got %g", v);
+			if (v != m[j * n + i])
+				return lr_jv_fail(c, "%g differs from [%zu][%zu], %g: a covariance is symmetric",
+								  v, j, i, m[j * n + i]);
+			lr_jv_leave(c, m3);
+		}
+		lr_jv_leave(c, m2);
+	}
+	lr_jv_leave(c, mark);
+	return true;
+}
+
 bool
 lr_card_finish(LrCard *card, LrArena *arena, LrError *err)
 {
@@ -531,6 +591,8 @@ lr_card_finish_tick(LrCard *card, LrArena *arena, LrTick *tick, LrError *err)
 		lr_jv_leave(&c, mark);
 		card->log_base_odds = log(card->base_odds);
 	}
+	if (!CheckCalibration(&c, card) || !CheckCovariance(&c, card))
+		return false;
 
 	if (card->nfeatures > 0 &&
 		((tf = lr_arena_alloc0(arena, card->nfeatures * sizeof(LrTableFeature))) == NULL ||

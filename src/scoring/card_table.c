@@ -182,12 +182,57 @@ lr_bin_label(const LrFeature *f, const LrBin *b, LrBuf *out)
 double
 lr_card_log_odds(const LrCard *card, double score)
 {
-	return card->log_base_odds + (score - card->base_score) / card->pdo * M_LN2;
+	double		l = card->log_base_odds + (score - card->base_score) / card->pdo * M_LN2;
+
+	if (card->calibration.method == LR_CALIBRATION_PLATT)
+		l = card->calibration.intercept + card->calibration.slope * l;
+	return l;
+}
+
+double
+lr_card_pd_of_log_odds(double log_odds)
+{
+	/* exp() overflows to +inf for very high log-odds, giving pd 0: the right limit. */
+	return 1.0 / (1.0 + exp(log_odds));
 }
 
 double
 lr_card_pd(const LrCard *card, double score)
 {
-	/* exp() overflows to +inf for very high scores, giving pd 0: the right limit. */
-	return 1.0 / (1.0 + exp(lr_card_log_odds(card, score)));
+	return lr_card_pd_of_log_odds(lr_card_log_odds(card, score));
+}
+
+bool
+lr_card_log_odds_se(const LrCard *card, const int32_t *codes, double *se, int *missing_woe)
+{
+	size_t		n = card->nfeatures + 1;
+	const double *c = card->covariance;
+	double		v = 0;
+
+	*missing_woe = -1;
+	if (c == NULL)
+		return false;
+	for (size_t i = 0; i < n; i++)
+	{
+		double		xi = i == 0 ? 1.0 : card->table.features[i - 1].woe[codes[i - 1]];
+		double		row = 0;
+
+		if (isnan(xi))
+		{
+			*missing_woe = (int) i - 1;
+			return false;
+		}
+		for (size_t j = 0; j < n; j++)
+		{
+			double		xj = j == 0 ? 1.0 : card->table.features[j - 1].woe[codes[j - 1]];
+
+			row += c[i * n + j] * (isnan(xj) ? 0 : xj);
+		}
+		v += xi * row;
+	}
+	/* A covariance that is not quite positive semi-definite can give a tiny negative sum. */
+	*se = sqrt(v > 0 ? v : 0);
+	if (card->calibration.method == LR_CALIBRATION_PLATT)
+		*se *= card->calibration.slope;
+	return true;
 }

@@ -23,12 +23,14 @@
 #include "utils/memutils.h"
 
 #include "common/lr_pg.h"
+#include "features/features.h"
 #include "scoring/score.h"
 #include "scoring/scorecard.h"
 
 PG_FUNCTION_INFO_V1(score);
 PG_FUNCTION_INFO_V1(pd);
 PG_FUNCTION_INFO_V1(pd_from_score);
+PG_FUNCTION_INFO_V1(pd_interval);
 PG_FUNCTION_INFO_V1(reasons);
 PG_FUNCTION_INFO_V1(score_detail);
 
@@ -192,6 +194,54 @@ pd_from_score(PG_FUNCTION_ARGS)
 	if (isnan(s))
 		PG_RETURN_FLOAT8(get_float8_nan());
 	PG_RETURN_FLOAT8(lr_card_pd(cc->card, s));
+}
+
+/*
+ * pd_interval: the row's pd and the two-sided confidence interval of it at
+ * the given level, from the card's covariance (the log-odds +- z standard
+ * errors, mapped through the calibration like the pd itself)
+ */
+Datum
+pd_interval(PG_FUNCTION_ARGS)
+{
+	LrCardCache *cc = lr_card_cache_get(fcinfo, 0);
+	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
+	float8		conf = PG_GETARG_FLOAT8(2);
+	const LrCard *card = cc->card;
+	TupleDesc	desc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	double		l,
+				se,
+				z;
+	int			missing;
+
+	RequireScaling(card);
+	if (!(conf > 0 && conf < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence %g is not a probability between 0 and 1 (both excluded)", conf)));
+	l = lr_card_log_odds(card, lr_card_score_row(cc, row, false));
+	if (!lr_card_log_odds_se(card, cc->codes, &se, &missing))
+	{
+		if (missing < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("scorecard \"%s\" has no covariance, so its probabilities have no confidence bounds",
+							lr_card_name(card)),
+					 errhint("Retrain the card with train_scorecard, which records the covariance of its fit.")));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the bin of feature \"%s\" that scores this row has no woe, so the card gives no confidence bounds",
+						card->features[missing].name)));
+	}
+	z = lr_norm_quantile(0.5 + conf / 2);
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "pd_interval must return a composite type");
+	values[0] = Float8GetDatum(lr_card_pd_of_log_odds(l));
+	values[1] = Float8GetDatum(lr_card_pd_of_log_odds(l + z * se));
+	values[2] = Float8GetDatum(lr_card_pd_of_log_odds(l - z * se));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 
 typedef struct ReasonItem

@@ -47,12 +47,19 @@ CREATE FUNCTION loan_risk.pd(card loan_risk.scorecard, applicant record) RETURNS
   AS 'MODULE_PATHNAME', 'pd' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 30
   SUPPORT loan_risk.score_support;
 COMMENT ON FUNCTION loan_risk.pd(loan_risk.scorecard, record) IS
-  'Probability of default of one applicant row under the card''s scaling: 1 / (1 + base_odds * 2^((score - base_score) / pdo))';
+  'Probability of default of one applicant row under the card''s scaling: 1 / (1 + base_odds * 2^((score - base_score) / pdo)), through the card''s calibration when it has one';
 
 CREATE FUNCTION loan_risk.pd_from_score(card loan_risk.scorecard, score float8) RETURNS float8
   AS 'MODULE_PATHNAME', 'pd_from_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.pd_from_score(loan_risk.scorecard, float8) IS
-  'Probability of default of a given score under the card''s scaling';
+  'Probability of default of a given score under the card''s scaling (and its calibration, when it has one)';
+
+CREATE FUNCTION loan_risk.pd_interval(card loan_risk.scorecard, applicant record,
+                                      confidence float8 DEFAULT 0.95,
+                                      OUT pd float8, OUT pd_lower float8, OUT pd_upper float8)
+  AS 'MODULE_PATHNAME', 'pd_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 40;
+COMMENT ON FUNCTION loan_risk.pd_interval(loan_risk.scorecard, record, float8) IS
+  'The row''s pd (as pd() gives it) and the two-sided confidence interval of it at the given level, from the covariance of the card''s fit: log-odds -+ z standard errors, through the card''s calibration';
 
 CREATE FUNCTION loan_risk.reasons(card loan_risk.scorecard, applicant record, n integer DEFAULT 4) RETURNS text[]
   AS 'MODULE_PATHNAME', 'reasons' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 30;

@@ -294,6 +294,7 @@ lr_fit_run(const LrFitProblem *prob, const double *beta0, LrLogitState *first, L
 
 	res->beta = beta;
 	res->se = palloc(sizeof(double) * p);
+	res->cov = palloc(sizeof(double) * p * p);
 	res->ll = st->ll;
 	res->iterations = k;
 	res->converged = converged;
@@ -301,6 +302,8 @@ lr_fit_run(const LrFitProblem *prob, const double *beta0, LrLogitState *first, L
 	res->nactive = m;
 	for (int j = 0; j < p; j++)
 		res->se[j] = get_float8_nan();
+	for (int j = 0; j < p * p; j++)
+		res->cov[j] = get_float8_nan();
 	res->condition_number = 1;
 	if (m > 0)
 	{
@@ -311,7 +314,12 @@ lr_fit_run(const LrFitProblem *prob, const double *beta0, LrLogitState *first, L
 
 		lr_chol_inverse(L, m, inv);
 		for (int a = 0; a < m; a++)
+		{
 			res->se[act[a]] = sqrt(inv[a * m + a]);
+			/* Symmetric to the bit, as a card's covariance must be. */
+			for (int b = 0; b < m; b++)
+				res->cov[act[a] * p + act[b]] = 0.5 * (inv[a * m + b] + inv[b * m + a]);
+		}
 		/* Condition number of the information scaled to a unit diagonal. */
 		for (int a = 0; a < m; a++)
 			for (int b = 0; b < m; b++)

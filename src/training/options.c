@@ -306,6 +306,7 @@ static const char *const trend_names[] = {"auto", "ascending", "descending", "pe
 static const char *const unseen_names[] = {"worst", "neutral", NULL};
 static const char *const type_names[] = {"auto", "numeric", "categorical", NULL};
 static const char *const stepwise_names[] = {"none", "aic", "bic", NULL};
+static const char *const calibration_names[] = {"none", "platt", NULL};
 
 /* The binning members of obj (common or per feature) over o. */
 static bool
@@ -378,6 +379,8 @@ lr_train_options_default(LrTrainOptions *o)
 	o->base_score = 600;
 	o->base_odds = 50;
 	o->round_points = false;
+	o->calibrate = false;
+	o->calibration_folds = 5;
 }
 
 bool
@@ -385,7 +388,7 @@ lr_train_options_parse(const char *text, size_t len, LrOptMode mode, LrArena *ar
 					   const LrJsonOptions *jopts, LrTrainOptions *o, LrError *err)
 {
 	static const char *const top_train[] = {"name", "description", "binning", "features",
-	"selection", "fit", "scaling", NULL};
+	"selection", "fit", "scaling", "calibration", NULL};
 	static const char *const top_bin[] = {"binning", "features", NULL};
 	LrJson	   *root;
 	LrPath		path;
@@ -480,6 +483,19 @@ lr_train_options_parse(const char *text, size_t len, LrOptMode mode, LrArena *ar
 			return false;
 		lr_path_pop(&path, m);
 	}
+	if ((v = lr_json_get(root, "calibration")) != NULL)
+	{
+		static const char *const keys[] = {"method", "folds", NULL};
+		size_t		m = lr_path_key(&path, "calibration");
+		int			e = (int) o->calibrate;
+
+		if (!CheckKeys(v, keys, &path, err) ||
+			!GetEnum(v, "method", calibration_names, &e, &path, err) ||
+			!GetInt(v, "folds", 2, 20, &o->calibration_folds, &path, err))
+			return false;
+		o->calibrate = e == 1;
+		lr_path_pop(&path, m);
+	}
 	return true;
 }
 
@@ -537,7 +553,8 @@ lr_train_options_json(const LrTrainOptions *o, LrOptMode mode, LrArena *arena)
 	LrJson	   *feats = lr_json_new(arena, LRJ_OBJECT);
 	LrJson	   *sel,
 			   *fit,
-			   *scaling;
+			   *scaling,
+			   *cal;
 	bool		ok;
 
 	if (j == NULL || feats == NULL)
@@ -552,7 +569,8 @@ lr_train_options_json(const LrTrainOptions *o, LrOptMode mode, LrArena *arena)
 	sel = lr_json_new(arena, LRJ_OBJECT);
 	fit = lr_json_new(arena, LRJ_OBJECT);
 	scaling = lr_json_new(arena, LRJ_OBJECT);
-	ok = sel != NULL && fit != NULL && scaling != NULL &&
+	cal = lr_json_new(arena, LRJ_OBJECT);
+	ok = sel != NULL && fit != NULL && scaling != NULL && cal != NULL &&
 		lr_json_put(arena, sel, "min_iv", Num(arena, o->min_iv)) &&
 		lr_json_put(arena, sel, "max_correlation", Num(arena, o->max_correlation)) &&
 		lr_json_put(arena, sel, "max_vif",
@@ -569,6 +587,9 @@ lr_train_options_json(const LrTrainOptions *o, LrOptMode mode, LrArena *arena)
 		lr_json_put(arena, j, "selection", sel) &&
 		lr_json_put(arena, j, "fit", fit) &&
 		lr_json_put(arena, j, "scaling", scaling) &&
+		lr_json_put(arena, cal, "method", Str(arena, calibration_names[o->calibrate ? 1 : 0])) &&
+		lr_json_put(arena, cal, "folds", Num(arena, o->calibration_folds)) &&
+		lr_json_put(arena, j, "calibration", cal) &&
 		(o->name == NULL || lr_json_put(arena, j, "name", Str(arena, o->name))) &&
 		(o->description == NULL || lr_json_put(arena, j, "description", Str(arena, o->description)));
 	return ok ? j : NULL;

@@ -13,7 +13,8 @@
  *    "features":  {"<feature>": {the binning members, "splits", "type"}},
  *    "selection": {"min_iv", "max_correlation", "max_vif", "stepwise", "check_signs"},
  *    "fit":       {"max_iterations", "tolerance", "l2"},
- *    "scaling":   {"pdo", "base_score", "base_odds", "round_points"}}
+ *    "scaling":   {"pdo", "base_score", "base_odds", "round_points"},
+ *    "calibration": {"method": "none" | "platt", "folds"}}
  *
  * binning() takes "binning" and "features" only; logistic_fit takes
  *
@@ -69,6 +70,10 @@ typedef struct LrTrainOptions
 	double		base_score;
 	double		base_odds;
 	bool		round_points;
+
+	/* "platt": cross-fitted Platt scaling recorded in the card (calibrate.c) */
+	bool		calibrate;
+	int			calibration_folds;
 
 	const char *name;			/* NULL: none */
 	const char *description;

@@ -77,6 +77,7 @@ train_scorecard(PG_FUNCTION_ARGS)
 	lr_train_select(t);
 	lr_train_fit(t);
 	lr_train_sign_check(t);
+	lr_train_calibrate(t, fcinfo);
 	lr_train_scale(t);
 	lr_train_audit(t);
 	PG_RETURN_POINTER(lr_scorecard_from_card(t->card));

@@ -16,6 +16,10 @@
  *	             stepwise by the score statistic (train_select.c)
  *	  sign-check drops the feature whose coefficient contradicts its WOE and
  *	             refits, until none does (train_select.c)
+ *	  calibrate  with "calibration": {"method": "platt"}: a card per fold
+ *	             trained on the other folds scores its fold, and Platt
+ *	             scaling is fitted on those out-of-fold log-odds
+ *	             (calibrate.c)
  *	  scale      the card: points from coefficients, WOE and scaling, made
  *	             with the builder (train_card.c)
  *	  audit      the last pass scores the training rows with the card (AUC,
@@ -81,6 +85,10 @@ typedef struct LrTrainer
 	LrFitProblem prob;
 	LrFitResult res;
 
+	/* calibrate */
+	LrCalibration calibration;
+	LrJson	   *calibration_record;	/* NULL: not asked for */
+
 	/* scale, audit */
 	LrCard	   *card;
 	double		auc;
@@ -105,6 +113,7 @@ extern void lr_train_code(LrTrainer *t);
 extern void lr_train_select(LrTrainer *t);
 extern void lr_train_fit(LrTrainer *t);
 extern void lr_train_sign_check(LrTrainer *t);
+extern void lr_train_calibrate(LrTrainer *t, FunctionCallInfo fcinfo);
 extern void lr_train_scale(LrTrainer *t);
 extern void lr_train_audit(LrTrainer *t);
 

@@ -29,6 +29,39 @@ NoMemory(void)
 /* ---------------------------------------------------------------- scale */
 
 /*
+ * The fit's covariance over the intercept and the active features' WOE
+ * coefficients, in card order (NULL when one is not finite, which a
+ * converged fit does not give).
+ */
+static const double *
+CardCovariance(LrTrainer *t, int nact)
+{
+	int			n = nact + 1,
+				p = t->prob.p,
+				k = 0;
+	int		   *col = palloc(sizeof(int) * n);
+	double	   *cov = lr_arena_alloc(&t->arena, sizeof(double) * n * n);
+
+	if (cov == NULL)
+		NoMemory();
+	if (t->res.cov == NULL)
+		return NULL;
+	for (int j = 0; j < p; j++)
+		if (j == 0 || t->active[j])
+			col[k++] = j;
+	for (int a = 0; a < n; a++)
+		for (int b = 0; b < n; b++)
+		{
+			double		v = t->res.cov[col[a] * p + col[b]];
+
+			if (!isfinite(v) || (a == b && v < 0))
+				return NULL;
+			cov[a * n + b] = v == 0 ? 0 : v;
+		}
+	return cov;
+}
+
+/*
  * The card: factor = pdo / ln 2 and offset = base_score - factor * ln
  * base_odds turn each active feature's coefficient and bin WOE into points
  * (-factor * coefficient * woe) and the intercept into base points.
@@ -65,6 +98,8 @@ lr_train_scale(LrTrainer *t)
 									t->beta[j], factor, t->o.round_points, &t->arena,
 									&card->features[k++]))
 			NoMemory();
+	card->covariance = CardCovariance(t, nact);
+	card->calibration = t->calibration;
 	if (!lr_card_finish(card, &t->arena, &err))
 		lr_pg_raise(&err, "invalid scorecard");
 	t->card = card;
@@ -234,6 +269,8 @@ TrainingRecord(LrTrainer *t)
 		lr_json_put(a, rec, "options", lr_train_options_json(&t->o, LR_OPT_TRAIN, a)) &&
 		lr_json_put(a, rec, "features_considered", considered) &&
 		lr_json_put(a, rec, "features_dropped", dropped) &&
+		(t->calibration_record == NULL ||
+		 lr_json_put(a, rec, "calibration", t->calibration_record)) &&
 		lr_json_put(a, rec, "loan_risk_version", Str(t, ExtVersion()));
 	if (!ok)
 		NoMemory();

@@ -99,6 +99,7 @@ typedef struct LrFitResult
 {
 	double	   *beta;			/* p */
 	double	   *se;				/* p, NaN when inactive */
+	double	   *cov;			/* p x p, the inverse information at beta; NaN when inactive */
 	double		ll;				/* log-likelihood at beta (unpenalized) */
 	int			iterations;		/* Newton steps */
 	int			passes;

@@ -281,3 +281,17 @@ CREATE FUNCTION loan_risk.explain_match(applicant record, products jsonb,
   AS 'MODULE_PATHNAME', 'explain_match_json' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 20;
 COMMENT ON FUNCTION loan_risk.explain_match(record, jsonb, float8, numeric, integer) IS
   'explain_match with the products given as a value: a JSON array of product objects (the columns of a products table, as jsonb_agg writes them)';
+
+-- ---- Calibrated probabilities and their confidence bounds (cards may carry
+-- "calibration" and "covariance"; pd() applies the calibration)
+COMMENT ON FUNCTION loan_risk.pd(loan_risk.scorecard, record) IS
+  'Probability of default of one applicant row under the card''s scaling: 1 / (1 + base_odds * 2^((score - base_score) / pdo)), through the card''s calibration when it has one';
+COMMENT ON FUNCTION loan_risk.pd_from_score(loan_risk.scorecard, float8) IS
+  'Probability of default of a given score under the card''s scaling (and its calibration, when it has one)';
+
+CREATE FUNCTION loan_risk.pd_interval(card loan_risk.scorecard, applicant record,
+                                      confidence float8 DEFAULT 0.95,
+                                      OUT pd float8, OUT pd_lower float8, OUT pd_upper float8)
+  AS 'MODULE_PATHNAME', 'pd_interval' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 40;
+COMMENT ON FUNCTION loan_risk.pd_interval(loan_risk.scorecard, record, float8) IS
+  'The row''s pd (as pd() gives it) and the two-sided confidence interval of it at the given level, from the covariance of the card''s fit: log-odds -+ z standard errors, through the card''s calibration';
