@@ -159,7 +159,7 @@ FROM applicants a, loan_risk.match_products(a,
        "base_points": 600, "scaling": {"pdo": 20, "base_score": 600, "base_odds": 9}, "features": []}}]'::jsonb,
   min_probability => 0) m
 WHERE a.applicant_id = 1;
-SELECT provolatile AS volatility FROM pg_proc WHERE oid = 'loan_risk.match_products(record, jsonb, float8, integer, numeric, integer, text)'::regprocedure;
+SELECT provolatile AS volatility FROM pg_proc WHERE oid = 'loan_risk.match_products(record, jsonb, float8, integer, numeric, integer, text, float8)'::regprocedure;
 -- Errors name the product's place and field.
 CREATE FUNCTION try_value(p jsonb) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN

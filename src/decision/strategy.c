@@ -865,6 +865,8 @@ ParseOffers(SCtx *c, const LrJson *st)
 
 		if (!lr_morder_parse(order, strlen(order), &s->order, c->jv.err))
 			return Prefixed(c, c->jv.err);
+		if (s->order == LR_ORDER_CONFIDENT_COST)
+			return lr_jv_fail(&c->jv, "confident_total_cost needs an approval confidence, which strategies do not take");
 		lr_jv_leave(&c->jv, mark);
 	}
 	s->cat.nproducts = products->n;

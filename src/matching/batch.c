@@ -279,6 +279,7 @@ match_products_batch(PG_FUNCTION_ARGS)
 	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
 	lr_arena_init(&arena, &alloc, 0);
 	lr_match_load(&b.cat, products, &arena);
+	lr_match_confidence(fcinfo, 8, &b.cat, &b.req);
 	np = b.cat.nproducts;
 	b.nfields = b.cat.schema.n;
 	lr_mbind_init(&b.bind, CurrentMemoryContext, &b.cat.schema, "applicants query");

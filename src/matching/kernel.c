@@ -31,7 +31,8 @@ lr_morder_parse(const char *s, size_t len, LrMOrder *out, LrError *err)
 		{"total_cost", LR_ORDER_TOTAL_COST},
 		{"monthly_payment", LR_ORDER_MONTHLY_PAYMENT},
 		{"rate", LR_ORDER_RATE},
-		{"probability", LR_ORDER_PROBABILITY}
+		{"probability", LR_ORDER_PROBABILITY},
+		{"confident_total_cost", LR_ORDER_CONFIDENT_COST}
 	};
 	size_t		i;
 
@@ -42,7 +43,7 @@ lr_morder_parse(const char *s, size_t len, LrMOrder *out, LrError *err)
 			return true;
 		}
 	lr_error_set(err, LR_ERR_INVALID, "unknown order \"%.*s\"", (int) (len > 60 ? 60 : len), s);
-	lr_error_detail(err, "Orders: total_cost, monthly_payment, rate, probability.");
+	lr_error_detail(err, "Orders: total_cost, monthly_payment, rate, probability, confident_total_cost.");
 	return false;
 }
 
@@ -355,6 +356,7 @@ SetBounds(const LrMProduct *p, LrMCand *c, LrMOrder order)
 			err = (2.0 + 1e-9 * (pay + P)) / P;
 			break;
 		case LR_ORDER_TOTAL_COST:
+		case LR_ORDER_CONFIDENT_COST:
 		default:
 			Approx(p, c->amount, c->rate, c->term, &pay, &total, &bound);
 			key = total / P;
@@ -390,6 +392,8 @@ Compare(const LrMCand *x, const LrMCand *y, LrMOrder order)
 	double		cx,
 				cy;
 
+	if (order == LR_ORDER_CONFIDENT_COST && x->confident != y->confident)
+		return x->confident ? -1 : 1;
 	if (order == LR_ORDER_RATE)
 	{
 		if (x->rate != y->rate)
@@ -475,7 +479,7 @@ lr_mscratch_size(const LrMCatalog *cat)
 	return (nf + np + 1) * LR_MATCH_BLOCK * sizeof(double) + np * sizeof(LrMCand) +
 		nc * sizeof(int32_t *) +
 		(np + nc) * LR_MATCH_BLOCK * sizeof(int32_t) +
-		LR_MATCH_BLOCK * (sizeof(int64_t) + 3 * sizeof(int32_t) + 2);
+		LR_MATCH_BLOCK * (sizeof(int64_t) + 3 * sizeof(int32_t) + 2) + np * LR_MATCH_BLOCK;
 }
 
 void
@@ -512,6 +516,8 @@ lr_mscratch_init(LrMScratch *s, const LrMCatalog *cat, void *mem)
 	s->mask = (uint8_t *) m;
 	m += LR_MATCH_BLOCK;
 	s->ok = (uint8_t *) m;
+	m += LR_MATCH_BLOCK;
+	s->cand_conf = (uint8_t *) m;
 }
 
 /* The k-th smallest upper bound of the candidates' keys (k <= 16), or +inf. */
@@ -545,7 +551,8 @@ static int64_t
 Rank(const LrMCatalog *cat, LrMCand *cand, int64_t m, int64_t k, LrMOrder order,
 	 LrMResult *out, LrError *err)
 {
-	double		T = KthUpper(cand, m, k);
+	/* Two tiers of confidence: every candidate gets exact figures. */
+	double		T = order == LR_ORDER_CONFIDENT_COST ? INFINITY : KthUpper(cand, m, k);
 	int64_t		nexact = 0;
 	int64_t		i;
 
@@ -742,19 +749,33 @@ lr_match_block(const LrMCatalog *cat, const double *vals, int n, const int64_t *
 		for (j = 0; j < m; j++)
 		{
 			double		sc = scratch->score[j];
-			double		prob;
+			double		prob,
+						l;
+			bool		conf = false;
 
 			if (!scratch->ok[j] ||
-				lr_card_log_odds(p->card, sc) < floor_l)
+				(l = lr_card_log_odds(p->card, sc)) < floor_l)
 				continue;
 			prob = 1.0 - lr_card_pd(p->card, sc);
-			if (prob >= req->min_probability)
+			if (prob < req->min_probability)
+				continue;
+			if (req->bound_z > 0)
+			{
+				double		se;
+				int			missing;
+
+				conf = lr_card_log_odds_se(p->card, scratch->codes + j, LR_MATCH_BLOCK, &se, &missing) &&
+					1.0 - lr_card_pd_of_log_odds(l - req->bound_z * se) >= req->min_probability;
+				if (!conf && req->order != LR_ORDER_CONFIDENT_COST)
+					continue;
+			}
 			{
 				int32_t		a = scratch->idx[j];
 				size_t		slot = (size_t) a * np + scratch->ncand[a]++;
 
 				scratch->cand_product[slot] = (int32_t) pi;
 				scratch->cand_prob[slot] = prob;
+				scratch->cand_conf[slot] = conf;
 			}
 		}
 	}
@@ -777,6 +798,7 @@ lr_match_block(const LrMCatalog *cat, const double *vals, int n, const int64_t *
 			c = &scratch->cand[m++];
 			c->product = scratch->cand_product[slot];
 			c->probability = prob;
+			c->confident = scratch->cand_conf[slot];
 			c->rate = lr_mproduct_rate(p, prob);
 			lr_mproduct_loan(p, &r, &c->amount, &c->term);
 			SetBounds(p, c, r.order);

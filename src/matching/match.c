@@ -54,6 +54,7 @@ MatchProducts(FunctionCallInfo fcinfo, bool json)
 	RequestLoanArgs(fcinfo, 4, 5, &req);
 	lr_pg_srf_init(fcinfo);
 	mc = json ? lr_match_cache_get_json(fcinfo, 1) : lr_match_cache_get(fcinfo, 1);
+	lr_match_confidence(fcinfo, 7, &mc->cat, &req);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);

@@ -194,7 +194,8 @@ typedef enum LrMOrder
 	LR_ORDER_TOTAL_COST = 1,	/* lowest total interest per unit borrowed */
 	LR_ORDER_MONTHLY_PAYMENT,	/* lowest first payment per unit borrowed */
 	LR_ORDER_RATE,				/* lowest offered rate */
-	LR_ORDER_PROBABILITY		/* highest approval probability */
+	LR_ORDER_PROBABILITY,		/* highest approval probability */
+	LR_ORDER_CONFIDENT_COST		/* offers whose approval bound clears the threshold first, then by total cost */
 } LrMOrder;
 
 extern bool lr_morder_parse(const char *s, size_t len, LrMOrder *out, LrError *err);
@@ -276,6 +277,14 @@ typedef struct LrMRequest
 	double		min_probability;
 	int64_t		max_results;	/* -1: no limit */
 	LrMOrder	order;
+	/*
+	 * > 0: z of the one-sided lower confidence bound of the approval
+	 * probability, 1 - pd at log-odds l - z se (lr_card_log_odds_se).  A
+	 * candidate is recommended only when that bound reaches min_probability,
+	 * except under LR_ORDER_CONFIDENT_COST, which ranks by it instead.
+	 * 0: no bound.
+	 */
+	double		bound_z;
 } LrMRequest;
 
 typedef enum LrMStatus
@@ -316,6 +325,7 @@ typedef struct LrMCand
 	double		hi;
 	LrMQuote	q;
 	double		key;			/* exact ranking key */
+	bool		confident;		/* the approval bound reaches the threshold */
 } LrMCand;
 
 typedef struct LrMScratch
@@ -333,6 +343,7 @@ typedef struct LrMScratch
 	const int32_t **code_rows;	/* max_card_features: each feature's row of codes */
 	uint8_t    *mask;			/* LR_MATCH_BLOCK */
 	uint8_t    *ok;				/* LR_MATCH_BLOCK */
+	uint8_t    *cand_conf;		/* LR_MATCH_BLOCK x nproducts: each candidate's confident */
 } LrMScratch;
 
 /* Bytes of one scratch, and its layout in mem (8-byte aligned). */

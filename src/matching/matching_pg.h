@@ -96,6 +96,14 @@ extern char *lr_match_source_sql(const char *given, const char *what);
 /* Argument helpers shared by the SQL functions. */
 extern void lr_match_request(FunctionCallInfo fcinfo, int prob_arg, int max_arg, int order_arg,
 							 LrMRequest *req);
+
+/*
+ * approval_confidence (argument conf_arg; NULL: no bound) into req->bound_z,
+ * checked against the order and against the products' cards, which must
+ * carry a covariance.
+ */
+extern void lr_match_confidence(FunctionCallInfo fcinfo, int conf_arg, const LrMCatalog *cat,
+								LrMRequest *req);
 extern int64 lr_match_amount_arg(Datum d, const char *argname);
 extern int	lr_match_term_arg(int32 v, const char *argname);
 extern Datum lr_match_rate_datum(lr_i128 rate);

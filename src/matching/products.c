@@ -33,6 +33,7 @@
 #include "common/lr_pg.h"
 #include "common/lr_spi.h"
 #include "common/lr_money.h"
+#include "features/features.h"
 #include "matching/matching_pg.h"
 #include "scoring/scorecard.h"
 
@@ -890,6 +891,40 @@ lr_match_request(FunctionCallInfo fcinfo, int prob_arg, int max_arg, int order_a
 		if (!lr_morder_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &req->order, &err))
 			lr_pg_raise(&err, "order_by");
 	}
+}
+
+void
+lr_match_confidence(FunctionCallInfo fcinfo, int conf_arg, const LrMCatalog *cat, LrMRequest *req)
+{
+	double		conf;
+
+	req->bound_z = 0;
+	if (PG_ARGISNULL(conf_arg))
+	{
+		if (req->order == LR_ORDER_CONFIDENT_COST)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("order_by confident_total_cost needs an approval_confidence"),
+					 errhint("Give approval_confidence, for example 0.9.")));
+		return;
+	}
+	conf = PG_GETARG_FLOAT8(conf_arg);
+	if (!(conf > 0 && conf < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("approval_confidence %g is not a probability between 0 and 1 (both excluded)", conf)));
+	for (size_t i = 0; i < cat->nproducts; i++)
+	{
+		const LrMProduct *p = &cat->products[i];
+
+		if (p->card != NULL && p->card->covariance == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the approval model of product \"%s\" has no covariance, so its approval probability has no confidence bound",
+							p->id),
+					 errhint("Retrain the model with train_scorecard, which records the covariance of its fit, or leave approval_confidence NULL.")));
+	}
+	req->bound_z = lr_norm_quantile(conf);
 }
 
 Datum

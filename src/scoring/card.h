@@ -318,14 +318,14 @@ extern double lr_card_pd(const LrCard *card, double score);
 extern double lr_card_pd_of_log_odds(double log_odds);
 
 /*
- * The standard error of the log-odds of a row of these codes (one per
- * feature): sqrt(x' C x) with x = (1, the WOE of each code), C the card's
- * covariance, times the calibration's slope.  false when the card has no
- * covariance (*missing_woe -1) or a code's bin has no WOE (*missing_woe
- * that feature's index).
+ * The standard error of the log-odds of a row of these codes (feature i's
+ * at codes[i * stride]): sqrt(x' C x) with x = (1, the WOE of each code), C
+ * the card's covariance, times the calibration's slope.  false when the
+ * card has no covariance (*missing_woe -1) or a code's bin has no WOE
+ * (*missing_woe that feature's index).
  */
-extern bool lr_card_log_odds_se(const LrCard *card, const int32_t *codes, double *se,
-								int *missing_woe);
+extern bool lr_card_log_odds_se(const LrCard *card, const int32_t *codes, size_t stride,
+								double *se, int *missing_woe);
 
 extern uint32_t lr_hash_bytes(const char *s, size_t len);
 

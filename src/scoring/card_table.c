@@ -194,7 +194,8 @@ lr_card_pd(const LrCard *card, double score)
 }
 
 bool
-lr_card_log_odds_se(const LrCard *card, const int32_t *codes, double *se, int *missing_woe)
+lr_card_log_odds_se(const LrCard *card, const int32_t *codes, size_t stride, double *se,
+					int *missing_woe)
 {
 	size_t		n = card->nfeatures + 1;
 	const double *c = card->covariance;
@@ -205,7 +206,7 @@ lr_card_log_odds_se(const LrCard *card, const int32_t *codes, double *se, int *m
 		return false;
 	for (size_t i = 0; i < n; i++)
 	{
-		double		xi = i == 0 ? 1.0 : card->table.features[i - 1].woe[codes[i - 1]];
+		double		xi = i == 0 ? 1.0 : card->table.features[i - 1].woe[codes[(i - 1) * stride]];
 		double		row = 0;
 
 		if (isnan(xi))
@@ -215,7 +216,7 @@ lr_card_log_odds_se(const LrCard *card, const int32_t *codes, double *se, int *m
 		}
 		for (size_t j = 0; j < n; j++)
 		{
-			double		xj = j == 0 ? 1.0 : card->table.features[j - 1].woe[codes[j - 1]];
+			double		xj = j == 0 ? 1.0 : card->table.features[j - 1].woe[codes[(j - 1) * stride]];
 
 			row += c[i * n + j] * (isnan(xj) ? 0 : xj);
 		}

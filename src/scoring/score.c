@@ -222,7 +222,7 @@ pd_interval(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence %g is not a probability between 0 and 1 (both excluded)", conf)));
 	l = lr_card_log_odds(card, lr_card_score_row(cc, row, false));
-	if (!lr_card_log_odds_se(card, cc->codes, &se, &missing))
+	if (!lr_card_log_odds_se(card, cc->codes, 1, &se, &missing))
 	{
 		if (missing < 0)
 			ereport(ERROR,

@@ -15,13 +15,14 @@ CREATE FUNCTION loan_risk.match_products(applicant record, products text,
                                          max_results integer DEFAULT 3,
                                          requested_amount numeric DEFAULT NULL,
                                          requested_term integer DEFAULT NULL,
-                                         order_by text DEFAULT 'total_cost')
+                                         order_by text DEFAULT 'total_cost',
+                                         approval_confidence float8 DEFAULT NULL)
   RETURNS TABLE (rank integer, product_id text, bank text, product_type text,
                  approval_probability float8, rate numeric, amount numeric, term_months integer,
                  monthly_payment numeric, total_cost numeric)
   AS 'MODULE_PATHNAME', 'match_products' LANGUAGE C STABLE PARALLEL SAFE ROWS 3;
-COMMENT ON FUNCTION loan_risk.match_products(record, text, float8, integer, numeric, integer, text) IS
-  'Products (table or query) whose rules the applicant row passes and whose approval probability (1 - pd of the product''s scorecard) reaches min_probability, ranked by lowest total cost (or monthly_payment, rate, probability), with the offered rate and schedule figures';
+COMMENT ON FUNCTION loan_risk.match_products(record, text, float8, integer, numeric, integer, text, float8) IS
+  'Products (table or query) whose rules the applicant row passes and whose approval probability (1 - pd of the product''s scorecard) reaches min_probability (with approval_confidence: its lower confidence bound does), ranked by lowest total cost (or monthly_payment, rate, probability, confident_total_cost), with the offered rate and schedule figures';
 
 CREATE FUNCTION loan_risk.explain_match(applicant record, products text,
                                         min_probability float8 DEFAULT 0.8,
@@ -42,12 +43,13 @@ CREATE FUNCTION loan_risk.match_products(applicant record, products jsonb,
                                          max_results integer DEFAULT 3,
                                          requested_amount numeric DEFAULT NULL,
                                          requested_term integer DEFAULT NULL,
-                                         order_by text DEFAULT 'total_cost')
+                                         order_by text DEFAULT 'total_cost',
+                                         approval_confidence float8 DEFAULT NULL)
   RETURNS TABLE (rank integer, product_id text, bank text, product_type text,
                  approval_probability float8, rate numeric, amount numeric, term_months integer,
                  monthly_payment numeric, total_cost numeric)
   AS 'MODULE_PATHNAME', 'match_products_json' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 3;
-COMMENT ON FUNCTION loan_risk.match_products(record, jsonb, float8, integer, numeric, integer, text) IS
+COMMENT ON FUNCTION loan_risk.match_products(record, jsonb, float8, integer, numeric, integer, text, float8) IS
   'match_products with the products given as a value: a JSON array of product objects (the columns of a products table, as jsonb_agg writes them), so that no table is read where the applicant row is';
 
 CREATE FUNCTION loan_risk.explain_match(applicant record, products jsonb,
@@ -66,10 +68,11 @@ CREATE FUNCTION loan_risk.match_products_batch(applicants text, products text,
                                                id_column text DEFAULT 'applicant_id',
                                                amount_column text DEFAULT NULL,
                                                term_column text DEFAULT NULL,
-                                               order_by text DEFAULT 'total_cost')
+                                               order_by text DEFAULT 'total_cost',
+                                               approval_confidence float8 DEFAULT NULL)
   RETURNS TABLE (applicant_id text, rank integer, product_id text, bank text, product_type text,
                  approval_probability float8, rate numeric, amount numeric, term_months integer,
                  monthly_payment numeric, total_cost numeric)
   AS 'MODULE_PATHNAME', 'match_products_batch' LANGUAGE C VOLATILE ROWS 100000;
-COMMENT ON FUNCTION loan_risk.match_products_batch(text, text, float8, integer, text, text, text, text) IS
+COMMENT ON FUNCTION loan_risk.match_products_batch(text, text, float8, integer, text, text, text, text, float8) IS
   'match_products for every applicant of a table or query at once, in loan_risk.max_threads OpenMP threads; the same results as row by row';
