@@ -100,10 +100,11 @@ LogSigmoid(double z)
 	return z >= 0 ? -log1p(exp(-z)) : z - log1p(exp(z));
 }
 
+/* sigma(z) = 1 / (1 + e^-z): the card's own map from log-odds to a probability. */
 static double
 Sigmoid(double z)
 {
-	return z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z));
+	return lr_card_pd_of_log_odds(-z);
 }
 
 /* Log-likelihood of (a, b) at Platt's smoothed targets; z = a + b x is the log-odds of good. */
