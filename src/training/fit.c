@@ -194,6 +194,47 @@ lr_fit_check_state(const LrFitProblem *prob, const LrLogitState *st, const char 
 				 errdetail("A logistic fit needs both outcomes.")));
 }
 
+/*
+ * The standard errors, the covariance (the inverse information, NaN where a
+ * column is inactive) and the condition number of the information H of
+ * the m active columns act[], from its Cholesky factor L.
+ */
+static void
+Precision(LrFitResult *res, int p, const int *act, int m, const double *L, const double *H)
+{
+	res->se = palloc(sizeof(double) * p);
+	res->cov = palloc(sizeof(double) * p * p);
+	for (int j = 0; j < p; j++)
+		res->se[j] = get_float8_nan();
+	for (int j = 0; j < p * p; j++)
+		res->cov[j] = get_float8_nan();
+	res->condition_number = 1;
+	if (m > 0)
+	{
+		double	   *inv = palloc(sizeof(double) * m * m);
+		double	   *S = palloc(sizeof(double) * m * m);
+		double	   *ev = palloc(sizeof(double) * m);
+		double	   *work = palloc(sizeof(double) * m * m);
+
+		lr_chol_inverse(L, m, inv);
+		for (int a = 0; a < m; a++)
+		{
+			res->se[act[a]] = sqrt(inv[a * m + a]);
+			/* Symmetric to the bit, as a card's covariance must be. */
+			for (int b = 0; b < m; b++)
+				res->cov[act[a] * p + act[b]] = 0.5 * (inv[a * m + b] + inv[b * m + a]);
+		}
+		/* Condition number of the information scaled to a unit diagonal. */
+		for (int a = 0; a < m; a++)
+			for (int b = 0; b < m; b++)
+				S[a * m + b] = H[a * m + b] / sqrt(H[a * m + a] * H[b * m + b]);
+		if (lr_sym_eigenvalues(S, m, ev, work) && ev[0] > 0)
+			res->condition_number = ev[m - 1] / ev[0];
+		else
+			res->condition_number = get_float8_infinity();
+	}
+}
+
 void
 lr_fit_run(const LrFitProblem *prob, const double *beta0, LrLogitState *first, LrFitResult *res)
 {
@@ -293,42 +334,12 @@ lr_fit_run(const LrFitProblem *prob, const double *beta0, LrLogitState *first, L
 	}
 
 	res->beta = beta;
-	res->se = palloc(sizeof(double) * p);
-	res->cov = palloc(sizeof(double) * p * p);
 	res->ll = st->ll;
 	res->iterations = k;
 	res->converged = converged;
 	res->st = st;
 	res->nactive = m;
-	for (int j = 0; j < p; j++)
-		res->se[j] = get_float8_nan();
-	for (int j = 0; j < p * p; j++)
-		res->cov[j] = get_float8_nan();
-	res->condition_number = 1;
-	if (m > 0)
-	{
-		double	   *inv = palloc(sizeof(double) * m * m);
-		double	   *S = palloc(sizeof(double) * m * m);
-		double	   *ev = palloc(sizeof(double) * m);
-		double	   *work = palloc(sizeof(double) * m * m);
-
-		lr_chol_inverse(L, m, inv);
-		for (int a = 0; a < m; a++)
-		{
-			res->se[act[a]] = sqrt(inv[a * m + a]);
-			/* Symmetric to the bit, as a card's covariance must be. */
-			for (int b = 0; b < m; b++)
-				res->cov[act[a] * p + act[b]] = 0.5 * (inv[a * m + b] + inv[b * m + a]);
-		}
-		/* Condition number of the information scaled to a unit diagonal. */
-		for (int a = 0; a < m; a++)
-			for (int b = 0; b < m; b++)
-				S[a * m + b] = H[a * m + b] / sqrt(H[a * m + a] * H[b * m + b]);
-		if (lr_sym_eigenvalues(S, m, ev, work) && ev[0] > 0)
-			res->condition_number = ev[m - 1] / ev[0];
-		else
-			res->condition_number = get_float8_infinity();
-	}
+	Precision(res, p, act, m, L, H);
 
 	if (!converged)
 		ereport(WARNING,
