@@ -18,7 +18,7 @@ CREATE SCHEMA IF NOT EXISTS matching_sim;
 \else
 \set calibration none
 \endif
-SELECT set_config('matching_sim.calibration', :'calibration', false);
+SELECT set_config('matching_sim.calibration', :'calibration', false) AS calibration_set \gset
 
 CREATE OR REPLACE FUNCTION matching_sim.fit_scorecard(source text, target text, features text[])
 RETURNS loan_risk.scorecard LANGUAGE sql AS $$
