@@ -128,3 +128,45 @@ lr_num_fast_double(const LrNumDigits *n, double *out)
 	*out = n->neg ? -v : v;
 	return true;
 }
+
+bool
+lr_num_scaled(const LrNumDigits *n, int scale, lr_i128 limit, lr_i128 *out)
+{
+	static const int32_t pow10_4[5] = {1, 10, 100, 1000, 10000};
+	lr_i128		acc = 0;
+	int			i = 0;
+	int			pos;
+	int			e;
+	int			d = 0;
+
+	/*
+	 * Whole base-10000 digits: those whose units place is at or above
+	 * 10^-scale.  The digit at position pos has its units at 10^(4 pos), so
+	 * at 10^(4 pos + scale) after scaling.
+	 */
+	for (pos = n->weight; 4 * pos + scale >= 0; pos--, i++)
+	{
+		acc = acc * 10000 + (i < n->ndigits ? lr_num_digit(n, i) : 0);
+		if (acc > limit)
+			return false;
+	}
+
+	/*
+	 * The next digit holds the last decimals kept (e of them, 0 to 3) and
+	 * the first one dropped, which rounds.  A value whose first digit lies
+	 * wholly below 10^-(scale + 1) rounds to zero.
+	 */
+	e = 4 * (pos + 1) + scale;
+	if (e >= 0)
+	{
+		if (i < n->ndigits)
+			d = lr_num_digit(n, i);
+		acc = acc * pow10_4[e] + d / pow10_4[4 - e];
+		if ((d / pow10_4[3 - e]) % 10 >= 5)
+			acc++;
+		if (acc > limit)
+			return false;
+	}
+	*out = n->neg ? -acc : acc;
+	return true;
+}

@@ -4,10 +4,10 @@
  *	  the on-disk form (sign, weight, base-10000 digits) for the whole tree,
  *	  and the conversions built on it.
  *
- * lr_num_decode and lr_num_fast_double are pure C (no PostgreSQL headers),
- * so test/fuzz/numeric_fuzz.c checks them outside the server against the
- * C library's strtod.  The backend's entry points, lr_numeric_digits and
- * lr_numeric_float8, are in lr_numeric_pg.c.
+ * lr_num_decode, lr_num_fast_double and lr_num_scaled are pure C (no
+ * PostgreSQL headers), so test/fuzz/numeric_fuzz.c checks them outside the
+ * server.  The backend's entry points (lr_numeric_digits, lr_numeric_float8,
+ * lr_numeric_scaled and lr_numeric_from_scaled) are in lr_numeric_pg.c.
  */
 #ifndef LR_NUMERIC_H
 #define LR_NUMERIC_H
@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "common/lr_base.h"
 
 typedef enum LrNumKind
 {
@@ -64,5 +66,13 @@ extern bool lr_num_decode(const uint8_t *p, size_t len, LrNumDigits *n);
  * False otherwise: the caller converts through the decimal text.
  */
 extern bool lr_num_fast_double(const LrNumDigits *n, double *out);
+
+/*
+ * A finite value as v * 10^-scale (0 <= scale <= 18), rounded half away from
+ * zero, as numeric's round(x, scale) and numeric_out's text rounded so; false
+ * when |v| would exceed limit (< 10^30).  Reads the digits once, a few
+ * integer operations each: no text, no numeric arithmetic.
+ */
+extern bool lr_num_scaled(const LrNumDigits *n, int scale, lr_i128 limit, lr_i128 *out);
 
 #endif							/* LR_NUMERIC_H */

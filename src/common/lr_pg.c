@@ -94,6 +94,37 @@ lr_pg_raise(const LrError *err, const char *what)
 	pg_unreachable();
 }
 
+TupleDesc
+lr_pg_result_desc(FunctionCallInfo fcinfo, TupleDesc *cache, const Oid *types, int n)
+{
+	TupleDesc	td;
+	MemoryContext old;
+
+	if (cache != NULL && *cache != NULL)
+		return *cache;
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (types != NULL && td->natts != n)
+		elog(ERROR, "result type has %d columns, expected %d", td->natts, n);
+	for (int i = 0; types != NULL && i < n; i++)
+		if (TupleDescAttr(td, i)->atttypid != types[i])
+			elog(ERROR, "result column %d has an unexpected type", i + 1);
+	if (cache == NULL)
+		return BlessTupleDesc(td);
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	*cache = BlessTupleDesc(CreateTupleDescCopy(td));
+	MemoryContextSwitchTo(old);
+	return *cache;
+}
+
+Datum
+lr_pg_result_row(FunctionCallInfo fcinfo, Datum *values, bool *nulls)
+{
+	TupleDesc	td = lr_pg_result_desc(fcinfo, NULL, NULL, 0);
+
+	return HeapTupleGetDatum(heap_form_tuple(td, values, nulls));
+}
+
 void
 lr_pg_srf_init(FunctionCallInfo fcinfo)
 {

@@ -59,8 +59,8 @@ lr_row_binder_reset(LrRowBinder *b)
 	b->bound = false;
 }
 
-static int
-NumericConv(Oid base)
+int
+lr_conv_numeric(Oid base)
 {
 	switch (base)
 	{
@@ -118,7 +118,7 @@ lr_conv_for(Oid type, LrFieldKind kind)
 	switch (kind)
 	{
 		case LR_FIELD_NUMERIC:
-			return NumericConv(base);
+			return lr_conv_numeric(base);
 		case LR_FIELD_BOOL:
 			return base == BOOLOID ? LR_CONV_BOOL : -1;
 		case LR_FIELD_CATEGORICAL:

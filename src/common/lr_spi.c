@@ -20,7 +20,7 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 
-#include "common/lr_numeric_pg.h"
+#include "common/lr_row.h"
 #include "common/lr_spi.h"
 
 /*
@@ -401,21 +401,9 @@ lr_datum_int64(Datum d, Oid type)
 double
 lr_datum_double(Datum d, Oid type)
 {
-	switch (type)
-	{
-		case INT2OID:
-			return DatumGetInt16(d);
-		case INT4OID:
-			return DatumGetInt32(d);
-		case INT8OID:
-			return (double) DatumGetInt64(d);
-		case FLOAT4OID:
-			return DatumGetFloat4(d);
-		case FLOAT8OID:
-			return DatumGetFloat8(d);
-		case NUMERICOID:
-			return lr_numeric_float8(d);
-	}
-	elog(ERROR, "lr_datum_double: unexpected type %u", type);
-	return 0;
+	int			conv = lr_conv_numeric(type);
+
+	if (conv < 0)
+		elog(ERROR, "lr_datum_double: unexpected type %u", type);
+	return lr_conv_number((LrConv) conv, d);
 }

@@ -461,37 +461,54 @@ ProductError(const char *id, const char *fmt,...)
 			 errmsg("product \"%s\": %s", id, msg)));
 }
 
+/* A number column's value as numeric (NULL: SQL NULL). */
+static Datum
+ColNumeric(LoadState *ls, TupleTableSlot *slot, int c, bool *isnull)
+{
+	int			a = ls->col[c];
+
+	*isnull = (a < 0 || slot->tts_isnull[a]);
+	if (*isnull)
+		return (Datum) 0;
+	return lr_numeric_of(slot->tts_values[a], ls->type[c]);
+}
+
 static int64
 ColCents(LoadState *ls, TupleTableSlot *slot, int c, const char *id)
 {
-	char	   *s = ColText(ls, slot, c);
-	lr_i128		v;
-	LrDecStatus st;
+	bool		isnull;
+	Datum		num = ColNumeric(ls, slot, c, &isnull);
+	lr_i128		v = 0;
+	LrNumericStatus st;
 
-	if (s == NULL)
+	if (isnull)
 		ProductError(id, "%s is NULL", ProductColumns[c]);
-	st = lr_dec_parse(s, strlen(s), 2, true, LR_MONEY_MAX_CENTS, &v);
-	if (st == LR_DEC_RANGE)
-		ProductError(id, "%s %s exceeds the largest supported amount 10000000000000", ProductColumns[c], s);
-	if (st != LR_DEC_OK)
-		ProductError(id, "%s must be a finite amount, not %s", ProductColumns[c], s);
+	st = lr_numeric_scaled(num, 2, LR_MONEY_MAX_CENTS, &v);
+	if (st == LR_NUMERIC_RANGE)
+		ProductError(id, "%s %s exceeds the largest supported amount 10000000000000", ProductColumns[c],
+					 ColText(ls, slot, c));
+	if (st != LR_NUMERIC_OK)
+		ProductError(id, "%s must be a finite amount, not %s", ProductColumns[c], ColText(ls, slot, c));
 	return (int64) v;
 }
 
 static lr_i128
 ColRate(LoadState *ls, TupleTableSlot *slot, int c, const char *id)
 {
-	char	   *s = ColText(ls, slot, c);
-	lr_i128		v;
-	LrDecStatus st;
+	bool		isnull;
+	Datum		num = ColNumeric(ls, slot, c, &isnull);
+	lr_i128		v = 0;
+	LrNumericStatus st = LR_NUMERIC_NAN;
 
-	st = lr_dec_parse(s, strlen(s), LR_RATE_SCALE, true, LR_SCHED_RATE_MAX, &v);
-	if (st == LR_DEC_NAN || st == LR_DEC_INF || st == LR_DEC_SYNTAX)
-		ProductError(id, "%s must be a finite rate, not %s", ProductColumns[c], s);
-	if (st != LR_DEC_OK || v < 0)
+	if (!isnull)
+		st = lr_numeric_scaled(num, LR_RATE_SCALE, LR_SCHED_RATE_MAX, &v);
+	if (st == LR_NUMERIC_NAN || st == LR_NUMERIC_POS_INF || st == LR_NUMERIC_NEG_INF)
+		ProductError(id, "%s must be a finite rate, not %s", ProductColumns[c], ColText(ls, slot, c));
+	if (st != LR_NUMERIC_OK || v < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("product \"%s\": %s %s is not between 0 and 100", id, ProductColumns[c], s),
+				 errmsg("product \"%s\": %s %s is not between 0 and 100", id, ProductColumns[c],
+						ColText(ls, slot, c)),
 				 errhint("Rates are annual fractions: 0.18 is 18%%.")));
 	return v;
 }
