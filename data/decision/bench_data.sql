@@ -28,7 +28,9 @@ CREATE FUNCTION dec_fast_id(i bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALL
     + substr(s, 9, 1)::int * 6 + substr(s, 10, 1)::int * 3 + substr(s, 11, 1)::int * 7 + substr(s, 12, 1)::int * 9
     + substr(s, 13, 1)::int * 10 + substr(s, 14, 1)::int * 5 + substr(s, 15, 1)::int * 8 + substr(s, 16, 1)::int * 4
     + substr(s, 17, 1)::int * 2) % 11, 1)
-  FROM (SELECT (110000 + abs(hashint8(i * 3)) % 540000)::text
+  FROM (SELECT (ARRAY['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41',
+                      '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65'])
+                 [1 + abs(hashint8(i * 3)) % 31] || lpad((abs(hashint8(i * 5)) % 10000)::text, 4, '0')
                || to_char(date '1960-01-01' + (abs(hashint8(i)) % 16000)::int, 'YYYYMMDD')
                || lpad((abs(hashint8(i * 7)) % 1000)::text, 3, '0') AS s) x
 $$;
@@ -60,7 +62,7 @@ ALTER TABLE applicants ADD PRIMARY KEY (applicant_id);
 CREATE TABLE transactions AS
 SELECT 1 + (abs(hashint8(k)) % :n_applicants)::int AS merchant_id,
        timestamptz '2024-06-30 23:00' - (abs(hashint8(k * 5)) % 31536000) * interval '1 second' AS ts,
-       round(((10 + 400 * dec_u(k, 31) ^ 2) * CASE WHEN dec_u(k, 32) < 0.03 THEN -1 ELSE 1 END)::numeric, 2) AS amount,
+       round(((200 + 15000 * dec_u(k, 31) ^ 2) * CASE WHEN dec_u(k, 32) < 0.03 THEN -1 ELSE 1 END)::numeric, 2) AS amount,
        'p' || (abs(hashint8(k * 11)) % 5000000) AS payer
 FROM generate_series(1, :n_transactions) k;
 CREATE INDEX ON transactions (merchant_id, ts);
@@ -165,7 +167,7 @@ INSERT INTO policies VALUES
 
 CREATE TABLE strategies (name text PRIMARY KEY, strategy loan_risk.strategy);
 INSERT INTO strategies
-SELECT w.kind, jsonb_strip_nulls(jsonb_build_object(
+SELECT w.kind, jsonb_build_object(
   'format', 'loan_risk.strategy/1', 'name', 'smb_' || w.kind, 'version', '2024.06', 'key', 'applicant_id',
   'stages', jsonb_build_object(
     'knock_out', jsonb_build_object('rules', '[
@@ -177,14 +179,14 @@ SELECT w.kind, jsonb_strip_nulls(jsonb_build_object(
         "column": "requested_amount", "op": "between", "value": [1000, 200000], "if_null": "pass"}]'::jsonb),
     'identity', jsonb_build_object(
       'checks', '[{"column": "owner_id", "kind": "resident_id", "code": "ID_INVALID",
-                   "reason": "Owner identity number must be valid"}]'::jsonb,
-      'lists', CASE WHEN w.kind = 'live' THEN '[
+                   "reason": "Owner identity number must be valid"}]'::jsonb)
+      || CASE WHEN w.kind = 'live' THEN jsonb_build_object('lists', '[
                  {"code": "BLACKLIST_OWNER", "list": "black", "schema": "risk", "table": "blacklist",
                   "key_column": "id_key", "column": "owner_id", "normalize": "resident_id",
                   "reason": "Owner is on the blacklist"},
                  {"code": "GREYLIST_MOBILE", "list": "grey", "schema": "risk", "table": "greylist",
                   "key_column": "mobile", "column": "mobile", "normalize": "mobile",
-                  "reason": "Mobile number is on the watch list"}]'::jsonb END),
+                  "reason": "Mobile number is on the watch list"}]'::jsonb) ELSE '{}'::jsonb END,
     'anomaly', jsonb_build_object('model', (SELECT model::jsonb FROM models WHERE name = 'fraud_' || w.kind),
                                   'refer_at', 0.62, 'decline_at', 0.72),
     'score', jsonb_build_object(
@@ -204,9 +206,16 @@ SELECT w.kind, jsonb_strip_nulls(jsonb_build_object(
                                 'upfront_fee_rate', 0.01),
     'offers', jsonb_build_object('min_probability', 0.8, 'max_results', 3,
       'products', (SELECT jsonb_agg(to_jsonb(p) || jsonb_build_object('approval_model', p.approval_model::jsonb)
-                                    ORDER BY p.product_id) FROM products p))))
+                                    ORDER BY p.product_id) FROM products p)))
   )::loan_risk.strategy
 FROM (VALUES ('live', 'profile.', ''), ('batch', '', '_batch')) w(kind, prefix, suffix);
+
+-- The score stage alone, for the cost of decide's own machinery next to score().
+INSERT INTO strategies
+SELECT 'score_only', jsonb_build_object('format', 'loan_risk.strategy/1', 'name', 'smb_score_only', 'version', '2024.06',
+  'stages', jsonb_build_object('score', jsonb_build_object('arms', jsonb_build_array(
+    jsonb_build_object('name', 'champion', 'approve_at', 600, 'decline_below', 560,
+                       'card', (SELECT card::jsonb FROM cards WHERE name = 'champion_batch'))))))::loan_risk.strategy;
 
 -- The decision log of the pgbench runs.
 CREATE TABLE decision_log (id bigserial PRIMARY KEY, applicant_id int, decided_at timestamptz,
