@@ -36,7 +36,7 @@
 #
 #   LR_DEC_APPLICANTS (1000000)  LR_DEC_TXN (10000000)  LR_DEC_BLACKLIST (10000000)
 #   LR_DEC_PRODUCTS (200)  LR_DEC_SECONDS (60)  LR_DEC_CLIENTS (2)  LR_DEC_RSS_N (100000)
-#   LR_DEC_BATCH (all applicants)  LR_DEC_CHECK (500)
+#   LR_DEC_BATCH (all applicants)  LR_DEC_CHECK (500)  LR_DEC_RUNS (3: batch timings are the best of RUNS)
 #
 # A small run: LR_DEC_APPLICANTS=20000 LR_DEC_TXN=200000 LR_DEC_BLACKLIST=200000 \
 #              LR_DEC_SECONDS=10 LR_DEC_RSS_N=5000 bash bench/decision/run.sh
@@ -54,6 +54,7 @@ CLIENTS=${LR_DEC_CLIENTS:-2}
 RSS_N=${LR_DEC_RSS_N:-100000}
 BATCH=${LR_DEC_BATCH:-$N}
 CHECK=${LR_DEC_CHECK:-500}
+RUNS=${LR_DEC_RUNS:-3}
 
 lr_bench_setup decision || exit 1
 trap lr_bench_teardown EXIT
@@ -161,13 +162,13 @@ LIMITQ="(SELECT * FROM applicants WHERE applicant_id <= $BATCH)"
 for workers in 0 2; do
   W="SET max_parallel_workers_per_gather = $workers; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;"
   lr_bench_time "score(), $workers workers" \
-    "$W SELECT sum(loan_risk.score((SELECT card FROM cards WHERE name = 'champion_batch'), a)) FROM $LIMITQ a;"
+    "$W SELECT sum(loan_risk.score((SELECT card FROM cards WHERE name = 'champion_batch'), a)) FROM $LIMITQ a;" "$RUNS"
   s=$LR_BENCH_MS
   lr_bench_time "decide(), $workers workers" \
-    "$W SELECT count(*) FROM $LIMITQ a WHERE (loan_risk.decide((SELECT strategy FROM strategies WHERE name = 'batch'), a)).outcome IS NOT NULL;"
+    "$W SELECT count(*) FROM $LIMITQ a WHERE (loan_risk.decide((SELECT strategy FROM strategies WHERE name = 'batch'), a)).outcome IS NOT NULL;" "$RUNS"
   d=$LR_BENCH_MS
   lr_bench_time "decide(), the score stage alone, $workers workers" \
-    "$W SELECT count(*) FROM $LIMITQ a WHERE (loan_risk.decide((SELECT strategy FROM strategies WHERE name = 'score_only'), a)).outcome IS NOT NULL;"
+    "$W SELECT count(*) FROM $LIMITQ a WHERE (loan_risk.decide((SELECT strategy FROM strategies WHERE name = 'score_only'), a)).outcome IS NOT NULL;" "$RUNS"
   o=$LR_BENCH_MS
   awk -v d="$d" -v s="$s" -v o="$o" -v w="$workers" \
     'BEGIN { printf "   %s workers: decide / score() = %.2f (the whole strategy), %.2f (the score stage alone)\n", w, d / s, o / s }'
