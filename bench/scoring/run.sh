@@ -88,7 +88,7 @@ for t in $TYPES; do
     awk -v t=$t -v w=$par -v f=${T[floor$t$par]} -v s=${T[score$t$par]} -v p=${T[pd$t$par]} -v r=${T[reasons$t$par]} \
         -v c=${T[case$t$par]} -v j=${T[casejit$t$par]} 'BEGIN {
       printf "%-8s %-8s %8.0f %8.0f %8.0f %8.0f %9.0f %9s %11.2f %9.2f %11.2f %11s\n", t, w, f, s, p, r, c,
-             j > 0 ? sprintf("%.0f", j) : "-", s/f, p/f, c/s, j > 0 ? sprintf("%.2f", j/s) : "-" }'
+             (j > 0 ? sprintf("%.0f", j) : "-"), s/f, p/f, c/s, (j > 0 ? sprintf("%.2f", j/s) : "-") }'
   done
 done
 echo "goals (issue 20): numeric score within 1.5x of the floor and >= 2x faster than CASE (JIT off); float8 within 1.25x"
