@@ -114,3 +114,25 @@ SELECT jsonb_set(card::jsonb - 'scaling', '{calibration}', '{"method": "platt", 
 SELECT loan_risk.train_scorecard('train', 'bad', '{x1}', '{"calibration": {"method": "isotonic"}}');
 SELECT loan_risk.train_scorecard('train', 'bad', '{x1}', '{"calibration": {"folds": 1}}');
 SELECT loan_risk.train_scorecard('train', 'bad', '{x1}', '{"calibration": {"method": "platt", "k": 3}}');
+
+-- Everything that turns a card's score into a probability applies the
+-- calibration: matching's approval probability is 1 - pd() to the bit, and
+-- a decision strategy's pd is pd().
+CREATE TABLE cal_products AS
+SELECT 'P1' AS product_id, 'Bank' AS bank, 'owner_loan' AS product_type, 1000 AS min_amount, 50000 AS max_amount,
+       6 AS min_term, 36 AS max_term, 0.1 AS rate, NULL::numeric AS min_rate, NULL::numeric AS max_rate,
+       '[]'::jsonb AS rules, card AS approval_model
+FROM cards WHERE name = 'platt';
+SELECT count(*) AS offers,
+       bool_and(m.approval_probability = 1 - loan_risk.pd(c.card, h)) AS approval_is_1_minus_pd,
+       bool_and(m.approval_probability <> 1 - loan_risk.pd(u.card, h)) AS not_the_uncalibrated
+FROM holdout h, cards c, cards u,
+     LATERAL loan_risk.match_products(h, 'cal_products', min_probability => 0) m
+WHERE c.name = 'platt' AND u.name = 'none' AND h.i <= 1000;
+SELECT count(*) AS decisions, bool_and(d.pd = loan_risk.pd(c.card, h)) AS decide_pd_is_pd
+FROM holdout h, cards c,
+     LATERAL loan_risk.decide(jsonb_build_object('format', 'loan_risk.strategy/1', 'name', 's', 'version', '1',
+               'key', 'i', 'stages', jsonb_build_object('score', jsonb_build_object('arms',
+                 jsonb_build_array(jsonb_build_object('name', 'champion', 'approve_at', 600, 'decline_below', 560,
+                                                      'card', c.card::jsonb)))))::text::loan_risk.strategy, h) d
+WHERE c.name = 'platt' AND h.i <= 1000;
