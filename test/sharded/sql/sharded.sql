@@ -117,4 +117,8 @@ SELECT c.sharded->'training'->'design_in_memory' AS sharded_in_memory,
        abs((c.sharded->'statistics'->>'auc')::float8 - (c.local->'statistics'->>'auc')::float8) < 1e-12 AS auc_equal
 FROM c, jsonb_each(c.local->'statistics'->'coefficients') e(k, v)
 GROUP BY c.sharded, c.local;
+-- A query over the sharded table (through a view too) is recognised alike.
+CREATE VIEW applicants_view AS SELECT * FROM applicants WHERE id > 0;
+SELECT (loan_risk.train_scorecard('SELECT * FROM applicants_view', 'bad', '{region,months_active}')::jsonb)->'training'->'design_in_memory'
+       AS query_in_memory;
 RESET client_min_messages;
