@@ -68,6 +68,17 @@ FROM (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer) p FROM 
 JOIN (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer) p FROM transactions_local GROUP BY 1) l
 USING (merchant_id);
 RESET loan_risk.timezone;
+-- With the zone as an argument it travels in each shard's query, whatever
+-- the shards' own setting (Asia/Shanghai): days counted in Asia/Kolkata.
+SELECT * FROM remote_sql($$SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer, NULL, 'Asia/Kolkata')
+                           FROM transactions GROUP BY merchant_id$$);
+SET loan_risk.timezone = 'Asia/Kolkata';
+SELECT count(*) AS merchants, count(*) FILTER (WHERE to_jsonb(s.p) = to_jsonb(l.p)) AS identical_profiles,
+       min((s.p).time_zone) AS time_zone
+FROM (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer, NULL, 'Asia/Kolkata') p FROM transactions GROUP BY 1) s
+JOIN (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer) p FROM transactions_local GROUP BY 1) l
+USING (merchant_id);
+RESET loan_risk.timezone;
 
 -- ---------------------------------------------------------------- global aggregates: _partial and _merge
 -- A global figure: each shard returns its partial state (text form), the
@@ -122,3 +133,19 @@ CREATE VIEW applicants_view AS SELECT * FROM applicants WHERE id > 0;
 SELECT (loan_risk.train_scorecard('SELECT * FROM applicants_view', 'bad', '{region,months_active}')::jsonb)->'training'->'design_in_memory'
        AS query_in_memory;
 RESET client_min_messages;
+
+-- ---------------------------------------------------------------- matching
+-- Products as a value: postgres_fdw does not ship a lateral function call,
+-- so the shards send their rows and the coordinator matches them (the same
+-- offers as on the local copy).
+CREATE TABLE products (product_id text, bank text, product_type text, min_amount numeric, max_amount numeric,
+                       min_term int, max_term int, rate numeric, rules jsonb, approval_model loan_risk.scorecard);
+INSERT INTO products SELECT 'p1', 'Bank A', 'tax_loan', 1000, 100000, 6, 36, 0.12, '[]'::jsonb, card FROM scorecards
+UNION ALL SELECT 'p2', 'Bank B', 'owner_loan', 5000, 50000, 6, 24, 0.10,
+  '[{"dimension": "applicant", "reason": "Served regions", "column": "region", "op": "in", "value": ["zhejiang", "jiangsu"]}]', card
+FROM scorecards;
+SELECT * FROM remote_sql($$SELECT a.id, m.* FROM applicants a,
+                           LATERAL loan_risk.match_products(a, (SELECT jsonb_agg(p) FROM products p)) m$$);
+SELECT count(*) AS offers, count(*) FILTER (WHERE s IS NOT DISTINCT FROM l) AS identical
+FROM (SELECT a.id, m.* FROM applicants a, LATERAL loan_risk.match_products(a, (SELECT jsonb_agg(p) FROM products p)) m) s
+JOIN (SELECT a.id, m.* FROM applicants_local a, LATERAL loan_risk.match_products(a, 'products') m) l USING (id, rank);
