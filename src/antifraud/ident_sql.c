@@ -15,6 +15,7 @@
 #include "utils/datetime.h"
 
 #include "antifraud/ident.h"
+#include "common/lr_pg.h"
 
 PG_FUNCTION_INFO_V1(check_resident_id);
 PG_FUNCTION_INFO_V1(check_credit_code);
@@ -51,17 +52,6 @@ CharText(char c, bool *isnull)
 	return TextOrNull(c ? buf : NULL, isnull);
 }
 
-static Datum
-ReturnRow(FunctionCallInfo fcinfo, Datum *values, bool *nulls)
-{
-	TupleDesc	td;
-
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	td = BlessTupleDesc(td);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
-}
-
 /* check_resident_id: (valid, normalized, region_code, birth_date, sex, reason) */
 Datum
 check_resident_id(PG_FUNCTION_ARGS)
@@ -79,7 +69,7 @@ check_resident_id(PG_FUNCTION_ARGS)
 	v[3] = r.valid ? DateADTGetDatum(date2j(r.year, r.month, r.day) - POSTGRES_EPOCH_JDATE) : 0;
 	v[4] = CharText(r.valid ? r.sex : 0, &n[4]);
 	v[5] = TextOrNull(r.valid ? NULL : r.reason, &n[5]);
-	return ReturnRow(fcinfo, v, n);
+	return lr_pg_result_row(fcinfo, v, n);
 }
 
 /* check_credit_code: (valid, normalized, registration_authority, entity_type, region_code, organization_code, reason) */
@@ -99,7 +89,7 @@ check_credit_code(PG_FUNCTION_ARGS)
 	v[4] = TextOrNull(r.valid ? r.region : NULL, &n[4]);
 	v[5] = TextOrNull(r.valid ? r.org_code : NULL, &n[5]);
 	v[6] = TextOrNull(r.valid ? NULL : r.reason, &n[6]);
-	return ReturnRow(fcinfo, v, n);
+	return lr_pg_result_row(fcinfo, v, n);
 }
 
 /* check_mobile: (valid, normalized, reason) */
@@ -115,7 +105,7 @@ check_mobile(PG_FUNCTION_ARGS)
 	n[0] = false;
 	v[1] = TextOrNull(r.valid ? r.normalized : NULL, &n[1]);
 	v[2] = TextOrNull(r.valid ? NULL : r.reason, &n[2]);
-	return ReturnRow(fcinfo, v, n);
+	return lr_pg_result_row(fcinfo, v, n);
 }
 
 /* check_bank_card: (valid, normalized, iin, reason) */
@@ -132,7 +122,7 @@ check_bank_card(PG_FUNCTION_ARGS)
 	v[1] = TextOrNull(r.valid ? r.normalized : NULL, &n[1]);
 	v[2] = TextOrNull(r.valid ? r.iin : NULL, &n[2]);
 	v[3] = TextOrNull(r.valid ? NULL : r.reason, &n[3]);
-	return ReturnRow(fcinfo, v, n);
+	return lr_pg_result_row(fcinfo, v, n);
 }
 
 static Datum

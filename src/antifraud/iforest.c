@@ -1026,7 +1026,10 @@ Grow(GrowCtx *g, int32_t lo, int32_t hi, int depth)
 	return me;
 }
 
-/* Floyd's algorithm: psi distinct row numbers out of m, in a small hash set. */
+/*
+ * Floyd's algorithm: psi distinct row numbers out of m, in a small hash set.
+ * Hand-written, not lib/simplehash.h: trees grow inside OpenMP regions (pure C).
+ */
 static void
 ChooseRows(LrRng *rng, size_t m, int32_t psi, int32_t *out, int32_t *set, size_t cap)
 {

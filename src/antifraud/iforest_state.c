@@ -73,26 +73,9 @@ lr_ifopt_parse(const char *text, size_t len, LrArena *arena,
 /* ---------------------------------------------------------------- state */
 
 static void *
-Alloc(const LrAlloc *a, size_t size, LrError *err)
-{
-	void	   *p = a->alloc(a->ctx, size > 0 ? size : 1);
-
-	if (p == NULL)
-		lr_error_nomem(err, "the isolation forest sample");
-	return p;
-}
-
-static void
-Free(const LrAlloc *a, void *p)
-{
-	if (p != NULL && a->free != NULL)
-		a->free(a->ctx, p);
-}
-
-static void *
 IfCreate(const LrAlloc *a, LrError *err)
 {
-	LrIfState  *st = Alloc(a, sizeof(LrIfState), err);
+	LrIfState  *st = lr_alloc(a, sizeof(LrIfState), err, "the isolation forest sample");
 
 	if (st == NULL)
 		return NULL;
@@ -104,7 +87,7 @@ IfCreate(const LrAlloc *a, LrError *err)
 static char *
 CopyString(const LrAlloc *a, const char *s, size_t len, LrError *err)
 {
-	char	   *c = Alloc(a, len + 1, err);
+	char	   *c = lr_alloc(a, len + 1, err, "the isolation forest sample");
 
 	if (c != NULL)
 	{
@@ -144,8 +127,8 @@ lr_ifstate_configure(LrIfState *st, const LrIfOptions *o, const char *const *nam
 		(st->opt.name = CopyString(&st->a, o->name, strlen(o->name), err)) == NULL)
 		return false;
 	st->nfeatures = nfeatures;
-	if ((st->features = Alloc(&st->a, nfeatures * sizeof(char *), err)) == NULL ||
-		(st->tmp = Alloc(&st->a, nfeatures * sizeof(double), err)) == NULL)
+	if ((st->features = lr_alloc(&st->a, nfeatures * sizeof(char *), err, "the isolation forest sample")) == NULL ||
+		(st->tmp = lr_alloc(&st->a, nfeatures * sizeof(double), err, "the isolation forest sample")) == NULL)
 		return false;
 	for (i = 0; i < nfeatures; i++)
 		if ((st->features[i] = CopyString(&st->a, names[i], strlen(names[i]), err)) == NULL)
@@ -249,16 +232,16 @@ Reserve(LrIfState *st, size_t need, LrError *err)
 		cap = need;
 	if (cap > (size_t) st->opt.reservoir)
 		cap = (size_t) st->opt.reservoir;
-	if ((np = Alloc(&st->a, cap * sizeof(uint64_t), err)) == NULL ||
-		(nv = Alloc(&st->a, cap * d * sizeof(double), err)) == NULL)
+	if ((np = lr_alloc(&st->a, cap * sizeof(uint64_t), err, "the isolation forest sample")) == NULL ||
+		(nv = lr_alloc(&st->a, cap * d * sizeof(double), err, "the isolation forest sample")) == NULL)
 		return false;
 	if (st->m > 0)
 	{
 		memcpy(np, st->prio, st->m * sizeof(uint64_t));
 		memcpy(nv, st->vals, st->m * d * sizeof(double));
 	}
-	Free(&st->a, st->prio);
-	Free(&st->a, st->vals);
+	lr_free(&st->a, st->prio);
+	lr_free(&st->a, st->vals);
 	st->prio = np;
 	st->vals = nv;
 	st->alloc_rows = cap;
@@ -329,10 +312,10 @@ SortedOrder(const LrIfState *st, const LrAlloc *a, LrError *err)
 				d = st->nfeatures,
 				i,
 				j;
-	OrderItem  *items = Alloc(a, m * sizeof(OrderItem), err);
+	OrderItem  *items = lr_alloc(a, m * sizeof(OrderItem), err, "the isolation forest sample");
 	uint32_t   *order;
 
-	if (items == NULL || (order = Alloc(a, m * sizeof(uint32_t), err)) == NULL)
+	if (items == NULL || (order = lr_alloc(a, m * sizeof(uint32_t), err, "the isolation forest sample")) == NULL)
 		return NULL;
 	for (i = 0; i < m; i++)
 	{
@@ -353,7 +336,7 @@ SortedOrder(const LrIfState *st, const LrAlloc *a, LrError *err)
 			order[j] = order[j - 1];
 		order[j] = cur;
 	}
-	Free(a, items);
+	lr_free(a, items);
 	return order;
 }
 
@@ -364,11 +347,11 @@ lr_ifstate_sorted_rows(const LrIfState *st, const LrAlloc *a, double **rows, LrE
 				i;
 	uint32_t   *order = SortedOrder(st, a, err);
 
-	if (order == NULL || (*rows = Alloc(a, st->m * d * sizeof(double), err)) == NULL)
+	if (order == NULL || (*rows = lr_alloc(a, st->m * d * sizeof(double), err, "the isolation forest sample")) == NULL)
 		return false;
 	for (i = 0; i < st->m; i++)
 		memcpy(&(*rows)[i * d], &st->vals[(size_t) order[i] * d], d * sizeof(double));
-	Free(a, order);
+	lr_free(a, order);
 	return true;
 }
 
@@ -426,7 +409,7 @@ IfEncode(const void *p, LrBuf *out)
 		for (f = 0; f < d; f++)
 			lr_buf_put_f64(out, row[f]);
 	}
-	Free(out->a, order);
+	lr_free(out->a, order);
 	return !out->failed;
 }
 
@@ -503,8 +486,8 @@ IfDecode(const LrAlloc *a, LrReader *r, LrError *err)
 	if (nfeat < 1 || nfeat > LR_IFOREST_MAX_FEATURES)
 		return Bad(r, err, "number of features out of range");
 	d = nfeat;
-	if ((names = Alloc(a, d * sizeof(char *), err)) == NULL ||
-		(lens = Alloc(a, d * sizeof(size_t), err)) == NULL)
+	if ((names = lr_alloc(a, d * sizeof(char *), err, "the isolation forest sample")) == NULL ||
+		(lens = lr_alloc(a, d * sizeof(size_t), err, "the isolation forest sample")) == NULL)
 		return NULL;
 	for (f = 0; f < d; f++)
 	{

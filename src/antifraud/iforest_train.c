@@ -250,11 +250,7 @@ iforest_train_trans(PG_FUNCTION_ARGS)
 				 errmsg("features must not be NULL"),
 				 errhint("List the names of the feature columns, such as ARRAY['amount', 'income'].")));
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return lr_state_unchanged(fcinfo);
 	tc = TrainCacheGet(fcinfo, InvalidOid, true);
 	es = lr_state_arg_rw(fcinfo, 0, &lr_iforest_state_ops);
 	st = es->st;
@@ -302,11 +298,7 @@ TrainArrays(FunctionCallInfo fcinfo, Oid keytype)
 				 errmsg("features must not be NULL"),
 				 errhint("List the names of the features, such as ARRAY['amount', 'income'].")));
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return lr_state_unchanged(fcinfo);
 	tc = TrainCacheGet(fcinfo, keytype, false);
 	lr_pg_float8_array_arg(fcinfo, 2, "values", &xs);
 	if ((size_t) xs.n != tc->nfeatures)

@@ -49,17 +49,12 @@ robust_stats_trans(PG_FUNCTION_ARGS)
 					 errdetail("It must be from 0 to %d values.", LR_ROBUST_MAX_EXACT)));
 	}
 	if (PG_ARGISNULL(1) || isnan(PG_GETARG_FLOAT8(1)))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return lr_state_unchanged(fcinfo);
 	x = PG_GETARG_FLOAT8(1);
 	es = lr_state_arg_rw(fcinfo, 0, &lr_robust_ops);
 	if (!lr_robust_set_limit(es->st, limit, &err) || !lr_robust_add(es->st, x, &err))
 		lr_pg_raise(&err, NULL);
-	lr_state_touch(es);
-	PG_RETURN_DATUM(lr_state_datum(es));
+	return lr_state_updated(es);
 }
 
 /* robust_stats_final: (n, median, mad, mean_abs_dev, exact); NULL for no values */
@@ -70,7 +65,6 @@ robust_stats_final(PG_FUNCTION_ARGS)
 	LrRobustResult res;
 	LrAlloc		a;
 	LrError		err = {0};
-	TupleDesc	td;
 	Datum		v[5];
 	bool		n[5] = {false, false, false, false, false};
 
@@ -89,15 +83,12 @@ robust_stats_final(PG_FUNCTION_ARGS)
 						isinf(res.mad) ? "median absolute deviation" : "mean absolute deviation"),
 				 errdetail("The values are finite, but they lie more than 1.8e308 from their median %g.",
 						   res.median)));
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	td = BlessTupleDesc(td);
 	v[0] = Int64GetDatum(res.n);
 	v[1] = Float8GetDatum(res.median);
 	v[2] = Float8GetDatum(res.mad);
 	v[3] = Float8GetDatum(res.mean_abs_dev);
 	v[4] = BoolGetDatum(res.exact);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, n)));
+	return lr_pg_result_row(fcinfo, v, n);
 }
 
 static void

@@ -40,26 +40,9 @@ LnGamma(void)
 }
 
 static void *
-Alloc(const LrAlloc *a, size_t size, LrError *err)
-{
-	void	   *p = a->alloc(a->ctx, size > 0 ? size : 1);
-
-	if (p == NULL)
-		lr_error_nomem(err, "robust_stats");
-	return p;
-}
-
-static void
-Free(const LrAlloc *a, void *p)
-{
-	if (p != NULL && a->free != NULL)
-		a->free(a->ctx, p);
-}
-
-static void *
 RobustCreate(const LrAlloc *a, LrError *err)
 {
-	LrRobustState *st = Alloc(a, sizeof(LrRobustState), err);
+	LrRobustState *st = lr_alloc(a, sizeof(LrRobustState), err, "robust_stats");
 
 	if (st == NULL)
 		return NULL;
@@ -93,6 +76,7 @@ BucketValue(int32_t k)
 	return isfinite(v) ? v : 1.7976931348623157e308;
 }
 
+/* Hand-written, not lib/simplehash.h: the state is pure C (fuzzed). */
 static size_t
 Slot(int32_t key, size_t mask)
 {
@@ -112,16 +96,16 @@ MapGrow(LrBucketMap *m, const LrAlloc *a, LrError *err)
 
 	m->cap = cap;
 	m->used = 0;
-	if ((m->keys = Alloc(a, cap * sizeof(int32_t), err)) == NULL ||
-		(m->counts = Alloc(a, cap * sizeof(int64_t), err)) == NULL)
+	if ((m->keys = lr_alloc(a, cap * sizeof(int32_t), err, "robust_stats")) == NULL ||
+		(m->counts = lr_alloc(a, cap * sizeof(int64_t), err, "robust_stats")) == NULL)
 		return false;
 	for (i = 0; i < cap; i++)
 		m->keys[i] = EMPTY_KEY;
 	for (i = 0; i < old.cap; i++)
 		if (old.keys[i] != EMPTY_KEY && !MapAdd(m, a, old.keys[i], old.counts[i], err))
 			return false;
-	Free(a, old.keys);
-	Free(a, old.counts);
+	lr_free(a, old.keys);
+	lr_free(a, old.counts);
 	return true;
 }
 
@@ -168,7 +152,7 @@ CmpBucket(const void *a, const void *b)
 static BucketEntry *
 MapSorted(const LrBucketMap *m, const LrAlloc *a, LrError *err)
 {
-	BucketEntry *e = Alloc(a, m->used * sizeof(BucketEntry), err);
+	BucketEntry *e = lr_alloc(a, m->used * sizeof(BucketEntry), err, "robust_stats");
 	size_t		i,
 				k = 0;
 
@@ -215,7 +199,7 @@ ToSketch(LrRobustState *st, LrError *err)
 	for (i = 0; i < st->nvals; i++)
 		if (!SketchAdd(st, st->vals[i], 1, err))
 			return false;
-	Free(&st->a, st->vals);
+	lr_free(&st->a, st->vals);
 	st->vals = NULL;
 	st->nvals = st->capvals = 0;
 	return true;
@@ -249,11 +233,11 @@ lr_robust_add(LrRobustState *st, double x, LrError *err)
 
 		if (cap > (size_t) st->exact_limit)
 			cap = (size_t) st->exact_limit;
-		if ((nv = Alloc(&st->a, cap * sizeof(double), err)) == NULL)
+		if ((nv = lr_alloc(&st->a, cap * sizeof(double), err, "robust_stats")) == NULL)
 			return false;
 		if (st->nvals > 0)
 			memcpy(nv, st->vals, st->nvals * sizeof(double));
-		Free(&st->a, st->vals);
+		lr_free(&st->a, st->vals);
 		st->vals = nv;
 		st->capvals = cap;
 	}
@@ -417,7 +401,7 @@ ExactResult(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out, LrEr
 {
 	size_t		n = st->nvals,
 				i;
-	double	   *v = Alloc(a, n * sizeof(double), err);
+	double	   *v = lr_alloc(a, n * sizeof(double), err, "robust_stats");
 	double		s;
 
 	if (v == NULL)
@@ -433,7 +417,7 @@ ExactResult(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out, LrEr
 	out->mad = MedianSorted(v, n) / s;
 	out->mean_abs_dev = MeanScaled(v, sizeof(double), NULL, n, (int64_t) n) / s;
 	out->exact = true;
-	Free(a, v);
+	lr_free(a, v);
 	return true;
 }
 
@@ -443,7 +427,7 @@ SketchResult(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out, LrE
 	size_t		nw = st->pos.used + st->neg.used + 3,
 				k = 0,
 				i;
-	Weighted   *w = Alloc(a, nw * sizeof(Weighted), err);
+	Weighted   *w = lr_alloc(a, nw * sizeof(Weighted), err, "robust_stats");
 	BucketEntry *pos = MapSorted(&st->pos, a, err);
 	BucketEntry *neg = MapSorted(&st->neg, a, err);
 	double		s;
@@ -485,9 +469,9 @@ SketchResult(const LrRobustState *st, const LrAlloc *a, LrRobustResult *out, LrE
 	out->mad = MedianWeighted(w, nw, st->n) / s;
 	out->mean_abs_dev = MeanScaled(&w[0].v, sizeof(Weighted), &w[0].count, nw, st->n) / s;
 	out->exact = false;
-	Free(a, w);
-	Free(a, pos);
-	Free(a, neg);
+	lr_free(a, w);
+	lr_free(a, pos);
+	lr_free(a, neg);
 	return true;
 }
 
@@ -565,7 +549,7 @@ EncodeMap(const LrBucketMap *m, LrBuf *out)
 		lr_buf_put_u32(out, (uint32_t) e[i].key);
 		lr_buf_put_i64(out, e[i].count);
 	}
-	Free(out->a, e);
+	lr_free(out->a, e);
 	return !out->failed;
 }
 
@@ -586,7 +570,7 @@ RobustEncode(const void *p, LrBuf *out)
 		lr_buf_put_u32(out, (uint32_t) st->nvals);
 		if (st->nvals == 0)
 			return !out->failed;
-		if ((v = Alloc(out->a, st->nvals * sizeof(double), &err)) == NULL)
+		if ((v = lr_alloc(out->a, st->nvals * sizeof(double), &err, "robust_stats")) == NULL)
 		{
 			out->failed = true;
 			return false;
@@ -595,7 +579,7 @@ RobustEncode(const void *p, LrBuf *out)
 		qsort(v, st->nvals, sizeof(double), CmpDouble);
 		for (i = 0; i < st->nvals; i++)
 			lr_buf_put_f64(out, v[i]);
-		Free(out->a, v);
+		lr_free(out->a, v);
 		return !out->failed;
 	}
 	lr_buf_put_i64(out, st->zeros);
@@ -678,7 +662,7 @@ RobustDecode(const LrAlloc *a, LrReader *r, LrError *err)
 			return Bad(r, err, "inconsistent count of exact values");
 		if ((size_t) u > lr_reader_left(r) / 8)
 			return Bad(r, err, "truncated values");
-		if (u > 0 && (st->vals = Alloc(a, u * sizeof(double), err)) == NULL)
+		if (u > 0 && (st->vals = lr_alloc(a, u * sizeof(double), err, "robust_stats")) == NULL)
 			return NULL;
 		st->capvals = u;
 		for (i = 0; i < u; i++)

@@ -55,6 +55,60 @@ lr_error_nomem(LrError *err, const char *what)
 	return lr_error_set(err, LR_ERR_NOMEM, "out of memory in %s", what);
 }
 
+void *
+lr_alloc(const LrAlloc *a, size_t size, LrError *err, const char *what)
+{
+	void	   *p = a->alloc(a->ctx, size > 0 ? size : 1);
+
+	if (p == NULL)
+		lr_error_nomem(err, what);
+	return p;
+}
+
+void *
+lr_alloc0(const LrAlloc *a, size_t size, LrError *err, const char *what)
+{
+	void	   *p = lr_alloc(a, size, err, what);
+
+	if (p != NULL)
+		memset(p, 0, size);
+	return p;
+}
+
+void
+lr_free(const LrAlloc *a, void *p)
+{
+	if (p != NULL && a->free != NULL)
+		a->free(a->ctx, p);
+}
+
+bool
+lr_array_grow(const LrAlloc *a, void *datap, size_t n, size_t need, size_t elem,
+			  size_t min, size_t max, size_t *cap, LrError *err, const char *what)
+{
+	void	  **data = (void **) datap;
+	size_t		ncap = *cap ? *cap : min;
+	size_t		bytes;
+	void	   *p;
+
+	if (need <= *cap)
+		return true;
+	while (ncap < need && ncap <= SIZE_MAX / 2)
+		ncap *= 2;
+	if (ncap < need)
+		ncap = need;
+	if (max > 0 && ncap > max)
+		ncap = max;
+	if (ncap < need || !lr_size_mul(ncap, elem, &bytes) || (p = lr_alloc(a, bytes, err, what)) == NULL)
+		return lr_error_nomem(err, what);
+	if (n > 0)
+		memcpy(p, *data, n * elem);
+	lr_free(a, *data);
+	*data = p;
+	*cap = ncap;
+	return true;
+}
+
 /* ---------------------------------------------------------------- arena */
 
 struct LrArenaBlock

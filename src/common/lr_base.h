@@ -26,6 +26,18 @@
 typedef __int128 lr_i128 __attribute__((aligned(8)));
 typedef unsigned __int128 lr_u128 __attribute__((aligned(8)));
 
+/*
+ * Money held as integers, in every area (common/lr_money.h converts numeric):
+ * units of 0.0001 of the currency (numeric's own digit), amounts below 10^14
+ * currency units; rules that take amounts to the cent hold cents, at most
+ * 10^13 currency units.  Rates and fractions: exact decimals at scale 18.
+ */
+#define LR_MONEY_SCALE			4
+#define LR_MONEY_UNITS			10000	/* units per currency unit */
+#define LR_MONEY_UNITS_LIMIT	INT64_C(1000000000000000000)	/* |units| < 10^18 */
+#define LR_MONEY_MAX_CENTS		INT64_C(1000000000000000)	/* |cents| <= 10^15 */
+#define LR_RATE_SCALE			18
+
 /* Where the pure C code gets memory from: palloc in a backend, malloc in a fuzzer. */
 typedef struct LrAlloc
 {
@@ -124,6 +136,24 @@ extern void *lr_arena_alloc(LrArena *arena, size_t size);	/* 8-byte aligned, NUL
 extern void *lr_arena_alloc0(LrArena *arena, size_t size);
 extern char *lr_arena_strndup(LrArena *arena, const char *s, size_t len);
 extern void lr_arena_release(LrArena *arena);
+
+/*
+ * Allocation with the error set: size bytes (at least one), zeroed by
+ * lr_alloc0; NULL and "out of memory" (in what, when given) on failure.
+ * lr_free takes NULL and allocators without free.
+ */
+extern void *lr_alloc(const LrAlloc *a, size_t size, LrError *err, const char *what);
+extern void *lr_alloc0(const LrAlloc *a, size_t size, LrError *err, const char *what);
+extern void lr_free(const LrAlloc *a, void *p);
+
+/*
+ * A growable array (*datap, of elem-byte elements, n of them in use, room
+ * for *cap): when need does not fit, a new array of capacity doubled from
+ * min (or *cap) up to need, at most max (0: no bound), with the n elements
+ * copied and the old one freed.  False on failure, err set.
+ */
+extern bool lr_array_grow(const LrAlloc *a, void *datap, size_t n, size_t need, size_t elem,
+						  size_t min, size_t max, size_t *cap, LrError *err, const char *what);
 
 /* Multiplication of sizes that reports overflow instead of wrapping. */
 static inline bool

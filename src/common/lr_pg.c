@@ -11,6 +11,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
@@ -91,6 +92,37 @@ lr_pg_raise(const LrError *err, const char *what)
 			 what ? errmsg("%s: %s", what, err->msg) : errmsg("%s", err->msg),
 			 err->detail[0] ? errdetail("%s", err->detail) : 0));
 	pg_unreachable();
+}
+
+TupleDesc
+lr_pg_result_desc(FunctionCallInfo fcinfo, TupleDesc *cache, const Oid *types, int n)
+{
+	TupleDesc	td;
+	MemoryContext old;
+
+	if (cache != NULL && *cache != NULL)
+		return *cache;
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (types != NULL && td->natts != n)
+		elog(ERROR, "result type has %d columns, expected %d", td->natts, n);
+	for (int i = 0; types != NULL && i < n; i++)
+		if (TupleDescAttr(td, i)->atttypid != types[i])
+			elog(ERROR, "result column %d has an unexpected type", i + 1);
+	if (cache == NULL)
+		return BlessTupleDesc(td);
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	*cache = BlessTupleDesc(CreateTupleDescCopy(td));
+	MemoryContextSwitchTo(old);
+	return *cache;
+}
+
+Datum
+lr_pg_result_row(FunctionCallInfo fcinfo, Datum *values, bool *nulls)
+{
+	TupleDesc	td = lr_pg_result_desc(fcinfo, NULL, NULL, 0);
+
+	return HeapTupleGetDatum(heap_form_tuple(td, values, nulls));
 }
 
 void
@@ -281,4 +313,22 @@ lr_pg_text_array_arg(FunctionCallInfo fcinfo, int argno, const char *what, LrArr
 	Assert(ARR_ELEMTYPE(arr) == TEXTOID);
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &out->d, &nulls, &out->n);
 	out->nulls = ARR_HASNULL(arr) ? nulls : NULL;
+}
+
+Datum
+lr_pg_jsonb(const LrJson *v)
+{
+	LrAlloc		a;
+	LrBuf		buf;
+	Datum		d;
+
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	lr_buf_init(&buf, &a, MaxAllocSize - 1);
+	if (!lr_json_write(&buf, v) || buf.failed)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("JSON result is too large")));
+	d = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+	lr_buf_free(&buf);
+	return d;
 }

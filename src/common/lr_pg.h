@@ -38,8 +38,21 @@ extern void lr_pg_json_options(LrJsonOptions *opts);
  */
 extern void lr_pg_raise(const LrError *err, const char *what) pg_attribute_noreturn();
 
+/*
+ * The blessed row type of this function's composite result.  With cache,
+ * made once and kept there (in fn_mcxt); with types, its n columns must
+ * have those types (an internal error otherwise).
+ */
+extern TupleDesc lr_pg_result_desc(FunctionCallInfo fcinfo, TupleDesc *cache, const Oid *types, int n);
+
+/* The function's composite result from values and nulls. */
+extern Datum lr_pg_result_row(FunctionCallInfo fcinfo, Datum *values, bool *nulls);
+
 /* Materialise-mode SRF setup that builds on PostgreSQL 14 to 17. */
 extern void lr_pg_srf_init(FunctionCallInfo fcinfo);
+
+/* A JSON value built in memory (lr_json_new_*), as a jsonb Datum. */
+extern Datum lr_pg_jsonb(const LrJson *v);
 
 /*
  * The shortest text that reads back as exactly d, by PostgreSQL's shortest

@@ -16,6 +16,7 @@
 #include "utils/typcache.h"
 
 #include "common/lr_base.h"
+#include "common/lr_numeric_pg.h"
 #include "common/lr_pg.h"
 #include "common/lr_row.h"
 
@@ -58,8 +59,8 @@ lr_row_binder_reset(LrRowBinder *b)
 	b->bound = false;
 }
 
-static int
-NumericConv(Oid base)
+int
+lr_conv_numeric(Oid base)
 {
 	switch (base)
 	{
@@ -117,7 +118,7 @@ lr_conv_for(Oid type, LrFieldKind kind)
 	switch (kind)
 	{
 		case LR_FIELD_NUMERIC:
-			return NumericConv(base);
+			return lr_conv_numeric(base);
 		case LR_FIELD_BOOL:
 			return base == BOOLOID ? LR_CONV_BOOL : -1;
 		case LR_FIELD_CATEGORICAL:
@@ -186,7 +187,7 @@ lr_conv_number(LrConv conv, Datum d)
 			return (double) DatumGetInt64(d);
 		case LR_CONV_NUMERIC:
 			/* Values beyond double range become +/-Infinity: above or below every bound. */
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+			return lr_numeric_float8(d);
 		default:
 			elog(ERROR, "conversion %d is not numeric", (int) conv);
 	}

@@ -60,6 +60,8 @@ extern void lr_conv_error(const char *column, Oid type, LrFieldKind kind, const 
 			pg_attribute_noreturn();
 /* For LR_CONV_ENUM: the type's output function, looked up once. */
 extern void lr_conv_outfn(Oid type, FmgrInfo *outfn, MemoryContext cxt);
+/* The conversion of a number base type (float, integer, numeric), -1 for any other. */
+extern int	lr_conv_numeric(Oid base);
 extern double lr_conv_number(LrConv conv, Datum d);
 extern const char *lr_conv_text(LrConv conv, Datum d, FmgrInfo *outfn, char *buf, size_t *len);
 

@@ -9,7 +9,9 @@
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
+#include "nodes/params.h"
 #include "nodes/parsenodes.h"
+#include "parser/parse_param.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
@@ -18,6 +20,7 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 
+#include "common/lr_row.h"
 #include "common/lr_spi.h"
 
 /*
@@ -181,12 +184,36 @@ DestDestroy(DestReceiver *self)
 {
 }
 
+typedef struct ParamTypes
+{
+	const Oid  *types;
+	int			n;
+} ParamTypes;
+
+/* The parser learns the parameters' types from here (SPI asks the hook). */
+static void
+ParamSetup(ParseState *pstate, void *arg)
+{
+	ParamTypes *pt = arg;
+
+	setup_parse_fixed_parameters(pstate, pt->types, pt->n);
+}
+
 uint64
 lr_query_run(const char *sql, const char *what,
 			 LrQueryStartFn start, LrQueryRowFn row, void *arg)
 {
+	return lr_query_run_params(sql, what, 0, NULL, NULL, NULL, start, row, arg);
+}
+
+uint64
+lr_query_run_params(const char *sql, const char *what, int nparams,
+					const Oid *types, const Datum *values, const bool *nulls,
+					LrQueryStartFn start, LrQueryRowFn row, void *arg)
+{
 	LrDest		dest;
 	SPIExecuteOptions opts;
+	ParamTypes	pt;
 	int			rc;
 	volatile int rc_run = 0;
 
@@ -215,6 +242,24 @@ lr_query_run(const char *sql, const char *what,
 	opts.read_only = true;
 	opts.tcount = 0;
 	opts.dest = (DestReceiver *) &dest;
+	if (nparams > 0)
+	{
+		/* Constants of this one execution: the planner folds them into the plan. */
+		ParamListInfo params = makeParamList(nparams);
+
+		for (int i = 0; i < nparams; i++)
+		{
+			params->params[i].value = values[i];
+			params->params[i].isnull = nulls != NULL && nulls[i];
+			params->params[i].pflags = PARAM_FLAG_CONST;
+			params->params[i].ptype = types[i];
+		}
+		pt.types = types;
+		pt.n = nparams;
+		params->parserSetup = ParamSetup;
+		params->parserSetupArg = &pt;
+		opts.params = params;
+	}
 
 	if (IsInParallelMode())
 		rc = SPI_execute_extended(sql, &opts);
@@ -356,21 +401,9 @@ lr_datum_int64(Datum d, Oid type)
 double
 lr_datum_double(Datum d, Oid type)
 {
-	switch (type)
-	{
-		case INT2OID:
-			return DatumGetInt16(d);
-		case INT4OID:
-			return DatumGetInt32(d);
-		case INT8OID:
-			return (double) DatumGetInt64(d);
-		case FLOAT4OID:
-			return DatumGetFloat4(d);
-		case FLOAT8OID:
-			return DatumGetFloat8(d);
-		case NUMERICOID:
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
-	}
-	elog(ERROR, "lr_datum_double: unexpected type %u", type);
-	return 0;
+	int			conv = lr_conv_numeric(type);
+
+	if (conv < 0)
+		elog(ERROR, "lr_datum_double: unexpected type %u", type);
+	return lr_conv_number((LrConv) conv, d);
 }

@@ -32,6 +32,16 @@ extern uint64 lr_query_run(const char *sql, const char *what,
 extern void lr_spi_init(void);
 
 /*
+ * The same with parameters $1..$n of the given types and values (NULL when
+ * nulls[i]; nulls may be NULL).  Values travel as values, never as SQL text:
+ * the planner sees them as constants (the plan is made for these values and
+ * may use parallel workers), and no value is parsed from text again.
+ */
+extern uint64 lr_query_run_params(const char *sql, const char *what, int nparams,
+								  const Oid *types, const Datum *values, const bool *nulls,
+								  LrQueryStartFn start, LrQueryRowFn row, void *arg);
+
+/*
  * Column checks for start callbacks.  They raise errors naming the query and
  * the column: "edges query: column 2 (dst) has type text, expected an integer".
  */

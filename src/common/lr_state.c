@@ -79,6 +79,21 @@ lr_state_datum(LrExpandedState *es)
 	return EOHPGetRWDatum(&es->hdr);
 }
 
+Datum
+lr_state_updated(LrExpandedState *es)
+{
+	lr_state_touch(es);
+	return lr_state_datum(es);
+}
+
+Datum
+lr_state_unchanged(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+}
+
 /*
  * The context that holds every state under one aggregate context.
  *
@@ -271,6 +286,23 @@ lr_state_combine(FunctionCallInfo fcinfo, const LrStateOps *ops)
 		lr_state_raise(&err);
 	lr_state_touch(dst);
 	PG_RETURN_DATUM(lr_state_datum(dst));
+}
+
+Datum
+lr_state_flat_datum(const LrStateOps *ops, const void *st)
+{
+	LrAlloc		a;
+	LrBuf		b;
+
+	lr_pg_alloc_init(&a, CurrentMemoryContext);
+	lr_buf_init(&b, &a, MaxAllocSize);
+	lr_buf_put_u32(&b, 0);		/* room for the varlena header */
+	if (!lr_state_encode_bytes(ops, st, &b))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s is too large to store", ops->name)));
+	SET_VARSIZE(b.data, b.len);
+	return PointerGetDatum(b.data);
 }
 
 /* Validates flat bytes (decoding them into a scratch context) and returns the varlena. */

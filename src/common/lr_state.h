@@ -58,6 +58,12 @@ extern void lr_state_touch(LrExpandedState *es);
 
 extern Datum lr_state_datum(LrExpandedState *es);
 
+/* A transition's result after changing es->st: lr_state_touch, then the datum. */
+extern Datum lr_state_updated(LrExpandedState *es);
+
+/* A transition's result for a row it skips: the state in argument 0 as it was (NULL stays NULL). */
+extern Datum lr_state_unchanged(FunctionCallInfo fcinfo);
+
 /*
  * A new expanded state in a child context of parent (st = ops->create).  Not
  * for aggregate support functions: a context per group makes hash
@@ -72,6 +78,9 @@ extern LrExpandedState *lr_state_new(const LrStateOps *ops, MemoryContext parent
  */
 extern LrExpandedState *lr_state_from_flat_agg(FunctionCallInfo fcinfo, const LrStateOps *ops,
 											   struct varlena *flat);
+
+/* An in-memory state (not an expanded one) as a flat datum of its SQL type. */
+extern Datum lr_state_flat_datum(const LrStateOps *ops, const void *st);
 
 /* Generic implementations of the type's support functions and of combine. */
 extern Datum lr_state_in(FunctionCallInfo fcinfo, const LrStateOps *ops);

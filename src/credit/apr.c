@@ -36,19 +36,14 @@ apr_trans(PG_FUNCTION_ARGS)
 	double		amount;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return lr_state_unchanged(fcinfo);
 	amount = lr_arg_amount(PG_GETARG_DATUM(1), "amount");
 	day = lr_arg_date(PG_GETARG_DATUM(2), "paid_on");
 
 	es = lr_state_arg_rw(fcinfo, 0, &lr_apr_ops);
 	if (!lr_apr_add(es->st, day, amount, &err))
 		lr_credit_raise(&err);
-	lr_state_touch(es);
-	PG_RETURN_DATUM(lr_state_datum(es));
+	return lr_state_updated(es);
 }
 
 /* apr_final: the annual rate, rounded to 10 decimals; NULL for no flows */

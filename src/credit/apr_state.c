@@ -18,14 +18,10 @@
 static void *
 AprCreate(const LrAlloc *a, LrError *err)
 {
-	LrAprState *st = a->alloc(a->ctx, sizeof(LrAprState));
+	LrAprState *st = lr_alloc0(a, sizeof(LrAprState), err, NULL);
 
 	if (st == NULL)
-	{
-		lr_error_nomem(err, NULL);
 		return NULL;
-	}
-	memset(st, 0, sizeof(*st));
 	st->a = a;
 	return st;
 }
@@ -33,26 +29,8 @@ AprCreate(const LrAlloc *a, LrError *err)
 static bool
 AprReserve(LrAprState *st, size_t more, LrError *err)
 {
-	size_t		want = st->n + more;
-	size_t		cap,
-				bytes;
-	LrAprFlow  *nf;
-
-	if (want <= st->cap)
-		return true;
-	cap = st->cap ? st->cap : 16;
-	while (cap < want)
-		cap *= 2;
-	if (!lr_size_mul(cap, sizeof(LrAprFlow), &bytes) ||
-		(nf = st->a->alloc(st->a->ctx, bytes)) == NULL)
-		return lr_error_set(err, LR_ERR_NOMEM, "out of memory for %zu cash flows", want);
-	if (st->n > 0)
-		memcpy(nf, st->flows, st->n * sizeof(LrAprFlow));
-	if (st->flows != NULL && st->a->free != NULL)
-		st->a->free(st->a->ctx, st->flows);
-	st->flows = nf;
-	st->cap = cap;
-	return true;
+	return lr_array_grow(st->a, &st->flows, st->n, st->n + more, sizeof(LrAprFlow), 16, 0, &st->cap, err,
+						    "the cash flows of apr");
 }
 
 static bool

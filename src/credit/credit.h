@@ -26,10 +26,7 @@
 
 /* ---- Exact decimals (money.c) ---------------------------------------- */
 
-#define LR_RATE_SCALE		18
 #define LR_RATE_ONE			((lr_i128) 1000000000000000000LL)	/* 10^18 */
-/* Largest amount accepted anywhere: 10^13 currency units, in cents. */
-#define LR_MONEY_MAX_CENTS	INT64_C(1000000000000000)
 
 typedef enum LrDecStatus
 {

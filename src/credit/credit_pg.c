@@ -84,92 +84,7 @@ lr_policy_cache_get(FunctionCallInfo fcinfo, int argno, LrPolicyParseFn parse, c
 TupleDesc
 lr_result_tupdesc(FunctionCallInfo fcinfo, LrPolicyCache *cache)
 {
-	TupleDesc	td;
-	MemoryContext old;
-
-	if (cache != NULL && cache->tupdesc != NULL)
-		return cache->tupdesc;
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	td = BlessTupleDesc(CreateTupleDescCopy(td));
-	MemoryContextSwitchTo(old);
-	if (cache != NULL)
-		cache->tupdesc = td;
-	return td;
-}
-
-/* The numeric's text, shortened for messages. */
-static const char *
-NumericShort(const char *s)
-{
-	if (strlen(s) > 40)
-		return psprintf("%.37s...", s);
-	return s;
-}
-
-int64
-lr_arg_cents(Datum num, const char *argname, bool allow_negative)
-{
-	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
-	lr_i128		v = 0;
-	LrDecStatus st = lr_dec_parse(s, strlen(s), 2, true, LR_MONEY_MAX_CENTS, &v);
-
-	if (st == LR_DEC_NAN || st == LR_DEC_INF)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a finite amount, not %s", argname, s)));
-	if (st == LR_DEC_RANGE)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s %s exceeds the largest supported amount 10000000000000",
-						argname, NumericShort(s))));
-	if (st != LR_DEC_OK)
-		elog(ERROR, "unexpected numeric text \"%s\"", s);
-	if (v < 0 && !allow_negative)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s %s is negative", argname, NumericShort(s))));
-	return (int64) v;
-}
-
-lr_i128
-lr_arg_rate(Datum num, const char *argname, lr_i128 lo, lr_i128 hi, const char *range_text)
-{
-	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
-	lr_i128		v = 0;
-	LrDecStatus st = lr_dec_parse(s, strlen(s), LR_RATE_SCALE, true, hi > -lo ? hi : -lo, &v);
-
-	if (st == LR_DEC_NAN || st == LR_DEC_INF)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a finite rate, not %s", argname, s)));
-	if (st != LR_DEC_OK || v < lo || v > hi)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s %s is not %s", argname, NumericShort(s), range_text),
-				 errhint("Rates are fractions: 0.18 is 18%%.")));
-	return v;
-}
-
-double
-lr_arg_amount(Datum num, const char *argname)
-{
-	Numeric		n = DatumGetNumeric(num);
-	double		v;
-
-	if (numeric_is_nan(n) || numeric_is_inf(n))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a finite amount, not %s", argname,
-						DatumGetCString(DirectFunctionCall1(numeric_out, num)))));
-	v = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, num));
-	if (fabs(v) > (double) LR_MONEY_MAX_CENTS / 100)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s %s exceeds the largest supported amount 10000000000000", argname,
-						NumericShort(DatumGetCString(DirectFunctionCall1(numeric_out, num))))));
-	return v;
+	return lr_pg_result_desc(fcinfo, cache != NULL ? &cache->tupdesc : NULL, NULL, 0);
 }
 
 double
@@ -199,30 +114,6 @@ lr_arg_date(Datum d, const char *argname)
 				 errmsg("%s %s is not a finite date", argname,
 						DATE_IS_NOBEGIN(v) ? "-infinity" : "infinity")));
 	return (int32) v;
-}
-
-Datum
-lr_cents_datum(int64 cents)
-{
-	return NumericGetDatum(int64_div_fast_to_numeric(cents, 2));
-}
-
-Datum
-lr_scaled_datum(lr_i128 v, int scale, int min_decimals)
-{
-	char		buf[80];
-
-	/* trailing zeros off the fraction, down to min_decimals */
-	while (scale > min_decimals && v % 10 == 0)
-	{
-		v /= 10;
-		scale--;
-	}
-	if (v >= PG_INT64_MIN && v <= PG_INT64_MAX)
-		return NumericGetDatum(int64_div_fast_to_numeric((int64) v, scale));
-	lr_dec_format(buf, sizeof(buf), v, scale, min_decimals);
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf), ObjectIdGetDatum(InvalidOid),
-							   Int32GetDatum(-1));
 }
 
 Datum

@@ -1,8 +1,8 @@
 /*
  * credit_pg.h
  *	  Server side of the credit area: policies compiled once per query and
- *	  cached in fn_extra, conversions between numeric and exact cents or
- *	  rates with errors that name the argument, and composite results.
+ *	  cached in fn_extra, argument checks that name the argument, and
+ *	  composite results.  Money and rates convert through common/lr_money.h.
  */
 #ifndef LR_CREDIT_PG_H
 #define LR_CREDIT_PG_H
@@ -12,6 +12,7 @@
 #include "access/tupdesc.h"
 #include "fmgr.h"
 
+#include "common/lr_money.h"
 #include "credit/credit.h"
 
 /* Pure C parser of one kind of policy (adapters over lr_*_policy_parse). */
@@ -41,30 +42,11 @@ extern LrPolicyCache *lr_policy_cache_get(FunctionCallInfo fcinfo, int argno,
 /* The blessed composite result type of this function, cached in fn_extra's cache. */
 extern TupleDesc lr_result_tupdesc(FunctionCallInfo fcinfo, LrPolicyCache *cache);
 
-/*
- * numeric -> cents, rounding half away from zero.  NaN, infinities,
- * negative amounts (unless allowed) and amounts above 10^13 are errors that
- * name the argument.
- */
-extern int64 lr_arg_cents(Datum num, const char *argname, bool allow_negative);
-
-/* numeric -> rate at scale 18 within [lo, hi]; range_text completes "<arg> X is not ..." */
-extern lr_i128 lr_arg_rate(Datum num, const char *argname, lr_i128 lo, lr_i128 hi,
-						   const char *range_text);
-
-/* numeric -> double for rate-of-return flows: finite, |v| <= 10^13 */
-extern double lr_arg_amount(Datum num, const char *argname);
-
 /* float8 probability in [0, 1], else an error naming the argument. */
 extern double lr_arg_probability(double v, const char *argname);
 
 /* A finite date, else an error naming the argument. */
 extern int32 lr_arg_date(Datum d, const char *argname);
-
-extern Datum lr_cents_datum(int64 cents);
-
-/* v / 10^scale as numeric, trailing zeros trimmed down to min_decimals. */
-extern Datum lr_scaled_datum(lr_i128 v, int scale, int min_decimals);
 
 /* A double rounded to 10 decimal places, as numeric. */
 extern Datum lr_rate10_datum(double v);

@@ -35,11 +35,7 @@ daily_interest_trans(PG_FUNCTION_ARGS)
 	lr_i128		rate;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return lr_state_unchanged(fcinfo);
 	cents = lr_arg_cents(PG_GETARG_DATUM(1), "amount", true);
 	day = lr_arg_date(PG_GETARG_DATUM(2), "on_date");
 	rate = lr_arg_rate(PG_GETARG_DATUM(3), "daily_rate", 0, LR_DAILY_RATE_MAX,
@@ -49,8 +45,7 @@ daily_interest_trans(PG_FUNCTION_ARGS)
 	es = lr_state_arg_rw(fcinfo, 0, &lr_daily_ops);
 	if (!lr_daily_add(es->st, day, cents, rate, as_of, &err))
 		lr_credit_raise(&err);
-	lr_state_touch(es);
-	PG_RETURN_DATUM(lr_state_datum(es));
+	return lr_state_updated(es);
 }
 
 /* daily_interest_final: the accrued interest in cents as numeric; NULL for no rows */

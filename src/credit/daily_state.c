@@ -23,14 +23,10 @@
 static void *
 DailyCreate(const LrAlloc *a, LrError *err)
 {
-	LrDailyState *st = a->alloc(a->ctx, sizeof(LrDailyState));
+	LrDailyState *st = lr_alloc0(a, sizeof(LrDailyState), err, NULL);
 
 	if (st == NULL)
-	{
-		lr_error_nomem(err, NULL);
 		return NULL;
-	}
-	memset(st, 0, sizeof(*st));
 	st->a = a;
 	return st;
 }
@@ -38,26 +34,8 @@ DailyCreate(const LrAlloc *a, LrError *err)
 static bool
 DailyReserve(LrDailyState *st, size_t more, LrError *err)
 {
-	size_t		want = st->n + more;
-	size_t		cap,
-				bytes;
-	LrDailyEvent *ne;
-
-	if (want <= st->cap)
-		return true;
-	cap = st->cap ? st->cap : 16;
-	while (cap < want)
-		cap *= 2;
-	if (!lr_size_mul(cap, sizeof(LrDailyEvent), &bytes) ||
-		(ne = st->a->alloc(st->a->ctx, bytes)) == NULL)
-		return lr_error_set(err, LR_ERR_NOMEM, "out of memory for %zu events", want);
-	if (st->n > 0)
-		memcpy(ne, st->events, st->n * sizeof(LrDailyEvent));
-	if (st->events != NULL && st->a->free != NULL)
-		st->a->free(st->a->ctx, st->events);
-	st->events = ne;
-	st->cap = cap;
-	return true;
+	return lr_array_grow(st->a, &st->events, st->n, st->n + more, sizeof(LrDailyEvent), 16, 0, &st->cap, err,
+						 "the events of daily_interest");
 }
 
 /* The group's terms: set by the first row, the same in every other. */

@@ -25,22 +25,17 @@
 static void *
 BorrowCreate(const LrAlloc *a, LrError *err)
 {
-	LrBorrowState *st = a->alloc(a->ctx, sizeof(LrBorrowState));
+	LrBorrowState *st = lr_alloc0(a, sizeof(LrBorrowState), err, "borrowing_features");
 
 	if (st == NULL)
-	{
-		lr_error_nomem(err, "borrowing_features");
 		return NULL;
-	}
-	memset(st, 0, sizeof(*st));
 	return st;
 }
 
 static bool
 Reserve(LrBorrowState *st, const LrAlloc *a, uint32_t need, LrError *err)
 {
-	uint32_t	ncap;
-	LrLoan	   *n;
+	size_t		cap = st->cap;
 
 	if (need <= st->cap)
 		return true;
@@ -50,20 +45,10 @@ Reserve(LrBorrowState *st, const LrAlloc *a, uint32_t need, LrError *err)
 		lr_error_detail(err, "borrowing_features keeps every loan of a group.");
 		return false;
 	}
-	ncap = st->cap ? st->cap * 2 : 8;
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > LR_LOANS_MAX)
-		ncap = LR_LOANS_MAX;
-	n = a->alloc(a->ctx, (size_t) ncap * sizeof(LrLoan));
-	if (n == NULL)
-		return lr_error_nomem(err, "borrowing_features");
-	if (st->n > 0)
-		memcpy(n, st->loans, (size_t) st->n * sizeof(LrLoan));
-	if (st->loans != NULL && a->free != NULL)
-		a->free(a->ctx, st->loans);
-	st->loans = n;
-	st->cap = ncap;
+	if (!lr_array_grow(a, &st->loans, st->n, need, sizeof(LrLoan), 8, LR_LOANS_MAX, &cap, err,
+					   "borrowing_features"))
+		return false;
+	st->cap = (uint32_t) cap;
 	return true;
 }
 
@@ -196,7 +181,7 @@ BorrowDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		l->end = (int32_t) e;
 		l->dpd = (int32_t) d;
 		if (!ValidDay(l->start) || (l->end != LR_LOAN_OPEN && (!ValidDay(l->end) || l->end < l->start)) ||
-			l->amount < -1 || l->amount >= LR_AMOUNT_MAX_UNITS || l->dpd < -1 ||
+			l->amount < -1 || l->amount >= LR_MONEY_UNITS_LIMIT || l->dpd < -1 ||
 			(mode == LR_ASOF_GIVEN && l->start > st->asof))
 		{
 			lr_error_set(err, LR_ERR_SYNTAX, "invalid %s: bad loan %zu", r->what, i + 1);
@@ -297,7 +282,7 @@ CmpStart(const void *x, const void *y)
 static inline double
 Cur(lr_i128 units)
 {
-	return (double) units / LR_UNITS_PER_CURRENCY;
+	return (double) units / LR_MONEY_UNITS;
 }
 
 bool

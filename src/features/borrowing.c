@@ -58,11 +58,7 @@ borrowing_features_trans(PG_FUNCTION_ARGS)
 
 	/* A loan without a start date is skipped. */
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return lr_state_unchanged(fcinfo);
 	loan.start = FiniteDate(PG_GETARG_DATEADT(1), "start_date");
 	loan.end = LR_LOAN_OPEN;
 	if (!PG_ARGISNULL(2))
@@ -76,12 +72,12 @@ borrowing_features_trans(PG_FUNCTION_ARGS)
 	loan.amount = -1;
 	if (!PG_ARGISNULL(3))
 	{
-		loan.amount = lr_numeric_units(PG_GETARG_DATUM(3), "amount");
+		loan.amount = lr_money_units(PG_GETARG_DATUM(3), "amount");
 		if (loan.amount < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("loan amount %s is negative",
-							DatumGetCString(DirectFunctionCall1(numeric_out, PG_GETARG_DATUM(3))))));
+							lr_numeric_text(PG_GETARG_DATUM(3)))));
 	}
 	loan.dpd = -1;
 	if (!PG_ARGISNULL(4))
@@ -100,8 +96,7 @@ borrowing_features_trans(PG_FUNCTION_ARGS)
 	es = lr_state_arg_rw(fcinfo, 0, &lr_borrow_ops);
 	if (!lr_borrow_add(es->st, &es->alloc, mode, asof, &loan, &err))
 		lr_state_raise(&err);
-	lr_state_touch(es);
-	PG_RETURN_DATUM(lr_state_datum(es));
+	return lr_state_updated(es);
 }
 
 #define LR_BORROW_COLS 21
@@ -110,29 +105,6 @@ static const Oid borrow_types[LR_BORROW_COLS] = {
 	DATEOID, INT8OID, INT4OID, INT4OID, INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, INT4OID, INT4OID,
 	FLOAT8OID, INT4OID, INT4OID, INT4OID, INT4OID, BOOLOID, BOOLOID, BOOLOID, BOOLOID, BOOLOID, INT4OID
 };
-
-static TupleDesc
-BorrowTupleDesc(FunctionCallInfo fcinfo)
-{
-	TupleDesc	td = fcinfo->flinfo->fn_extra;
-	MemoryContext old;
-	int			i;
-
-	if (td != NULL)
-		return td;
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "borrowing_features must return a composite type");
-	if (td->natts != LR_BORROW_COLS)
-		elog(ERROR, "loan_risk.borrowing_profile has %d columns, expected %d", td->natts, LR_BORROW_COLS);
-	for (i = 0; i < LR_BORROW_COLS; i++)
-		if (TupleDescAttr(td, i)->atttypid != borrow_types[i])
-			elog(ERROR, "loan_risk.borrowing_profile column %d has an unexpected type", i + 1);
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	td = BlessTupleDesc(CreateTupleDescCopy(td));
-	MemoryContextSwitchTo(old);
-	fcinfo->flinfo->fn_extra = td;
-	return td;
-}
 
 /* borrowing_features_final: the borrowing profile, NULL when no loan counted */
 Datum
@@ -152,7 +124,7 @@ borrowing_features_final(PG_FUNCTION_ARGS)
 	st = lr_state_arg_ro(fcinfo, 0, &lr_borrow_ops);
 	if (st->n == 0)
 		PG_RETURN_NULL();
-	td = BorrowTupleDesc(fcinfo);
+	td = lr_pg_result_desc(fcinfo, (TupleDesc *) &fcinfo->flinfo->fn_extra, borrow_types, LR_BORROW_COLS);
 	lr_pg_alloc_init(&a, CurrentMemoryContext);
 	if (!lr_borrow_compute(st, &a, &r, &err))
 		lr_state_raise(&err);

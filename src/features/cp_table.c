@@ -4,6 +4,9 @@
  *	  each with its revenue per local day (newest first), plus the rebuilds
  *	  the state needs (dropping old days, sampling by hash, Misra-Gries
  *	  reduction) and the table's flat form.  Pure C.
+ *
+ * The hash tables are hand-written, not lib/simplehash.h: the state is pure
+ * C (fuzzed), and the hash is part of the result (sampling by hash).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -15,9 +15,6 @@
 
 #include "common/lr_state_ops.h"
 
-#define LR_UNITS_PER_CURRENCY 10000
-/* |amount| must stay below 10^14 currency units (10^18 units). */
-#define LR_AMOUNT_MAX_UNITS INT64_C(1000000000000000000)
 
 /* Windows of the profile, in days ending with the as_of day. */
 #define LR_NWIN 4

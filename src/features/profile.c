@@ -246,163 +246,6 @@ GetCall(FunctionCallInfo fcinfo, int zone_arg)
 
 /* ---------------------------------------------------------------- amounts */
 
-static void
-AmountOutOfRange(const char *what, const char *value)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("%s %s is out of range", what, value),
-			 errdetail("Amounts must be below 10^14 in absolute value.")));
-}
-
-/* A numeric's text for a message: long ones (1e300 has 301 digits) as float8 text. */
-static const char *
-NumericText(Datum num)
-{
-	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
-	char		buf[64];
-
-	if (strlen(s) <= 24)
-		return s;
-	lr_format_double(buf, sizeof(buf),
-					 DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, num)));
-	return pstrdup(buf);
-}
-
-/*
- * A numeric amount in units of 0.0001, rounded half away from zero.  The
- * unit is one digit of numeric's base 10000, so this reads the digits of the
- * stored value (PostgreSQL's on-disk numeric format) instead of calling
- * numeric arithmetic for every row.
- */
-int64
-lr_numeric_units(Datum d, const char *what)
-{
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
-	const uint8 *p = (const uint8 *) VARDATA_ANY(v);
-	int			len = VARSIZE_ANY_EXHDR(v);
-	uint16		hdr;
-	int			weight;
-	bool		neg;
-	int			hdrlen;
-	int			ndigits;
-	int			nint;
-	int			i;
-	lr_i128	acc = 0;
-
-	if (len < 2)
-		elog(ERROR, "invalid numeric value");
-	memcpy(&hdr, p, sizeof(uint16));
-	if ((hdr & 0xC000) == 0xC000)
-	{
-		/* NaN, Infinity or -Infinity */
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s %s is not a finite number", what,
-						DatumGetCString(DirectFunctionCall1(numeric_out, PointerGetDatum(v))))));
-	}
-	if (hdr & 0x8000)
-	{
-		/* short format: sign bit, 6-bit display scale, 7-bit weight */
-		neg = (hdr & 0x2000) != 0;
-		weight = (hdr & 0x0040) ? (int) (hdr & 0x003F) - 64 : (int) (hdr & 0x003F);
-		hdrlen = 2;
-	}
-	else
-	{
-		int16		w;
-
-		if (len < 4)
-			elog(ERROR, "invalid numeric value");
-		neg = (hdr & 0xC000) == 0x4000;
-		memcpy(&w, p + 2, sizeof(int16));
-		weight = w;
-		hdrlen = 4;
-	}
-	ndigits = (len - hdrlen) / 2;
-	/* Digits at positions weight .. -1 make whole units; the digit at -2 rounds. */
-	nint = weight + 2;
-	if (nint > 5)
-		AmountOutOfRange(what, NumericText(PointerGetDatum(v)));
-	for (i = 0; i < nint; i++)
-	{
-		int16		dg = 0;
-
-		if (i < ndigits)
-			memcpy(&dg, p + hdrlen + 2 * i, sizeof(int16));
-		acc = acc * 10000 + dg;
-	}
-	if (nint >= 0 && nint < ndigits)
-	{
-		int16		dg;
-
-		memcpy(&dg, p + hdrlen + 2 * nint, sizeof(int16));
-		if (dg >= 5000)
-			acc++;
-	}
-	if (acc >= LR_AMOUNT_MAX_UNITS)
-		AmountOutOfRange(what, NumericText(PointerGetDatum(v)));
-	return neg ? -(int64) acc : (int64) acc;
-}
-
-static int64
-Float8Units(double x)
-{
-	double		v;
-
-	if (isnan(x) || isinf(x))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("amount %s is not a finite number", isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity")));
-	v = x * LR_UNITS_PER_CURRENCY;
-	if (!(fabs(v) < (double) LR_AMOUNT_MAX_UNITS))
-	{
-		char		buf[64];
-
-		lr_format_double(buf, sizeof(buf), x);
-		AmountOutOfRange("amount", buf);
-	}
-	return (int64) llround(v);
-}
-
-/* Numeric output from units, with at least two decimals (more only when needed). */
-static Datum
-UnitsToNumeric(lr_i128 u)
-{
-	bool		neg = u < 0;
-	lr_u128 m = neg ? -(lr_u128) u : (lr_u128) u;
-	int16		dig[12];
-	int			nd = 0;
-	int			lo = 0;
-	int			frac = (int) (m % 10000);
-	int			dscale = frac % 100 != 0 ? (frac % 10 != 0 ? 4 : 3) : 2;
-	int			weight;
-	int			ndigits;
-	uint16		hdr;
-	Size		size;
-	char	   *res;
-	int			i;
-
-	while (m > 0)
-	{
-		dig[nd++] = (int16) (m % 10000);	/* dig[0] is the digit at position -1 */
-		m /= 10000;
-	}
-	while (lo < nd && dig[lo] == 0)
-		lo++;
-	ndigits = nd - lo;
-	weight = ndigits > 0 ? nd - 2 : 0;
-	if (ndigits == 0)
-		neg = false;
-	size = VARHDRSZ + sizeof(uint16) + ndigits * sizeof(int16);
-	res = palloc(size);
-	SET_VARSIZE(res, size);
-	hdr = 0x8000 | (neg ? 0x2000 : 0) | (dscale << 7) | (weight < 0 ? 0x0040 : 0) | (weight & 0x003F);
-	memcpy(VARDATA(res), &hdr, sizeof(uint16));
-	for (i = 0; i < ndigits; i++)
-		memcpy(VARDATA(res) + sizeof(uint16) + i * sizeof(int16), &dig[nd - 1 - i], sizeof(int16));
-	return PointerGetDatum(res);
-}
 
 /* ---------------------------------------------------------------- transition */
 
@@ -431,11 +274,7 @@ ProfileTrans(FunctionCallInfo fcinfo, bool numeric_amount, bool text_cp)
 
 	/* A row without time or amount is skipped. */
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return lr_state_unchanged(fcinfo);
 	/*
 	 * In a GROUP BY with many merchants, each row's state is elsewhere in
 	 * memory: start loading it now, and its body as soon as its address is
@@ -451,7 +290,7 @@ ProfileTrans(FunctionCallInfo fcinfo, bool numeric_amount, bool text_cp)
 	c = GetCall(fcinfo, 5);
 	row.ts = PG_GETARG_TIMESTAMPTZ(1);
 	CheckFinite(row.ts, "timestamp");
-	row.amount = numeric_amount ? lr_numeric_units(PG_GETARG_DATUM(2), "amount") : Float8Units(PG_GETARG_FLOAT8(2));
+	row.amount = numeric_amount ? lr_money_units(PG_GETARG_DATUM(2), "amount") : lr_money_units_float8(PG_GETARG_FLOAT8(2), "amount");
 	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
 	{
 		mode = LR_ASOF_GIVEN;
@@ -505,8 +344,7 @@ ProfileTrans(FunctionCallInfo fcinfo, bool numeric_amount, bool text_cp)
 
 	if (!lr_profile_add(st, &es->alloc, &row, &err))
 		lr_state_raise(&err);
-	lr_state_touch(es);
-	PG_RETURN_DATUM(lr_state_datum(es));
+	return lr_state_updated(es);
 }
 
 /* merchant_features_trans_num_text: adds (ts, numeric amount, text counterparty [, as_of]) */
@@ -633,15 +471,15 @@ merchant_features_final(PG_FUNCTION_ARGS)
 	values[k++] = CStringGetTextDatum(st->tz);
 	values[k++] = BoolGetDatum(res.counterparties_exact);
 	values[k++] = Float8GetDatum(res.cp_sample_rate);
-	values[k++] = UnitsToNumeric(res.cp_error_bound);
+	values[k++] = lr_money_datum(res.cp_error_bound, 2);
 	for (w = 0; w < LR_NWIN; w++)
 	{
 		const LrWindowResult *r = &res.win[w];
 
 		values[k++] = Int64GetDatum(r->txn_count);
 		values[k++] = Int64GetDatum(r->sales_count);
-		values[k++] = UnitsToNumeric(r->revenue);
-		values[k++] = UnitsToNumeric(r->refunds);
+		values[k++] = lr_money_datum(r->revenue, 2);
+		values[k++] = lr_money_datum(r->refunds, 2);
 		PutF8(values, nulls, &k, r->refund_share);
 		values[k++] = Int32GetDatum(r->active_days);
 		PutF8(values, nulls, &k, r->avg_ticket);

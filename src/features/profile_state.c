@@ -47,24 +47,13 @@
 
 const int	lr_profile_windows[LR_NWIN] = {30, 90, 180, 365};
 
-static void
-Release(const LrAlloc *a, void *p)
-{
-	if (p != NULL && a->free != NULL)
-		a->free(a->ctx, p);
-}
-
 static void *
 ProfileCreate(const LrAlloc *a, LrError *err)
 {
-	LrProfileState *st = a->alloc(a->ctx, sizeof(LrProfileState));
+	LrProfileState *st = lr_alloc0(a, sizeof(LrProfileState), err, "merchant_features");
 
 	if (st == NULL)
-	{
-		lr_error_nomem(err, "merchant_features");
 		return NULL;
-	}
-	memset(st, 0, sizeof(*st));
 	lr_cpt_init(&st->cp);
 	lr_cpt_init(&st->heavy);
 	return st;
@@ -148,22 +137,12 @@ CmpDay(const void *x, const void *y)
 static bool
 DaysReserve(LrProfileState *st, const LrAlloc *a, uint32_t need, LrError *err)
 {
-	uint32_t	ncap;
-	LrDayAgg   *n;
+	size_t		cap = st->days_cap;
 
-	if (need <= st->days_cap)
-		return true;
-	ncap = st->days_cap ? st->days_cap * 2 : 8;
-	while (ncap < need)
-		ncap *= 2;
-	n = a->alloc(a->ctx, (size_t) ncap * sizeof(LrDayAgg));
-	if (n == NULL)
-		return lr_error_nomem(err, "merchant_features");
-	if (st->ndays > 0)
-		memcpy(n, st->days, (size_t) st->ndays * sizeof(LrDayAgg));
-	Release(a, st->days);
-	st->days = n;
-	st->days_cap = ncap;
+	if (!lr_array_grow(a, &st->days, st->ndays, need, sizeof(LrDayAgg), 8, 0, &cap, err,
+					   "merchant_features"))
+		return false;
+	st->days_cap = (uint32_t) cap;
 	return true;
 }
 
@@ -652,7 +631,7 @@ ProfileEncode(const void *p, LrBuf *out)
 		lr_buf_put_i64(out, d->refunds);
 		lr_buf_put_i64(out, d->revenue_cp);
 	}
-	Release(out->a, days);
+	lr_free(out->a, days);
 	if (!lr_cpt_encode(&st->cp, min_day, out))
 		return false;
 	if (st->sketch)
@@ -809,7 +788,7 @@ const LrStateOps lr_profile_ops = {
 static inline double
 Cur(lr_i128 units)
 {
-	return (double) units / LR_UNITS_PER_CURRENCY;
+	return (double) units / LR_MONEY_UNITS;
 }
 
 static inline int32_t
@@ -942,7 +921,7 @@ MonthlyStats(const LrDayAgg *days, uint32_t ndays, int32_t anchor, int w, LrWind
 		for (k = 0; k < months; k++)
 			s2 += y[k] * y[k];
 		v = (lr_i128) months * s2 - s1 * s1;
-		res->monthly_std = sqrt((double) v) / months / LR_UNITS_PER_CURRENCY;
+		res->monthly_std = sqrt((double) v) / months / LR_MONEY_UNITS;
 	}
 	else
 	{
@@ -951,7 +930,7 @@ MonthlyStats(const LrDayAgg *days, uint32_t ndays, int32_t anchor, int w, LrWind
 
 		for (k = 0; k < months; k++)
 			ss += ((long double) y[k] - mean) * ((long double) y[k] - mean);
-		res->monthly_std = (double) (sqrtl(ss / months) / LR_UNITS_PER_CURRENCY);
+		res->monthly_std = (double) (sqrtl(ss / months) / LR_MONEY_UNITS);
 	}
 	res->monthly_cv = s1 > 0 ? res->monthly_std / res->monthly_mean : NAN;
 	if (s1 > 0)
@@ -1031,7 +1010,7 @@ lr_profile_compute(const LrProfileState *st, const LrAlloc *a, LrProfileResult *
 	if (!CpStats(&st->cp, anchor, a, dist, err) ||
 		(st->sketch && !CpStats(&st->heavy, anchor, a, heavy, err)))
 	{
-		Release(a, days);
+		lr_free(a, days);
 		return false;
 	}
 
@@ -1096,6 +1075,6 @@ lr_profile_compute(const LrProfileState *st, const LrAlloc *a, LrProfileResult *
 		if (len >= 90)
 			MonthlyStats(days, ndays, anchor, w, r);
 	}
-	Release(a, days);
+	lr_free(a, days);
 	return true;
 }

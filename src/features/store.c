@@ -17,6 +17,7 @@
 #include "utils/date.h"
 #include "utils/datetime.h"
 
+#include "common/lr_pg.h"
 #include "features/features.h"
 #include "features/features_pg.h"
 
@@ -94,40 +95,17 @@ static const Oid store_types[LR_STORE_COLS] = {
 	FLOAT8OID, FLOAT8OID
 };
 
-static TupleDesc
-StoreTupleDesc(FunctionCallInfo fcinfo)
-{
-	TupleDesc	td = fcinfo->flinfo->fn_extra;
-	MemoryContext old;
-	int			i;
-
-	if (td != NULL)
-		return td;
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "store_features must return a composite type");
-	if (td->natts != LR_STORE_COLS)
-		elog(ERROR, "loan_risk.store_profile has %d columns, expected %d", td->natts, LR_STORE_COLS);
-	for (i = 0; i < LR_STORE_COLS; i++)
-		if (TupleDescAttr(td, i)->atttypid != store_types[i])
-			elog(ERROR, "loan_risk.store_profile column %d has an unexpected type", i + 1);
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	td = BlessTupleDesc(CreateTupleDescCopy(td));
-	MemoryContextSwitchTo(old);
-	fcinfo->flinfo->fn_extra = td;
-	return td;
-}
-
 static double
 NonNegativeMoney(FunctionCallInfo fcinfo, int argno, const char *what)
 {
-	int64		units = lr_numeric_units(PG_GETARG_DATUM(argno), what);
+	int64		units = lr_money_units(PG_GETARG_DATUM(argno), what);
 
 	if (units < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s %s is negative", what,
-						DatumGetCString(DirectFunctionCall1(numeric_out, PG_GETARG_DATUM(argno))))));
-	return (double) units / LR_UNITS_PER_CURRENCY;
+						lr_numeric_text(PG_GETARG_DATUM(argno)))));
+	return (double) units / LR_MONEY_UNITS;
 }
 
 static void
@@ -145,7 +123,7 @@ PutF8(Datum *v, bool *n, int k, bool isnull, double x)
 Datum
 store_features(PG_FUNCTION_ARGS)
 {
-	TupleDesc	td = StoreTupleDesc(fcinfo);
+	TupleDesc	td = lr_pg_result_desc(fcinfo, (TupleDesc *) &fcinfo->flinfo->fn_extra, store_types, LR_STORE_COLS);
 	Datum		v[LR_STORE_COLS];
 	bool		n[LR_STORE_COLS];
 	double		conf = PG_ARGISNULL(7) ? 0.95 : PG_GETARG_FLOAT8(7);

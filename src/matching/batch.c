@@ -210,17 +210,8 @@ BatchRow(TupleTableSlot *slot, void *arg)
 	b->term[i] = -1;
 	if (b->amount_att >= 0 && !slot->tts_isnull[b->amount_att])
 	{
-		Datum		d = slot->tts_values[b->amount_att];
+		Datum		d = lr_numeric_of(slot->tts_values[b->amount_att], b->amount_type);
 
-		if (b->amount_type != NUMERICOID)
-		{
-			Oid			fn;
-			bool		isvarlena;
-
-			getTypeOutputInfo(b->amount_type, &fn, &isvarlena);
-			d = DirectFunctionCall3(numeric_in, CStringGetDatum(OidOutputFunctionCall(fn, d)),
-									ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-		}
 		b->amount[i] = lr_match_amount_arg(d, psprintf("applicant \"%s\": requested amount", id));
 	}
 	if (b->term_att >= 0 && !slot->tts_isnull[b->term_att])

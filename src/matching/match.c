@@ -10,6 +10,7 @@
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/json.h"
 #include "utils/jsonb.h"
 
 #include "common/lr_pg.h"
@@ -102,7 +103,7 @@ match_products_json(PG_FUNCTION_ARGS)
 
 typedef struct Failures
 {
-	LrBuf		json;
+	StringInfoData json;
 	int			n;
 	StringInfoData text;
 } Failures;
@@ -111,31 +112,30 @@ static void
 AddFailure(Failures *f, const char *rule, const char *name, LrMDim dim, const char *reason,
 		   const char *column, const char *value, bool missing)
 {
-	LrBuf	   *b = &f->json;
+	StringInfo	b = &f->json;
 
-	lr_buf_puts(b, f->n == 0 ? "[" : ", ");
-	lr_buf_puts(b, "{\"rule\": ");
-	lr_json_write_string(b, rule, strlen(rule));
+	appendStringInfoString(b, f->n == 0 ? "[{\"rule\": " : ", {\"rule\": ");
+	escape_json(b, rule);
 	if (name != NULL)
 	{
-		lr_buf_puts(b, ", \"name\": ");
-		lr_json_write_string(b, name, strlen(name));
+		appendStringInfoString(b, ", \"name\": ");
+		escape_json(b, name);
 	}
-	lr_buf_puts(b, ", \"dimension\": ");
-	lr_json_write_string(b, lr_mdim_name(dim), strlen(lr_mdim_name(dim)));
-	lr_buf_puts(b, ", \"reason\": ");
-	lr_json_write_string(b, reason, strlen(reason));
-	lr_buf_puts(b, ", \"column\": ");
+	appendStringInfoString(b, ", \"dimension\": ");
+	escape_json(b, lr_mdim_name(dim));
+	appendStringInfoString(b, ", \"reason\": ");
+	escape_json(b, reason);
+	appendStringInfoString(b, ", \"column\": ");
 	if (column)
-		lr_json_write_string(b, column, strlen(column));
+		escape_json(b, column);
 	else
-		lr_buf_puts(b, "null");
-	lr_buf_puts(b, ", \"value\": ");
+		appendStringInfoString(b, "null");
+	appendStringInfoString(b, ", \"value\": ");
 	if (value)
-		lr_json_write_string(b, value, strlen(value));
+		escape_json(b, value);
 	else
-		lr_buf_puts(b, "null");
-	lr_buf_puts(b, missing ? ", \"missing\": true}" : ", \"missing\": false}");
+		appendStringInfoString(b, "null");
+	appendStringInfoString(b, missing ? ", \"missing\": true}" : ", \"missing\": false}");
 	appendStringInfo(&f->text, "%s%s: %s", f->n == 0 ? "" : "; ", lr_mdim_name(dim), reason);
 	if (missing)
 		appendStringInfo(&f->text, " (%s is missing)", column);
@@ -194,7 +194,6 @@ ExplainMatch(FunctionCallInfo fcinfo, bool json)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	LrMRequest	req;
 	LrMatchCache *mc;
-	LrAlloc		alloc;
 	size_t		pi;
 
 	lr_match_request(fcinfo, 2, -1, -1, &req);
@@ -204,7 +203,6 @@ ExplainMatch(FunctionCallInfo fcinfo, bool json)
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);
-	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
 
 	for (pi = 0; pi < mc->cat.nproducts; pi++)
 	{
@@ -221,7 +219,7 @@ ExplainMatch(FunctionCallInfo fcinfo, bool json)
 		char	   *detail;
 		size_t		i;
 
-		lr_buf_init(&f.json, &alloc, 0);
+		initStringInfo(&f.json);
 		f.n = 0;
 		initStringInfo(&f.text);
 		ProductChecks(p, &req, &f);
@@ -275,11 +273,7 @@ ExplainMatch(FunctionCallInfo fcinfo, bool json)
 			decision = "below_threshold";
 			detail = psprintf("approval probability %.4f is below the threshold %g", prob, req.min_probability);
 		}
-		if (f.n == 0)
-			lr_buf_puts(&f.json, "[");
-		lr_buf_puts(&f.json, "]");
-		if (f.json.failed)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		appendStringInfoString(&f.json, f.n == 0 ? "[]" : "]");
 
 		values[0] = CStringGetTextDatum(p->id);
 		values[1] = TextOrNull(p->bank, &nulls[1]);

@@ -342,16 +342,6 @@ typedef struct LoadState
 	size_t		cap;
 } LoadState;
 
-static Oid
-ScorecardType(void)
-{
-	Oid			nsp = get_namespace_oid("loan_risk", true);
-
-	return OidIsValid(nsp) ? GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
-											 CStringGetDatum("scorecard"),
-											 ObjectIdGetDatum(nsp)) : InvalidOid;
-}
-
 static bool
 IsJsonOrText(Oid t)
 {
@@ -471,37 +461,54 @@ ProductError(const char *id, const char *fmt,...)
 			 errmsg("product \"%s\": %s", id, msg)));
 }
 
+/* A number column's value as numeric (NULL: SQL NULL). */
+static Datum
+ColNumeric(LoadState *ls, TupleTableSlot *slot, int c, bool *isnull)
+{
+	int			a = ls->col[c];
+
+	*isnull = (a < 0 || slot->tts_isnull[a]);
+	if (*isnull)
+		return (Datum) 0;
+	return lr_numeric_of(slot->tts_values[a], ls->type[c]);
+}
+
 static int64
 ColCents(LoadState *ls, TupleTableSlot *slot, int c, const char *id)
 {
-	char	   *s = ColText(ls, slot, c);
-	lr_i128		v;
-	LrDecStatus st;
+	bool		isnull;
+	Datum		num = ColNumeric(ls, slot, c, &isnull);
+	lr_i128		v = 0;
+	LrNumericStatus st;
 
-	if (s == NULL)
+	if (isnull)
 		ProductError(id, "%s is NULL", ProductColumns[c]);
-	st = lr_dec_parse(s, strlen(s), 2, true, LR_MONEY_MAX_CENTS, &v);
-	if (st == LR_DEC_RANGE)
-		ProductError(id, "%s %s exceeds the largest supported amount 10000000000000", ProductColumns[c], s);
-	if (st != LR_DEC_OK)
-		ProductError(id, "%s must be a finite amount, not %s", ProductColumns[c], s);
+	st = lr_numeric_scaled(num, 2, LR_MONEY_MAX_CENTS, &v);
+	if (st == LR_NUMERIC_RANGE)
+		ProductError(id, "%s %s exceeds the largest supported amount 10000000000000", ProductColumns[c],
+					 ColText(ls, slot, c));
+	if (st != LR_NUMERIC_OK)
+		ProductError(id, "%s must be a finite amount, not %s", ProductColumns[c], ColText(ls, slot, c));
 	return (int64) v;
 }
 
 static lr_i128
 ColRate(LoadState *ls, TupleTableSlot *slot, int c, const char *id)
 {
-	char	   *s = ColText(ls, slot, c);
-	lr_i128		v;
-	LrDecStatus st;
+	bool		isnull;
+	Datum		num = ColNumeric(ls, slot, c, &isnull);
+	lr_i128		v = 0;
+	LrNumericStatus st = LR_NUMERIC_NAN;
 
-	st = lr_dec_parse(s, strlen(s), LR_RATE_SCALE, true, LR_SCHED_RATE_MAX, &v);
-	if (st == LR_DEC_NAN || st == LR_DEC_INF || st == LR_DEC_SYNTAX)
-		ProductError(id, "%s must be a finite rate, not %s", ProductColumns[c], s);
-	if (st != LR_DEC_OK || v < 0)
+	if (!isnull)
+		st = lr_numeric_scaled(num, LR_RATE_SCALE, LR_SCHED_RATE_MAX, &v);
+	if (st == LR_NUMERIC_NAN || st == LR_NUMERIC_POS_INF || st == LR_NUMERIC_NEG_INF)
+		ProductError(id, "%s must be a finite rate, not %s", ProductColumns[c], ColText(ls, slot, c));
+	if (st != LR_NUMERIC_OK || v < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("product \"%s\": %s %s is not between 0 and 100", id, ProductColumns[c], s),
+				 errmsg("product \"%s\": %s %s is not between 0 and 100", id, ProductColumns[c],
+						ColText(ls, slot, c)),
 				 errhint("Rates are annual fractions: 0.18 is 18%%.")));
 	return v;
 }
@@ -661,7 +668,7 @@ lr_match_load(LrMCatalog *cat, const char *products, LrArena *arena)
 	ls.cat = cat;
 	ls.arena = arena;
 	lr_pg_json_options(&ls.jopts);
-	ls.scorecard_type = ScorecardType();
+	ls.scorecard_type = lr_scorecard_typoid(true);
 	lr_query_run(lr_match_source_sql(products, "products"), "products query", LoadStart, LoadRow, &ls);
 
 	/* Product ids name products in results and messages: they must be unique. */

@@ -90,6 +90,7 @@ lr_mschema_field(LrMSchema *s, const char *name, LrMKind kind, const char *use, 
 	return (int32_t) s->n++;
 }
 
+/* Hand-written, not lib/simplehash.h: the rules compiler is pure C (fuzzed). */
 static bool
 DictGrow(LrArena *arena, LrMDict *d)
 {

@@ -33,11 +33,7 @@ BrierAdd(FunctionCallInfo fcinfo, bool skip, double pd, int outcome)
 	LrError		err = {0};
 
 	if (skip)
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return lr_state_unchanged(fcinfo);
 	if (isnan(pd) || pd < 0 || pd > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -45,8 +41,7 @@ BrierAdd(FunctionCallInfo fcinfo, bool skip, double pd, int outcome)
 	es = lr_state_arg_rw(fcinfo, 0, &lr_brier_ops);
 	if (!lr_brier_add(es->st, pd, outcome, &err))
 		lr_state_raise(&err);
-	lr_state_touch(es);
-	PG_RETURN_DATUM(lr_state_datum(es));
+	return lr_state_updated(es);
 }
 
 /* brier_trans: adds (pd, is_bad boolean); NULLs are skipped */

@@ -11,17 +11,7 @@
 static void *
 BrierCreate(const LrAlloc *a, LrError *err)
 {
-	LrBrierState *st = a->alloc(a->ctx, sizeof(LrBrierState));
-
-	if (st == NULL)
-	{
-		lr_error_nomem(err, NULL);
-		return NULL;
-	}
-	st->n = 0;
-	st->sum = 0;
-	st->comp = 0;
-	return st;
+	return lr_alloc0(a, sizeof(LrBrierState), err, NULL);
 }
 
 static void *

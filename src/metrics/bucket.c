@@ -39,18 +39,13 @@ BucketAdd(FunctionCallInfo fcinfo, bool skip, int cls)
 	text	   *t;
 
 	if (skip)
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return lr_state_unchanged(fcinfo);
 	err.kind = LR_OK;
 	t = PG_GETARG_TEXT_PP(1);
 	es = lr_state_arg_rw(fcinfo, 0, &lr_bucket_ops);
 	if (!lr_bucket_add(es->st, (const uint8_t *) VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), cls, 1, &err))
 		lr_state_raise(&err);
-	lr_state_touch(es);
-	PG_RETURN_DATUM(lr_state_datum(es));
+	return lr_state_updated(es);
 }
 
 /* bucket_dist_trans: adds (bucket, class boolean); NULLs are skipped */

@@ -61,8 +61,7 @@ score_dist_combine(PG_FUNCTION_ARGS)
 	err.kind = LR_OK;
 	if (!lr_dist_merge_flat(es->st, (const uint8_t *) VARDATA_ANY(flat), VARSIZE_ANY_EXHDR(flat), &err))
 		lr_state_raise(&err);
-	lr_state_touch(es);
-	PG_RETURN_DATUM(lr_state_datum(es));
+	return lr_state_updated(es);
 }
 
 /* Argument argno as a bucket count: not NULL, 1 to LR_MAX_BUCKETS. */
@@ -96,19 +95,14 @@ DistAdd(FunctionCallInfo fcinfo, bool skip, double v, int cls, int32 k)
 	LrError		err;			/* only kind is read before an error is set */
 
 	if (skip)
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return lr_state_unchanged(fcinfo);
 	err.kind = LR_OK;
 	es = lr_state_arg_rw(fcinfo, 0, &lr_dist_ops);
 	if (k != 0 && !lr_dist_set_buckets(es->st, k, &err))
 		lr_state_raise(&err);
 	if (!lr_dist_add(es->st, v, cls, &err))
 		lr_state_raise(&err);
-	lr_state_touch(es);
-	PG_RETURN_DATUM(lr_state_datum(es));
+	return lr_state_updated(es);
 }
 
 static void

@@ -260,24 +260,6 @@ ScanRow(TupleTableSlot *slot, void *arg)
 		MemoryContextReset(s->tmp);
 }
 
-/* A state as a flat datum of its SQL type. */
-static Datum
-StateDatum(const LrStateOps *ops, const void *st)
-{
-	LrAlloc		a;
-	LrBuf		b;
-
-	lr_pg_alloc_init(&a, CurrentMemoryContext);
-	lr_buf_init(&b, &a, 0);
-	lr_buf_put_u32(&b, 0);		/* room for the varlena header */
-	if (!lr_state_encode_bytes(ops, st, &b) || b.len > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s is too large to store", ops->name)));
-	SET_VARSIZE(b.data, b.len);
-	return PointerGetDatum(b.data);
-}
-
 static Oid
 TypeOid(const char *name)
 {
@@ -664,7 +646,7 @@ validation_report(PG_FUNCTION_ARGS)
 	/* ---- the metrics final functions on the states */
 	dist_type = TypeOid("loan_risk.score_dist_state");
 	brier_type = TypeOid("loan_risk.brier_state");
-	pd_datum = StateDatum(&lr_dist_ops, s.pd_st);
+	pd_datum = lr_state_flat_datum(&lr_dist_ops, s.pd_st);
 	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
 
@@ -725,11 +707,11 @@ validation_report(PG_FUNCTION_ARGS)
 		c->hl_term = GetDouble(tup, desc, 9);
 	}
 
-	RunOnState("SELECT loan_risk.brier_final($1)", StateDatum(&lr_brier_ops, &s.brier), brier_type);
+	RunOnState("SELECT loan_risk.brier_final($1)", lr_state_flat_datum(&lr_brier_ops, &s.brier), brier_type);
 	d.brier = GetDouble(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	if (d.has_recent)
 	{
-		RunOnState("SELECT loan_risk.psi_bins_final($1)", StateDatum(&lr_dist_ops, s.psi_st), dist_type);
+		RunOnState("SELECT loan_risk.psi_bins_final($1)", lr_state_flat_datum(&lr_dist_ops, s.psi_st), dist_type);
 		d.psi = GetDouble(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	}
 

@@ -27,6 +27,7 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
+#include "common/lr_pg.h"
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
 #include "metrics/metrics_pg.h"
@@ -257,7 +258,6 @@ Datum
 hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 {
 	const LrDistState *st = lr_dist_arg(fcinfo);
-	TupleDesc	desc;
 	Datum		values[4];
 	bool		nulls[4] = {0};
 	double		stat;
@@ -265,9 +265,6 @@ hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 
 	if (st == NULL || st->total[0] + st->total[1] == 0)
 		PG_RETURN_NULL();
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "hosmer_lemeshow_final must return a composite type");
-	desc = BlessTupleDesc(desc);
 	stat = Calibrate(st, NULL, &groups);
 	values[0] = Float8GetDatum(stat);
 	/* With fewer than three groups the test has no degrees of freedom. */
@@ -275,7 +272,7 @@ hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 	values[1] = Int32GetDatum(groups - 2);
 	values[2] = Float8GetDatum(nulls[2] ? 0 : lr_chi2_sf(stat, groups - 2));
 	values[3] = Int32GetDatum(groups);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	return lr_pg_result_row(fcinfo, values, nulls);
 }
 
 /* ---------------------------------------------------------------- PSI over quantile bins */

@@ -117,7 +117,7 @@ CasesRow(TupleTableSlot *slot, void *arg)
 					 errdetail("Days past due are 0 or more.")));
 		c->dpd = (int32) d;
 	}
-	c->el = c->risk * ((double) c->balance / LR_AMOUNT_SCALE);
+	c->el = c->risk * ((double) c->balance / LR_MONEY_UNITS);
 	r->n++;
 }
 

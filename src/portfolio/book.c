@@ -164,15 +164,13 @@ infinite:
 bool
 lr_datum_amount(Datum d, Oid type, int64 *units)
 {
-	LrError		err = {0};
-
 	switch (type)
 	{
 		case INT2OID:
-			*units = (int64) DatumGetInt16(d) * LR_AMOUNT_SCALE;
+			*units = (int64) DatumGetInt16(d) * LR_MONEY_UNITS;
 			return true;
 		case INT4OID:
-			*units = (int64) DatumGetInt32(d) * LR_AMOUNT_SCALE;
+			*units = (int64) DatumGetInt32(d) * LR_MONEY_UNITS;
 			return true;
 		case INT8OID:
 			{
@@ -180,20 +178,21 @@ lr_datum_amount(Datum d, Oid type, int64 *units)
 
 				if (v >= INT64CONST(100000000000000) || v <= -INT64CONST(100000000000000))
 					return false;
-				*units = v * LR_AMOUNT_SCALE;
+				*units = v * LR_MONEY_UNITS;
 				return true;
 			}
 		case FLOAT4OID:
-			return lr_amount_from_double(DatumGetFloat4(d), units);
+			return lr_money_units_try(DatumGetFloat4(d), units);
 		case FLOAT8OID:
-			return lr_amount_from_double(DatumGetFloat8(d), units);
+			return lr_money_units_try(DatumGetFloat8(d), units);
 		case NUMERICOID:
 			{
-				char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
-				bool		ok = lr_amount_parse(s, strlen(s), units, &err);
+				lr_i128		v;
 
-				pfree(s);
-				return ok;
+				if (lr_numeric_scaled(d, LR_MONEY_SCALE, LR_MONEY_UNITS_LIMIT - 1, &v) != LR_NUMERIC_OK)
+					return false;
+				*units = (int64) v;
+				return true;
 			}
 	}
 	elog(ERROR, "lr_datum_amount: unexpected type %u", type);
@@ -254,11 +253,7 @@ lr_month_datum(int32 month)
 Datum
 lr_amount_datum(int128 units, bool cents)
 {
-	char		buf[48];
-
-	lr_amount_format(units, cents, buf);
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf), ObjectIdGetDatum(InvalidOid),
-							   Int32GetDatum(-1));
+	return lr_money_datum(units, cents ? 2 : LR_MONEY_SCALE);
 }
 
 /* ---------------------------------------------------------------- performance */

@@ -4,15 +4,15 @@
  *	  collections routing): the pure C part, shared by the server code of
  *	  src/portfolio and its fuzz target.
  *
- * Everything here parses or formats user text (options JSON, decimal amounts,
- * dates) or computes on flat C arrays, without PostgreSQL headers,
+ * Everything here parses or formats user text (options JSON, dates) or
+ * computes on flat C arrays, without PostgreSQL headers,
  * so test/fuzz/portfolio_fuzz.c runs exactly this code.
  *
  * Months are counted as integers: year * 12 + (month - 1), so month
  * arithmetic is integer arithmetic ("the next month" is m + 1).
  *
  * Amounts and balances are exact: each value is held as a whole number of
- * units of 0.0001 (four decimal places; a value with more decimals is rounded
+ * units of 0.0001 (common/lr_money.h: a value with more decimals is rounded
  * half away from zero, as numeric's round(x, 4)) and sums are 128-bit.
  */
 #ifndef LR_PORTFOLIO_H
@@ -67,28 +67,6 @@ extern bool lr_parse_month(const char *s, size_t len, int32_t *month, LrError *e
 
 /* "YYYY-MM-01" of a month index, into out (at least 11 bytes). */
 extern void lr_format_month(int32_t m, char *out);
-
-/* ---------------------------------------------------------------- amounts */
-
-#define LR_AMOUNT_SCALE 10000	/* units per currency unit */
-
-/*
- * Parses the decimal text of a number (as numeric's output writes it:
- * optional sign, digits, optional fraction, optional exponent) into units of
- * 0.0001, rounding half away from zero.  False (err set) on NaN, infinity,
- * malformed text, or a magnitude of 10^14 or more.
- */
-extern bool lr_amount_parse(const char *s, size_t len, int64_t *units, LrError *err);
-
-/* A double in units (rounded half away from zero); false outside +-10^14. */
-extern bool lr_amount_from_double(double v, int64_t *units);
-
-/*
- * Decimal text of a 128-bit sum of units: 4 decimals, or 2 when cents is
- * true (the caller knows every unit count is a multiple of 100).  out needs
- * 48 bytes.
- */
-extern void lr_amount_format(lr_i128 units, bool cents, char *out);
 
 /* ---------------------------------------------------------------- delinquency buckets */
 

@@ -12,6 +12,7 @@
 #include "fmgr.h"
 #include "access/tupdesc.h"
 
+#include "common/lr_money.h"
 #include "common/lr_pg.h"
 #include "portfolio/portfolio.h"
 

@@ -200,15 +200,13 @@ typedef struct ReasonItem
 	double		shortfall;
 } ReasonItem;
 
-static int
-CompareReason(const void *a, const void *b)
+/* Does x come before y: larger shortfall first, ties in card order. */
+static inline bool
+ReasonBefore(const ReasonItem *x, const ReasonItem *y)
 {
-	const ReasonItem *x = a;
-	const ReasonItem *y = b;
-
 	if (x->shortfall != y->shortfall)
-		return x->shortfall > y->shortfall ? -1 : 1;
-	return x->feature - y->feature;
+		return x->shortfall > y->shortfall;
+	return x->feature < y->feature;
 }
 
 /*
@@ -222,38 +220,64 @@ reasons(PG_FUNCTION_ARGS)
 	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
 	int32		n = PG_GETARG_INT32(2);
 	const LrCard *card = cc->card;
+	int			nf = (int) card->nfeatures;
 	ReasonItem *items;
 	Datum	   *elems;
 	int			nitems = 0;
+	int			keep;
 	int			i;
 
 	if (n < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("number of reasons must not be negative, got %d", n)));
-	lr_card_score_row(cc, row, true);
-	items = palloc(Max(card->nfeatures, 1) * sizeof(ReasonItem));
-	for (i = 0; i < (int) card->nfeatures; i++)
+	if (cc->reason_text == NULL)
 	{
-		double		shortfall = card->table.features[i].max_points - cc->chosen[i]->points;
+		/* Once per compiled card: the texts, and scratch for the kept items. */
+		MemoryContext old = MemoryContextSwitchTo(cc->cxt);
+		Datum	   *texts = palloc(Max(nf, 1) * sizeof(Datum));
 
-		/* A feature at its best bin is no reason for a decline. */
-		if (shortfall > 0)
+		for (i = 0; i < nf; i++)
 		{
-			items[nitems].feature = i;
-			items[nitems].shortfall = shortfall;
-			nitems++;
+			const LrFeature *f = &card->features[i];
+
+			texts[i] = CStringGetTextDatum(f->reason ? f->reason : f->name);
 		}
+		cc->reason_items = palloc(Max(nf, 1) * sizeof(ReasonItem));
+		MemoryContextSwitchTo(old);
+		cc->reason_text = texts;
 	}
-	qsort(items, nitems, sizeof(ReasonItem), CompareReason);
-	nitems = Min(nitems, n);
+	lr_card_score_row(cc, row, true);
+	items = cc->reason_items;
+	keep = Min(n, nf);
+
+	/*
+	 * The first keep items in order, by insertion: the same order a full sort
+	 * gives (the order is total: features differ), without sorting the rest.
+	 */
+	for (i = 0; i < nf && keep > 0; i++)
+	{
+		ReasonItem	it;
+		int			k;
+
+		it.feature = i;
+		it.shortfall = card->table.features[i].max_points - cc->chosen[i]->points;
+		/* A feature at its best bin is no reason for a decline. */
+		if (!(it.shortfall > 0))
+			continue;
+		if (nitems == keep && !ReasonBefore(&it, &items[keep - 1]))
+			continue;
+		k = nitems < keep ? nitems++ : keep - 1;
+		while (k > 0 && ReasonBefore(&it, &items[k - 1]))
+		{
+			items[k] = items[k - 1];
+			k--;
+		}
+		items[k] = it;
+	}
 	elems = palloc(Max(nitems, 1) * sizeof(Datum));
 	for (i = 0; i < nitems; i++)
-	{
-		const LrFeature *f = &card->features[items[i].feature];
-
-		elems[i] = CStringGetTextDatum(f->reason ? f->reason : f->name);
-	}
+		elems[i] = cc->reason_text[items[i].feature];
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, nitems, TEXTOID, -1, false, TYPALIGN_INT));
 }
 

@@ -40,6 +40,10 @@ typedef struct LrCardCache
 	/* The last row scored: each feature's code, and its bin for reasons() and score_detail(). */
 	int32	   *codes;
 	const LrBin **chosen;
+
+	/* reasons(): each feature's reason as a text datum (built once), and scratch for the top n. */
+	Datum	   *reason_text;
+	void	   *reason_items;
 } LrCardCache;
 
 /*

@@ -7,6 +7,10 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "utils/syscache.h"
+
 #include "common/lr_model_type.h"
 #include "scoring/score.h"
 #include "scoring/scorecard.h"
@@ -53,6 +57,22 @@ LrScorecard *
 lr_scorecard_from_card(const LrCard *card)
 {
 	return lr_model_from_model(&lr_scorecard_type, card);
+}
+
+Oid
+lr_scorecard_typoid(bool missing_ok)
+{
+	Oid			nsp = get_namespace_oid("loan_risk", missing_ok);
+	Oid			typoid = InvalidOid;
+
+	if (OidIsValid(nsp))
+		typoid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("scorecard"),
+								 ObjectIdGetDatum(nsp));
+	if (!OidIsValid(typoid) && !missing_ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("type loan_risk.scorecard does not exist")));
+	return typoid;
 }
 
 LrScorecard *

@@ -36,7 +36,10 @@ extern LrCard *lr_scorecard_compile(const LrScorecard *sc, LrArena *arena);
 /* Validates JSON text and builds the stored value (canonical form). */
 extern LrScorecard *lr_scorecard_from_text(const char *text, size_t len);
 
-/* Builds the stored value of an already validated card. */
+/* Builds the stored value of a finished card (lr_card_finish: validated, no parsing again). */
 extern LrScorecard *lr_scorecard_from_card(const LrCard *card);
+
+/* The OID of loan_risk.scorecard (InvalidOid when missing_ok and the extension has none). */
+extern Oid	lr_scorecard_typoid(bool missing_ok);
 
 #endif							/* LR_SCORECARD_H */

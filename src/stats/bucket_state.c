@@ -22,7 +22,10 @@
 
 #define LR_BUCKET_MAGIC 0x4c525431	/* "LRT1" */
 
-/* 64-bit hash of the label bytes (multiply-xorshift over 8-byte words). */
+/*
+ * 64-bit hash of the label bytes (multiply-xorshift over 8-byte words).  The
+ * table is hand-written, not lib/simplehash.h: the state is pure C (fuzzed).
+ */
 static uint64_t
 HashBytes(const uint8_t *p, size_t len)
 {
@@ -167,14 +170,10 @@ lr_bucket_sorted(const LrBucketState *st, const LrAlloc *a, LrError *err)
 static void *
 BucketCreate(const LrAlloc *a, LrError *err)
 {
-	LrBucketState *st = a->alloc(a->ctx, sizeof(LrBucketState));
+	LrBucketState *st = lr_alloc0(a, sizeof(LrBucketState), err, NULL);
 
 	if (st == NULL)
-	{
-		lr_error_nomem(err, NULL);
 		return NULL;
-	}
-	memset(st, 0, sizeof(*st));
 	st->a = *a;
 	/* The arena keeps a pointer to the allocator: the one inside the state, which never moves. */
 	lr_arena_init(&st->arena, &st->a, 0);

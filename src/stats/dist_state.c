@@ -458,14 +458,10 @@ lr_dist_set_buckets(LrDistState *st, int32_t nbuckets, LrError *err)
 static void *
 DistCreate(const LrAlloc *a, LrError *err)
 {
-	LrDistState *st = a->alloc(a->ctx, sizeof(LrDistState));
+	LrDistState *st = lr_alloc0(a, sizeof(LrDistState), err, NULL);
 
 	if (st == NULL)
-	{
-		lr_error_nomem(err, NULL);
 		return NULL;
-	}
-	memset(st, 0, sizeof(*st));
 	st->a = *a;
 	return st;
 }

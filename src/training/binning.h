@@ -32,54 +32,8 @@
 
 #include "common/lr_base.h"
 #include "scoring/card.h"
+#include "training/bin_options.h"
 #include "training/prebin.h"
-
-typedef enum LrTrend
-{
-	LR_TREND_AUTO = 0,
-	LR_TREND_ASCENDING,
-	LR_TREND_DESCENDING,
-	LR_TREND_PEAK,
-	LR_TREND_VALLEY,
-	LR_TREND_NONE
-} LrTrend;
-
-typedef enum LrUnseenPolicy
-{
-	LR_UNSEEN_WORST = 0,		/* the WOE of the riskiest bin */
-	LR_UNSEEN_NEUTRAL			/* WOE 0 */
-} LrUnseenPolicy;
-
-typedef enum LrFeatType
-{
-	LR_FTYPE_AUTO = 0,			/* from the column's type */
-	LR_FTYPE_NUMERIC,
-	LR_FTYPE_CATEGORICAL
-} LrFeatType;
-
-/* Limits of the options (checked by the option parser). */
-#define LR_BIN_MAX_BINS		20
-#define LR_BIN_MAX_PREBINS	200
-#define LR_BIN_MAX_SPLITS	50
-#define LR_BIN_MAX_SPECIALS	20
-
-typedef struct LrBinOptions
-{
-	int			max_bins;		/* 6 */
-	double		min_bin_share;	/* 0.05 of the rows */
-	LrTrend		trend;			/* auto */
-	double		min_bad_rate_diff;	/* 0: none */
-	int			max_prebins;	/* 100 */
-	LrUnseenPolicy unseen;		/* worst */
-	LrFeatType	type;			/* auto */
-	size_t		nspecial;
-	const double *special;		/* distinct */
-	size_t		nsplits;
-	const double *splits;		/* strictly ascending */
-} LrBinOptions;
-
-extern void lr_bin_options_default(LrBinOptions *o);
-extern const char *lr_trend_name(LrTrend t);
 
 /* One bin of a binned feature. */
 typedef struct LrBinOut
@@ -169,25 +123,25 @@ typedef struct LrDpResult
 /* Exact optimum (dynamic programming); infeasible is not an error. */
 extern bool lr_bin_optimal(const LrDpProblem *p, LrArena *arena, LrDpResult *r, LrError *err);
 
+/* ---------------------------------------------------------------- results (binned.c) */
+
+/* Points of a bin in a card: -factor * coefficient * woe, rounded when asked, never -0. */
+extern double lr_bin_points(double woe, double coefficient, double factor, bool round_points);
+
 /*
- * JSON of a binned feature.  With card set, the object is a feature of a
- * loan_risk.scorecard/1 card: points = -factor * coefficient * woe per bin
- * (rounded to integers when round_points), and no fields a card rejects.
- * Without, the binning form: bad_rate and goods per bin besides.
+ * Feature f of a card (the builder of scoring/card.h, before lr_card_finish)
+ * from a binned feature: its bins with WOE, IV and counts, each bin's points
+ * at this coefficient and factor, and under "binning" how it was binned.
+ * False when arena runs out of memory.
  */
-typedef struct LrBinWriteOpts
-{
-	bool		card;
-	double		coefficient;
-	double		factor;
-	bool		round_points;
-	const char *extra_binning;	/* JSON members (without braces) added to "binning", or NULL */
-} LrBinWriteOpts;
+extern bool lr_binned_card_feature(const LrBinned *b, const LrBinOptions *o, double coefficient,
+								   double factor, bool round_points, LrArena *arena, LrFeature *f);
 
-extern bool lr_binned_write(const LrBinned *b, const LrBinOptions *o, const LrBinWriteOpts *w,
-							LrBuf *out);
-
-/* Points of one bin under w (as written). */
-extern double lr_bin_points(const LrBinOut *bin, const LrBinWriteOpts *w);
+/*
+ * A binned feature as an object of the binning document (binning(),
+ * prebin_bins()): bins with lower bounds, goods and bad rates besides.
+ * NULL when arena runs out of memory.
+ */
+extern LrJson *lr_binned_json(const LrBinned *b, const LrBinOptions *o, LrArena *arena);
 
 #endif							/* LR_TRAINING_BINNING_H */

@@ -21,6 +21,7 @@
 #include "utils/lsyscache.h"
 
 #include "common/lr_pg.h"
+#include "training/options.h"
 #include "training/training_pg.h"
 
 PG_FUNCTION_INFO_V1(logistic_fit);
@@ -343,21 +344,23 @@ lr_fit_run(const LrFitProblem *prob, const double *beta0, LrLogitState *first, L
 
 typedef struct FitPassArg
 {
-	const char *head;			/* "SELECT loan_risk.logit_step_partial(" */
-	const char *tail;			/* ", target, weight, offset, f1, ...) FROM source" */
+	const char *sql;			/* "SELECT loan_risk.logit_step_partial($1, target, ...) FROM source" */
 	LrAlloc		alloc;
 	int			p;
 	int			pass;
 	const char *fn;
 } FitPassArg;
 
+/* One pass at beta: the coefficients travel as the parameter $1. */
 static LrLogitState *
 FitPass(void *arg, const double *beta)
 {
 	FitPassArg *fa = arg;
 	TimestampTz start = GetCurrentTimestamp();
-	char	   *sql = psprintf("%s%s%s", fa->head, lr_sql_float8_array(beta, fa->p), fa->tail);
-	LrLogitState *st = lr_run_state_pass(sql, "source", &lr_logit_ops, &fa->alloc);
+	Oid			type = FLOAT8ARRAYOID;
+	Datum		coef = lr_float8_array_datum(beta, fa->p);
+	LrLogitState *st = lr_run_state_pass_params(fa->sql, "source", 1, &type, &coef,
+												&lr_logit_ops, &fa->alloc);
 
 	fa->pass++;
 	if (st != NULL)
@@ -365,68 +368,44 @@ FitPass(void *arg, const double *beta)
 	return st;
 }
 
-static void
-AppendNum(StringInfo b, double v)
+/* JSON numbers of the statistics: no -0, null for non-finite values. */
+static LrJson *
+Num(LrArena *arena, double v)
 {
-	char		tmp[40];
-
-	if (!isfinite(v))
-	{
-		appendStringInfoString(b, "null");
-		return;
-	}
-	lr_format_double(tmp, sizeof(tmp), v == 0 ? 0 : v);
-	appendStringInfoString(b, tmp);
-}
-
-static void
-AppendName(StringInfo b, const char *name)
-{
-	LrAlloc		a;
-	LrBuf		buf;
-
-	lr_pg_alloc_init(&a, CurrentMemoryContext);
-	lr_buf_init(&buf, &a, 0);
-	lr_json_write_string(&buf, name, strlen(name));
-	appendStringInfoString(b, buf.data);
+	return lr_json_new_number(arena, v == 0 ? 0 : v);
 }
 
 /* One of coefficients/std_errors/z/p_values as a JSON object keyed by name. */
-static void
-AppendByName(StringInfo b, const LrFitProblem *prob, const LrFitResult *r, int what)
+static LrJson *
+ByName(LrArena *arena, const LrFitProblem *prob, const LrFitResult *r, int what)
 {
-	bool		first = true;
+	LrJson	   *j = lr_json_new(arena, LRJ_OBJECT);
 
-	appendStringInfoChar(b, '{');
-	for (int j = 0; j < prob->p; j++)
+	for (int k = 0; j != NULL && k < prob->p; k++)
 	{
 		double		v;
 
-		if (!prob->active[j])
+		if (!prob->active[k])
 			continue;
 		switch (what)
 		{
 			case 0:
-				v = r->beta[j];
+				v = r->beta[k];
 				break;
 			case 1:
-				v = r->se[j];
+				v = r->se[k];
 				break;
 			case 2:
-				v = r->beta[j] / r->se[j];
+				v = r->beta[k] / r->se[k];
 				break;
 			default:
-				v = lr_normal_p2(r->beta[j] / r->se[j]);
+				v = lr_normal_p2(r->beta[k] / r->se[k]);
 				break;
 		}
-		if (!first)
-			appendStringInfoString(b, ", ");
-		first = false;
-		AppendName(b, prob->names[j]);
-		appendStringInfoString(b, ": ");
-		AppendNum(b, v);
+		if (!lr_json_put(arena, j, prob->names[k], Num(arena, v)))
+			return NULL;
 	}
-	appendStringInfoChar(b, '}');
+	return j;
 }
 
 /* Log-likelihood of the model with the intercept alone (all 1/2 without one). */
@@ -441,45 +420,33 @@ NullLogLik(const LrLogitState *st, bool intercept)
 	return wb * log(wb / st->wsum) + wg * log(wg / st->wsum);
 }
 
-/* Appends the statistics shared by logistic_fit and the card. */
-void		lr_fit_append_stats(StringInfo b, const LrFitProblem *prob, const LrFitResult *r,
-								bool has_null, double ll0, bool maps);
-
-void
-lr_fit_append_stats(StringInfo b, const LrFitProblem *prob, const LrFitResult *r, bool has_null,
-					double ll0, bool maps)
+bool
+lr_fit_stats_json(LrJson *obj, LrArena *arena, const LrFitProblem *prob, const LrFitResult *r,
+				  bool has_null, double ll0, bool maps)
 {
 	double		k = r->nactive;
 	double		n = (double) r->st->rows;
+	bool		ok;
 
-	appendStringInfoString(b, "\"log_likelihood\": ");
-	AppendNum(b, r->ll);
-	appendStringInfoString(b, ", \"null_log_likelihood\": ");
-	if (has_null)
-		AppendNum(b, ll0);
-	else
-		appendStringInfoString(b, "null");
-	appendStringInfoString(b, ", \"deviance\": ");
-	AppendNum(b, -2 * r->ll);
-	appendStringInfoString(b, ", \"aic\": ");
-	AppendNum(b, -2 * r->ll + 2 * k);
-	appendStringInfoString(b, ", \"bic\": ");
-	AppendNum(b, -2 * r->ll + k * log(n));
-	appendStringInfo(b, ", \"iterations\": %d, \"passes\": %d, \"converged\": %s, \"condition_number\": ",
-					 r->iterations, r->passes, r->converged ? "true" : "false");
-	AppendNum(b, r->condition_number);
-	appendStringInfo(b, ", \"rows\": %lld, \"rows_skipped\": %lld, \"bads\": %lld",
-					 (long long) r->st->rows, (long long) r->st->skipped, (long long) r->st->bads);
-	if (!maps)
-		return;
-	appendStringInfoString(b, ", \"coefficients\": ");
-	AppendByName(b, prob, r, 0);
-	appendStringInfoString(b, ", \"std_errors\": ");
-	AppendByName(b, prob, r, 1);
-	appendStringInfoString(b, ", \"z\": ");
-	AppendByName(b, prob, r, 2);
-	appendStringInfoString(b, ", \"p_values\": ");
-	AppendByName(b, prob, r, 3);
+	ok = lr_json_put(arena, obj, "log_likelihood", Num(arena, r->ll)) &&
+		lr_json_put(arena, obj, "null_log_likelihood",
+					has_null ? Num(arena, ll0) : lr_json_new(arena, LRJ_NULL)) &&
+		lr_json_put(arena, obj, "deviance", Num(arena, -2 * r->ll)) &&
+		lr_json_put(arena, obj, "aic", Num(arena, -2 * r->ll + 2 * k)) &&
+		lr_json_put(arena, obj, "bic", Num(arena, -2 * r->ll + k * log(n))) &&
+		lr_json_put(arena, obj, "iterations", Num(arena, r->iterations)) &&
+		lr_json_put(arena, obj, "passes", Num(arena, r->passes)) &&
+		lr_json_put(arena, obj, "converged", lr_json_new_bool(arena, r->converged)) &&
+		lr_json_put(arena, obj, "condition_number", Num(arena, r->condition_number)) &&
+		lr_json_put(arena, obj, "rows", Num(arena, (double) r->st->rows)) &&
+		lr_json_put(arena, obj, "rows_skipped", Num(arena, (double) r->st->skipped)) &&
+		lr_json_put(arena, obj, "bads", Num(arena, (double) r->st->bads));
+	if (ok && maps)
+		ok = lr_json_put(arena, obj, "coefficients", ByName(arena, prob, r, 0)) &&
+			lr_json_put(arena, obj, "std_errors", ByName(arena, prob, r, 1)) &&
+			lr_json_put(arena, obj, "z", ByName(arena, prob, r, 2)) &&
+			lr_json_put(arena, obj, "p_values", ByName(arena, prob, r, 3));
+	return ok;
 }
 
 static bool
@@ -491,6 +458,78 @@ IsNumber(Oid t)
 		b == NUMERICOID;
 }
 
+/* The fit's columns: "(intercept)" and the features, none of them reserved or listed twice. */
+static const char **
+FitNames(FunctionCallInfo fcinfo, const char *target, int *nx)
+{
+	const char **listed = (const char **) lr_feature_names(PG_GETARG_ARRAYTYPE_P(2), target, nx);
+	const char **names;
+
+	if (*nx == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("features is empty"),
+				 errhint("Give at least one feature column.")));
+	if (*nx > LR_TRAIN_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%d features are more than the %d a fit takes", *nx, LR_TRAIN_MAX_FEATURES)));
+	names = palloc(sizeof(char *) * (*nx + 1));
+	names[0] = "(intercept)";
+	for (int j = 0; j < *nx; j++)
+	{
+		if (strcmp(listed[j], "(intercept)") == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("feature name \"(intercept)\" is reserved for the intercept")));
+		names[j + 1] = listed[j];
+	}
+	return names;
+}
+
+/*
+ * The pass query of the fit, its target, weight and offset checked:
+ * "SELECT loan_risk.logit_step_partial($1, target, weight, offset, x1, ...) FROM source".
+ */
+static char *
+FitPassSql(const LrSource *src, const char *target, const char *const *names, int nx,
+		   const LrFitOptions *o)
+{
+	StringInfoData list;
+	StringInfoData sql;
+	TupleDesc	desc;
+
+	initStringInfo(&list);
+	appendStringInfoString(&list, quote_identifier(target));
+	for (int j = 0; j < nx; j++)
+		appendStringInfo(&list, ", %s", quote_identifier(names[j + 1]));
+	if (o->weight)
+		appendStringInfo(&list, ", %s", quote_identifier(o->weight));
+	if (o->offset)
+		appendStringInfo(&list, ", %s", quote_identifier(o->offset));
+	desc = lr_source_describe(src, list.data);
+	for (int j = 0; j < nx + (o->weight ? 1 : 0) + (o->offset ? 1 : 0); j++)
+	{
+		Oid			t = TupleDescAttr(desc, j + 1)->atttypid;
+		const char *what = j < nx ? "feature" : (j == nx && o->weight ? "weight" : "offset");
+		const char *nm = j < nx ? names[j + 1] : (j == nx && o->weight ? o->weight : o->offset);
+
+		if (!IsNumber(t))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("%s \"%s\" has type %s, not a number", what, nm, format_type_be(t))));
+	}
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT loan_risk.logit_step_partial($1::pg_catalog.float8[], %s, %s, %s",
+					 lr_target_sql(desc, target),
+					 o->weight ? psprintf("(%s)::pg_catalog.float8", quote_identifier(o->weight)) : "1::pg_catalog.float8",
+					 o->offset ? psprintf("(%s)::pg_catalog.float8", quote_identifier(o->offset)) : "0::pg_catalog.float8");
+	for (int j = 0; j < nx; j++)
+		appendStringInfo(&sql, ", %s", quote_identifier(names[j + 1]));
+	appendStringInfo(&sql, ") FROM %s", src->from);
+	return sql.data;
+}
+
 /* logistic_fit: maximum-likelihood logistic regression of target on numeric features */
 Datum
 logistic_fit(PG_FUNCTION_ARGS)
@@ -499,28 +538,20 @@ logistic_fit(PG_FUNCTION_ARGS)
 	LrFitOptions o;
 	LrSource	src;
 	char	   *target;
-	ArrayType  *farr;
-	Datum	   *elems;
-	bool	   *nulls;
 	int			nx;
 	const char **names;
 	bool	   *active;
-	StringInfoData list;
-	StringInfoData tail;
-	TupleDesc	desc;
-	Oid			ttype;
-	char	   *target_sql;
 	FitPassArg	fa;
 	LrFitProblem prob;
 	LrFitResult res;
 	double	   *beta0;
-	StringInfoData out;
+	LrAlloc		a;
+	LrArena		arena;
+	LrJson	   *out;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_NULL();
 	{
-		LrAlloc		a;
-		LrArena		arena;
 		LrJsonOptions jo;
 		LrError		err = {0};
 		char	   *s = PG_ARGISNULL(3) ? "{}" :
@@ -538,95 +569,17 @@ logistic_fit(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("target column name is empty")));
-	farr = PG_GETARG_ARRAYTYPE_P(2);
-	if (ARR_NDIM(farr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("features must be a one-dimensional array of column names")));
-	deconstruct_array(farr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nx);
-	if (nx == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("features is empty"),
-				 errhint("Give at least one feature column.")));
-	if (nx > LR_TRAIN_MAX_FEATURES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%d features are more than the %d a fit takes", nx, LR_TRAIN_MAX_FEATURES)));
-	names = palloc(sizeof(char *) * (nx + 1));
+	names = FitNames(fcinfo, target, &nx);
 	active = palloc(sizeof(bool) * (nx + 1));
-	names[0] = "(intercept)";
 	active[0] = o.intercept;
-	initStringInfo(&list);
-	appendStringInfoString(&list, quote_identifier(target));
-	for (int j = 0; j < nx; j++)
-	{
-		if (nulls[j])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("feature name %d is NULL", j + 1)));
-		names[j + 1] = TextDatumGetCString(elems[j]);
-		active[j + 1] = true;
-		if (names[j + 1][0] == '\0')
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("feature name %d is empty", j + 1)));
-		if (strcmp(names[j + 1], target) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("target \"%s\" is also listed as a feature", target)));
-		if (strcmp(names[j + 1], "(intercept)") == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("feature name \"(intercept)\" is reserved for the intercept")));
-		for (int k = 0; k < j; k++)
-			if (strcmp(names[k + 1], names[j + 1]) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("feature \"%s\" is listed twice", names[j + 1])));
-		appendStringInfo(&list, ", %s", quote_identifier(names[j + 1]));
-	}
-	if (o.weight)
-		appendStringInfo(&list, ", %s", quote_identifier(o.weight));
-	if (o.offset)
-		appendStringInfo(&list, ", %s", quote_identifier(o.offset));
-	desc = lr_source_describe(&src, list.data);
-	ttype = getBaseType(TupleDescAttr(desc, 0)->atttypid);
-	if (ttype == BOOLOID || ttype == INT4OID)
-		target_sql = pstrdup(quote_identifier(target));
-	else if (ttype == INT2OID || ttype == INT8OID)
-		target_sql = psprintf("(%s)::pg_catalog.int4", quote_identifier(target));
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("target \"%s\" has type %s, not boolean or an integer 0/1", target,
-						format_type_be(TupleDescAttr(desc, 0)->atttypid))));
-	for (int j = 0; j < nx + (o.weight ? 1 : 0) + (o.offset ? 1 : 0); j++)
-	{
-		Oid			t = TupleDescAttr(desc, j + 1)->atttypid;
-		const char *what = j < nx ? "feature" : (j == nx && o.weight ? "weight" : "offset");
-		const char *nm = j < nx ? names[j + 1] : (j == nx && o.weight ? o.weight : o.offset);
+	for (int j = 1; j <= nx; j++)
+		active[j] = true;
 
-		if (!IsNumber(t))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("%s \"%s\" has type %s, not a number", what, nm, format_type_be(t))));
-	}
-
-	initStringInfo(&tail);
-	appendStringInfo(&tail, ", %s, %s, %s", target_sql,
-					 o.weight ? psprintf("(%s)::pg_catalog.float8", quote_identifier(o.weight)) : "1::pg_catalog.float8",
-					 o.offset ? psprintf("(%s)::pg_catalog.float8", quote_identifier(o.offset)) : "0::pg_catalog.float8");
-	for (int j = 0; j < nx; j++)
-		appendStringInfo(&tail, ", %s", quote_identifier(names[j + 1]));
-	appendStringInfo(&tail, ") FROM %s", src.from);
 	memset(&fa, 0, sizeof(fa));
-	fa.head = "SELECT loan_risk.logit_step_partial(";
-	fa.tail = tail.data;
+	fa.sql = FitPassSql(&src, target, names, nx, &o);
 	lr_pg_alloc_init(&fa.alloc, CurrentMemoryContext);
 	fa.p = nx + 1;
 	fa.fn = fn;
-
 	memset(&prob, 0, sizeof(prob));
 	prob.p = nx + 1;
 	prob.active = active;
@@ -646,17 +599,12 @@ logistic_fit(PG_FUNCTION_ARGS)
 		res.passes++;
 	}
 
-	initStringInfo(&out);
-	appendStringInfoChar(&out, '{');
-	lr_fit_append_stats(&out, &prob, &res, !o.offset, NullLogLik(res.st, o.intercept), true);
-	{
-		LrAlloc		a;
-		LrBuf		buf;
-
-		lr_pg_alloc_init(&a, CurrentMemoryContext);
-		lr_buf_init(&buf, &a, 0);
-		lr_fit_options_write(&o, &buf);
-		appendStringInfo(&out, ", \"options\": %s}", buf.data);
-	}
-	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
+	out = lr_json_new(&arena, LRJ_OBJECT);
+	if (out == NULL ||
+		!lr_fit_stats_json(out, &arena, &prob, &res, !o.offset, NullLogLik(res.st, o.intercept), true) ||
+		!lr_json_put(&arena, out, "options", lr_fit_options_json(&o, &arena)))
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory while writing the fit")));
+	PG_RETURN_DATUM(lr_pg_jsonb(out));
 }

@@ -499,96 +499,119 @@ lr_train_options_for(LrTrainOptions *o, const char *name, LrFeatOpt **entry)
 	return &o->bin;
 }
 
-static void
-PutNum(LrBuf *out, double v)
+/* The options as JSON numbers: no -0. */
+static LrJson *
+Num(LrArena *arena, double v)
 {
-	lr_buf_put_double(out, v == 0 ? 0 : v);
+	return lr_json_new_number(arena, v == 0 ? 0 : v);
 }
 
-static void
-PutNums(LrBuf *out, const double *a, size_t n)
+static LrJson *
+Nums(LrArena *arena, const double *a, size_t n)
 {
-	lr_buf_putc(out, '[');
-	for (size_t i = 0; i < n; i++)
-	{
-		if (i > 0)
-			lr_buf_puts(out, ", ");
-		PutNum(out, a[i]);
-	}
-	lr_buf_putc(out, ']');
+	LrJson	   *j = lr_json_new(arena, LRJ_ARRAY);
+
+	for (size_t i = 0; j != NULL && i < n; i++)
+		if (!lr_json_push(arena, j, Num(arena, a[i])))
+			return NULL;
+	return j;
 }
 
-static void
-WriteBin(LrBuf *out, const LrBinOptions *b, bool feature)
+static LrJson *
+Str(LrArena *arena, const char *s)
 {
-	lr_buf_printf(out, "{\"max_bins\": %d, \"min_bin_share\": ", b->max_bins);
-	PutNum(out, b->min_bin_share);
-	lr_buf_printf(out, ", \"trend\": \"%s\", \"min_bad_rate_diff\": ", lr_trend_name(b->trend));
-	PutNum(out, b->min_bad_rate_diff);
-	lr_buf_printf(out, ", \"max_prebins\": %d, \"special_values\": ", b->max_prebins);
-	PutNums(out, b->special, b->nspecial);
-	lr_buf_printf(out, ", \"unseen\": \"%s\"", unseen_names[b->unseen]);
-	if (feature)
-	{
-		lr_buf_puts(out, ", \"splits\": ");
-		PutNums(out, b->splits, b->nsplits);
-		lr_buf_printf(out, ", \"type\": \"%s\"", type_names[b->type]);
-	}
-	lr_buf_putc(out, '}');
+	return s == NULL ? lr_json_new(arena, LRJ_NULL) : lr_json_new_string(arena, s, strlen(s));
+}
+
+static LrJson *
+BinJson(LrArena *arena, const LrBinOptions *b, bool feature)
+{
+	LrJson	   *j = lr_json_new(arena, LRJ_OBJECT);
+	bool		ok = j != NULL &&
+		lr_json_put(arena, j, "max_bins", Num(arena, b->max_bins)) &&
+		lr_json_put(arena, j, "min_bin_share", Num(arena, b->min_bin_share)) &&
+		lr_json_put(arena, j, "trend", Str(arena, lr_trend_name(b->trend))) &&
+		lr_json_put(arena, j, "min_bad_rate_diff", Num(arena, b->min_bad_rate_diff)) &&
+		lr_json_put(arena, j, "max_prebins", Num(arena, b->max_prebins)) &&
+		lr_json_put(arena, j, "special_values", Nums(arena, b->special, b->nspecial)) &&
+		lr_json_put(arena, j, "unseen", Str(arena, unseen_names[b->unseen]));
+
+	if (ok && feature)
+		ok = lr_json_put(arena, j, "splits", Nums(arena, b->splits, b->nsplits)) &&
+			lr_json_put(arena, j, "type", Str(arena, type_names[b->type]));
+	return ok ? j : NULL;
+}
+
+LrJson *
+lr_train_options_json(const LrTrainOptions *o, LrOptMode mode, LrArena *arena)
+{
+	LrJson	   *j = lr_json_new(arena, LRJ_OBJECT);
+	LrJson	   *feats = lr_json_new(arena, LRJ_OBJECT);
+	LrJson	   *sel,
+			   *fit,
+			   *scaling;
+	bool		ok;
+
+	if (j == NULL || feats == NULL)
+		return NULL;
+	for (size_t i = 0; i < o->nfeat; i++)
+		if (!lr_json_put(arena, feats, o->feat[i].name, BinJson(arena, &o->feat[i].bin, true)))
+			return NULL;
+	ok = lr_json_put(arena, j, "binning", BinJson(arena, &o->bin, false)) &&
+		lr_json_put(arena, j, "features", feats);
+	if (!ok || mode != LR_OPT_TRAIN)
+		return ok ? j : NULL;
+	sel = lr_json_new(arena, LRJ_OBJECT);
+	fit = lr_json_new(arena, LRJ_OBJECT);
+	scaling = lr_json_new(arena, LRJ_OBJECT);
+	ok = sel != NULL && fit != NULL && scaling != NULL &&
+		lr_json_put(arena, sel, "min_iv", Num(arena, o->min_iv)) &&
+		lr_json_put(arena, sel, "max_correlation", Num(arena, o->max_correlation)) &&
+		lr_json_put(arena, sel, "max_vif",
+					o->max_vif > 0 ? Num(arena, o->max_vif) : lr_json_new(arena, LRJ_NULL)) &&
+		lr_json_put(arena, sel, "stepwise", Str(arena, stepwise_names[o->stepwise])) &&
+		lr_json_put(arena, sel, "check_signs", lr_json_new_bool(arena, o->check_signs)) &&
+		lr_json_put(arena, fit, "max_iterations", Num(arena, o->max_iterations)) &&
+		lr_json_put(arena, fit, "tolerance", Num(arena, o->tolerance)) &&
+		lr_json_put(arena, fit, "l2", Num(arena, o->l2)) &&
+		lr_json_put(arena, scaling, "pdo", Num(arena, o->pdo)) &&
+		lr_json_put(arena, scaling, "base_score", Num(arena, o->base_score)) &&
+		lr_json_put(arena, scaling, "base_odds", Num(arena, o->base_odds)) &&
+		lr_json_put(arena, scaling, "round_points", lr_json_new_bool(arena, o->round_points)) &&
+		lr_json_put(arena, j, "selection", sel) &&
+		lr_json_put(arena, j, "fit", fit) &&
+		lr_json_put(arena, j, "scaling", scaling) &&
+		(o->name == NULL || lr_json_put(arena, j, "name", Str(arena, o->name))) &&
+		(o->description == NULL || lr_json_put(arena, j, "description", Str(arena, o->description)));
+	return ok ? j : NULL;
+}
+
+/* Writes a document built in a scratch arena over the buffer's allocator. */
+static bool
+WriteJson(LrJson *(*build) (const void *o, LrOptMode mode, LrArena *arena), const void *o,
+		  LrOptMode mode, LrBuf *out)
+{
+	LrArena		arena;
+	LrJson	   *j;
+	bool		ok;
+
+	lr_arena_init(&arena, out->a, 0);
+	j = build(o, mode, &arena);
+	ok = j != NULL && lr_json_write(out, j);
+	lr_arena_release(&arena);
+	return ok && !out->failed;
+}
+
+static LrJson *
+TrainBuild(const void *o, LrOptMode mode, LrArena *arena)
+{
+	return lr_train_options_json(o, mode, arena);
 }
 
 bool
 lr_train_options_write(const LrTrainOptions *o, LrOptMode mode, LrBuf *out)
 {
-	lr_buf_puts(out, "{\"binning\": ");
-	WriteBin(out, &o->bin, false);
-	lr_buf_puts(out, ", \"features\": {");
-	for (size_t i = 0; i < o->nfeat; i++)
-	{
-		if (i > 0)
-			lr_buf_puts(out, ", ");
-		lr_json_write_string(out, o->feat[i].name, strlen(o->feat[i].name));
-		lr_buf_puts(out, ": ");
-		WriteBin(out, &o->feat[i].bin, true);
-	}
-	lr_buf_putc(out, '}');
-	if (mode == LR_OPT_TRAIN)
-	{
-		lr_buf_puts(out, ", \"selection\": {\"min_iv\": ");
-		PutNum(out, o->min_iv);
-		lr_buf_puts(out, ", \"max_correlation\": ");
-		PutNum(out, o->max_correlation);
-		lr_buf_puts(out, ", \"max_vif\": ");
-		if (o->max_vif > 0)
-			PutNum(out, o->max_vif);
-		else
-			lr_buf_puts(out, "null");
-		lr_buf_printf(out, ", \"stepwise\": \"%s\", \"check_signs\": %s}",
-					  stepwise_names[o->stepwise], o->check_signs ? "true" : "false");
-		lr_buf_printf(out, ", \"fit\": {\"max_iterations\": %d, \"tolerance\": ", o->max_iterations);
-		PutNum(out, o->tolerance);
-		lr_buf_puts(out, ", \"l2\": ");
-		PutNum(out, o->l2);
-		lr_buf_puts(out, "}, \"scaling\": {\"pdo\": ");
-		PutNum(out, o->pdo);
-		lr_buf_puts(out, ", \"base_score\": ");
-		PutNum(out, o->base_score);
-		lr_buf_puts(out, ", \"base_odds\": ");
-		PutNum(out, o->base_odds);
-		lr_buf_printf(out, ", \"round_points\": %s}", o->round_points ? "true" : "false");
-		if (o->name != NULL)
-		{
-			lr_buf_puts(out, ", \"name\": ");
-			lr_json_write_string(out, o->name, strlen(o->name));
-		}
-		if (o->description != NULL)
-		{
-			lr_buf_puts(out, ", \"description\": ");
-			lr_json_write_string(out, o->description, strlen(o->description));
-		}
-	}
-	lr_buf_putc(out, '}');
-	return !out->failed;
+	return WriteJson(TrainBuild, o, mode, out);
 }
 
 void
@@ -623,23 +646,29 @@ lr_fit_options_parse(const char *text, size_t len, LrArena *arena, const LrJsonO
 		GetString(root, "offset", true, &o->offset, &path, err);
 }
 
+LrJson *
+lr_fit_options_json(const LrFitOptions *o, LrArena *arena)
+{
+	LrJson	   *j = lr_json_new(arena, LRJ_OBJECT);
+	bool		ok = j != NULL &&
+		lr_json_put(arena, j, "max_iterations", Num(arena, o->max_iterations)) &&
+		lr_json_put(arena, j, "tolerance", Num(arena, o->tolerance)) &&
+		lr_json_put(arena, j, "l2", Num(arena, o->l2)) &&
+		lr_json_put(arena, j, "intercept", lr_json_new_bool(arena, o->intercept)) &&
+		lr_json_put(arena, j, "weight", Str(arena, o->weight)) &&
+		lr_json_put(arena, j, "offset", Str(arena, o->offset));
+
+	return ok ? j : NULL;
+}
+
+static LrJson *
+FitBuild(const void *o, LrOptMode mode, LrArena *arena)
+{
+	return lr_fit_options_json(o, arena);
+}
+
 bool
 lr_fit_options_write(const LrFitOptions *o, LrBuf *out)
 {
-	lr_buf_printf(out, "{\"max_iterations\": %d, \"tolerance\": ", o->max_iterations);
-	PutNum(out, o->tolerance);
-	lr_buf_puts(out, ", \"l2\": ");
-	PutNum(out, o->l2);
-	lr_buf_printf(out, ", \"intercept\": %s, \"weight\": ", o->intercept ? "true" : "false");
-	if (o->weight)
-		lr_json_write_string(out, o->weight, strlen(o->weight));
-	else
-		lr_buf_puts(out, "null");
-	lr_buf_puts(out, ", \"offset\": ");
-	if (o->offset)
-		lr_json_write_string(out, o->offset, strlen(o->offset));
-	else
-		lr_buf_puts(out, "null");
-	lr_buf_putc(out, '}');
-	return !out->failed;
+	return WriteJson(FitBuild, o, LR_OPT_TRAIN, out);
 }

@@ -23,7 +23,7 @@
 #define LR_TRAINING_OPTIONS_H
 
 #include "common/lr_json.h"
-#include "training/binning.h"
+#include "training/bin_options.h"
 
 typedef enum LrOptMode
 {
@@ -89,12 +89,14 @@ extern bool lr_train_options_parse(const char *text, size_t len, LrOptMode mode,
 								   const LrJsonOptions *jopts, LrTrainOptions *o, LrError *err);
 /* The options of one feature (its own entry, or the common ones); marks the entry used. */
 extern const LrBinOptions *lr_train_options_for(LrTrainOptions *o, const char *name, LrFeatOpt **entry);
-/* Every option with its value in effect, as JSON. */
+/* Every option with its value in effect, as JSON (a value in arena, or its text). */
+extern LrJson *lr_train_options_json(const LrTrainOptions *o, LrOptMode mode, LrArena *arena);
 extern bool lr_train_options_write(const LrTrainOptions *o, LrOptMode mode, LrBuf *out);
 
 extern void lr_fit_options_default(LrFitOptions *o);
 extern bool lr_fit_options_parse(const char *text, size_t len, LrArena *arena,
 								 const LrJsonOptions *jopts, LrFitOptions *o, LrError *err);
+extern LrJson *lr_fit_options_json(const LrFitOptions *o, LrArena *arena);
 extern bool lr_fit_options_write(const LrFitOptions *o, LrBuf *out);
 
 #endif							/* LR_TRAINING_OPTIONS_H */

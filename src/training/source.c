@@ -23,6 +23,7 @@
 #include "nodes/primnodes.h"
 #include "fmgr.h"
 #include "tcop/tcopprot.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -300,6 +301,13 @@ StateRow(TupleTableSlot *slot, void *arg)
 void *
 lr_run_state_pass(const char *sql, const char *what, const LrStateOps *ops, const LrAlloc *a)
 {
+	return lr_run_state_pass_params(sql, what, 0, NULL, NULL, ops, a);
+}
+
+void *
+lr_run_state_pass_params(const char *sql, const char *what, int nparams, const Oid *types,
+						 const Datum *values, const LrStateOps *ops, const LrAlloc *a)
+{
 	StateArg	s;
 
 	s.ops = ops;
@@ -307,7 +315,7 @@ lr_run_state_pass(const char *sql, const char *what, const LrStateOps *ops, cons
 	s.st = NULL;
 	s.what = what;
 	s.seen = false;
-	lr_query_run(sql, what, StateStart, StateRow, &s);
+	lr_query_run_params(sql, what, nparams, types, values, NULL, StateStart, StateRow, &s);
 	return s.st;
 }
 
@@ -340,22 +348,66 @@ lr_arg_is_const(FunctionCallInfo fcinfo, int argno)
 	return get_fn_expr_arg_stable(fcinfo->flinfo, argno);
 }
 
-char *
-lr_sql_float8_array(const double *v, int n)
+Datum
+lr_float8_array_datum(const double *v, int n)
 {
-	StringInfoData buf;
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "'{");
 	for (int i = 0; i < n; i++)
-	{
-		char		tmp[40];
+		d[i] = Float8GetDatum(v[i] == 0 ? 0 : v[i]);
+	return PointerGetDatum(construct_array(d, n, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
+										   TYPALIGN_DOUBLE));
+}
 
-		lr_format_double(tmp, sizeof(tmp), v[i] == 0 ? 0 : v[i]);
-		if (i > 0)
-			appendStringInfoChar(&buf, ',');
-		appendStringInfoString(&buf, tmp);
+char **
+lr_feature_names(ArrayType *features, const char *target, int *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	char	  **names;
+
+	if (ARR_NDIM(features) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("features must be a one-dimensional array of column names")));
+	deconstruct_array(features, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
+	names = palloc(sizeof(char *) * Max(*n, 1));
+	for (int j = 0; j < *n; j++)
+	{
+		if (nulls[j])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("feature name %d is NULL", j + 1)));
+		names[j] = TextDatumGetCString(elems[j]);
+		if (names[j][0] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("feature name %d is empty", j + 1)));
+		if (strcmp(names[j], target) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("target \"%s\" is also listed as a feature", target)));
+		for (int k = 0; k < j; k++)
+			if (strcmp(names[k], names[j]) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("feature \"%s\" is listed twice", names[j])));
 	}
-	appendStringInfoString(&buf, "}'::pg_catalog.float8[]");
-	return buf.data;
+	return names;
+}
+
+char *
+lr_target_sql(TupleDesc desc, const char *target)
+{
+	Oid			ttype = getBaseType(TupleDescAttr(desc, 0)->atttypid);
+
+	if (ttype == BOOLOID || ttype == INT4OID)
+		return pstrdup(quote_identifier(target));
+	if (ttype == INT2OID || ttype == INT8OID)
+		return psprintf("(%s)::pg_catalog.int4", quote_identifier(target));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("target \"%s\" has type %s, not boolean or an integer 0/1", target,
+					format_type_be(TupleDescAttr(desc, 0)->atttypid))));
+	return NULL;				/* keep compiler quiet */
 }

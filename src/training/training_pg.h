@@ -12,9 +12,11 @@
 
 #include "access/tupdesc.h"
 #include "fmgr.h"
+#include "utils/array.h"
 #include "utils/timestamp.h"
 
 #include "common/lr_base.h"
+#include "common/lr_json.h"
 #include "common/lr_state_ops.h"
 #include "training/logit.h"
 
@@ -38,15 +40,29 @@ extern void lr_source_resolve(const char *given, LrSource *src);
 /* Column descriptor of "SELECT list FROM source LIMIT 0" (copied into the current context). */
 extern TupleDesc lr_source_describe(const LrSource *src, const char *select_list);
 
+/* Features in one pass: the aggregates take at most this many columns. */
+#define LR_TRAIN_MAX_FEATURES 95
+
+/* The feature names of an array argument: none NULL or empty, none twice, none the target. */
+extern char **lr_feature_names(ArrayType *features, const char *target, int *n);
+
+/* The target, column 0 of desc, as the passes read it: boolean, or an integer 0/1. */
+extern char *lr_target_sql(TupleDesc desc, const char *target);
+
 /* quote_identifier of a column name, NULL name an error naming what. */
 extern const char *lr_quote_column(const char *name);
 
 /*
  * Runs sql, a query returning one row with one column of the state type of
  * ops, and returns the state decoded with a (NULL when the column is NULL).
+ * The _params form passes $1..$n as values (lr_query_run_params): cards,
+ * coefficients and options never travel as SQL text.
  */
 extern void *lr_run_state_pass(const char *sql, const char *what, const LrStateOps *ops,
 							   const LrAlloc *a);
+extern void *lr_run_state_pass_params(const char *sql, const char *what, int nparams,
+									  const Oid *types, const Datum *values,
+									  const LrStateOps *ops, const LrAlloc *a);
 
 /* NOTICE "<fn>: pass N (<what>): R rows in S s". */
 extern void lr_pass_notice(const char *fn, int pass, const char *what, int64 rows,
@@ -60,8 +76,8 @@ extern void lr_pass_notice(const char *fn, int pass, const char *what, int64 row
  */
 extern bool lr_arg_is_const(FunctionCallInfo fcinfo, int argno);
 
-/* Text for a double in SQL (shortest round trip); '...'::float8[] of an array. */
-extern char *lr_sql_float8_array(const double *v, int n);
+/* A float8[] of n doubles (-0 as 0), for a pass's parameter. */
+extern Datum lr_float8_array_datum(const double *v, int n);
 
 /* ---------------------------------------------------------------- fitting */
 
@@ -107,56 +123,12 @@ extern void lr_fit_run(const LrFitProblem *prob, const double *beta0, LrLogitSta
 extern void lr_fit_check_state(const LrFitProblem *prob, const LrLogitState *st,
 							   const char *weight, const char *offset);
 
+/* The statistics of a fit, added to obj: logistic_fit's result and a card's "statistics". */
+extern bool lr_fit_stats_json(LrJson *obj, LrArena *arena, const LrFitProblem *prob,
+							  const LrFitResult *r, bool has_null, double ll0, bool maps);
+
+/* Fingerprint text of a pre-binning state (32 hex digits; src/training/prebin.c). */
+struct LrPrebinState;
+extern char *lr_prebin_fingerprint(const struct LrPrebinState *st);
+
 #endif							/* LR_TRAINING_PG_H */
-
-/* ---------------------------------------------------------------- inputs of a training call */
-
-#include "utils/array.h"
-#include "training/options.h"
-#include "training/prebin.h"
-
-/* Features in one pass: the aggregates take at most this many columns. */
-#define LR_TRAIN_MAX_FEATURES 95
-
-typedef struct LrFeatureCol
-{
-	char	   *name;
-	Oid			type;
-	uint8_t		kind;			/* LR_PREBIN_NUMERIC or LR_PREBIN_CATEGORICAL */
-	bool		cast_text;		/* a numeric column binned as categorical */
-	char	   *sql;			/* the expression passed to the aggregates */
-	const LrBinOptions *opt;
-} LrFeatureCol;
-
-typedef struct LrTrainInput
-{
-	LrSource	src;
-	const char *target;
-	char	   *target_sql;		/* boolean, or integer */
-	int			nfeat;
-	LrFeatureCol *feat;
-	int			ndropped;		/* columns left out of a default feature list */
-	char	  **dropped_name;
-	char	  **dropped_reason;
-	int			npins;
-	double	   *pins;			/* special values and split points of all features */
-} LrTrainInput;
-
-/*
- * Resolves the source, the target and the features (NULL: every column but
- * the target), with their kinds from their types and the options.
- */
-extern void lr_train_input_resolve(const char *source, const char *target, ArrayType *features,
-								   LrTrainOptions *opts, const char *fn, LrTrainInput *in);
-
-/* The pre-binning pass over every feature; NOTICE as pass number pass. */
-extern LrPrebinState *lr_train_prebin_pass(const LrTrainInput *in, const LrAlloc *a,
-										   const char *fn, int pass);
-
-/* The binning document of binning() and prebin_bins(): features, totals, options. */
-extern char *lr_binning_document(const LrPrebinState *st, const char *const *names,
-								 const LrBinOptions *const *opts, int n, const LrTrainOptions *o,
-								 LrBinned *out);
-
-/* Fingerprint text of a state (32 hex digits). */
-extern char *lr_prebin_fingerprint(const LrPrebinState *st);

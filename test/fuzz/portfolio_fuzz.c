@@ -2,7 +2,7 @@
  * portfolio_fuzz.c
  *	  libFuzzer target for the pure C code of the portfolio area (the
  *	  options parsers of vintage, roll_rates, npl_summary and assign_cases;
- *	  exact amounts and months; collections routing) and of the validation
+ *	  months; collections routing) and of the validation
  *	  report of src/metrics (its options, HTML escaping, the renderer on a
  *	  fuzzed card).
  *	  Built and run by test/fuzz/run.sh; seeds in test/fuzz/corpus/portfolio.
@@ -11,7 +11,7 @@
  *
  * The first input byte picks the target; the rest is the text or bytes.
  * Properties beyond "no crash": parsed options are within their documented
- * ranges; amounts and months written back parse to the same value; escaped
+ * ranges; months written back parse to the same value; escaped
  * HTML holds no markup character; the report page is complete, with one
  * closing tag per chart and no unescaped user text; routing never exceeds a
  * capacity, only assigns eligible cases, and never skips a queue with room.
@@ -133,33 +133,6 @@ Options(int which, const char *text, size_t len)
 	if (err.kind != LR_OK && err.msg[0] == '\0')
 		abort();
 	lr_arena_release(&arena);
-}
-
-static void
-Amount(const char *text, size_t len)
-{
-	int64_t		u,
-				u2;
-	LrError		err = {0};
-	char		out[48];
-
-	if (!lr_amount_parse(text, len, &u, &err))
-	{
-		if (err.msg[0] == '\0')
-			abort();
-		return;
-	}
-	if (u >= INT64_C(1000000000000000000) || u <= -INT64_C(1000000000000000000))
-		abort();
-	lr_amount_format(u, false, out);
-	if (!lr_amount_parse(out, strlen(out), &u2, &err) || u2 != u)
-		abort();
-	if (u % 100 == 0)
-	{
-		lr_amount_format(u, true, out);
-		if (!lr_amount_parse(out, strlen(out), &u2, &err) || u2 != u)
-			abort();
-	}
 }
 
 static void
@@ -398,16 +371,16 @@ Route(const uint8_t *data, size_t size)
 		q[i].rank = (int32_t) (nq - i) * 10;	/* given in reverse order */
 		q[i].capacity = (b & 1) ? -1 : (b >> 1) % 8;
 		q[i].min_risk = (b & 2) ? ((b >> 2) % 11) / 10.0 : -1;
-		q[i].min_balance = (b & 4) ? (int64_t) ((b >> 3) % 5) * 1000 * LR_AMOUNT_SCALE : INT64_MIN;
+		q[i].min_balance = (b & 4) ? (int64_t) ((b >> 3) % 5) * 1000 * LR_MONEY_UNITS : INT64_MIN;
 		q[i].min_dpd = (b & 8) ? (b >> 4) * 10 : -1;
 	}
 	while (nc < 64 && end - p >= 4)
 	{
 		c[nc].id = (int64_t) nc * 7 % 64;
-		c[nc].balance = (int64_t) (p[0] | (p[1] << 8)) * LR_AMOUNT_SCALE;
+		c[nc].balance = (int64_t) (p[0] | (p[1] << 8)) * LR_MONEY_UNITS;
 		c[nc].risk = p[2] / 255.0;
 		c[nc].dpd = p[3];
-		c[nc].el = c[nc].risk * ((double) c[nc].balance / LR_AMOUNT_SCALE);
+		c[nc].el = c[nc].risk * ((double) c[nc].balance / LR_MONEY_UNITS);
 		nc++;
 		p += 4;
 	}
@@ -464,8 +437,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			Options(data[0] % 10, text, len);
 			break;
 		case 5:
-			Amount(text, len);
-			break;
 		case 6:
 			Month(text, len);
 			break;

@@ -9,7 +9,7 @@
  *	  is stable); merging a state with a copy of itself either works or fails
  *	  with an error, never crashes; no allocation beyond the fuzzer's limit.
  *
- * fuzz-sources: src/metrics/brier_state.c src/stats/dist_state.c src/stats/bucket_state.c src/stats/dist_stats.c src/stats/woe.c src/metrics/chisq.c src/training/prebin_state.c src/training/logit_state.c src/training/linalg.c src/training/binning.c src/features/profile_state.c src/features/borrow_state.c src/features/cp_table.c src/features/store_math.c src/credit/daily_state.c src/credit/apr_state.c src/credit/money.c src/credit/irr.c src/credit/schedule_core.c src/antifraud/robust_state.c src/antifraud/iforest_state.c src/antifraud/iforest.c
+ * fuzz-sources: src/metrics/brier_state.c src/stats/dist_state.c src/stats/bucket_state.c src/stats/dist_stats.c src/stats/woe.c src/metrics/chisq.c src/training/prebin_state.c src/training/logit_state.c src/training/linalg.c src/training/binning.c src/training/bin_options.c src/features/profile_state.c src/features/borrow_state.c src/features/cp_table.c src/features/store_math.c src/credit/daily_state.c src/credit/apr_state.c src/credit/money.c src/credit/irr.c src/credit/schedule_core.c src/antifraud/robust_state.c src/antifraud/iforest_state.c src/antifraud/iforest.c
  */
 #include <stdio.h>
 #include <stdlib.h>

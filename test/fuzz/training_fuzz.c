@@ -11,7 +11,9 @@
  *   3        the rest as a loan_risk.prebin_state: decode never crashes; a
  *            state that decodes encodes back to the same bytes, merges into
  *            itself with every count doubled, and every feature bins (or
- *            fails with an error) with bins that account for every row;
+ *            fails with an error) with bins that account for every row,
+ *            writes as a binning document and becomes a card feature that
+ *            passes lr_card_finish and scores every row's code;
  *   4        the rest as rows (class, value) of two numeric features: the
  *            state built row by row equals, byte for byte, the state built
  *            from the rows in reverse and the one merged from two halves,
@@ -24,7 +26,7 @@
  * prebin_state.c is compiled in with a tiny pending buffer and max_distinct
  * floor so that short inputs reach every flush, coarsening and merge path.
  *
- * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/common/lr_state_ops.c src/stats/bucket_state.c src/stats/woe.c src/training/binning.c src/training/options.c src/training/logit_state.c
+ * fuzz-sources: src/common/lr_base.c src/common/lr_json.c src/common/lr_state_ops.c src/stats/bucket_state.c src/stats/woe.c src/training/binning.c src/training/bin_options.c src/training/binned.c src/training/options.c src/training/logit_state.c src/scoring/card.c src/scoring/card_build.c src/scoring/card_table.c
  */
 #include <math.h>
 #include <stddef.h>
@@ -209,13 +211,24 @@ FuzzPrebinBytes(const uint8_t *data, size_t size)
 		CHECK(isfinite(b.iv) && b.iv >= 0);
 		{
 			LrBuf		out;
-			LrBinWriteOpts w = {0};
+			LrArena		ca;
+			LrCard	   *card;
+			LrError		cerr = {0};
 
 			lr_buf_init(&out, &ctx_alloc, 0);
-			w.card = size % 2;
-			w.coefficient = -1;
-			w.factor = 28.85;
-			CHECK(lr_binned_write(&b, &o, &w, &out));
+			CHECK(lr_json_write(&out, lr_binned_json(&b, &o, &arena)));
+			lr_arena_init(&ca, &ctx_alloc, 0);
+			card = lr_card_alloc(&ca, 1);
+			CHECK(card != NULL);
+			CHECK(lr_binned_card_feature(&b, &o, -1, 28.85, size % 2, &ca, &card->features[0]));
+			if (!lr_card_finish(card, &ca, &cerr))
+			{
+				fprintf(stderr, "binned feature is not a valid card feature: %s\n", cerr.msg);
+				abort();
+			}
+			for (int32_t k = 0; k < card->table.features[0].ncodes; k++)
+				CHECK(isfinite(lr_table_score(&card->table, &k)));
+			lr_arena_release(&ca);
 		}
 	}
 }
