@@ -80,6 +80,7 @@ INSERT INTO agg_sample VALUES
   ('text', NULL, NULL, 't'),
   ('text', 'key', NULL, 't || id'),
   ('text', 'time_zone', NULL, '''Asia/Shanghai'''),
+  ('text', 'kinds', NULL, '''nc'''),
   ('date', NULL, NULL, 'd'),
   ('date', 'end_date', NULL, 'd + 30'),
   ('date', 'as_of', NULL, 'date ''2030-01-01'''),
@@ -151,7 +152,7 @@ FROM agg_result WHERE sqlstate <> '00000' ORDER BY 1;
 SELECT bool_and(split) AS every_aggregate_split, count(*) > 100 AS many_aggregates,
        count(*) FILTER (WHERE sqlstate = '00000') + count(*) FILTER (WHERE sqlstate = '0A000') = count(*) AS all_run_or_refuse
 FROM agg_result;
--- Aggregates whose argument types Citus cannot check (VARIADIC, pseudo-types), not called above.
+-- Aggregates whose argument types Citus cannot check (VARIADIC, pseudo-types), not called above (must be none).
 SELECT p.oid::regprocedure AS not_splittable_by_type
 FROM pg_aggregate g JOIN pg_proc p ON p.oid = g.aggfnoid
 WHERE p.pronamespace = 'loan_risk'::regnamespace AND p.oid::regprocedure::text NOT IN (SELECT fn FROM agg_result)
@@ -219,6 +220,50 @@ CREATE TEMP TABLE d_regions AS SELECT region, loan_risk.auc(pd, bad) AS auc, loa
 SELECT count(*) AS regions, count(*) FILTER (WHERE d.auc = l.auc AND d.g = l.g) AS identical
 FROM d_regions d JOIN (SELECT region, loan_risk.auc(pd, bad) AS auc, loan_risk.gains_table(pd, bad, 5)::text AS g
                        FROM outcomes_local GROUP BY region) l USING (region);
+
+-- ---------------------------------------------------------------- training
+-- train_scorecard over a distributed table (by name, or a query over it)
+-- keeps every pass a query, and each pass's aggregate is split: the
+-- workers compute partial states, the coordinator merges them and fits.
+-- The card equals the one trained on the local copy (whose design is coded
+-- in memory).  A pass, as train_scorecard writes it:
+SELECT * FROM plan_lines($$SELECT loan_risk.prebin_partial(bad, ARRAY[(months_active)::float8, (gmv_90d)::float8]::float8[],
+                                                           ARRAY[(region)::text]::text[], '{}'::float8[], 16384, 'cnn')
+                           FROM applicants$$, 'coord_combine_agg|Query:');
+SET client_min_messages = warning;
+CREATE TEMP TABLE cards AS
+SELECT 'distributed' AS name, loan_risk.train_scorecard('applicants', 'bad', '{region,industry,months_active,gmv_90d,refund_share}')::jsonb AS c
+UNION ALL
+SELECT 'query', loan_risk.train_scorecard('SELECT * FROM applicants WHERE id > 0', 'bad', '{region,industry,months_active,gmv_90d,refund_share}')::jsonb
+UNION ALL
+SELECT 'local', loan_risk.train_scorecard('applicants_local', 'bad', '{region,industry,months_active,gmv_90d,refund_share}')::jsonb;
+RESET client_min_messages;
+SELECT d.name, d.c->'training'->'design_in_memory' AS in_memory, l.c->'training'->'design_in_memory' AS local_in_memory,
+       d.c->'training'->>'fingerprint' = l.c->'training'->>'fingerprint' AS same_fingerprint,
+       (SELECT bool_and(abs((d.c->'statistics'->'coefficients'->k->>'estimate')::float8 - (v->>'estimate')::float8) < 1e-9)
+        FROM jsonb_each(l.c->'statistics'->'coefficients') e(k, v)) AS coefficients_equal,
+       (SELECT bool_and(a.bin IS NOT DISTINCT FROM b.bin AND a.count = b.count AND a.bads = b.bads
+                        AND abs(a.points - b.points) < 1e-8)
+        FROM loan_risk.scorecard_table(d.c::loan_risk.scorecard) a
+        JOIN loan_risk.scorecard_table(l.c::loan_risk.scorecard) b USING (feature, bin_kind, bin_index)) AS same_bins_and_points,
+       abs((d.c->'statistics'->>'auc')::float8 - (l.c->'statistics'->>'auc')::float8) < 1e-6 AS auc_equal
+FROM cards d, cards l WHERE l.name = 'local' AND d.name <> 'local' ORDER BY 1;
+-- binning() and logistic_fit() likewise; loan_risk.binning_max_distinct,
+-- set on the coordinator only, travels in the pass's query (here it
+-- buckets repeat_payer_share, which has 5459 distinct values: the workers,
+-- at their default of 16384, would count them exactly).
+SET client_min_messages = warning;
+SET loan_risk.binning_max_distinct = 1024;
+SELECT loan_risk.binning('applicants', 'bad', '{repeat_payer_share,region}')
+       = loan_risk.binning('applicants_local', 'bad', '{repeat_payer_share,region}') AS binning_equal,
+       loan_risk.binning('applicants', 'bad', '{repeat_payer_share}')->'features'->0->'binning'->>'counts' AS counts;
+RESET loan_risk.binning_max_distinct;
+SELECT loan_risk.binning('applicants', 'bad', '{repeat_payer_share}')->'features'->0->'binning'->>'counts' AS counts_by_default;
+SELECT (SELECT bool_and(abs((d.f->'coefficients'->>k)::float8 - v::float8) < 1e-9)
+        FROM jsonb_each_text(l.f->'coefficients') e(k, v)) AS logistic_fit_equal
+FROM (SELECT loan_risk.logistic_fit('applicants', 'bad', '{months_active,refund_share}') AS f) d,
+     (SELECT loan_risk.logistic_fit('applicants_local', 'bad', '{months_active,refund_share}') AS f) l;
+RESET client_min_messages;
 
 -- ---------------------------------------------------------------- merchant features and the time zone
 -- pg_regress runs the coordinator's session in PST8PDT; the workers' own
