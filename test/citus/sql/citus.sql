@@ -168,7 +168,7 @@ SELECT left(l, 120) AS task_query
 FROM plan_lines($$SELECT a.id, loan_risk.score(s.card, a) FROM applicants a, scorecards s
                   WHERE s.name = 'smb_demo' AND loan_risk.pd(s.card, a) > 0.2$$, '^Query:') l;
 SELECT l ~ '^Query: SELECT a.id, loan_risk.score_columns\(s.card, .* FROM \(public.applicants_N a JOIN public.scorecards_N s ON' AS score_on_the_shard,
-       l ~ ' ON \(\(loan_risk.pd_columns\(s.card, .*\) > ' AS pd_filter_on_the_shard
+       l ~ ' ON \(\(loan_risk.pd_columns\(s.card, .*\) OPERATOR\(pg_catalog.>\) ' AS pd_filter_on_the_shard
 FROM plan_lines($$SELECT a.id, loan_risk.score(s.card, a) FROM applicants a, scorecards s
                   WHERE s.name = 'smb_demo' AND loan_risk.pd(s.card, a) > 0.2$$, '^Query:') l;
 CREATE TEMP TABLE d_scores AS
@@ -317,6 +317,13 @@ SELECT count(*) AS merchants, count(*) FILTER (WHERE to_jsonb(d.p) = to_jsonb(l.
        count(*) FILTER (WHERE to_jsonb(t.p) = to_jsonb(l.p)) AS identical_with_set_local_timezone
 FROM d_propagated d JOIN l_profiles l USING (merchant_id) JOIN d_propagated_tz t USING (merchant_id);
 RESET loan_risk.timezone;
+-- SET TimeZone alone on the coordinator does not reach the workers either:
+-- refused the same way, grouped by merchant or not.
+SET TimeZone = 'Asia/Shanghai';
+SELECT count(*) FROM (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer) AS p FROM transactions GROUP BY 1) s
+WHERE (p).txn_count_all > 0;
+SELECT loan_risk.merchant_features(ts, amount, payer) IS NOT NULL FROM transactions WHERE merchant_id % 7 = 0;
+RESET TimeZone;
 
 -- ---------------------------------------------------------------- anomaly models
 -- iforest_train over the distributed table: bottom-k samples per shard,
@@ -406,6 +413,23 @@ SELECT (SELECT md5(string_agg(format('%s %s %s', node, component, component_size
         FROM loan_risk.graph_components('SELECT DISTINCT least(a, b) AS a, greatest(a, b) AS b FROM edges'))
      = (SELECT md5(string_agg(format('%s %s %s', node, component, component_size), ',' ORDER BY node))
         FROM loan_risk.graph_components('SELECT a, b FROM edges_local')) AS deduplicated_components_identical;
+-- Rings of shared attributes over a distributed table of (entity,
+-- attribute) pairs: read on the coordinator too; the same rings and hubs.
+CREATE TABLE devices_local AS
+SELECT i::bigint AS entity, 'device-' || (hashint4(i) & 1023) AS attribute FROM generate_series(1, 3000) i;
+CREATE TABLE devices AS SELECT * FROM devices_local;
+SELECT create_distributed_table('devices', 'entity') IS NOT NULL AS distributed;
+SELECT truncate_local_data_after_distributing_table('devices') IS NOT NULL AS truncated;
+SELECT * FROM plan_lines('SELECT entity, attribute FROM devices', '^(Task Count|Query:)');
+SELECT (SELECT md5(string_agg(format('%s %s %s', entity, component, component_size), ',' ORDER BY entity))
+        FROM loan_risk.shared_attribute_components('SELECT entity, attribute FROM devices', 4))
+     = (SELECT md5(string_agg(format('%s %s %s', entity, component, component_size), ',' ORDER BY entity))
+        FROM loan_risk.shared_attribute_components('SELECT entity, attribute FROM devices_local', 4)) AS rings_identical,
+       (SELECT string_agg(format('%s %s', attribute, entities), ',' ORDER BY entities DESC, attribute)
+        FROM loan_risk.shared_attribute_hubs('SELECT entity, attribute FROM devices', 4))
+     = (SELECT string_agg(format('%s %s', attribute, entities), ',' ORDER BY entities DESC, attribute)
+        FROM loan_risk.shared_attribute_hubs('SELECT entity, attribute FROM devices_local', 4)) AS hubs_identical,
+       (SELECT count(*) FROM loan_risk.shared_attribute_hubs('SELECT entity, attribute FROM devices', 4)) AS hubs;
 
 -- ---------------------------------------------------------------- settings
 -- Every setting of loan_risk, and where it acts (doc/scale-out.md): a new

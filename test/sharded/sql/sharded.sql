@@ -112,6 +112,22 @@ SELECT m.auc = s.auc AS auc_equal, m.ks = s.ks AS ks_equal, abs(m.brier - s.brie
        m.gains = s.gains AS gains_table_equal, round(m.auc::numeric, 6) AS auc
 FROM merged m, single s;
 
+-- Written plainly over the partitioned table, a global aggregate is
+-- correct, but each shard sends its rows and the coordinator aggregates
+-- them (postgres_fdw in PostgreSQL 15 ships no partial aggregate).
+SELECT * FROM remote_sql($$SELECT loan_risk.auc(pd, bad) FROM outcomes$$);
+SELECT loan_risk.auc(pd, bad) = (SELECT loan_risk.auc(pd, bad) FROM outcomes_local) AS plain_auc_equal FROM outcomes;
+
+-- ---------------------------------------------------------------- read on the coordinator
+-- A function that takes a query runs it on the coordinator: the shards
+-- send the rows it reads.  Rings of merchants sharing payers over the
+-- sharded transactions equal those of the local copy.
+SELECT * FROM remote_sql($$SELECT merchant_id::bigint, payer FROM transactions$$);
+SELECT (SELECT md5(string_agg(format('%s %s %s', entity, component, component_size), ',' ORDER BY entity))
+        FROM loan_risk.shared_attribute_components('SELECT merchant_id::bigint, payer FROM transactions', 50))
+     = (SELECT md5(string_agg(format('%s %s %s', entity, component, component_size), ',' ORDER BY entity))
+        FROM loan_risk.shared_attribute_components('SELECT merchant_id::bigint, payer FROM transactions_local', 50)) AS rings_identical;
+
 -- ---------------------------------------------------------------- training over shards
 -- On a table with foreign partitions, train_scorecard keeps every pass a
 -- query (the shards compute the partial states) rather than coding the
@@ -128,6 +144,12 @@ SELECT c.sharded->'training'->'design_in_memory' AS sharded_in_memory,
        abs((c.sharded->'statistics'->>'auc')::float8 - (c.local->'statistics'->>'auc')::float8) < 1e-12 AS auc_equal
 FROM c, jsonb_each(c.local->'statistics'->'coefficients') e(k, v)
 GROUP BY c.sharded, c.local;
+-- A pass as train_scorecard writes it: its aggregate is not shipped (no
+-- partial aggregate in postgres_fdw), so the shards send the features'
+-- columns and the coordinator computes the state, streaming.
+SELECT * FROM remote_sql($$SELECT loan_risk.prebin_partial(bad, ARRAY[(months_active)::float8, (gmv_90d)::float8]::float8[],
+                                                           ARRAY[(region)::text]::text[], '{}'::float8[], 16384, 'cnn')
+                           FROM applicants$$);
 -- A query over the sharded table (through a view too) is recognised alike.
 CREATE VIEW applicants_view AS SELECT * FROM applicants WHERE id > 0;
 SELECT (loan_risk.train_scorecard('SELECT * FROM applicants_view', 'bad', '{region,months_active}')::jsonb)->'training'->'design_in_memory'
