@@ -333,3 +333,13 @@ DROP AGGREGATE loan_risk.iforest_train_partial(anyelement, record, text[]);
 DROP AGGREGATE loan_risk.iforest_train_partial(anyelement, record, text[], jsonb);
 DROP FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, anyelement, record, text[]);
 DROP FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, anyelement, record, text[], jsonb);
+
+-- reasons() on a plain table's rows takes the columns one by one, as score() and pd() do
+-- (planner support rewriting it into reasons_columns).
+CREATE FUNCTION loan_risk.reasons_columns(card loan_risk.scorecard, columns text[], row_present boolean, n integer, VARIADIC "any")
+  RETURNS text[] AS 'MODULE_PATHNAME', 'reasons_columns' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 30;
+COMMENT ON FUNCTION loan_risk.reasons_columns(loan_risk.scorecard, text[], boolean, integer, "any") IS
+  'reasons() over columns passed one by one (what the planner turns reasons(card, t, n) into for a plain table t)';
+ALTER FUNCTION loan_risk.reasons(loan_risk.scorecard, record, integer) SUPPORT loan_risk.score_support;
+COMMENT ON FUNCTION loan_risk.score_support(internal) IS
+  'Planner support for score(), pd() and reasons(): passes a plain table''s columns directly (see score_columns)';
