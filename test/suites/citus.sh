@@ -45,7 +45,9 @@ version=$(lr_psql coord -d citus -At -c "SELECT extversion FROM pg_extension WHE
 echo "Citus $version: a coordinator and 2 workers"
 
 cp data/applicants.csv data/demo_card.json data/features/generate.sql "$LR_WORK"/
-[ "$(id -u)" -eq 0 ] && chown "$LR_USER" "$LR_WORK"/applicants.csv "$LR_WORK"/demo_card.json "$LR_WORK"/generate.sql
+cp data/decision/fixture.sql "$LR_WORK"/decision_fixture.sql
+[ "$(id -u)" -eq 0 ] && chown "$LR_USER" "$LR_WORK"/applicants.csv "$LR_WORK"/demo_card.json "$LR_WORK"/generate.sql \
+  "$LR_WORK"/decision_fixture.sql
 cat > "$LR_WORK/setup.sql" <<'SQL'
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
@@ -125,6 +127,23 @@ SELECT create_distributed_table('loans', 'loan_id');
 SELECT create_distributed_table('performance', 'loan_id', colocate_with => 'loans');
 SELECT truncate_local_data_after_distributing_table('loans');
 SELECT truncate_local_data_after_distributing_table('performance');
+-- The decision fixture (applicants, the lender's list tables, strategies) in
+-- a schema of its own: its applicants distributed, a local copy beside them;
+-- strategies and lists are reference tables.
+CREATE SCHEMA decision;
+SET search_path = decision, public;
+\set dec_n 2000
+\i decision_fixture.sql
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+CREATE TABLE applicants_local AS SELECT * FROM applicants;
+SELECT create_distributed_table('applicants', 'applicant_id');
+SELECT truncate_local_data_after_distributing_table('applicants');
+SELECT create_reference_table('strategies');
+SELECT create_reference_table('risk.blacklist');
+SELECT create_reference_table('risk.greylist');
+SELECT create_reference_table('risk.whitelist');
+RESET search_path;
 ANALYZE;
 SQL
 [ "$(id -u)" -eq 0 ] && chown "$LR_USER" "$LR_WORK/setup.sql"

@@ -340,6 +340,25 @@ SELECT md5(loan_risk.iforest_train(id, ARRAY[gmv_90d, refund_share, months_activ
        = (SELECT md5(loan_risk.iforest_train('app-' || id, ARRAY[gmv_90d]::float8[], '{gmv_90d}')::text) FROM applicants_local) AS same_model_text_key
 FROM applicants_local;
 
+-- ---------------------------------------------------------------- decisions
+-- decide() with a strategy that reads no table runs in each shard's query,
+-- the strategy read from the reference table's copy on the worker; the
+-- decisions equal the local copy's.
+SELECT * FROM plan_lines($$SELECT a.applicant_id, (loan_risk.decide(s.strategy, a)).outcome
+                           FROM decision.applicants a, decision.strategies s WHERE s.name = 'pure'$$, '^Query:');
+CREATE TEMP TABLE d_decisions AS
+SELECT a.applicant_id, loan_risk.decide(s.strategy, a) AS d FROM decision.applicants a, decision.strategies s WHERE s.name = 'pure';
+SELECT count(*) AS decisions, count(*) FILTER (WHERE d.d::text = l.d::text) AS identical,
+       count(DISTINCT (d.d).outcome) AS outcomes
+FROM d_decisions d
+JOIN (SELECT a.applicant_id, loan_risk.decide(s.strategy, a) AS d
+      FROM decision.applicants_local a, decision.strategies s WHERE s.name = 'pure') l USING (applicant_id);
+-- A strategy with list lookups (decide_stable) reads its list tables from
+-- inside each shard's query, which Citus refuses, reference tables too.
+SELECT count(*) FROM (SELECT loan_risk.decide_stable(s.strategy, a) AS d
+                      FROM decision.applicants a, decision.strategies s WHERE s.name = 'online') x
+WHERE (d).outcome IS NOT NULL;
+
 -- ---------------------------------------------------------------- bank-product matching
 -- Products as a value (a JSON array, jsonb_agg of the products table): the
 -- workers match their rows against it; nothing reads a table on the shard.
