@@ -37,14 +37,9 @@ CasesStart(TupleDesc desc, void *arg)
 {
 	CasesRead  *r = arg;
 
-	lr_query_require_columns(desc, r->what, 3, 4);
-	lr_query_check_column(desc, 0, LR_COL_INT, r->what);
-	lr_query_check_column(desc, 1, LR_COL_NUMBER, r->what);
-	lr_query_check_column(desc, 2, LR_COL_NUMBER, r->what);
-	if (desc->natts == 4)
-		lr_query_check_column(desc, 3, LR_COL_INT, r->what);
-	for (int i = 0; i < desc->natts; i++)
-		r->type[i] = lr_query_column_base_type(desc, i);
+	static const LrColKind kinds[4] = {LR_COL_INT, LR_COL_NUMBER, LR_COL_NUMBER, LR_COL_INT};
+
+	lr_query_check_columns(desc, r->what, 3, 4, kinds, r->type);
 	r->has_dpd = desc->natts == 4;
 }
 
@@ -137,16 +132,9 @@ QueuesStart(TupleDesc desc, void *arg)
 {
 	QueuesRead *r = arg;
 
-	lr_query_require_columns(desc, r->what, 5, 6);
-	lr_query_check_column(desc, 0, LR_COL_TEXT, r->what);
-	lr_query_check_column(desc, 1, LR_COL_INT, r->what);
-	lr_query_check_column(desc, 2, LR_COL_INT, r->what);
-	lr_query_check_column(desc, 3, LR_COL_NUMBER, r->what);
-	lr_query_check_column(desc, 4, LR_COL_NUMBER, r->what);
-	if (desc->natts == 6)
-		lr_query_check_column(desc, 5, LR_COL_INT, r->what);
-	for (int i = 0; i < desc->natts; i++)
-		r->type[i] = lr_query_column_base_type(desc, i);
+	static const LrColKind kinds[6] = {LR_COL_TEXT, LR_COL_INT, LR_COL_INT, LR_COL_NUMBER, LR_COL_NUMBER, LR_COL_INT};
+
+	lr_query_check_columns(desc, r->what, 5, 6, kinds, r->type);
 	r->has_dpd = desc->natts == 6;
 }
 

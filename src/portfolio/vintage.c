@@ -43,17 +43,7 @@ VStart(TupleDesc desc, void *arg)
 {
 	VintageRead *r = arg;
 
-	lr_query_require_columns(desc, r->what, 4, 6);
-	lr_query_check_column(desc, 0, LR_COL_INT, r->what);
-	lr_check_month_column(desc, 1, r->what);
-	lr_query_check_column(desc, 2, LR_COL_INT, r->what);
-	lr_query_check_column(desc, 3, LR_COL_NUMBER, r->what);
-	if (desc->natts >= 5)
-		lr_query_check_column(desc, 4, LR_COL_TEXT, r->what);
-	if (desc->natts >= 6)
-		lr_query_check_column(desc, 5, LR_COL_TEXT, r->what);
-	for (int i = 0; i < desc->natts; i++)
-		r->type[i] = lr_query_column_base_type(desc, i);
+	lr_query_check_columns(desc, r->what, 4, 6, lr_perf_columns, r->type);
 	r->natts = desc->natts;
 }
 
