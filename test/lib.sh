@@ -2,23 +2,35 @@
 # Source it; it defines variables and functions, and runs nothing by itself.
 #
 #   LR_ROOT     the source tree
-#   LR_BUILD    build/ in the source tree (ignored by git)
-#   LR_TI       a private PostgreSQL installation with this build of loan_risk,
-#               so tests never touch (or depend on) the system installation
-#   LR_BIN      its bin directory
+#   LR_BUILD    build/ in the source tree (ignored by git): build logs, results
 #   LR_WORK     a scratch directory the server user can write (under
 #               LR_WORK_ROOT, default /tmp)
+#   LR_TI       a private PostgreSQL installation with this build of loan_risk,
+#               so tests never touch (or depend on) the system installation;
+#               it lives in a scratch directory (lr_tmp_install), never in the
+#               checkout
+#   LR_BIN      its bin directory
 #   LR_PORTS    the range servers pick a free port in (default 20000-40000)
 #
 # PostgreSQL refuses to run as root, so when the runner is root the servers
-# and clients run as the "postgres" user (created by Debian's package).
+# and clients run as the "postgres" user (created by Debian's package).  The
+# checkout may then be where postgres cannot even look (under /root, or in a
+# mktemp -d directory: mode 700): everything a server or client reads or runs
+# is put in a scratch directory first (the installation, test files, data),
+# and nothing runs as postgres from a working directory in the checkout.
+
+# Whatever the caller's umask, what the scripts create is readable by the
+# server user.
+umask 022
 
 LR_ROOT=${LR_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 LR_BUILD=${LR_BUILD:-$LR_ROOT/build}
 PG_CONFIG=${PG_CONFIG:-$( [ -x /usr/lib/postgresql/15/bin/pg_config ] && echo /usr/lib/postgresql/15/bin/pg_config || echo pg_config)}
-LR_TI=${LR_TI:-$LR_BUILD/tmp_install}
 LR_PG_BINDIR=$($PG_CONFIG --bindir)
-LR_BIN=$LR_TI$LR_PG_BINDIR
+# test/run.sh exports the installation it made to the suites it runs; a suite
+# run alone makes its own (lr_need_install).
+LR_TI=${LR_TI:-}
+LR_BIN=${LR_TI:+$LR_TI$LR_PG_BINDIR}
 
 if [ "$(id -u)" -eq 0 ]; then
   LR_RUNAS=(runuser -u postgres --)
@@ -28,31 +40,83 @@ else
   LR_USER=$(id -un)
 fi
 
-lr_as_user() { "${LR_RUNAS[@]}" "$@"; }
+# Runs a command as the server user.  From a working directory that user
+# cannot enter (a checkout in /root), PostgreSQL's programs complain that they
+# cannot change back to it: such commands run from / instead (a command that
+# needed a file there could not have read it anyway).
+LR_CWD_OK=
+LR_CWD_BAD=
+lr_as_user() {
+  if [ ${#LR_RUNAS[@]} -gt 0 ] && [ "$PWD" != "$LR_CWD_OK" ]; then
+    if [ "$PWD" != "$LR_CWD_BAD" ]; then
+      if "${LR_RUNAS[@]}" test -x "$PWD" 2>/dev/null; then LR_CWD_OK=$PWD; else LR_CWD_BAD=$PWD; fi
+    fi
+    if [ "$PWD" = "$LR_CWD_BAD" ]; then
+      (cd / && "${LR_RUNAS[@]}" "$@")
+      return
+    fi
+  fi
+  "${LR_RUNAS[@]}" "$@"
+}
 
-# Makes LR_WORK: a fresh scratch directory owned by the server user.
+# Makes LR_WORK: a fresh scratch directory owned by the server user, once per
+# script (a later call, such as lr_tmp_install's, keeps it).
+LR_WORK_MADE=
 lr_make_work() {
+  [ "$LR_WORK_MADE" = "$$" ] && [ -d "${LR_WORK:-}" ] && return 0
   mkdir -p "${LR_WORK_ROOT:-/tmp}"
   LR_WORK=$(mktemp -d "${LR_WORK_ROOT:-/tmp}/loan_risk-test.XXXXXX")
   chmod 755 "$LR_WORK"
   [ "$(id -u)" -eq 0 ] && chown "$LR_USER" "$LR_WORK"
+  LR_WORK_MADE=$$
   export LR_WORK
+  if [ ${#LR_RUNAS[@]} -gt 0 ] && ! lr_as_user test -w "$LR_WORK"; then
+    echo "the server user $LR_USER cannot write $LR_WORK: LR_WORK_ROOT (${LR_WORK_ROOT:-/tmp}) must be a directory $LR_USER can enter, such as /tmp" >&2
+    rm -rf "$LR_WORK"
+    exit 1
+  fi
 }
 
-# Builds LR_TI: the server's bin, lib and share trees (hard links where the
-# file system allows, copies otherwise) plus `make install DESTDIR=LR_TI`.
-# PostgreSQL finds its lib and share directories relative to its binary, so
-# the server started from LR_BIN loads this build of the extension.
+# lr_tmp_install [DIR]: builds the private installation in DIR (default
+# $LR_WORK/tmp_install, making LR_WORK first; it goes with LR_WORK) and points
+# LR_TI and LR_BIN at it: the server's bin, lib and share trees (hard links
+# where the file system allows, copies otherwise) plus `make install
+# DESTDIR=DIR` of LR_ROOT.  PostgreSQL finds its lib and share directories
+# relative to its binary, so the server started from LR_BIN loads this build
+# of the extension.
 lr_tmp_install() {
-  rm -rf "$LR_TI"
-  local d
+  local ti=${1:-} d
+  if [ -z "$ti" ]; then
+    lr_make_work
+    ti=$LR_WORK/tmp_install
+  fi
+  rm -rf "$ti"
   for d in "$($PG_CONFIG --bindir)" "$($PG_CONFIG --pkglibdir)" "$($PG_CONFIG --sharedir)"; do
-    mkdir -p "$LR_TI$(dirname "$d")"
-    cp -al "$d" "$LR_TI$d" 2>/dev/null || cp -a "$d" "$LR_TI$d"
+    mkdir -p "$ti$(dirname "$d")"
+    cp -al "$d" "$ti$d" 2>/dev/null || cp -a "$d" "$ti$d"
   done
   # Never write through a hard link into the system's own files.
-  rm -f "$LR_TI$($PG_CONFIG --pkglibdir)"/loan_risk* "$LR_TI$($PG_CONFIG --sharedir)"/extension/loan_risk*
-  make -C "$LR_ROOT" -s install DESTDIR="$LR_TI" PG_CONFIG="$PG_CONFIG" >/dev/null
+  rm -f "$ti$($PG_CONFIG --pkglibdir)"/loan_risk* "$ti$($PG_CONFIG --sharedir)"/extension/loan_risk*
+  make -C "$LR_ROOT" -s install DESTDIR="$ti" PG_CONFIG="$PG_CONFIG" >/dev/null || return 1
+  LR_TI=$ti
+  LR_BIN=$LR_TI$LR_PG_BINDIR
+  export LR_TI LR_BIN
+  if [ ${#LR_RUNAS[@]} -gt 0 ] && ! lr_as_user test -x "$LR_BIN/postgres"; then
+    echo "the server user $LR_USER cannot run $LR_BIN/postgres: put the installation under a directory $LR_USER can enter, such as /tmp" >&2
+    return 1
+  fi
+}
+
+# For suites: the installation test/run.sh made, or (a suite run alone) a
+# build and an installation of its own in its scratch directory.
+lr_need_install() {
+  if [ -n "$LR_TI" ] && [ -f "$LR_TI$($PG_CONFIG --pkglibdir)/loan_risk.so" ]; then
+    return 0
+  fi
+  lr_make_work
+  make -C "$LR_ROOT" -s ${WERROR:+WERROR=$WERROR} PG_CONFIG="$PG_CONFIG" all >"$LR_WORK/build.log" 2>&1 || {
+    cat "$LR_WORK/build.log"; return 1; }
+  lr_tmp_install
 }
 
 # A TCP port on 127.0.0.1 that nothing listens on.

@@ -20,9 +20,12 @@ echo "== build"
 mkdir -p "$LR_BUILD"
 make -s ${WERROR:+WERROR=$WERROR} PG_CONFIG="$PG_CONFIG" all >"$LR_BUILD/build.log" 2>&1 || {
   cat "$LR_BUILD/build.log"; echo "0 passed, 1 failed"; exit 1; }
-lr_tmp_install || { echo "temporary installation failed"; echo "0 passed, 1 failed"; exit 1; }
+# The installation the servers run from goes in the scratch directory, which
+# the server user can reach wherever the checkout is; the suites get it
+# through LR_TI.
 lr_make_work
 trap 'rm -rf "$LR_WORK"' EXIT
+lr_tmp_install || { echo "temporary installation failed"; echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
 failed=0
@@ -62,7 +65,7 @@ if [ "${LR_SUITES:-}" != none ]; then
     name=$(basename "$s" .sh)
     if [ -n "${LR_SUITES:-}" ] && ! [[ " $LR_SUITES " == *" $name "* ]]; then continue; fi
     echo "== suite $name"
-    LR_WORK_PARENT=$LR_WORK bash "$s" 2>&1 | tee "$LR_WORK/suite-$name.out"
+    bash "$s" 2>&1 | tee "$LR_WORK/suite-$name.out"
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$LR_WORK/suite-$name.out" | tail -1)
     if [ -z "$line" ]; then
       echo "suite $name printed no result line: counted as 1 failure"

@@ -196,7 +196,10 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('loan_risk.robust_summary', NULL, NULL, '(SELECT robust_summary FROM public.sample_values)'),
   ('loan_risk.strategy', NULL, NULL, '(SELECT strategy FROM public.sample_values)'),
   ('jsonb', 'input', 'replay', '(SELECT pg_catalog.to_jsonb(a) FROM public.sample_app a)'),
-  ('text[]', 'list_hits', 'replay', '''{}''');
+  ('text[]', 'list_hits', 'replay', '''{}'''),
+  ('text', 'outcome_column', NULL, '''bad'''),
+  ('text', 'source', 'compare_arms', $$'SELECT ''a''::pg_catalog.text AS arm, ''approve''::pg_catalog.text AS outcome,
+     0.1::pg_catalog.float8 AS pd, 1000::pg_catalog.numeric AS limit_amount, 1 AS bad'$$);
 INSERT INTO nt_sample (typ, argname, proname, expr, null_expr) VALUES
   ('"any"', NULL, NULL, '1.5::pg_catalog.float8', 'NULL::pg_catalog.float8'),
   ('anyelement', NULL, NULL, '1::pg_catalog.int4', 'NULL::pg_catalog.int4'),

@@ -664,8 +664,19 @@ lr_json_new_number(LrArena *arena, double d)
 	if (!isfinite(d))
 		return lr_json_new(arena, LRJ_NULL);
 	if ((v = lr_json_new(arena, LRJ_NUMBER)) != NULL)
-		v->num = d;
+		v->num = d == 0 ? 0 : d;
 	return v;
+}
+
+LrJson *
+lr_json_new_numbers(LrArena *arena, const double *v, size_t n)
+{
+	LrJson	   *a = lr_json_new(arena, LRJ_ARRAY);
+
+	for (size_t i = 0; a != NULL && i < n; i++)
+		if (!lr_json_push(arena, a, lr_json_new_number(arena, v[i])))
+			return NULL;
+	return a;
 }
 
 LrJson *

@@ -65,12 +65,14 @@ extern const char *lr_json_kind_name(LrJsonKind kind);
  * Building a value in memory, for documents the extension writes (a card's
  * statistics and training record): everything comes from arena; strings
  * and keys are copied.  JSON has no NaN or infinities: lr_json_new_number
- * gives null for them.  lr_json_put replaces a member of the same name;
+ * gives null for them, and 0 for -0 (the numbers the extension writes).
+ * lr_json_put replaces a member of the same name;
  * objects and arrays grow as members are added (parsed ones too).  NULL /
  * false means out of memory.
  */
 extern LrJson *lr_json_new(LrArena *arena, LrJsonKind kind);
 extern LrJson *lr_json_new_number(LrArena *arena, double v);
+extern LrJson *lr_json_new_numbers(LrArena *arena, const double *v, size_t n);	/* an array */
 extern LrJson *lr_json_new_bool(LrArena *arena, bool b);
 extern LrJson *lr_json_new_string(LrArena *arena, const char *s, size_t len);
 extern bool lr_json_push(LrArena *arena, LrJson *arr, LrJson *v);

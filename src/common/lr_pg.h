@@ -51,6 +51,9 @@ extern Datum lr_pg_result_row(FunctionCallInfo fcinfo, Datum *values, bool *null
 /* Materialise-mode SRF setup that builds on PostgreSQL 14 to 17. */
 extern void lr_pg_srf_init(FunctionCallInfo fcinfo);
 
+/* A float8 argument that is a probability in [0, 1], else an error naming the argument. */
+extern double lr_arg_probability(double v, const char *argname);
+
 /* A JSON value built in memory (lr_json_new_*), as a jsonb Datum. */
 extern Datum lr_pg_jsonb(const LrJson *v);
 

@@ -87,22 +87,6 @@ lr_result_tupdesc(FunctionCallInfo fcinfo, LrPolicyCache *cache)
 	return lr_pg_result_desc(fcinfo, cache != NULL ? &cache->tupdesc : NULL, NULL, 0);
 }
 
-double
-lr_arg_probability(double v, const char *argname)
-{
-	if (isnan(v) || v < 0 || v > 1)
-	{
-		char		buf[64];
-
-		lr_pg_format_double(buf, sizeof(buf), v);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s %s is not a probability between 0 and 1", argname,
-						isnan(v) ? "NaN" : isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") : buf)));
-	}
-	return v;
-}
-
 int32
 lr_arg_date(Datum d, const char *argname)
 {

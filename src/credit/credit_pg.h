@@ -42,9 +42,6 @@ extern LrPolicyCache *lr_policy_cache_get(FunctionCallInfo fcinfo, int argno,
 /* The blessed composite result type of this function, cached in fn_extra's cache. */
 extern TupleDesc lr_result_tupdesc(FunctionCallInfo fcinfo, LrPolicyCache *cache);
 
-/* float8 probability in [0, 1], else an error naming the argument. */
-extern double lr_arg_probability(double v, const char *argname);
-
 /* A finite date, else an error naming the argument. */
 extern int32 lr_arg_date(Datum d, const char *argname);
 

@@ -8,6 +8,7 @@
 #include "funcapi.h"
 #include "utils/builtins.h"
 
+#include "common/lr_pg.h"
 #include "credit/credit_pg.h"
 
 PG_FUNCTION_INFO_V1(price_loan);

@@ -28,7 +28,7 @@
 #include "common/lr_parallel.h"
 #include "common/lr_pg.h"
 #include "common/lr_spi.h"
-#include "credit/credit_pg.h"
+#include "common/lr_money.h"
 #include "matching/matching_pg.h"
 
 PG_FUNCTION_INFO_V1(match_products_batch);

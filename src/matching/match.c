@@ -14,7 +14,7 @@
 #include "utils/jsonb.h"
 
 #include "common/lr_pg.h"
-#include "credit/credit_pg.h"
+#include "common/lr_money.h"
 #include "matching/matching_pg.h"
 
 PG_FUNCTION_INFO_V1(match_products);

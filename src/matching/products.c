@@ -32,7 +32,7 @@
 
 #include "common/lr_pg.h"
 #include "common/lr_spi.h"
-#include "credit/credit_pg.h"
+#include "common/lr_money.h"
 #include "matching/matching_pg.h"
 #include "scoring/scorecard.h"
 

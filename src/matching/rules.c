@@ -388,165 +388,176 @@ ParseGroup(RulesCtx *c, const LrJson *obj, const char *key, LrMOp op, int32_t *o
 	return true;
 }
 
+/* "column": a name that can be a column's. */
 static bool
-ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
+ConditionColumn(RulesCtx *c, const LrJson *obj, const LrJson **col)
 {
-	const LrJson *col;
-	const LrJson *opv;
-	const LrJson *ifnull;
-	const LrJson *value = lr_json_get(obj, "value");
-	LrMOp		op = 0;
-	LrMKind		kind = LR_MK_ANY;
-	LrMNode		node;
 	size_t		mark;
-	size_t		i;
-	char		use[160];
-	int32_t		self;
 
-	memset(&node, 0, sizeof(node));
-	/* Who reads the column, for messages about its type: this condition. */
-	snprintf(use, sizeof(use), "%s%s%s", lr_path_str(&c->jv.path),
-			 c->owner ? " of " : "", c->owner ? c->owner : "");
-	if (!GetString(c, obj, "column", true, &col))
+	if (!GetString(c, obj, "column", true, col))
 		return false;
 	mark = lr_path_key(&c->jv.path, "column");
-	if (col->len == 0)
+	if ((*col)->len == 0)
 		return lr_jv_fail(&c->jv, "column name is empty");
-	if (col->len > LR_MATCH_COLUMN_MAX)
-		return lr_jv_fail(&c->jv, "column name \"%.40s...\" is longer than %d bytes", col->str, LR_MATCH_COLUMN_MAX);
+	if ((*col)->len > LR_MATCH_COLUMN_MAX)
+		return lr_jv_fail(&c->jv, "column name \"%.40s...\" is longer than %d bytes", (*col)->str,
+						  LR_MATCH_COLUMN_MAX);
 	lr_path_pop(&c->jv.path, mark);
+	return true;
+}
 
+/* "op": a comparison (the group operators all and any are not conditions). */
+static bool
+ConditionOp(RulesCtx *c, const LrJson *obj, LrMOp *op)
+{
+	const LrJson *opv;
+
+	*op = 0;
 	if (!GetString(c, obj, "op", true, &opv))
 		return false;
-	for (i = 0; i < sizeof(OpNames) / sizeof(OpNames[0]); i++)
+	for (size_t i = 0; i < sizeof(OpNames) / sizeof(OpNames[0]); i++)
 		if (OpNames[i].op != LR_MOP_ALL && OpNames[i].op != LR_MOP_ANY &&
 			strcmp(OpNames[i].name, opv->str) == 0)
-			op = OpNames[i].op;
-	if (op == 0)
+			*op = OpNames[i].op;
+	if (*op == 0)
 	{
-		mark = lr_path_key(&c->jv.path, "op");
+		lr_path_key(&c->jv.path, "op");
 		lr_jv_fail(&c->jv, "unknown operator \"%.60s\"", opv->str);
 		lr_error_detail(c->jv.err, "Operators: =, !=, <, <=, >, >=, in, not in, between, is null, is not null.");
 		return false;
 	}
+	return true;
+}
+
+/* "if_null": "fail" (the default) or "pass"; not for the null tests. */
+static bool
+ConditionIfNull(RulesCtx *c, const LrJson *obj, LrMOp op, LrMNode *node)
+{
+	const LrJson *ifnull;
+	size_t		mark;
 
 	if (!GetString(c, obj, "if_null", false, &ifnull))
 		return false;
-	if (ifnull != NULL)
-	{
-		mark = lr_path_key(&c->jv.path, "if_null");
-		if (op == LR_MOP_IS_NULL || op == LR_MOP_NOT_NULL)
-			return lr_jv_fail(&c->jv, "\"if_null\" does not apply to \"%s\"", lr_mop_name(op));
-		if (strcmp(ifnull->str, "pass") == 0)
-			node.pass_if_null = true;
-		else if (strcmp(ifnull->str, "fail") != 0)
-			return lr_jv_fail(&c->jv, "expected \"fail\" or \"pass\", got \"%.60s\"", ifnull->str);
-		lr_path_pop(&c->jv.path, mark);
-	}
-
-	/* The value decides the kind of field read. */
+	if (ifnull == NULL)
+		return true;
+	mark = lr_path_key(&c->jv.path, "if_null");
 	if (op == LR_MOP_IS_NULL || op == LR_MOP_NOT_NULL)
-	{
-		if (value != NULL)
+		return lr_jv_fail(&c->jv, "\"if_null\" does not apply to \"%s\"", lr_mop_name(op));
+	if (strcmp(ifnull->str, "pass") == 0)
+		node->pass_if_null = true;
+	else if (strcmp(ifnull->str, "fail") != 0)
+		return lr_jv_fail(&c->jv, "expected \"fail\" or \"pass\", got \"%.60s\"", ifnull->str);
+	lr_path_pop(&c->jv.path, mark);
+	return true;
+}
+
+/* between's value: [low, high], two numbers in order. */
+static bool
+BetweenValue(RulesCtx *c, const LrJson *value)
+{
+	if (value->kind != LRJ_ARRAY || value->n != 2)
+		return lr_jv_fail(&c->jv, "\"between\" takes an array of two numbers [low, high], got %s",
+						  value->kind == LRJ_ARRAY ? "an array of another length" :
+						  lr_json_kind_name(value->kind));
+	for (size_t i = 0; i < 2; i++)
+		if (value->items[i]->kind != LRJ_NUMBER)
 		{
-			mark = lr_path_key(&c->jv.path, "value");
-			return lr_jv_fail(&c->jv, "\"%s\" takes no value", lr_mop_name(op));
+			lr_path_index(&c->jv.path, i);
+			return lr_jv_expect(&c->jv, value->items[i], LRJ_NUMBER);
 		}
-		kind = LR_MK_ANY;
-	}
-	else
+	if (value->items[0]->num > value->items[1]->num)
 	{
-		if (value == NULL)
-			return lr_jv_fail(&c->jv, "missing required field \"value\"");
-		mark = lr_path_key(&c->jv.path, "value");
-		switch (op)
+		char		lo[40],
+					hi[40];
+
+		lr_format_double(lo, sizeof(lo), value->items[0]->num);
+		lr_format_double(hi, sizeof(hi), value->items[1]->num);
+		return lr_jv_fail(&c->jv, "lower bound %s is above upper bound %s", lo, hi);
+	}
+	return true;
+}
+
+/* in / not in's value: a non-empty array of scalars of one kind, which is the field's. */
+static bool
+InValue(RulesCtx *c, LrMOp op, const LrJson *value, LrMKind *kind)
+{
+	if (value->kind != LRJ_ARRAY)
+		return lr_jv_fail(&c->jv, "\"%s\" takes an array of values, got %s", lr_mop_name(op),
+						  lr_json_kind_name(value->kind));
+	if (value->n == 0)
+		return lr_jv_fail(&c->jv, "\"%s\" needs at least one value", lr_mop_name(op));
+	for (size_t i = 0; i < value->n; i++)
+	{
+		LrMKind		k;
+
+		if (!ScalarKind(value->items[i], &k))
 		{
-			case LR_MOP_EQ:
-			case LR_MOP_NE:
-				if (value->kind == LRJ_NULL)
-				{
-					lr_jv_fail(&c->jv, "null is not a value to compare with");
-					lr_error_detail(c->jv.err, "Use \"op\": \"is null\" or \"is not null\".");
-					return false;
-				}
-				if (!ScalarKind(value, &kind))
-					return lr_jv_fail(&c->jv, "expected a number, a string or a boolean, got %s",
-								lr_json_kind_name(value->kind));
-				break;
-			case LR_MOP_LT:
-			case LR_MOP_LE:
-			case LR_MOP_GT:
-			case LR_MOP_GE:
-				if (value->kind != LRJ_NUMBER)
-				{
-					lr_jv_fail(&c->jv, "\"%s\" compares numbers, got %s", lr_mop_name(op),
-						 lr_json_kind_name(value->kind));
-					lr_error_detail(c->jv.err, "Strings and booleans are compared with =, !=, in and not in.");
-					return false;
-				}
-				kind = LR_MK_NUMBER;
-				break;
-			case LR_MOP_BETWEEN:
-				if (value->kind != LRJ_ARRAY || value->n != 2)
-					return lr_jv_fail(&c->jv, "\"between\" takes an array of two numbers [low, high], got %s",
-								value->kind == LRJ_ARRAY ? "an array of another length" :
-								lr_json_kind_name(value->kind));
-				for (i = 0; i < 2; i++)
-					if (value->items[i]->kind != LRJ_NUMBER)
-					{
-						lr_path_index(&c->jv.path, i);
-						return lr_jv_expect(&c->jv, value->items[i], LRJ_NUMBER);
-					}
-				if (value->items[0]->num > value->items[1]->num)
-				{
-					char		lo[40],
-								hi[40];
-
-					lr_format_double(lo, sizeof(lo), value->items[0]->num);
-					lr_format_double(hi, sizeof(hi), value->items[1]->num);
-					return lr_jv_fail(&c->jv, "lower bound %s is above upper bound %s", lo, hi);
-				}
-				kind = LR_MK_NUMBER;
-				break;
-			case LR_MOP_IN:
-			case LR_MOP_NOT_IN:
-				if (value->kind != LRJ_ARRAY)
-					return lr_jv_fail(&c->jv, "\"%s\" takes an array of values, got %s", lr_mop_name(op),
-								lr_json_kind_name(value->kind));
-				if (value->n == 0)
-					return lr_jv_fail(&c->jv, "\"%s\" needs at least one value", lr_mop_name(op));
-				for (i = 0; i < value->n; i++)
-				{
-					LrMKind		k;
-
-					if (!ScalarKind(value->items[i], &k))
-					{
-						lr_path_index(&c->jv.path, i);
-						return lr_jv_fail(&c->jv, "expected a number, a string or a boolean, got %s",
-									lr_json_kind_name(value->items[i]->kind));
-					}
-					if (i == 0)
-						kind = k;
-					else if (k != kind)
-					{
-						lr_path_index(&c->jv.path, i);
-						return lr_jv_fail(&c->jv, "expected %s like the first value, got %s",
-									lr_json_kind_name(value->items[0]->kind),
-									lr_json_kind_name(value->items[i]->kind));
-					}
-				}
-				break;
-			default:
-				break;
+			lr_path_index(&c->jv.path, i);
+			return lr_jv_fail(&c->jv, "expected a number, a string or a boolean, got %s",
+							  lr_json_kind_name(value->items[i]->kind));
+		}
+		if (i == 0)
+			*kind = k;
+		else if (k != *kind)
+		{
+			lr_path_index(&c->jv.path, i);
+			return lr_jv_fail(&c->jv, "expected %s like the first value, got %s",
+							  lr_json_kind_name(value->items[0]->kind),
+							  lr_json_kind_name(value->items[i]->kind));
 		}
 	}
+	return true;
+}
 
-	node.op = op;
-	node.field = lr_mschema_field(c->schema, col->str, kind, use, c->jv.err);
-	if (node.field < 0)
-		return false;
-	node.value = value;
+/* "value" of a comparison, checked against the operator; it decides the kind of field read. */
+static bool
+ConditionValueKind(RulesCtx *c, LrMOp op, const LrJson *value, LrMKind *kind)
+{
 	switch (op)
+	{
+		case LR_MOP_EQ:
+		case LR_MOP_NE:
+			if (value->kind == LRJ_NULL)
+			{
+				lr_jv_fail(&c->jv, "null is not a value to compare with");
+				lr_error_detail(c->jv.err, "Use \"op\": \"is null\" or \"is not null\".");
+				return false;
+			}
+			if (!ScalarKind(value, kind))
+				return lr_jv_fail(&c->jv, "expected a number, a string or a boolean, got %s",
+								  lr_json_kind_name(value->kind));
+			return true;
+		case LR_MOP_LT:
+		case LR_MOP_LE:
+		case LR_MOP_GT:
+		case LR_MOP_GE:
+			if (value->kind != LRJ_NUMBER)
+			{
+				lr_jv_fail(&c->jv, "\"%s\" compares numbers, got %s", lr_mop_name(op),
+						   lr_json_kind_name(value->kind));
+				lr_error_detail(c->jv.err, "Strings and booleans are compared with =, !=, in and not in.");
+				return false;
+			}
+			*kind = LR_MK_NUMBER;
+			return true;
+		case LR_MOP_BETWEEN:
+			*kind = LR_MK_NUMBER;
+			return BetweenValue(c, value);
+		case LR_MOP_IN:
+		case LR_MOP_NOT_IN:
+			return InValue(c, op, value, kind);
+		default:
+			return true;
+	}
+}
+
+/* The node's compiled operands (values as the field reads them: numbers or dictionary codes). */
+static bool
+ConditionOperands(RulesCtx *c, LrMNode *node, const LrJson *value)
+{
+	size_t		n = 0;
+
+	switch (node->op)
 	{
 		case LR_MOP_EQ:
 		case LR_MOP_NE:
@@ -554,35 +565,72 @@ ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
 		case LR_MOP_LE:
 		case LR_MOP_GT:
 		case LR_MOP_GE:
-			if (!ScalarValue(c, node.field, value, &node.a))
-				return false;
-			break;
+			return ScalarValue(c, node->field, value, &node->a);
 		case LR_MOP_BETWEEN:
-			node.a = value->items[0]->num;
-			node.b = value->items[1]->num;
-			break;
+			node->a = value->items[0]->num;
+			node->b = value->items[1]->num;
+			return true;
 		case LR_MOP_IN:
 		case LR_MOP_NOT_IN:
-			{
-				size_t		n = 0;
-
-				node.values = lr_arena_alloc(c->jv.arena, value->n * sizeof(double));
-				if (node.values == NULL)
-					return lr_jv_nomem(&c->jv);
-				for (i = 0; i < value->n; i++)
-					if (!ScalarValue(c, node.field, value->items[i], &node.values[i]))
-						return false;
-				qsort(node.values, value->n, sizeof(double), CompareDouble);
-				for (i = 0; i < value->n; i++)
-					if (n == 0 || node.values[i] != node.values[n - 1])
-						node.values[n++] = node.values[i];
-				node.nvalues = (int32_t) n;
-			}
-			break;
+			node->values = lr_arena_alloc(c->jv.arena, value->n * sizeof(double));
+			if (node->values == NULL)
+				return lr_jv_nomem(&c->jv);
+			for (size_t i = 0; i < value->n; i++)
+				if (!ScalarValue(c, node->field, value->items[i], &node->values[i]))
+					return false;
+			qsort(node->values, value->n, sizeof(double), CompareDouble);
+			for (size_t i = 0; i < value->n; i++)
+				if (n == 0 || node->values[i] != node->values[n - 1])
+					node->values[n++] = node->values[i];
+			node->nvalues = (int32_t) n;
+			return true;
 		default:
-			break;
+			return true;
 	}
-	if (value != NULL && op != LR_MOP_IS_NULL && op != LR_MOP_NOT_NULL)
+}
+
+static bool
+ParseCondition(RulesCtx *c, const LrJson *obj, int32_t *out)
+{
+	const LrJson *col;
+	const LrJson *value = lr_json_get(obj, "value");
+	LrMOp		op;
+	LrMKind		kind = LR_MK_ANY;
+	LrMNode		node;
+	bool		null_test;
+	size_t		mark = 0;
+	char		use[160];
+	int32_t		self;
+
+	memset(&node, 0, sizeof(node));
+	/* Who reads the column, for messages about its type: this condition. */
+	snprintf(use, sizeof(use), "%s%s%s", lr_path_str(&c->jv.path),
+			 c->owner ? " of " : "", c->owner ? c->owner : "");
+	if (!ConditionColumn(c, obj, &col) || !ConditionOp(c, obj, &op) ||
+		!ConditionIfNull(c, obj, op, &node))
+		return false;
+	null_test = op == LR_MOP_IS_NULL || op == LR_MOP_NOT_NULL;
+	if (null_test && value != NULL)
+	{
+		lr_path_key(&c->jv.path, "value");
+		return lr_jv_fail(&c->jv, "\"%s\" takes no value", lr_mop_name(op));
+	}
+	if (!null_test)
+	{
+		if (value == NULL)
+			return lr_jv_fail(&c->jv, "missing required field \"value\"");
+		mark = lr_path_key(&c->jv.path, "value");
+		if (!ConditionValueKind(c, op, value, &kind))
+			return false;
+	}
+	node.op = op;
+	node.field = lr_mschema_field(c->schema, col->str, kind, use, c->jv.err);
+	if (node.field < 0)
+		return false;
+	node.value = value;
+	if (!ConditionOperands(c, &node, value))
+		return false;
+	if (!null_test)
 		lr_path_pop(&c->jv.path, mark);
 	if ((self = NewNode(c)) < 0)
 		return false;

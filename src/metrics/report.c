@@ -155,19 +155,6 @@ Add(LrDistState *st, double v, int cls)
 		lr_state_raise(&err);
 }
 
-/* Position of a bin in LrFeatureObs.bins. */
-static size_t
-BinSlot(const LrFeature *f, const LrBin *b)
-{
-	if (b >= f->bins && b < f->bins + f->nbins)
-		return (size_t) (b - f->bins);
-	if (f->nspecial > 0 && b >= f->special && b < f->special + f->nspecial)
-		return f->nbins + (size_t) (b - f->special);
-	if (b == f->missing)
-		return f->nbins + f->nspecial;
-	return f->nbins + f->nspecial + (f->missing ? 1 : 0);
-}
-
 static void
 ScanRow(TupleTableSlot *slot, void *arg)
 {
@@ -241,8 +228,8 @@ ScanRow(TupleTableSlot *slot, void *arg)
 		Add(s->psi_st, score, r);
 	for (size_t i = 0; i < s->card->nfeatures; i++)
 	{
-		const LrFeature *f = &s->card->features[i];
-		LrBinObs   *ob = &s->d->features[i].bins[BinSlot(f, s->cc->chosen[i])];
+		/* LrFeatureObs.bins are laid out in the card's code order. */
+		LrBinObs   *ob = &s->d->features[i].bins[s->cc->codes[i]];
 
 		ob->count++;
 		if (y >= 0)
@@ -597,7 +584,7 @@ validation_report(PG_FUNCTION_ARGS)
 	d.features = palloc0(sizeof(LrFeatureObs) * Max(card->nfeatures, 1));
 	for (size_t i = 0; i < card->nfeatures; i++)
 	{
-		d.features[i].bins = palloc0(sizeof(LrBinObs) * Max(lr_report_feature_bins(&card->features[i]), 1));
+		d.features[i].bins = palloc0(sizeof(LrBinObs) * Max(card->table.features[i].ncodes, 1));
 		d.features[i].show_csi = opt.csi_all;
 	}
 	for (size_t i = 0; i < opt.ncsi; i++)
@@ -635,7 +622,7 @@ validation_report(PG_FUNCTION_ARGS)
 	d.hl_df = -1;
 	for (size_t i = 0; i < card->nfeatures; i++)
 	{
-		size_t		nb = lr_report_feature_bins(&card->features[i]);
+		size_t		nb = card->table.features[i].ncodes;
 
 		d.features[i].iv = FeatureWoe(&d.features[i], nb, false);
 		d.features[i].csi = d.has_recent ? FeatureWoe(&d.features[i], nb, true) : NAN;

@@ -102,7 +102,7 @@ typedef struct LrFeatureObs
 	bool		show_csi;
 	double		csi;			/* NaN without a baseline/recent split */
 	double		iv;				/* on the report's data */
-	/* per bin: range/values bins, then special, then missing, then unseen */
+	/* per bin, in the card's code order (card.h): range/values bins, special, missing, unseen */
 	LrBinObs   *bins;
 } LrFeatureObs;
 
@@ -144,9 +144,6 @@ typedef struct LrReportData
 
 	LrFeatureObs *features;		/* card->nfeatures */
 } LrReportData;
-
-/* Number of bins of feature f as LrFeatureObs lays them out. */
-extern size_t lr_report_feature_bins(const LrFeature *f);
 
 /* Writes the page; false only when out ran out of memory. */
 extern bool lr_report_render(const LrReportData *d, LrBuf *out);

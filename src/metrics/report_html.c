@@ -762,30 +762,6 @@ Gains(const LrReportData *d, LrBuf *b)
 
 /* ---------------------------------------------------------------- the card */
 
-size_t
-lr_report_feature_bins(const LrFeature *f)
-{
-	return f->nbins + f->nspecial + (f->missing ? 1 : 0) + (f->unseen ? 1 : 0);
-}
-
-static const LrBin *
-FeatureBin(const LrFeature *f, size_t k)
-{
-	if (k < f->nbins)
-		return &f->bins[k];
-	k -= f->nbins;
-	if (k < f->nspecial)
-		return &f->special[k];
-	k -= f->nspecial;
-	if (f->missing)
-	{
-		if (k == 0)
-			return f->missing;
-		k--;
-	}
-	return f->unseen;
-}
-
 /* Text of a JSON scalar, or its compact JSON. */
 static void
 JsonText(LrBuf *b, const LrJson *v)
@@ -845,8 +821,9 @@ Scorecard(const LrReportData *d, LrBuf *b)
 	for (size_t i = 0; i < card->nfeatures; i++)
 	{
 		const LrFeature *f = &card->features[i];
+		const LrTableFeature *tf = &card->table.features[i];
 		const LrFeatureObs *o = &d->features[i];
-		size_t		nb = lr_report_feature_bins(f);
+		size_t		nb = (size_t) tf->ncodes;
 		bool		has_woe = false,
 					has_cnt = false;
 		int64_t		tot = 0,
@@ -855,7 +832,7 @@ Scorecard(const LrReportData *d, LrBuf *b)
 
 		for (size_t k = 0; k < nb; k++)
 		{
-			const LrBin *bin = FeatureBin(f, k);
+			const LrBin *bin = tf->bin[k];
 
 			has_woe |= (bin->has & LR_HAS_WOE) != 0;
 			has_cnt |= (bin->has & LR_HAS_COUNT) != 0;
@@ -942,7 +919,7 @@ Scorecard(const LrReportData *d, LrBuf *b)
 		lr_buf_puts(b, "</tr></thead><tbody>\n");
 		for (size_t k = 0; k < nb; k++)
 		{
-			const LrBin *bin = FeatureBin(f, k);
+			const LrBin *bin = tf->bin[k];
 			const LrBinObs *ob = &o->bins[k];
 			LrBuf		label;
 

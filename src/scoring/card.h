@@ -37,7 +37,9 @@
  *		same codes give the same double in both, and so in score(), pd(),
  *		matching, training and decisions.
  *	 5. A finished card and its table are read-only: one card may be read
- *		by any number of threads at once.
+ *		by any number of threads at once.  The free-form members (binning,
+ *		statistics, training, metadata) are no part of the table and may
+ *		be set after lr_card_finish (training records its scores there).
  *
  * Format "loan_risk.scorecard/1" (see doc/scorecard.md): numeric bins are
  * [previous upper, upper), the first starting at -Infinity, the last with

@@ -125,3 +125,32 @@ CREATE FUNCTION loan_risk.replay(strategy loan_risk.strategy, input jsonb, list_
   AS 'MODULE_PATHNAME', 'replay' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.replay(loan_risk.strategy, jsonb, text[]) IS
   'The decision of a logged input (the applicant row as jsonb) under a strategy; with list_hits, the logged list results instead of looking the lists up';
+
+-- ---- Comparing strategies and arms: they read a table or query (read-only, with
+-- the caller's rights), so they are VOLATILE and run in the calling backend.
+CREATE FUNCTION loan_risk.compare_strategies(champion loan_risk.strategy, challenger loan_risk.strategy, source text)
+  RETURNS TABLE (segment text, applicants bigint, share float8, champion_mean_pd float8, challenger_mean_pd float8,
+                 champion_total_limit numeric, challenger_total_limit numeric, bads bigint, bad_rate float8)
+  AS 'MODULE_PATHNAME', 'compare_strategies' LANGUAGE C VOLATILE STRICT ROWS 4;
+CREATE FUNCTION loan_risk.compare_strategies(champion loan_risk.strategy, challenger loan_risk.strategy, source text,
+                                             outcome_column text)
+  RETURNS TABLE (segment text, applicants bigint, share float8, champion_mean_pd float8, challenger_mean_pd float8,
+                 champion_total_limit numeric, challenger_total_limit numeric, bads bigint, bad_rate float8)
+  AS 'MODULE_PATHNAME', 'compare_strategies' LANGUAGE C VOLATILE STRICT ROWS 4;
+COMMENT ON FUNCTION loan_risk.compare_strategies(loan_risk.strategy, loan_risk.strategy, text) IS
+  'The swap set of two strategies over the applicants of a table or query: approved by both, by only one, by neither, with counts, mean pd and total limit';
+COMMENT ON FUNCTION loan_risk.compare_strategies(loan_risk.strategy, loan_risk.strategy, text, text) IS
+  'The swap set of two strategies, with the observed bad rate of each segment from the source''s outcome column (boolean or 0/1)';
+
+CREATE FUNCTION loan_risk.compare_arms(source text)
+  RETURNS TABLE (arm text, decisions bigint, approved bigint, referred bigint, declined bigint, approval_rate float8,
+                 mean_pd float8, total_limit numeric, bads bigint, bad_rate float8)
+  AS 'MODULE_PATHNAME', 'compare_arms' LANGUAGE C VOLATILE STRICT ROWS 3;
+CREATE FUNCTION loan_risk.compare_arms(source text, outcome_column text)
+  RETURNS TABLE (arm text, decisions bigint, approved bigint, referred bigint, declined bigint, approval_rate float8,
+                 mean_pd float8, total_limit numeric, bads bigint, bad_rate float8)
+  AS 'MODULE_PATHNAME', 'compare_arms' LANGUAGE C VOLATILE STRICT ROWS 3;
+COMMENT ON FUNCTION loan_risk.compare_arms(text) IS
+  'Per-arm figures of logged champion/challenger decisions (columns arm, outcome, pd, limit_amount): counts by outcome, approval rate, mean pd, total limit';
+COMMENT ON FUNCTION loan_risk.compare_arms(text, text) IS
+  'Per-arm figures of logged decisions, with the observed bad rate from an outcome column (boolean or 0/1)';

@@ -9,28 +9,16 @@
 
 #include "training/binning.h"
 
-/* JSON numbers as the documents write them: no -0, null for non-finite values. */
 static LrJson *
 Num(LrArena *arena, double v)
 {
-	return lr_json_new_number(arena, v == 0 ? 0 : v);
+	return lr_json_new_number(arena, v);
 }
 
 static LrJson *
 Str(LrArena *arena, const char *s)
 {
 	return lr_json_new_string(arena, s, strlen(s));
-}
-
-static LrJson *
-NumArray(LrArena *arena, const double *v, size_t n)
-{
-	LrJson	   *a = lr_json_new(arena, LRJ_ARRAY);
-
-	for (size_t i = 0; a != NULL && i < n; i++)
-		if (!lr_json_push(arena, a, Num(arena, v[i])))
-			return NULL;
-	return a;
 }
 
 /* The auto trend's comparison of the best monotone and turning shapes (binning.h, "Shapes"). */
@@ -78,8 +66,8 @@ BinningJson(const LrBinned *b, const LrBinOptions *o, LrArena *arena)
 			ok = lr_json_put(arena, j, "bucket_shift", Num(arena, b->shift)) &&
 				lr_json_put(arena, j, "relative_width", Num(arena, b->relative_width)) &&
 				lr_json_put(arena, j, "max_bucket_share", Num(arena, b->max_bucket_share));
-		ok = ok && lr_json_put(arena, j, "splits", NumArray(arena, o->splits, o->nsplits)) &&
-			lr_json_put(arena, j, "special_values", NumArray(arena, o->special, o->nspecial));
+		ok = ok && lr_json_put(arena, j, "splits", lr_json_new_numbers(arena, o->splits, o->nsplits)) &&
+			lr_json_put(arena, j, "special_values", lr_json_new_numbers(arena, o->special, o->nspecial));
 	}
 	else
 		ok = lr_json_put(arena, j, "counts", Str(arena, "exact")) &&
@@ -189,7 +177,7 @@ DocBin(LrArena *arena, const LrBinOut *x)
 		ok = lr_json_put(arena, j, "values", vals);
 	}
 	else if (ok && x->kind == LR_BIN_SPECIAL)
-		ok = lr_json_put(arena, j, "values", NumArray(arena, &x->value, 1));
+		ok = lr_json_put(arena, j, "values", lr_json_new_numbers(arena, &x->value, 1));
 	return ok && PutBinFields(arena, j, x) ? j : NULL;
 }
 

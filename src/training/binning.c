@@ -781,32 +781,61 @@ CutValue(const LrPrebinState *st, int shift, uint64_t prev, uint64_t next)
 	}
 }
 
+/*
+ * The partition problem of a feature's range pre-bins (numeric) or levels
+ * (categorical): their counts, the share denominators and the options'
+ * constraints.  The caller adds what is its own (forced starts, exempt
+ * pre-bins).
+ */
 static bool
-BinNumeric(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions *o,
-		   LrArena *arena, LrBinned *b, LrError *err)
+PrebinProblem(const LrBinned *b, const PreBin *pre, size_t np, int64_t rg, int64_t rbads,
+			  const LrBinOptions *o, LrArena *arena, LrDpProblem *prob, LrError *err)
 {
-	const LrPrebinNum *num = &f->num;
-	size_t		nr = num->nruns;
-	bool	   *special_run = ArenaN(arena, nr, sizeof(bool));
-	bool	   *cut = ArenaN(arena, nr + 1, sizeof(bool));
-	double	   *cutval = ArenaN(arena, nr + 1, sizeof(double));
-	bool	   *cutforced = ArenaN(arena, nr + 1, sizeof(bool));
-	size_t	   *ridx = ArenaN(arena, nr, sizeof(size_t));	/* range runs */
-	size_t		nrange = 0;
-	int64_t		rg = 0,
-				rbads = 0;
-	PreBin	   *pre;
-	size_t		np = 0;
+	int64_t    *gg = ArenaN(arena, np, sizeof(int64_t));
+	int64_t    *bb = ArenaN(arena, np, sizeof(int64_t));
+
+	if (gg == NULL || bb == NULL)
+		return NoMem(err);
+	for (size_t i = 0; i < np; i++)
+	{
+		gg[i] = pre[i].g;
+		bb[i] = pre[i].b;
+	}
+	memset(prob, 0, sizeof(*prob));
+	prob->n = np;
+	prob->goods = gg;
+	prob->bads = bb;
+	Denominators(b, rg, rbads, &prob->G, &prob->B);
+	prob->N = (double) b->rows;
+	prob->min_share = o->min_bin_share;
+	prob->max_bins = o->max_bins;
+	prob->min_diff = o->min_bad_rate_diff;
+	return true;
+}
+
+/* The runs of a numeric feature on their way to pre-bins. */
+typedef struct NumRuns
+{
+	const LrPrebinState *st;
+	const LrPrebinNum *num;
+	size_t		nr;
+	bool	   *special_run;	/* nr: the run of a special value */
+	size_t	   *ridx;			/* range runs (not special), in order */
+	size_t		nrange;
+	int64_t		rg;				/* goods and bads of the range runs */
+	int64_t		rbads;
+	bool	   *cut;			/* nrange + 1: a pre-bin starts at this range run */
+	double	   *cutval;			/* its lower bound */
+	bool	   *cutforced;		/* a user split point: a bin must start here */
+} NumRuns;
+
+/* Special values: their runs, which must hold that value alone; then the range runs. */
+static bool
+NumSpecials(NumRuns *r, const LrBinOptions *o, LrArena *arena, LrBinned *b, LrError *err)
+{
+	const LrPrebinNum *num = r->num;
 	char		v[40];
 
-	if (special_run == NULL || cut == NULL || cutval == NULL || cutforced == NULL || ridx == NULL)
-		return NoMem(err);
-	b->type = LR_FTYPE_NUMERIC;
-	b->approximate = num->shift > 0;
-	b->shift = num->shift;
-	b->relative_width = num->shift == 0 ? 0 : ldexp(1.0, num->shift - 52);
-
-	/* Special values: their runs, which must hold that value alone. */
 	b->nspecial = o->nspecial;
 	b->special = ArenaN(arena, o->nspecial + 1, sizeof(LrBinOut));
 	if (b->special == NULL)
@@ -819,7 +848,8 @@ BinNumeric(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions
 		x->kind = LR_BIN_SPECIAL;
 		x->value = o->special[s];
 		if (num->shift > 0 &&
-			!(IsBoundary(st, num->shift, k) && (k == LR_KEY_POS_INF || IsBoundary(st, num->shift, NextKey(k)))))
+			!(IsBoundary(r->st, num->shift, k) &&
+			  (k == LR_KEY_POS_INF || IsBoundary(r->st, num->shift, NextKey(k)))))
 		{
 			lr_format_double(v, sizeof(v), o->special[s]);
 			lr_error_set(err, LR_ERR_INVALID,
@@ -828,127 +858,140 @@ BinNumeric(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions
 			lr_error_detail(err, "The feature has more distinct values than the state counts exactly, so it keeps exact counts only at its exact values: pass the special values in the exact_values argument of prebin_partial.");
 			return false;
 		}
-		for (size_t i = 0; i < nr; i++)
+		for (size_t i = 0; i < r->nr; i++)
 			if (num->keys[i] == k)
 			{
-				special_run[i] = true;
+				r->special_run[i] = true;
 				x->count = num->cnt[2 * i] + num->cnt[2 * i + 1];
 				x->bads = num->cnt[2 * i + 1];
 			}
 	}
-	for (size_t i = 0; i < nr; i++)
-		if (!special_run[i])
+	for (size_t i = 0; i < r->nr; i++)
+		if (!r->special_run[i])
 		{
-			ridx[nrange++] = i;
-			rg += num->cnt[2 * i];
-			rbads += num->cnt[2 * i + 1];
+			r->ridx[r->nrange++] = i;
+			r->rg += num->cnt[2 * i];
+			r->rbads += num->cnt[2 * i + 1];
 		}
-	b->missing.kind = LR_BIN_MISSING;
-	b->missing.count = f->missing[0] + f->missing[1];
-	b->missing.bads = f->missing[1];
+	return true;
+}
 
-	/* User split points: a cut before the first range run at or above each. */
+/* User split points: a cut before the first range run at or above each. */
+static bool
+NumSplits(NumRuns *r, const LrBinOptions *o, const char *name, LrError *err)
+{
+	const LrPrebinNum *num = r->num;
+	char		v[40];
+
 	for (size_t s = 0; s < o->nsplits; s++)
 	{
 		uint64_t	k = lr_dist_key(o->splits[s]);
 		size_t		pos = 0;
 
 		lr_format_double(v, sizeof(v), o->splits[s]);
-		if (num->shift > 0 && !IsBoundary(st, num->shift, k))
+		if (num->shift > 0 && !IsBoundary(r->st, num->shift, k))
 		{
 			lr_error_set(err, LR_ERR_INVALID,
 						 "feature \"%s\": split point %s was not an exact value of the pre-binning pass",
-						 b->name, v);
+						 name, v);
 			lr_error_detail(err, "The feature has more distinct values than the state counts exactly, so bins can end only at its exact values: pass the split points in the exact_values argument of prebin_partial.");
 			return false;
 		}
-		while (pos < nrange && num->keys[ridx[pos]] < k)
+		while (pos < r->nrange && num->keys[r->ridx[pos]] < k)
 			pos++;
-		if (pos == 0 || pos == nrange || cutforced[pos])
+		if (pos == 0 || pos == r->nrange || r->cutforced[pos])
 		{
 			char		lo[40];
 
-			if (pos > 0 && pos < nrange)
+			if (pos > 0 && pos < r->nrange)
 				lr_format_double(lo, sizeof(lo), o->splits[s - 1]);
-			if (pos == 0 || pos == nrange)
+			if (pos == 0 || pos == r->nrange)
 				return lr_error_set(err, LR_ERR_INVALID,
 									"feature \"%s\": split point %s leaves no rows %s it",
-									b->name, v, pos == 0 ? "below" : "at or above");
+									name, v, pos == 0 ? "below" : "at or above");
 			return lr_error_set(err, LR_ERR_INVALID,
 								"feature \"%s\": no rows lie between split points %s and %s",
-								b->name, lo, v);
+								name, lo, v);
 		}
-		cut[pos] = true;
-		cutforced[pos] = true;
-		cutval[pos] = o->splits[s];
+		r->cut[pos] = true;
+		r->cutforced[pos] = true;
+		r->cutval[pos] = o->splits[s];
 	}
+	return true;
+}
 
-	b->rows = st->total[0] + st->total[1];
-	b->bads = st->total[1];
-	b->nprebins = 0;
-	if (nrange == 0 || rg == 0 || rbads == 0)
+/* One range bin: no values, or only one class among them (no split point can be kept). */
+static bool
+NumOneBin(const NumRuns *r, const LrBinOptions *o, LrArena *arena, LrBinned *b, LrError *err)
+{
+	char		v[40];
+
+	if (o->nsplits > 0)
 	{
-		/* One range bin: no values, or only one class among them. */
-		if (o->nsplits > 0)
-		{
-			SplitList(v, sizeof(v), o);
-			return lr_error_set(err, LR_ERR_INVALID,
-								"feature \"%s\": split points cannot be kept: the values outside the missing and special bins have %s",
-								b->name, nrange == 0 ? "no rows" : (rg == 0 ? "no goods" : "no bads"));
-		}
-		b->nbins = 1;
-		b->bins = ArenaN(arena, 1, sizeof(LrBinOut));
-		if (b->bins == NULL)
-			return NoMem(err);
-		b->bins[0].kind = LR_BIN_RANGE;
-		b->bins[0].lower = -INFINITY;
-		b->bins[0].upper = INFINITY;
-		b->bins[0].count = rg + rbads;
-		b->bins[0].bads = rbads;
-		b->nprebins = nrange > 0 ? 1 : 0;
-		b->trend = o->trend == LR_TREND_AUTO ? LR_TREND_ASCENDING : o->trend;
-		return Woe(b, o, arena, err);
+		SplitList(v, sizeof(v), o);
+		return lr_error_set(err, LR_ERR_INVALID,
+							"feature \"%s\": split points cannot be kept: the values outside the missing and special bins have %s",
+							b->name, r->nrange == 0 ? "no rows" : (r->rg == 0 ? "no goods" : "no bads"));
 	}
-
-	/* Equal-frequency cuts (never before a run of +Infinity: bounds are finite). */
-	{
-		int64_t		R = rg + rbads;
-		int64_t		cum = 0;
-		int			P = o->max_prebins;
-		int			c = 1;
-
-		for (size_t pos = 0; pos < nrange; pos++)
-		{
-			size_t		i = ridx[pos];
-
-			cum += num->cnt[2 * i] + num->cnt[2 * i + 1];
-			while (c < P && (__int128) cum * P >= (__int128) R * c)
-			{
-				if (pos + 1 < nrange && num->keys[ridx[pos + 1]] != LR_KEY_POS_INF && !cut[pos + 1])
-				{
-					cut[pos + 1] = true;
-					cutval[pos + 1] = CutValue(st, num->shift, num->keys[ridx[pos]],
-											   num->keys[ridx[pos + 1]]);
-				}
-				c++;
-			}
-		}
-	}
-	pre = ArenaN(arena, nrange, sizeof(PreBin));
-	if (pre == NULL)
+	b->nbins = 1;
+	b->bins = ArenaN(arena, 1, sizeof(LrBinOut));
+	if (b->bins == NULL)
 		return NoMem(err);
-	for (size_t pos = 0; pos < nrange; pos++)
-	{
-		size_t		i = ridx[pos];
+	b->bins[0].kind = LR_BIN_RANGE;
+	b->bins[0].lower = -INFINITY;
+	b->bins[0].upper = INFINITY;
+	b->bins[0].count = r->rg + r->rbads;
+	b->bins[0].bads = r->rbads;
+	b->nprebins = r->nrange > 0 ? 1 : 0;
+	b->trend = o->trend == LR_TREND_AUTO ? LR_TREND_ASCENDING : o->trend;
+	return Woe(b, o, arena, err);
+}
 
-		if (pos == 0 || cut[pos])
+/*
+ * Pre-bins: equal-frequency cuts (never before a run of +Infinity: bounds
+ * are finite) besides the user's, then the runs summed between cuts.
+ */
+static PreBin *
+NumPrebins(NumRuns *r, const LrBinOptions *o, LrArena *arena, LrBinned *b, size_t *np)
+{
+	const LrPrebinNum *num = r->num;
+	int64_t		R = r->rg + r->rbads;
+	int64_t		cum = 0;
+	int			P = o->max_prebins;
+	int			c = 1;
+	PreBin	   *pre;
+
+	for (size_t pos = 0; pos < r->nrange; pos++)
+	{
+		size_t		i = r->ridx[pos];
+
+		cum += num->cnt[2 * i] + num->cnt[2 * i + 1];
+		while (c < P && (__int128) cum * P >= (__int128) R * c)
 		{
-			pre[np].lower = pos == 0 ? -INFINITY : cutval[pos];
-			pre[np].forced = cutforced[pos];
-			np++;
+			if (pos + 1 < r->nrange && num->keys[r->ridx[pos + 1]] != LR_KEY_POS_INF && !r->cut[pos + 1])
+			{
+				r->cut[pos + 1] = true;
+				r->cutval[pos + 1] = CutValue(r->st, num->shift, num->keys[r->ridx[pos]],
+											  num->keys[r->ridx[pos + 1]]);
+			}
+			c++;
 		}
-		pre[np - 1].g += num->cnt[2 * i];
-		pre[np - 1].b += num->cnt[2 * i + 1];
+	}
+	if ((pre = ArenaN(arena, r->nrange, sizeof(PreBin))) == NULL)
+		return NULL;
+	*np = 0;
+	for (size_t pos = 0; pos < r->nrange; pos++)
+	{
+		size_t		i = r->ridx[pos];
+
+		if (pos == 0 || r->cut[pos])
+		{
+			pre[*np].lower = pos == 0 ? -INFINITY : r->cutval[pos];
+			pre[*np].forced = r->cutforced[pos];
+			(*np)++;
+		}
+		pre[*np - 1].g += num->cnt[2 * i];
+		pre[*np - 1].b += num->cnt[2 * i + 1];
 		if (b->approximate)
 		{
 			double		share = (double) (num->cnt[2 * i] + num->cnt[2 * i + 1]) / (double) b->rows;
@@ -957,56 +1000,89 @@ BinNumeric(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions
 				b->max_bucket_share = share;
 		}
 	}
-	b->nprebins = np;
+	return pre;
+}
 
+/* The optimal partition of the pre-bins (Solve), as the feature's range bins. */
+static bool
+NumSolve(const NumRuns *r, const PreBin *pre, size_t np, const LrBinOptions *o, LrArena *arena,
+		 LrBinned *b, LrError *err)
+{
+	bool	   *forced = ArenaN(arena, np, sizeof(bool));
+	LrDpProblem prob;
+	LrDpResult	res;
+
+	if (forced == NULL)
+		return NoMem(err);
+	if (!PrebinProblem(b, pre, np, r->rg, r->rbads, o, arena, &prob, err))
+		return false;
+	for (size_t i = 0; i < np; i++)
+		forced[i] = pre[i].forced;
+	prob.forced = forced;
+	if (!Solve(b->name, o, pre, np, &prob, arena, &res, &b->trend, &b->shape_test, err))
+		return false;
+	b->nbins = res.ngroups;
+	b->bins = ArenaN(arena, res.ngroups, sizeof(LrBinOut));
+	if (b->bins == NULL)
+		return NoMem(err);
+	for (size_t g = 0; g < res.ngroups; g++)
 	{
-		int64_t    *gg = ArenaN(arena, np, sizeof(int64_t));
-		int64_t    *bb = ArenaN(arena, np, sizeof(int64_t));
-		bool	   *forced = ArenaN(arena, np, sizeof(bool));
-		LrDpProblem prob;
-		LrDpResult	res;
+		size_t		s0 = res.starts[g];
+		size_t		s1 = g + 1 < res.ngroups ? res.starts[g + 1] : np;
+		LrBinOut   *x = &b->bins[g];
 
-		if (gg == NULL || bb == NULL || forced == NULL)
-			return NoMem(err);
-		for (size_t i = 0; i < np; i++)
+		x->kind = LR_BIN_RANGE;
+		x->lower = pre[s0].lower;
+		x->upper = s1 < np ? pre[s1].lower : INFINITY;
+		for (size_t i = s0; i < s1; i++)
 		{
-			gg[i] = pre[i].g;
-			bb[i] = pre[i].b;
-			forced[i] = pre[i].forced;
-		}
-		memset(&prob, 0, sizeof(prob));
-		prob.n = np;
-		prob.goods = gg;
-		prob.bads = bb;
-		prob.forced = forced;
-		Denominators(b, rg, rbads, &prob.G, &prob.B);
-		prob.N = (double) b->rows;
-		prob.min_share = o->min_bin_share;
-		prob.max_bins = o->max_bins;
-		prob.min_diff = o->min_bad_rate_diff;
-		if (!Solve(b->name, o, pre, np, &prob, arena, &res, &b->trend, &b->shape_test, err))
-			return false;
-		b->nbins = res.ngroups;
-		b->bins = ArenaN(arena, res.ngroups, sizeof(LrBinOut));
-		if (b->bins == NULL)
-			return NoMem(err);
-		for (size_t g = 0; g < res.ngroups; g++)
-		{
-			size_t		s0 = res.starts[g];
-			size_t		s1 = g + 1 < res.ngroups ? res.starts[g + 1] : np;
-			LrBinOut   *x = &b->bins[g];
-
-			x->kind = LR_BIN_RANGE;
-			x->lower = pre[s0].lower;
-			x->upper = s1 < np ? pre[s1].lower : INFINITY;
-			for (size_t i = s0; i < s1; i++)
-			{
-				x->count += pre[i].g + pre[i].b;
-				x->bads += pre[i].b;
-			}
+			x->count += pre[i].g + pre[i].b;
+			x->bads += pre[i].b;
 		}
 	}
 	return Woe(b, o, arena, err);
+}
+
+static bool
+BinNumeric(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions *o,
+		   LrArena *arena, LrBinned *b, LrError *err)
+{
+	NumRuns		r;
+	PreBin	   *pre;
+	size_t		np = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.st = st;
+	r.num = &f->num;
+	r.nr = f->num.nruns;
+	r.special_run = ArenaN(arena, r.nr, sizeof(bool));
+	r.cut = ArenaN(arena, r.nr + 1, sizeof(bool));
+	r.cutval = ArenaN(arena, r.nr + 1, sizeof(double));
+	r.cutforced = ArenaN(arena, r.nr + 1, sizeof(bool));
+	r.ridx = ArenaN(arena, r.nr, sizeof(size_t));
+	if (r.special_run == NULL || r.cut == NULL || r.cutval == NULL || r.cutforced == NULL ||
+		r.ridx == NULL)
+		return NoMem(err);
+	b->type = LR_FTYPE_NUMERIC;
+	b->approximate = r.num->shift > 0;
+	b->shift = r.num->shift;
+	b->relative_width = r.num->shift == 0 ? 0 : ldexp(1.0, r.num->shift - 52);
+	if (!NumSpecials(&r, o, arena, b, err))
+		return false;
+	b->missing.kind = LR_BIN_MISSING;
+	b->missing.count = f->missing[0] + f->missing[1];
+	b->missing.bads = f->missing[1];
+	if (!NumSplits(&r, o, b->name, err))
+		return false;
+	b->rows = st->total[0] + st->total[1];
+	b->bads = st->total[1];
+	b->nprebins = 0;
+	if (r.nrange == 0 || r.rg == 0 || r.rbads == 0)
+		return NumOneBin(&r, o, arena, b, err);
+	if ((pre = NumPrebins(&r, o, arena, b, &np)) == NULL)
+		return NoMem(err);
+	b->nprebins = np;
+	return NumSolve(&r, pre, np, o, arena, b, err);
 }
 
 /* ---------------------------------------------------------------- categorical */
@@ -1061,23 +1137,210 @@ ArenaAlloc(void *ctx, size_t size)
 	return lr_arena_alloc((LrArena *) ctx, size);
 }
 
+/* The levels of a categorical feature: its categories by bad rate, the rare ones pooled. */
+typedef struct CatLevels
+{
+	const LrBucketEntry **ent;	/* categories in byte order */
+	size_t		ncat;
+	Level	   *lev;			/* sorted by bad rate */
+	size_t		nlev;
+	int		   *levof;			/* level of each category */
+	int64_t		rg;				/* goods and bads of all categories */
+	int64_t		rbads;
+} CatLevels;
+
+/*
+ * Categories with fewer than min_bin_share of the rows pool into one level
+ * of rare categories; the levels sort by bad rate (exact, in 128 bits).
+ */
+static bool
+CatSortLevels(const LrPrebinFeature *f, const LrBinOptions *o, LrArena *arena, LrBinned *b,
+			  CatLevels *c, LrError *err)
+{
+	Level		rare = {0, 0, true, 0};
+	LrAlloc		a;
+
+	/* Sorted entries, through an allocator over the arena (freed with it). */
+	a.alloc = ArenaAlloc;
+	a.free = NULL;
+	a.ctx = arena;
+	c->ent = lr_bucket_sorted(f->cat, &a, err);
+	c->ncat = f->cat->n;
+	if (c->ent == NULL && c->ncat > 0)
+		return false;
+	b->ncategories = c->ncat;
+	c->lev = ArenaN(arena, c->ncat + 1, sizeof(Level));
+	c->levof = ArenaN(arena, c->ncat + 1, sizeof(int));
+	if (c->lev == NULL || c->levof == NULL)
+		return NoMem(err);
+	for (size_t i = 0; i < c->ncat; i++)
+	{
+		int64_t		cnt = c->ent[i]->cnt[0] + c->ent[i]->cnt[1];
+
+		c->rg += c->ent[i]->cnt[0];
+		c->rbads += c->ent[i]->cnt[1];
+		if ((double) cnt < o->min_bin_share * (double) b->rows)
+		{
+			rare.g += c->ent[i]->cnt[0];
+			rare.b += c->ent[i]->cnt[1];
+			if (b->nrare == 0)
+				rare.index = i;
+			b->nrare++;
+			c->levof[i] = -1;
+			continue;
+		}
+		c->lev[c->nlev].g = c->ent[i]->cnt[0];
+		c->lev[c->nlev].b = c->ent[i]->cnt[1];
+		c->lev[c->nlev].rare = false;
+		c->lev[c->nlev].index = i;
+		c->nlev++;
+	}
+	if (b->nrare > 0)
+		c->lev[c->nlev++] = rare;
+	qsort(c->lev, c->nlev, sizeof(Level), CmpLevel);
+	/* Category -> level position after sorting. */
+	for (size_t l = 0; l < c->nlev; l++)
+	{
+		if (c->lev[l].rare)
+		{
+			for (size_t i = 0; i < c->ncat; i++)
+				if (c->levof[i] == -1)
+					c->levof[i] = (int) l;
+		}
+		else
+			c->levof[c->lev[l].index] = (int) l;
+	}
+	return true;
+}
+
+/* Pre-bins: the levels, merged into equal-frequency runs of levels beyond max_prebins. */
+static PreBin *
+CatPrebins(const CatLevels *c, const LrBinOptions *o, LrArena *arena, size_t *np)
+{
+	PreBin	   *pre = ArenaN(arena, c->nlev + 1, sizeof(PreBin));
+	int64_t		R = c->rg + c->rbads;
+	int64_t		cum = 0;
+	int			P = o->max_prebins;
+	int			k = 1;
+
+	if (pre == NULL)
+		return NULL;
+	*np = 0;
+	for (size_t l = 0; l < c->nlev; l++)
+	{
+		bool		start = (l == 0 || c->nlev <= (size_t) P);
+
+		if (!start && (__int128) cum * P >= (__int128) R * k)
+		{
+			start = true;
+			while (k < P && (__int128) cum * P >= (__int128) R * k)
+				k++;
+		}
+		if (start)
+		{
+			pre[*np].first = l;
+			(*np)++;
+		}
+		pre[*np - 1].g += c->lev[l].g;
+		pre[*np - 1].b += c->lev[l].b;
+		pre[*np - 1].nlev++;
+		cum += c->lev[l].g + c->lev[l].b;
+	}
+	return pre;
+}
+
+/*
+ * The groups of pre-bins (first pre-bin of each in *gstart): one when there
+ * is nothing to choose, else the optimal grouping in bad-rate order.
+ */
+static bool
+CatGroups(const CatLevels *c, const PreBin *pre, size_t np, const LrBinOptions *o,
+		  LrArena *arena, LrBinned *b, size_t **gstart, size_t *ngroups, LrError *err)
+{
+	bool	   *exempt;
+	LrDpProblem prob;
+	LrDpResult	res;
+	LrBinOptions oo = *o;
+
+	if (np <= 1 || c->rg == 0 || c->rbads == 0)
+	{
+		if ((*gstart = ArenaN(arena, 1, sizeof(size_t))) == NULL)
+			return NoMem(err);
+		*ngroups = np > 0 ? 1 : 0;
+		return true;
+	}
+	exempt = ArenaN(arena, np, sizeof(bool));
+	if (exempt == NULL)
+		return NoMem(err);
+	if (!PrebinProblem(b, pre, np, c->rg, c->rbads, o, arena, &prob, err))
+		return false;
+	/*
+	 * The pool of rare categories may stay a bin of its own: pooling already
+	 * made it as large as the data allow, and a small category can carry
+	 * much information (a flag that is rarely set).
+	 */
+	for (size_t i = 0; i < np; i++)
+		exempt[i] = pre[i].nlev == 1 && c->lev[pre[i].first].rare;
+	prob.exempt = exempt;
+	oo.trend = LR_TREND_NONE;
+	oo.nsplits = 0;
+	if (!Solve(b->name, &oo, pre, np, &prob, arena, &res, &b->trend, NULL, err))
+		return false;
+	*gstart = res.starts;
+	*ngroups = res.ngroups;
+	return true;
+}
+
+/* Bin x: the levels [l0, l1), with their categories in byte order. */
+static bool
+CatBin(const CatLevels *c, size_t l0, size_t l1, LrArena *arena, LrBinOut *x, LrError *err)
+{
+	CatRef	   *refs;
+	size_t		nv = 0;
+
+	x->kind = LR_BIN_VALUES;
+	for (size_t l = l0; l < l1; l++)
+	{
+		x->count += c->lev[l].g + c->lev[l].b;
+		x->bads += c->lev[l].b;
+	}
+	for (size_t i = 0; i < c->ncat; i++)
+		if ((size_t) c->levof[i] >= l0 && (size_t) c->levof[i] < l1)
+			nv++;
+	refs = ArenaN(arena, nv + 1, sizeof(CatRef));
+	x->values = ArenaN(arena, nv + 1, sizeof(char *));
+	x->valuelens = ArenaN(arena, nv + 1, sizeof(size_t));
+	if (refs == NULL || x->values == NULL || x->valuelens == NULL)
+		return NoMem(err);
+	nv = 0;
+	for (size_t i = 0; i < c->ncat; i++)
+		if ((size_t) c->levof[i] >= l0 && (size_t) c->levof[i] < l1)
+		{
+			refs[nv].s = (const char *) c->ent[i]->key;
+			refs[nv].len = c->ent[i]->len;
+			nv++;
+		}
+	qsort(refs, nv, sizeof(CatRef), CmpCat);
+	for (size_t i = 0; i < nv; i++)
+	{
+		x->values[i] = refs[i].s;
+		x->valuelens[i] = refs[i].len;
+	}
+	x->nvalues = nv;
+	return true;
+}
+
 static bool
 BinCategorical(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions *o,
 			   LrArena *arena, LrBinned *b, LrError *err)
 {
-	const LrBucketState *cat = f->cat;
-	const LrBucketEntry **ent;
-	LrAlloc		a;
-	Level	   *lev;
-	size_t		nlev = 0;
-	size_t		ncat;
-	int		   *levof;			/* level of each category (by byte order) */
-	Level		rare = {0, 0, true, 0};
-	int64_t		rg = 0,
-				rbads = 0;
+	CatLevels	c;
 	PreBin	   *pre;
 	size_t		np = 0;
+	size_t	   *gstart = NULL;
+	size_t		ngroups = 0;
 
+	memset(&c, 0, sizeof(c));
 	b->type = LR_FTYPE_CATEGORICAL;
 	b->rows = st->total[0] + st->total[1];
 	b->bads = st->total[1];
@@ -1089,194 +1352,31 @@ BinCategorical(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOpt
 						LR_PREBIN_MAX_CATEGORIES);
 		return false;
 	}
-	/* Sorted entries, through an allocator over the arena (freed with it). */
-	a.alloc = ArenaAlloc;
-	a.free = NULL;
-	a.ctx = arena;
-	ent = lr_bucket_sorted(cat, &a, err);
-	ncat = cat->n;
-	if (ent == NULL && ncat > 0)
+	if (!CatSortLevels(f, o, arena, b, &c, err))
 		return false;
-	b->ncategories = ncat;
-	lev = ArenaN(arena, ncat + 1, sizeof(Level));
-	levof = ArenaN(arena, ncat + 1, sizeof(int));
-	if (lev == NULL || levof == NULL)
-		return NoMem(err);
-	for (size_t i = 0; i < ncat; i++)
-	{
-		int64_t		cnt = ent[i]->cnt[0] + ent[i]->cnt[1];
-
-		rg += ent[i]->cnt[0];
-		rbads += ent[i]->cnt[1];
-		if ((double) cnt < o->min_bin_share * (double) b->rows)
-		{
-			rare.g += ent[i]->cnt[0];
-			rare.b += ent[i]->cnt[1];
-			if (b->nrare == 0)
-				rare.index = i;
-			b->nrare++;
-			levof[i] = -1;
-			continue;
-		}
-		lev[nlev].g = ent[i]->cnt[0];
-		lev[nlev].b = ent[i]->cnt[1];
-		lev[nlev].rare = false;
-		lev[nlev].index = i;
-		nlev++;
-	}
-	if (b->nrare > 0)
-		lev[nlev++] = rare;
-	qsort(lev, nlev, sizeof(Level), CmpLevel);
-	/* Category -> level position after sorting. */
-	for (size_t l = 0; l < nlev; l++)
-	{
-		if (lev[l].rare)
-		{
-			for (size_t i = 0; i < ncat; i++)
-				if (levof[i] == -1)
-					levof[i] = (int) l;
-		}
-		else
-			levof[lev[l].index] = (int) l;
-	}
 	b->missing.kind = LR_BIN_MISSING;
 	b->missing.count = f->missing[0] + f->missing[1];
 	b->missing.bads = f->missing[1];
 	b->trend = LR_TREND_NONE;
-
-	/* Pre-bins: the levels, merged into equal-frequency runs of levels beyond max_prebins. */
-	pre = ArenaN(arena, nlev + 1, sizeof(PreBin));
-	if (pre == NULL)
+	if ((pre = CatPrebins(&c, o, arena, &np)) == NULL)
 		return NoMem(err);
-	{
-		int64_t		R = rg + rbads;
-		int64_t		cum = 0;
-		int			P = o->max_prebins;
-		int			c = 1;
-
-		for (size_t l = 0; l < nlev; l++)
-		{
-			bool		start = (l == 0 || nlev <= (size_t) P);
-
-			if (!start && (__int128) cum * P >= (__int128) R * c)
-			{
-				start = true;
-				while (c < P && (__int128) cum * P >= (__int128) R * c)
-					c++;
-			}
-			if (start)
-			{
-				pre[np].first = l;
-				np++;
-			}
-			pre[np - 1].g += lev[l].g;
-			pre[np - 1].b += lev[l].b;
-			pre[np - 1].nlev++;
-			cum += lev[l].g + lev[l].b;
-		}
-	}
 	b->nprebins = np;
-
+	if (!CatGroups(&c, pre, np, o, arena, b, &gstart, &ngroups, err))
+		return false;
+	b->nbins = ngroups > 0 ? ngroups : 1;
+	b->bins = ArenaN(arena, b->nbins, sizeof(LrBinOut));
+	if (b->bins == NULL)
+		return NoMem(err);
+	if (ngroups == 0)
 	{
-		size_t	   *gstart;
-		size_t		ngroups;
-
-		if (np <= 1 || rg == 0 || rbads == 0)
-		{
-			gstart = ArenaN(arena, 1, sizeof(size_t));
-			if (gstart == NULL)
-				return NoMem(err);
-			ngroups = np > 0 ? 1 : 0;
-		}
-		else
-		{
-			int64_t    *gg = ArenaN(arena, np, sizeof(int64_t));
-			int64_t    *bb = ArenaN(arena, np, sizeof(int64_t));
-			bool	   *exempt = ArenaN(arena, np, sizeof(bool));
-			LrDpProblem prob;
-			LrDpResult	res;
-			LrBinOptions oo = *o;
-
-			if (gg == NULL || bb == NULL || exempt == NULL)
-				return NoMem(err);
-			for (size_t i = 0; i < np; i++)
-			{
-				gg[i] = pre[i].g;
-				bb[i] = pre[i].b;
-				/*
-				 * The pool of rare categories may stay a bin of its own:
-				 * pooling already made it as large as the data allow, and a
-				 * small category can carry much information (a flag that
-				 * is rarely set).
-				 */
-				exempt[i] = pre[i].nlev == 1 && lev[pre[i].first].rare;
-			}
-			memset(&prob, 0, sizeof(prob));
-			prob.n = np;
-			prob.goods = gg;
-			prob.bads = bb;
-			prob.exempt = exempt;
-			Denominators(b, rg, rbads, &prob.G, &prob.B);
-			prob.N = (double) b->rows;
-			prob.min_share = o->min_bin_share;
-			prob.max_bins = o->max_bins;
-			prob.min_diff = o->min_bad_rate_diff;
-			oo.trend = LR_TREND_NONE;
-			oo.nsplits = 0;
-			if (!Solve(b->name, &oo, pre, np, &prob, arena, &res, &b->trend, NULL, err))
-				return false;
-			gstart = res.starts;
-			ngroups = res.ngroups;
-		}
-		b->nbins = ngroups > 0 ? ngroups : 1;
-		b->bins = ArenaN(arena, b->nbins, sizeof(LrBinOut));
-		if (b->bins == NULL)
-			return NoMem(err);
-		if (ngroups == 0)
-		{
-			/* No category seen at all: one empty group (scored by the policy). */
-			b->bins[0].kind = LR_BIN_VALUES;
-			b->bins[0].nvalues = 0;
-		}
-		for (size_t g = 0; g < ngroups; g++)
-		{
-			size_t		l0 = pre[gstart[g]].first;
-			size_t		l1 = g + 1 < ngroups ? pre[gstart[g + 1]].first : nlev;
-			LrBinOut   *x = &b->bins[g];
-			CatRef	   *refs;
-			size_t		nv = 0;
-
-			x->kind = LR_BIN_VALUES;
-			for (size_t l = l0; l < l1; l++)
-			{
-				x->count += lev[l].g + lev[l].b;
-				x->bads += lev[l].b;
-			}
-			for (size_t i = 0; i < ncat; i++)
-				if ((size_t) levof[i] >= l0 && (size_t) levof[i] < l1)
-					nv++;
-			refs = ArenaN(arena, nv + 1, sizeof(CatRef));
-			x->values = ArenaN(arena, nv + 1, sizeof(char *));
-			x->valuelens = ArenaN(arena, nv + 1, sizeof(size_t));
-			if (refs == NULL || x->values == NULL || x->valuelens == NULL)
-				return NoMem(err);
-			nv = 0;
-			for (size_t i = 0; i < ncat; i++)
-				if ((size_t) levof[i] >= l0 && (size_t) levof[i] < l1)
-				{
-					refs[nv].s = (const char *) ent[i]->key;
-					refs[nv].len = ent[i]->len;
-					nv++;
-				}
-			qsort(refs, nv, sizeof(CatRef), CmpCat);
-			for (size_t i = 0; i < nv; i++)
-			{
-				x->values[i] = refs[i].s;
-				x->valuelens[i] = refs[i].len;
-			}
-			x->nvalues = nv;
-		}
+		/* No category seen at all: one empty group (scored by the policy). */
+		b->bins[0].kind = LR_BIN_VALUES;
+		b->bins[0].nvalues = 0;
 	}
+	for (size_t g = 0; g < ngroups; g++)
+		if (!CatBin(&c, pre[gstart[g]].first, g + 1 < ngroups ? pre[gstart[g + 1]].first : c.nlev,
+					arena, &b->bins[g], err))
+			return false;
 	return Woe(b, o, arena, err);
 }
 

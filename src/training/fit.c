@@ -368,11 +368,10 @@ FitPass(void *arg, const double *beta)
 	return st;
 }
 
-/* JSON numbers of the statistics: no -0, null for non-finite values. */
 static LrJson *
 Num(LrArena *arena, double v)
 {
-	return lr_json_new_number(arena, v == 0 ? 0 : v);
+	return lr_json_new_number(arena, v);
 }
 
 /* One of coefficients/std_errors/z/p_values as a JSON object keyed by name. */

@@ -499,22 +499,10 @@ lr_train_options_for(LrTrainOptions *o, const char *name, LrFeatOpt **entry)
 	return &o->bin;
 }
 
-/* The options as JSON numbers: no -0. */
 static LrJson *
 Num(LrArena *arena, double v)
 {
-	return lr_json_new_number(arena, v == 0 ? 0 : v);
-}
-
-static LrJson *
-Nums(LrArena *arena, const double *a, size_t n)
-{
-	LrJson	   *j = lr_json_new(arena, LRJ_ARRAY);
-
-	for (size_t i = 0; j != NULL && i < n; i++)
-		if (!lr_json_push(arena, j, Num(arena, a[i])))
-			return NULL;
-	return j;
+	return lr_json_new_number(arena, v);
 }
 
 static LrJson *
@@ -533,11 +521,11 @@ BinJson(LrArena *arena, const LrBinOptions *b, bool feature)
 		lr_json_put(arena, j, "trend", Str(arena, lr_trend_name(b->trend))) &&
 		lr_json_put(arena, j, "min_bad_rate_diff", Num(arena, b->min_bad_rate_diff)) &&
 		lr_json_put(arena, j, "max_prebins", Num(arena, b->max_prebins)) &&
-		lr_json_put(arena, j, "special_values", Nums(arena, b->special, b->nspecial)) &&
+		lr_json_put(arena, j, "special_values", lr_json_new_numbers(arena, b->special, b->nspecial)) &&
 		lr_json_put(arena, j, "unseen", Str(arena, unseen_names[b->unseen]));
 
 	if (ok && feature)
-		ok = lr_json_put(arena, j, "splits", Nums(arena, b->splits, b->nsplits)) &&
+		ok = lr_json_put(arena, j, "splits", lr_json_new_numbers(arena, b->splits, b->nsplits)) &&
 			lr_json_put(arena, j, "type", Str(arena, type_names[b->type]));
 	return ok ? j : NULL;
 }

@@ -145,11 +145,10 @@ ExtVersion(void)
 	return v ? pstrdup(v) : pstrdup("unknown");
 }
 
-/* JSON members of the card's records: no -0, null for non-finite numbers. */
 static LrJson *
 Num(LrTrainer *t, double v)
 {
-	return lr_json_new_number(&t->arena, v == 0 ? 0 : v);
+	return lr_json_new_number(&t->arena, v);
 }
 
 static LrJson *

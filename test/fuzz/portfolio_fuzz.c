@@ -302,7 +302,7 @@ Report(const uint8_t *data, size_t size)
 	d.features = calloc(card->nfeatures ? card->nfeatures : 1, sizeof(LrFeatureObs));
 	for (size_t i = 0; i < card->nfeatures; i++)
 	{
-		size_t		nb = lr_report_feature_bins(&card->features[i]);
+		size_t		nb = (size_t) card->table.features[i].ncodes;
 
 		d.features[i].bins = calloc(nb ? nb : 1, sizeof(LrBinObs));
 		d.features[i].show_csi = true;

@@ -13,6 +13,7 @@ cd "$(dirname "$0")/../.."
 SLACK=${LR_CANCEL_SLACK_MS:-1000}
 lr_make_work
 trap 'lr_cluster_stop cancel; rm -rf "$LR_WORK"' EXIT
+lr_need_install || { echo "0 passed, 1 failed"; exit 1; }
 lr_cluster_start cancel "max_parallel_workers_per_gather = 2" "shared_buffers = '512MB'" \
   || { echo "0 passed, 1 failed"; exit 1; }
 lr_psql cancel -d postgres -c "CREATE DATABASE c" >/dev/null
@@ -82,7 +83,9 @@ SQL
 }
 
 # check_limit NAME SQL LIMIT_MB: under loan_risk.max_kernel_memory = LIMIT_MB,
-# SQL fails with the limit's error within 1 s, its backend's peak resident
+# SQL fails with the limit's error within 1 s + the slack (reading the value
+# itself, which PostgreSQL does before the extension sees it, takes a few
+# hundred ms; the whole read takes 10 s or more), its backend's peak resident
 # memory under LIMIT_MB + LR_CANCEL_PEAK_SLACK_MB (default 160: the text
 # itself, shared buffers read and the backend's own).
 check_limit() {
@@ -101,7 +104,7 @@ SQL
   t=$(echo "$out" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | sort -n | tail -1)
   ms=${t%.*}
   if echo "$out" | grep -q "needs more memory than loan_risk.max_kernel_memory" && [ -n "$ms" ] \
-     && [ "$ms" -le 1000 ] && [ -n "$peak" ] && [ $((peak / 1024)) -le "$bound" ]; then
+     && [ "$ms" -le $((1000 + SLACK)) ] && [ -n "$peak" ] && [ $((peak / 1024)) -le "$bound" ]; then
     printf 'limit  %-28s refused in %5d ms under %d MB, peak %d MB\n' "$name" "$ms" "$limit" $((peak / 1024))
     passed=$((passed + 1))
   else

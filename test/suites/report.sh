@@ -34,10 +34,7 @@ mkdir -p "$OUT"
 
 # The extension as built for the other suites (test/run.sh installs it first);
 # standalone runs install it here.
-if [ ! -f "$LR_TI$($PG_CONFIG --pkglibdir)/loan_risk.so" ]; then
-  make -s PG_CONFIG="$PG_CONFIG" all >"$LR_WORK/build.log" 2>&1 && lr_tmp_install || {
-    cat "$LR_WORK/build.log"; echo "0 passed, 1 failed"; exit 1; }
-fi
+lr_need_install || { echo "0 passed, 1 failed"; exit 1; }
 
 # Headless Chromium with a fresh profile, no sandbox (the runner is root), no
 # background traffic, and every host name unresolvable, so that a page

@@ -15,17 +15,20 @@ trap 'lr_cluster_stop asan; rm -rf "$LR_WORK"' EXIT
 SRC=$LR_WORK/src-asan
 mkdir -p "$SRC"
 cp -r Makefile loan_risk.control.in META.json.in src "$SRC"/
-# Committed install and upgrade scripts of earlier versions (generated ones are rebuilt).
-cp $(git ls-files 'loan_risk--*.sql' 2>/dev/null || echo loan_risk--0.1.0.sql) "$SRC"/
+# Committed install and upgrade scripts of earlier versions (generated ones are
+# rebuilt); by name, so that a checkout without .git (a tarball) works too.
+for f in loan_risk--*.sql; do
+  case "$f" in
+    loan_risk--$(sed -n 's/^EXTVERSION *= *//p' Makefile).sql|loan_risk--*--$(sed -n 's/^EXTVERSION *= *//p' Makefile).sql) ;;
+    *) cp "$f" "$SRC"/ ;;
+  esac
+done
 FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1"
 if ! make -C "$SRC" -s PG_CONFIG="$PG_CONFIG" LR_EXTRA_CFLAGS="$FLAGS" LR_EXTRA_LDFLAGS="-fsanitize=address,undefined" \
      >"$LR_WORK/asan-build.log" 2>&1; then
   cat "$LR_WORK/asan-build.log"; echo "0 passed, 1 failed"; exit 1
 fi
-LR_TI=$LR_WORK/ti-asan
-LR_ROOT_SAVE=$LR_ROOT
-LR_ROOT=$SRC lr_tmp_install || { echo "0 passed, 1 failed"; exit 1; }
-LR_BIN=$LR_TI$LR_PG_BINDIR
+LR_ROOT=$SRC lr_tmp_install "$LR_WORK/ti-asan" || { echo "0 passed, 1 failed"; exit 1; }
 
 # glibc's bindtextdomain deadlocks under a preloaded ASan runtime during
 # PostgreSQL's startup; the cluster uses lc_messages = C, so a shim that skips

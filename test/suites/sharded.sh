@@ -11,6 +11,7 @@ cd "$(dirname "$0")/../.."
 . test/lib.sh
 lr_make_work
 trap 'for c in coord shard1 shard2 shard3; do lr_cluster_stop $c; done; rm -rf "$LR_WORK"' EXIT
+lr_need_install || { echo "0 passed, 1 failed"; exit 1; }
 
 fail() { echo "$1"; echo "0 passed, 1 failed"; exit 1; }
 declare -A PORT

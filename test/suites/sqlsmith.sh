@@ -21,6 +21,7 @@ LIMIT=${LR_SQLSMITH_TIMEOUT:-3600}
 command -v sqlsmith >/dev/null || { echo "sqlsmith is not installed"; echo "0 passed, 1 failed"; exit 1; }
 lr_make_work
 trap 'lr_cluster_stop smith; rm -rf "$LR_WORK"' EXIT
+lr_need_install || { echo "0 passed, 1 failed"; exit 1; }
 lr_cluster_start smith "statement_timeout = '3s'" "max_parallel_workers_per_gather = 2" \
   "loan_risk.max_kernel_memory = '256MB'" "work_mem = '16MB'" || { echo "0 passed, 1 failed"; exit 1; }
 cp -r data "$LR_WORK"/

@@ -23,6 +23,7 @@ for t in $TESTS; do [ -f "sql/$t.sql" ] && tests+=("$t"); done
 lr_make_work
 dir=$LR_WORK/vg
 trap 'lr_as_user "$LR_BIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1; rm -rf "$LR_WORK"' EXIT
+lr_need_install || { echo "0 passed, 1 failed"; exit 1; }
 
 # The cluster, started by hand so that the postmaster runs under valgrind.
 lr_as_user mkdir -p "$dir/sock" "$dir/logs"

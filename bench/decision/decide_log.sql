@@ -1,0 +1,11 @@
+-- bench/decision (decide_log): one decision for a random applicant of :n, its
+-- merchant profile computed from its own transactions in the same statement.
+\set id random(1, :n)
+INSERT INTO decision_log (applicant_id, decided_at, input, decision)
+SELECT a.applicant_id, now(), to_jsonb(x), loan_risk.decide_stable((SELECT strategy FROM strategies WHERE name = 'live'), x)
+FROM applicants a,
+     LATERAL (SELECT loan_risk.merchant_features(t.ts, t.amount, t.payer, timestamptz '2024-06-30 23:59') AS profile
+              FROM transactions t
+              WHERE t.merchant_id = a.applicant_id AND t.ts > timestamptz '2024-06-30 23:59' - interval '365 days') f,
+     LATERAL (SELECT a.*, f.profile) x
+WHERE a.applicant_id = :id;
