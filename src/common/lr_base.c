@@ -66,6 +66,26 @@ lr_alloc(const LrAlloc *a, size_t size, LrError *err, const char *what)
 }
 
 void *
+lr_alloc_n(const LrAlloc *a, size_t n, size_t size)
+{
+	size_t		bytes;
+
+	if (!lr_size_mul(n, size, &bytes))
+		return NULL;
+	return a->alloc(a->ctx, bytes == 0 ? 1 : bytes);
+}
+
+void *
+lr_alloc0_n(const LrAlloc *a, size_t n, size_t size)
+{
+	void	   *p = lr_alloc_n(a, n, size);
+
+	if (p != NULL)
+		memset(p, 0, n * size == 0 ? 1 : n * size);
+	return p;
+}
+
+void *
 lr_alloc0(const LrAlloc *a, size_t size, LrError *err, const char *what)
 {
 	void	   *p = lr_alloc(a, size, err, what);
@@ -558,6 +578,37 @@ lr_read_count(LrReader *r, size_t elem_size, size_t *count)
 							r->what, (unsigned long long) n);
 	*count = (size_t) n;
 	return true;
+}
+
+uint64_t
+lr_hash_bytes64(uint64_t seed, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint64_t	h = seed ^ (len * UINT64_C(0xff51afd7ed558ccd));
+
+	while (len >= 8)
+	{
+		uint64_t	w;
+
+		memcpy(&w, p, 8);
+		h = lr_hash_mix64(h ^ w);
+		p += 8;
+		len -= 8;
+	}
+	if (len > 0)
+	{
+		uint64_t	w = 0;
+
+		memcpy(&w, p, len);
+		h = lr_hash_mix64(h ^ w ^ UINT64_C(0x8000000000000000));
+	}
+	return lr_hash_mix64(h);
+}
+
+bool
+lr_read_bad(LrReader *r, const char *why)
+{
+	return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: %s", r->what, why);
 }
 
 bool

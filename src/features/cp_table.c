@@ -24,17 +24,6 @@ Rotl64(uint64_t x, int r)
 }
 
 static inline uint64_t
-Fmix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= UINT64_C(0xff51afd7ed558ccd);
-	k ^= k >> 33;
-	k *= UINT64_C(0xc4ceb9fe1a85ec53);
-	k ^= k >> 33;
-	return k;
-}
-
-static inline uint64_t
 Load64(const uint8_t *p)
 {
 	return (uint64_t) p[0] | ((uint64_t) p[1] << 8) | ((uint64_t) p[2] << 16) |
@@ -143,8 +132,8 @@ lr_cp_hash(const void *key, size_t len, uint32_t seed, uint64_t *out0, uint64_t 
 	h2 ^= (uint64_t) len;
 	h1 += h2;
 	h2 += h1;
-	h1 = Fmix64(h1);
-	h2 = Fmix64(h2);
+	h1 = lr_hash_mix64(h1);
+	h2 = lr_hash_mix64(h2);
 	h1 += h2;
 	h2 += h1;
 	/* (0, 0) marks a free slot. */
@@ -208,7 +197,7 @@ CpFree(const LrCp *c)
 static inline uint32_t
 EntryHash(uint64_t k0, int32_t day)
 {
-	return (uint32_t) Fmix64(k0 ^ ((uint64_t) (uint32_t) day * UINT64_C(0x9e3779b97f4a7c15)));
+	return (uint32_t) lr_hash_mix64(k0 ^ ((uint64_t) (uint32_t) day * UINT64_C(0x9e3779b97f4a7c15)));
 }
 
 void

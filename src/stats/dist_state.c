@@ -53,23 +53,6 @@
 
 #define unlikely_(x) __builtin_expect((x) != 0, 0)
 
-static void *
-Alloc(const LrAlloc *a, size_t n, size_t size)
-{
-	size_t		bytes;
-
-	if (!lr_size_mul(n, size, &bytes))
-		return NULL;
-	return a->alloc(a->ctx, bytes == 0 ? 1 : bytes);
-}
-
-static void
-Free(const LrAlloc *a, void *p)
-{
-	if (p != NULL && a->free != NULL)
-		a->free(a->ctx, p);
-}
-
 /* ---------------------------------------------------------------- records */
 
 static inline uint8_t *
@@ -199,16 +182,16 @@ PushLevel(LrDistState *st, uint8_t *data, size_t len, size_t nruns, LrError *err
 	if (st->nlevels == st->levcap)
 	{
 		int			cap = st->levcap == 0 ? 4 : st->levcap * 2;
-		LrRunLevel *l = Alloc(&st->a, (size_t) cap, sizeof(LrRunLevel));
+		LrRunLevel *l = lr_alloc_n(&st->a, (size_t) cap, sizeof(LrRunLevel));
 
 		if (l == NULL)
 		{
-			Free(&st->a, data);
+			lr_free(&st->a, data);
 			return lr_error_nomem(err, NULL);
 		}
 		if (st->nlevels > 0)
 			memcpy(l, st->levels, st->nlevels * sizeof(LrRunLevel));
-		Free(&st->a, st->levels);
+		lr_free(&st->a, st->levels);
 		st->levels = l;
 		st->levcap = cap;
 	}
@@ -226,10 +209,10 @@ Trim(const LrAlloc *a, uint8_t *data, size_t len, size_t cap)
 {
 	uint8_t    *t;
 
-	if (len >= cap / 2 || (t = Alloc(a, len, 1)) == NULL)
+	if (len >= cap / 2 || (t = lr_alloc_n(a, len, 1)) == NULL)
 		return data;
 	memcpy(t, data, len);
-	Free(a, data);
+	lr_free(a, data);
 	return t;
 }
 
@@ -254,7 +237,7 @@ Merge2(LrDistState *st, int x, int y, LrError *err)
 	size_t		ua = 1,
 				ub = 1;
 
-	out = Alloc(&st->a, lx->len + ly->len, 1);
+	out = lr_alloc_n(&st->a, lx->len + ly->len, 1);
 	if (out == NULL)
 		return lr_error_nomem(err, NULL);
 	w = out;
@@ -303,8 +286,8 @@ Merge2(LrDistState *st, int x, int y, LrError *err)
 		w += b.end - b.p;
 		nruns += ly->nruns - ub + 1;
 	}
-	Free(&st->a, lx->data);
-	Free(&st->a, ly->data);
+	lr_free(&st->a, lx->data);
+	lr_free(&st->a, ly->data);
 	st->nruns_est -= lx->nruns + ly->nruns;
 	lx->data = out;
 	lx->len = (size_t) (w - out);
@@ -370,7 +353,7 @@ FlushPending(LrDistState *st, LrError *err)
 	a = RadixSort(st->pend, aux, n0);
 	b = RadixSort(st->pend + st->pendcap - n1, aux + n0, n1);
 	cap = REC_MIN_BYTES * (n0 + n1);
-	out = Alloc(&st->a, cap, 1);
+	out = lr_alloc_n(&st->a, cap, 1);
 	if (out == NULL)
 		return lr_error_nomem(err, NULL);
 	w = out;
@@ -410,11 +393,11 @@ lr_dist_flush(LrDistState *st, LrError *err)
 		want *= 2;
 	if (want != st->pendcap)
 	{
-		uint64_t   *p = Alloc(&st->a, 2 * want, sizeof(uint64_t));
+		uint64_t   *p = lr_alloc_n(&st->a, 2 * want, sizeof(uint64_t));
 
 		if (p == NULL)
 			return lr_error_nomem(err, NULL);
-		Free(&st->a, st->pend);
+		lr_free(&st->a, st->pend);
 		st->pend = p;
 		st->pendcap = want;
 	}
@@ -472,10 +455,10 @@ DistFree(LrDistState *st)
 	const LrAlloc a = st->a;
 
 	for (int i = 0; i < st->nlevels; i++)
-		Free(&a, st->levels[i].data);
-	Free(&a, st->levels);
-	Free(&a, st->pend);
-	Free(&a, st);
+		lr_free(&a, st->levels[i].data);
+	lr_free(&a, st->levels);
+	lr_free(&a, st->pend);
+	lr_free(&a, st);
 }
 
 /*
@@ -575,7 +558,7 @@ AddRuns(LrDistState *st, const uint8_t *runs, size_t len, size_t nruns, const in
 
 	if (nruns == 0)
 		return true;
-	copy = Alloc(&st->a, len, 1);
+	copy = lr_alloc_n(&st->a, len, 1);
 	if (copy == NULL)
 		return lr_error_nomem(err, NULL);
 	memcpy(copy, runs, len);
@@ -675,7 +658,7 @@ DistMerge(void *dstp, const void *srcp, const LrAlloc *a, LrError *err)
 	/* The source's levels are copied in; its pending rows are added as rows. */
 	for (int i = 0; i < src->nlevels; i++)
 	{
-		uint8_t    *copy = Alloc(&dst->a, src->levels[i].len, 1);
+		uint8_t    *copy = lr_alloc_n(&dst->a, src->levels[i].len, 1);
 
 		if (copy == NULL)
 			return lr_error_nomem(err, NULL);
