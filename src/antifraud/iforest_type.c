@@ -27,18 +27,9 @@ PG_FUNCTION_INFO_V1(anomaly_path_length);
 
 /* ---------------------------------------------------------------- the type */
 
-static bool
-ForestParse(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts,
-			void **model, LrError *err)
-{
-	return lr_iforest_parse(text, len, arena, opts, (LrForest **) model, err);
-}
+LR_JSON_PARSE_CALLBACK(ForestParse, lr_iforest_parse, LrForest)
 
-static bool
-ForestWrite(const void *model, LrBuf *out)
-{
-	return lr_iforest_write((const LrForest *) model, out);
-}
+LR_JSON_WRITE_CALLBACK(ForestWrite, lr_iforest_write, LrForest)
 
 /* What scoring uses per query: the compiled forest and the row binding. */
 typedef struct IforestCache

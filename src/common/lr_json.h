@@ -46,6 +46,25 @@ typedef struct LrJsonOptions
 } LrJsonOptions;
 
 /*
+ * The callback form of a typed parser, bool fn(text, len, arena, opts, T
+ * **out, err), and of a typed writer, bool fn(const T *, LrBuf *): what the
+ * generic readers take (model types, credit policies), defined once here.
+ */
+#define LR_JSON_PARSE_CALLBACK(name, fn, T) \
+	static bool \
+	name(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts, \
+		 void **out, LrError *err) \
+	{ \
+		return fn(text, len, arena, opts, (T **) out, err); \
+	}
+#define LR_JSON_WRITE_CALLBACK(name, fn, T) \
+	static bool \
+	name(const void *model, LrBuf *out) \
+	{ \
+		return fn((const T *) model, out); \
+	}
+
+/*
  * Memory: the parse tree lives in the arena (about 80 bytes per value plus
  * 24 per member or element, and the strings), so the arena's limit bounds
  * it; the parser's own scratch (one stack of the open containers' items,

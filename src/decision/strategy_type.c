@@ -51,18 +51,9 @@ Sha256(const char *data, size_t len, uint8 *out)
 	pg_cryptohash_free(ctx);
 }
 
-static bool
-StrategyParse(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts,
-			  void **model, LrError *err)
-{
-	return lr_strategy_parse(text, len, arena, opts, (LrStrategy **) model, err);
-}
+LR_JSON_PARSE_CALLBACK(StrategyParse, lr_strategy_parse, LrStrategy)
 
-static bool
-StrategyWrite(const void *model, LrBuf *out)
-{
-	return lr_strategy_write((const LrStrategy *) model, out);
-}
+LR_JSON_WRITE_CALLBACK(StrategyWrite, lr_strategy_write, LrStrategy)
 
 const LrModelType lr_strategy_type = {
 	.name = "strategy",

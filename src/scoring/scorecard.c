@@ -20,18 +20,9 @@ PG_FUNCTION_INFO_V1(scorecard_out);
 PG_FUNCTION_INFO_V1(scorecard_recv);
 PG_FUNCTION_INFO_V1(scorecard_send);
 
-static bool
-CardParse(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts,
-		  void **model, LrError *err)
-{
-	return lr_card_parse(text, len, arena, opts, (LrCard **) model, err);
-}
+LR_JSON_PARSE_CALLBACK(CardParse, lr_card_parse, LrCard)
 
-static bool
-CardWrite(const void *model, LrBuf *out)
-{
-	return lr_card_write((const LrCard *) model, out);
-}
+LR_JSON_WRITE_CALLBACK(CardWrite, lr_card_write, LrCard)
 
 const LrModelType lr_scorecard_type = {
 	.name = "scorecard",
