@@ -200,6 +200,13 @@ lr_hash_bytes(const char *s, size_t len)
 	return (uint32_t) lr_hash_bytes64(0, s, len);
 }
 
+/*
+ * Sorts n 64-bit keys ascending (LSD radix by bytes, only the bytes in which
+ * the keys differ; insertion sort below 48 keys), aux holding n more: returns
+ * the array that holds the result, a or aux.
+ */
+extern uint64_t *lr_sort_u64(uint64_t *a, uint64_t *aux, size_t n);
+
 /* Growable output buffer (NUL-terminated at all times once initialised). */
 typedef struct LrBuf
 {

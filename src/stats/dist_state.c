@@ -93,87 +93,6 @@ lr_dist_iter_init(const LrDistState *st, LrRunIter *it)
 	}
 }
 
-/* ---------------------------------------------------------------- radix sort */
-
-static void
-InsertionSort(uint64_t *a, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-	{
-		uint64_t	v = a[i];
-		size_t		j = i;
-
-		while (j > 0 && a[j - 1] > v)
-		{
-			a[j] = a[j - 1];
-			j--;
-		}
-		a[j] = v;
-	}
-}
-
-/*
- * LSD radix sort by bytes, skipping the bytes every key shares (the high
- * bytes of scores in a narrow range, the low bytes of integer points).
- * Returns the array holding the result: a or aux.
- */
-static uint64_t *
-RadixSort(uint64_t *a, uint64_t *aux, size_t n)
-{
-	size_t		counts[8][256];
-	uint64_t   *src = a;
-	uint64_t   *dst = aux;
-
-	if (n < 48)
-	{
-		InsertionSort(a, n);
-		return a;
-	}
-	memset(counts, 0, sizeof(counts));
-	for (size_t i = 0; i < n; i++)
-	{
-		uint64_t	k = a[i];
-
-		counts[0][k & 255]++;
-		counts[1][(k >> 8) & 255]++;
-		counts[2][(k >> 16) & 255]++;
-		counts[3][(k >> 24) & 255]++;
-		counts[4][(k >> 32) & 255]++;
-		counts[5][(k >> 40) & 255]++;
-		counts[6][(k >> 48) & 255]++;
-		counts[7][k >> 56]++;
-	}
-	for (int b = 0; b < 8; b++)
-	{
-		int			shift = 8 * b;
-		size_t	   *c = counts[b];
-		size_t		sum = 0;
-
-		if (c[(src[0] >> shift) & 255] == n)
-			continue;
-		for (int v = 0; v < 256; v++)
-		{
-			size_t		t = c[v];
-
-			c[v] = sum;
-			sum += t;
-		}
-		for (size_t i = 0; i < n; i++)
-		{
-			uint64_t	k = src[i];
-
-			dst[c[(k >> shift) & 255]++] = k;
-		}
-		{
-			uint64_t   *t = src;
-
-			src = dst;
-			dst = t;
-		}
-	}
-	return src;
-}
-
 /* ---------------------------------------------------------------- levels */
 
 static bool
@@ -350,8 +269,8 @@ FlushPending(LrDistState *st, LrError *err)
 	if (n0 + n1 == 0)
 		return true;
 	aux = st->pend + st->pendcap;
-	a = RadixSort(st->pend, aux, n0);
-	b = RadixSort(st->pend + st->pendcap - n1, aux + n0, n1);
+	a = lr_sort_u64(st->pend, aux, n0);
+	b = lr_sort_u64(st->pend + st->pendcap - n1, aux + n0, n1);
 	cap = REC_MIN_BYTES * (n0 + n1);
 	out = lr_alloc_n(&st->a, cap, 1);
 	if (out == NULL)

@@ -83,87 +83,14 @@ lr_prebin_bucket(const LrPrebinState *st, int shift, uint64_t k)
 
 /* ---------------------------------------------------------------- sorting */
 
-static void
-InsertionSort(uint64_t *a, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-	{
-		uint64_t	v = a[i];
-		size_t		j = i;
-
-		while (j > 0 && a[j - 1] > v)
-		{
-			a[j] = a[j - 1];
-			j--;
-		}
-		a[j] = v;
-	}
-}
-
-/*
- * LSD radix sort by bytes; tmp holds n keys.  Only the bytes in which the
- * keys differ are counted and scattered: keys of one feature share their
- * high bytes, and bucketed keys their low ones.
- */
+/* Sorts a in place (tmp holds n keys). */
 static void
 RadixSort(uint64_t *a, uint64_t *tmp, size_t n)
 {
-	size_t		count[8][256];
-	uint64_t   *src = a;
-	uint64_t   *dst = tmp;
-	uint64_t	or_ = 0,
-				and_ = ~UINT64_C(0);
-	int			pass[8];
-	int			npass = 0;
+	uint64_t   *r = lr_sort_u64(a, tmp, n);
 
-	if (n < 48)
-	{
-		InsertionSort(a, n);
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-	{
-		or_ |= a[i];
-		and_ &= a[i];
-	}
-	for (int b = 0; b < 8; b++)
-		if (((or_ ^ and_) >> (8 * b)) & 0xff)
-			pass[npass++] = b;
-	if (npass == 0)
-		return;
-	memset(count, 0, sizeof(size_t) * 256 * 8);
-	for (size_t i = 0; i < n; i++)
-	{
-		uint64_t	k = a[i];
-
-		for (int q = 0; q < npass; q++)
-			count[q][(k >> (8 * pass[q])) & 0xff]++;
-	}
-	for (int q = 0; q < npass; q++)
-	{
-		size_t		sum = 0;
-		int			sh = 8 * pass[q];
-		uint64_t   *t;
-
-		for (int d = 0; d < 256; d++)
-		{
-			size_t		c = count[q][d];
-
-			count[q][d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-		{
-			uint64_t	k = src[i];
-
-			dst[count[q][(k >> sh) & 0xff]++] = k;
-		}
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(uint64_t));
+	if (r != a)
+		memcpy(a, r, n * sizeof(uint64_t));
 }
 
 /* ---------------------------------------------------------------- runs */
