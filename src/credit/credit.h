@@ -76,10 +76,6 @@ lr_mul_i128(lr_i128 a, lr_i128 b, lr_i128 *out)
 	return !__builtin_mul_overflow(a, b, out);
 }
 
-/* The decimal text of a JSON number, exactly as written in the source. */
-extern bool lr_json_number_text(const char *src, size_t srclen, const LrJson *v,
-								const char **text, size_t *len);
-
 /* ---- Double-double arithmetic (money.c) ------------------------------ */
 
 /*

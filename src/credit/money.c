@@ -331,24 +331,6 @@ lr_div_round(lr_i128 num, lr_i128 den)
 	return q;
 }
 
-bool
-lr_json_number_text(const char *src, size_t srclen, const LrJson *v,
-					const char **text, size_t *len)
-{
-	const char *p;
-	const char *end = src + srclen;
-
-	if (v->kind != LRJ_NUMBER || v->offset >= srclen)
-		return false;
-	p = src + v->offset;
-	*text = p;
-	while (p < end && ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' ||
-					   *p == '.' || *p == 'e' || *p == 'E'))
-		p++;
-	*len = (size_t) (p - *text);
-	return *len > 0;
-}
-
 /* ---- double-double ---------------------------------------------------- */
 
 static inline LrDD

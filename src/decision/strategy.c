@@ -306,88 +306,6 @@ GetDec(SCtx *c, const LrJson *obj, const char *key, bool required, int scale,
 
 /* ---------------------------------------------------------------- exact JSON */
 
-/*
- * Writes v with keys in jsonb's order (shorter first, then bytewise) and
- * every number as written in the source text.
- */
-static bool
-WriteExact(LrBuf *b, const LrJson *v, const char *src, size_t srclen)
-{
-	size_t		i;
-
-	switch (v->kind)
-	{
-		case LRJ_NUMBER:
-			{
-				const char *t;
-				size_t		len;
-
-				if (!lr_json_number_text(src, srclen, v, &t, &len))
-					return lr_buf_put_double(b, v->num);
-				return lr_buf_append(b, t, len);
-			}
-		case LRJ_ARRAY:
-			lr_buf_putc(b, '[');
-			for (i = 0; i < v->n; i++)
-			{
-				if (i > 0)
-					lr_buf_puts(b, ", ");
-				WriteExact(b, v->items[i], src, srclen);
-			}
-			return lr_buf_putc(b, ']');
-		case LRJ_OBJECT:
-			{
-				size_t		order[64];
-				size_t	   *ord = order;
-				size_t		j;
-
-				if (v->n > 64)
-				{
-					LrAlloc const *a = b->a;
-
-					ord = a->alloc(a->ctx, v->n * sizeof(size_t));
-					if (ord == NULL)
-					{
-						b->failed = true;
-						return false;
-					}
-				}
-				/* insertion sort: objects of policies are small */
-				for (i = 0; i < v->n; i++)
-				{
-					for (j = i; j > 0; j--)
-					{
-						size_t		p = ord[j - 1];
-						int			cmp;
-
-						if (v->keylens[p] != v->keylens[i])
-							cmp = v->keylens[p] < v->keylens[i] ? -1 : 1;
-						else
-							cmp = memcmp(v->keys[p], v->keys[i], v->keylens[i]);
-						if (cmp <= 0)
-							break;
-						ord[j] = p;
-					}
-					ord[j] = i;
-				}
-				lr_buf_putc(b, '{');
-				for (i = 0; i < v->n; i++)
-				{
-					if (i > 0)
-						lr_buf_puts(b, ", ");
-					lr_json_write_string(b, v->keys[ord[i]], v->keylens[ord[i]]);
-					lr_buf_puts(b, ": ");
-					WriteExact(b, v->items[ord[i]], src, srclen);
-				}
-				if (ord != order && b->a->free)
-					b->a->free(b->a->ctx, ord);
-				return lr_buf_putc(b, '}');
-			}
-		default:
-			return lr_json_write(b, v);
-	}
-}
-
 /* The exact text of a policy object, NUL-terminated in the arena. */
 static const char *
 ExactText(SCtx *c, const LrJson *v, size_t *len)
@@ -399,7 +317,7 @@ ExactText(SCtx *c, const LrJson *v, size_t *len)
 	/* The arena's own allocator; the buffer is copied into the arena. */
 	a = *c->jv.arena->a;
 	lr_buf_init(&b, &a, c->jv.arena->limit);
-	WriteExact(&b, v, c->src, c->srclen);
+	lr_json_write_sorted_exact(&b, v, c->src, c->srclen);
 	if (b.failed)
 	{
 		lr_buf_free(&b);
@@ -1064,38 +982,11 @@ lr_strategy_parse(const char *text, size_t len, LrArena *arena, const LrJsonOpti
 /* ---------------------------------------------------------------- writer */
 
 static void
-Key(LrBuf *b, bool *first, const char *key)
-{
-	if (!*first)
-		lr_buf_puts(b, ", ");
-	*first = false;
-	lr_json_write_string(b, key, strlen(key));
-	lr_buf_puts(b, ": ");
-}
-
-static void
-Str(LrBuf *b, bool *first, const char *key, const char *s)
-{
-	Key(b, first, key);
-	if (s == NULL)
-		lr_buf_puts(b, "null");
-	else
-		lr_json_write_string(b, s, strlen(s));
-}
-
-static void
-Num(LrBuf *b, bool *first, const char *key, double v)
-{
-	Key(b, first, key);
-	lr_buf_put_double(b, v);
-}
-
-static void
 Dec(LrBuf *b, bool *first, const char *key, lr_i128 v, int scale)
 {
 	char		t[64];
 
-	Key(b, first, key);
+	lr_json_member(b, first, key);
 	lr_dec_format(t, sizeof(t), v, scale, 0);
 	lr_buf_puts(b, t);
 }
@@ -1104,7 +995,7 @@ Dec(LrBuf *b, bool *first, const char *key, lr_i128 v, int scale)
 static void
 Verbatim(LrBuf *b, bool *first, const char *key, const LrJson *v)
 {
-	Key(b, first, key);
+	lr_json_member(b, first, key);
 	lr_json_write_sorted(b, v);
 }
 
@@ -1114,12 +1005,12 @@ WriteArm(LrBuf *b, const LrSArm *a, bool is_arm)
 	bool		first = true;
 
 	lr_buf_putc(b, '{');
-	Str(b, &first, "name", a->name);
+	lr_json_member_string(b, &first, "name", a->name);
 	if (is_arm)
-		Num(b, &first, "share", a->share);
-	Num(b, &first, "approve_at", a->approve_at);
-	Num(b, &first, "decline_below", a->decline_below);
-	Key(b, &first, "card");
+		lr_json_member_number(b, &first, "share", a->share);
+	lr_json_member_number(b, &first, "approve_at", a->approve_at);
+	lr_json_member_number(b, &first, "decline_below", a->decline_below);
+	lr_json_member(b, &first, "card");
 	lr_card_write(a->card, b);
 	lr_buf_putc(b, '}');
 }
@@ -1131,16 +1022,16 @@ WriteProduct(LrBuf *b, const LrStrategy *s, const LrMProduct *p)
 	char		t[64];
 
 	lr_buf_putc(b, '{');
-	Str(b, &first, "product_id", p->id);
-	Str(b, &first, "bank", p->bank);
-	Str(b, &first, "product_type", p->type);
-	Key(b, &first, "min_amount");
+	lr_json_member_string(b, &first, "product_id", p->id);
+	lr_json_member_string(b, &first, "bank", p->bank);
+	lr_json_member_string(b, &first, "product_type", p->type);
+	lr_json_member(b, &first, "min_amount");
 	lr_buf_puts(b, lr_cents_str(t, sizeof(t), p->min_amount));
-	Key(b, &first, "max_amount");
+	lr_json_member(b, &first, "max_amount");
 	lr_buf_puts(b, lr_cents_str(t, sizeof(t), p->max_amount));
-	Key(b, &first, "min_term");
+	lr_json_member(b, &first, "min_term");
 	lr_buf_printf(b, "%d", p->min_term);
-	Key(b, &first, "max_term");
+	lr_json_member(b, &first, "max_term");
 	lr_buf_printf(b, "%d", p->max_term);
 	if (p->rate_range)
 	{
@@ -1149,10 +1040,10 @@ WriteProduct(LrBuf *b, const LrStrategy *s, const LrMProduct *p)
 	}
 	else
 		Dec(b, &first, "rate", p->min_rate, LR_RATE_SCALE);
-	Str(b, &first, "repayment_method", lr_sched_method_name(p->method));
-	Key(b, &first, "rules");
+	lr_json_member_string(b, &first, "repayment_method", lr_sched_method_name(p->method));
+	lr_json_member(b, &first, "rules");
 	lr_mrules_write(p->rules, &s->cat.schema, b);
-	Key(b, &first, "approval_model");
+	lr_json_member(b, &first, "approval_model");
 	if (p->card != NULL)
 		lr_card_write(p->card, b);
 	else
@@ -1169,7 +1060,7 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	lr_buf_putc(b, '{');
 	if (s->has_stage[LR_SS_KNOCK_OUT])
 	{
-		Key(b, &first, "knock_out");
+		lr_json_member(b, &first, "knock_out");
 		lr_buf_puts(b, "{\"rules\": ");
 		lr_mrules_write(s->knock_out, &s->cat.schema, b);
 		lr_buf_putc(b, '}');
@@ -1178,11 +1069,11 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	{
 		bool		f2 = true;
 
-		Key(b, &first, "identity");
+		lr_json_member(b, &first, "identity");
 		lr_buf_putc(b, '{');
 		if (s->nchecks > 0)
 		{
-			Key(b, &f2, "checks");
+			lr_json_member(b, &f2, "checks");
 			lr_buf_putc(b, '[');
 			for (i = 0; i < s->nchecks; i++)
 			{
@@ -1190,19 +1081,19 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 				bool		f3 = true;
 
 				lr_buf_puts(b, i > 0 ? ", {" : "{");
-				Str(b, &f3, "column", ck->column);
-				Str(b, &f3, "kind", lr_sidkind_name(ck->kind));
-				Str(b, &f3, "code", ck->code);
-				Str(b, &f3, "reason", ck->reason);
-				Str(b, &f3, "action", lr_soutcome_name(ck->action));
-				Str(b, &f3, "if_null", ck->pass_if_null ? "pass" : "fail");
+				lr_json_member_string(b, &f3, "column", ck->column);
+				lr_json_member_string(b, &f3, "kind", lr_sidkind_name(ck->kind));
+				lr_json_member_string(b, &f3, "code", ck->code);
+				lr_json_member_string(b, &f3, "reason", ck->reason);
+				lr_json_member_string(b, &f3, "action", lr_soutcome_name(ck->action));
+				lr_json_member_string(b, &f3, "if_null", ck->pass_if_null ? "pass" : "fail");
 				lr_buf_putc(b, '}');
 			}
 			lr_buf_putc(b, ']');
 		}
 		if (s->nlists > 0)
 		{
-			Key(b, &f2, "lists");
+			lr_json_member(b, &f2, "lists");
 			lr_buf_putc(b, '[');
 			for (i = 0; i < s->nlists; i++)
 			{
@@ -1210,15 +1101,15 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 				bool		f3 = true;
 
 				lr_buf_puts(b, i > 0 ? ", {" : "{");
-				Str(b, &f3, "code", l->code);
-				Str(b, &f3, "list", lr_slist_name(l->list));
-				Str(b, &f3, "schema", l->schema);
-				Str(b, &f3, "table", l->table);
-				Str(b, &f3, "key_column", l->key_column);
-				Str(b, &f3, "column", l->column);
-				Str(b, &f3, "normalize", lr_sidkind_name(l->normalize));
-				Str(b, &f3, "reason", l->reason);
-				Str(b, &f3, "action", lr_soutcome_name(l->action));
+				lr_json_member_string(b, &f3, "code", l->code);
+				lr_json_member_string(b, &f3, "list", lr_slist_name(l->list));
+				lr_json_member_string(b, &f3, "schema", l->schema);
+				lr_json_member_string(b, &f3, "table", l->table);
+				lr_json_member_string(b, &f3, "key_column", l->key_column);
+				lr_json_member_string(b, &f3, "column", l->column);
+				lr_json_member_string(b, &f3, "normalize", lr_sidkind_name(l->normalize));
+				lr_json_member_string(b, &f3, "reason", l->reason);
+				lr_json_member_string(b, &f3, "action", lr_soutcome_name(l->action));
 				lr_buf_putc(b, '}');
 			}
 			lr_buf_putc(b, ']');
@@ -1229,13 +1120,13 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	{
 		bool		f2 = true;
 
-		Key(b, &first, "anomaly");
+		lr_json_member(b, &first, "anomaly");
 		lr_buf_putc(b, '{');
 		if (s->has_anomaly_refer)
-			Num(b, &f2, "refer_at", s->anomaly_refer_at);
+			lr_json_member_number(b, &f2, "refer_at", s->anomaly_refer_at);
 		if (s->has_anomaly_decline)
-			Num(b, &f2, "decline_at", s->anomaly_decline_at);
-		Key(b, &f2, "model");
+			lr_json_member_number(b, &f2, "decline_at", s->anomaly_decline_at);
+		lr_json_member(b, &f2, "model");
 		lr_iforest_write(s->forest, b);
 		lr_buf_putc(b, '}');
 	}
@@ -1243,11 +1134,11 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	{
 		bool		f2 = true;
 
-		Key(b, &first, "score");
+		lr_json_member(b, &first, "score");
 		lr_buf_putc(b, '{');
 		if (s->salt != NULL)
-			Str(b, &f2, "salt", s->salt);
-		Key(b, &f2, "arms");
+			lr_json_member_string(b, &f2, "salt", s->salt);
+		lr_json_member(b, &f2, "arms");
 		lr_buf_putc(b, '[');
 		for (i = 0; i < s->narms; i++)
 		{
@@ -1258,7 +1149,7 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 		lr_buf_putc(b, ']');
 		if (s->nshadows > 0)
 		{
-			Key(b, &f2, "shadows");
+			lr_json_member(b, &f2, "shadows");
 			lr_buf_putc(b, '[');
 			for (i = 0; i < s->nshadows; i++)
 			{
@@ -1274,14 +1165,14 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	{
 		bool		f2 = true;
 
-		Key(b, &first, "limit");
+		lr_json_member(b, &first, "limit");
 		lr_buf_putc(b, '{');
-		Str(b, &f2, "monthly_revenue", s->revenue);
+		lr_json_member_string(b, &f2, "monthly_revenue", s->revenue);
 		if (s->existing_debt != NULL)
-			Str(b, &f2, "existing_debt", s->existing_debt);
+			lr_json_member_string(b, &f2, "existing_debt", s->existing_debt);
 		if (s->requested_amount != NULL)
-			Str(b, &f2, "requested_amount", s->requested_amount);
-		Key(b, &f2, "policy");
+			lr_json_member_string(b, &f2, "requested_amount", s->requested_amount);
+		lr_json_member(b, &f2, "policy");
 		lr_buf_puts(b, s->limit_policy_text);
 		lr_buf_putc(b, '}');
 	}
@@ -1289,16 +1180,16 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	{
 		bool		f2 = true;
 
-		Key(b, &first, "price");
+		lr_json_member(b, &first, "price");
 		lr_buf_putc(b, '{');
-		Num(b, &f2, "lgd", s->lgd);
-		Key(b, &f2, "term_months");
+		lr_json_member_number(b, &f2, "lgd", s->lgd);
+		lr_json_member(b, &f2, "term_months");
 		lr_buf_printf(b, "%d", s->term_months);
 		if (s->requested_term != NULL)
-			Str(b, &f2, "requested_term", s->requested_term);
-		Str(b, &f2, "repayment_method", lr_sched_method_name(s->method));
+			lr_json_member_string(b, &f2, "requested_term", s->requested_term);
+		lr_json_member_string(b, &f2, "repayment_method", lr_sched_method_name(s->method));
 		Dec(b, &f2, "upfront_fee_rate", s->fee_rate, LR_RATE_SCALE);
-		Key(b, &f2, "policy");
+		lr_json_member(b, &f2, "policy");
 		lr_buf_puts(b, s->price_policy_text);
 		lr_buf_putc(b, '}');
 	}
@@ -1309,16 +1200,16 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 			s->order == LR_ORDER_RATE ? "rate" :
 			s->order == LR_ORDER_PROBABILITY ? "probability" : "total_cost";
 
-		Key(b, &first, "offers");
+		lr_json_member(b, &first, "offers");
 		lr_buf_putc(b, '{');
-		Num(b, &f2, "min_probability", s->min_probability);
-		Key(b, &f2, "max_results");
+		lr_json_member_number(b, &f2, "min_probability", s->min_probability);
+		lr_json_member(b, &f2, "max_results");
 		if (s->max_results < 0)
 			lr_buf_puts(b, "null");
 		else
 			lr_buf_printf(b, "%lld", (long long) s->max_results);
-		Str(b, &f2, "order_by", order);
-		Key(b, &f2, "products");
+		lr_json_member_string(b, &f2, "order_by", order);
+		lr_json_member(b, &f2, "products");
 		lr_buf_putc(b, '[');
 		for (i = 0; i < s->cat.nproducts; i++)
 		{
@@ -1338,14 +1229,14 @@ lr_strategy_write(const LrStrategy *s, LrBuf *out)
 	bool		first = true;
 
 	lr_buf_putc(out, '{');
-	Str(out, &first, "format", LR_STRATEGY_FORMAT);
-	Str(out, &first, "name", s->name);
-	Str(out, &first, "version", s->version);
+	lr_json_member_string(out, &first, "format", LR_STRATEGY_FORMAT);
+	lr_json_member_string(out, &first, "name", s->name);
+	lr_json_member_string(out, &first, "version", s->version);
 	if (s->description != NULL)
-		Str(out, &first, "description", s->description);
+		lr_json_member_string(out, &first, "description", s->description);
 	if (s->key != NULL)
-		Str(out, &first, "key", s->key);
-	Key(out, &first, "stages");
+		lr_json_member_string(out, &first, "key", s->key);
+	lr_json_member(out, &first, "stages");
 	WriteStages(out, s);
 	if (s->metadata != NULL)
 		Verbatim(out, &first, "metadata", s->metadata);
