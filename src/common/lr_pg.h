@@ -18,6 +18,9 @@
 /* An allocator that pallocs in cxt (huge allocations allowed, NULL on OOM). */
 extern void lr_pg_alloc_init(LrAlloc *a, MemoryContext cxt);
 
+/* An arena over CurrentMemoryContext (its allocator allocated there too). */
+extern void lr_pg_arena_init(LrArena *arena, size_t limit);
+
 /*
  * A tick (lr_base.h) that checks for interrupts, so cancel and
  * statement_timeout stop long pure C work.  The backend's thread only: never

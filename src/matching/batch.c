@@ -242,7 +242,6 @@ Datum
 match_products_batch(PG_FUNCTION_ARGS)
 {
 	Batch		b;
-	LrAlloc		alloc;
 	LrArena		arena;
 	char	   *applicants;
 	char	   *products;
@@ -276,8 +275,7 @@ match_products_batch(PG_FUNCTION_ARGS)
 	lr_pg_srf_init(fcinfo);
 	b.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 
-	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
-	lr_arena_init(&arena, &alloc, 0);
+	lr_pg_arena_init(&arena, 0);
 	lr_match_load(&b.cat, products, &arena);
 	np = b.cat.nproducts;
 	b.nfields = b.cat.schema.n;

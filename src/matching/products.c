@@ -729,6 +729,33 @@ SnapshotRemember(LrMatchCache *mc, Snapshot snap)
 
 static void MatchCacheFinish(LrMatchCache *mc);
 
+/* A new, empty cache in fn_extra. */
+static LrMatchCache *
+MatchCacheNew(FmgrInfo *flinfo)
+{
+	LrMatchCache *mc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(LrMatchCache));
+
+	mc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "loan_risk matching cache",
+									ALLOCSET_DEFAULT_SIZES);
+	flinfo->fn_extra = mc;
+	return mc;
+}
+
+/* Empties the cache for a rebuild and switches to its context: returns the previous one. */
+static MemoryContext
+MatchCacheReset(LrMatchCache *mc)
+{
+	MemoryContext old;
+
+	MemoryContextReset(mc->cxt);
+	mc->products = NULL;
+	mc->has_snap = false;
+	old = MemoryContextSwitchTo(mc->cxt);
+	lr_pg_alloc_init(&mc->alloc, mc->cxt);
+	lr_arena_init(&mc->arena, &mc->alloc, 0);
+	return old;
+}
+
 LrMatchCache *
 lr_match_cache_get(FunctionCallInfo fcinfo, int argno)
 {
@@ -745,22 +772,12 @@ lr_match_cache_get(FunctionCallInfo fcinfo, int argno)
 				 errhint("Give a table name or a SELECT query.")));
 	products = text_to_cstring(PG_GETARG_TEXT_PP(argno));
 	if (mc == NULL)
-	{
-		mc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(LrMatchCache));
-		mc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "loan_risk matching cache",
-										ALLOCSET_DEFAULT_SIZES);
-		flinfo->fn_extra = mc;
-	}
+		mc = MatchCacheNew(flinfo);
 	else if (mc->products != NULL && !mc->json && strcmp(mc->products, products) == 0 &&
 			 mc->userid == GetUserId() && SnapshotMatches(mc, snap))
 		return mc;
 
-	MemoryContextReset(mc->cxt);
-	mc->products = NULL;
-	mc->has_snap = false;
-	old = MemoryContextSwitchTo(mc->cxt);
-	lr_pg_alloc_init(&mc->alloc, mc->cxt);
-	lr_arena_init(&mc->arena, &mc->alloc, 0);
+	old = MatchCacheReset(mc);
 	lr_match_load(&mc->cat, products, &mc->arena);
 	MatchCacheFinish(mc);
 	mc->products = pstrdup(products);
@@ -804,22 +821,12 @@ lr_match_cache_get_json(FunctionCallInfo fcinfo, int argno)
 	raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
 	len = VARSIZE_ANY_EXHDR(raw);
 	if (mc == NULL)
-	{
-		mc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(LrMatchCache));
-		mc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "loan_risk matching cache",
-										ALLOCSET_DEFAULT_SIZES);
-		flinfo->fn_extra = mc;
-	}
+		mc = MatchCacheNew(flinfo);
 	else if (mc->products != NULL && mc->json && mc->products_len == len &&
 			 memcmp(mc->products, VARDATA_ANY(raw), len) == 0)
 		return mc;
 
-	MemoryContextReset(mc->cxt);
-	mc->products = NULL;
-	mc->has_snap = false;
-	old = MemoryContextSwitchTo(mc->cxt);
-	lr_pg_alloc_init(&mc->alloc, mc->cxt);
-	lr_arena_init(&mc->arena, &mc->alloc, 0);
+	old = MatchCacheReset(mc);
 	text = JsonbToCString(NULL, &((Jsonb *) raw)->root, VARSIZE_ANY(raw));
 	lr_pg_json_options(&jo);
 	if (!lr_mcatalog_from_json(text, strlen(text), &mc->arena, &jo, &mc->cat, &err))

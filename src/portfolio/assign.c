@@ -249,7 +249,6 @@ assign_cases(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *cases_sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char	   *queues_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	LrAlloc		alloc;
 	LrArena		arena;
 	LrError		err = {0};
 	LrAssignOptions o;
@@ -259,8 +258,7 @@ assign_cases(PG_FUNCTION_ARGS)
 	int32	   *preferred;
 	Datum	   *qnames;
 
-	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
-	lr_arena_init(&arena, &alloc, 0);
+	lr_pg_arena_init(&arena, 0);
 	if (!lr_assign_options_parse(lr_pg_jsonb_arg(fcinfo, 2, &arena, "options"), &o, &err))
 		lr_pg_raise(&err, NULL);
 	lr_pg_srf_init(fcinfo);

@@ -61,7 +61,6 @@ roll_rates(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *perf_sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	LrAlloc		alloc;
 	LrArena		arena;
 	LrError		err = {0};
 	LrRollOptions o;
@@ -75,8 +74,7 @@ roll_rates(PG_FUNCTION_ARGS)
 				j;
 	char		labels[LR_MAX_DPD_BOUNDS + 3][32];
 
-	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
-	lr_arena_init(&arena, &alloc, 0);
+	lr_pg_arena_init(&arena, 0);
 	if (!lr_roll_options_parse(lr_pg_jsonb_arg(fcinfo, 1, &arena, "options"), &o, &err))
 		lr_pg_raise(&err, NULL);
 	lr_pg_srf_init(fcinfo);

@@ -195,7 +195,6 @@ vintage(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *loans_sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char	   *perf_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	LrAlloc		alloc;
 	LrArena		arena;
 	LrError		err = {0};
 	LrVintageOptions o;
@@ -208,8 +207,7 @@ vintage(PG_FUNCTION_ARGS)
 	int64		i,
 				j;
 
-	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
-	lr_arena_init(&arena, &alloc, 0);
+	lr_pg_arena_init(&arena, 0);
 	if (!lr_vintage_options_parse(lr_pg_jsonb_arg(fcinfo, 2, &arena, "options"), &o, &err))
 		lr_pg_raise(&err, NULL);
 	lr_pg_srf_init(fcinfo);
