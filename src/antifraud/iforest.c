@@ -396,16 +396,8 @@ lr_iforest_write(const LrForest *f, LrBuf *b)
 		lr_buf_puts(b, "]}");
 	}
 	lr_buf_putc(b, ']');
-	if (f->training)
-	{
-		lr_json_member(b, &first, "training");
-		lr_json_write_sorted(b, f->training);
-	}
-	if (f->metadata)
-	{
-		lr_json_member(b, &first, "metadata");
-		lr_json_write_sorted(b, f->metadata);
-	}
+	lr_json_member_doc(b, &first, "training", f->training);
+	lr_json_member_doc(b, &first, "metadata", f->metadata);
 	return lr_buf_putc(b, '}');
 }
 

@@ -980,6 +980,15 @@ lr_json_member_int(LrBuf *buf, bool *first, const char *key, int64_t v)
 }
 
 void
+lr_json_member_doc(LrBuf *buf, bool *first, const char *key, const LrJson *v)
+{
+	if (v == NULL)
+		return;
+	lr_json_member(buf, first, key);
+	lr_json_write_sorted(buf, v);
+}
+
+void
 lr_json_member_string(LrBuf *buf, bool *first, const char *key, const char *s)
 {
 	lr_json_member(buf, first, key);

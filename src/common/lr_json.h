@@ -120,6 +120,8 @@ extern void lr_json_member(LrBuf *buf, bool *first, const char *key);
 extern void lr_json_member_number(LrBuf *buf, bool *first, const char *key, double v);
 extern void lr_json_member_int(LrBuf *buf, bool *first, const char *key, int64_t v);
 extern void lr_json_member_string(LrBuf *buf, bool *first, const char *key, const char *s);
+/* A document kept as given (statistics, training, metadata), keys in jsonb's order; none when v is NULL. */
+extern void lr_json_member_doc(LrBuf *buf, bool *first, const char *key, const LrJson *v);
 
 /*
  * JSON path of the value being validated, kept as text for error messages:

@@ -991,14 +991,6 @@ Dec(LrBuf *b, bool *first, const char *key, lr_i128 v, int scale)
 	lr_buf_puts(b, t);
 }
 
-/* A JSON document kept verbatim, keys sorted (metadata). */
-static void
-Verbatim(LrBuf *b, bool *first, const char *key, const LrJson *v)
-{
-	lr_json_member(b, first, key);
-	lr_json_write_sorted(b, v);
-}
-
 static void
 WriteArm(LrBuf *b, const LrSArm *a, bool is_arm)
 {
@@ -1238,8 +1230,7 @@ lr_strategy_write(const LrStrategy *s, LrBuf *out)
 		lr_json_member_string(out, &first, "key", s->key);
 	lr_json_member(out, &first, "stages");
 	WriteStages(out, s);
-	if (s->metadata != NULL)
-		Verbatim(out, &first, "metadata", s->metadata);
+	lr_json_member_doc(out, &first, "metadata", s->metadata);
 	lr_buf_putc(out, '}');
 	return !out->failed;
 }

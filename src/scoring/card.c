@@ -593,28 +593,12 @@ lr_card_write(const LrCard *card, LrBuf *b)
 			lr_json_member(b, &f2, "unseen");
 			WriteBin(b, f->unseen);
 		}
-		if (f->binning)
-		{
-			lr_json_member(b, &f2, "binning");
-			lr_json_write_sorted(b, f->binning);
-		}
+		lr_json_member_doc(b, &f2, "binning", f->binning);
 		lr_buf_putc(b, '}');
 	}
 	lr_buf_putc(b, ']');
-	if (card->statistics)
-	{
-		lr_json_member(b, &first, "statistics");
-		lr_json_write_sorted(b, card->statistics);
-	}
-	if (card->training)
-	{
-		lr_json_member(b, &first, "training");
-		lr_json_write_sorted(b, card->training);
-	}
-	if (card->metadata)
-	{
-		lr_json_member(b, &first, "metadata");
-		lr_json_write_sorted(b, card->metadata);
-	}
+	lr_json_member_doc(b, &first, "statistics", card->statistics);
+	lr_json_member_doc(b, &first, "training", card->training);
+	lr_json_member_doc(b, &first, "metadata", card->metadata);
 	return lr_buf_putc(b, '}');
 }
