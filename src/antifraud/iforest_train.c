@@ -232,11 +232,8 @@ iforest_train_trans(PG_FUNCTION_ARGS)
 	LrError		err = {0};
 	size_t		f;
 
-	if (PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("features must not be NULL"),
-				 errhint("List the names of the feature columns, such as ARRAY['amount', 'income'].")));
+	lr_pg_arg_required(fcinfo, 3, "features",
+						   "List the names of the feature columns, such as ARRAY['amount', 'income'].");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return lr_state_unchanged(fcinfo);
 	tc = TrainCacheGet(fcinfo, InvalidOid, true);
@@ -280,11 +277,8 @@ TrainArrays(FunctionCallInfo fcinfo, Oid keytype)
 	LrError		err = {0};
 	size_t		f;
 
-	if (PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("features must not be NULL"),
-				 errhint("List the names of the features, such as ARRAY['amount', 'income'].")));
+	lr_pg_arg_required(fcinfo, 3, "features",
+						   "List the names of the features, such as ARRAY['amount', 'income'].");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return lr_state_unchanged(fcinfo);
 	tc = TrainCacheGet(fcinfo, keytype, false);

@@ -174,6 +174,16 @@ lr_pg_jsonb_text(Datum jsonb, size_t *len)
 }
 
 void
+lr_pg_arg_required(FunctionCallInfo fcinfo, int argno, const char *what, const char *hint)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", what),
+				 hint ? errhint("%s", hint) : 0));
+}
+
+void
 lr_pg_arena_init(LrArena *arena, size_t limit)
 {
 	LrAlloc    *a = palloc(sizeof(LrAlloc));

@@ -18,6 +18,12 @@
 /* An allocator that pallocs in cxt (huge allocations allowed, NULL on OOM). */
 extern void lr_pg_alloc_init(LrAlloc *a, MemoryContext cxt);
 
+/*
+ * An argument that may not be NULL (of a function that is not STRICT):
+ * "<what> must not be NULL" (22004), with hint when given.
+ */
+extern void lr_pg_arg_required(FunctionCallInfo fcinfo, int argno, const char *what, const char *hint);
+
 /* An arena over CurrentMemoryContext (its allocator allocated there too). */
 extern void lr_pg_arena_init(LrArena *arena, size_t limit);
 

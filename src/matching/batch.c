@@ -251,21 +251,10 @@ match_products_batch(PG_FUNCTION_ARGS)
 	size_t		i;
 
 	memset(&b, 0, sizeof(b));
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("applicants must not be NULL"),
-				 errhint("Give a table name or a SELECT query.")));
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("products must not be NULL"),
-				 errhint("Give a table name or a SELECT query.")));
+	lr_pg_arg_required(fcinfo, 0, "applicants", "Give a table name or a SELECT query.");
+	lr_pg_arg_required(fcinfo, 1, "products", "Give a table name or a SELECT query.");
 	lr_match_request(fcinfo, 2, 3, 7, &b.req);
-	if (PG_ARGISNULL(4))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("id_column must not be NULL")));
+	lr_pg_arg_required(fcinfo, 4, "id_column", NULL);
 	b.id_column = text_to_cstring(PG_GETARG_TEXT_PP(4));
 	b.amount_column = PG_ARGISNULL(5) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(5));
 	b.term_column = PG_ARGISNULL(6) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(6));

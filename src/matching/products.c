@@ -765,11 +765,7 @@ lr_match_cache_get(FunctionCallInfo fcinfo, int argno)
 	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
 	MemoryContext old;
 
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("products must not be NULL"),
-				 errhint("Give a table name or a SELECT query.")));
+	lr_pg_arg_required(fcinfo, argno, "products", "Give a table name or a SELECT query.");
 	products = text_to_cstring(PG_GETARG_TEXT_PP(argno));
 	if (mc == NULL)
 		mc = MatchCacheNew(flinfo);
@@ -813,11 +809,8 @@ lr_match_cache_get_json(FunctionCallInfo fcinfo, int argno)
 	LrJsonOptions jo;
 	LrError		err = {0};
 
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("products must not be NULL"),
-				 errhint("Give a JSON array of products, such as (SELECT jsonb_agg(p) FROM products p).")));
+	lr_pg_arg_required(fcinfo, argno, "products",
+						   "Give a JSON array of products, such as (SELECT jsonb_agg(p) FROM products p).");
 	raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
 	len = VARSIZE_ANY_EXHDR(raw);
 	if (mc == NULL)
@@ -873,10 +866,7 @@ lr_match_request(FunctionCallInfo fcinfo, int prob_arg, int max_arg, int order_a
 	req->term = -1;
 	req->order = LR_ORDER_TOTAL_COST;
 	req->max_results = -1;
-	if (PG_ARGISNULL(prob_arg))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("min_probability must not be NULL")));
+	lr_pg_arg_required(fcinfo, prob_arg, "min_probability", NULL);
 	req->min_probability = lr_arg_probability(PG_GETARG_FLOAT8(prob_arg), "min_probability");
 	if (max_arg >= 0 && !PG_ARGISNULL(max_arg))
 	{
