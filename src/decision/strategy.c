@@ -1043,11 +1043,128 @@ WriteProduct(LrBuf *b, const LrStrategy *s, const LrMProduct *p)
 	lr_buf_putc(b, '}');
 }
 
+/* The identity stage: its checks and its lists. */
+static void
+WriteIdentity(LrBuf *b, const LrStrategy *s)
+{
+	size_t		i;
+	bool		f2 = true;
+
+	lr_buf_putc(b, '{');
+	if (s->nchecks > 0)
+	{
+		lr_json_member(b, &f2, "checks");
+		lr_buf_putc(b, '[');
+		for (i = 0; i < s->nchecks; i++)
+		{
+			const LrSCheck *ck = &s->checks[i];
+			bool		f3 = true;
+
+			lr_buf_puts(b, i > 0 ? ", {" : "{");
+			lr_json_member_string(b, &f3, "column", ck->column);
+			lr_json_member_string(b, &f3, "kind", lr_sidkind_name(ck->kind));
+			lr_json_member_string(b, &f3, "code", ck->code);
+			lr_json_member_string(b, &f3, "reason", ck->reason);
+			lr_json_member_string(b, &f3, "action", lr_soutcome_name(ck->action));
+			lr_json_member_string(b, &f3, "if_null", ck->pass_if_null ? "pass" : "fail");
+			lr_buf_putc(b, '}');
+		}
+		lr_buf_putc(b, ']');
+	}
+	if (s->nlists > 0)
+	{
+		lr_json_member(b, &f2, "lists");
+		lr_buf_putc(b, '[');
+		for (i = 0; i < s->nlists; i++)
+		{
+			const LrSList *l = &s->lists[i];
+			bool		f3 = true;
+
+			lr_buf_puts(b, i > 0 ? ", {" : "{");
+			lr_json_member_string(b, &f3, "code", l->code);
+			lr_json_member_string(b, &f3, "list", lr_slist_name(l->list));
+			lr_json_member_string(b, &f3, "schema", l->schema);
+			lr_json_member_string(b, &f3, "table", l->table);
+			lr_json_member_string(b, &f3, "key_column", l->key_column);
+			lr_json_member_string(b, &f3, "column", l->column);
+			lr_json_member_string(b, &f3, "normalize", lr_sidkind_name(l->normalize));
+			lr_json_member_string(b, &f3, "reason", l->reason);
+			lr_json_member_string(b, &f3, "action", lr_soutcome_name(l->action));
+			lr_buf_putc(b, '}');
+		}
+		lr_buf_putc(b, ']');
+	}
+	lr_buf_putc(b, '}');
+}
+
+/* The score stage: the salt, the arms and the shadows. */
+static void
+WriteScore(LrBuf *b, const LrStrategy *s)
+{
+	size_t		i;
+	bool		f2 = true;
+
+	lr_buf_putc(b, '{');
+	if (s->salt != NULL)
+		lr_json_member_string(b, &f2, "salt", s->salt);
+	lr_json_member(b, &f2, "arms");
+	lr_buf_putc(b, '[');
+	for (i = 0; i < s->narms; i++)
+	{
+		if (i > 0)
+			lr_buf_puts(b, ", ");
+		WriteArm(b, &s->arms[i], true);
+	}
+	lr_buf_putc(b, ']');
+	if (s->nshadows > 0)
+	{
+		lr_json_member(b, &f2, "shadows");
+		lr_buf_putc(b, '[');
+		for (i = 0; i < s->nshadows; i++)
+		{
+			if (i > 0)
+				lr_buf_puts(b, ", ");
+			WriteArm(b, &s->shadows[i], false);
+		}
+		lr_buf_putc(b, ']');
+	}
+	lr_buf_putc(b, '}');
+}
+
+/* The offers stage: its options and the products. */
+static void
+WriteOffers(LrBuf *b, const LrStrategy *s)
+{
+	size_t		i;
+	bool		f2 = true;
+	const char *order = s->order == LR_ORDER_MONTHLY_PAYMENT ? "monthly_payment" :
+		s->order == LR_ORDER_RATE ? "rate" :
+		s->order == LR_ORDER_PROBABILITY ? "probability" : "total_cost";
+
+	lr_buf_putc(b, '{');
+	lr_json_member_number(b, &f2, "min_probability", s->min_probability);
+	lr_json_member(b, &f2, "max_results");
+	if (s->max_results < 0)
+		lr_buf_puts(b, "null");
+	else
+		lr_buf_printf(b, "%lld", (long long) s->max_results);
+	lr_json_member_string(b, &f2, "order_by", order);
+	lr_json_member(b, &f2, "products");
+	lr_buf_putc(b, '[');
+	for (i = 0; i < s->cat.nproducts; i++)
+	{
+		if (i > 0)
+			lr_buf_puts(b, ", ");
+		WriteProduct(b, s, &s->cat.products[i]);
+	}
+	lr_buf_putc(b, ']');
+	lr_buf_putc(b, '}');
+}
+
 static void
 WriteStages(LrBuf *b, const LrStrategy *s)
 {
 	bool		first = true;
-	size_t		i;
 
 	lr_buf_putc(b, '{');
 	if (s->has_stage[LR_SS_KNOCK_OUT])
@@ -1059,54 +1176,8 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	}
 	if (s->has_stage[LR_SS_IDENTITY])
 	{
-		bool		f2 = true;
-
 		lr_json_member(b, &first, "identity");
-		lr_buf_putc(b, '{');
-		if (s->nchecks > 0)
-		{
-			lr_json_member(b, &f2, "checks");
-			lr_buf_putc(b, '[');
-			for (i = 0; i < s->nchecks; i++)
-			{
-				const LrSCheck *ck = &s->checks[i];
-				bool		f3 = true;
-
-				lr_buf_puts(b, i > 0 ? ", {" : "{");
-				lr_json_member_string(b, &f3, "column", ck->column);
-				lr_json_member_string(b, &f3, "kind", lr_sidkind_name(ck->kind));
-				lr_json_member_string(b, &f3, "code", ck->code);
-				lr_json_member_string(b, &f3, "reason", ck->reason);
-				lr_json_member_string(b, &f3, "action", lr_soutcome_name(ck->action));
-				lr_json_member_string(b, &f3, "if_null", ck->pass_if_null ? "pass" : "fail");
-				lr_buf_putc(b, '}');
-			}
-			lr_buf_putc(b, ']');
-		}
-		if (s->nlists > 0)
-		{
-			lr_json_member(b, &f2, "lists");
-			lr_buf_putc(b, '[');
-			for (i = 0; i < s->nlists; i++)
-			{
-				const LrSList *l = &s->lists[i];
-				bool		f3 = true;
-
-				lr_buf_puts(b, i > 0 ? ", {" : "{");
-				lr_json_member_string(b, &f3, "code", l->code);
-				lr_json_member_string(b, &f3, "list", lr_slist_name(l->list));
-				lr_json_member_string(b, &f3, "schema", l->schema);
-				lr_json_member_string(b, &f3, "table", l->table);
-				lr_json_member_string(b, &f3, "key_column", l->key_column);
-				lr_json_member_string(b, &f3, "column", l->column);
-				lr_json_member_string(b, &f3, "normalize", lr_sidkind_name(l->normalize));
-				lr_json_member_string(b, &f3, "reason", l->reason);
-				lr_json_member_string(b, &f3, "action", lr_soutcome_name(l->action));
-				lr_buf_putc(b, '}');
-			}
-			lr_buf_putc(b, ']');
-		}
-		lr_buf_putc(b, '}');
+		WriteIdentity(b, s);
 	}
 	if (s->has_stage[LR_SS_ANOMALY])
 	{
@@ -1124,34 +1195,8 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	}
 	if (s->has_stage[LR_SS_SCORE])
 	{
-		bool		f2 = true;
-
 		lr_json_member(b, &first, "score");
-		lr_buf_putc(b, '{');
-		if (s->salt != NULL)
-			lr_json_member_string(b, &f2, "salt", s->salt);
-		lr_json_member(b, &f2, "arms");
-		lr_buf_putc(b, '[');
-		for (i = 0; i < s->narms; i++)
-		{
-			if (i > 0)
-				lr_buf_puts(b, ", ");
-			WriteArm(b, &s->arms[i], true);
-		}
-		lr_buf_putc(b, ']');
-		if (s->nshadows > 0)
-		{
-			lr_json_member(b, &f2, "shadows");
-			lr_buf_putc(b, '[');
-			for (i = 0; i < s->nshadows; i++)
-			{
-				if (i > 0)
-					lr_buf_puts(b, ", ");
-				WriteArm(b, &s->shadows[i], false);
-			}
-			lr_buf_putc(b, ']');
-		}
-		lr_buf_putc(b, '}');
+		WriteScore(b, s);
 	}
 	if (s->has_stage[LR_SS_LIMIT])
 	{
@@ -1187,30 +1232,8 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	}
 	if (s->has_stage[LR_SS_OFFERS])
 	{
-		bool		f2 = true;
-		const char *order = s->order == LR_ORDER_MONTHLY_PAYMENT ? "monthly_payment" :
-			s->order == LR_ORDER_RATE ? "rate" :
-			s->order == LR_ORDER_PROBABILITY ? "probability" : "total_cost";
-
 		lr_json_member(b, &first, "offers");
-		lr_buf_putc(b, '{');
-		lr_json_member_number(b, &f2, "min_probability", s->min_probability);
-		lr_json_member(b, &f2, "max_results");
-		if (s->max_results < 0)
-			lr_buf_puts(b, "null");
-		else
-			lr_buf_printf(b, "%lld", (long long) s->max_results);
-		lr_json_member_string(b, &f2, "order_by", order);
-		lr_json_member(b, &f2, "products");
-		lr_buf_putc(b, '[');
-		for (i = 0; i < s->cat.nproducts; i++)
-		{
-			if (i > 0)
-				lr_buf_puts(b, ", ");
-			WriteProduct(b, s, &s->cat.products[i]);
-		}
-		lr_buf_putc(b, ']');
-		lr_buf_putc(b, '}');
+		WriteOffers(b, s);
 	}
 	lr_buf_putc(b, '}');
 }
