@@ -408,6 +408,19 @@ dup:
 	return false;
 }
 
+/* Consumes c when it comes next, after white space. */
+static bool
+JsonEat(JsonParser *jp, char c)
+{
+	JsonSkipSpace(jp);
+	if (jp->p < jp->end && *jp->p == c)
+	{
+		jp->p++;
+		return true;
+	}
+	return false;
+}
+
 static bool
 JsonParseObject(JsonParser *jp, int depth, LrJson *v)
 {
@@ -416,12 +429,8 @@ JsonParseObject(JsonParser *jp, int depth, LrJson *v)
 				i;
 
 	jp->p++;					/* '{' */
-	JsonSkipSpace(jp);
-	if (jp->p < jp->end && *jp->p == '}')
-	{
-		jp->p++;
+	if (JsonEat(jp, '}'))
 		return true;
-	}
 	for (;;)
 	{
 		const char *key;
@@ -433,24 +442,15 @@ JsonParseObject(JsonParser *jp, int depth, LrJson *v)
 			return JsonSyntax(jp, "expected a string key");
 		if (!JsonParseString(jp, &key, &keylen))
 			return false;
-		JsonSkipSpace(jp);
-		if (jp->p >= jp->end || *jp->p != ':')
+		if (!JsonEat(jp, ':'))
 			return JsonSyntax(jp, "expected ':'");
-		jp->p++;
 		if (!JsonParseValue(jp, depth + 1, &item) ||
 			!JsonPush(jp, key, keylen, item))
 			return false;
-		JsonSkipSpace(jp);
-		if (jp->p < jp->end && *jp->p == ',')
-		{
-			jp->p++;
+		if (JsonEat(jp, ','))
 			continue;
-		}
-		if (jp->p < jp->end && *jp->p == '}')
-		{
-			jp->p++;
+		if (JsonEat(jp, '}'))
 			break;
-		}
 		return JsonSyntax(jp, "expected ',' or '}'");
 	}
 	n = jp->nstack - base;
@@ -479,12 +479,8 @@ JsonParseArray(JsonParser *jp, int depth, LrJson *v)
 				i;
 
 	jp->p++;					/* '[' */
-	JsonSkipSpace(jp);
-	if (jp->p < jp->end && *jp->p == ']')
-	{
-		jp->p++;
+	if (JsonEat(jp, ']'))
 		return true;
-	}
 	for (;;)
 	{
 		LrJson	   *item;
@@ -492,17 +488,10 @@ JsonParseArray(JsonParser *jp, int depth, LrJson *v)
 		if (!JsonParseValue(jp, depth + 1, &item) ||
 			!JsonPush(jp, NULL, 0, item))
 			return false;
-		JsonSkipSpace(jp);
-		if (jp->p < jp->end && *jp->p == ',')
-		{
-			jp->p++;
+		if (JsonEat(jp, ','))
 			continue;
-		}
-		if (jp->p < jp->end && *jp->p == ']')
-		{
-			jp->p++;
+		if (JsonEat(jp, ']'))
 			break;
-		}
 		return JsonSyntax(jp, "expected ',' or ']'");
 	}
 	n = jp->nstack - base;
