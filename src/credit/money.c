@@ -361,6 +361,33 @@ lr_div_round(lr_i128 num, lr_i128 den)
 	return q;
 }
 
+bool
+lr_dec_field(LrJv *v, const LrJson *obj, const char *key, bool required, int scale,
+			 lr_i128 lo, lr_i128 hi, const char *range_text, const char *src,
+			 size_t srclen, lr_i128 *out, bool *present)
+{
+	const LrJson *j = lr_json_get(obj, key);
+	const char *t;
+	size_t		len;
+	double		d;
+	LrDecStatus st;
+
+	if (present)
+		*present = false;
+	if (j != NULL && j->kind == LRJ_NULL && !required)
+		return true;			/* null is absent, as in a products table */
+	if (!lr_jv_number(v, obj, key, required, &d, present))
+		return false;
+	if (j == NULL)
+		return true;
+	if (!lr_json_number_text(src, srclen, j, &t, &len))
+		return lr_jv_fail_at(v, key, "number text not found");
+	st = lr_dec_parse(t, len, scale, true, hi > -lo ? hi : -lo, out);
+	if (st != LR_DEC_OK || *out < lo || *out > hi)
+		return lr_jv_fail_at(v, key, "%.*s is not %s", (int) (len > 60 ? 60 : len), t, range_text);
+	return true;
+}
+
 /* ---- double-double ---------------------------------------------------- */
 
 static inline LrDD
