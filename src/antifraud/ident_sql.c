@@ -21,10 +21,6 @@ PG_FUNCTION_INFO_V1(check_resident_id);
 PG_FUNCTION_INFO_V1(check_credit_code);
 PG_FUNCTION_INFO_V1(check_mobile);
 PG_FUNCTION_INFO_V1(check_bank_card);
-PG_FUNCTION_INFO_V1(normalize_resident_id);
-PG_FUNCTION_INFO_V1(normalize_credit_code);
-PG_FUNCTION_INFO_V1(normalize_mobile);
-PG_FUNCTION_INFO_V1(normalize_bank_card);
 PG_FUNCTION_INFO_V1(luhn_valid);
 
 typedef void (*CheckFn) (const char *s, size_t len, bool utf8, LrIdCheck *r);
@@ -135,32 +131,16 @@ Normalized(FunctionCallInfo fcinfo, CheckFn fn)
 }
 
 /* normalize_resident_id: the 18-character number, NULL if not valid */
-Datum
-normalize_resident_id(PG_FUNCTION_ARGS)
-{
-	return Normalized(fcinfo, lr_check_resident_id);
-}
+LR_PG_FUNCTION_CALLING(normalize_resident_id, Normalized, lr_check_resident_id)
 
 /* normalize_credit_code: the 18-character code, NULL if not valid */
-Datum
-normalize_credit_code(PG_FUNCTION_ARGS)
-{
-	return Normalized(fcinfo, lr_check_credit_code);
-}
+LR_PG_FUNCTION_CALLING(normalize_credit_code, Normalized, lr_check_credit_code)
 
 /* normalize_mobile: the 11-digit number, NULL if not valid */
-Datum
-normalize_mobile(PG_FUNCTION_ARGS)
-{
-	return Normalized(fcinfo, lr_check_mobile);
-}
+LR_PG_FUNCTION_CALLING(normalize_mobile, Normalized, lr_check_mobile)
 
 /* normalize_bank_card: the digits of the card number, NULL if not valid */
-Datum
-normalize_bank_card(PG_FUNCTION_ARGS)
-{
-	return Normalized(fcinfo, lr_check_bank_card);
-}
+LR_PG_FUNCTION_CALLING(normalize_bank_card, Normalized, lr_check_bank_card)
 
 /* luhn_valid: whether a string of digits passes the Luhn check */
 Datum

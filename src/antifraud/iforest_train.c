@@ -32,9 +32,6 @@
 #include "antifraud/iforest_state.h"
 
 PG_FUNCTION_INFO_V1(iforest_train_trans);
-PG_FUNCTION_INFO_V1(iforest_train_trans_int8);
-PG_FUNCTION_INFO_V1(iforest_train_trans_text);
-PG_FUNCTION_INFO_V1(iforest_train_trans_uuid);
 PG_FUNCTION_INFO_V1(iforest_train_final);
 
 /* iforest_train_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
@@ -304,25 +301,13 @@ TrainArrays(FunctionCallInfo fcinfo, Oid keytype)
 }
 
 /* iforest_train_trans_int8: offers one row (bigint key, values float8[], features text[] [, options]) */
-Datum
-iforest_train_trans_int8(PG_FUNCTION_ARGS)
-{
-	return TrainArrays(fcinfo, INT8OID);
-}
+LR_PG_FUNCTION_CALLING(iforest_train_trans_int8, TrainArrays, INT8OID)
 
 /* iforest_train_trans_text: offers one row (text key, values float8[], features text[] [, options]) */
-Datum
-iforest_train_trans_text(PG_FUNCTION_ARGS)
-{
-	return TrainArrays(fcinfo, TEXTOID);
-}
+LR_PG_FUNCTION_CALLING(iforest_train_trans_text, TrainArrays, TEXTOID)
 
 /* iforest_train_trans_uuid: offers one row (uuid key, values float8[], features text[] [, options]) */
-Datum
-iforest_train_trans_uuid(PG_FUNCTION_ARGS)
-{
-	return TrainArrays(fcinfo, UUIDOID);
-}
+LR_PG_FUNCTION_CALLING(iforest_train_trans_uuid, TrainArrays, UUIDOID)
 
 typedef struct GrowArgs
 {

@@ -17,10 +17,6 @@
 #include "common/lr_money.h"
 #include "matching/matching_pg.h"
 
-PG_FUNCTION_INFO_V1(match_products);
-PG_FUNCTION_INFO_V1(match_products_json);
-PG_FUNCTION_INFO_V1(explain_match);
-PG_FUNCTION_INFO_V1(explain_match_json);
 PG_FUNCTION_INFO_V1(check_match_rules);
 
 static Datum
@@ -86,18 +82,10 @@ MatchProducts(FunctionCallInfo fcinfo, bool json)
  * match_products: the products (a table or query) this applicant is
  * eligible for and likely to be approved by, best first
  */
-Datum
-match_products(PG_FUNCTION_ARGS)
-{
-	return MatchProducts(fcinfo, false);
-}
+LR_PG_FUNCTION_CALLING(match_products, MatchProducts, false)
 
 /* match_products_json: the same with the products given as a jsonb value */
-Datum
-match_products_json(PG_FUNCTION_ARGS)
-{
-	return MatchProducts(fcinfo, true);
-}
+LR_PG_FUNCTION_CALLING(match_products_json, MatchProducts, true)
 
 /* ---------------------------------------------------------------- explain_match */
 
@@ -296,18 +284,10 @@ ExplainMatch(FunctionCallInfo fcinfo, bool json)
  * each failed rule (with dimension and reason), the approval probability and
  * the decision
  */
-Datum
-explain_match(PG_FUNCTION_ARGS)
-{
-	return ExplainMatch(fcinfo, false);
-}
+LR_PG_FUNCTION_CALLING(explain_match, ExplainMatch, false)
 
 /* explain_match_json: the same with the products given as a jsonb value */
-Datum
-explain_match_json(PG_FUNCTION_ARGS)
-{
-	return ExplainMatch(fcinfo, true);
-}
+LR_PG_FUNCTION_CALLING(explain_match_json, ExplainMatch, true)
 
 /* check_match_rules: validates a rules document and returns its canonical form */
 Datum

@@ -12,12 +12,11 @@
 
 #include "fmgr.h"
 
+#include "common/lr_pg.h"
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
 #include "stats/stats_pg.h"
 
-PG_FUNCTION_INFO_V1(brier_trans);
-PG_FUNCTION_INFO_V1(brier_trans_int);
 PG_FUNCTION_INFO_V1(brier_final);
 
 /* brier_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
@@ -45,18 +44,10 @@ BrierAdd(FunctionCallInfo fcinfo, bool is_int)
 }
 
 /* brier_trans: adds (pd, is_bad boolean); NULLs are skipped */
-Datum
-brier_trans(PG_FUNCTION_ARGS)
-{
-	return BrierAdd(fcinfo, false);
-}
+LR_PG_FUNCTION_CALLING(brier_trans, BrierAdd, false)
 
 /* brier_trans_int: adds (pd, is_bad 0/1); NULLs are skipped */
-Datum
-brier_trans_int(PG_FUNCTION_ARGS)
-{
-	return BrierAdd(fcinfo, true);
-}
+LR_PG_FUNCTION_CALLING(brier_trans_int, BrierAdd, true)
 
 /* brier_final: the mean squared error, NULL for no rows */
 Datum

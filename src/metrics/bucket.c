@@ -19,8 +19,6 @@
 #include "metrics/metrics_pg.h"
 #include "stats/woe.h"
 
-PG_FUNCTION_INFO_V1(bucket_dist_trans);
-PG_FUNCTION_INFO_V1(bucket_dist_trans_int);
 PG_FUNCTION_INFO_V1(iv_final);
 PG_FUNCTION_INFO_V1(psi_buckets_final);
 PG_FUNCTION_INFO_V1(woe_table_final);
@@ -52,18 +50,10 @@ BucketAdd(FunctionCallInfo fcinfo, bool is_int)
 }
 
 /* bucket_dist_trans: adds (bucket, class boolean); NULLs are skipped */
-Datum
-bucket_dist_trans(PG_FUNCTION_ARGS)
-{
-	return BucketAdd(fcinfo, false);
-}
+LR_PG_FUNCTION_CALLING(bucket_dist_trans, BucketAdd, false)
 
 /* bucket_dist_trans_int: adds (bucket, class 0/1); NULLs are skipped */
-Datum
-bucket_dist_trans_int(PG_FUNCTION_ARGS)
-{
-	return BucketAdd(fcinfo, true);
-}
+LR_PG_FUNCTION_CALLING(bucket_dist_trans_int, BucketAdd, true)
 
 /* The state's buckets in label order with their WOE; false when a class has no rows. */
 static bool

@@ -14,17 +14,12 @@
 
 #include "fmgr.h"
 
+#include "common/lr_pg.h"
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
 #include "metrics/metrics_pg.h"
 
 PG_FUNCTION_INFO_V1(score_dist_combine);
-PG_FUNCTION_INFO_V1(score_dist_trans);
-PG_FUNCTION_INFO_V1(score_dist_trans_int);
-PG_FUNCTION_INFO_V1(score_dist_trans_n);
-PG_FUNCTION_INFO_V1(score_dist_trans_n_int);
-PG_FUNCTION_INFO_V1(score_dist_trans_pd);
-PG_FUNCTION_INFO_V1(score_dist_trans_pd_int);
 PG_FUNCTION_INFO_V1(auc_final);
 PG_FUNCTION_INFO_V1(gini_final);
 PG_FUNCTION_INFO_V1(ks_final);
@@ -113,46 +108,22 @@ DistAdd(FunctionCallInfo fcinfo, bool is_int, bool with_k, bool pd)
 }
 
 /* score_dist_trans: adds (risk, is_bad boolean); NULLs are skipped */
-Datum
-score_dist_trans(PG_FUNCTION_ARGS)
-{
-	return DistAdd(fcinfo, false, false, false);
-}
+LR_PG_FUNCTION_CALLING(score_dist_trans, DistAdd, false, false, false)
 
 /* score_dist_trans_int: adds (risk, is_bad 0/1); NULLs are skipped */
-Datum
-score_dist_trans_int(PG_FUNCTION_ARGS)
-{
-	return DistAdd(fcinfo, true, false, false);
-}
+LR_PG_FUNCTION_CALLING(score_dist_trans_int, DistAdd, true, false, false)
 
 /* score_dist_trans_n: adds (value, class boolean) with a bucket count; NULL rows are skipped */
-Datum
-score_dist_trans_n(PG_FUNCTION_ARGS)
-{
-	return DistAdd(fcinfo, false, true, false);
-}
+LR_PG_FUNCTION_CALLING(score_dist_trans_n, DistAdd, false, true, false)
 
 /* score_dist_trans_n_int: adds (value, class 0/1) with a bucket count; NULL rows are skipped */
-Datum
-score_dist_trans_n_int(PG_FUNCTION_ARGS)
-{
-	return DistAdd(fcinfo, true, true, false);
-}
+LR_PG_FUNCTION_CALLING(score_dist_trans_n_int, DistAdd, true, true, false)
 
 /* score_dist_trans_pd: adds (pd in [0, 1], is_bad boolean) with a group count */
-Datum
-score_dist_trans_pd(PG_FUNCTION_ARGS)
-{
-	return DistAdd(fcinfo, false, true, true);
-}
+LR_PG_FUNCTION_CALLING(score_dist_trans_pd, DistAdd, false, true, true)
 
 /* score_dist_trans_pd_int: adds (pd in [0, 1], is_bad 0/1) with a group count */
-Datum
-score_dist_trans_pd_int(PG_FUNCTION_ARGS)
-{
-	return DistAdd(fcinfo, true, true, true);
-}
+LR_PG_FUNCTION_CALLING(score_dist_trans_pd_int, DistAdd, true, true, true)
 
 /*
  * The state of argument 0 ready to be read in order (pending rows sorted
