@@ -764,36 +764,17 @@ lr_json_write_string(LrBuf *buf, const char *s, size_t len)
 	for (i = 0; i < len; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
+		const char *e;
 
-		switch (c)
+		if (c >= 0x20 && c != '"' && c != '\\')
+			lr_buf_putc(buf, (char) c);
+		else if ((e = memchr(JsonEscaped, c, sizeof(JsonEscaped) - 1)) != NULL)
 		{
-			case '"':
-				lr_buf_puts(buf, "\\\"");
-				break;
-			case '\\':
-				lr_buf_puts(buf, "\\\\");
-				break;
-			case '\n':
-				lr_buf_puts(buf, "\\n");
-				break;
-			case '\r':
-				lr_buf_puts(buf, "\\r");
-				break;
-			case '\t':
-				lr_buf_puts(buf, "\\t");
-				break;
-			case '\b':
-				lr_buf_puts(buf, "\\b");
-				break;
-			case '\f':
-				lr_buf_puts(buf, "\\f");
-				break;
-			default:
-				if (c < 0x20)
-					lr_buf_printf(buf, "\\u%04x", c);
-				else
-					lr_buf_putc(buf, (char) c);
+			lr_buf_putc(buf, '\\');
+			lr_buf_putc(buf, JsonEscapes[e - JsonEscaped]);
 		}
+		else
+			lr_buf_printf(buf, "\\u%04x", c);
 	}
 	return lr_buf_putc(buf, '"');
 }
