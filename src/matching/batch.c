@@ -176,12 +176,7 @@ ProcessChunk(Batch *b)
 			nulls[3] = (b->pbank[r->product] == (Datum) 0);
 			values[4] = b->ptype[r->product];
 			nulls[4] = (b->ptype[r->product] == (Datum) 0);
-			values[5] = Float8GetDatum(r->probability);
-			values[6] = lr_match_rate_datum(r->q.rate);
-			values[7] = lr_cents_datum(r->q.amount);
-			values[8] = Int32GetDatum(r->q.term);
-			values[9] = lr_cents_datum(r->q.payment);
-			values[10] = lr_scaled_datum(r->q.total_cost, 2, 2);
+			lr_match_offer_values(r, &values[5]);
 			tuplestore_putvalues(b->rsinfo->setResult, b->rsinfo->setDesc, values, nulls);
 		}
 		MemoryContextReset(b->row_cxt);

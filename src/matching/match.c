@@ -67,12 +67,7 @@ MatchProducts(FunctionCallInfo fcinfo, bool json)
 		values[1] = CStringGetTextDatum(p->id);
 		values[2] = TextOrNull(p->bank, &nulls[2]);
 		values[3] = TextOrNull(p->type, &nulls[3]);
-		values[4] = Float8GetDatum(r->probability);
-		values[5] = lr_match_rate_datum(r->q.rate);
-		values[6] = lr_cents_datum(r->q.amount);
-		values[7] = Int32GetDatum(r->q.term);
-		values[8] = lr_cents_datum(r->q.payment);
-		values[9] = lr_scaled_datum(r->q.total_cost, 2, 2);
+		lr_match_offer_values(r, &values[4]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

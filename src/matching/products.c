@@ -894,3 +894,14 @@ lr_match_rate_datum(lr_i128 rate)
 {
 	return lr_scaled_datum(rate, LR_RATE_SCALE, 2);
 }
+
+void
+lr_match_offer_values(const LrMResult *r, Datum *values)
+{
+	values[0] = Float8GetDatum(r->probability);
+	values[1] = lr_match_rate_datum(r->q.rate);
+	values[2] = lr_cents_datum(r->q.amount);
+	values[3] = Int32GetDatum(r->q.term);
+	values[4] = lr_cents_datum(r->q.payment);
+	values[5] = lr_scaled_datum(r->q.total_cost, 2, 2);
+}
