@@ -201,6 +201,21 @@ lr_hash_bytes(const char *s, size_t len)
 }
 
 /*
+ * Three-way comparison of two values of one type (-1, 0, 1), without a
+ * subtraction that could overflow; and a qsort comparator, name(const void
+ * *, const void *), over elements a and b of type T whose result is expr.
+ */
+#define LR_CMP(x, y) (((x) > (y)) - ((x) < (y)))
+#define LR_COMPARATOR(name, T, expr) \
+	static int \
+	name(const void *pa, const void *pb) \
+	{ \
+		const T    *a = pa; \
+		const T    *b = pb; \
+		return (expr); \
+	}
+
+/*
  * Sorts n 64-bit keys ascending (LSD radix by bytes, only the bytes in which
  * the keys differ; insertion sort below 48 keys), aux holding n more: returns
  * the array that holds the result, a or aux.

@@ -461,20 +461,9 @@ typedef struct SortEnt
 	uint32_t	slot;			/* the entry's slot */
 } SortEnt;
 
-static int
-CmpSortEnt(const void *x, const void *y)
-{
-	const SortEnt *a = x;
-	const SortEnt *b = y;
-
-	if (a->k0 != b->k0)
-		return a->k0 < b->k0 ? -1 : 1;
-	if (a->k1 != b->k1)
-		return a->k1 < b->k1 ? -1 : 1;
-	if (a->day != b->day)
-		return a->day < b->day ? -1 : 1;
-	return 0;
-}
+LR_COMPARATOR(CmpSortEnt, SortEnt,
+			  a->k0 != b->k0 ? LR_CMP(a->k0, b->k0) :
+			  a->k1 != b->k1 ? LR_CMP(a->k1, b->k1) : LR_CMP(a->day, b->day))
 
 /* The entries passing the filters, sorted by (counterparty key, day); *n their number. */
 static SortEnt *
@@ -619,14 +608,8 @@ fail:
 	return false;
 }
 
-static int
-CmpDesc(const void *x, const void *y)
-{
-	int64_t		a = *(const int64_t *) x;
-	int64_t		b = *(const int64_t *) y;
-
-	return a < b ? 1 : a > b ? -1 : 0;
-}
+LR_COMPARATOR(CmpDesc, int64_t,
+			  LR_CMP(*b, *a))
 
 bool
 lr_cpt_reduce(LrCpTable *t, const LrAlloc *a, uint32_t k, int32_t min_day, int64_t *delta, LrError *err)
@@ -671,18 +654,8 @@ lr_cpt_reduce(LrCpTable *t, const LrAlloc *a, uint32_t k, int32_t min_day, int64
 
 /* ---------------------------------------------------------------- flat form */
 
-static int
-CmpCp(const void *x, const void *y)
-{
-	const LrCp *a = x;
-	const LrCp *b = y;
-
-	if (a->k0 != b->k0)
-		return a->k0 < b->k0 ? -1 : 1;
-	if (a->k1 != b->k1)
-		return a->k1 < b->k1 ? -1 : 1;
-	return 0;
-}
+LR_COMPARATOR(CmpCp, LrCp,
+			  a->k0 != b->k0 ? LR_CMP(a->k0, b->k0) : LR_CMP(a->k1, b->k1))
 
 /*
  * Counterparties sorted by key, then the entries not older than min_day

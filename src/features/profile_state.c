@@ -125,14 +125,8 @@ AddU32(uint32_t *dst, LrError *err)
 	return true;
 }
 
-static int
-CmpDay(const void *x, const void *y)
-{
-	int32_t		a = ((const LrDayAgg *) x)->day;
-	int32_t		b = ((const LrDayAgg *) y)->day;
-
-	return a < b ? -1 : a > b ? 1 : 0;
-}
+LR_COMPARATOR(CmpDay, LrDayAgg,
+			  LR_CMP(a->day, b->day))
 
 static bool
 DaysReserve(LrProfileState *st, const LrAlloc *a, uint32_t need, LrError *err)

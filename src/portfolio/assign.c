@@ -233,14 +233,8 @@ QueuesRow(TupleTableSlot *slot, void *arg)
 	r->n++;
 }
 
-static int
-CompareCaseIds(const void *pa, const void *pb)
-{
-	const LrCase *a = pa;
-	const LrCase *b = pb;
-
-	return (a->id > b->id) - (a->id < b->id);
-}
+LR_COMPARATOR(CompareCaseIds, LrCase,
+			  LR_CMP(a->id, b->id))
 
 /* assign_cases: each case to the first queue by rank it is eligible for and that has room, in priority order */
 Datum

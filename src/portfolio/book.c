@@ -399,16 +399,8 @@ PerfRow(TupleTableSlot *slot, void *arg)
 	p->n++;
 }
 
-static int
-CompareSnaps(const void *pa, const void *pb)
-{
-	const LrSnap *a = pa;
-	const LrSnap *b = pb;
-
-	if (a->loan != b->loan)
-		return a->loan < b->loan ? -1 : 1;
-	return (a->month > b->month) - (a->month < b->month);
-}
+LR_COMPARATOR(CompareSnaps, LrSnap,
+			  a->loan != b->loan ? LR_CMP(a->loan, b->loan) : LR_CMP(a->month, b->month))
 
 void
 lr_perf_read(LrPerf *p, const char *sql, bool sort)
@@ -526,14 +518,8 @@ LoansRow(TupleTableSlot *slot, void *arg)
 	l->n++;
 }
 
-static int
-CompareLoans(const void *pa, const void *pb)
-{
-	const LrLoan *a = pa;
-	const LrLoan *b = pb;
-
-	return (a->id > b->id) - (a->id < b->id);
-}
+LR_COMPARATOR(CompareLoans, LrLoan,
+			  LR_CMP(a->id, b->id))
 
 void
 lr_loans_read(LrLoans *l, const char *sql)

@@ -43,14 +43,8 @@ typedef struct Trans
 	int64		balance;
 } Trans;
 
-static int
-CompareTrans(const void *pa, const void *pb)
-{
-	const Trans *a = pa;
-	const Trans *b = pb;
-
-	return (a->key > b->key) - (a->key < b->key);
-}
+LR_COMPARATOR(CompareTrans, Trans,
+			  LR_CMP(a->key, b->key))
 
 #define KEY(month, seg, from, to) \
 	(((uint64) (month) << 40) | ((uint64) (seg) << 10) | ((uint64) (from) << 5) | (uint64) (to))

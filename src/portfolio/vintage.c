@@ -175,18 +175,9 @@ typedef struct LoanKey
 	int64		idx;
 } LoanKey;
 
-static int
-CompareLoanKeys(const void *pa, const void *pb)
-{
-	const LoanKey *a = pa;
-	const LoanKey *b = pb;
-
-	if (a->seg_rank != b->seg_rank)
-		return a->seg_rank < b->seg_rank ? -1 : 1;
-	if (a->cohort != b->cohort)
-		return a->cohort < b->cohort ? -1 : 1;
-	return (a->idx > b->idx) - (a->idx < b->idx);
-}
+LR_COMPARATOR(CompareLoanKeys, LoanKey,
+			  a->seg_rank != b->seg_rank ? LR_CMP(a->seg_rank, b->seg_rank) :
+			  a->cohort != b->cohort ? LR_CMP(a->cohort, b->cohort) : LR_CMP(a->idx, b->idx))
 
 /* vintage: cumulative bad rate by segment, origination cohort and months on book */
 Datum
