@@ -36,6 +36,24 @@ RequestLoanArgs(FunctionCallInfo fcinfo, int amount_arg, int term_arg, LrMReques
 		req->term = lr_match_term_arg(PG_GETARG_INT32(term_arg), "requested_term");
 }
 
+/*
+ * The result set, the products' cache (argument 1, a table or query, or
+ * jsonb), and the applicant row of argument 0 bound into it; NULL (no rows)
+ * for a NULL applicant.
+ */
+static LrMatchCache *
+OpenApplicant(FunctionCallInfo fcinfo, bool json)
+{
+	LrMatchCache *mc;
+
+	lr_pg_srf_init(fcinfo);
+	mc = json ? lr_match_cache_get_json(fcinfo, 1) : lr_match_cache_get(fcinfo, 1);
+	if (PG_ARGISNULL(0))
+		return NULL;
+	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);
+	return mc;
+}
+
 static Datum
 MatchProducts(FunctionCallInfo fcinfo, bool json)
 {
@@ -48,11 +66,8 @@ MatchProducts(FunctionCallInfo fcinfo, bool json)
 
 	lr_match_request(fcinfo, 2, 3, 6, &req);
 	RequestLoanArgs(fcinfo, 4, 5, &req);
-	lr_pg_srf_init(fcinfo);
-	mc = json ? lr_match_cache_get_json(fcinfo, 1) : lr_match_cache_get(fcinfo, 1);
-	if (PG_ARGISNULL(0))
+	if ((mc = OpenApplicant(fcinfo, json)) == NULL)
 		return (Datum) 0;
-	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);
 	if (!lr_match_block(&mc->cat, mc->vals, 1, NULL, NULL, &req, (int64_t) Max(mc->cat.nproducts, 1),
 						&mc->scratch, mc->res, &n, &err))
 		lr_pg_raise(&err, "match_products");
@@ -181,11 +196,8 @@ ExplainMatch(FunctionCallInfo fcinfo, bool json)
 
 	lr_match_request(fcinfo, 2, -1, -1, &req);
 	RequestLoanArgs(fcinfo, 3, 4, &req);
-	lr_pg_srf_init(fcinfo);
-	mc = json ? lr_match_cache_get_json(fcinfo, 1) : lr_match_cache_get(fcinfo, 1);
-	if (PG_ARGISNULL(0))
+	if ((mc = OpenApplicant(fcinfo, json)) == NULL)
 		return (Datum) 0;
-	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);
 
 	for (pi = 0; pi < mc->cat.nproducts; pi++)
 	{
