@@ -327,6 +327,4 @@ extern double lr_card_pd_of_log_odds(double log_odds);
 extern bool lr_card_log_odds_se(const LrCard *card, const int32_t *codes, size_t stride,
 								double *se, int *missing_woe);
 
-extern uint32_t lr_hash_bytes(const char *s, size_t len);
-
 #endif							/* LR_CARD_H */
