@@ -6,7 +6,8 @@
 -- evil.calls.  The superuser then puts evil first in search_path and calls
 -- every function and aggregate of loan_risk (from the catalog, with valid
 -- sample values: see sql/include/calls.sql), in memory and with
--- loan_risk.training_in_memory = off.  Nothing the extension runs or
+-- loan_risk.training_in_memory = off, and again with a query in place of
+-- each table name.  Nothing the extension runs or
 -- generates may resolve a name in evil: the record stays empty, and every
 -- call ends as it does under a safe search_path.
 SET datestyle = ISO;
@@ -191,6 +192,40 @@ BEGIN
   END LOOP;
 END
 $driver$;
+-- The same for every call that names a table ('public.nt_app'), with a query
+-- in its place ('SELECT * FROM public.nt_app'): the functions that take a
+-- table or a query build different SQL for each.
+DO $driver$
+DECLARE
+  c record;
+  query text;
+  safe text;
+  st text;
+  msg text;
+BEGIN
+  PERFORM pg_catalog.set_config('search_path', 'pg_catalog, public', true);
+  PERFORM pg_catalog.set_config('loan_risk.training_in_memory', 'off', true);
+  FOR c IN SELECT * FROM nt_call WHERE mask = 0 AND form = 'rows' AND q ~ '''public\.nt_' ORDER BY fn LOOP
+    query := pg_catalog.regexp_replace(c.q, '''public\.(nt_[a-z_]+)''', '''SELECT * FROM public.\1''', 'g');
+    BEGIN
+      EXECUTE query;
+      safe := '00000';
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS safe = RETURNED_SQLSTATE;
+    END;
+    BEGIN
+      PERFORM pg_catalog.set_config('search_path', 'evil, pg_catalog, public', true);
+      EXECUTE query;
+      PERFORM pg_catalog.set_config('search_path', 'pg_catalog, public', true);
+      st := '00000';
+      msg := NULL;
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+    END;
+    INSERT INTO sp_result VALUES (c.fn, 'query', 'off', safe, st, msg);
+  END LOOP;
+END
+$driver$;
 
 -- The record of the attacker's code run by the superuser: must be empty.
 SELECT what AS ran_attacker_code, count(*) FROM evil.calls GROUP BY 1 ORDER BY 1;
@@ -204,6 +239,8 @@ WHERE p.pronamespace = 'loan_risk'::regnamespace AND NOT ('internal'::regtype = 
   AND p.oid::regprocedure::text NOT IN (SELECT fn FROM sp_result)
 ORDER BY p.oid::regprocedure::text;
 SELECT count(*) FILTER (WHERE hostile_state = '00000') > 400 AS most_calls_succeed FROM sp_result;
+-- The calls made with a query in place of a table, and how they ended.
+SELECT fn AS table_or_query, hostile_state FROM sp_result WHERE form = 'query' ORDER BY 1;
 
 -- The functions that generate SQL or run the caller's query text, and the
 -- SQL-language ones, by name (from the catalog: a text argument that is a

@@ -37,6 +37,9 @@ CREATE TABLE nt_cases (case_id bigint, balance numeric, roll_forward_risk float8
 INSERT INTO nt_cases VALUES (101, 12000, 0.60, 120), (102, 800, 0.2, 5);
 CREATE TABLE nt_queues (queue text, rank integer, capacity integer, min_risk float8, min_balance numeric, min_dpd integer);
 INSERT INTO nt_queues VALUES ('legal', 1, 1, NULL, 5000, 90), ('reminder', 2, NULL, NULL, NULL, NULL);
+-- A list a strategy looks applicants up in (by region).
+CREATE TABLE nt_list (region text PRIMARY KEY);
+INSERT INTO nt_list VALUES ('east');
 
 -- The applicant row of the record samples.
 CREATE TABLE sample_app AS SELECT * FROM nt_app WHERE id = 1;
@@ -77,6 +80,13 @@ SELECT (SELECT card FROM nt_card) AS scorecard,
                                                                                   p.approval_model::jsonb))
                                                       FROM nt_products p))))::loan_risk.strategy
         FROM nt_card c) AS strategy;
+-- The same strategy with every stage: list lookups (the SQL a strategy runs)
+-- and the anomaly stage's isolation forest.
+ALTER TABLE sample_values ADD COLUMN strategy_lists loan_risk.strategy;
+UPDATE sample_values SET strategy_lists = jsonb_set(jsonb_set(strategy::jsonb, '{stages,identity}',
+  '{"lists": [{"code": "NT_LIST", "list": "black", "schema": "public", "table": "nt_list", "key_column": "region",
+               "column": "region", "reason": "Region listed"}]}'),
+  '{stages,anomaly}', jsonb_build_object('model', iforest::jsonb, 'refer_at', 0.9, 'decline_at', 0.95))::loan_risk.strategy;
 SELECT count(*) FILTER (WHERE v IS NULL) AS null_samples FROM sample_values, LATERAL jsonb_each(to_jsonb(sample_values)) e(k, v);
 
 -- ---------------------------------------------------------------- sample values
@@ -195,6 +205,11 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('loan_risk.robust_stats_state', NULL, NULL, '(SELECT robust_stats FROM public.sample_values)'),
   ('loan_risk.robust_summary', NULL, NULL, '(SELECT robust_summary FROM public.sample_values)'),
   ('loan_risk.strategy', NULL, NULL, '(SELECT strategy FROM public.sample_values)'),
+  -- Where a strategy may read tables (not decide, IMMUTABLE), the one that does.
+  ('loan_risk.strategy', NULL, 'decide_stable', '(SELECT strategy_lists FROM public.sample_values)'),
+  ('loan_risk.strategy', NULL, 'decide_detail', '(SELECT strategy_lists FROM public.sample_values)'),
+  ('loan_risk.strategy', NULL, 'replay', '(SELECT strategy_lists FROM public.sample_values)'),
+  ('loan_risk.strategy', NULL, 'compare_strategies', '(SELECT strategy_lists FROM public.sample_values)'),
   ('jsonb', 'input', 'replay', '(SELECT pg_catalog.to_jsonb(a) FROM public.sample_app a)'),
   ('text[]', 'list_hits', 'replay', '''{}'''),
   ('text', 'outcome_column', NULL, '''bad'''),
