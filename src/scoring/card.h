@@ -249,9 +249,6 @@ lr_code_null(const LrTableFeature *f)
 	return f->missing;
 }
 
-/* The code of one of the feature's bins (f->bin[code] == b). */
-extern int32_t lr_code_of_bin(const LrTableFeature *f, const LrBin *b);
-
 /* ---------------------------------------------------------------- points */
 
 /* One row: base points, then the points of codes[i] of feature i, in card order. */

@@ -75,15 +75,6 @@ lr_code_text(const LrTableFeature *f, const char *s, size_t len)
 	return f->unseen;
 }
 
-int32_t
-lr_code_of_bin(const LrTableFeature *f, const LrBin *b)
-{
-	for (int32_t k = 0; k < f->ncodes; k++)
-		if (f->bin[k] == b)
-			return k;
-	return LR_CODE_NONE;
-}
-
 void
 lr_table_score_batch(const LrCardTable *t, const int32_t *const *codes, size_t n, double *s)
 {
