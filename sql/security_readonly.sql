@@ -129,7 +129,8 @@ DO $$
 DECLARE
   t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['nt_app', 'nt_products', 'nt_edges', 'nt_loans', 'nt_perf', 'nt_cases', 'nt_queues'] LOOP
+  FOREACH t IN ARRAY ARRAY['nt_app', 'nt_products', 'nt_edges', 'nt_loans', 'nt_perf', 'nt_cases', 'nt_queues', 'nt_decisions',
+                           'nt_list'] LOOP
     EXECUTE format('CREATE VIEW %I AS SELECT * FROM %I WHERE ro_delete()', 'd_' || t, t);
     EXECUTE format('CREATE VIEW %I AS SELECT * FROM %I WHERE nextval(''ro_seq'') > 0', 'n_' || t, t);
     EXECUTE format('CREATE VIEW %I AS SELECT * FROM %I WHERE ro_temp()', 't_' || t, t);
@@ -166,6 +167,47 @@ WHERE sqlstate <> '25006' OR message !~ '^[a-z ]+ must not modify data: cannot e
 ORDER BY 1, 2;
 -- What the messages name.
 SELECT DISTINCT substring(message FROM '^(.*) must not modify data') AS query_named FROM ro_result ORDER BY 1;
+-- Nothing changed.
+SELECT (SELECT count(*) FROM victim) AS victim_rows, (SELECT count(*) FROM scratch) AS scratch_rows,
+       (SELECT is_called FROM ro_seq) AS ro_seq_called;
+
+-- ---------------------------------------------------------------- a strategy's list tables
+-- The lists a strategy looks applicants up in are tables it names: each
+-- function that looks them up (from the catalog: every call given the
+-- sample strategy with a list) runs with the list swapped for the same
+-- views that write, and must fail as a query string does, naming the list.
+-- replay is given the list hits (it looks nothing up).  The sample applicant
+-- is put on the list, so that the lookup reaches the view's function.
+INSERT INTO nt_list SELECT region FROM sample_app ON CONFLICT DO NOTHING;
+CREATE TABLE ro_strategies AS
+SELECT k, jsonb_set(strategy_lists::jsonb, '{stages,identity,lists,0,table}',
+                    to_jsonb(k || '_nt_list'))::loan_risk.strategy AS s
+FROM sample_values, unnest(ARRAY['d', 'n', 't']) k;
+CREATE TABLE ro_lists (fn text, kind text, sqlstate text, message text);
+DO $driver$
+DECLARE
+  c record;
+  k text;
+  st text;
+  msg text;
+BEGIN
+  FOR c IN SELECT * FROM nt_call WHERE mask = 0 AND form = 'rows' AND q LIKE '%strategy\_lists%'
+                                       AND q NOT LIKE '%public.nt\_%' ORDER BY fn LOOP
+    FOREACH k IN ARRAY ARRAY['d', 'n', 't'] LOOP
+      BEGIN
+        EXECUTE replace(c.q, '(SELECT strategy_lists FROM public.sample_values)',
+                        format('(SELECT s FROM public.ro_strategies WHERE k = %L)', k));
+        st := '00000';
+        msg := NULL;
+      EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+      END;
+      INSERT INTO ro_lists VALUES (c.fn, k, st, msg);
+    END LOOP;
+  END LOOP;
+END
+$driver$;
+SELECT fn, kind, sqlstate, message FROM ro_lists ORDER BY 1, 2;
 -- Nothing changed.
 SELECT (SELECT count(*) FROM victim) AS victim_rows, (SELECT count(*) FROM scratch) AS scratch_rows,
        (SELECT is_called FROM ro_seq) AS ro_seq_called;

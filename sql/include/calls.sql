@@ -37,6 +37,9 @@ CREATE TABLE nt_cases (case_id bigint, balance numeric, roll_forward_risk float8
 INSERT INTO nt_cases VALUES (101, 12000, 0.60, 120), (102, 800, 0.2, 5);
 CREATE TABLE nt_queues (queue text, rank integer, capacity integer, min_risk float8, min_balance numeric, min_dpd integer);
 INSERT INTO nt_queues VALUES ('legal', 1, 1, NULL, 5000, 90), ('reminder', 2, NULL, NULL, NULL, NULL);
+-- Logged decisions of a champion/challenger test.
+CREATE TABLE nt_decisions (arm text, outcome text, pd float8, limit_amount numeric, bad integer);
+INSERT INTO nt_decisions VALUES ('a', 'approve', 0.1, 1000, 1), ('b', 'decline', 0.3, NULL, 0);
 -- A list a strategy looks applicants up in (by region).
 CREATE TABLE nt_list (region text PRIMARY KEY);
 INSERT INTO nt_list VALUES ('east');
@@ -213,8 +216,7 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('jsonb', 'input', 'replay', '(SELECT pg_catalog.to_jsonb(a) FROM public.sample_app a)'),
   ('text[]', 'list_hits', 'replay', '''{}'''),
   ('text', 'outcome_column', NULL, '''bad'''),
-  ('text', 'source', 'compare_arms', $$'SELECT ''a''::pg_catalog.text AS arm, ''approve''::pg_catalog.text AS outcome,
-     0.1::pg_catalog.float8 AS pd, 1000::pg_catalog.numeric AS limit_amount, 1 AS bad'$$);
+  ('text', 'source', 'compare_arms', '''public.nt_decisions''');
 INSERT INTO nt_sample (typ, argname, proname, expr, null_expr) VALUES
   ('"any"', NULL, NULL, '1.5::pg_catalog.float8', 'NULL::pg_catalog.float8'),
   ('anyelement', NULL, NULL, '1::pg_catalog.int4', 'NULL::pg_catalog.int4'),
