@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: install what is needed, build, check the include rules
-# (test/layers.sh), then run every suite on throwaway clusters: pg_regress
-# over sql/*.sql, then each test/suites/*.sh.
+# (test/layers.sh) and the length of functions (test/function_length.sh),
+# then run every suite on throwaway clusters: pg_regress over sql/*.sql, then
+# each test/suites/*.sh.
 # Prints regression.diffs on failure and ends with one line "N passed, N failed";
 # exits non-zero on any failure.
 #
@@ -30,10 +31,15 @@ lr_tmp_install || { echo "temporary installation failed"; echo "0 passed, 1 fail
 passed=0
 failed=0
 
-# ---- The include rules of DEVELOPING.md ("Layers"), with every full pg_regress run.
+# ---- The include rules of DEVELOPING.md ("Layers") and the length of
+# functions, with every full pg_regress run.
 if [ -z "${LR_REGRESS:-}" ] || [[ " ${LR_SUITES:-} " == *" layers "* ]]; then
   echo "== layers"
   if bash test/layers.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
+if [ -z "${LR_REGRESS:-}" ] || [[ " ${LR_SUITES:-} " == *" function_length "* ]]; then
+  echo "== function_length"
+  if bash test/function_length.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 fi
 
 # ---- pg_regress: one throwaway cluster; each file in sql/ runs in a database

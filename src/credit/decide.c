@@ -249,141 +249,157 @@ Hold(LrAdjustResult *r, int64_t current, const char *rule)
 	r->rule = rule;
 }
 
-void
-lr_adjust_limit(const LrAdjustPolicy *p, const LrAdjustInput *in, LrAdjustResult *r)
+/* Frozen at max_dpd >= freeze_dpd: the limit the policy keeps; false when not frozen. */
+static bool
+AdjustFreeze(const LrAdjustPolicy *p, const LrAdjustInput *in, int64_t drawn, LrAdjustResult *r)
 {
 	int64_t		cur = in->current_limit;
-	int64_t		drawn;
+	char		a[64];
+
+	if (!p->has_freeze || in->max_dpd < p->freeze_dpd)
+		return false;
+	r->action = LR_ADJ_FREEZE;
+	r->rule = "freeze_days_past_due";
+	switch (p->freeze_limit)
+	{
+		case LR_FREEZE_DRAWN:
+			r->new_limit = drawn < cur ? drawn : cur;
+			break;
+		case LR_FREEZE_CURRENT:
+			r->new_limit = cur;
+			break;
+		case LR_FREEZE_ZERO:
+			r->new_limit = 0;
+			break;
+	}
+	snprintf(r->reason, sizeof(r->reason),
+			 "max days past due %d >= %d: frozen, limit %s (%s)",
+			 in->max_dpd, p->freeze_dpd, lr_cents_str(a, sizeof(a), r->new_limit),
+			 p->freeze_limit == LR_FREEZE_DRAWN ? "the drawn amount" :
+			 p->freeze_limit == LR_FREEZE_CURRENT ? "kept; drawing is blocked" : "closed");
+	return true;
+}
+
+/*
+ * The first decrease trigger that fires (days past due, pd, pd ratio), then
+ * the cut down to the floor (a hold when the floor leaves nothing to cut);
+ * false when no trigger fires.
+ */
+static bool
+AdjustDecrease(const LrAdjustPolicy *p, const LrAdjustInput *in, int64_t drawn, LrAdjustResult *r)
+{
+	int64_t		cur = in->current_limit;
+	char		trigger[160] = "";
 	char		a[64],
 				b[64],
 				c[64];
 
-	memset(r, 0, sizeof(*r));
-	/* utilisation * limit, to the cent: at most 10^15 * 10^19 */
-	drawn = (int64_t) lr_div_round((lr_i128) cur * DoubleToDec(in->utilisation), LR_RATE_ONE);
-
-	if (p->has_freeze && in->max_dpd >= p->freeze_dpd)
+	if (!p->has_decrease)
+		return false;
+	if (p->dec_dpd >= 0 && in->max_dpd >= p->dec_dpd)
 	{
-		r->action = LR_ADJ_FREEZE;
-		r->rule = "freeze_days_past_due";
-		switch (p->freeze_limit)
-		{
-			case LR_FREEZE_DRAWN:
-				r->new_limit = drawn < cur ? drawn : cur;
-				break;
-			case LR_FREEZE_CURRENT:
-				r->new_limit = cur;
-				break;
-			case LR_FREEZE_ZERO:
-				r->new_limit = 0;
-				break;
-		}
-		snprintf(r->reason, sizeof(r->reason),
-				 "max days past due %d >= %d: frozen, limit %s (%s)",
-				 in->max_dpd, p->freeze_dpd, lr_cents_str(a, sizeof(a), r->new_limit),
-				 p->freeze_limit == LR_FREEZE_DRAWN ? "the drawn amount" :
-				 p->freeze_limit == LR_FREEZE_CURRENT ? "kept; drawing is blocked" : "closed");
-		return;
+		r->rule = "decrease_days_past_due";
+		snprintf(trigger, sizeof(trigger), "max days past due %d >= %d", in->max_dpd, p->dec_dpd);
 	}
-
-	if (p->has_decrease)
+	else if (p->dec_pd >= 0 && in->pd_now >= p->dec_pd)
 	{
-		char		trigger[160] = "";
-
-		if (p->dec_dpd >= 0 && in->max_dpd >= p->dec_dpd)
-		{
-			r->rule = "decrease_days_past_due";
-			snprintf(trigger, sizeof(trigger), "max days past due %d >= %d", in->max_dpd, p->dec_dpd);
-		}
-		else if (p->dec_pd >= 0 && in->pd_now >= p->dec_pd)
-		{
-			r->rule = "decrease_pd";
-			snprintf(trigger, sizeof(trigger), "pd %s >= %s",
-					 DStr(a, sizeof(a), in->pd_now), DStr(b, sizeof(b), p->dec_pd));
-		}
-		else if (p->dec_pd_ratio > 0 && in->pd_now > in->pd_at_grant &&
-				 in->pd_now >= p->dec_pd_ratio * in->pd_at_grant)
-		{
-			r->rule = "decrease_pd_ratio";
-			snprintf(trigger, sizeof(trigger), "pd rose from %s at grant to %s (at least %s times)",
-					 DStr(a, sizeof(a), in->pd_at_grant), DStr(b, sizeof(b), in->pd_now),
-					 DStr(c, sizeof(c), p->dec_pd_ratio));
-		}
-		if (r->rule != NULL)
-		{
-			/* cur * (1 - step), rounded down to the step */
-			int64_t		cut = (int64_t) lr_div_ceil((lr_i128) cur * p->dec_step, LR_RATE_ONE);
-			int64_t		target = FloorStep(cur - cut, p->step);
-			int64_t		floor_ = p->dec_min_limit;
-			bool		floor_drawn = false;
-
-			if (p->dec_floor_at_drawn && CeilStep(drawn, p->step) > floor_)
-			{
-				floor_ = CeilStep(drawn, p->step);
-				floor_drawn = true;
-			}
-			if (target < floor_)
-				target = floor_;
-			if (target >= cur)
-			{
-				snprintf(r->reason, sizeof(r->reason),
-						 "%s, but the limit may not go below %s %s", trigger,
-						 floor_drawn ? "the drawn amount" : "the minimum limit",
-						 lr_cents_str(a, sizeof(a), floor_));
-				Hold(r, cur, "hold_decrease_floor");
-				return;
-			}
-			r->action = LR_ADJ_DECREASE;
-			r->new_limit = target;
-			snprintf(r->reason, sizeof(r->reason), "%s: cut by %s from %s to %s%s", trigger,
-					 lr_pct_str(a, sizeof(a), p->dec_step), lr_cents_str(b, sizeof(b), cur),
-					 lr_cents_str(c, sizeof(c), target),
-					 target == floor_ && floor_ > 0 ?
-					 (floor_drawn ? " (the drawn amount)" : " (the minimum limit)") : "");
-			return;
-		}
+		r->rule = "decrease_pd";
+		snprintf(trigger, sizeof(trigger), "pd %s >= %s",
+				 DStr(a, sizeof(a), in->pd_now), DStr(b, sizeof(b), p->dec_pd));
 	}
+	else if (p->dec_pd_ratio > 0 && in->pd_now > in->pd_at_grant &&
+			 in->pd_now >= p->dec_pd_ratio * in->pd_at_grant)
+	{
+		r->rule = "decrease_pd_ratio";
+		snprintf(trigger, sizeof(trigger), "pd rose from %s at grant to %s (at least %s times)",
+				 DStr(a, sizeof(a), in->pd_at_grant), DStr(b, sizeof(b), in->pd_now),
+				 DStr(c, sizeof(c), p->dec_pd_ratio));
+	}
+	if (r->rule == NULL)
+		return false;
+	{
+		/* cur * (1 - step), rounded down to the step */
+		int64_t		cut = (int64_t) lr_div_ceil((lr_i128) cur * p->dec_step, LR_RATE_ONE);
+		int64_t		target = FloorStep(cur - cut, p->step);
+		int64_t		floor_ = p->dec_min_limit;
+		bool		floor_drawn = false;
+
+		if (p->dec_floor_at_drawn && CeilStep(drawn, p->step) > floor_)
+		{
+			floor_ = CeilStep(drawn, p->step);
+			floor_drawn = true;
+		}
+		if (target < floor_)
+			target = floor_;
+		if (target >= cur)
+		{
+			snprintf(r->reason, sizeof(r->reason),
+					 "%s, but the limit may not go below %s %s", trigger,
+					 floor_drawn ? "the drawn amount" : "the minimum limit",
+					 lr_cents_str(a, sizeof(a), floor_));
+			Hold(r, cur, "hold_decrease_floor");
+			return true;
+		}
+		r->action = LR_ADJ_DECREASE;
+		r->new_limit = target;
+		snprintf(r->reason, sizeof(r->reason), "%s: cut by %s from %s to %s%s", trigger,
+				 lr_pct_str(a, sizeof(a), p->dec_step), lr_cents_str(b, sizeof(b), cur),
+				 lr_cents_str(c, sizeof(c), target),
+				 target == floor_ && floor_ > 0 ?
+				 (floor_drawn ? " (the drawn amount)" : " (the minimum limit)") : "");
+	}
+	return true;
+}
+
+/* The first condition of an increase that fails, as a hold; false when every one holds. */
+static bool
+AdjustIneligible(const LrAdjustPolicy *p, const LrAdjustInput *in, LrAdjustResult *r)
+{
+	int64_t		cur = in->current_limit;
+	char		a[64],
+				b[64],
+				c[64];
 
 	if (!p->has_increase)
 	{
 		snprintf(r->reason, sizeof(r->reason), "no rule applies");
 		Hold(r, cur, "hold_no_rule");
-		return;
+		return true;
 	}
 	if (in->months_since_change < p->cooldown_months)
 	{
 		snprintf(r->reason, sizeof(r->reason), "cool-down: %d months since the last change, %d needed",
 				 in->months_since_change, p->cooldown_months);
 		Hold(r, cur, "hold_cooldown");
-		return;
+		return true;
 	}
 	if (in->months_on_book < p->inc_min_months_on_book)
 	{
 		snprintf(r->reason, sizeof(r->reason), "%d months on book, %d needed for an increase",
 				 in->months_on_book, p->inc_min_months_on_book);
 		Hold(r, cur, "hold_months_on_book");
-		return;
+		return true;
 	}
 	if (in->max_dpd > p->inc_max_dpd)
 	{
 		snprintf(r->reason, sizeof(r->reason), "max days past due %d is above %d allowed for an increase",
 				 in->max_dpd, p->inc_max_dpd);
 		Hold(r, cur, "hold_days_past_due");
-		return;
+		return true;
 	}
 	if (in->utilisation < p->inc_min_utilisation)
 	{
 		snprintf(r->reason, sizeof(r->reason), "utilisation %s is below %s needed for an increase",
 				 DStr(a, sizeof(a), in->utilisation), DStr(b, sizeof(b), p->inc_min_utilisation));
 		Hold(r, cur, "hold_utilisation");
-		return;
+		return true;
 	}
 	if (in->pd_now > p->inc_max_pd)
 	{
 		snprintf(r->reason, sizeof(r->reason), "pd %s is above %s allowed for an increase",
 				 DStr(a, sizeof(a), in->pd_now), DStr(b, sizeof(b), p->inc_max_pd));
 		Hold(r, cur, "hold_pd");
-		return;
+		return true;
 	}
 	if (p->inc_max_pd_ratio > 0 && in->pd_now > p->inc_max_pd_ratio * in->pd_at_grant)
 	{
@@ -392,38 +408,64 @@ lr_adjust_limit(const LrAdjustPolicy *p, const LrAdjustInput *in, LrAdjustResult
 				 DStr(a, sizeof(a), in->pd_now), DStr(b, sizeof(b), p->inc_max_pd_ratio),
 				 DStr(c, sizeof(c), in->pd_at_grant));
 		Hold(r, cur, "hold_pd_ratio");
+		return true;
+	}
+	return false;
+}
+
+/* The increase of an eligible limit, capped (a hold when the cap leaves nothing to add). */
+static void
+AdjustIncrease(const LrAdjustPolicy *p, const LrAdjustInput *in, LrAdjustResult *r)
+{
+	int64_t		cur = in->current_limit;
+
+	/* cur * (1 + step): at most 10^15 * 1.1 * 10^19 */
+	int64_t		up = (int64_t) lr_div_floor((lr_i128) cur * p->inc_step, LR_RATE_ONE);
+	int64_t		target = FloorStep(cur + up, p->step);
+	const char *capped = "";
+	char		a[64],
+				b[64],
+				c[64];
+
+	if (p->inc_max_increase >= 0 && target > cur + p->inc_max_increase)
+	{
+		target = FloorStep(cur + p->inc_max_increase, p->step);
+		capped = " (capped by the maximum increase)";
+	}
+	if (p->inc_max_limit >= 0 && target > p->inc_max_limit)
+	{
+		target = FloorStep(p->inc_max_limit, p->step);
+		capped = " (capped by the maximum limit)";
+	}
+	if (target <= cur)
+	{
+		snprintf(r->reason, sizeof(r->reason), "eligible, but the limit %s is already at the cap%s",
+				 lr_cents_str(a, sizeof(a), cur), capped);
+		Hold(r, cur, "hold_at_max");
 		return;
 	}
-	{
-		/* cur * (1 + step): at most 10^15 * 1.1 * 10^19 */
-		int64_t		up = (int64_t) lr_div_floor((lr_i128) cur * p->inc_step, LR_RATE_ONE);
-		int64_t		target = FloorStep(cur + up, p->step);
-		const char *capped = "";
+	r->action = LR_ADJ_INCREASE;
+	r->rule = "increase";
+	r->new_limit = target;
+	snprintf(r->reason, sizeof(r->reason), "eligible for an increase of %s: from %s to %s%s",
+			 lr_pct_str(a, sizeof(a), p->inc_step), lr_cents_str(b, sizeof(b), cur),
+			 lr_cents_str(c, sizeof(c), target), capped);
+}
 
-		if (p->inc_max_increase >= 0 && target > cur + p->inc_max_increase)
-		{
-			target = FloorStep(cur + p->inc_max_increase, p->step);
-			capped = " (capped by the maximum increase)";
-		}
-		if (p->inc_max_limit >= 0 && target > p->inc_max_limit)
-		{
-			target = FloorStep(p->inc_max_limit, p->step);
-			capped = " (capped by the maximum limit)";
-		}
-		if (target <= cur)
-		{
-			snprintf(r->reason, sizeof(r->reason), "eligible, but the limit %s is already at the cap%s",
-					 lr_cents_str(a, sizeof(a), cur), capped);
-			Hold(r, cur, "hold_at_max");
-			return;
-		}
-		r->action = LR_ADJ_INCREASE;
-		r->rule = "increase";
-		r->new_limit = target;
-		snprintf(r->reason, sizeof(r->reason), "eligible for an increase of %s: from %s to %s%s",
-				 lr_pct_str(a, sizeof(a), p->inc_step), lr_cents_str(b, sizeof(b), cur),
-				 lr_cents_str(c, sizeof(c), target), capped);
-	}
+/* The rules in order: freeze, decrease, the conditions of an increase, the increase. */
+void
+lr_adjust_limit(const LrAdjustPolicy *p, const LrAdjustInput *in, LrAdjustResult *r)
+{
+	int64_t		drawn;
+
+	memset(r, 0, sizeof(*r));
+	/* utilisation * limit, to the cent: at most 10^15 * 10^19 */
+	drawn = (int64_t) lr_div_round((lr_i128) in->current_limit * DoubleToDec(in->utilisation),
+								   LR_RATE_ONE);
+	if (AdjustFreeze(p, in, drawn, r) || AdjustDecrease(p, in, drawn, r) ||
+		AdjustIneligible(p, in, r))
+		return;
+	AdjustIncrease(p, in, r);
 }
 
 /* ---- price_loan ------------------------------------------------------- */

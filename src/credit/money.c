@@ -31,39 +31,33 @@ DecCaseEq(const char *s, size_t len, const char *word)
 	return 1;
 }
 
-LrDecStatus
-lr_dec_parse(const char *s, size_t len, int scale, bool round, lr_i128 limit, lr_i128 *out)
+/* The significant digits of a decimal and where its point is. */
+typedef struct DecDigits
 {
-	const char *p = s;
-	const char *end = s + len;
-	bool		neg = false;
 	char		digits[LR_DEC_MAX_DIGITS + 2];
-	int			ndig = 0;		/* significant digits kept in digits[] */
+	int			ndig;			/* significant digits kept in digits[] */
+	long		exp10;			/* value = digits * 10^exp10 */
+	bool		nonzero_dropped;	/* a nonzero digit after first_dropped */
+	int			first_dropped;	/* the first digit not kept, for rounding; -1 if none */
+} DecDigits;
+
+/*
+ * Reads digits with at most one point from *pp (leading zeros only move the
+ * point; digits beyond the buffer are remembered for rounding) and an
+ * exponent; false on a syntax error (no digit, two points, an exponent
+ * without digits, anything left before end).
+ */
+static bool
+DecRead(const char *p, const char *end, DecDigits *d)
+{
 	long		dropped_exp = 0;	/* digits not kept (beyond the buffer) left of the point */
-	bool		nonzero_dropped = false;
-	int			first_dropped = -1; /* the first digit not kept, for rounding */
-	long		exp10 = 0;		/* value = digits * 10^exp10 */
 	bool		any = false;
 	bool		seen_point = false;
-	lr_i128		v = 0;
-	long		shift;
-	int			i;
 
-	*out = 0;
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
-		end--;
-	if (p < end && (*p == '-' || *p == '+'))
-	{
-		neg = (*p == '-');
-		p++;
-	}
-	if (DecCaseEq(p, (size_t) (end - p), "nan"))
-		return LR_DEC_NAN;
-	if (DecCaseEq(p, (size_t) (end - p), "infinity") || DecCaseEq(p, (size_t) (end - p), "inf"))
-		return LR_DEC_INF;
-
+	d->ndig = 0;
+	d->exp10 = 0;
+	d->nonzero_dropped = false;
+	d->first_dropped = -1;
 	for (; p < end; p++)
 	{
 		char		c = *p;
@@ -71,39 +65,39 @@ lr_dec_parse(const char *s, size_t len, int scale, bool round, lr_i128 limit, lr
 		if (c == '.')
 		{
 			if (seen_point)
-				return LR_DEC_SYNTAX;
+				return false;
 			seen_point = true;
 			continue;
 		}
 		if (c < '0' || c > '9')
 			break;
 		any = true;
-		if (ndig == 0 && c == '0')
+		if (d->ndig == 0 && c == '0')
 		{
 			/* leading zero: only moves the point */
 			if (seen_point)
-				exp10--;
+				d->exp10--;
 			continue;
 		}
-		if (ndig < LR_DEC_MAX_DIGITS + 1)
+		if (d->ndig < LR_DEC_MAX_DIGITS + 1)
 		{
-			digits[ndig++] = c;
+			d->digits[d->ndig++] = c;
 			if (seen_point)
-				exp10--;
+				d->exp10--;
 		}
 		else
 		{
 			/* beyond the buffer: remember for rounding only */
-			if (first_dropped < 0)
-				first_dropped = c - '0';
+			if (d->first_dropped < 0)
+				d->first_dropped = c - '0';
 			else if (c != '0')
-				nonzero_dropped = true;
+				d->nonzero_dropped = true;
 			if (!seen_point)
 				dropped_exp++;
 		}
 	}
 	if (!any)
-		return LR_DEC_SYNTAX;
+		return false;
 	if (p < end && (*p == 'e' || *p == 'E'))
 	{
 		bool		eneg = false;
@@ -123,34 +117,36 @@ lr_dec_parse(const char *s, size_t len, int scale, bool round, lr_i128 limit, lr
 				e = e * 10 + (*p - '0');
 		}
 		if (!edig)
-			return LR_DEC_SYNTAX;
-		exp10 += eneg ? -e : e;
+			return false;
+		d->exp10 += eneg ? -e : e;
 	}
 	if (p != end)
-		return LR_DEC_SYNTAX;
-	exp10 += dropped_exp;
-	(void) nonzero_dropped;
+		return false;
+	d->exp10 += dropped_exp;
+	return true;
+}
 
-	if (ndig == 0)
-	{
-		*out = 0;
-		return LR_DEC_OK;
-	}
+/*
+ * value * 10^scale = digits * 10^(exp10 + scale) in *v: keep ndig + shift
+ * digits, appending zeros or dropping the tail (rounded half up when round,
+ * else LR_DEC_INEXACT).
+ */
+static LrDecStatus
+DecScale(const DecDigits *d, int scale, bool round, lr_i128 *v)
+{
+	long		shift = d->exp10 + scale;
+	int			i;
 
-	/*
-	 * value * 10^scale = digits * 10^(exp10 + scale): keep ndig + shift
-	 * digits, appending zeros or dropping the tail.
-	 */
-	shift = exp10 + scale;
-	if ((long) ndig + shift > LR_DEC_MAX_DIGITS)
+	*v = 0;
+	if ((long) d->ndig + shift > LR_DEC_MAX_DIGITS)
 		return LR_DEC_RANGE;
 	if (shift >= 0)
 	{
-		for (i = 0; i < ndig; i++)
-			v = v * 10 + (digits[i] - '0');
+		for (i = 0; i < d->ndig; i++)
+			*v = *v * 10 + (d->digits[i] - '0');
 		for (i = 0; i < shift; i++)
-			v *= 10;
-		if (first_dropped > 0 || nonzero_dropped)
+			*v *= 10;
+		if (d->first_dropped > 0 || d->nonzero_dropped)
 		{
 			/* digits beyond the buffer of an integer part cannot be: guarded above */
 			return LR_DEC_RANGE;
@@ -158,29 +154,63 @@ lr_dec_parse(const char *s, size_t len, int scale, bool round, lr_i128 limit, lr
 	}
 	else
 	{
-		long		keep = (long) ndig + shift; /* may be <= 0 */
+		long		keep = (long) d->ndig + shift; /* may be <= 0 */
 		int			rdigit;
 		bool		inexact = false;
 
 		for (i = 0; i < keep; i++)
-			v = v * 10 + (digits[i] - '0');
+			*v = *v * 10 + (d->digits[i] - '0');
 		if (keep >= 0)
-			rdigit = digits[keep] - '0';
+			rdigit = d->digits[keep] - '0';
 		else
 			rdigit = 0;			/* the first dropped digit is a zero before digits[0] */
-		for (i = (int) (keep < 0 ? 0 : keep); i < ndig; i++)
-			if (digits[i] != '0')
+		for (i = (int) (keep < 0 ? 0 : keep); i < d->ndig; i++)
+			if (d->digits[i] != '0')
 				inexact = true;
-		if (first_dropped > 0 || nonzero_dropped)
+		if (d->first_dropped > 0 || d->nonzero_dropped)
 			inexact = true;
 		if (inexact)
 		{
 			if (!round)
 				return LR_DEC_INEXACT;
 			if (rdigit >= 5)
-				v += 1;
+				*v += 1;
 		}
 	}
+	return LR_DEC_OK;
+}
+
+LrDecStatus
+lr_dec_parse(const char *s, size_t len, int scale, bool round, lr_i128 limit, lr_i128 *out)
+{
+	const char *p = s;
+	const char *end = s + len;
+	bool		neg = false;
+	DecDigits	d;
+	LrDecStatus st;
+	lr_i128		v;
+
+	*out = 0;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	if (p < end && (*p == '-' || *p == '+'))
+	{
+		neg = (*p == '-');
+		p++;
+	}
+	if (DecCaseEq(p, (size_t) (end - p), "nan"))
+		return LR_DEC_NAN;
+	if (DecCaseEq(p, (size_t) (end - p), "infinity") || DecCaseEq(p, (size_t) (end - p), "inf"))
+		return LR_DEC_INF;
+	if (!DecRead(p, end, &d))
+		return LR_DEC_SYNTAX;
+	if (d.ndig == 0)
+		return LR_DEC_OK;
+	st = DecScale(&d, scale, round, &v);
+	if (st != LR_DEC_OK)
+		return st;
 	if (v > limit)
 		return LR_DEC_RANGE;
 	*out = neg ? -v : v;

@@ -601,29 +601,19 @@ StopRefer(LrDTerms *t, LrDReasons *rs, LrSStage st, const char *code, const char
 }
 
 /*
- * The score stage and the ones after it with arm number k (arms, then
- * shadows); returns false when a stage stops the decision (t says how).
+ * The score stage with arm number k (arms, then shadows) into t; false when
+ * the card cannot score the applicant (a referral) or the score declines.
  */
 static bool
-Terms(Eval *E, size_t k, LrDReasons *rs, LrDTerms *t, bool trace)
+TermsScore(Eval *E, size_t k, const LrSArm *arm, LrDReasons *rs, LrDTerms *t, bool trace)
 {
 	const LrStrategy *s = E->s;
 	const LrDecisionIn *in = E->in;
-	const LrSArm *arm = k < s->narms ? &s->arms[k] : &s->shadows[k - s->narms];
 	const LrCardTable *tab = &arm->card->table;
 	int32	   *codes = E->in->codes;
 	StringInfo	saw = trace ? Saw(E, LR_SS_SCORE) : NULL;
 	char	   *why;
-	LrLimitResult lr;
-	LrPriceResult pr;
-	int64		revenue,
-				existing = 0;
 
-	memset(t, 0, sizeof(*t));
-	t->outcome = LR_SO_APPROVE;
-	t->stage = LR_SS_SCORE;
-
-	/* score */
 	if ((why = CardCodes(in, arm, in->card_conv[k], codes)) != NULL)
 	{
 		if (saw)
@@ -702,13 +692,23 @@ Terms(Eval *E, size_t k, LrDReasons *rs, LrDTerms *t, bool trace)
 	}
 	if (trace)
 		Trace(E, LR_SS_SCORE, t->outcome == LR_SO_APPROVE ? LR_SO_APPROVE : t->outcome);
-	if (t->outcome == LR_SO_DECLINE)
-		return false;
-	if (!s->has_stage[LR_SS_LIMIT])
-		return true;
+	return t->outcome != LR_SO_DECLINE;
+}
 
-	/* limit */
-	saw = trace ? Saw(E, LR_SS_LIMIT) : NULL;
+/*
+ * The limit stage after the score: the limit and the amount lent into t;
+ * false when it stops the decision (t says how).
+ */
+static bool
+TermsLimit(Eval *E, LrDReasons *rs, LrDTerms *t, bool trace)
+{
+	const LrStrategy *s = E->s;
+	const LrDecisionIn *in = E->in;
+	StringInfo	saw = trace ? Saw(E, LR_SS_LIMIT) : NULL;
+	LrLimitResult lr;
+	int64		revenue,
+				existing = 0;
+
 	if (in->nulls[s->revenue_input])
 	{
 		StopRefer(t, rs, LR_SS_LIMIT, "LIMIT_INPUT_MISSING",
@@ -793,13 +793,27 @@ Terms(Eval *E, size_t k, LrDReasons *rs, LrDTerms *t, bool trace)
 	}
 	if (trace)
 		Trace(E, LR_SS_LIMIT, lr.approved ? LR_SO_PASS : LR_SO_DECLINE);
-	if (!lr.approved)
-		return false;
-	if (!s->has_stage[LR_SS_PRICE])
-		return true;
+	return lr.approved;
 
-	/* price, schedule and APR */
-	saw = trace ? Saw(E, LR_SS_PRICE) : NULL;
+limit_stopped:
+	if (trace)
+		Trace(E, LR_SS_LIMIT, LR_SO_REFER);
+	return false;
+}
+
+
+/*
+ * The price stage after the limit: term, rate, schedule and APR into t;
+ * false when it stops the decision (t says how).
+ */
+static bool
+TermsPrice(Eval *E, size_t k, LrDReasons *rs, LrDTerms *t, bool trace)
+{
+	const LrStrategy *s = E->s;
+	const LrDecisionIn *in = E->in;
+	StringInfo	saw = trace ? Saw(E, LR_SS_PRICE) : NULL;
+	LrPriceResult pr;
+
 	t->term = s->term_months;
 	if (s->requested_term_input >= 0 && !in->nulls[s->requested_term_input])
 	{
@@ -906,11 +920,30 @@ Terms(Eval *E, size_t k, LrDReasons *rs, LrDTerms *t, bool trace)
 	if (trace)
 		Trace(E, LR_SS_PRICE, pr.approved ? LR_SO_PASS : LR_SO_DECLINE);
 	return pr.approved;
+}
 
-limit_stopped:
-	if (trace)
-		Trace(E, LR_SS_LIMIT, LR_SO_REFER);
-	return false;
+/*
+ * The score stage and the ones after it with arm number k (arms, then
+ * shadows); returns false when a stage stops the decision (t says how).
+ */
+static bool
+Terms(Eval *E, size_t k, LrDReasons *rs, LrDTerms *t, bool trace)
+{
+	const LrStrategy *s = E->s;
+	const LrSArm *arm = k < s->narms ? &s->arms[k] : &s->shadows[k - s->narms];
+
+	memset(t, 0, sizeof(*t));
+	t->outcome = LR_SO_APPROVE;
+	t->stage = LR_SS_SCORE;
+	if (!TermsScore(E, k, arm, rs, t, trace))
+		return false;
+	if (!s->has_stage[LR_SS_LIMIT])
+		return true;
+	if (!TermsLimit(E, rs, t, trace))
+		return false;
+	if (!s->has_stage[LR_SS_PRICE])
+		return true;
+	return TermsPrice(E, k, rs, t, trace);
 }
 
 /* ---------------------------------------------------------------- offers */

@@ -1160,11 +1160,128 @@ WriteProduct(LrBuf *b, const LrStrategy *s, const LrMProduct *p)
 	lr_buf_putc(b, '}');
 }
 
+/* The identity stage: its checks and its lists. */
+static void
+WriteIdentity(LrBuf *b, const LrStrategy *s)
+{
+	size_t		i;
+	bool		f2 = true;
+
+	lr_buf_putc(b, '{');
+	if (s->nchecks > 0)
+	{
+		Key(b, &f2, "checks");
+		lr_buf_putc(b, '[');
+		for (i = 0; i < s->nchecks; i++)
+		{
+			const LrSCheck *ck = &s->checks[i];
+			bool		f3 = true;
+
+			lr_buf_puts(b, i > 0 ? ", {" : "{");
+			Str(b, &f3, "column", ck->column);
+			Str(b, &f3, "kind", lr_sidkind_name(ck->kind));
+			Str(b, &f3, "code", ck->code);
+			Str(b, &f3, "reason", ck->reason);
+			Str(b, &f3, "action", lr_soutcome_name(ck->action));
+			Str(b, &f3, "if_null", ck->pass_if_null ? "pass" : "fail");
+			lr_buf_putc(b, '}');
+		}
+		lr_buf_putc(b, ']');
+	}
+	if (s->nlists > 0)
+	{
+		Key(b, &f2, "lists");
+		lr_buf_putc(b, '[');
+		for (i = 0; i < s->nlists; i++)
+		{
+			const LrSList *l = &s->lists[i];
+			bool		f3 = true;
+
+			lr_buf_puts(b, i > 0 ? ", {" : "{");
+			Str(b, &f3, "code", l->code);
+			Str(b, &f3, "list", lr_slist_name(l->list));
+			Str(b, &f3, "schema", l->schema);
+			Str(b, &f3, "table", l->table);
+			Str(b, &f3, "key_column", l->key_column);
+			Str(b, &f3, "column", l->column);
+			Str(b, &f3, "normalize", lr_sidkind_name(l->normalize));
+			Str(b, &f3, "reason", l->reason);
+			Str(b, &f3, "action", lr_soutcome_name(l->action));
+			lr_buf_putc(b, '}');
+		}
+		lr_buf_putc(b, ']');
+	}
+	lr_buf_putc(b, '}');
+}
+
+/* The score stage: the salt, the arms and the shadows. */
+static void
+WriteScore(LrBuf *b, const LrStrategy *s)
+{
+	size_t		i;
+	bool		f2 = true;
+
+	lr_buf_putc(b, '{');
+	if (s->salt != NULL)
+		Str(b, &f2, "salt", s->salt);
+	Key(b, &f2, "arms");
+	lr_buf_putc(b, '[');
+	for (i = 0; i < s->narms; i++)
+	{
+		if (i > 0)
+			lr_buf_puts(b, ", ");
+		WriteArm(b, &s->arms[i], true);
+	}
+	lr_buf_putc(b, ']');
+	if (s->nshadows > 0)
+	{
+		Key(b, &f2, "shadows");
+		lr_buf_putc(b, '[');
+		for (i = 0; i < s->nshadows; i++)
+		{
+			if (i > 0)
+				lr_buf_puts(b, ", ");
+			WriteArm(b, &s->shadows[i], false);
+		}
+		lr_buf_putc(b, ']');
+	}
+	lr_buf_putc(b, '}');
+}
+
+/* The offers stage: its options and the products. */
+static void
+WriteOffers(LrBuf *b, const LrStrategy *s)
+{
+	size_t		i;
+	bool		f2 = true;
+	const char *order = s->order == LR_ORDER_MONTHLY_PAYMENT ? "monthly_payment" :
+		s->order == LR_ORDER_RATE ? "rate" :
+		s->order == LR_ORDER_PROBABILITY ? "probability" : "total_cost";
+
+	lr_buf_putc(b, '{');
+	Num(b, &f2, "min_probability", s->min_probability);
+	Key(b, &f2, "max_results");
+	if (s->max_results < 0)
+		lr_buf_puts(b, "null");
+	else
+		lr_buf_printf(b, "%lld", (long long) s->max_results);
+	Str(b, &f2, "order_by", order);
+	Key(b, &f2, "products");
+	lr_buf_putc(b, '[');
+	for (i = 0; i < s->cat.nproducts; i++)
+	{
+		if (i > 0)
+			lr_buf_puts(b, ", ");
+		WriteProduct(b, s, &s->cat.products[i]);
+	}
+	lr_buf_putc(b, ']');
+	lr_buf_putc(b, '}');
+}
+
 static void
 WriteStages(LrBuf *b, const LrStrategy *s)
 {
 	bool		first = true;
-	size_t		i;
 
 	lr_buf_putc(b, '{');
 	if (s->has_stage[LR_SS_KNOCK_OUT])
@@ -1176,54 +1293,8 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	}
 	if (s->has_stage[LR_SS_IDENTITY])
 	{
-		bool		f2 = true;
-
 		Key(b, &first, "identity");
-		lr_buf_putc(b, '{');
-		if (s->nchecks > 0)
-		{
-			Key(b, &f2, "checks");
-			lr_buf_putc(b, '[');
-			for (i = 0; i < s->nchecks; i++)
-			{
-				const LrSCheck *ck = &s->checks[i];
-				bool		f3 = true;
-
-				lr_buf_puts(b, i > 0 ? ", {" : "{");
-				Str(b, &f3, "column", ck->column);
-				Str(b, &f3, "kind", lr_sidkind_name(ck->kind));
-				Str(b, &f3, "code", ck->code);
-				Str(b, &f3, "reason", ck->reason);
-				Str(b, &f3, "action", lr_soutcome_name(ck->action));
-				Str(b, &f3, "if_null", ck->pass_if_null ? "pass" : "fail");
-				lr_buf_putc(b, '}');
-			}
-			lr_buf_putc(b, ']');
-		}
-		if (s->nlists > 0)
-		{
-			Key(b, &f2, "lists");
-			lr_buf_putc(b, '[');
-			for (i = 0; i < s->nlists; i++)
-			{
-				const LrSList *l = &s->lists[i];
-				bool		f3 = true;
-
-				lr_buf_puts(b, i > 0 ? ", {" : "{");
-				Str(b, &f3, "code", l->code);
-				Str(b, &f3, "list", lr_slist_name(l->list));
-				Str(b, &f3, "schema", l->schema);
-				Str(b, &f3, "table", l->table);
-				Str(b, &f3, "key_column", l->key_column);
-				Str(b, &f3, "column", l->column);
-				Str(b, &f3, "normalize", lr_sidkind_name(l->normalize));
-				Str(b, &f3, "reason", l->reason);
-				Str(b, &f3, "action", lr_soutcome_name(l->action));
-				lr_buf_putc(b, '}');
-			}
-			lr_buf_putc(b, ']');
-		}
-		lr_buf_putc(b, '}');
+		WriteIdentity(b, s);
 	}
 	if (s->has_stage[LR_SS_ANOMALY])
 	{
@@ -1241,34 +1312,8 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	}
 	if (s->has_stage[LR_SS_SCORE])
 	{
-		bool		f2 = true;
-
 		Key(b, &first, "score");
-		lr_buf_putc(b, '{');
-		if (s->salt != NULL)
-			Str(b, &f2, "salt", s->salt);
-		Key(b, &f2, "arms");
-		lr_buf_putc(b, '[');
-		for (i = 0; i < s->narms; i++)
-		{
-			if (i > 0)
-				lr_buf_puts(b, ", ");
-			WriteArm(b, &s->arms[i], true);
-		}
-		lr_buf_putc(b, ']');
-		if (s->nshadows > 0)
-		{
-			Key(b, &f2, "shadows");
-			lr_buf_putc(b, '[');
-			for (i = 0; i < s->nshadows; i++)
-			{
-				if (i > 0)
-					lr_buf_puts(b, ", ");
-				WriteArm(b, &s->shadows[i], false);
-			}
-			lr_buf_putc(b, ']');
-		}
-		lr_buf_putc(b, '}');
+		WriteScore(b, s);
 	}
 	if (s->has_stage[LR_SS_LIMIT])
 	{
@@ -1304,30 +1349,8 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	}
 	if (s->has_stage[LR_SS_OFFERS])
 	{
-		bool		f2 = true;
-		const char *order = s->order == LR_ORDER_MONTHLY_PAYMENT ? "monthly_payment" :
-			s->order == LR_ORDER_RATE ? "rate" :
-			s->order == LR_ORDER_PROBABILITY ? "probability" : "total_cost";
-
 		Key(b, &first, "offers");
-		lr_buf_putc(b, '{');
-		Num(b, &f2, "min_probability", s->min_probability);
-		Key(b, &f2, "max_results");
-		if (s->max_results < 0)
-			lr_buf_puts(b, "null");
-		else
-			lr_buf_printf(b, "%lld", (long long) s->max_results);
-		Str(b, &f2, "order_by", order);
-		Key(b, &f2, "products");
-		lr_buf_putc(b, '[');
-		for (i = 0; i < s->cat.nproducts; i++)
-		{
-			if (i > 0)
-				lr_buf_puts(b, ", ");
-			WriteProduct(b, s, &s->cat.products[i]);
-		}
-		lr_buf_putc(b, ']');
-		lr_buf_putc(b, '}');
+		WriteOffers(b, s);
 	}
 	lr_buf_putc(b, '}');
 }

@@ -292,6 +292,159 @@ RowsBlock(void *arg, int64 block, int64 begin, int64 end)
 	}
 }
 
+/* The arguments' checks: damping in [0, 1], iterations not negative. */
+static void
+CheckArgs(double damping, int32 iterations)
+{
+	if (isnan(damping) || damping < 0 || damping > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("damping %s is not between 0 and 1",
+						DatumGetCString(DirectFunctionCall1(float8out, Float8GetDatum(damping)))),
+				 errdetail("The damping is the probability that risk moves on along an edge at each step; 0.85 is usual.")));
+	if (iterations < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("iterations %d is negative", iterations)));
+}
+
+/* Runs the seeds query into ss: the seeds' node numbers and weights (of el's nodes). */
+static void
+ReadSeeds(SeedState *ss, LrEdgeList *el, LrGraphMem *mem, const char *seeds_sql)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->el = el;
+	ss->cap = 64;
+	ss->id = lr_graph_alloc(mem, sizeof(int32) * ss->cap);
+	ss->w = lr_graph_alloc(mem, sizeof(double) * ss->cap);
+	ss->tmp = AllocSetContextCreate(CurrentMemoryContext, "loan_risk seeds",
+									ALLOCSET_SMALL_SIZES);
+	lr_query_run(seeds_sql, SEEDS, SeedsStart, SeedsRow, ss);
+	MemoryContextDelete(ss->tmp);
+	if (ss->ignored > 0)
+		ereport(NOTICE,
+				(errmsg("%lld seed%s not in the graph ignored", (long long) ss->ignored,
+						ss->ignored == 1 ? "" : "s"),
+				 errdetail("A seed that is no endpoint of any edge cannot pass risk on.")));
+}
+
+/*
+ * The seed weights summed per node in a canonical order (the nodes renumbered
+ * canonically first), as a vector of n; *total is their sum.
+ */
+static double *
+SeedVector(SeedState *ss, LrEdgeList *el, LrGraphMem *mem, double *total)
+{
+	int64		n = el->nodes.count;
+	int32	   *perm;
+	double	   *p;
+	int64		i;
+
+	perm = lr_edges_canonical(el);
+	for (i = 0; i < ss->n; i++)
+		ss->id[i] = perm[ss->id[i]];
+	lr_graph_free(mem, perm, sizeof(int32) * Max(n, 1));
+
+	ScaleDown(ss->w, ss->n, (double) ss->n);
+	lr_sort_arcs(ss->id, ss->w, ss->n);
+	p = lr_graph_alloc0(mem, sizeof(double) * Max(n, 1));
+	for (i = 0; i < ss->n; i++)
+		p[ss->id[i]] += ss->w[i];
+	*total = 0.0;
+	for (i = 0; i < n; i++)
+		*total += p[i];
+	return p;
+}
+
+/*
+ * The in-arcs of every node in g, each weighted by its share of its source's
+ * out-weight, and outw, each node's out-weight; the edge list's arrays are
+ * freed.  Undirected, each edge counts both ways (a self-loop once); repeats
+ * are merged.
+ */
+static void
+BuildAdjacency(LrCsr *g, double *outw, LrEdgeList *el, LrGraphMem *mem, bool directed,
+			   int threads)
+{
+	int64		n = el->nodes.count;
+	int64		m = el->nedges;
+	OutwArg		oa;
+	NormArg		na;
+
+	oa.outw = outw;
+	if (!directed)
+	{
+		lr_csr_build(g, mem, n, el->src, el->dst, el->w, m,
+					 LR_CSR_BOTH_WAYS | LR_CSR_MERGE);
+		lr_graph_free(mem, el->src, sizeof(int32) * el->cap);
+		lr_graph_free(mem, el->dst, sizeof(int32) * el->cap);
+		if (el->w)
+			lr_graph_free(mem, el->w, sizeof(double) * el->cap);
+		oa.g = g;
+		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, OutwBlock, &oa);
+	}
+	else
+	{
+		LrCsr		out;
+		RowsArg		ra;
+
+		lr_csr_build(&out, mem, n, el->src, el->dst, el->w, m, LR_CSR_MERGE);
+		lr_graph_free(mem, el->src, sizeof(int32) * el->cap);
+		lr_graph_free(mem, el->dst, sizeof(int32) * el->cap);
+		if (el->w)
+			lr_graph_free(mem, el->w, sizeof(double) * el->cap);
+		oa.g = &out;
+		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, OutwBlock, &oa);
+		/* transpose the merged out-arcs into in-arcs */
+		ra.g = &out;
+		ra.from = lr_graph_alloc(mem, sizeof(int32) * Max(out.narcs, 1));
+		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, RowsBlock, &ra);
+		lr_csr_build(g, mem, n, out.adj, ra.from, out.w, out.narcs, 0);
+		lr_graph_free(mem, ra.from, sizeof(int32) * Max(out.narcs, 1));
+		lr_csr_free(&out, mem);
+	}
+	na.g = g;
+	na.outw = outw;
+	lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, NormBlock, &na);
+}
+
+/*
+ * iterations steps of the personalised PageRank from p (normalised here to
+ * sum 1; total is its sum before), leaving the risks in pa->x; nothing moves
+ * when total is not positive (every risk stays 0).
+ */
+static void
+Iterate(PrArg *pa, double *p, double total, int32 iterations, int threads)
+{
+	int64		n = pa->n;
+	int64		nblocks = lr_parallel_nblocks(n, LR_GRAPH_NODE_BLOCK(n));
+	int64		i,
+				it;
+
+	if (total <= 0)
+		return;
+	for (i = 0; i < n; i++)
+		p[i] /= total;
+	memcpy(pa->x, p, sizeof(double) * n);
+	lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, ContribBlock, pa);
+	for (it = 0; it < iterations; it++)
+	{
+		double	   *t;
+		int64		b;
+
+		pa->dm = 0.0;
+		for (b = 0; b < nblocks; b++)
+			pa->dm += pa->dpart[b];
+		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, PullBlock, pa);
+		t = pa->x;
+		pa->x = pa->xn;
+		pa->xn = t;
+		t = pa->c;
+		pa->c = pa->cn;
+		pa->cn = t;
+	}
+}
+
 /* risk_propagation: node, risk (personalised PageRank from the seeds) */
 Datum
 risk_propagation(PG_FUNCTION_ARGS)
@@ -308,28 +461,17 @@ risk_propagation(PG_FUNCTION_ARGS)
 	SeedState	ss;
 	LrCsr		g;
 	PrArg		pa;
-	OutwArg		oa;
-	int32	   *perm;
+	double	   *p;
+	double	   *outw;
 	int64		n,
 				m,
 				i,
-				it,
 				nblocks;
 	double		total;
 	Datum		values[2];
 	bool		nulls[2] = {0};
 
-	if (isnan(damping) || damping < 0 || damping > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("damping %s is not between 0 and 1",
-						DatumGetCString(DirectFunctionCall1(float8out, Float8GetDatum(damping)))),
-				 errdetail("The damping is the probability that risk moves on along an edge at each step; 0.85 is usual.")));
-	if (iterations < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("iterations %d is negative", iterations)));
-
+	CheckArgs(damping, iterations);
 	lr_pg_srf_init(fcinfo);
 	lr_graph_mem_init(&mem, "graph");
 	lr_edges_read(&el, &mem, edges_sql, true);
@@ -337,21 +479,7 @@ risk_propagation(PG_FUNCTION_ARGS)
 	m = el.nedges;
 	if (el.w != NULL)
 		ScaleDown(el.w, m, 2.0 * m);
-
-	memset(&ss, 0, sizeof(ss));
-	ss.el = &el;
-	ss.cap = 64;
-	ss.id = lr_graph_alloc(&mem, sizeof(int32) * ss.cap);
-	ss.w = lr_graph_alloc(&mem, sizeof(double) * ss.cap);
-	ss.tmp = AllocSetContextCreate(CurrentMemoryContext, "loan_risk seeds",
-								   ALLOCSET_SMALL_SIZES);
-	lr_query_run(seeds_sql, SEEDS, SeedsStart, SeedsRow, &ss);
-	MemoryContextDelete(ss.tmp);
-	if (ss.ignored > 0)
-		ereport(NOTICE,
-				(errmsg("%lld seed%s not in the graph ignored", (long long) ss.ignored,
-						ss.ignored == 1 ? "" : "s"),
-				 errdetail("A seed that is no endpoint of any edge cannot pass risk on.")));
+	ReadSeeds(&ss, &el, &mem, seeds_sql);
 
 	/*
 	 * Early and clear: the adjacency with weights (12 bytes per arc, two arcs
@@ -366,68 +494,17 @@ risk_propagation(PG_FUNCTION_ARGS)
 		lr_graph_mem_check(&mem, need - 12.0 * el.nodes.cap);
 	}
 
-	perm = lr_edges_canonical(&el);
-	for (i = 0; i < ss.n; i++)
-		ss.id[i] = perm[ss.id[i]];
-	lr_graph_free(&mem, perm, sizeof(int32) * Max(n, 1));
-
-	/* seed weights summed per node in a canonical order */
-	ScaleDown(ss.w, ss.n, (double) ss.n);
-	lr_sort_arcs(ss.id, ss.w, ss.n);
-	pa.p = lr_graph_alloc0(&mem, sizeof(double) * Max(n, 1));
-	for (i = 0; i < ss.n; i++)
-		((double *) pa.p)[ss.id[i]] += ss.w[i];
-	for (i = 0, total = 0.0; i < n; i++)
-		total += pa.p[i];
-
-	pa.outw = lr_graph_alloc(&mem, sizeof(double) * Max(n, 1));
-	oa.outw = (double *) pa.outw;
-	if (!directed)
-	{
-		/* each edge both ways (a self-loop once), repeats merged */
-		lr_csr_build(&g, &mem, n, el.src, el.dst, el.w, m,
-					 LR_CSR_BOTH_WAYS | LR_CSR_MERGE);
-		lr_graph_free(&mem, el.src, sizeof(int32) * el.cap);
-		lr_graph_free(&mem, el.dst, sizeof(int32) * el.cap);
-		if (el.w)
-			lr_graph_free(&mem, el.w, sizeof(double) * el.cap);
-		oa.g = &g;
-		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, OutwBlock, &oa);
-	}
-	else
-	{
-		LrCsr		out;
-		RowsArg		ra;
-
-		lr_csr_build(&out, &mem, n, el.src, el.dst, el.w, m, LR_CSR_MERGE);
-		lr_graph_free(&mem, el.src, sizeof(int32) * el.cap);
-		lr_graph_free(&mem, el.dst, sizeof(int32) * el.cap);
-		if (el.w)
-			lr_graph_free(&mem, el.w, sizeof(double) * el.cap);
-		oa.g = &out;
-		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, OutwBlock, &oa);
-		/* transpose the merged out-arcs into in-arcs */
-		ra.g = &out;
-		ra.from = lr_graph_alloc(&mem, sizeof(int32) * Max(out.narcs, 1));
-		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, RowsBlock, &ra);
-		lr_csr_build(&g, &mem, n, out.adj, ra.from, out.w, out.narcs, 0);
-		lr_graph_free(&mem, ra.from, sizeof(int32) * Max(out.narcs, 1));
-		lr_csr_free(&out, &mem);
-	}
-
-	{
-		NormArg		na;
-
-		na.g = &g;
-		na.outw = pa.outw;
-		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, NormBlock, &na);
-	}
+	p = SeedVector(&ss, &el, &mem, &total);
+	outw = lr_graph_alloc(&mem, sizeof(double) * Max(n, 1));
+	BuildAdjacency(&g, outw, &el, &mem, directed, threads);
 	lr_graph_phase(&mem, "adjacency");
 	pa.n = n;
 	pa.beg = g.beg;
 	pa.len = g.len;
 	pa.adj = g.adj;
 	pa.aw = g.w;
+	pa.outw = outw;
+	pa.p = p;
 	pa.damping = damping;
 	pa.x = lr_graph_alloc0(&mem, sizeof(double) * Max(n, 1));
 	pa.xn = lr_graph_alloc(&mem, sizeof(double) * Max(n, 1));
@@ -435,30 +512,7 @@ risk_propagation(PG_FUNCTION_ARGS)
 	pa.cn = lr_graph_alloc(&mem, sizeof(double) * Max(n, 1));
 	nblocks = lr_parallel_nblocks(n, LR_GRAPH_NODE_BLOCK(n));
 	pa.dpart = lr_graph_alloc(&mem, sizeof(double) * Max(nblocks, 1));
-
-	if (total > 0)
-	{
-		for (i = 0; i < n; i++)
-			((double *) pa.p)[i] /= total;
-		memcpy(pa.x, pa.p, sizeof(double) * n);
-		lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, ContribBlock, &pa);
-		for (it = 0; it < iterations; it++)
-		{
-			double	   *t;
-			int64		b;
-
-			pa.dm = 0.0;
-			for (b = 0; b < nblocks; b++)
-				pa.dm += pa.dpart[b];
-			lr_parallel_for(n, LR_GRAPH_NODE_BLOCK(n), threads, PullBlock, &pa);
-			t = pa.x;
-			pa.x = pa.xn;
-			pa.xn = t;
-			t = pa.c;
-			pa.c = pa.cn;
-			pa.cn = t;
-		}
-	}
+	Iterate(&pa, p, total, iterations, threads);
 	lr_graph_phase(&mem, "iterations");
 	if (total <= 0 && n > 0)
 		ereport(NOTICE,

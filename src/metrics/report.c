@@ -537,128 +537,111 @@ FeatureWoe(const LrFeatureObs *o, size_t nbins, bool csi)
 	return total;
 }
 
-/* validation_report: the validation report of a card on the rows of a query, as HTML */
-Datum
-validation_report(PG_FUNCTION_ARGS)
+/* The options that need the card: csi_features name its features; no pd column needs scaling. */
+static void
+CheckOptions(const LrCard *card, const LrReportOptions *opt)
 {
-	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	LrCardCache *cc = lr_card_cache_get(fcinfo, 0);
-	const LrCard *card = cc->card;
-	LrAlloc		alloc;
-	LrArena		arena;
-	LrError		err = {0};
-	LrReportOptions opt;
-	LrReportData d;
-	ReportScan		s;
-	LrAlloc		salloc;
-	MemoryContext states;
-	int			rc;
-	TupleDesc	desc;
-	HeapTuple	tup;
-	Oid			dist_type,
-				brier_type;
-	Datum		pd_datum;
-	LrBuf		out;
-
-	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
-	lr_arena_init(&arena, &alloc, 0);
-	if (!lr_report_options_parse(lr_pg_jsonb_arg(fcinfo, 2, &arena, "options"), &arena, &opt, &err))
-		lr_pg_raise(&err, NULL);
-	if (!opt.csi_all)
-		for (size_t i = 0; i < opt.ncsi; i++)
-			if (FeatureIndex(card, opt.csi_features[i]) < 0)
+	if (!opt->csi_all)
+		for (size_t i = 0; i < opt->ncsi; i++)
+			if (FeatureIndex(card, opt->csi_features[i]) < 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("options.csi_features[%zu]: the card has no feature \"%s\"", i,
-								opt.csi_features[i])));
-	if (!opt.pd && !card->has_scaling)
+								opt->csi_features[i])));
+	if (!opt->pd && !card->has_scaling)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("scorecard \"%s\" has no scaling, so its scores have no probability of default",
 						lr_card_name(card)),
 				 errhint("Add \"scaling\" to the card, or name a column of predicted PDs with the \"pd\" option.")));
+}
 
-	memset(&d, 0, sizeof(d));
-	d.card = card;
-	d.opt = &opt;
-	d.features = palloc0(sizeof(LrFeatureObs) * Max(card->nfeatures, 1));
+/* The report's data before the pass: a counter per bin of each feature, which show CSI. */
+static void
+InitData(LrReportData *d, const LrCard *card, const LrReportOptions *opt)
+{
+	memset(d, 0, sizeof(*d));
+	d->card = card;
+	d->opt = opt;
+	d->features = palloc0(sizeof(LrFeatureObs) * Max(card->nfeatures, 1));
 	for (size_t i = 0; i < card->nfeatures; i++)
 	{
-		d.features[i].bins = palloc0(sizeof(LrBinObs) * Max(card->table.features[i].ncodes, 1));
-		d.features[i].show_csi = opt.csi_all;
+		d->features[i].bins = palloc0(sizeof(LrBinObs) * Max(card->table.features[i].ncodes, 1));
+		d->features[i].show_csi = opt->csi_all;
 	}
-	for (size_t i = 0; i < opt.ncsi; i++)
-		d.features[FeatureIndex(card, opt.csi_features[i])].show_csi = true;
+	for (size_t i = 0; i < opt->ncsi; i++)
+		d->features[FeatureIndex(card, opt->csi_features[i])].show_csi = true;
+}
 
-	/* ---- the pass over the data */
-	memset(&s, 0, sizeof(s));
-	s.cc = cc;
-	s.card = card;
-	s.opt = &opt;
-	s.d = &d;
-	states = AllocSetContextCreate(CurrentMemoryContext, "loan_risk report states", ALLOCSET_DEFAULT_SIZES);
+/* The pass over the rows of sql: the distribution states (in states) and the bins' counters. */
+static void
+ScanRows(ReportScan *s, LrCardCache *cc, const LrReportOptions *opt, LrReportData *d,
+		 const char *sql, MemoryContext states)
+{
+	LrAlloc		salloc;
+	LrError		err = {0};
+
+	memset(s, 0, sizeof(*s));
+	s->cc = cc;
+	s->card = cc->card;
+	s->opt = opt;
+	s->d = d;
 	lr_pg_alloc_init(&salloc, states);
-	if ((s.pd_st = lr_dist_ops.create(&salloc, &err)) == NULL ||
-		(s.score_st = lr_dist_ops.create(&salloc, &err)) == NULL ||
-		(s.psi_st = lr_dist_ops.create(&salloc, &err)) == NULL ||
-		!lr_dist_set_buckets(s.pd_st, opt.groups, &err) ||
-		!lr_dist_set_buckets(s.psi_st, opt.groups, &err))
+	if ((s->pd_st = lr_dist_ops.create(&salloc, &err)) == NULL ||
+		(s->score_st = lr_dist_ops.create(&salloc, &err)) == NULL ||
+		(s->psi_st = lr_dist_ops.create(&salloc, &err)) == NULL ||
+		!lr_dist_set_buckets(s->pd_st, opt->groups, &err) ||
+		!lr_dist_set_buckets(s->psi_st, opt->groups, &err))
 		lr_state_raise(&err);
-	s.tmp = AllocSetContextCreate(CurrentMemoryContext, "loan_risk report rows", ALLOCSET_DEFAULT_SIZES);
-	lr_query_run(sql, WHAT, ScanStart, ScanRow, &s);
-	MemoryContextDelete(s.tmp);
-	if (!lr_dist_compact(s.pd_st, &err) || !lr_dist_compact(s.score_st, &err) ||
-		!lr_dist_compact(s.psi_st, &err))
+	s->tmp = AllocSetContextCreate(CurrentMemoryContext, "loan_risk report rows", ALLOCSET_DEFAULT_SIZES);
+	lr_query_run(sql, WHAT, ScanStart, ScanRow, s);
+	MemoryContextDelete(s->tmp);
+	if (!lr_dist_compact(s->pd_st, &err) || !lr_dist_compact(s->score_st, &err) ||
+		!lr_dist_compact(s->psi_st, &err))
 		lr_state_raise(&err);
+}
 
-	d.rows = s.rows;
-	d.goods = s.pd_st->total[0];
-	d.bads = s.pd_st->total[1];
-	d.mean_pd = s.pd_n > 0 ? (s.pd_sum + s.pd_comp) / s.pd_n : NAN;
-	d.has_recent = opt.recent != NULL;
-	d.base_rows = s.psi_st->total[0];
-	d.recent_rows = s.psi_st->total[1];
-	d.auc = d.gini = d.ks = d.hl_stat = d.hl_p = d.brier = d.psi = NAN;
-	d.hl_df = -1;
+/* What the pass gives directly: counts, mean PD, IV and CSI per feature, ROC, histogram. */
+static void
+Summarize(LrReportData *d, const ReportScan *s)
+{
+	const LrCard *card = d->card;
+
+	d->rows = s->rows;
+	d->goods = s->pd_st->total[0];
+	d->bads = s->pd_st->total[1];
+	d->mean_pd = s->pd_n > 0 ? (s->pd_sum + s->pd_comp) / s->pd_n : NAN;
+	d->has_recent = d->opt->recent != NULL;
+	d->base_rows = s->psi_st->total[0];
+	d->recent_rows = s->psi_st->total[1];
+	d->auc = d->gini = d->ks = d->hl_stat = d->hl_p = d->brier = d->psi = NAN;
+	d->hl_df = -1;
 	for (size_t i = 0; i < card->nfeatures; i++)
 	{
 		size_t		nb = card->table.features[i].ncodes;
 
-		d.features[i].iv = FeatureWoe(&d.features[i], nb, false);
-		d.features[i].csi = d.has_recent ? FeatureWoe(&d.features[i], nb, true) : NAN;
+		d->features[i].iv = FeatureWoe(&d->features[i], nb, false);
+		d->features[i].csi = d->has_recent ? FeatureWoe(&d->features[i], nb, true) : NAN;
 	}
-	Curve(&d, s.pd_st);
-	Histogram(&d, s.score_st, opt.score_bins);
+	Curve(d, s->pd_st);
+	Histogram(d, s->score_st, d->opt->score_bins);
+}
 
-	/* ---- the metrics final functions on the states */
-	dist_type = TypeOid("loan_risk.score_dist_state");
-	brier_type = TypeOid("loan_risk.brier_state");
-	pd_datum = lr_state_flat_datum(&lr_dist_ops, s.pd_st);
-	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
-
-	RunOnState("SELECT loan_risk.auc_final($1), loan_risk.gini_final($1), loan_risk.ks_final($1), "
-			   "h.statistic, h.df, h.p_value, h.groups FROM loan_risk.hosmer_lemeshow_final($1) AS h",
-			   pd_datum, dist_type);
-	desc = SPI_tuptable->tupdesc;
-	tup = SPI_tuptable->vals[0];
-	d.auc = GetDouble(tup, desc, 1);
-	d.gini = GetDouble(tup, desc, 2);
-	d.ks = GetDouble(tup, desc, 3);
-	d.hl_stat = GetDouble(tup, desc, 4);
-	d.hl_df = GetInt32(tup, desc, 5, -1);
-	d.hl_p = GetDouble(tup, desc, 6);
-	d.hl_groups = GetInt32(tup, desc, 7, 0);
+/* The rows of gains_table_final on the PD state (SPI connected), copied into states. */
+static void
+ReadGains(LrReportData *d, Datum pd_datum, Oid dist_type, MemoryContext states)
+{
+	TupleDesc	desc;
 
 	RunOnState("SELECT * FROM pg_catalog.unnest(loan_risk.gains_table_final($1))", pd_datum, dist_type);
-	d.ngains = SPI_processed;
-	d.gains = MemoryContextAllocZero(states, sizeof(LrGainsRow) * Max(d.ngains, 1));
+	d->ngains = SPI_processed;
+	d->gains = MemoryContextAllocZero(states, sizeof(LrGainsRow) * Max(d->ngains, 1));
 	desc = SPI_tuptable->tupdesc;
-	for (size_t i = 0; i < d.ngains; i++)
+	for (size_t i = 0; i < d->ngains; i++)
 	{
-		LrGainsRow *g = &d.gains[i];
+		LrGainsRow *g = &d->gains[i];
+		HeapTuple	tup = SPI_tuptable->vals[i];
 
-		tup = SPI_tuptable->vals[i];
 		g->bucket = GetInt32(tup, desc, 1, 0);
 		g->min_risk = GetDouble(tup, desc, 2);
 		g->max_risk = GetDouble(tup, desc, 3);
@@ -673,16 +656,23 @@ validation_report(PG_FUNCTION_ARGS)
 		g->cum_lift = GetDouble(tup, desc, 12);
 		g->ks = GetDouble(tup, desc, 13);
 	}
+}
+
+/* The rows of calibration_table_final on the PD state (SPI connected), copied into states. */
+static void
+ReadCalibration(LrReportData *d, Datum pd_datum, Oid dist_type, MemoryContext states)
+{
+	TupleDesc	desc;
 
 	RunOnState("SELECT * FROM pg_catalog.unnest(loan_risk.calibration_table_final($1))", pd_datum, dist_type);
-	d.ncalib = SPI_processed;
-	d.calib = MemoryContextAllocZero(states, sizeof(LrCalibRow) * Max(d.ncalib, 1));
+	d->ncalib = SPI_processed;
+	d->calib = MemoryContextAllocZero(states, sizeof(LrCalibRow) * Max(d->ncalib, 1));
 	desc = SPI_tuptable->tupdesc;
-	for (size_t i = 0; i < d.ncalib; i++)
+	for (size_t i = 0; i < d->ncalib; i++)
 	{
-		LrCalibRow *c = &d.calib[i];
+		LrCalibRow *c = &d->calib[i];
+		HeapTuple	tup = SPI_tuptable->vals[i];
 
-		tup = SPI_tuptable->vals[i];
 		c->bucket = GetInt32(tup, desc, 1, 0);
 		c->min_pd = GetDouble(tup, desc, 2);
 		c->max_pd = GetDouble(tup, desc, 3);
@@ -693,13 +683,48 @@ validation_report(PG_FUNCTION_ARGS)
 		c->mean_pd = GetDouble(tup, desc, 8);
 		c->hl_term = GetDouble(tup, desc, 9);
 	}
+}
 
-	RunOnState("SELECT loan_risk.brier_final($1)", lr_state_flat_datum(&lr_brier_ops, &s.brier), brier_type);
-	d.brier = GetDouble(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	if (d.has_recent)
+/*
+ * The metrics' own final functions on the pass's states (the same numbers as
+ * auc(), ks(), hosmer_lemeshow(), gains_table(), ... on the same rows), and
+ * the extension's version.
+ */
+static void
+FinalMetrics(LrReportData *d, ReportScan *s, MemoryContext states)
+{
+	Oid			dist_type = TypeOid("loan_risk.score_dist_state");
+	Oid			brier_type = TypeOid("loan_risk.brier_state");
+	Datum		pd_datum = lr_state_flat_datum(&lr_dist_ops, s->pd_st);
+	TupleDesc	desc;
+	HeapTuple	tup;
+	int			rc;
+
+	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
+
+	RunOnState("SELECT loan_risk.auc_final($1), loan_risk.gini_final($1), loan_risk.ks_final($1), "
+			   "h.statistic, h.df, h.p_value, h.groups FROM loan_risk.hosmer_lemeshow_final($1) AS h",
+			   pd_datum, dist_type);
+	desc = SPI_tuptable->tupdesc;
+	tup = SPI_tuptable->vals[0];
+	d->auc = GetDouble(tup, desc, 1);
+	d->gini = GetDouble(tup, desc, 2);
+	d->ks = GetDouble(tup, desc, 3);
+	d->hl_stat = GetDouble(tup, desc, 4);
+	d->hl_df = GetInt32(tup, desc, 5, -1);
+	d->hl_p = GetDouble(tup, desc, 6);
+	d->hl_groups = GetInt32(tup, desc, 7, 0);
+
+	ReadGains(d, pd_datum, dist_type, states);
+	ReadCalibration(d, pd_datum, dist_type, states);
+
+	RunOnState("SELECT loan_risk.brier_final($1)", lr_state_flat_datum(&lr_brier_ops, &s->brier), brier_type);
+	d->brier = GetDouble(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (d->has_recent)
 	{
-		RunOnState("SELECT loan_risk.psi_bins_final($1)", lr_state_flat_datum(&lr_dist_ops, s.psi_st), dist_type);
-		d.psi = GetDouble(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		RunOnState("SELECT loan_risk.psi_bins_final($1)", lr_state_flat_datum(&lr_dist_ops, s->psi_st), dist_type);
+		d->psi = GetDouble(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	}
 
 	rc = SPI_execute("SELECT extversion FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'loan_risk'", true, 0);
@@ -707,9 +732,37 @@ validation_report(PG_FUNCTION_ARGS)
 	{
 		char	   *v = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 
-		d.version = v ? MemoryContextStrdup(states, v) : NULL;
+		d->version = v ? MemoryContextStrdup(states, v) : NULL;
 	}
 	SPI_finish();
+}
+
+/* validation_report: the validation report of a card on the rows of a query, as HTML */
+Datum
+validation_report(PG_FUNCTION_ARGS)
+{
+	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	LrCardCache *cc = lr_card_cache_get(fcinfo, 0);
+	const LrCard *card = cc->card;
+	LrAlloc		alloc;
+	LrArena		arena;
+	LrError		err = {0};
+	LrReportOptions opt;
+	LrReportData d;
+	ReportScan	s;
+	MemoryContext states;
+	LrBuf		out;
+
+	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
+	lr_arena_init(&arena, &alloc, 0);
+	if (!lr_report_options_parse(lr_pg_jsonb_arg(fcinfo, 2, &arena, "options"), &arena, &opt, &err))
+		lr_pg_raise(&err, NULL);
+	CheckOptions(card, &opt);
+	InitData(&d, card, &opt);
+	states = AllocSetContextCreate(CurrentMemoryContext, "loan_risk report states", ALLOCSET_DEFAULT_SIZES);
+	ScanRows(&s, cc, &opt, &d, sql, states);
+	Summarize(&d, &s);
+	FinalMetrics(&d, &s, states);
 
 	lr_buf_init(&out, &alloc, MaxAllocSize - VARHDRSZ - 1);
 	if (!lr_report_render(&d, &out))

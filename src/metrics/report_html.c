@@ -796,6 +796,182 @@ JsonNum(const LrJson *obj, const char *key)
 	return (v && v->kind == LRJ_NUMBER) ? v->num : NAN;
 }
 
+/* The binning member of a feature: its known keys in order, then the others. */
+static void
+FeatureBinning(const LrFeature *f, LrBuf *b)
+{
+	static const char *const order[] = {"method", "trend", "requested_trend", "prebins", NULL};
+	bool		first = true;
+
+	lr_buf_puts(b, " Binning:");
+	for (const char *const *k = order; *k; k++)
+	{
+		const LrJson *v = lr_json_get(f->binning, *k);
+
+		if (v == NULL)
+			continue;
+		lr_buf_printf(b, "%s%s ", first ? " " : ", ", *k);
+		JsonText(b, v);
+		first = false;
+	}
+	for (size_t k = 0; k < f->binning->n; k++)
+	{
+		bool		known = false;
+
+		for (const char *const *o = order; *o; o++)
+			if (strcmp(f->binning->keys[k], *o) == 0)
+				known = true;
+		if (known)
+			continue;
+		lr_buf_puts(b, first ? " " : ", ");
+		Esc(b, f->binning->keys[k]);
+		lr_buf_puts(b, " ");
+		JsonText(b, f->binning->items[k]);
+		first = false;
+	}
+	lr_buf_puts(b, ".");
+}
+
+/* A feature's heading and note: kind, description, reason, coefficient, IV, CSI, binning. */
+static void
+FeatureNote(const LrFeature *f, const LrFeatureObs *o, size_t i, LrBuf *b)
+{
+	lr_buf_printf(b, "<h3 id=\"feature-%zu\">", i + 1);
+	Esc(b, f->name);
+	lr_buf_printf(b, " <small>(%s)</small></h3>\n<p class=\"note\">",
+				  f->kind == LR_FEATURE_NUMERIC ? "numeric" : "categorical");
+	if (f->description)
+	{
+		Esc(b, f->description);
+		lr_buf_puts(b, ". ");
+	}
+	if (f->reason)
+	{
+		lr_buf_puts(b, "Reason text: &#8220;");
+		Esc(b, f->reason);
+		lr_buf_puts(b, "&#8221;. ");
+	}
+	if (f->has_coefficient)
+	{
+		lr_buf_puts(b, "Coefficient ");
+		Gen(b, f->coefficient);
+		lr_buf_puts(b, ". ");
+	}
+	if (f->has_iv)
+	{
+		lr_buf_puts(b, "IV at training ");
+		Num(b, f->iv, 4);
+		lr_buf_puts(b, "; ");
+	}
+	lr_buf_puts(b, "IV on this data ");
+	Num(b, o->iv, 4);
+	if (!isnan(o->csi))
+	{
+		lr_buf_puts(b, "; CSI ");
+		Num(b, o->csi, 4);
+	}
+	lr_buf_puts(b, ".");
+	if (f->binning && f->binning->kind == LRJ_OBJECT)
+		FeatureBinning(f, b);
+}
+
+/* The totals of a feature's bins on this data, and which of the card's statistics any bin has. */
+typedef struct BinTotals
+{
+	bool		has_woe;
+	bool		has_cnt;
+	int64_t		tot;
+	int64_t		tb;
+	int64_t		tr;
+} BinTotals;
+
+/* One row of a feature's table: the bin, its points and statistics, its rows on this data. */
+static void
+BinRow(const LrReportData *d, const LrFeature *f, const LrBin *bin, const LrBinObs *ob,
+	   const BinTotals *t, LrBuf *b)
+{
+	LrBuf		label;
+
+	lr_buf_init(&label, b->a, 1 << 20);
+	lr_bin_label(f, bin, &label);
+	lr_buf_puts(b, "<tr><td class=\"l\">");
+	if (!label.failed)
+		lr_html_escape(b, label.data, label.len);
+	lr_buf_free(&label);
+	lr_buf_puts(b, "</td><td>");
+	Gen(b, bin->points);
+	lr_buf_puts(b, "</td>");
+	if (t->has_woe)
+	{
+		lr_buf_puts(b, "<td>");
+		Num(b, (bin->has & LR_HAS_WOE) ? bin->woe : NAN, 4);
+		lr_buf_puts(b, "</td>");
+	}
+	if (t->has_cnt)
+	{
+		lr_buf_puts(b, "<td>");
+		if (bin->has & LR_HAS_COUNT)
+			Int(b, bin->count);
+		else
+			lr_buf_puts(b, DASH);
+		lr_buf_puts(b, "</td><td>");
+		Pct(b, (bin->has & LR_HAS_COUNT) && (bin->has & LR_HAS_BADS) ?
+			Div((double) bin->bads, (double) bin->count) : NAN, 2);
+		lr_buf_puts(b, "</td>");
+	}
+	lr_buf_puts(b, "<td>");
+	Int(b, ob->count);
+	lr_buf_puts(b, "</td><td>");
+	Pct(b, Div(ob->count, t->tot), 1);
+	lr_buf_puts(b, "</td><td>");
+	Pct(b, Div(ob->bads, ob->known), 2);
+	lr_buf_puts(b, "</td>");
+	if (d->has_recent)
+	{
+		lr_buf_puts(b, "<td>");
+		Pct(b, Div(ob->base, t->tb), 1);
+		lr_buf_puts(b, "</td><td>");
+		Pct(b, Div(ob->recent, t->tr), 1);
+		lr_buf_puts(b, "</td>");
+	}
+	lr_buf_puts(b, "</tr>\n");
+}
+
+/* Feature i: its note, then a table of its bins (in code order). */
+static void
+FeatureSection(const LrReportData *d, size_t i, LrBuf *b)
+{
+	const LrFeature *f = &d->card->features[i];
+	const LrTableFeature *tf = &d->card->table.features[i];
+	const LrFeatureObs *o = &d->features[i];
+	size_t		nb = (size_t) tf->ncodes;
+	BinTotals	t = {0};
+
+	for (size_t k = 0; k < nb; k++)
+	{
+		const LrBin *bin = tf->bin[k];
+
+		t.has_woe |= (bin->has & LR_HAS_WOE) != 0;
+		t.has_cnt |= (bin->has & LR_HAS_COUNT) != 0;
+		t.tot += o->bins[k].count;
+		t.tb += o->bins[k].base;
+		t.tr += o->bins[k].recent;
+	}
+	FeatureNote(f, o, i, b);
+	lr_buf_puts(b, "</p>\n<div class=\"scroll\"><table class=\"bins\"><thead><tr><th class=\"l\">Bin</th><th>Points</th>");
+	if (t.has_woe)
+		lr_buf_puts(b, "<th>WOE (card)</th>");
+	if (t.has_cnt)
+		lr_buf_puts(b, "<th>Rows (card)</th><th>Bad rate (card)</th>");
+	lr_buf_puts(b, "<th>Rows (this data)</th><th>Share</th><th>Bad rate</th>");
+	if (d->has_recent)
+		lr_buf_puts(b, "<th>Baseline share</th><th>Recent share</th>");
+	lr_buf_puts(b, "</tr></thead><tbody>\n");
+	for (size_t k = 0; k < nb; k++)
+		BinRow(d, f, tf->bin[k], &o->bins[k], &t, b);
+	lr_buf_puts(b, "</tbody></table></div>\n");
+}
+
 static void
 Scorecard(const LrReportData *d, LrBuf *b)
 {
@@ -819,156 +995,7 @@ Scorecard(const LrReportData *d, LrBuf *b)
 		lr_buf_puts(b, ", and their share in the baseline and the recent period");
 	lr_buf_puts(b, ".</p>\n");
 	for (size_t i = 0; i < card->nfeatures; i++)
-	{
-		const LrFeature *f = &card->features[i];
-		const LrTableFeature *tf = &card->table.features[i];
-		const LrFeatureObs *o = &d->features[i];
-		size_t		nb = (size_t) tf->ncodes;
-		bool		has_woe = false,
-					has_cnt = false;
-		int64_t		tot = 0,
-					tb = 0,
-					tr = 0;
-
-		for (size_t k = 0; k < nb; k++)
-		{
-			const LrBin *bin = tf->bin[k];
-
-			has_woe |= (bin->has & LR_HAS_WOE) != 0;
-			has_cnt |= (bin->has & LR_HAS_COUNT) != 0;
-			tot += o->bins[k].count;
-			tb += o->bins[k].base;
-			tr += o->bins[k].recent;
-		}
-		lr_buf_printf(b, "<h3 id=\"feature-%zu\">", i + 1);
-		Esc(b, f->name);
-		lr_buf_printf(b, " <small>(%s)</small></h3>\n<p class=\"note\">",
-					  f->kind == LR_FEATURE_NUMERIC ? "numeric" : "categorical");
-		if (f->description)
-		{
-			Esc(b, f->description);
-			lr_buf_puts(b, ". ");
-		}
-		if (f->reason)
-		{
-			lr_buf_puts(b, "Reason text: &#8220;");
-			Esc(b, f->reason);
-			lr_buf_puts(b, "&#8221;. ");
-		}
-		if (f->has_coefficient)
-		{
-			lr_buf_puts(b, "Coefficient ");
-			Gen(b, f->coefficient);
-			lr_buf_puts(b, ". ");
-		}
-		if (f->has_iv)
-		{
-			lr_buf_puts(b, "IV at training ");
-			Num(b, f->iv, 4);
-			lr_buf_puts(b, "; ");
-		}
-		lr_buf_puts(b, "IV on this data ");
-		Num(b, o->iv, 4);
-		if (!isnan(o->csi))
-		{
-			lr_buf_puts(b, "; CSI ");
-			Num(b, o->csi, 4);
-		}
-		lr_buf_puts(b, ".");
-		if (f->binning && f->binning->kind == LRJ_OBJECT)
-		{
-			static const char *const order[] = {"method", "trend", "requested_trend", "prebins", NULL};
-			bool		first = true;
-
-			lr_buf_puts(b, " Binning:");
-			for (const char *const *k = order; *k; k++)
-			{
-				const LrJson *v = lr_json_get(f->binning, *k);
-
-				if (v == NULL)
-					continue;
-				lr_buf_printf(b, "%s%s ", first ? " " : ", ", *k);
-				JsonText(b, v);
-				first = false;
-			}
-			for (size_t k = 0; k < f->binning->n; k++)
-			{
-				bool		known = false;
-
-				for (const char *const *o = order; *o; o++)
-					if (strcmp(f->binning->keys[k], *o) == 0)
-						known = true;
-				if (known)
-					continue;
-				lr_buf_puts(b, first ? " " : ", ");
-				Esc(b, f->binning->keys[k]);
-				lr_buf_puts(b, " ");
-				JsonText(b, f->binning->items[k]);
-				first = false;
-			}
-			lr_buf_puts(b, ".");
-		}
-		lr_buf_puts(b, "</p>\n<div class=\"scroll\"><table class=\"bins\"><thead><tr><th class=\"l\">Bin</th><th>Points</th>");
-		if (has_woe)
-			lr_buf_puts(b, "<th>WOE (card)</th>");
-		if (has_cnt)
-			lr_buf_puts(b, "<th>Rows (card)</th><th>Bad rate (card)</th>");
-		lr_buf_puts(b, "<th>Rows (this data)</th><th>Share</th><th>Bad rate</th>");
-		if (d->has_recent)
-			lr_buf_puts(b, "<th>Baseline share</th><th>Recent share</th>");
-		lr_buf_puts(b, "</tr></thead><tbody>\n");
-		for (size_t k = 0; k < nb; k++)
-		{
-			const LrBin *bin = tf->bin[k];
-			const LrBinObs *ob = &o->bins[k];
-			LrBuf		label;
-
-			lr_buf_init(&label, b->a, 1 << 20);
-			lr_bin_label(f, bin, &label);
-			lr_buf_puts(b, "<tr><td class=\"l\">");
-			if (!label.failed)
-				lr_html_escape(b, label.data, label.len);
-			lr_buf_free(&label);
-			lr_buf_puts(b, "</td><td>");
-			Gen(b, bin->points);
-			lr_buf_puts(b, "</td>");
-			if (has_woe)
-			{
-				lr_buf_puts(b, "<td>");
-				Num(b, (bin->has & LR_HAS_WOE) ? bin->woe : NAN, 4);
-				lr_buf_puts(b, "</td>");
-			}
-			if (has_cnt)
-			{
-				lr_buf_puts(b, "<td>");
-				if (bin->has & LR_HAS_COUNT)
-					Int(b, bin->count);
-				else
-					lr_buf_puts(b, DASH);
-				lr_buf_puts(b, "</td><td>");
-				Pct(b, (bin->has & LR_HAS_COUNT) && (bin->has & LR_HAS_BADS) ?
-					Div((double) bin->bads, (double) bin->count) : NAN, 2);
-				lr_buf_puts(b, "</td>");
-			}
-			lr_buf_puts(b, "<td>");
-			Int(b, ob->count);
-			lr_buf_puts(b, "</td><td>");
-			Pct(b, Div(ob->count, tot), 1);
-			lr_buf_puts(b, "</td><td>");
-			Pct(b, Div(ob->bads, ob->known), 2);
-			lr_buf_puts(b, "</td>");
-			if (d->has_recent)
-			{
-				lr_buf_puts(b, "<td>");
-				Pct(b, Div(ob->base, tb), 1);
-				lr_buf_puts(b, "</td><td>");
-				Pct(b, Div(ob->recent, tr), 1);
-				lr_buf_puts(b, "</td>");
-			}
-			lr_buf_puts(b, "</tr>\n");
-		}
-		lr_buf_puts(b, "</tbody></table></div>\n");
-	}
+		FeatureSection(d, i, b);
 	lr_buf_puts(b, "</section>\n");
 }
 

@@ -79,41 +79,22 @@ Step(LrTrend trend, int ph, double rp, double rn, double d)
 	}
 }
 
-bool
-lr_bin_optimal(const LrDpProblem *p, LrArena *arena, LrDpResult *r, LrError *err)
+/*
+ * For every group of pre-bins a..e (index a * n + e): whether it may be a bin
+ * (no forced cut inside, goods and bads both, the minimum share unless it is
+ * everything or an exempt single pre-bin), and if so its IV term and bad
+ * rate.  false when out of memory.
+ */
+static bool
+DpGroups(const LrDpProblem *p, LrArena *arena, double *giv, double *grate, bool *gok)
 {
 	size_t		n = p->n;
-	int			K = p->max_bins < (int) n ? p->max_bins : (int) n;
-	int			P = (p->trend == LR_TREND_PEAK || p->trend == LR_TREND_VALLEY) ? 2 : 1;
-	int64_t    *pg,
-			   *pb;
-	size_t	   *nf;
-	double	   *giv,
-			   *grate;
-	bool	   *gok;
-	DpCell	   *cell;
-	size_t		ncells;
-	double		best = -INFINITY;
-	int			bk = -1,
-				ba = -1,
-				bph = -1;
+	int64_t    *pg = ArenaN(arena, n + 1, sizeof(int64_t));
+	int64_t    *pb = ArenaN(arena, n + 1, sizeof(int64_t));
+	size_t	   *nf = ArenaN(arena, n, sizeof(size_t));
 
-	memset(r, 0, sizeof(*r));
-	if (n == 0 || K < 1)
-		return true;
-	pg = ArenaN(arena, n + 1, sizeof(int64_t));
-	pb = ArenaN(arena, n + 1, sizeof(int64_t));
-	nf = ArenaN(arena, n, sizeof(size_t));
-	giv = ArenaN(arena, n * n, sizeof(double));
-	grate = ArenaN(arena, n * n, sizeof(double));
-	gok = ArenaN(arena, n * n, sizeof(bool));
-	if (!lr_size_mul((size_t) K * n * n, (size_t) P, &ncells))
-		return NoMem(err);
-	cell = ArenaN(arena, ncells, sizeof(DpCell));
-	if (pg == NULL || pb == NULL || nf == NULL || giv == NULL || grate == NULL ||
-		gok == NULL || cell == NULL)
-		return NoMem(err);
-
+	if (pg == NULL || pb == NULL || nf == NULL)
+		return false;
 	for (size_t i = 0; i < n; i++)
 	{
 		pg[i + 1] = pg[i] + p->goods[i];
@@ -143,6 +124,37 @@ lr_bin_optimal(const LrDpProblem *p, LrArena *arena, LrDpResult *r, LrError *err
 				grate[a * n + e] = (double) b / cnt;
 			}
 		}
+	return true;
+}
+
+bool
+lr_bin_optimal(const LrDpProblem *p, LrArena *arena, LrDpResult *r, LrError *err)
+{
+	size_t		n = p->n;
+	int			K = p->max_bins < (int) n ? p->max_bins : (int) n;
+	int			P = (p->trend == LR_TREND_PEAK || p->trend == LR_TREND_VALLEY) ? 2 : 1;
+	double	   *giv,
+			   *grate;
+	bool	   *gok;
+	DpCell	   *cell;
+	size_t		ncells;
+	double		best = -INFINITY;
+	int			bk = -1,
+				ba = -1,
+				bph = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (n == 0 || K < 1)
+		return true;
+	giv = ArenaN(arena, n * n, sizeof(double));
+	grate = ArenaN(arena, n * n, sizeof(double));
+	gok = ArenaN(arena, n * n, sizeof(bool));
+	if (!lr_size_mul((size_t) K * n * n, (size_t) P, &ncells))
+		return NoMem(err);
+	cell = ArenaN(arena, ncells, sizeof(DpCell));
+	if (giv == NULL || grate == NULL || gok == NULL || cell == NULL ||
+		!DpGroups(p, arena, giv, grate, gok))
+		return NoMem(err);
 
 #define CELL(k, a, e, ph) cell[((((size_t) (k) - 1) * n + (a)) * n + (e)) * P + (ph)]
 	for (size_t i = 0; i < ncells; i++)
