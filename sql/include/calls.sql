@@ -208,10 +208,10 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('loan_risk.robust_stats_state', NULL, NULL, '(SELECT robust_stats FROM public.sample_values)'),
   ('loan_risk.robust_summary', NULL, NULL, '(SELECT robust_summary FROM public.sample_values)'),
   ('loan_risk.strategy', NULL, NULL, '(SELECT strategy FROM public.sample_values)'),
-  -- Where a strategy may read tables (not decide, IMMUTABLE), the one that does.
+  -- Where a strategy's lists are looked up (not decide, IMMUTABLE; not replay, given
+  -- the list hits), the one that has a list.
   ('loan_risk.strategy', NULL, 'decide_stable', '(SELECT strategy_lists FROM public.sample_values)'),
   ('loan_risk.strategy', NULL, 'decide_detail', '(SELECT strategy_lists FROM public.sample_values)'),
-  ('loan_risk.strategy', NULL, 'replay', '(SELECT strategy_lists FROM public.sample_values)'),
   ('loan_risk.strategy', NULL, 'compare_strategies', '(SELECT strategy_lists FROM public.sample_values)'),
   ('jsonb', 'input', 'replay', '(SELECT pg_catalog.to_jsonb(a) FROM public.sample_app a)'),
   ('text[]', 'list_hits', 'replay', '''{}'''),
