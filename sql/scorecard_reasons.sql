@@ -60,3 +60,16 @@ ranked AS (
 SELECT count(*) AS applicants,
        count(*) FILTER (WHERE coalesce(r.expected[1:3], '{}') = loan_risk.reasons(card, a, 3)) AS matching
 FROM ranked r JOIN r_applicants a USING (id), rcard;
+
+-- On a plain table's rows the planner passes the columns one by one
+-- (reasons_columns) instead of a composite value per row: the same reasons
+-- as the record form (a row built by a subquery) for every applicant and n.
+EXPLAIN (VERBOSE, COSTS OFF) SELECT loan_risk.reasons(card, a, 2) FROM r_applicants a, rcard;
+SELECT count(*) AS compared,
+       count(*) FILTER (WHERE loan_risk.reasons(card, a, k) IS DISTINCT FROM loan_risk.reasons(card, (SELECT a), k)) AS differ
+FROM r_applicants a, rcard, generate_series(0, 5) k;
+-- Null-extended rows of an outer join give NULL, a NULL n gives NULL, a negative n an error.
+SELECT x.i, loan_risk.reasons(c.card, a) AS reasons
+FROM rcard c CROSS JOIN generate_series(1, 5) x(i) LEFT JOIN r_applicants a ON a.id = x.i ORDER BY x.i;
+SELECT loan_risk.reasons(card, a, NULL::int) IS NULL AS null_n FROM r_applicants a, rcard WHERE id = 1;
+SELECT loan_risk.reasons(card, a, -1) FROM r_applicants a, rcard WHERE id = 1;

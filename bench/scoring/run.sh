@@ -16,6 +16,7 @@
 #
 #   LR_BENCH_N=1000000 bash bench/scoring/run.sh
 #   LR_BENCH_TYPES="float8" (default "numeric float8")
+#   LR_BENCH_WORKERS="0" (default "0 2"), LR_BENCH_JIT="off" (default "off on": the CASE card's)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . test/lib.sh
@@ -23,6 +24,8 @@ cd "$(dirname "$0")/../.."
 N=${LR_BENCH_N:-2000000}
 RUNS=${LR_BENCH_RUNS:-3}
 TYPES=${LR_BENCH_TYPES:-numeric float8}
+WORKERS=${LR_BENCH_WORKERS:-0 2}
+JIT=${LR_BENCH_JIT:-off on}
 
 lr_bench_setup scoring || exit 1
 trap lr_bench_teardown EXIT
@@ -65,14 +68,15 @@ F="f1 + f2 + f3 + f4 + f5 + f6 + f7 + f8 + f9 + f10 + f11 + f12 + f13 + f14 + f1
 CARD="(SELECT card FROM bench_cards)"
 declare -A T
 for t in $TYPES; do
-  for par in 0 2; do
+  for par in $WORKERS; do
     S="SET max_parallel_workers_per_gather = $par; SET jit = off;"
     lr_bench_time "$t: floor sum(f1+..+f20), workers=$par" "$S SELECT sum($F) FROM apps_$t" "$RUNS"; T[floor$t$par]=$LR_BENCH_MS
     lr_bench_time "$t: sum(score(card, a)), workers=$par" "$S SELECT sum(loan_risk.score($CARD, a)) FROM apps_$t a" "$RUNS"; T[score$t$par]=$LR_BENCH_MS
     lr_bench_time "$t: sum(pd(card, a)), workers=$par" "$S SELECT sum(loan_risk.pd($CARD, a)) FROM apps_$t a" "$RUNS"; T[pd$t$par]=$LR_BENCH_MS
     lr_bench_time "$t: sum(cardinality(reasons(card, a))), workers=$par" "$S SELECT sum(cardinality(loan_risk.reasons($CARD, a))) FROM apps_$t a" "$RUNS"; T[reasons$t$par]=$LR_BENCH_MS
     lr_bench_time "$t: CASE scorecard, JIT off, workers=$par" "$S SELECT sum($EXPR) FROM apps_$t a" "$RUNS"; T[case$t$par]=$LR_BENCH_MS
-    lr_bench_time "$t: CASE scorecard, JIT on, workers=$par" "SET max_parallel_workers_per_gather = $par; SET jit = on; SET jit_above_cost = 0; SELECT sum($EXPR) FROM apps_$t a" "$RUNS"; T[casejit$t$par]=$LR_BENCH_MS
+    T[casejit$t$par]=0
+    [[ " $JIT " == *" on "* ]] && { lr_bench_time "$t: CASE scorecard, JIT on, workers=$par" "SET max_parallel_workers_per_gather = $par; SET jit = on; SET jit_above_cost = 0; SELECT sum($EXPR) FROM apps_$t a" "$RUNS"; T[casejit$t$par]=$LR_BENCH_MS; }
   done
 done
 
@@ -80,10 +84,11 @@ echo
 echo "== scoring $N applicants x 20 features, 6 bins each (best of $RUNS, ms); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-8s %-8s %8s %8s %8s %8s %9s %9s %11s %9s %11s %11s\n' type workers floor "score()" "pd()" reasons "CASE off" "CASE on" score/floor pd/floor "CASEoff/sc" "CASEon/sc"
 for t in $TYPES; do
-  for par in 0 2; do
+  for par in $WORKERS; do
     awk -v t=$t -v w=$par -v f=${T[floor$t$par]} -v s=${T[score$t$par]} -v p=${T[pd$t$par]} -v r=${T[reasons$t$par]} \
         -v c=${T[case$t$par]} -v j=${T[casejit$t$par]} 'BEGIN {
-      printf "%-8s %-8s %8.0f %8.0f %8.0f %8.0f %9.0f %9.0f %11.2f %9.2f %11.2f %11.2f\n", t, w, f, s, p, r, c, j, s/f, p/f, c/s, j/s }'
+      printf "%-8s %-8s %8.0f %8.0f %8.0f %8.0f %9.0f %9s %11.2f %9.2f %11.2f %11s\n", t, w, f, s, p, r, c,
+             (j > 0 ? sprintf("%.0f", j) : "-"), s/f, p/f, c/s, (j > 0 ? sprintf("%.2f", j/s) : "-") }'
   done
 done
 echo "goals (issue 20): numeric score within 1.5x of the floor and >= 2x faster than CASE (JIT off); float8 within 1.25x"

@@ -4,9 +4,9 @@
  *	  the on-disk form (sign, weight, base-10000 digits) for the whole tree,
  *	  and the conversions built on it.
  *
- * lr_num_decode, lr_num_fast_double and lr_num_scaled are pure C (no
- * PostgreSQL headers), so test/fuzz/numeric_fuzz.c checks them outside the
- * server.  The backend's entry points (lr_numeric_digits, lr_numeric_float8,
+ * lr_num_decode, lr_num_fast_double, lr_num_double and lr_num_scaled are
+ * pure C (no PostgreSQL headers), so test/fuzz/numeric_fuzz.c checks them
+ * outside the server.  The backend's entry points (lr_numeric_digits, lr_numeric_float8,
  * lr_numeric_scaled and lr_numeric_from_scaled) are in lr_numeric_pg.c.
  */
 #ifndef LR_NUMERIC_H
@@ -66,6 +66,16 @@ extern bool lr_num_decode(const uint8_t *p, size_t len, LrNumDigits *n);
  * False otherwise: the caller converts through the decimal text.
  */
 extern bool lr_num_fast_double(const LrNumDigits *n, double *out);
+
+/*
+ * The double nearest the value, ties to even: bit for bit strtod of its
+ * decimal text, as PostgreSQL's numeric_float8_no_overflow, for every value
+ * (beyond double's range +/-Infinity, below half the smallest subnormal a
+ * zero of the value's sign; NaN and the infinities map to themselves), with
+ * no text: the fast path when it applies, else an estimate corrected by
+ * exact integer comparisons with the midpoints between neighbouring doubles.
+ */
+extern double lr_num_double(const LrNumDigits *n);
 
 /*
  * A finite value as v * 10^-scale (0 <= scale <= 18), rounded half away from

@@ -2,8 +2,7 @@
  * lr_numeric_pg.c
  *	  The backend's side of lr_numeric.h: numeric Datums decoded in place, and
  *	  converted to double exactly as PostgreSQL's numeric_float8_no_overflow
- *	  converts them (through the decimal text and strtod), without the text
- *	  whenever the exact fast path applies.
+ *	  converts them (through the decimal text and strtod), without the text.
  */
 #include "postgres.h"
 
@@ -28,13 +27,9 @@ double
 lr_numeric_float8(Datum d)
 {
 	LrNumDigits n;
-	double		v;
 
 	lr_numeric_digits(d, &n);
-	if (lr_num_fast_double(&n, &v))
-		return v;
-	/* Values beyond double range become +/-Infinity, tiny ones 0 or subnormal. */
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+	return lr_num_double(&n);
 }
 
 LrNumericStatus

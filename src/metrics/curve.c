@@ -27,7 +27,7 @@ lr_roc_build(const LrDistState *st, LrRocRow **out)
 {
 	size_t		n = lr_dist_nruns(st);
 	LrRocRow   *rows;
-	LrRunIter	it;
+	LrDistIter	it;
 	int64		g_lt = 0,
 				b_lt = 0;
 	int64		G = st->total[0],
@@ -38,7 +38,7 @@ lr_roc_build(const LrDistState *st, LrRocRow **out)
 	rows = MemoryContextAllocHuge(CurrentMemoryContext, Max(n, 1) * sizeof(LrRocRow));
 	lr_dist_iter_init(st, &it);
 	i = n;
-	while (LrRunNext(&it))
+	while (lr_dist_next(&it))
 	{
 		LrRocRow   *r;
 
@@ -71,10 +71,14 @@ roc_curve(PG_FUNCTION_ARGS)
 	size_t		n;
 	double		G,
 				B;
+	LrError		err = {0};
 
 	lr_pg_srf_init(fcinfo);
 	if (st == NULL)
 		return (Datum) 0;
+	/* One point per distinct value: counted on the compacted state. */
+	if (!lr_dist_compact(st, &err))
+		lr_state_raise(&err);
 	n = lr_roc_build(st, &rows);
 	G = (double) st->total[0];
 	B = (double) st->total[1];

@@ -13,7 +13,7 @@
 #include "metrics/metrics.h"
 #include "stats/stats_pg.h"
 
-/* The compacted score distribution in argument 0, or NULL when it is NULL. */
+/* The score distribution in argument 0 ready to be read in order (lr_dist_settle), or NULL when it is NULL. */
 extern const LrDistState *lr_dist_arg(FunctionCallInfo fcinfo);
 
 /*

@@ -183,7 +183,11 @@ score_dist_trans_pd_int(PG_FUNCTION_ARGS)
 	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_INT32(2), k);
 }
 
-/* The compacted state of argument 0, or NULL when it is NULL. */
+/*
+ * The state of argument 0 ready to be read in order (pending rows sorted
+ * in; the levels are merged as they are read, see LrDistIter), or NULL when
+ * it is NULL.
+ */
 const LrDistState *
 lr_dist_arg(FunctionCallInfo fcinfo)
 {
@@ -193,7 +197,7 @@ lr_dist_arg(FunctionCallInfo fcinfo)
 	if (PG_ARGISNULL(0))
 		return NULL;
 	st = lr_state_arg_ro(fcinfo, 0, &lr_dist_ops);
-	if (!lr_dist_compact(st, &err))
+	if (!lr_dist_settle(st, &err))
 		lr_state_raise(&err);
 	return st;
 }

@@ -302,7 +302,7 @@ RunOnState(const char *sql, Datum s, Oid stype)
 static void
 Curve(LrReportData *d, const LrDistState *st)
 {
-	LrRunIter	it;
+	LrDistIter	it;
 	double		G = (double) st->total[0],
 				B = (double) st->total[1];
 	int64		g_lt = 0,
@@ -318,7 +318,7 @@ Curve(LrReportData *d, const LrDistState *st)
 		return;
 	d->roc = palloc(cap * sizeof(LrRocPoint));
 	lr_dist_iter_init(st, &it);
-	while (LrRunNext(&it))
+	while (lr_dist_next(&it))
 	{
 		LrRocPoint	p;
 
@@ -399,7 +399,7 @@ StepsBetween(double lo, double hi, int cap)
 static void
 Histogram(LrReportData *d, const LrDistState *st, int bins)
 {
-	LrRunIter	it;
+	LrDistIter	it;
 	double		lo = NAN,
 				hi = NAN,
 				w = 1,
@@ -408,7 +408,7 @@ Histogram(LrReportData *d, const LrDistState *st, int bins)
 	bool		plain = false;
 
 	lr_dist_iter_init(st, &it);
-	while (LrRunNext(&it))
+	while (lr_dist_next(&it))
 	{
 		double		v = lr_dist_value(it.key);
 
@@ -468,7 +468,7 @@ Histogram(LrReportData *d, const LrDistState *st, int bins)
 		d->hist[i].hi = hi;
 	}
 	lr_dist_iter_init(st, &it);
-	while (LrRunNext(&it))
+	while (lr_dist_next(&it))
 	{
 		double		v = lr_dist_value(it.key);
 		int			k;

@@ -209,17 +209,20 @@ ReasonBefore(const ReasonItem *x, const ReasonItem *y)
 	return x->feature < y->feature;
 }
 
-/*
- * reasons: adverse-action reasons, the features whose points fall furthest
- * below that feature's maximum, at most n, ties in card order
- */
-Datum
-reasons(PG_FUNCTION_ARGS)
+void
+lr_card_reasons_check_n(int32 n)
 {
-	LrCardCache *cc = lr_card_cache_get(fcinfo, 0);
-	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
-	int32		n = PG_GETARG_INT32(2);
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of reasons must not be negative, got %d", n)));
+}
+
+Datum
+lr_card_reasons(LrCardCache *cc, int32 n)
+{
 	const LrCard *card = cc->card;
+	const LrTableFeature *tf = card->table.features;
 	int			nf = (int) card->nfeatures;
 	ReasonItem *items;
 	Datum	   *elems;
@@ -227,10 +230,6 @@ reasons(PG_FUNCTION_ARGS)
 	int			keep;
 	int			i;
 
-	if (n < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("number of reasons must not be negative, got %d", n)));
 	if (cc->reason_text == NULL)
 	{
 		/* Once per compiled card: the texts, and scratch for the kept items. */
@@ -247,7 +246,6 @@ reasons(PG_FUNCTION_ARGS)
 		MemoryContextSwitchTo(old);
 		cc->reason_text = texts;
 	}
-	lr_card_score_row(cc, row, true);
 	items = cc->reason_items;
 	keep = Min(n, nf);
 
@@ -261,7 +259,7 @@ reasons(PG_FUNCTION_ARGS)
 		int			k;
 
 		it.feature = i;
-		it.shortfall = card->table.features[i].max_points - cc->chosen[i]->points;
+		it.shortfall = tf[i].max_points - tf[i].points[cc->codes[i]];
 		/* A feature at its best bin is no reason for a decline. */
 		if (!(it.shortfall > 0))
 			continue;
@@ -278,7 +276,23 @@ reasons(PG_FUNCTION_ARGS)
 	elems = palloc(Max(nitems, 1) * sizeof(Datum));
 	for (i = 0; i < nitems; i++)
 		elems[i] = cc->reason_text[items[i].feature];
-	PG_RETURN_ARRAYTYPE_P(construct_array(elems, nitems, TEXTOID, -1, false, TYPALIGN_INT));
+	return PointerGetDatum(construct_array(elems, nitems, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * reasons: adverse-action reasons, the features whose points fall furthest
+ * below that feature's maximum, at most n, ties in card order
+ */
+Datum
+reasons(PG_FUNCTION_ARGS)
+{
+	LrCardCache *cc = lr_card_cache_get(fcinfo, 0);
+	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
+	int32		n = PG_GETARG_INT32(2);
+
+	lr_card_reasons_check_n(n);
+	lr_card_score_row(cc, row, false);
+	PG_RETURN_DATUM(lr_card_reasons(cc, n));
 }
 
 static const char *

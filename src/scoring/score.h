@@ -87,6 +87,12 @@ extern double lr_card_score_values(LrCardCache *cc, const Datum *values, const b
 
 extern const char *lr_card_name(const LrCard *card);
 
+/* reasons(): raises the error of a negative number of reasons. */
+extern void lr_card_reasons_check_n(int32 n);
+
+/* The reasons array (text[]) of the row last scored (from its codes), at most n. */
+extern Datum lr_card_reasons(LrCardCache *cc, int32 n);
+
 /* Text of feature i's value in the last row scored (NULL when the value was NULL). */
 extern char *lr_card_value_text(LrCardCache *cc, int i);
 

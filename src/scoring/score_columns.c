@@ -47,9 +47,11 @@
 PG_FUNCTION_INFO_V1(score_support);
 PG_FUNCTION_INFO_V1(score_columns);
 PG_FUNCTION_INFO_V1(pd_columns);
+PG_FUNCTION_INFO_V1(reasons_columns);
 
-/* Arguments before the variadic columns: card, names, row present. */
+/* Arguments before the variadic columns: card, names, row present (and n for reasons). */
 #define FIXED_ARGS 3
+#define REASONS_FIXED_ARGS 4
 
 static Node *
 NotNullTest(Node *arg)
@@ -64,7 +66,7 @@ NotNullTest(Node *arg)
 }
 
 static void
-MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc)
+MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc, int fixed)
 {
 	const LrCard *card = cc->card;
 	int			n = (int) card->nfeatures;
@@ -81,11 +83,11 @@ MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("columns must be passed as separate arguments, not as a VARIADIC array")));
 	deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &nelems);
-	if (nelems != PG_NARGS() - FIXED_ARGS)
+	if (nelems != PG_NARGS() - fixed)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("number of column names (%d) does not match number of columns (%d)",
-						nelems, PG_NARGS() - FIXED_ARGS),
+						nelems, PG_NARGS() - fixed),
 				 errhint("Give one name per column, in the order of the columns.")));
 
 	old = MemoryContextSwitchTo(cc->cxt);
@@ -134,7 +136,7 @@ MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc)
 					 errdetail("scorecard \"%s\" reads a column \"%s\", and the row has no column of that name.",
 							   lr_card_name(card), f->name),
 					 errhint("Names match column names exactly, including case.")));
-		type = get_fn_expr_argtype(fcinfo->flinfo, FIXED_ARGS + found);
+		type = get_fn_expr_argtype(fcinfo->flinfo, fixed + found);
 		if (strcmp(TextDatumGetCString(elems[found]), f->name) != 0)
 		{
 			Oid			ctype = getBaseType(type);
@@ -170,7 +172,7 @@ MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc)
 			lr_conv_error(f->name, type, kind, psprintf("scorecard \"%s\"", lr_card_name(card)));
 		if (conv == LR_CONV_ENUM)
 			lr_conv_outfn(type, &cc->col_outfn[i], cc->cxt);
-		cc->col_arg[i] = FIXED_ARGS + found;
+		cc->col_arg[i] = fixed + found;
 		cc->col_conv[i] = (LrConv) conv;
 		cc->col_idx[i] = i;
 	}
@@ -179,7 +181,7 @@ MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc)
 }
 
 static bool
-ScoreColumns(FunctionCallInfo fcinfo, double *score, LrCardCache **ccp)
+ScoreColumns(FunctionCallInfo fcinfo, int fixed, bool want_bins, double *score, LrCardCache **ccp)
 {
 	LrCardCache *cc;
 	int			n;
@@ -194,7 +196,7 @@ ScoreColumns(FunctionCallInfo fcinfo, double *score, LrCardCache **ccp)
 				 errhint("Give one name per column, in the order of the columns.")));
 	cc = lr_card_cache_get(fcinfo, 0);
 	if (!cc->cols_mapped)
-		MapColumns(fcinfo, cc);
+		MapColumns(fcinfo, cc, fixed);
 	n = (int) cc->card->nfeatures;
 	for (i = 0; i < n; i++)
 	{
@@ -214,7 +216,7 @@ ScoreColumns(FunctionCallInfo fcinfo, double *score, LrCardCache **ccp)
 		}
 	}
 	*score = lr_card_score_values(cc, cc->col_values, cc->col_nulls, cc->col_idx,
-								  cc->col_conv, cc->col_outfn, false);
+								  cc->col_conv, cc->col_outfn, want_bins);
 	*ccp = cc;
 	return true;
 }
@@ -226,7 +228,7 @@ score_columns(PG_FUNCTION_ARGS)
 	double		s;
 	LrCardCache *cc;
 
-	if (!ScoreColumns(fcinfo, &s, &cc))
+	if (!ScoreColumns(fcinfo, FIXED_ARGS, false, &s, &cc))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(s);
 }
@@ -238,7 +240,7 @@ pd_columns(PG_FUNCTION_ARGS)
 	double		s;
 	LrCardCache *cc;
 
-	if (!ScoreColumns(fcinfo, &s, &cc))
+	if (!ScoreColumns(fcinfo, FIXED_ARGS, false, &s, &cc))
 		PG_RETURN_NULL();
 	if (!cc->card->has_scaling)
 		ereport(ERROR,
@@ -247,6 +249,22 @@ pd_columns(PG_FUNCTION_ARGS)
 						lr_card_name(cc->card)),
 				 errhint("Add \"scaling\": {\"pdo\": ..., \"base_score\": ..., \"base_odds\": ...} to the card.")));
 	PG_RETURN_FLOAT8(lr_card_pd(cc->card, s));
+}
+
+/* reasons_columns: reasons() over columns passed one by one (see score_support) */
+Datum
+reasons_columns(PG_FUNCTION_ARGS)
+{
+	double		s;
+	LrCardCache *cc;
+
+	/* reasons() is strict: NULL for a NULL card, row or n; a negative n is an error before scoring. */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(2) || !PG_GETARG_BOOL(2) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	lr_card_reasons_check_n(PG_GETARG_INT32(3));
+	if (!ScoreColumns(fcinfo, REASONS_FIXED_ARGS, false, &s, &cc))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(lr_card_reasons(cc, PG_GETARG_INT32(3)));
 }
 
 /*
@@ -269,16 +287,17 @@ score_support(PG_FUNCTION_ARGS)
 	int			nnames = 0;
 	int			i;
 	char	   *fname;
-	Oid			argtypes[4];
+	Oid			argtypes[5];
 	Oid			target;
 	FuncExpr   *result;
 	Node	   *present;
+	bool		is_reasons;
 
 	if (!IsA(rawreq, SupportRequestSimplify))
 		PG_RETURN_POINTER(NULL);
 	req = (SupportRequestSimplify *) rawreq;
 	fexpr = req->fcall;
-	if (req->root == NULL || list_length(fexpr->args) != 2)
+	if (req->root == NULL || list_length(fexpr->args) < 2 || list_length(fexpr->args) > 3)
 		PG_RETURN_POINTER(NULL);
 	if (!IsA(lsecond(fexpr->args), Var))
 		PG_RETURN_POINTER(NULL);
@@ -293,8 +312,11 @@ score_support(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(NULL);
 
 	fname = get_func_name(fexpr->funcid);
-	if (fname == NULL || (strcmp(fname, "score") != 0 && strcmp(fname, "pd") != 0))
+	if (fname == NULL ||
+		!(list_length(fexpr->args) == 2 ? strcmp(fname, "score") == 0 || strcmp(fname, "pd") == 0 :
+		  strcmp(fname, "reasons") == 0))
 		PG_RETURN_POINTER(NULL);
+	is_reasons = strcmp(fname, "reasons") == 0;
 
 	/* The relation is locked already (the query references it). */
 	rel = relation_open(rte->relid, NoLock);
@@ -318,16 +340,18 @@ score_support(PG_FUNCTION_ARGS)
 		name_datums[nnames++] = CStringGetTextDatum(NameStr(att->attname));
 	}
 	relation_close(rel, NoLock);
-	if (nnames + FIXED_ARGS > FUNC_MAX_ARGS)
+	if (nnames + (is_reasons ? REASONS_FIXED_ARGS : FIXED_ARGS) > FUNC_MAX_ARGS)
 		PG_RETURN_POINTER(NULL);
 
 	argtypes[0] = exprType(linitial(fexpr->args));
 	argtypes[1] = TEXTARRAYOID;
 	argtypes[2] = BOOLOID;
-	argtypes[3] = ANYOID;
+	argtypes[3] = is_reasons ? INT4OID : ANYOID;
+	argtypes[4] = ANYOID;
 	target = LookupFuncName(list_make2(makeString("loan_risk"),
-									   makeString(strcmp(fname, "pd") == 0 ? "pd_columns" : "score_columns")),
-							4, argtypes, true);
+									   makeString(is_reasons ? "reasons_columns" :
+												  strcmp(fname, "pd") == 0 ? "pd_columns" : "score_columns")),
+							is_reasons ? 5 : 4, argtypes, true);
 	if (!OidIsValid(target))
 		PG_RETURN_POINTER(NULL);
 
@@ -355,9 +379,11 @@ score_support(PG_FUNCTION_ARGS)
 																   false, TYPALIGN_INT)),
 								   false, false));
 	args = lappend(args, present);
+	if (is_reasons)
+		args = lappend(args, lthird(fexpr->args));
 	args = list_concat(args, names);
 
-	result = makeFuncExpr(target, FLOAT8OID, args, InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
+	result = makeFuncExpr(target, fexpr->funcresulttype, args, InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
 	result->location = fexpr->location;
 	PG_RETURN_POINTER(result);
 }

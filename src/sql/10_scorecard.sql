@@ -35,7 +35,7 @@ CREATE CAST (jsonb AS loan_risk.scorecard) WITH INOUT;
 CREATE FUNCTION loan_risk.score_support(internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'score_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION loan_risk.score_support(internal) IS
-  'Planner support for score() and pd(): passes a plain table''s columns directly (see score_columns)';
+  'Planner support for score(), pd() and reasons(): passes a plain table''s columns directly (see score_columns)';
 
 CREATE FUNCTION loan_risk.score(card loan_risk.scorecard, applicant record) RETURNS float8
   AS 'MODULE_PATHNAME', 'score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 30
@@ -55,7 +55,8 @@ COMMENT ON FUNCTION loan_risk.pd_from_score(loan_risk.scorecard, float8) IS
   'Probability of default of a given score under the card''s scaling';
 
 CREATE FUNCTION loan_risk.reasons(card loan_risk.scorecard, applicant record, n integer DEFAULT 4) RETURNS text[]
-  AS 'MODULE_PATHNAME', 'reasons' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 30;
+  AS 'MODULE_PATHNAME', 'reasons' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 30
+  SUPPORT loan_risk.score_support;
 COMMENT ON FUNCTION loan_risk.reasons(loan_risk.scorecard, record, integer) IS
   'Adverse-action reasons: up to n features whose points fall furthest below their maximum, ties in card order';
 
@@ -81,7 +82,7 @@ CREATE FUNCTION loan_risk.scorecard_sql(card loan_risk.scorecard, qualifier text
 COMMENT ON FUNCTION loan_risk.scorecard_sql(loan_risk.scorecard, text) IS
   'The card as a plain-SQL CASE expression over the applicant''s columns that gives the same scores as score()';
 
--- The fast path of score() and pd() on a plain table's rows: a planner support
+-- The fast path of score(), pd() and reasons() on a plain table's rows: a planner support
 -- function passes the columns one by one instead of building a composite value
 -- per row (see src/scoring/score_columns.c).  Same results; callable directly,
 -- though there is no reason to.
@@ -93,3 +94,7 @@ CREATE FUNCTION loan_risk.pd_columns(card loan_risk.scorecard, columns text[], r
   RETURNS float8 AS 'MODULE_PATHNAME', 'pd_columns' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 30;
 COMMENT ON FUNCTION loan_risk.pd_columns(loan_risk.scorecard, text[], boolean, "any") IS
   'pd() over columns passed one by one (what the planner turns pd(card, t) into for a plain table t)';
+CREATE FUNCTION loan_risk.reasons_columns(card loan_risk.scorecard, columns text[], row_present boolean, n integer, VARIADIC "any")
+  RETURNS text[] AS 'MODULE_PATHNAME', 'reasons_columns' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 30;
+COMMENT ON FUNCTION loan_risk.reasons_columns(loan_risk.scorecard, text[], boolean, integer, "any") IS
+  'reasons() over columns passed one by one (what the planner turns reasons(card, t, n) into for a plain table t)';

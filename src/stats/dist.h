@@ -130,7 +130,7 @@ extern bool lr_dist_merge_flat(LrDistState *dst, const uint8_t *data, size_t len
 /* Sets the number of buckets of a table aggregate; an error if it differs from an earlier one. */
 extern bool lr_dist_set_buckets(LrDistState *st, int32_t nbuckets, LrError *err);
 
-/* The runs of a compacted state, in ascending order of value. */
+/* The runs of one level, in ascending order of value. */
 typedef struct LrRunIter
 {
 	const uint8_t *p;
@@ -138,8 +138,6 @@ typedef struct LrRunIter
 	uint64_t	key;
 	int64_t		cnt[2];
 } LrRunIter;
-
-extern void lr_dist_iter_init(const LrDistState *st, LrRunIter *it);
 
 /* The next run (ascending); false at the end. */
 static inline bool
@@ -162,6 +160,48 @@ LrRunNext(LrRunIter *it)
 	it->p = p;
 	return true;
 }
+/* Sorts the pending rows in as a level, leaving the levels unmerged (enough for LrDistIter). */
+extern bool lr_dist_settle(const LrDistState *st, LrError *err);
+
+/*
+ * The runs of a state without pending rows (after lr_dist_settle or
+ * lr_dist_compact), in ascending order of value, with the levels merged as
+ * they are read (equal keys summed): the same runs in the same order as the
+ * compacted state has, so a final function need not write a merged copy of
+ * millions of runs first (in the leader of a parallel plan, the workers'
+ * states stay two levels).
+ */
+#define LR_DIST_ITER_LEVELS 8
+
+typedef struct LrDistIter
+{
+	bool		single;			/* one level, read straight */
+	int			n;				/* otherwise: levels not yet exhausted, each with its run read ahead */
+	LrRunIter	lv[LR_DIST_ITER_LEVELS];
+	uint64_t	key;
+	int64_t		cnt[2];
+} LrDistIter;
+
+/* st has no pending rows and at most LR_DIST_ITER_LEVELS levels (lr_dist_settle). */
+extern void lr_dist_iter_init(const LrDistState *st, LrDistIter *it);
+extern bool lr_dist_next_merged(LrDistIter *it);
+
+/* The next run (ascending); false at the end. */
+static inline bool
+lr_dist_next(LrDistIter *it)
+{
+	if (it->single)
+	{
+		if (!LrRunNext(&it->lv[0]))
+			return false;
+		it->key = it->lv[0].key;
+		it->cnt[0] = it->lv[0].cnt[0];
+		it->cnt[1] = it->lv[0].cnt[1];
+		return true;
+	}
+	return lr_dist_next_merged(it);
+}
+
 extern size_t lr_dist_nruns(const LrDistState *st);
 
 /*

@@ -98,16 +98,65 @@ PutRecord(uint8_t *w, uint64_t key, uint64_t c0, uint64_t c1)
 }
 
 void
-lr_dist_iter_init(const LrDistState *st, LrRunIter *it)
+lr_dist_iter_init(const LrDistState *st, LrDistIter *it)
 {
-	/* After lr_dist_compact there is at most one level. */
-	if (st->nlevels == 0)
-		it->p = it->end = NULL;
-	else
+	int			k = 0;
+
+	it->single = st->nlevels <= 1;
+	if (it->single)
 	{
-		it->p = st->levels[0].data;
-		it->end = st->levels[0].data + st->levels[0].len;
+		it->n = st->nlevels;
+		it->lv[0].p = st->nlevels == 0 ? NULL : st->levels[0].data;
+		it->lv[0].end = st->nlevels == 0 ? NULL : st->levels[0].data + st->levels[0].len;
+		return;
 	}
+	/* Each level's first run is read ahead; empty levels are dropped. */
+	for (int i = 0; i < st->nlevels && i < LR_DIST_ITER_LEVELS; i++)
+	{
+		LrRunIter  *l = &it->lv[k];
+
+		l->p = st->levels[i].data;
+		l->end = st->levels[i].data + st->levels[i].len;
+		if (LrRunNext(l))
+			k++;
+	}
+	it->n = k;
+}
+
+bool
+lr_dist_next_merged(LrDistIter *it)
+{
+	uint64_t	key;
+	int64_t		c0 = 0,
+				c1 = 0;
+	int			i;
+
+	if (it->n == 0)
+		return false;
+	key = it->lv[0].key;
+	for (i = 1; i < it->n; i++)
+		if (it->lv[i].key < key)
+			key = it->lv[i].key;
+	for (i = 0; i < it->n;)
+	{
+		LrRunIter  *l = &it->lv[i];
+
+		if (l->key != key)
+		{
+			i++;
+			continue;
+		}
+		c0 += l->cnt[0];
+		c1 += l->cnt[1];
+		if (LrRunNext(l))
+			i++;
+		else
+			it->lv[i] = it->lv[--it->n];	/* exhausted: the last level takes its place */
+	}
+	it->key = key;
+	it->cnt[0] = c0;
+	it->cnt[1] = c1;
+	return true;
 }
 
 /* ---------------------------------------------------------------- radix sort */
@@ -418,6 +467,20 @@ lr_dist_flush(LrDistState *st, LrError *err)
 		st->pend = p;
 		st->pendcap = want;
 	}
+	return true;
+}
+
+bool
+lr_dist_settle(const LrDistState *cst, LrError *err)
+{
+	/* Representation only: the state's value is the same before and after. */
+	LrDistState *st = (LrDistState *) cst;
+
+	if (!FlushPending(st, err))
+		return false;
+	while (st->nlevels > LR_DIST_ITER_LEVELS)
+		if (!MergeSmallest(st, err))
+			return false;
 	return true;
 }
 

@@ -27,10 +27,10 @@ PairsTwice(const LrDistState *st)
 {
 	lr_u128		s = 0;
 	uint64_t	below = 0;
-	LrRunIter	it;
+	LrDistIter	it;
 
 	lr_dist_iter_init(st, &it);
-	while (LrRunNext(&it))
+	while (lr_dist_next(&it))
 	{
 		uint64_t	g = (uint64_t) it.cnt[0];
 		uint64_t	b = (uint64_t) it.cnt[1];
@@ -76,7 +76,7 @@ lr_dist_ks(const LrDistState *st, double *ks)
 	uint64_t	cg = 0;
 	uint64_t	cb = 0;
 	lr_u128		best = 0;
-	LrRunIter	it;
+	LrDistIter	it;
 
 	if (g == 0 || b == 0)
 		return false;
@@ -86,7 +86,7 @@ lr_dist_ks(const LrDistState *st, double *ks)
 	 * each whole group of tied values.
 	 */
 	lr_dist_iter_init(st, &it);
-	while (LrRunNext(&it))
+	while (lr_dist_next(&it))
 	{
 		lr_u128		x;
 		lr_u128		y;
@@ -105,7 +105,7 @@ lr_dist_ks(const LrDistState *st, double *ks)
 }
 
 static inline void
-BucketAdd(LrDistBucket *b, const LrRunIter *it, bool sum_values)
+BucketAdd(LrDistBucket *b, const LrDistIter *it, bool sum_values)
 {
 	int64_t		c = it->cnt[0] + it->cnt[1];
 	double		v = lr_dist_value(it->key);
@@ -149,11 +149,11 @@ lr_dist_buckets(const LrDistState *st, int32_t k, bool descending, bool sum_valu
 {
 	int64_t		n = st->total[0] + st->total[1];
 	int64_t		below = 0;
-	LrRunIter	it;
+	LrDistIter	it;
 	BucketCursor cur = {2 * ((lr_u128) (uint64_t) n + 1), (uint64_t) k, descending ? k - 1 : 0};
 
 	lr_dist_iter_init(st, &it);
-	while (LrRunNext(&it))
+	while (lr_dist_next(&it))
 	{
 		int64_t		c = it.cnt[0] + it.cnt[1];
 
@@ -170,11 +170,11 @@ lr_dist_psi_bins(const LrDistState *st, int32_t k, LrDistBucket *b)
 	int64_t		below = 0;
 	int32_t		last = 0;
 	int64_t		carry = 0;		/* actual rows of values above the last baseline value seen */
-	LrRunIter	it;
+	LrDistIter	it;
 	BucketCursor cur = {2 * ((lr_u128) (uint64_t) n + 1), (uint64_t) k, 0};
 
 	lr_dist_iter_init(st, &it);
-	while (LrRunNext(&it))
+	while (lr_dist_next(&it))
 	{
 		if (it.cnt[0] > 0)
 		{

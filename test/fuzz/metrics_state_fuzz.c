@@ -321,18 +321,22 @@ FuzzRows(const uint8_t *data, size_t size)
 			ks = x > y ? x - y : y - x;
 		i = j;
 	}
-	CHECK(lr_dist_compact(whole, &err));
-	CHECK(whole->total[0] == (int64_t) g && whole->total[1] == (int64_t) bads);
-	if (g > 0 && bads > 0)
+	/* First read with the levels merged on the fly (as final functions do), then compacted. */
+	for (int pass = 0; pass < 2; pass++)
 	{
-		CHECK(lr_dist_auc(whole, &v));
-		CHECK(v == (double) ((long double) s2 / (long double) (2 * (unsigned __int128) g * bads)));
-		CHECK(lr_dist_ks(whole, &v));
-		CHECK(v == (double) ((long double) ks / (long double) ((unsigned __int128) g * bads)));
-		CHECK(lr_dist_gini(whole, &v));
+		CHECK(pass == 0 ? lr_dist_settle(whole, &err) : lr_dist_compact(whole, &err));
+		CHECK(whole->total[0] == (int64_t) g && whole->total[1] == (int64_t) bads);
+		if (g > 0 && bads > 0)
+		{
+			CHECK(lr_dist_auc(whole, &v));
+			CHECK(v == (double) ((long double) s2 / (long double) (2 * (unsigned __int128) g * bads)));
+			CHECK(lr_dist_ks(whole, &v));
+			CHECK(v == (double) ((long double) ks / (long double) ((unsigned __int128) g * bads)));
+			CHECK(lr_dist_gini(whole, &v));
+		}
+		else
+			CHECK(!lr_dist_auc(whole, &v) && !lr_dist_ks(whole, &v) && !lr_dist_gini(whole, &v));
 	}
-	else
-		CHECK(!lr_dist_auc(whole, &v) && !lr_dist_ks(whole, &v) && !lr_dist_gini(whole, &v));
 
 	/* Buckets against the rank rule applied to the sorted rows. */
 	if (n > 0)

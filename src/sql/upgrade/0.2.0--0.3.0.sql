@@ -281,3 +281,13 @@ CREATE FUNCTION loan_risk.explain_match(applicant record, products jsonb,
   AS 'MODULE_PATHNAME', 'explain_match_json' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 20;
 COMMENT ON FUNCTION loan_risk.explain_match(record, jsonb, float8, numeric, integer) IS
   'explain_match with the products given as a value: a JSON array of product objects (the columns of a products table, as jsonb_agg writes them)';
+
+-- reasons() on a plain table's rows takes the columns one by one, as score() and pd() do
+-- (planner support rewriting it into reasons_columns).
+CREATE FUNCTION loan_risk.reasons_columns(card loan_risk.scorecard, columns text[], row_present boolean, n integer, VARIADIC "any")
+  RETURNS text[] AS 'MODULE_PATHNAME', 'reasons_columns' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 30;
+COMMENT ON FUNCTION loan_risk.reasons_columns(loan_risk.scorecard, text[], boolean, integer, "any") IS
+  'reasons() over columns passed one by one (what the planner turns reasons(card, t, n) into for a plain table t)';
+ALTER FUNCTION loan_risk.reasons(loan_risk.scorecard, record, integer) SUPPORT loan_risk.score_support;
+COMMENT ON FUNCTION loan_risk.score_support(internal) IS
+  'Planner support for score(), pd() and reasons(): passes a plain table''s columns directly (see score_columns)';
