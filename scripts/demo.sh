@@ -51,6 +51,7 @@ lr_as_user "$PGBIN/pg_ctl" -D "$DEMO_DIR/data" -l "$DEMO_DIR/server.log" -w star
 
 # The sample data and the job, copied where the server user can read them.
 cp data/applicants.csv data/demo_card.json scripts/demo.sql data/portfolio/gen_book.sql "$DEMO_DIR"/
+cp data/decision/demo.sql "$DEMO_DIR"/decision_demo.sql
 [ "$(id -u)" -eq 0 ] && chown "$LR_USER" "$DEMO_DIR"/*.csv "$DEMO_DIR"/*.json "$DEMO_DIR"/*.sql
 
 PSQL=("$PGBIN/psql" -X -h "$DEMO_DIR" -p "$PORT" -U postgres)

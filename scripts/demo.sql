@@ -1,6 +1,7 @@
 -- The main job of the demo, run by `make demo` in a database of its own:
 -- load sample applicants, score them with a sample scorecard, and show the
--- score distribution and the top reason codes.
+-- score distribution and the top reason codes; train, validate, monitor a
+-- book; and decide: transactions -> merchant features -> decision -> offers.
 \set QUIET on
 \pset footer off
 CREATE EXTENSION loan_risk;
@@ -100,3 +101,7 @@ SELECT period, sum(loans) AS open_loans, sum(balance) AS balance, round(100 * su
        sum(entered_npl_loans) AS entered_npl, sum(written_off_loans) AS written_off
 FROM loan_risk.npl_summary('SELECT loan_id, month, dpd, balance, status, segment FROM book_performance', '{"period": "quarter"}')
 GROUP BY period ORDER BY period;
+
+\echo
+\echo '== decisions: a strategy over the merchants'' own payments, lists, a scorecard, limit, price and offers'
+\i decision_demo.sql

@@ -19,18 +19,27 @@ SET TimeZone = 'Asia/Shanghai';
 CREATE FUNCTION dec_u(i bigint, salt int) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$ SELECT ((hashint8(i * 7919 + salt) & 2147483647) / 2147483648.0)::float8 $$;
 
--- A valid resident identity number (GB 11643) made from i; the check character
--- from the weights 2^(18-k) mod 11 written out.
-CREATE FUNCTION dec_fast_id(i bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT s || substr('10X98765432', 1 + (
-      substr(s, 1, 1)::int * 7 + substr(s, 2, 1)::int * 9 + substr(s, 3, 1)::int * 10 + substr(s, 4, 1)::int * 5
-    + substr(s, 5, 1)::int * 8 + substr(s, 6, 1)::int * 4 + substr(s, 7, 1)::int * 2 + substr(s, 8, 1)::int
-    + substr(s, 9, 1)::int * 6 + substr(s, 10, 1)::int * 3 + substr(s, 11, 1)::int * 7 + substr(s, 12, 1)::int * 9
-    + substr(s, 13, 1)::int * 10 + substr(s, 14, 1)::int * 5 + substr(s, 15, 1)::int * 8 + substr(s, 16, 1)::int * 4
-    + substr(s, 17, 1)::int * 2) % 11, 1)
-  FROM (SELECT (110000 + abs(hashint8(i * 3)) % 540000)::text
-               || to_char(date '1960-01-01' + (abs(hashint8(i)) % 16000)::int, 'YYYYMMDD')
-               || lpad((abs(hashint8(i * 7)) % 1000)::text, 3, '0') AS s) x
+-- A valid resident identity number (GB 11643) in integer arithmetic (11
+-- million of them are generated): dec_id_number gives the 17 digits
+-- (province, area, birth date, sequence) from a hash, dec_id_check appends
+-- the check character of the weights 2^(18-k) mod 11.  Both are single
+-- expressions that PostgreSQL inlines, as long as their argument is a plain
+-- column (each reads it many times): callers compute the number in a
+-- subquery kept apart by OFFSET 0.  (One SQL function with a FROM clause is
+-- not inlined and costs about a millisecond a call.)
+CREATE FUNCTION dec_id_number(h bigint) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT (('{11,12,13,14,15,21,22,23,31,32,33,34,35,36,37,41,42,43,44,45,46,50,51,52,53,54,61,62,63,64,65}'::bigint[])
+            [(1 + h % 31)::int] * 10000 + h / 31 % 10000) * 100000000000
+         + (1950 + h / 310000 % 50) * 10000000 + (1 + h / 15500000 % 12) * 100000
+         + (1 + h / 186000000 % 28) * 1000 + h / 5208000000 % 1000
+$$;
+CREATE FUNCTION dec_id_check(n bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT n::text || substr('10X98765432', 1 + ((
+      n / 10000000000000000 % 10 * 7 + n / 1000000000000000 % 10 * 9 + n / 100000000000000 % 10 * 10
+    + n / 10000000000000 % 10 * 5 + n / 1000000000000 % 10 * 8 + n / 100000000000 % 10 * 4
+    + n / 10000000000 % 10 * 2 + n / 1000000000 % 10 + n / 100000000 % 10 * 6 + n / 10000000 % 10 * 3
+    + n / 1000000 % 10 * 7 + n / 100000 % 10 * 9 + n / 10000 % 10 * 10 + n / 1000 % 10 * 5
+    + n / 100 % 10 * 8 + n / 10 % 10 * 4 + n % 10 * 2) % 11)::int, 1)
 $$;
 
 CREATE TABLE applicants AS
@@ -39,7 +48,7 @@ SELECT i AS applicant_id,
        (ARRAY['retail', 'ecommerce', 'services', 'workshop', 'food_stall', 'logistics'])[1 + floor(dec_u(i, 3) * 6)::int] AS industry,
        floor(dec_u(i, 5) * 96)::int AS months_active,
        22 + floor(dec_u(i, 6) * 45)::int AS owner_age,
-       dec_fast_id(i) AS owner_id,
+       dec_id_check(idn) AS owner_id,
        '13' || lpad((abs(hashint8(i * 13)) % 1000000000)::text, 9, '0') AS mobile,
        CASE WHEN dec_u(i, 15) < 0.5 THEN NULL ELSE round((2000 + 98000 * dec_u(i, 16))::numeric, -2) END AS requested_amount,
        CASE WHEN dec_u(i, 17) < 0.5 THEN NULL ELSE (ARRAY[6, 12, 24])[1 + floor(dec_u(i, 18) * 3)::int] END AS requested_term,
@@ -52,7 +61,8 @@ SELECT i AS applicant_id,
        round((0.45 * dec_u(i, 11))::numeric, 4)::float8 AS night_share_90d,
        round((0.7 * dec_u(i, 10))::numeric, 4)::float8 AS repeat_share_90d,
        floor(90 * dec_u(i, 12))::int AS active_days_90d
-FROM generate_series(1, :n_applicants) i;
+FROM (SELECT i, dec_id_number(hashint8extended(i, 0) & 9223372036854775807) AS idn
+      FROM generate_series(1, :n_applicants) i OFFSET 0) g;
 ALTER TABLE applicants ADD PRIMARY KEY (applicant_id);
 
 -- Transactions: merchant m has a share of the n_transactions proportional to a
@@ -60,7 +70,7 @@ ALTER TABLE applicants ADD PRIMARY KEY (applicant_id);
 CREATE TABLE transactions AS
 SELECT 1 + (abs(hashint8(k)) % :n_applicants)::int AS merchant_id,
        timestamptz '2024-06-30 23:00' - (abs(hashint8(k * 5)) % 31536000) * interval '1 second' AS ts,
-       round(((10 + 400 * dec_u(k, 31) ^ 2) * CASE WHEN dec_u(k, 32) < 0.03 THEN -1 ELSE 1 END)::numeric, 2) AS amount,
+       round(((200 + 15000 * dec_u(k, 31) ^ 2) * CASE WHEN dec_u(k, 32) < 0.03 THEN -1 ELSE 1 END)::numeric, 2) AS amount,
        'p' || (abs(hashint8(k * 11)) % 5000000) AS payer
 FROM generate_series(1, :n_transactions) k;
 CREATE INDEX ON transactions (merchant_id, ts);
@@ -68,7 +78,10 @@ CREATE INDEX ON transactions (merchant_id, ts);
 -- Lists, stored normalised.
 CREATE SCHEMA risk;
 CREATE TABLE risk.blacklist (id_key text PRIMARY KEY);
-INSERT INTO risk.blacklist SELECT dec_fast_id(i) FROM generate_series(10000001, 10000000 + :n_blacklist) i
+INSERT INTO risk.blacklist
+SELECT dec_id_check(idn)
+FROM (SELECT dec_id_number(hashint8extended(i, 0) & 9223372036854775807) AS idn
+      FROM generate_series(10000001, 10000000 + :n_blacklist) i OFFSET 0) g
 ON CONFLICT DO NOTHING;
 INSERT INTO risk.blacklist SELECT owner_id FROM applicants WHERE applicant_id % 97 = 0 ON CONFLICT DO NOTHING;
 CREATE TABLE risk.greylist (mobile text PRIMARY KEY);
@@ -165,7 +178,7 @@ INSERT INTO policies VALUES
 
 CREATE TABLE strategies (name text PRIMARY KEY, strategy loan_risk.strategy);
 INSERT INTO strategies
-SELECT w.kind, jsonb_strip_nulls(jsonb_build_object(
+SELECT w.kind, jsonb_build_object(
   'format', 'loan_risk.strategy/1', 'name', 'smb_' || w.kind, 'version', '2024.06', 'key', 'applicant_id',
   'stages', jsonb_build_object(
     'knock_out', jsonb_build_object('rules', '[
@@ -177,14 +190,14 @@ SELECT w.kind, jsonb_strip_nulls(jsonb_build_object(
         "column": "requested_amount", "op": "between", "value": [1000, 200000], "if_null": "pass"}]'::jsonb),
     'identity', jsonb_build_object(
       'checks', '[{"column": "owner_id", "kind": "resident_id", "code": "ID_INVALID",
-                   "reason": "Owner identity number must be valid"}]'::jsonb,
-      'lists', CASE WHEN w.kind = 'live' THEN '[
+                   "reason": "Owner identity number must be valid"}]'::jsonb)
+      || CASE WHEN w.kind = 'live' THEN jsonb_build_object('lists', '[
                  {"code": "BLACKLIST_OWNER", "list": "black", "schema": "risk", "table": "blacklist",
                   "key_column": "id_key", "column": "owner_id", "normalize": "resident_id",
                   "reason": "Owner is on the blacklist"},
                  {"code": "GREYLIST_MOBILE", "list": "grey", "schema": "risk", "table": "greylist",
                   "key_column": "mobile", "column": "mobile", "normalize": "mobile",
-                  "reason": "Mobile number is on the watch list"}]'::jsonb END),
+                  "reason": "Mobile number is on the watch list"}]'::jsonb) ELSE '{}'::jsonb END,
     'anomaly', jsonb_build_object('model', (SELECT model::jsonb FROM models WHERE name = 'fraud_' || w.kind),
                                   'refer_at', 0.62, 'decline_at', 0.72),
     'score', jsonb_build_object(
@@ -204,9 +217,16 @@ SELECT w.kind, jsonb_strip_nulls(jsonb_build_object(
                                 'upfront_fee_rate', 0.01),
     'offers', jsonb_build_object('min_probability', 0.8, 'max_results', 3,
       'products', (SELECT jsonb_agg(to_jsonb(p) || jsonb_build_object('approval_model', p.approval_model::jsonb)
-                                    ORDER BY p.product_id) FROM products p))))
+                                    ORDER BY p.product_id) FROM products p)))
   )::loan_risk.strategy
 FROM (VALUES ('live', 'profile.', ''), ('batch', '', '_batch')) w(kind, prefix, suffix);
+
+-- The score stage alone, for the cost of decide's own machinery next to score().
+INSERT INTO strategies
+SELECT 'score_only', jsonb_build_object('format', 'loan_risk.strategy/1', 'name', 'smb_score_only', 'version', '2024.06',
+  'stages', jsonb_build_object('score', jsonb_build_object('arms', jsonb_build_array(
+    jsonb_build_object('name', 'champion', 'approve_at', 600, 'decline_below', 560,
+                       'card', (SELECT card::jsonb FROM cards WHERE name = 'champion_batch'))))))::loan_risk.strategy;
 
 -- The decision log of the pgbench runs.
 CREATE TABLE decision_log (id bigserial PRIMARY KEY, applicant_id int, decided_at timestamptz,

@@ -844,7 +844,8 @@ TermsPrice(Eval *E, size_t k, LrDReasons *rs, LrDTerms *t, bool trace)
 
 		t->has_rate = true;
 		t->rate10 = pr.rate;
-		if (t->amount > 0)
+		/* a shadow reports its limit and rate, not a schedule */
+		if (t->amount > 0 && k < s->narms)
 		{
 			LrSchedRow *rows;
 
