@@ -14,7 +14,7 @@ FROM generate_series(1, 5000) i;
 
 -- 50 trees of 256 rows: about half a megabyte of text.
 CREATE TABLE forests AS
-SELECT loan_risk.iforest_train(id, p, ARRAY['a', 'b'], '{"trees": 50, "sample_size": 256}') AS model FROM pts p;
+SELECT loan_risk.iforest_train(id, ARRAY[a, b], ARRAY['a', 'b'], '{"trees": 50, "sample_size": 256}') AS model FROM pts p;
 SELECT length(model::text) > 400000 AS over_400_kb FROM forests;
 SELECT round(loan_risk.anomaly_score(model, p)::numeric, 6) AS score
 FROM forests, pts p WHERE p.id = 1;
@@ -31,9 +31,9 @@ RESET loan_risk.max_kernel_memory;
 
 -- 10000 trees of 4096 rows would be more than 1 GB of text: refused after
 -- growing the first few trees, with the number of trees that would fit.
-SELECT loan_risk.iforest_train(id, p, ARRAY['a', 'b'], '{"trees": 10000, "sample_size": 4096}') IS NULL
+SELECT loan_risk.iforest_train(id, ARRAY[a, b], ARRAY['a', 'b'], '{"trees": 10000, "sample_size": 4096}') IS NULL
 FROM pts p;
 -- The same sample size with fewer trees is within the limit.
-SELECT jsonb_array_length(loan_risk.iforest_train(id, p, ARRAY['a', 'b'],
+SELECT jsonb_array_length(loan_risk.iforest_train(id, ARRAY[a, b], ARRAY['a', 'b'],
                                                   '{"trees": 20, "sample_size": 4096}')::jsonb -> 'trees') AS trees
 FROM pts p;

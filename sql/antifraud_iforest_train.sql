@@ -93,13 +93,6 @@ SELECT loan_risk.iforest_train(id::bigint * 1, ARRAY[amount]::float8[], ARRAY['a
      = loan_risk.iforest_train(id::smallint, ARRAY[amount]::float8[], ARRAY['amount'], '{"trees": 2, "sample_size": 8}')::text AS int_widths_agree
 FROM apps a WHERE id <= 1000;
 
--- The row form of 0.2.0 (a key of any hashable type and the row, features
--- found by column name) gives the same model for the same keys and values.
-SELECT loan_risk.iforest_train(id, a, ARRAY['amount', 'account_age_days', 'apps_1d', 'income'],
-                               '{"seed": 42, "name": "apps"}')::text = (SELECT model::text FROM models WHERE name = 'seed42') AS row_form_same,
-       loan_risk.iforest_train('app-' || id, a, ARRAY['amount'], '{"trees": 2, "sample_size": 8}')::text
-     = loan_risk.iforest_train('app-' || id, ARRAY[amount]::float8[], ARRAY['amount'], '{"trees": 2, "sample_size": 8}')::text AS row_form_text_key_same
-FROM apps a;
 
 -- NULL key or row: the row is skipped (not counted); NULL, NaN or infinite features: counted, not sampled.
 CREATE TABLE small (id int, x float8, y numeric);

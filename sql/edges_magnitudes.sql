@@ -153,15 +153,15 @@ SELECT (loan_risk.logistic_fit('SELECT bad, CASE WHEN g = 5 THEN 1e100 ELSE f1 E
 RESET client_min_messages;
 -- The step aggregate called directly: a linear predictor beyond 1e200 is an
 -- error naming it (coefficients times features would overflow the sums).
-SELECT loan_risk.logit_step_partial('{0,1e200,0}'::float8[], bad, 1::float8, 0::float8, f1, f1) FROM lf;
-SELECT loan_risk.logit_step_partial('{0,1e308,0}'::float8[], bad, 1::float8, 0::float8, f1, -f1) FROM lf;
-SELECT loan_risk.logit_step_info(loan_risk.logit_step_partial('{0,0,0}'::float8[], bad, w, o, f1, f2)) -> 'invalid'
+SELECT loan_risk.logit_step_partial('{0,1e200,0}'::float8[], bad, 1::float8, 0::float8, ARRAY[f1, f1]::float8[]) FROM lf;
+SELECT loan_risk.logit_step_partial('{0,1e308,0}'::float8[], bad, 1::float8, 0::float8, ARRAY[f1, -f1]::float8[]) FROM lf;
+SELECT loan_risk.logit_step_info(loan_risk.logit_step_partial('{0,0,0}'::float8[], bad, w, o, ARRAY[f1, f2]::float8[])) -> 'invalid'
   AS invalid_per_column FROM lf;
 -- woe_step_partial codes by a card's WOE: one beyond 1e100 is an error naming the feature.
 SELECT loan_risk.woe_step_partial(
   '{"format": "loan_risk.scorecard/1", "base_points": 0, "features": [{"name": "f1", "type": "numeric",
     "bins": [{"upper": 3, "points": 0, "woe": 1e300}, {"upper": null, "points": 0, "woe": 0}], "missing": {"points": 0, "woe": 0}}]}',
-  '{0,0}'::float8[], bad, f1) FROM lf;
+  '{0,0}'::float8[], bad, ARRAY[f1]::float8[], NULL::text[]) FROM lf;
 
 -- ---------------------------------------------------------------- rates of return
 -- A root beyond the searched range was "no internal rate of return": a

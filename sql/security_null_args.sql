@@ -23,11 +23,11 @@ SELECT loan_risk.score_columns(NULL, NULL, true, 1) IS NULL AS null_card,
        loan_risk.score_columns('{"format":"loan_risk.scorecard/1","base_points":0,"features":[]}', NULL, false, 1) IS NULL AS no_row;
 -- prebin_bins of a NULL state (prebin_partial over no rows) or NULL names: NULL.
 SELECT loan_risk.prebin_bins(NULL, NULL) IS NULL AS null_state;
-SELECT loan_risk.prebin_bins(loan_risk.prebin_partial(1, NULL, i), '{i}') IS NULL AS empty_input
+SELECT loan_risk.prebin_bins(loan_risk.prebin_partial(1, ARRAY[i]::float8[], NULL::text[]), '{i}') IS NULL AS empty_input
 FROM generate_series(1, 0) i;
-SELECT loan_risk.prebin_bins(loan_risk.prebin_partial(i % 2, NULL, i), NULL) IS NULL AS null_names
+SELECT loan_risk.prebin_bins(loan_risk.prebin_partial(i % 2, ARRAY[i]::float8[], NULL::text[]), NULL) IS NULL AS null_names
 FROM generate_series(1, 10) i;
-SELECT loan_risk.prebin_bins(loan_risk.prebin_partial(i % 2, NULL, i), '{i}', NULL) ->> 'rows' AS null_options_are_defaults
+SELECT loan_risk.prebin_bins(loan_risk.prebin_partial(i % 2, ARRAY[i]::float8[], NULL::text[]), '{i}', NULL) ->> 'rows' AS null_options_are_defaults
 FROM generate_series(1, 10) i;
 
 -- ---------------------------------------------------------------- every function

@@ -175,10 +175,6 @@ JOIN (SELECT q.v::float8 AS v, q.n FROM ser, jsonb_path_query(i, '$.** ? (@.type
 JOIN (SELECT q.v::float8 AS v, q.n FROM mer, jsonb_path_query(i, '$.** ? (@.type() == "number")') WITH ORDINALITY q(v, n)) c USING (n);
 SELECT s::text::loan_risk.logit_step_state::text = s::text AS round_trip
 FROM (SELECT loan_risk.logit_step_partial('{0,0}', y, 1, 0, ARRAY[x1]::float8[]) AS s FROM glm) q;
--- The separate-argument form of 0.2.0 (VARIADIC "any") gives the same state.
-SELECT loan_risk.logit_step_partial('{-1,0.5,-0.5,0.25}', y, w, off, x1, x2, x3)::text
-       = loan_risk.logit_step_partial('{-1,0.5,-0.5,0.25}', y, w, off, ARRAY[x1, x2, x3]::float8[])::text AS variadic_same
-FROM glm;
 -- logistic_fit itself, serial and parallel: coefficients within 1e-9.
 SET max_parallel_workers_per_gather = 2;
 CREATE TABLE fpar AS SELECT loan_risk.logistic_fit('glm', 'y', '{x1,x2,x3}', '{"weight": "w", "offset": "off"}') AS f;

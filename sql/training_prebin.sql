@@ -98,12 +98,21 @@ SELECT loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c], '{-1}', 1024)::text 
 SELECT loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c])::text = (SELECT st::text FROM st_exact) AS parallel_equals_serial_exact FROM pb;
 RESET max_parallel_workers_per_gather;
 
--- The separate-argument form of 0.2.0 (VARIADIC "any", features of any
--- type, max_distinct from loan_risk.binning_max_distinct) gives the same states.
-SELECT loan_risk.prebin_partial(bad, NULL, k, x, c)::text = (SELECT st::text FROM st_exact) AS variadic_exact FROM pb;
-SET loan_risk.binning_max_distinct = 1024;
-SELECT loan_risk.prebin_partial(bad, '{-1}', k, x, c)::text = (SELECT st::text FROM st_bucket) AS variadic_bucket FROM pb;
-RESET loan_risk.binning_max_distinct;
+-- kinds gives the features' order: 'cnn' puts the categorical feature
+-- first, then the numeric ones, each from its array in turn (the counts of
+-- the numeric-first state, features renumbered).
+SELECT (SELECT array_agg(l ORDER BY l) FROM (SELECT format('%s %s %s %s %s %s', feature, kind, value, category, goods, bads) l
+        FROM loan_risk.prebin_table(loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c], NULL, NULL, 'cnn'))) s)
+       = (SELECT array_agg(l ORDER BY l) FROM (SELECT format('%s %s %s %s %s %s', feature % 3 + 1, kind, value, category, goods, bads) l
+          FROM loan_risk.prebin_table(loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c]))) s) AS kinds_order,
+       jsonb_path_query_array(loan_risk.prebin_info(loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c], NULL, NULL, 'ncn')),
+                              '$.features[*].kind') AS kinds_ncn,
+       loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c], NULL, NULL, NULL)::text
+       = (SELECT st::text FROM st_exact) AS null_kinds_numeric_first
+FROM pb;
+SELECT loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c], NULL, NULL, 'cn') FROM pb;
+SELECT loan_risk.prebin_partial(bad, ARRAY[k, x], ARRAY[c], NULL, NULL, 'nxn') FROM pb;
+
 
 -- Bins from a merged state (what a sharded user runs on the coordinator).
 SELECT jsonb_path_query_array(loan_risk.prebin_bins(st, '{k,x,c}', '{"binning": {"max_bins": 3}}'),
@@ -129,8 +138,6 @@ SELECT loan_risk.prebin_partial(bad, '{}'::float8[], '{}'::text[]) FROM tiny;
 SELECT loan_risk.prebin_partial(bad, ARRAY[[x]], NULL::text[]) FROM tiny;
 SELECT loan_risk.prebin_partial(bad, CASE WHEN x > 1 THEN ARRAY[x] ELSE ARRAY[x, x] END, NULL::text[]) FROM tiny;
 SELECT loan_risk.prebin_partial(bad, CASE WHEN x > 1 THEN ARRAY[x] END, CASE WHEN x > 1 THEN NULL ELSE ARRAY[c] END) FROM tiny;
-SELECT loan_risk.prebin_partial(bad, NULL, now()) FROM tiny;
-SELECT loan_risk.prebin_partial(bad, NULL, VARIADIC ARRAY[x]) FROM tiny;
 SELECT loan_risk.prebin_merge(s) FROM (SELECT loan_risk.prebin_partial(bad, ARRAY[x], NULL::text[]) FROM tiny
                                        UNION ALL SELECT loan_risk.prebin_partial(bad, NULL::float8[], ARRAY[c]) FROM tiny) p(s);
 SELECT loan_risk.prebin_merge(s) FROM (SELECT loan_risk.prebin_partial(bad, ARRAY[x, x], NULL::text[]) FROM tiny

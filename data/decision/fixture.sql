@@ -131,7 +131,8 @@ INSERT INTO cards VALUES
 
 CREATE TABLE models (name text PRIMARY KEY, model loan_risk.iforest);
 INSERT INTO models
-SELECT 'fraud', loan_risk.iforest_train(applicant_id, a, ARRAY['gmv_90d', 'refund_share', 'night_share'],
+SELECT 'fraud', loan_risk.iforest_train(applicant_id, ARRAY[gmv_90d, refund_share, night_share]::float8[],
+                                        ARRAY['gmv_90d', 'refund_share', 'night_share'],
                                         '{"seed": 7, "trees": 50, "sample_size": 128, "name": "fraud_v2"}')
 FROM (SELECT applicant_id, coalesce(gmv_90d, 0) AS gmv_90d, refund_share, night_share FROM applicants
       WHERE applicant_id <= 2000) a;

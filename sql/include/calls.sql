@@ -162,6 +162,7 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('text[]', NULL, NULL, '''{x}'''),
   -- The pre-binning and WOE-step samples have one numeric feature (x) and no categorical one.
   ('text[]', 'categorical_features', NULL, '''{}'''),
+  ('text', 'kinds', NULL, '''n'''),
   ('double precision[]', NULL, NULL, '''{0}'''),
   ('double precision[]', 'coefficients', NULL, '''{0,0}'''),
   ('double precision[]', 'exact_values', NULL, '''{}'''),

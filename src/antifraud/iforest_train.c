@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -64,6 +65,7 @@ typedef struct TrainCache
 	double	   *x;
 
 	Oid			keytype;
+	Oid			collation;		/* of a text key's hash */
 	FmgrInfo	hash;
 } TrainCache;
 
@@ -145,6 +147,16 @@ TrainCacheGet(FunctionCallInfo fcinfo, Oid keytype, bool bind)
 					 errdetail("iforest_train samples rows by a seeded hash of their key."),
 					 errhint("Use an integer, text or uuid key, such as the application id.")));
 		fmgr_info_cxt(te->hash_extended_proc, &tc->hash, flinfo->fn_mcxt);
+
+		/*
+		 * A text key hashes under the call's collation; a caller that gives
+		 * none (Citus runs a split aggregate's transition function with the
+		 * collation of its own wrapper, which has no text argument) gets the
+		 * database's: hashes of deterministic collations do not differ.
+		 */
+		tc->collation = PG_GET_COLLATION();
+		if (!OidIsValid(tc->collation) && type_is_collatable(tc->keytype))
+			tc->collation = DEFAULT_COLLATION_OID;
 		flinfo->fn_extra = tc;
 	}
 
@@ -212,7 +224,7 @@ TrainRow(FunctionCallInfo fcinfo, TrainCache *tc, LrExpandedState *es)
 	lr_state_touch(es);
 	if (st->rows < ((int64) 1 << 62))
 		st->rows++;
-	return lr_mix64(DatumGetUInt64(FunctionCall2Coll(&tc->hash, PG_GET_COLLATION(),
+	return lr_mix64(DatumGetUInt64(FunctionCall2Coll(&tc->hash, tc->collation,
 													 PG_GETARG_DATUM(1),
 													 Int64GetDatum(st->opt.seed))));
 }

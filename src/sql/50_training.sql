@@ -24,30 +24,14 @@ COMMENT ON FUNCTION loan_risk.prebin_state_out(loan_risk.prebin_state) IS 'Text 
 COMMENT ON FUNCTION loan_risk.prebin_state_recv(internal) IS 'Binary input of loan_risk.prebin_state, validated';
 COMMENT ON FUNCTION loan_risk.prebin_state_send(loan_risk.prebin_state) IS 'Binary output of loan_risk.prebin_state';
 
-CREATE FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, boolean, float8[], VARIADIC "any")
-  RETURNS loan_risk.prebin_state
-  AS 'MODULE_PATHNAME', 'prebin_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, integer, float8[], VARIADIC "any")
-  RETURNS loan_risk.prebin_state
-  AS 'MODULE_PATHNAME', 'prebin_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION loan_risk.prebin_combine(loan_risk.prebin_state, loan_risk.prebin_state)
   RETURNS loan_risk.prebin_state
   AS 'MODULE_PATHNAME', 'prebin_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, boolean, float8[], "any") IS 'Transition function of loan_risk.prebin_partial';
-COMMENT ON FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, integer, float8[], "any") IS 'Transition function of loan_risk.prebin_partial (0/1 outcome)';
 COMMENT ON FUNCTION loan_risk.prebin_combine(loan_risk.prebin_state, loan_risk.prebin_state) IS 'Combine function of loan_risk.prebin_partial';
 
-CREATE AGGREGATE loan_risk.prebin_partial(is_bad boolean, exact_values float8[], VARIADIC features "any") (
-  SFUNC = loan_risk.prebin_trans, STYPE = loan_risk.prebin_state,
-  COMBINEFUNC = loan_risk.prebin_combine, PARALLEL = SAFE);
-CREATE AGGREGATE loan_risk.prebin_partial(is_bad integer, exact_values float8[], VARIADIC features "any") (
-  SFUNC = loan_risk.prebin_trans, STYPE = loan_risk.prebin_state,
-  COMBINEFUNC = loan_risk.prebin_combine, PARALLEL = SAFE);
 CREATE AGGREGATE loan_risk.prebin_merge(loan_risk.prebin_state) (
   SFUNC = loan_risk.prebin_combine, STYPE = loan_risk.prebin_state,
   COMBINEFUNC = loan_risk.prebin_combine, PARALLEL = SAFE);
-COMMENT ON AGGREGATE loan_risk.prebin_partial(boolean, float8[], "any") IS 'Pre-binning state of every feature given (numeric or categorical by type) in one pass; exact_values (special values, split points) keep exact counts';
-COMMENT ON AGGREGATE loan_risk.prebin_partial(integer, float8[], "any") IS 'Pre-binning state with a 0/1 outcome (1 = bad); see prebin_partial(boolean, ...)';
 COMMENT ON AGGREGATE loan_risk.prebin_merge(loan_risk.prebin_state) IS 'Merges pre-binning states (of shards or groups) into one';
 
 CREATE FUNCTION loan_risk.prebin_info(state loan_risk.prebin_state) RETURNS jsonb
@@ -120,56 +104,21 @@ COMMENT ON FUNCTION loan_risk.logit_step_state_out(loan_risk.logit_step_state) I
 COMMENT ON FUNCTION loan_risk.logit_step_state_recv(internal) IS 'Binary input of loan_risk.logit_step_state, validated';
 COMMENT ON FUNCTION loan_risk.logit_step_state_send(loan_risk.logit_step_state) IS 'Binary output of loan_risk.logit_step_state';
 
-CREATE FUNCTION loan_risk.logit_step_trans(loan_risk.logit_step_state, float8[], boolean, float8, float8, VARIADIC "any")
-  RETURNS loan_risk.logit_step_state
-  AS 'MODULE_PATHNAME', 'logit_step_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION loan_risk.logit_step_trans(loan_risk.logit_step_state, float8[], integer, float8, float8, VARIADIC "any")
-  RETURNS loan_risk.logit_step_state
-  AS 'MODULE_PATHNAME', 'logit_step_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION loan_risk.woe_step_trans(loan_risk.logit_step_state, loan_risk.scorecard, float8[], boolean, VARIADIC "any")
-  RETURNS loan_risk.logit_step_state
-  AS 'MODULE_PATHNAME', 'woe_step_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION loan_risk.woe_step_trans(loan_risk.logit_step_state, loan_risk.scorecard, float8[], integer, VARIADIC "any")
-  RETURNS loan_risk.logit_step_state
-  AS 'MODULE_PATHNAME', 'woe_step_trans_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION loan_risk.logit_step_combine(loan_risk.logit_step_state, loan_risk.logit_step_state)
   RETURNS loan_risk.logit_step_state
   AS 'MODULE_PATHNAME', 'logit_step_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION loan_risk.logit_step_trans(loan_risk.logit_step_state, float8[], boolean, float8, float8, "any") IS 'Transition function of loan_risk.logit_step_partial';
-COMMENT ON FUNCTION loan_risk.logit_step_trans(loan_risk.logit_step_state, float8[], integer, float8, float8, "any") IS 'Transition function of loan_risk.logit_step_partial (0/1 outcome)';
-COMMENT ON FUNCTION loan_risk.woe_step_trans(loan_risk.logit_step_state, loan_risk.scorecard, float8[], boolean, "any") IS 'Transition function of loan_risk.woe_step_partial';
-COMMENT ON FUNCTION loan_risk.woe_step_trans(loan_risk.logit_step_state, loan_risk.scorecard, float8[], integer, "any") IS 'Transition function of loan_risk.woe_step_partial (0/1 outcome)';
 COMMENT ON FUNCTION loan_risk.logit_step_combine(loan_risk.logit_step_state, loan_risk.logit_step_state) IS 'Combine function of the logistic step aggregates';
 
-CREATE AGGREGATE loan_risk.logit_step_partial(coefficients float8[], is_bad boolean, weight float8,
-                                              "offset" float8, VARIADIC features "any") (
-  SFUNC = loan_risk.logit_step_trans, STYPE = loan_risk.logit_step_state,
-  COMBINEFUNC = loan_risk.logit_step_combine, PARALLEL = SAFE);
-CREATE AGGREGATE loan_risk.logit_step_partial(coefficients float8[], is_bad integer, weight float8,
-                                              "offset" float8, VARIADIC features "any") (
-  SFUNC = loan_risk.logit_step_trans, STYPE = loan_risk.logit_step_state,
-  COMBINEFUNC = loan_risk.logit_step_combine, PARALLEL = SAFE);
-CREATE AGGREGATE loan_risk.woe_step_partial(card loan_risk.scorecard, coefficients float8[], is_bad boolean,
-                                            VARIADIC features "any") (
-  SFUNC = loan_risk.woe_step_trans, STYPE = loan_risk.logit_step_state,
-  COMBINEFUNC = loan_risk.logit_step_combine, PARALLEL = SAFE);
-CREATE AGGREGATE loan_risk.woe_step_partial(card loan_risk.scorecard, coefficients float8[], is_bad integer,
-                                            VARIADIC features "any") (
-  SFUNC = loan_risk.woe_step_trans, STYPE = loan_risk.logit_step_state,
-  COMBINEFUNC = loan_risk.logit_step_combine, PARALLEL = SAFE);
 CREATE AGGREGATE loan_risk.logit_step_merge(loan_risk.logit_step_state) (
   SFUNC = loan_risk.logit_step_combine, STYPE = loan_risk.logit_step_state,
   COMBINEFUNC = loan_risk.logit_step_combine, PARALLEL = SAFE);
-COMMENT ON AGGREGATE loan_risk.logit_step_partial(float8[], boolean, float8, float8, "any") IS 'One Newton (IRLS) pass of a logistic fit at the given coefficients (intercept first) over numeric features';
-COMMENT ON AGGREGATE loan_risk.logit_step_partial(float8[], integer, float8, float8, "any") IS 'One Newton (IRLS) pass with a 0/1 outcome (1 = bad)';
-COMMENT ON AGGREGATE loan_risk.woe_step_partial(loan_risk.scorecard, float8[], boolean, "any") IS 'One Newton (IRLS) pass over raw features coded to the WOE of their bin in the card (one column per card feature, in order)';
-COMMENT ON AGGREGATE loan_risk.woe_step_partial(loan_risk.scorecard, float8[], integer, "any") IS 'One Newton (IRLS) pass over WOE-coded features with a 0/1 outcome (1 = bad)';
 COMMENT ON AGGREGATE loan_risk.logit_step_merge(loan_risk.logit_step_state) IS 'Merges logistic step states of one pass (of shards or groups)';
 
--- The array forms of the pre-binning and logistic-step aggregates: concrete
--- argument types (features as float8[] and text[]), so that Citus can split
--- them into partial aggregates on its workers (it refuses VARIADIC "any").
--- Everything that changes a state is an argument, never a setting.
+-- The pre-binning and logistic-step aggregates take their features as
+-- arrays (float8[] numeric, text[] categorical): concrete argument types, so
+-- that Citus can split them into partial aggregates on its workers (it
+-- refuses VARIADIC "any").  Everything that changes a state is an argument,
+-- never a setting.
 CREATE FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, boolean, float8[], text[])
   RETURNS loan_risk.prebin_state
   AS 'MODULE_PATHNAME', 'prebin_trans_arrays' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -205,6 +154,28 @@ COMMENT ON AGGREGATE loan_risk.prebin_partial(boolean, float8[], text[]) IS 'Pre
 COMMENT ON AGGREGATE loan_risk.prebin_partial(integer, float8[], text[]) IS 'Pre-binning state of numeric then categorical features with a 0/1 outcome (1 = bad)';
 COMMENT ON AGGREGATE loan_risk.prebin_partial(boolean, float8[], text[], float8[], integer) IS 'Pre-binning state of numeric then categorical features; exact_values (special values, split points) keep exact counts; max_distinct (NULL: 16384) distinct values per feature counted exactly';
 COMMENT ON AGGREGATE loan_risk.prebin_partial(integer, float8[], text[], float8[], integer) IS 'Pre-binning state with exact values and max_distinct, 0/1 outcome (1 = bad)';
+
+-- The array form with the features' order: kinds ('n' numeric, 'c'
+-- categorical, one letter per feature of the state) interleaves the two
+-- arrays, so a state keeps the order its features were given in.
+CREATE FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, boolean, float8[], text[], float8[], integer, text)
+  RETURNS loan_risk.prebin_state
+  AS 'MODULE_PATHNAME', 'prebin_trans_arrays' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, integer, float8[], text[], float8[], integer, text)
+  RETURNS loan_risk.prebin_state
+  AS 'MODULE_PATHNAME', 'prebin_trans_arrays_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, boolean, float8[], text[], float8[], integer, text) IS 'Transition function of loan_risk.prebin_partial (features as arrays in the order of kinds)';
+COMMENT ON FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, integer, float8[], text[], float8[], integer, text) IS 'Transition function of loan_risk.prebin_partial (features as arrays in the order of kinds, 0/1 outcome)';
+CREATE AGGREGATE loan_risk.prebin_partial(is_bad boolean, numeric_features float8[], categorical_features text[],
+                                          exact_values float8[], max_distinct integer, kinds text) (
+  SFUNC = loan_risk.prebin_trans, STYPE = loan_risk.prebin_state,
+  COMBINEFUNC = loan_risk.prebin_combine, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.prebin_partial(is_bad integer, numeric_features float8[], categorical_features text[],
+                                          exact_values float8[], max_distinct integer, kinds text) (
+  SFUNC = loan_risk.prebin_trans, STYPE = loan_risk.prebin_state,
+  COMBINEFUNC = loan_risk.prebin_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.prebin_partial(boolean, float8[], text[], float8[], integer, text) IS 'Pre-binning state of features given as arrays, in the order of kinds (''n'' numeric, ''c'' categorical per feature; NULL: numeric first)';
+COMMENT ON AGGREGATE loan_risk.prebin_partial(integer, float8[], text[], float8[], integer, text) IS 'Pre-binning state of features given as arrays in the order of kinds, 0/1 outcome (1 = bad)';
 
 CREATE FUNCTION loan_risk.logit_step_trans(loan_risk.logit_step_state, float8[], boolean, float8, float8, float8[])
   RETURNS loan_risk.logit_step_state

@@ -43,7 +43,7 @@ CREATE FUNCTION loan_risk.anomaly_path_length(model loan_risk.iforest, applicant
 COMMENT ON FUNCTION loan_risk.anomaly_path_length(loan_risk.iforest, record) IS
   'Mean path length E(h) of one row over the trees of an isolation forest (shorter is more anomalous)';
 
--- ---- Training: iforest_train(key, row, features[, options])
+-- ---- Training: iforest_train(key, values, features[, options])
 CREATE TYPE loan_risk.iforest_train_state;
 CREATE FUNCTION loan_risk.iforest_train_state_in(cstring) RETURNS loan_risk.iforest_train_state
   AS 'MODULE_PATHNAME', 'iforest_train_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -65,59 +65,26 @@ COMMENT ON FUNCTION loan_risk.iforest_train_state_out(loan_risk.iforest_train_st
 COMMENT ON FUNCTION loan_risk.iforest_train_state_recv(internal) IS 'Binary input of loan_risk.iforest_train_state, validated';
 COMMENT ON FUNCTION loan_risk.iforest_train_state_send(loan_risk.iforest_train_state) IS 'Binary output of loan_risk.iforest_train_state';
 
-CREATE FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, anyelement, record, text[])
-  RETURNS loan_risk.iforest_train_state
-  AS 'MODULE_PATHNAME', 'iforest_train_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, anyelement, record, text[], jsonb)
-  RETURNS loan_risk.iforest_train_state
-  AS 'MODULE_PATHNAME', 'iforest_train_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION loan_risk.iforest_train_combine(loan_risk.iforest_train_state, loan_risk.iforest_train_state)
   RETURNS loan_risk.iforest_train_state
   AS 'MODULE_PATHNAME', 'iforest_train_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION loan_risk.iforest_train_final(loan_risk.iforest_train_state) RETURNS loan_risk.iforest
   AS 'MODULE_PATHNAME', 'iforest_train_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, anyelement, record, text[]) IS
-  'Transition function of loan_risk.iforest_train';
-COMMENT ON FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, anyelement, record, text[], jsonb) IS
-  'Transition function of loan_risk.iforest_train (with options)';
 COMMENT ON FUNCTION loan_risk.iforest_train_combine(loan_risk.iforest_train_state, loan_risk.iforest_train_state) IS
   'Combine function of loan_risk.iforest_train: the bottom-k sample of both';
 COMMENT ON FUNCTION loan_risk.iforest_train_final(loan_risk.iforest_train_state) IS
   'Final function of loan_risk.iforest_train: grows the trees from the sample';
 
-CREATE AGGREGATE loan_risk.iforest_train(key anyelement, applicant record, features text[]) (
-  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
-  COMBINEFUNC = loan_risk.iforest_train_combine, FINALFUNC = loan_risk.iforest_train_final,
-  PARALLEL = SAFE);
-CREATE AGGREGATE loan_risk.iforest_train(key anyelement, applicant record, features text[], options jsonb) (
-  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
-  COMBINEFUNC = loan_risk.iforest_train_combine, FINALFUNC = loan_risk.iforest_train_final,
-  PARALLEL = SAFE);
-COMMENT ON AGGREGATE loan_risk.iforest_train(anyelement, record, text[]) IS
-  'Isolation forest trained on the rows (100 trees of 256 rows, seed 0): deterministic for a seed, whatever the plan';
-COMMENT ON AGGREGATE loan_risk.iforest_train(anyelement, record, text[], jsonb) IS
-  'Isolation forest trained on the rows with options {"seed", "trees", "sample_size", "reservoir", "name"}';
-
-CREATE AGGREGATE loan_risk.iforest_train_partial(key anyelement, applicant record, features text[]) (
-  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
-  COMBINEFUNC = loan_risk.iforest_train_combine, PARALLEL = SAFE);
-CREATE AGGREGATE loan_risk.iforest_train_partial(key anyelement, applicant record, features text[], options jsonb) (
-  SFUNC = loan_risk.iforest_train_trans, STYPE = loan_risk.iforest_train_state,
-  COMBINEFUNC = loan_risk.iforest_train_combine, PARALLEL = SAFE);
 CREATE AGGREGATE loan_risk.iforest_train_merge(loan_risk.iforest_train_state) (
   SFUNC = loan_risk.iforest_train_combine, STYPE = loan_risk.iforest_train_state,
   COMBINEFUNC = loan_risk.iforest_train_combine, FINALFUNC = loan_risk.iforest_train_final,
   PARALLEL = SAFE);
-COMMENT ON AGGREGATE loan_risk.iforest_train_partial(anyelement, record, text[]) IS
-  'Partial sample of loan_risk.iforest_train, to merge with iforest_train_merge';
-COMMENT ON AGGREGATE loan_risk.iforest_train_partial(anyelement, record, text[], jsonb) IS
-  'Partial sample of loan_risk.iforest_train with options, to merge with iforest_train_merge';
 COMMENT ON AGGREGATE loan_risk.iforest_train_merge(loan_risk.iforest_train_state) IS
   'Isolation forest grown from merged partial samples';
 
--- The array form of iforest_train: a key of a fixed type (bigint, text or
--- uuid) and the features' values as a float8[] beside their names, concrete
--- argument types that Citus can split into partial aggregates on its workers.
+-- iforest_train takes a key of a fixed type (bigint, text or uuid) and the
+-- features' values as a float8[] beside their names: concrete argument
+-- types, which Citus can split into partial aggregates on its workers.
 CREATE FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, bigint, float8[], text[])
   RETURNS loan_risk.iforest_train_state
   AS 'MODULE_PATHNAME', 'iforest_train_trans_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;

@@ -488,7 +488,7 @@ FitNames(FunctionCallInfo fcinfo, const char *target, int *nx)
 
 /*
  * The pass query of the fit, its target, weight and offset checked:
- * "SELECT loan_risk.logit_step_partial($1, target, weight, offset, x1, ...) FROM source".
+ * "SELECT loan_risk.logit_step_partial($1, target, weight, offset, ARRAY[x1, ...]) FROM source".
  */
 static char *
 FitPassSql(const LrSource *src, const char *target, const char *const *names, int nx,
@@ -523,9 +523,11 @@ FitPassSql(const LrSource *src, const char *target, const char *const *names, in
 					 lr_target_sql(desc, target),
 					 o->weight ? psprintf("(%s)::pg_catalog.float8", quote_identifier(o->weight)) : "1::pg_catalog.float8",
 					 o->offset ? psprintf("(%s)::pg_catalog.float8", quote_identifier(o->offset)) : "0::pg_catalog.float8");
+	/* The features as one float8[]: an argument type Citus can check on its workers. */
+	appendStringInfoString(&sql, ", ARRAY[");
 	for (int j = 0; j < nx; j++)
-		appendStringInfo(&sql, ", %s", quote_identifier(names[j + 1]));
-	appendStringInfo(&sql, ") FROM %s", src->from);
+		appendStringInfo(&sql, "%s(%s)::pg_catalog.float8", j ? ", " : "", quote_identifier(names[j + 1]));
+	appendStringInfo(&sql, "]::pg_catalog.float8[]) FROM %s", src->from);
 	return sql.data;
 }
 

@@ -224,22 +224,63 @@ lr_train_input_resolve(const char *source, const char *target, ArrayType *featur
 	CollectPins(in);
 }
 
+char *
+lr_train_arrays_sql(const LrTrainInput *in, const int *feat, int n, char **kinds)
+{
+	StringInfoData num;
+	StringInfoData cat;
+	char	   *k = palloc(n + 1);
+	int			nn = 0,
+				nc = 0;
+
+	initStringInfo(&num);
+	initStringInfo(&cat);
+	for (int i = 0; i < n; i++)
+	{
+		const LrFeatureCol *c = &in->feat[feat[i]];
+
+		/* Numbers of any type as float8, categories of any type as text: SQL's casts. */
+		if (c->kind == LR_PREBIN_NUMERIC)
+			appendStringInfo(&num, "%s(%s)::pg_catalog.float8", nn++ ? ", " : "", quote_identifier(c->name));
+		else
+			appendStringInfo(&cat, "%s(%s)::pg_catalog.text", nc++ ? ", " : "", quote_identifier(c->name));
+		k[i] = c->kind == LR_PREBIN_NUMERIC ? 'n' : 'c';
+	}
+	k[n] = '\0';
+	if (kinds != NULL)
+		*kinds = k;
+	return psprintf(", ARRAY[%s]::pg_catalog.float8[], ARRAY[%s]::pg_catalog.text[]", num.data, cat.data);
+}
+
 LrPrebinState *
 lr_train_prebin_pass(const LrTrainInput *in, const LrAlloc *a, const char *fn, int pass)
 {
 	StringInfoData sql;
 	TimestampTz start = GetCurrentTimestamp();
 	LrPrebinState *st;
-	Oid			type = FLOAT8ARRAYOID;
-	Datum		pins = lr_float8_array_datum(in->pins, in->npins);
+	Oid			types[3] = {FLOAT8ARRAYOID, INT4OID, TEXTOID};
+	Datum		values[3];
+	int		   *all = palloc(sizeof(int) * Max(in->nfeat, 1));
+	char	   *kinds;
+	char	   *arrays;
 
-	/* The exact values travel as a parameter ($1), never as SQL text. */
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "SELECT loan_risk.prebin_partial(%s, $1::pg_catalog.float8[]", in->target_sql);
 	for (int j = 0; j < in->nfeat; j++)
-		appendStringInfo(&sql, ", %s", in->feat[j].sql);
-	appendStringInfo(&sql, ") FROM %s", in->src.from);
-	st = lr_run_state_pass_params(sql.data, "source", 1, &type, &pins, &lr_prebin_ops, a);
+		all[j] = j;
+	arrays = lr_train_arrays_sql(in, all, in->nfeat, &kinds);
+
+	/*
+	 * The features as arrays (argument types that Citus can check, so each
+	 * shard computes a partial state), in their given order (kinds); the
+	 * exact values, loan_risk.binning_max_distinct and the order travel as
+	 * parameters, so every shard counts alike whatever its own settings.
+	 */
+	values[0] = lr_float8_array_datum(in->pins, in->npins);
+	values[1] = Int32GetDatum(lr_binning_max_distinct);
+	values[2] = CStringGetTextDatum(kinds);
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT loan_risk.prebin_partial(%s%s, $1::pg_catalog.float8[], $2::pg_catalog.int4, $3::pg_catalog.text) FROM %s",
+					 in->target_sql, arrays, in->src.from);
+	st = lr_run_state_pass_params(sql.data, "source", 3, types, values, &lr_prebin_ops, a);
 	if (st == NULL || st->nfeatures == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),

@@ -50,6 +50,14 @@ extern void lr_train_options_arg(FunctionCallInfo fcinfo, int argno, LrOptMode m
 extern void lr_train_input_resolve(const char *source, const char *target, ArrayType *features,
 								   LrTrainOptions *opts, const char *fn, LrTrainInput *in);
 
+/*
+ * The features feat[0..n-1] (indices into in->feat) as the arguments the
+ * aggregates take: ", ARRAY[numeric ones]::float8[], ARRAY[categorical
+ * ones]::text[]", each in the given order; kinds (when not NULL) gets one
+ * letter per feature, 'n' or 'c', in that order.
+ */
+extern char *lr_train_arrays_sql(const LrTrainInput *in, const int *feat, int n, char **kinds);
+
 /* The pre-binning pass over every feature; NOTICE as pass number pass. */
 extern LrPrebinState *lr_train_prebin_pass(const LrTrainInput *in, const LrAlloc *a,
 										   const char *fn, int pass);

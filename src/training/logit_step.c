@@ -101,6 +101,8 @@ typedef struct StepCall
 	char	   *card_key;
 	Size		card_keylen;
 	MemoryContext card_cxt;
+	MemoryContext home;			/* where the card context lives (fn_mcxt, or the backend cache's) */
+	bool		shared;			/* may serve several call sites: read the card and coefficients every row */
 	LrAlloc		card_alloc;
 	LrArena		card_arena;
 	LrCard	   *card;
@@ -150,11 +152,30 @@ StepCallInfo(FunctionCallInfo fcinfo, int first, const char *fn, bool numeric)
  * and a text[] (woe_step).  Concrete argument types, so that Citus can split
  * the aggregates into partial aggregates on its workers.
  */
+/*
+ * The array forms' call data outlives a call site's FmgrInfo: Citus runs a
+ * split aggregate's transition function with a new FmgrInfo on every row
+ * (worker_partial_agg), which would compile the card row after row.  So
+ * the last call data of each form is kept for the backend, in a context of
+ * its own, and taken up by a call site that has none yet.  It may then
+ * serve several call sites of one query, so nothing in it is taken for
+ * constant: the card's bytes are compared and the coefficients read on
+ * every row.
+ */
+static StepCall *recent_calls[2];	/* logit_step, woe_step */
+
+/* Arguments of the array forms: state, coefficients, is_bad, weight, offset, features float8[] */
+#define LOGIT_ARR_FEATURES 5
+/* ... and state, card, coefficients, is_bad, numeric float8[], categorical text[] */
+#define WOE_ARR_NUM 4
+#define WOE_ARR_CAT 5
+
 static StepCall *
 StepCallArrays(FunctionCallInfo fcinfo, int first, int nx, const char *fn)
 {
 	StepCall   *sc = (StepCall *) fcinfo->flinfo->fn_extra;
-	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+	StepCall  **recent = &recent_calls[first == WOE_ARR_NUM ? 1 : 0];
+	MemoryContext cxt;
 
 	if (sc != NULL)
 	{
@@ -168,10 +189,22 @@ StepCallArrays(FunctionCallInfo fcinfo, int first, int nx, const char *fn)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("%s takes at most %d features", fn, LR_LOGIT_MAX_FEATURES)));
+	if (*recent != NULL && (*recent)->nx == nx)
+	{
+		sc = *recent;
+		fcinfo->flinfo->fn_extra = sc;
+		return sc;
+	}
+	if (*recent != NULL)
+		MemoryContextDelete((*recent)->home);
+	*recent = NULL;
+	cxt = AllocSetContextCreate(TopMemoryContext, "loan_risk logistic step call", ALLOCSET_SMALL_SIZES);
 	sc = MemoryContextAllocZero(cxt, sizeof(StepCall));
+	sc->home = cxt;
 	sc->first = first;
 	sc->nx = nx;
 	sc->arrays = true;
+	sc->shared = true;
 	sc->conv = MemoryContextAllocZero(cxt, sizeof(LrConv) * Max(nx, 1));
 	sc->outfn = MemoryContextAllocZero(cxt, sizeof(FmgrInfo) * Max(nx, 1));
 	sc->pos = MemoryContextAllocZero(cxt, sizeof(int) * Max(nx, 1));
@@ -179,6 +212,7 @@ StepCallArrays(FunctionCallInfo fcinfo, int first, int nx, const char *fn)
 	sc->x = MemoryContextAllocZero(cxt, sizeof(double) * Max(nx, 1));
 	for (int j = 0; j < nx; j++)
 		sc->conv[j] = LR_CONV_FLOAT8;
+	*recent = sc;
 	fcinfo->flinfo->fn_extra = sc;
 	return sc;
 }
@@ -197,7 +231,7 @@ StepCoefficients(FunctionCallInfo fcinfo, StepCall *sc, int argno)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("coefficients are NULL")));
 	/* A constant argument is read once; anything else on every row. */
-	if (sc->coef_ptr != NULL && sc->coef_const)
+	if (sc->coef_ptr != NULL && sc->coef_const && !sc->shared)
 		return;
 	if (sc->coef_ptr == NULL)
 		sc->coef_const = lr_arg_is_const(fcinfo, argno);
@@ -366,8 +400,6 @@ logit_step_trans_int(PG_FUNCTION_ARGS)
 	return LogitAdd(fcinfo, has, has ? PG_GETARG_INT32(2) : 0);
 }
 
-/* Arguments of the array form: state, coefficients, is_bad, weight, offset, features float8[] */
-#define LOGIT_ARR_FEATURES 5
 
 static Datum
 LogitAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
@@ -512,7 +544,7 @@ WoeCard(FunctionCallInfo fcinfo, StepCall *sc, int nnum)
 				 errmsg("scorecard is NULL")));
 	raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1));
 	/* A constant card (the usual case) is compiled once: no comparison per row. */
-	if (sc->card != NULL && sc->card_const)
+	if (sc->card != NULL && sc->card_const && !sc->shared)
 		return;
 	if (sc->card == NULL)
 		sc->card_const = lr_arg_is_const(fcinfo, 1);
@@ -522,7 +554,8 @@ WoeCard(FunctionCallInfo fcinfo, StepCall *sc, int nnum)
 	if (sc->card != NULL && keylen == sc->card_keylen && memcmp(sc->card_key, raw, keylen) == 0)
 		return;
 	if (sc->card_cxt == NULL)
-		sc->card_cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "loan_risk woe_step card",
+		sc->card_cxt = AllocSetContextCreate(sc->home != NULL ? sc->home : fcinfo->flinfo->fn_mcxt,
+											 "loan_risk woe_step card",
 											 ALLOCSET_SMALL_SIZES);
 	MemoryContextReset(sc->card_cxt);
 	sc->card = NULL;
@@ -646,9 +679,6 @@ woe_step_trans_int(PG_FUNCTION_ARGS)
 	return WoeAdd(fcinfo, has, has ? PG_GETARG_INT32(3) : 0);
 }
 
-/* Arguments of the array form: state, card, coefficients, is_bad, numeric float8[], categorical text[] */
-#define WOE_ARR_NUM 4
-#define WOE_ARR_CAT 5
 
 static Datum
 WoeAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
@@ -667,8 +697,9 @@ WoeAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 	if (num.n != sc->nnum)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("woe_step_partial got %d numeric features in one row and %d in another",
-						sc->nnum, num.n)));
+				 errmsg("woe_step_partial got %d numeric and %d categorical features for a scorecard of %d and %d",
+						num.n, cat.n, sc->nnum, sc->nx - sc->nnum),
+				 errdetail("Pass the card's numeric features in a float8[] and its categorical ones in a text[], each in the card's order.")));
 	StepCoefficients(fcinfo, sc, 2);
 	es = StepState(fcinfo, sc);
 	st = es->st;

@@ -308,16 +308,20 @@ prebin_trans_int(PG_FUNCTION_ARGS)
 /*
  * The array form: prebin_partial(is_bad, numeric_features float8[],
  * categorical_features text[] [, exact_values float8[], max_distinct
- * integer]).  Concrete argument types, so that Citus can split it into
- * partial aggregates on the workers; the state's features are the numeric
- * ones, then the categorical ones, each in array order.  Everything that
- * changes the counts is an argument (max_distinct too, NULL for the default),
- * never a setting the shards might not share.
+ * integer [, kinds text]]).  Concrete argument types, so that Citus can
+ * split it into partial aggregates on its workers.  The state's features
+ * are the numeric ones then the categorical ones, each in array order; or,
+ * with kinds ('n' numeric, 'c' categorical per feature: "cnn"), in that
+ * order, each kind taken from its array in turn (train_scorecard keeps its
+ * features in the order given so).  Everything that changes the counts is
+ * an argument (max_distinct too, NULL for the default), never a setting the
+ * shards might not share.
  */
 #define PREBIN_ARR_NUM 2
 #define PREBIN_ARR_CAT 3
 #define PREBIN_ARR_EXACT 4
 #define PREBIN_ARR_MAXD 5
+#define PREBIN_ARR_KINDS 6
 
 static uint32_t
 PrebinMaxDistinct(FunctionCallInfo fcinfo)
@@ -335,6 +339,48 @@ PrebinMaxDistinct(FunctionCallInfo fcinfo)
 	return (uint32_t) v;
 }
 
+/*
+ * The kind of each of the nf features of a row: from the kinds argument,
+ * checked against the arrays' lengths, or numeric first.
+ */
+static void
+PrebinKinds(FunctionCallInfo fcinfo, int nnum, int ncat, uint8_t *kinds)
+{
+	int			nf = nnum + ncat;
+
+	if (PG_NARGS() > PREBIN_ARR_KINDS && !PG_ARGISNULL(PREBIN_ARR_KINDS))
+	{
+		text	   *t = PG_GETARG_TEXT_PP(PREBIN_ARR_KINDS);
+		const char *k = VARDATA_ANY(t);
+		int			len = VARSIZE_ANY_EXHDR(t);
+		int			n = 0,
+					c = 0;
+
+		for (int j = 0; j < len; j++)
+		{
+			if (k[j] == 'n')
+				n++;
+			else if (k[j] == 'c')
+				c++;
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("kinds \"%s\" has a character other than n (numeric) and c (categorical)",
+								text_to_cstring(t))));
+			if (j < nf)
+				kinds[j] = k[j] == 'n' ? LR_PREBIN_NUMERIC : LR_PREBIN_CATEGORICAL;
+		}
+		if (n != nnum || c != ncat)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("kinds \"%s\" has %d numeric and %d categorical features, the arrays %d and %d",
+							text_to_cstring(t), n, c, nnum, ncat)));
+		return;
+	}
+	for (int j = 0; j < nf; j++)
+		kinds[j] = j < nnum ? LR_PREBIN_NUMERIC : LR_PREBIN_CATEGORICAL;
+}
+
 static Datum
 PrebinAddArrays(FunctionCallInfo fcinfo, bool has_target, int cls)
 {
@@ -347,14 +393,19 @@ PrebinAddArrays(FunctionCallInfo fcinfo, bool has_target, int cls)
 	LrError		err;			/* per row: only its kind is cleared, not its 1 kB */
 	uint64_t	h;
 	int			nf;
+	uint8_t		kinds[LR_PREBIN_MAX_FEATURES];
 
 	err.kind = LR_OK;
 	lr_pg_float8_array_arg(fcinfo, PREBIN_ARR_NUM, "numeric_features", &num);
 	lr_pg_text_array_arg(fcinfo, PREBIN_ARR_CAT, "categorical_features", &cat);
 	nf = num.n + cat.n;
+	if (nf > LR_PREBIN_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%d features: a pre-binning pass takes 1 to %d", nf, LR_PREBIN_MAX_FEATURES)));
+	PrebinKinds(fcinfo, num.n, cat.n, kinds);
 	if (st->nfeatures == 0)
 	{
-		uint8_t    *kinds;
 		double	   *ex = NULL;
 		int			nex = 0;
 
@@ -363,9 +414,6 @@ PrebinAddArrays(FunctionCallInfo fcinfo, bool has_target, int cls)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("prebin_partial needs at least one feature"),
 					 errhint("Pass the numeric features as a float8[] and the categorical ones as a text[].")));
-		kinds = palloc(Max(nf, 1));
-		for (int j = 0; j < nf; j++)
-			kinds[j] = j < num.n ? LR_PREBIN_NUMERIC : LR_PREBIN_CATEGORICAL;
 		if (has_exact)
 			ReadExact(PG_GETARG_DATUM(PREBIN_ARR_EXACT), &ex, &nex);
 		if (!lr_prebin_setup(st, (uint32_t) nf, kinds, ex, (size_t) nex, maxd, &err))
@@ -375,17 +423,16 @@ PrebinAddArrays(FunctionCallInfo fcinfo, bool has_target, int cls)
 	{
 		double	   *ex = NULL;
 		int			nex = 0;
-
 		bool		same = (uint32_t) nf == st->nfeatures;
 
 		for (int j = 0; same && j < nf; j++)
-			same = st->f[j].kind == (j < num.n ? LR_PREBIN_NUMERIC : LR_PREBIN_CATEGORICAL);
+			same = st->f[j].kind == kinds[j];
 		if (!same)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a row has %d numeric and %d categorical features, unlike the rows before it",
 							num.n, cat.n),
-					 errdetail("Every row of one pre-binning pass gives the same number of features of each kind.")));
+					 errdetail("Every row of one pre-binning pass gives the same features, of the same kinds in the same order.")));
 		if (maxd != st->max_distinct)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -405,45 +452,49 @@ PrebinAddArrays(FunctionCallInfo fcinfo, bool has_target, int cls)
 	}
 
 	h = 0;
-	for (int j = 0; j < num.n; j++)
+	for (int j = 0, in = 0, ic = 0; j < nf; j++)
 	{
 		LrPrebinFeature *f = &st->f[j];
 
-		if (num.nulls != NULL && num.nulls[j])
+		if (kinds[j] == LR_PREBIN_NUMERIC)
 		{
-			f->missing[cls]++;
-			h += lr_fp_value(j, LR_FP_NULL);
-		}
-		else
-		{
-			uint64_t	k = lr_dist_key(num.v[j]);
+			int			i = in++;
 
-			h += lr_fp_value(j, k);
-			if (k == LR_KEY_NAN)
+			if (num.nulls != NULL && num.nulls[i])
+			{
 				f->missing[cls]++;
-			else if (!lr_prebin_add_key(st, f, k, cls, &err))
-				lr_pg_raise(&err, NULL);
-		}
-	}
-	for (int i = 0; i < cat.n; i++)
-	{
-		int			j = num.n + i;
-		LrPrebinFeature *f = &st->f[j];
+				h += lr_fp_value(j, LR_FP_NULL);
+			}
+			else
+			{
+				uint64_t	k = lr_dist_key(num.v[i]);
 
-		if (cat.nulls != NULL && cat.nulls[i])
-		{
-			f->missing[cls]++;
-			h += lr_fp_value(j, LR_FP_NULL);
+				h += lr_fp_value(j, k);
+				if (k == LR_KEY_NAN)
+					f->missing[cls]++;
+				else if (!lr_prebin_add_key(st, f, k, cls, &err))
+					lr_pg_raise(&err, NULL);
+			}
 		}
 		else
 		{
-			text	   *t = (text *) DatumGetPointer(cat.d[i]);
-			const uint8_t *s = (const uint8_t *) VARDATA_ANY(t);
-			size_t		len = VARSIZE_ANY_EXHDR(t);
+			int			i = ic++;
 
-			h += lr_fp_value(j, lr_fp_bytes(s, len));
-			if (!lr_prebin_add_text(st, f, s, len, cls, &err))
-				lr_pg_raise(&err, NULL);
+			if (cat.nulls != NULL && cat.nulls[i])
+			{
+				f->missing[cls]++;
+				h += lr_fp_value(j, LR_FP_NULL);
+			}
+			else
+			{
+				text	   *t = (text *) DatumGetPointer(cat.d[i]);
+				const uint8_t *s = (const uint8_t *) VARDATA_ANY(t);
+				size_t		len = VARSIZE_ANY_EXHDR(t);
+
+				h += lr_fp_value(j, lr_fp_bytes(s, len));
+				if (!lr_prebin_add_text(st, f, s, len, cls, &err))
+					lr_pg_raise(&err, NULL);
+			}
 		}
 	}
 	if (st->total[cls] == INT64_MAX)
@@ -456,7 +507,7 @@ PrebinAddArrays(FunctionCallInfo fcinfo, bool has_target, int cls)
 	PG_RETURN_DATUM(lr_state_datum(es));
 }
 
-/* prebin_trans_arrays: adds a row (is_bad boolean, numeric float8[], categorical text[] [, exact values, max_distinct]) */
+/* prebin_trans_arrays: adds a row (is_bad boolean, numeric float8[], categorical text[] [, exact values, max_distinct [, kinds]]) */
 Datum
 prebin_trans_arrays(PG_FUNCTION_ARGS)
 {
@@ -465,7 +516,7 @@ prebin_trans_arrays(PG_FUNCTION_ARGS)
 	return PrebinAddArrays(fcinfo, has, has ? (PG_GETARG_BOOL(1) ? 1 : 0) : 0);
 }
 
-/* prebin_trans_arrays_int: adds a row (is_bad 0/1, numeric float8[], categorical text[] [, exact values, max_distinct]) */
+/* prebin_trans_arrays_int: adds a row (is_bad 0/1, numeric float8[], categorical text[] [, exact values, max_distinct [, kinds]]) */
 Datum
 prebin_trans_arrays_int(PG_FUNCTION_ARGS)
 {

@@ -7,12 +7,18 @@
 
 #include <ctype.h>
 
+#include "access/heapam.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "executor/spi.h"
 #include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
 #include "nodes/primnodes.h"
 #include "fmgr.h"
@@ -47,33 +53,116 @@ LooksLikeQuery(const char *s)
 }
 
 /*
- * Whether the named table is a foreign table or has partitions or
- * inheritance children that are (a table sharded over postgres_fdw).  A name
- * that does not resolve (yet) counts as local: the passes will raise the
- * error.
+ * Whether a table is distributed by Citus (hash, range or append: its rows
+ * live in shards on the workers), read from Citus's catalog
+ * pg_catalog.pg_dist_partition when the extension is installed.  Reference
+ * and Citus-local tables (partmethod 'n') have their rows here.
  */
 static bool
-HasForeignPart(List *names)
+CitusDistributed(Oid relid)
+{
+	Oid			catid;
+	Relation	rel;
+	TableScanDesc scan;
+	HeapTuple	tup;
+	AttrNumber	att_rel,
+				att_method;
+	bool		found = false;
+
+	if (!OidIsValid(get_extension_oid("citus", true)))
+		return false;
+	catid = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
+	if (!OidIsValid(catid))
+		return false;
+	att_rel = get_attnum(catid, "logicalrelid");
+	att_method = get_attnum(catid, "partmethod");
+	if (att_rel == InvalidAttrNumber || att_method == InvalidAttrNumber)
+		return false;
+	rel = table_open(catid, AccessShareLock);
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while (!found && (tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tup, att_rel, RelationGetDescr(rel), &isnull);
+
+		if (!isnull && DatumGetObjectId(d) == relid)
+		{
+			Datum		m = heap_getattr(tup, att_method, RelationGetDescr(rel), &isnull);
+
+			found = !isnull && DatumGetChar(m) != 'n';
+			break;
+		}
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/*
+ * Whether a table's rows live on other servers: a foreign table, a Citus
+ * distributed table, or a table with partitions or inheritance children
+ * that are (a table sharded over postgres_fdw).
+ */
+static bool
+RemoteRelation(Oid relid)
+{
+	List	   *rels;
+	ListCell   *lc;
+
+	if (get_rel_relkind(relid) == RELKIND_FOREIGN_TABLE || CitusDistributed(relid))
+		return true;
+	rels = find_all_inheritors(relid, NoLock, NULL);
+	foreach(lc, rels)
+		if (get_rel_relkind(lfirst_oid(lc)) == RELKIND_FOREIGN_TABLE)
+			return true;
+	return false;
+}
+
+/* A name that does not resolve (yet) counts as local: the passes will raise the error. */
+static bool
+RemoteNamedTable(List *names)
 {
 	/* names: plain C strings from SplitIdentifierString (not String nodes) */
 	int			n = list_length(names);
 	RangeVar   *rv = makeRangeVar(n >= 2 ? (char *) list_nth(names, n - 2) : NULL,
 								  (char *) list_nth(names, n - 1), -1);
 	Oid			relid;
-	List	   *rels;
-	ListCell   *lc;
 
 	if (n == 3)
 		rv->catalogname = (char *) list_nth(names, 0);
 	relid = RangeVarGetRelid(rv, NoLock, true);
+	return OidIsValid(relid) && RemoteRelation(relid);
+}
 
-	if (!OidIsValid(relid))
+static bool
+RemoteWalker(Node *node, void *arg)
+{
+	if (node == NULL)
 		return false;
-	if (get_rel_relkind(relid) == RELKIND_FOREIGN_TABLE)
-		return true;
-	rels = find_all_inheritors(relid, NoLock, NULL);
-	foreach(lc, rels)
-		if (get_rel_relkind(lfirst_oid(lc)) == RELKIND_FOREIGN_TABLE)
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		return rte->rtekind == RTE_RELATION && RemoteRelation(rte->relid);
+	}
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, RemoteWalker, arg, QTW_EXAMINE_RTES_BEFORE);
+	return expression_tree_walker(node, RemoteWalker, arg);
+}
+
+/*
+ * Whether a query reads a table whose rows live on other servers (through
+ * views and subqueries too); the query is analysed and rewritten here only
+ * to find its tables.
+ */
+static bool
+RemoteQuery(RawStmt *raw, const char *text)
+{
+	List	   *queries = pg_analyze_and_rewrite_fixedparams(raw, text, NULL, 0, NULL);
+	ListCell   *lc;
+
+	foreach(lc, queries)
+		if (RemoteWalker((Node *) lfirst(lc), NULL))
 			return true;
 	return false;
 }
@@ -104,6 +193,7 @@ lr_source_resolve(const char *given, LrSource *src)
 					 errmsg("source must be a table name or a single SELECT statement"),
 					 errdetail("The query is run read-only with the caller's rights; it cannot modify data.")));
 		src->from = psprintf("(%s\n) AS lr_source", q);
+		src->remote = RemoteQuery(linitial_node(RawStmt, stmts), q);
 	}
 	else
 	{
@@ -126,7 +216,7 @@ lr_source_resolve(const char *given, LrSource *src)
 			appendStringInfoString(&buf, quote_identifier((char *) lfirst(lc)));
 		}
 		src->from = psprintf("%s AS lr_source", buf.data);
-		src->remote = HasForeignPart(names);
+		src->remote = RemoteNamedTable(names);
 	}
 }
 

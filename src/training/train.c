@@ -193,14 +193,12 @@ lr_trainer_set_design(LrTrainer *t, const int *feat, int nd)
 	memcpy(t->dfeat, feat, sizeof(int) * nd);
 	t->dnames = palloc(sizeof(char *) * (nd + 1));
 	t->dnames[0] = "(intercept)";
-	initStringInfo(&tail);
-	appendStringInfo(&tail, ", %s", t->in.target_sql);
 	for (int i = 0; i < nd; i++)
-	{
 		t->dnames[i + 1] = t->in.feat[feat[i]].name;
-		appendStringInfo(&tail, ", %s", quote_identifier(t->in.feat[feat[i]].name));
-	}
-	appendStringInfo(&tail, ") FROM %s", t->in.src.from);
+	/* The card's numeric features in a float8[], its categorical ones in a text[], in card order. */
+	initStringInfo(&tail);
+	appendStringInfo(&tail, ", %s%s) FROM %s", t->in.target_sql, lr_train_arrays_sql(&t->in, feat, nd, NULL),
+					 t->in.src.from);
 	t->dtail = tail.data;
 	t->design = DesignCard(t, feat, nd);
 	t->dvalue = lr_scorecard_from_card(t->design);

@@ -30,7 +30,9 @@ typedef struct LrSource
 {
 	const char *given;
 	char	   *from;			/* a FROM item: "public.t AS lr_source" or "(query) AS lr_source" */
-	bool		remote;			/* a table that is, or has partitions or children that are, foreign tables */
+	bool		remote;			/* reads a table whose rows live on other servers: a foreign
+								 * table (or one with foreign partitions or children) or a
+								 * Citus distributed table, named or in the query */
 } LrSource;
 
 extern void lr_source_resolve(const char *given, LrSource *src);

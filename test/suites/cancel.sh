@@ -39,8 +39,8 @@ SELECT '{"format": "loan_risk.scorecard/1", "base_points": 0, "features": [{"nam
 FROM generate_series(1, 999999) i;
 CREATE TABLE card_val AS SELECT t::loan_risk.scorecard AS c FROM card_text;
 CREATE TABLE forest_text AS
-SELECT loan_risk.iforest_train(i, s, ARRAY['pd'], '{"trees": 300, "sample_size": 4096}')::text AS t
-FROM (SELECT row_number() OVER () AS i, s FROM scores s LIMIT 100000) s;
+SELECT loan_risk.iforest_train(i, ARRAY[pd]::float8[], ARRAY['pd'], '{"trees": 300, "sample_size": 4096}')::text AS t
+FROM (SELECT row_number() OVER () AS i, pd FROM scores s LIMIT 100000) s;
 CREATE TABLE forest_val AS SELECT t::loan_risk.iforest AS f FROM forest_text;
 ANALYZE;
 SQL
@@ -121,7 +121,7 @@ check shared_attributes     "SELECT count(*) FROM loan_risk.shared_attribute_com
 check auc_6m                "SET max_parallel_workers_per_gather = 0; SELECT loan_risk.auc(pd, bad) FROM scores, generate_series(1, 3)"
 check gains_table           "SET max_parallel_workers_per_gather = 0; SELECT loan_risk.gains_table(pd, bad, 20) FROM scores, generate_series(1, 3)"
 check merchant_features     "SELECT count(*) FROM (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer) p FROM txn, generate_series(1, 3) GROUP BY 1) s WHERE (p).revenue_30d >= 0"
-check iforest_train         "SELECT loan_risk.iforest_train(i, r, ARRAY['pd'], '{\"trees\": 4000, \"sample_size\": 4096}') FROM (SELECT row_number() OVER () AS i, s FROM scores s LIMIT 300000) x(i, r), LATERAL (SELECT (x.r).pd) r2(pd)"
+check iforest_train         "SELECT loan_risk.iforest_train(i, ARRAY[pd]::float8[], ARRAY['pd'], '{\"trees\": 4000, \"sample_size\": 4096}') FROM (SELECT row_number() OVER () AS i, pd FROM scores s LIMIT 300000) x"
 # Training: its passes are queries (binning, the design) and passes in memory.
 check train_scorecard       "SET max_parallel_workers_per_gather = 0; SELECT loan_risk.train_scorecard('SELECT pd, pd * pd AS pd2, bad FROM scores, generate_series(1, 2)', 'bad', '{pd,pd2}')"
 # Huge model values: text input, the first score() or anomaly_score() of a

@@ -69,12 +69,12 @@ SELECT (SELECT card FROM scorecards WHERE name = 'demo') AS card,
        loan_risk.brier_partial(0.1 + (id % 7) / 10.0, bad) AS brier,
        loan_risk.gains_table_partial(0.1 + (id % 7) / 10.0, bad, 5) AS score_dist,
        loan_risk.iv_partial(region, bad) AS bucket_dist,
-       loan_risk.prebin_partial(bad, NULL, months_active, region) AS prebin,
-       loan_risk.logit_step_partial('{0,0}', bad, 1, 0, months_active) AS logit_step,
+       loan_risk.prebin_partial(bad, ARRAY[months_active]::float8[], ARRAY[region]) AS prebin,
+       loan_risk.logit_step_partial('{0,0}', bad, 1, 0, ARRAY[months_active]::float8[]) AS logit_step,
        loan_risk.robust_stats_partial(gmv_90d::float8) AS robust_stats,
        loan_risk.robust_stats(gmv_90d::float8) AS robust_summary,
-       loan_risk.iforest_train_partial(id, a, '{months_active,refund_share}') AS iforest_train,
-       loan_risk.iforest_train(id, a, '{months_active,refund_share}') AS iforest,
+       loan_risk.iforest_train_partial(id, ARRAY[months_active, refund_share]::float8[], '{months_active,refund_share}') AS iforest_train,
+       loan_risk.iforest_train(id, ARRAY[months_active, refund_share]::float8[], '{months_active,refund_share}') AS iforest,
        loan_risk.daily_interest_partial(gmv_90d, date '2024-01-01' + id % 300, 0.0005, date '2024-12-31') AS daily_interest
 FROM applicants a GROUP BY region;
 CREATE TABLE merchant_states AS

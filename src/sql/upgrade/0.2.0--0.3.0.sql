@@ -282,6 +282,58 @@ CREATE FUNCTION loan_risk.explain_match(applicant record, products jsonb,
 COMMENT ON FUNCTION loan_risk.explain_match(record, jsonb, float8, numeric, integer) IS
   'explain_match with the products given as a value: a JSON array of product objects (the columns of a products table, as jsonb_agg writes them)';
 
+-- ---- Citus: prebin_partial with the features' order (kinds)
+-- The array form with the features' order: kinds ('n' numeric, 'c'
+-- categorical, one letter per feature of the state) interleaves the two
+-- arrays, so a state keeps the order its features were given in.
+CREATE FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, boolean, float8[], text[], float8[], integer, text)
+  RETURNS loan_risk.prebin_state
+  AS 'MODULE_PATHNAME', 'prebin_trans_arrays' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, integer, float8[], text[], float8[], integer, text)
+  RETURNS loan_risk.prebin_state
+  AS 'MODULE_PATHNAME', 'prebin_trans_arrays_int' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, boolean, float8[], text[], float8[], integer, text) IS 'Transition function of loan_risk.prebin_partial (features as arrays in the order of kinds)';
+COMMENT ON FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, integer, float8[], text[], float8[], integer, text) IS 'Transition function of loan_risk.prebin_partial (features as arrays in the order of kinds, 0/1 outcome)';
+CREATE AGGREGATE loan_risk.prebin_partial(is_bad boolean, numeric_features float8[], categorical_features text[],
+                                          exact_values float8[], max_distinct integer, kinds text) (
+  SFUNC = loan_risk.prebin_trans, STYPE = loan_risk.prebin_state,
+  COMBINEFUNC = loan_risk.prebin_combine, PARALLEL = SAFE);
+CREATE AGGREGATE loan_risk.prebin_partial(is_bad integer, numeric_features float8[], categorical_features text[],
+                                          exact_values float8[], max_distinct integer, kinds text) (
+  SFUNC = loan_risk.prebin_trans, STYPE = loan_risk.prebin_state,
+  COMBINEFUNC = loan_risk.prebin_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE loan_risk.prebin_partial(boolean, float8[], text[], float8[], integer, text) IS 'Pre-binning state of features given as arrays, in the order of kinds (''n'' numeric, ''c'' categorical per feature; NULL: numeric first)';
+COMMENT ON AGGREGATE loan_risk.prebin_partial(integer, float8[], text[], float8[], integer, text) IS 'Pre-binning state of features given as arrays in the order of kinds, 0/1 outcome (1 = bad)';
+
+-- ---- Citus: the forms of 0.2.0 with VARIADIC "any" or polymorphic arguments go
+-- Citus splits a distributed aggregate only when the actual argument types
+-- equal the declared ones (worker_partial_agg checks them), which VARIADIC
+-- "any", anyelement and record never do: over a distributed table these
+-- forms failed ("worker_partial_agg_sfunc could not confirm type
+-- correctness").  An aggregate cannot keep such a signature beside the
+-- concrete one without staying unsplittable, so they are dropped; the array
+-- forms above give the same states (doc/training.md, doc/antifraud.md say
+-- how to rewrite a call: features as ARRAY[...]::float8[] and ::text[], the
+-- row's values as a float8[] beside their names).
+DROP AGGREGATE loan_risk.prebin_partial(boolean, float8[], VARIADIC "any");
+DROP AGGREGATE loan_risk.prebin_partial(integer, float8[], VARIADIC "any");
+DROP FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, boolean, float8[], VARIADIC "any");
+DROP FUNCTION loan_risk.prebin_trans(loan_risk.prebin_state, integer, float8[], VARIADIC "any");
+DROP AGGREGATE loan_risk.logit_step_partial(float8[], boolean, float8, float8, VARIADIC "any");
+DROP AGGREGATE loan_risk.logit_step_partial(float8[], integer, float8, float8, VARIADIC "any");
+DROP AGGREGATE loan_risk.woe_step_partial(loan_risk.scorecard, float8[], boolean, VARIADIC "any");
+DROP AGGREGATE loan_risk.woe_step_partial(loan_risk.scorecard, float8[], integer, VARIADIC "any");
+DROP FUNCTION loan_risk.logit_step_trans(loan_risk.logit_step_state, float8[], boolean, float8, float8, VARIADIC "any");
+DROP FUNCTION loan_risk.logit_step_trans(loan_risk.logit_step_state, float8[], integer, float8, float8, VARIADIC "any");
+DROP FUNCTION loan_risk.woe_step_trans(loan_risk.logit_step_state, loan_risk.scorecard, float8[], boolean, VARIADIC "any");
+DROP FUNCTION loan_risk.woe_step_trans(loan_risk.logit_step_state, loan_risk.scorecard, float8[], integer, VARIADIC "any");
+DROP AGGREGATE loan_risk.iforest_train(anyelement, record, text[]);
+DROP AGGREGATE loan_risk.iforest_train(anyelement, record, text[], jsonb);
+DROP AGGREGATE loan_risk.iforest_train_partial(anyelement, record, text[]);
+DROP AGGREGATE loan_risk.iforest_train_partial(anyelement, record, text[], jsonb);
+DROP FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, anyelement, record, text[]);
+DROP FUNCTION loan_risk.iforest_train_trans(loan_risk.iforest_train_state, anyelement, record, text[], jsonb);
+
 -- reasons() on a plain table's rows takes the columns one by one, as score() and pd() do
 -- (planner support rewriting it into reasons_columns).
 CREATE FUNCTION loan_risk.reasons_columns(card loan_risk.scorecard, columns text[], row_present boolean, n integer, VARIADIC "any")

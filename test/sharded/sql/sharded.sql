@@ -68,6 +68,17 @@ FROM (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer) p FROM 
 JOIN (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer) p FROM transactions_local GROUP BY 1) l
 USING (merchant_id);
 RESET loan_risk.timezone;
+-- With the zone as an argument it travels in each shard's query, whatever
+-- the shards' own setting (Asia/Shanghai): days counted in Asia/Kolkata.
+SELECT * FROM remote_sql($$SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer, NULL, 'Asia/Kolkata')
+                           FROM transactions GROUP BY merchant_id$$);
+SET loan_risk.timezone = 'Asia/Kolkata';
+SELECT count(*) AS merchants, count(*) FILTER (WHERE to_jsonb(s.p) = to_jsonb(l.p)) AS identical_profiles,
+       min((s.p).time_zone) AS time_zone
+FROM (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer, NULL, 'Asia/Kolkata') p FROM transactions GROUP BY 1) s
+JOIN (SELECT merchant_id, loan_risk.merchant_features(ts, amount, payer) p FROM transactions_local GROUP BY 1) l
+USING (merchant_id);
+RESET loan_risk.timezone;
 
 -- ---------------------------------------------------------------- global aggregates: _partial and _merge
 -- A global figure: each shard returns its partial state (text form), the
@@ -101,6 +112,22 @@ SELECT m.auc = s.auc AS auc_equal, m.ks = s.ks AS ks_equal, abs(m.brier - s.brie
        m.gains = s.gains AS gains_table_equal, round(m.auc::numeric, 6) AS auc
 FROM merged m, single s;
 
+-- Written plainly over the partitioned table, a global aggregate is
+-- correct, but each shard sends its rows and the coordinator aggregates
+-- them (postgres_fdw in PostgreSQL 15 ships no partial aggregate).
+SELECT * FROM remote_sql($$SELECT loan_risk.auc(pd, bad) FROM outcomes$$);
+SELECT loan_risk.auc(pd, bad) = (SELECT loan_risk.auc(pd, bad) FROM outcomes_local) AS plain_auc_equal FROM outcomes;
+
+-- ---------------------------------------------------------------- read on the coordinator
+-- A function that takes a query runs it on the coordinator: the shards
+-- send the rows it reads.  Rings of merchants sharing payers over the
+-- sharded transactions equal those of the local copy.
+SELECT * FROM remote_sql($$SELECT merchant_id::bigint, payer FROM transactions$$);
+SELECT (SELECT md5(string_agg(format('%s %s %s', entity, component, component_size), ',' ORDER BY entity))
+        FROM loan_risk.shared_attribute_components('SELECT merchant_id::bigint, payer FROM transactions', 50))
+     = (SELECT md5(string_agg(format('%s %s %s', entity, component, component_size), ',' ORDER BY entity))
+        FROM loan_risk.shared_attribute_components('SELECT merchant_id::bigint, payer FROM transactions_local', 50)) AS rings_identical;
+
 -- ---------------------------------------------------------------- training over shards
 -- On a table with foreign partitions, train_scorecard keeps every pass a
 -- query (the shards compute the partial states) rather than coding the
@@ -117,4 +144,30 @@ SELECT c.sharded->'training'->'design_in_memory' AS sharded_in_memory,
        abs((c.sharded->'statistics'->>'auc')::float8 - (c.local->'statistics'->>'auc')::float8) < 1e-12 AS auc_equal
 FROM c, jsonb_each(c.local->'statistics'->'coefficients') e(k, v)
 GROUP BY c.sharded, c.local;
+-- A pass as train_scorecard writes it: its aggregate is not shipped (no
+-- partial aggregate in postgres_fdw), so the shards send the features'
+-- columns and the coordinator computes the state, streaming.
+SELECT * FROM remote_sql($$SELECT loan_risk.prebin_partial(bad, ARRAY[(months_active)::float8, (gmv_90d)::float8]::float8[],
+                                                           ARRAY[(region)::text]::text[], '{}'::float8[], 16384, 'cnn')
+                           FROM applicants$$);
+-- A query over the sharded table (through a view too) is recognised alike.
+CREATE VIEW applicants_view AS SELECT * FROM applicants WHERE id > 0;
+SELECT (loan_risk.train_scorecard('SELECT * FROM applicants_view', 'bad', '{region,months_active}')::jsonb)->'training'->'design_in_memory'
+       AS query_in_memory;
 RESET client_min_messages;
+
+-- ---------------------------------------------------------------- matching
+-- Products as a value: postgres_fdw does not ship a lateral function call,
+-- so the shards send their rows and the coordinator matches them (the same
+-- offers as on the local copy).
+CREATE TABLE products (product_id text, bank text, product_type text, min_amount numeric, max_amount numeric,
+                       min_term int, max_term int, rate numeric, rules jsonb, approval_model loan_risk.scorecard);
+INSERT INTO products SELECT 'p1', 'Bank A', 'tax_loan', 1000, 100000, 6, 36, 0.12, '[]'::jsonb, card FROM scorecards
+UNION ALL SELECT 'p2', 'Bank B', 'owner_loan', 5000, 50000, 6, 24, 0.10,
+  '[{"dimension": "applicant", "reason": "Served regions", "column": "region", "op": "in", "value": ["zhejiang", "jiangsu"]}]', card
+FROM scorecards;
+SELECT * FROM remote_sql($$SELECT a.id, m.* FROM applicants a,
+                           LATERAL loan_risk.match_products(a, (SELECT jsonb_agg(p) FROM products p)) m$$);
+SELECT count(*) AS offers, count(*) FILTER (WHERE s IS NOT DISTINCT FROM l) AS identical
+FROM (SELECT a.id, m.* FROM applicants a, LATERAL loan_risk.match_products(a, (SELECT jsonb_agg(p) FROM products p)) m) s
+JOIN (SELECT a.id, m.* FROM applicants_local a, LATERAL loan_risk.match_products(a, 'products') m) l USING (id, rank);
