@@ -100,9 +100,15 @@ NoBin(LrCardCache *cc, int i, Datum d, bool isnull, LrConv conv, FmgrInfo *outfn
 			 errhint("Add an \"unseen\" bin to score categories the card does not list.")));
 }
 
-double
-lr_card_score_values(LrCardCache *cc, const Datum *values, const bool *nulls,
-					 const int *idx, const LrConv *conv, FmgrInfo *outfn, bool want_bins)
+/*
+ * The one loop from values to a score: feature i's value and null flag are
+ * at byte offset idx[i] * stride from values and nulls, so the same loop
+ * reads arrays of Datums and bools (stride 1 each, in units of the element)
+ * and a call's arguments (NullableDatum, read in place without a copy).
+ */
+static inline double
+ScoreStrided(LrCardCache *cc, const char *values, size_t vstride, const char *nulls, size_t nstride,
+			 const int *idx, const LrConv *conv, FmgrInfo *outfn, bool want_bins)
 {
 	const LrCardTable *t = &cc->card->table;
 	int			n = (int) t->nfeatures;
@@ -110,16 +116,34 @@ lr_card_score_values(LrCardCache *cc, const Datum *values, const bool *nulls,
 
 	for (int i = 0; i < n; i++)
 	{
-		int			a = idx[i];
+		Datum		d = *(const Datum *) (values + idx[i] * vstride);
+		bool		isnull = *(const bool *) (nulls + idx[i] * nstride);
 
-		codes[i] = lr_card_code_datum(&t->features[i], values[a], nulls[a], conv[i], &outfn[i]);
+		codes[i] = lr_card_code_datum(&t->features[i], d, isnull, conv[i], &outfn[i]);
 		if (codes[i] == LR_CODE_NONE)
-			NoBin(cc, i, values[a], nulls[a], conv[i], &outfn[i]);
+			NoBin(cc, i, d, isnull, conv[i], &outfn[i]);
 	}
 	if (want_bins)
 		for (int i = 0; i < n; i++)
 			cc->chosen[i] = t->features[i].bin[codes[i]];
 	return lr_table_score(t, codes);
+}
+
+double
+lr_card_score_values(LrCardCache *cc, const Datum *values, const bool *nulls,
+					 const int *idx, const LrConv *conv, FmgrInfo *outfn, bool want_bins)
+{
+	return ScoreStrided(cc, (const char *) values, sizeof(Datum), (const char *) nulls, sizeof(bool),
+						idx, conv, outfn, want_bins);
+}
+
+double
+lr_card_score_args(LrCardCache *cc, const NullableDatum *args, const int *idx,
+				   const LrConv *conv, FmgrInfo *outfn, bool want_bins)
+{
+	return ScoreStrided(cc, (const char *) &args[0].value, sizeof(NullableDatum),
+						(const char *) &args[0].isnull, sizeof(NullableDatum),
+						idx, conv, outfn, want_bins);
 }
 
 double

@@ -33,6 +33,7 @@ typedef struct LrCardCache
 	FmgrInfo   *col_outfn;
 	int		   *col_idx;		/* identity, for lr_card_score_values */
 	int		   *col_sub;		/* nested "column.field": the field's index, else -1 */
+	bool		cols_nested;	/* some feature reads a field of a composite column */
 	TupleDesc  *col_desc;		/* nested: the composite column's row type */
 	Datum	   *col_values;		/* this row's feature values */
 	bool	   *col_nulls;
@@ -84,6 +85,10 @@ extern double lr_card_score_row(LrCardCache *cc, HeapTupleHeader row, bool want_
 extern double lr_card_score_values(LrCardCache *cc, const Datum *values, const bool *nulls,
 								   const int *idx, const LrConv *conv, FmgrInfo *outfn,
 								   bool want_bins);
+
+/* The same, feature i's value being a call's argument args[idx[i]] (read in place). */
+extern double lr_card_score_args(LrCardCache *cc, const NullableDatum *args, const int *idx,
+								 const LrConv *conv, FmgrInfo *outfn, bool want_bins);
 
 extern const char *lr_card_name(const LrCard *card);
 

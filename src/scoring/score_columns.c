@@ -165,6 +165,7 @@ MapColumns(FunctionCallInfo fcinfo, LrCardCache *cc, int fixed)
 								   format_type_be(type), dot + 1)));
 			cc->col_sub[i] = a;
 			cc->col_desc[i] = td;
+			cc->cols_nested = true;
 			type = TupleDescAttr(td, a)->atttypid;
 		}
 		conv = lr_conv_for(type, kind);
@@ -197,6 +198,13 @@ ScoreColumns(FunctionCallInfo fcinfo, int fixed, bool want_bins, double *score, 
 	cc = lr_card_cache_get(fcinfo, 0);
 	if (!cc->cols_mapped)
 		MapColumns(fcinfo, cc, fixed);
+	if (!cc->cols_nested)
+	{
+		/* The columns as the executor passed them, read in place. */
+		*score = lr_card_score_args(cc, fcinfo->args, cc->col_arg, cc->col_conv, cc->col_outfn, want_bins);
+		*ccp = cc;
+		return true;
+	}
 	n = (int) cc->card->nfeatures;
 	for (i = 0; i < n; i++)
 	{
