@@ -162,6 +162,18 @@ SELECT loan_risk.woe_step_partial(
   '{"format": "loan_risk.scorecard/1", "base_points": 0, "features": [{"name": "f1", "type": "numeric",
     "bins": [{"upper": 3, "points": 0, "woe": 1e300}, {"upper": null, "points": 0, "woe": 0}], "missing": {"points": 0, "woe": 0}}]}',
   '{0,0}'::float8[], bad, ARRAY[f1]::float8[], NULL::text[]) FROM lf;
+-- The same card again in the session: refused again, not taken for compiled
+-- (the step's call data outlives a failed query); so is a card without a WOE.
+SELECT loan_risk.woe_step_partial(
+  '{"format": "loan_risk.scorecard/1", "base_points": 0, "features": [{"name": "f1", "type": "numeric",
+    "bins": [{"upper": 3, "points": 0, "woe": 1e300}, {"upper": null, "points": 0, "woe": 0}], "missing": {"points": 0, "woe": 0}}]}',
+  '{0,0}'::float8[], bad, ARRAY[f1]::float8[], NULL::text[]) FROM lf;
+SELECT loan_risk.woe_step_partial('{"format": "loan_risk.scorecard/1", "base_points": 0, "features": [{"name": "f1",
+  "type": "numeric", "bins": [{"upper": 3, "points": 0}, {"upper": null, "points": 0}], "missing": {"points": 0}}]}',
+  '{0,0}'::float8[], bad, ARRAY[f1]::float8[], NULL::text[]) FROM lf;
+SELECT loan_risk.woe_step_partial('{"format": "loan_risk.scorecard/1", "base_points": 0, "features": [{"name": "f1",
+  "type": "numeric", "bins": [{"upper": 3, "points": 0}, {"upper": null, "points": 0}], "missing": {"points": 0}}]}',
+  '{0,0}'::float8[], bad, ARRAY[f1]::float8[], NULL::text[]) FROM lf;
 
 -- ---------------------------------------------------------------- rates of return
 -- A root beyond the searched range was "no internal rate of return": a

@@ -544,7 +544,7 @@ WoeCard(FunctionCallInfo fcinfo, StepCall *sc, int nnum)
 				 errmsg("scorecard is NULL")));
 	raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1));
 	/* A constant card (the usual case) is compiled once: no comparison per row. */
-	if (sc->card != NULL && sc->card_const && !sc->shared)
+	if (sc->card != NULL && sc->card_keylen != 0 && sc->card_const && !sc->shared)
 		return;
 	if (sc->card == NULL)
 		sc->card_const = lr_arg_is_const(fcinfo, 1);
@@ -559,10 +559,15 @@ WoeCard(FunctionCallInfo fcinfo, StepCall *sc, int nnum)
 											 ALLOCSET_SMALL_SIZES);
 	MemoryContextReset(sc->card_cxt);
 	sc->card = NULL;
+	/*
+	 * The key is set once the card has passed every check below: a card
+	 * refused here is refused again on the next call, never taken for
+	 * compiled (the call data outlives a failed query).
+	 */
+	sc->card_keylen = 0;
 	old = MemoryContextSwitchTo(sc->card_cxt);
 	sc->card_key = palloc(keylen);
 	memcpy(sc->card_key, raw, keylen);
-	sc->card_keylen = keylen;
 	lr_pg_alloc_init(&sc->card_alloc, sc->card_cxt);
 	lr_arena_init(&sc->card_arena, &sc->card_alloc, 0);
 	card = DatumGetLrScorecardP(PointerGetDatum(raw));
@@ -617,6 +622,7 @@ WoeCard(FunctionCallInfo fcinfo, StepCall *sc, int nnum)
 		BinWoeRequired(sc->card, f, f->missing, "missing");
 		BinWoeRequired(sc->card, f, f->unseen, "unseen");
 	}
+	sc->card_keylen = keylen;
 	MemoryContextSwitchTo(old);
 }
 
