@@ -21,10 +21,6 @@ PG_FUNCTION_INFO_V1(check_resident_id);
 PG_FUNCTION_INFO_V1(check_credit_code);
 PG_FUNCTION_INFO_V1(check_mobile);
 PG_FUNCTION_INFO_V1(check_bank_card);
-PG_FUNCTION_INFO_V1(normalize_resident_id);
-PG_FUNCTION_INFO_V1(normalize_credit_code);
-PG_FUNCTION_INFO_V1(normalize_mobile);
-PG_FUNCTION_INFO_V1(normalize_bank_card);
 PG_FUNCTION_INFO_V1(luhn_valid);
 
 typedef void (*CheckFn) (const char *s, size_t len, bool utf8, LrIdCheck *r);
@@ -52,6 +48,16 @@ CharText(char c, bool *isnull)
 	return TextOrNull(c ? buf : NULL, isnull);
 }
 
+/* The columns every check returns: valid first, normalized second, reason last (of natts). */
+static void
+CommonColumns(const LrIdCheck *r, Datum *v, bool *n, int natts)
+{
+	v[0] = BoolGetDatum(r->valid);
+	n[0] = false;
+	v[1] = TextOrNull(r->valid ? r->normalized : NULL, &n[1]);
+	v[natts - 1] = TextOrNull(r->valid ? NULL : r->reason, &n[natts - 1]);
+}
+
 /* check_resident_id: (valid, normalized, region_code, birth_date, sex, reason) */
 Datum
 check_resident_id(PG_FUNCTION_ARGS)
@@ -61,14 +67,11 @@ check_resident_id(PG_FUNCTION_ARGS)
 	bool		n[6];
 
 	RunCheck(fcinfo, lr_check_resident_id, &r);
-	v[0] = BoolGetDatum(r.valid);
-	n[0] = false;
-	v[1] = TextOrNull(r.valid ? r.normalized : NULL, &n[1]);
+	CommonColumns(&r, v, n, 6);
 	v[2] = TextOrNull(r.valid ? r.region : NULL, &n[2]);
 	n[3] = !r.valid;
 	v[3] = r.valid ? DateADTGetDatum(date2j(r.year, r.month, r.day) - POSTGRES_EPOCH_JDATE) : 0;
 	v[4] = CharText(r.valid ? r.sex : 0, &n[4]);
-	v[5] = TextOrNull(r.valid ? NULL : r.reason, &n[5]);
 	return lr_pg_result_row(fcinfo, v, n);
 }
 
@@ -81,14 +84,11 @@ check_credit_code(PG_FUNCTION_ARGS)
 	bool		n[7];
 
 	RunCheck(fcinfo, lr_check_credit_code, &r);
-	v[0] = BoolGetDatum(r.valid);
-	n[0] = false;
-	v[1] = TextOrNull(r.valid ? r.normalized : NULL, &n[1]);
+	CommonColumns(&r, v, n, 7);
 	v[2] = CharText(r.valid ? r.authority : 0, &n[2]);
 	v[3] = CharText(r.valid ? r.entity_type : 0, &n[3]);
 	v[4] = TextOrNull(r.valid ? r.region : NULL, &n[4]);
 	v[5] = TextOrNull(r.valid ? r.org_code : NULL, &n[5]);
-	v[6] = TextOrNull(r.valid ? NULL : r.reason, &n[6]);
 	return lr_pg_result_row(fcinfo, v, n);
 }
 
@@ -101,10 +101,7 @@ check_mobile(PG_FUNCTION_ARGS)
 	bool		n[3];
 
 	RunCheck(fcinfo, lr_check_mobile, &r);
-	v[0] = BoolGetDatum(r.valid);
-	n[0] = false;
-	v[1] = TextOrNull(r.valid ? r.normalized : NULL, &n[1]);
-	v[2] = TextOrNull(r.valid ? NULL : r.reason, &n[2]);
+	CommonColumns(&r, v, n, 3);
 	return lr_pg_result_row(fcinfo, v, n);
 }
 
@@ -117,11 +114,8 @@ check_bank_card(PG_FUNCTION_ARGS)
 	bool		n[4];
 
 	RunCheck(fcinfo, lr_check_bank_card, &r);
-	v[0] = BoolGetDatum(r.valid);
-	n[0] = false;
-	v[1] = TextOrNull(r.valid ? r.normalized : NULL, &n[1]);
+	CommonColumns(&r, v, n, 4);
 	v[2] = TextOrNull(r.valid ? r.iin : NULL, &n[2]);
-	v[3] = TextOrNull(r.valid ? NULL : r.reason, &n[3]);
 	return lr_pg_result_row(fcinfo, v, n);
 }
 
@@ -137,32 +131,16 @@ Normalized(FunctionCallInfo fcinfo, CheckFn fn)
 }
 
 /* normalize_resident_id: the 18-character number, NULL if not valid */
-Datum
-normalize_resident_id(PG_FUNCTION_ARGS)
-{
-	return Normalized(fcinfo, lr_check_resident_id);
-}
+LR_PG_FUNCTION_CALLING(normalize_resident_id, Normalized, lr_check_resident_id)
 
 /* normalize_credit_code: the 18-character code, NULL if not valid */
-Datum
-normalize_credit_code(PG_FUNCTION_ARGS)
-{
-	return Normalized(fcinfo, lr_check_credit_code);
-}
+LR_PG_FUNCTION_CALLING(normalize_credit_code, Normalized, lr_check_credit_code)
 
 /* normalize_mobile: the 11-digit number, NULL if not valid */
-Datum
-normalize_mobile(PG_FUNCTION_ARGS)
-{
-	return Normalized(fcinfo, lr_check_mobile);
-}
+LR_PG_FUNCTION_CALLING(normalize_mobile, Normalized, lr_check_mobile)
 
 /* normalize_bank_card: the digits of the card number, NULL if not valid */
-Datum
-normalize_bank_card(PG_FUNCTION_ARGS)
-{
-	return Normalized(fcinfo, lr_check_bank_card);
-}
+LR_PG_FUNCTION_CALLING(normalize_bank_card, Normalized, lr_check_bank_card)
 
 /* luhn_valid: whether a string of digits passes the Luhn check */
 Datum

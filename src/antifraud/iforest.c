@@ -337,23 +337,6 @@ lr_iforest_from_json(const LrJson *root, LrArena *arena, LrForest **out, LrError
 
 /* ---------------------------------------------------------------- writer */
 
-static void
-PutKey(LrBuf *b, bool *first, const char *key)
-{
-	if (!*first)
-		lr_buf_puts(b, ", ");
-	*first = false;
-	lr_json_write_string(b, key, strlen(key));
-	lr_buf_puts(b, ": ");
-}
-
-static void
-PutInt(LrBuf *b, bool *first, const char *key, int64_t v)
-{
-	PutKey(b, first, key);
-	lr_buf_printf(b, "%lld", (long long) v);
-}
-
 bool
 lr_iforest_write(const LrForest *f, LrBuf *b)
 {
@@ -362,19 +345,19 @@ lr_iforest_write(const LrForest *f, LrBuf *b)
 				j;
 
 	lr_buf_putc(b, '{');
-	PutKey(b, &first, "format");
+	lr_json_member(b, &first, "format");
 	lr_json_write_string(b, LR_IFOREST_FORMAT, strlen(LR_IFOREST_FORMAT));
 	if (f->name)
 	{
-		PutKey(b, &first, "name");
+		lr_json_member(b, &first, "name");
 		lr_json_write_string(b, f->name, strlen(f->name));
 	}
 	if (f->description)
 	{
-		PutKey(b, &first, "description");
+		lr_json_member(b, &first, "description");
 		lr_json_write_string(b, f->description, strlen(f->description));
 	}
-	PutKey(b, &first, "features");
+	lr_json_member(b, &first, "features");
 	lr_buf_putc(b, '[');
 	for (i = 0; i < f->nfeatures; i++)
 	{
@@ -383,8 +366,8 @@ lr_iforest_write(const LrForest *f, LrBuf *b)
 		lr_json_write_string(b, f->features[i], strlen(f->features[i]));
 	}
 	lr_buf_putc(b, ']');
-	PutInt(b, &first, "sample_size", f->sample_size);
-	PutKey(b, &first, "trees");
+	lr_json_member_int(b, &first, "sample_size", f->sample_size);
+	lr_json_member(b, &first, "trees");
 	lr_buf_putc(b, '[');
 	for (i = 0; i < f->ntrees && !b->failed; i++)
 	{
@@ -401,28 +384,20 @@ lr_iforest_write(const LrForest *f, LrBuf *b)
 			lr_buf_putc(b, '{');
 			if (n->feature >= 0)
 			{
-				PutInt(b, &f2, "feature", n->feature);
-				PutKey(b, &f2, "threshold");
+				lr_json_member_int(b, &f2, "feature", n->feature);
+				lr_json_member(b, &f2, "threshold");
 				lr_buf_put_double(b, n->threshold);
-				PutInt(b, &f2, "left", n->left);
-				PutInt(b, &f2, "right", n->right);
+				lr_json_member_int(b, &f2, "left", n->left);
+				lr_json_member_int(b, &f2, "right", n->right);
 			}
-			PutInt(b, &f2, "size", n->size);
+			lr_json_member_int(b, &f2, "size", n->size);
 			lr_buf_putc(b, '}');
 		}
 		lr_buf_puts(b, "]}");
 	}
 	lr_buf_putc(b, ']');
-	if (f->training)
-	{
-		PutKey(b, &first, "training");
-		lr_json_write_sorted(b, f->training);
-	}
-	if (f->metadata)
-	{
-		PutKey(b, &first, "metadata");
-		lr_json_write_sorted(b, f->metadata);
-	}
+	lr_json_member_doc(b, &first, "training", f->training);
+	lr_json_member_doc(b, &first, "metadata", f->metadata);
 	return lr_buf_putc(b, '}');
 }
 

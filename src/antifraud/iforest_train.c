@@ -33,9 +33,6 @@
 #include "antifraud/iforest_state.h"
 
 PG_FUNCTION_INFO_V1(iforest_train_trans);
-PG_FUNCTION_INFO_V1(iforest_train_trans_int8);
-PG_FUNCTION_INFO_V1(iforest_train_trans_text);
-PG_FUNCTION_INFO_V1(iforest_train_trans_uuid);
 PG_FUNCTION_INFO_V1(iforest_train_final);
 
 /* iforest_train_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
@@ -244,11 +241,8 @@ iforest_train_trans(PG_FUNCTION_ARGS)
 	LrError		err = {0};
 	size_t		f;
 
-	if (PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("features must not be NULL"),
-				 errhint("List the names of the feature columns, such as ARRAY['amount', 'income'].")));
+	lr_pg_arg_required(fcinfo, 3, "features",
+						   "List the names of the feature columns, such as ARRAY['amount', 'income'].");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return lr_state_unchanged(fcinfo);
 	tc = TrainCacheGet(fcinfo, InvalidOid, true);
@@ -292,11 +286,8 @@ TrainArrays(FunctionCallInfo fcinfo, Oid keytype)
 	LrError		err = {0};
 	size_t		f;
 
-	if (PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("features must not be NULL"),
-				 errhint("List the names of the features, such as ARRAY['amount', 'income'].")));
+	lr_pg_arg_required(fcinfo, 3, "features",
+						   "List the names of the features, such as ARRAY['amount', 'income'].");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return lr_state_unchanged(fcinfo);
 	tc = TrainCacheGet(fcinfo, keytype, false);
@@ -322,25 +313,13 @@ TrainArrays(FunctionCallInfo fcinfo, Oid keytype)
 }
 
 /* iforest_train_trans_int8: offers one row (bigint key, values float8[], features text[] [, options]) */
-Datum
-iforest_train_trans_int8(PG_FUNCTION_ARGS)
-{
-	return TrainArrays(fcinfo, INT8OID);
-}
+LR_PG_FUNCTION_CALLING(iforest_train_trans_int8, TrainArrays, INT8OID)
 
 /* iforest_train_trans_text: offers one row (text key, values float8[], features text[] [, options]) */
-Datum
-iforest_train_trans_text(PG_FUNCTION_ARGS)
-{
-	return TrainArrays(fcinfo, TEXTOID);
-}
+LR_PG_FUNCTION_CALLING(iforest_train_trans_text, TrainArrays, TEXTOID)
 
 /* iforest_train_trans_uuid: offers one row (uuid key, values float8[], features text[] [, options]) */
-Datum
-iforest_train_trans_uuid(PG_FUNCTION_ARGS)
-{
-	return TrainArrays(fcinfo, UUIDOID);
-}
+LR_PG_FUNCTION_CALLING(iforest_train_trans_uuid, TrainArrays, UUIDOID)
 
 typedef struct GrowArgs
 {

@@ -18,27 +18,14 @@
 #include "common/lr_row.h"
 #include "antifraud/antifraud.h"
 
-PG_FUNCTION_INFO_V1(iforest_in);
-PG_FUNCTION_INFO_V1(iforest_out);
-PG_FUNCTION_INFO_V1(iforest_recv);
-PG_FUNCTION_INFO_V1(iforest_send);
 PG_FUNCTION_INFO_V1(anomaly_score);
 PG_FUNCTION_INFO_V1(anomaly_path_length);
 
 /* ---------------------------------------------------------------- the type */
 
-static bool
-ForestParse(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts,
-			void **model, LrError *err)
-{
-	return lr_iforest_parse(text, len, arena, opts, (LrForest **) model, err);
-}
+LR_JSON_PARSE_CALLBACK(ForestParse, lr_iforest_parse, LrForest)
 
-static bool
-ForestWrite(const void *model, LrBuf *out)
-{
-	return lr_iforest_write((const LrForest *) model, out);
-}
+LR_JSON_WRITE_CALLBACK(ForestWrite, lr_iforest_write, LrForest)
 
 /* What scoring uses per query: the compiled forest and the row binding. */
 typedef struct IforestCache
@@ -87,33 +74,8 @@ lr_iforest_value_from_forest(const LrForest *f)
 	return lr_model_from_model(&lr_iforest_type, f);
 }
 
-/* iforest_in: text form (JSON) to a validated model */
-Datum
-iforest_in(PG_FUNCTION_ARGS)
-{
-	return lr_model_in(fcinfo, &lr_iforest_type);
-}
-
-/* iforest_out: the canonical JSON text */
-Datum
-iforest_out(PG_FUNCTION_ARGS)
-{
-	return lr_model_out(fcinfo, &lr_iforest_type);
-}
-
-/* iforest_recv: binary form (version byte, JSON text), validated like text input */
-Datum
-iforest_recv(PG_FUNCTION_ARGS)
-{
-	return lr_model_recv(fcinfo, &lr_iforest_type);
-}
-
-/* iforest_send: version byte 1, then the canonical JSON text */
-Datum
-iforest_send(PG_FUNCTION_ARGS)
-{
-	return lr_model_send(fcinfo, &lr_iforest_type);
-}
+/* iforest_in, _out, _recv, _send: the type's I/O (see lr_model_type.h) */
+LR_MODEL_IO_FUNCTIONS(iforest, lr_iforest_type)
 
 /* ---------------------------------------------------------------- scoring */
 

@@ -37,10 +37,7 @@ robust_stats_trans(PG_FUNCTION_ARGS)
 
 	if (PG_NARGS() > 2)
 	{
-		if (PG_ARGISNULL(2))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("exact_limit must not be NULL")));
+		lr_pg_arg_required(fcinfo, 2, "exact_limit", NULL);
 		limit = PG_GETARG_INT32(2);
 		if (limit < 0 || limit > LR_ROBUST_MAX_EXACT)
 			ereport(ERROR,

@@ -66,6 +66,26 @@ lr_alloc(const LrAlloc *a, size_t size, LrError *err, const char *what)
 }
 
 void *
+lr_alloc_n(const LrAlloc *a, size_t n, size_t size)
+{
+	size_t		bytes;
+
+	if (!lr_size_mul(n, size, &bytes))
+		return NULL;
+	return a->alloc(a->ctx, bytes == 0 ? 1 : bytes);
+}
+
+void *
+lr_alloc0_n(const LrAlloc *a, size_t n, size_t size)
+{
+	void	   *p = lr_alloc_n(a, n, size);
+
+	if (p != NULL)
+		memset(p, 0, n * size == 0 ? 1 : n * size);
+	return p;
+}
+
+void *
 lr_alloc0(const LrAlloc *a, size_t size, LrError *err, const char *what)
 {
 	void	   *p = lr_alloc(a, size, err, what);
@@ -558,6 +578,112 @@ lr_read_count(LrReader *r, size_t elem_size, size_t *count)
 							r->what, (unsigned long long) n);
 	*count = (size_t) n;
 	return true;
+}
+
+uint64_t
+lr_hash_bytes64(uint64_t seed, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint64_t	h = seed ^ (len * UINT64_C(0xff51afd7ed558ccd));
+
+	while (len >= 8)
+	{
+		uint64_t	w;
+
+		memcpy(&w, p, 8);
+		h = lr_hash_mix64(h ^ w);
+		p += 8;
+		len -= 8;
+	}
+	if (len > 0)
+	{
+		uint64_t	w = 0;
+
+		memcpy(&w, p, len);
+		h = lr_hash_mix64(h ^ w ^ UINT64_C(0x8000000000000000));
+	}
+	return lr_hash_mix64(h);
+}
+
+static void
+InsertionSort(uint64_t *a, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+	{
+		uint64_t	v = a[i];
+		size_t		j = i;
+
+		while (j > 0 && a[j - 1] > v)
+		{
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = v;
+	}
+}
+
+uint64_t *
+lr_sort_u64(uint64_t *a, uint64_t *aux, size_t n)
+{
+	size_t		count[8][256];
+	uint64_t   *src = a;
+	uint64_t   *dst = aux;
+	uint64_t	or_ = 0,
+				and_ = ~UINT64_C(0);
+	int			pass[8];
+	int			npass = 0;
+
+	if (n < 48)
+	{
+		InsertionSort(a, n);
+		return a;
+	}
+	for (size_t i = 0; i < n; i++)
+	{
+		or_ |= a[i];
+		and_ &= a[i];
+	}
+	for (int b = 0; b < 8; b++)
+		if (((or_ ^ and_) >> (8 * b)) & 0xff)
+			pass[npass++] = b;
+	memset(count, 0, sizeof(size_t) * 256 * 8);
+	for (size_t i = 0; i < n; i++)
+	{
+		uint64_t	k = a[i];
+
+		for (int q = 0; q < npass; q++)
+			count[q][(k >> (8 * pass[q])) & 0xff]++;
+	}
+	for (int q = 0; q < npass; q++)
+	{
+		size_t		sum = 0;
+		int			sh = 8 * pass[q];
+		uint64_t   *t;
+
+		for (int d = 0; d < 256; d++)
+		{
+			size_t		c = count[q][d];
+
+			count[q][d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+		{
+			uint64_t	k = src[i];
+
+			dst[count[q][(k >> sh) & 0xff]++] = k;
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	return src;
+}
+
+bool
+lr_read_bad(LrReader *r, const char *why)
+{
+	return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: %s", r->what, why);
 }
 
 bool

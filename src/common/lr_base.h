@@ -147,6 +147,14 @@ extern void *lr_alloc0(const LrAlloc *a, size_t size, LrError *err, const char *
 extern void lr_free(const LrAlloc *a, void *p);
 
 /*
+ * n elements of size bytes each (at least one byte), zeroed by lr_alloc0_n:
+ * NULL when n * size overflows or the allocator fails, no error set (the
+ * caller reports it, with lr_error_nomem or its own words).
+ */
+extern void *lr_alloc_n(const LrAlloc *a, size_t n, size_t size);
+extern void *lr_alloc0_n(const LrAlloc *a, size_t n, size_t size);
+
+/*
  * A growable array (*datap, of elem-byte elements, n of them in use, room
  * for *cap): when need does not fit, a new array of capacity doubled from
  * min (or *cap) up to need, at most max (0: no bound), with the n elements
@@ -164,6 +172,55 @@ lr_size_mul(size_t a, size_t b, size_t *out)
 	*out = a * b;
 	return true;
 }
+
+/*
+ * The one hash of the pure C code (its tables run in OpenMP regions or are
+ * fuzzed outside the server; backend-only code uses lib/simplehash.h with
+ * PostgreSQL's hash_bytes and murmurhash32): murmur3's 64-bit finaliser, and
+ * a hash of bytes over 8-byte words built on it.  prebin_state's row
+ * fingerprints are made of these, so neither may ever change.
+ */
+static inline uint64_t
+lr_hash_mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+extern uint64_t lr_hash_bytes64(uint64_t seed, const void *p, size_t len);
+
+/* For tables indexed by the low bits. */
+static inline uint32_t
+lr_hash_bytes(const char *s, size_t len)
+{
+	return (uint32_t) lr_hash_bytes64(0, s, len);
+}
+
+/*
+ * Three-way comparison of two values of one type (-1, 0, 1), without a
+ * subtraction that could overflow; and a qsort comparator, name(const void
+ * *, const void *), over elements a and b of type T whose result is expr.
+ */
+#define LR_CMP(x, y) (((x) > (y)) - ((x) < (y)))
+#define LR_COMPARATOR(name, T, expr) \
+	static int \
+	name(const void *pa, const void *pb) \
+	{ \
+		const T    *a = pa; \
+		const T    *b = pb; \
+		return (expr); \
+	}
+
+/*
+ * Sorts n 64-bit keys ascending (LSD radix by bytes, only the bytes in which
+ * the keys differ; insertion sort below 48 keys), aux holding n more: returns
+ * the array that holds the result, a or aux.
+ */
+extern uint64_t *lr_sort_u64(uint64_t *a, uint64_t *aux, size_t n);
 
 /* Growable output buffer (NUL-terminated at all times once initialised). */
 typedef struct LrBuf
@@ -220,6 +277,9 @@ extern bool lr_read_f64(LrReader *r, double *v);
 extern bool lr_read_bytes(LrReader *r, size_t len, const uint8_t **out);
 extern bool lr_read_count(LrReader *r, size_t elem_size, size_t *count);	/* u64 count that must fit the rest */
 extern bool lr_reader_end(LrReader *r);	/* fails if bytes remain */
+
+/* A malformed value: "invalid <r->what>: <why>" (LR_ERR_SYNTAX), false. */
+extern bool lr_read_bad(LrReader *r, const char *why);
 
 static inline size_t
 lr_reader_left(const LrReader *r)

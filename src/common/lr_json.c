@@ -150,6 +150,10 @@ JsonHex(char c)
 	return -1;
 }
 
+/* The one-character escapes and what they stand for. */
+static const char JsonEscapes[] = "\"\\/bfnrt";
+static const char JsonEscaped[] = "\"\\/\b\f\n\r\t";
+
 static bool
 JsonHex4(JsonParser *jp, unsigned *out)
 {
@@ -205,6 +209,7 @@ JsonParseString(JsonParser *jp, const char **out, size_t *outlen)
 	while (jp->p < q)
 	{
 		unsigned char c = (unsigned char) *jp->p;
+		unsigned	cp;
 
 		if (c < 0x20)
 			return JsonSyntax(jp, "control character in string");
@@ -215,83 +220,58 @@ JsonParseString(JsonParser *jp, const char **out, size_t *outlen)
 			continue;
 		}
 		jp->p++;
-		switch (*jp->p++)
+		if (*jp->p != 'u')
 		{
-			case '"':
-				dst[n++] = '"';
-				break;
-			case '\\':
-				dst[n++] = '\\';
-				break;
-			case '/':
-				dst[n++] = '/';
-				break;
-			case 'b':
-				dst[n++] = '\b';
-				break;
-			case 'f':
-				dst[n++] = '\f';
-				break;
-			case 'n':
-				dst[n++] = '\n';
-				break;
-			case 'r':
-				dst[n++] = '\r';
-				break;
-			case 't':
-				dst[n++] = '\t';
-				break;
-			case 'u':
-				{
-					unsigned	cp;
+			const char *e = memchr(JsonEscapes, *jp->p, sizeof(JsonEscapes) - 1);
 
-					if (!JsonHex4(jp, &cp))
-						return false;
-					if (cp >= 0xD800 && cp <= 0xDBFF)
-					{
-						unsigned	lo;
-
-						if (jp->end - jp->p < 2 || jp->p[0] != '\\' || jp->p[1] != 'u')
-							return JsonSyntax(jp, "unpaired surrogate in \\u escape");
-						jp->p += 2;
-						if (!JsonHex4(jp, &lo))
-							return false;
-						if (lo < 0xDC00 || lo > 0xDFFF)
-							return JsonSyntax(jp, "unpaired surrogate in \\u escape");
-						cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-					}
-					else if (cp >= 0xDC00 && cp <= 0xDFFF)
-						return JsonSyntax(jp, "unpaired surrogate in \\u escape");
-					if (cp == 0)
-						return JsonSyntax(jp, "\\u0000 is not allowed in strings");
-					if (cp > 0x7F && jp->ascii_escapes_only)
-						return JsonSyntax(jp, "\\u escapes above 007F need a UTF8 database");
-					/* The escape is at least 6 bytes; its UTF-8 at most 4. */
-					if (cp < 0x80)
-						dst[n++] = (char) cp;
-					else if (cp < 0x800)
-					{
-						dst[n++] = (char) (0xC0 | (cp >> 6));
-						dst[n++] = (char) (0x80 | (cp & 0x3F));
-					}
-					else if (cp < 0x10000)
-					{
-						dst[n++] = (char) (0xE0 | (cp >> 12));
-						dst[n++] = (char) (0x80 | ((cp >> 6) & 0x3F));
-						dst[n++] = (char) (0x80 | (cp & 0x3F));
-					}
-					else
-					{
-						dst[n++] = (char) (0xF0 | (cp >> 18));
-						dst[n++] = (char) (0x80 | ((cp >> 12) & 0x3F));
-						dst[n++] = (char) (0x80 | ((cp >> 6) & 0x3F));
-						dst[n++] = (char) (0x80 | (cp & 0x3F));
-					}
-					break;
-				}
-			default:
-				jp->p--;
+			if (e == NULL)
 				return JsonSyntax(jp, "invalid escape in string");
+			dst[n++] = JsonEscaped[e - JsonEscapes];
+			jp->p++;
+			continue;
+		}
+		jp->p++;
+		if (!JsonHex4(jp, &cp))
+			return false;
+		if (cp >= 0xD800 && cp <= 0xDBFF)
+		{
+			unsigned	lo;
+
+			if (jp->end - jp->p < 2 || jp->p[0] != '\\' || jp->p[1] != 'u')
+				return JsonSyntax(jp, "unpaired surrogate in \\u escape");
+			jp->p += 2;
+			if (!JsonHex4(jp, &lo))
+				return false;
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				return JsonSyntax(jp, "unpaired surrogate in \\u escape");
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+		}
+		else if (cp >= 0xDC00 && cp <= 0xDFFF)
+			return JsonSyntax(jp, "unpaired surrogate in \\u escape");
+		if (cp == 0)
+			return JsonSyntax(jp, "\\u0000 is not allowed in strings");
+		if (cp > 0x7F && jp->ascii_escapes_only)
+			return JsonSyntax(jp, "\\u escapes above 007F need a UTF8 database");
+		/* The escape is at least 6 bytes; its UTF-8 at most 4. */
+		if (cp < 0x80)
+			dst[n++] = (char) cp;
+		else if (cp < 0x800)
+		{
+			dst[n++] = (char) (0xC0 | (cp >> 6));
+			dst[n++] = (char) (0x80 | (cp & 0x3F));
+		}
+		else if (cp < 0x10000)
+		{
+			dst[n++] = (char) (0xE0 | (cp >> 12));
+			dst[n++] = (char) (0x80 | ((cp >> 6) & 0x3F));
+			dst[n++] = (char) (0x80 | (cp & 0x3F));
+		}
+		else
+		{
+			dst[n++] = (char) (0xF0 | (cp >> 18));
+			dst[n++] = (char) (0x80 | ((cp >> 12) & 0x3F));
+			dst[n++] = (char) (0x80 | ((cp >> 6) & 0x3F));
+			dst[n++] = (char) (0x80 | (cp & 0x3F));
 		}
 	}
 	jp->p = q + 1;				/* closing quote */
@@ -428,6 +408,19 @@ dup:
 	return false;
 }
 
+/* Consumes c when it comes next, after white space. */
+static bool
+JsonEat(JsonParser *jp, char c)
+{
+	JsonSkipSpace(jp);
+	if (jp->p < jp->end && *jp->p == c)
+	{
+		jp->p++;
+		return true;
+	}
+	return false;
+}
+
 static bool
 JsonParseObject(JsonParser *jp, int depth, LrJson *v)
 {
@@ -436,12 +429,8 @@ JsonParseObject(JsonParser *jp, int depth, LrJson *v)
 				i;
 
 	jp->p++;					/* '{' */
-	JsonSkipSpace(jp);
-	if (jp->p < jp->end && *jp->p == '}')
-	{
-		jp->p++;
+	if (JsonEat(jp, '}'))
 		return true;
-	}
 	for (;;)
 	{
 		const char *key;
@@ -453,24 +442,15 @@ JsonParseObject(JsonParser *jp, int depth, LrJson *v)
 			return JsonSyntax(jp, "expected a string key");
 		if (!JsonParseString(jp, &key, &keylen))
 			return false;
-		JsonSkipSpace(jp);
-		if (jp->p >= jp->end || *jp->p != ':')
+		if (!JsonEat(jp, ':'))
 			return JsonSyntax(jp, "expected ':'");
-		jp->p++;
 		if (!JsonParseValue(jp, depth + 1, &item) ||
 			!JsonPush(jp, key, keylen, item))
 			return false;
-		JsonSkipSpace(jp);
-		if (jp->p < jp->end && *jp->p == ',')
-		{
-			jp->p++;
+		if (JsonEat(jp, ','))
 			continue;
-		}
-		if (jp->p < jp->end && *jp->p == '}')
-		{
-			jp->p++;
+		if (JsonEat(jp, '}'))
 			break;
-		}
 		return JsonSyntax(jp, "expected ',' or '}'");
 	}
 	n = jp->nstack - base;
@@ -499,12 +479,8 @@ JsonParseArray(JsonParser *jp, int depth, LrJson *v)
 				i;
 
 	jp->p++;					/* '[' */
-	JsonSkipSpace(jp);
-	if (jp->p < jp->end && *jp->p == ']')
-	{
-		jp->p++;
+	if (JsonEat(jp, ']'))
 		return true;
-	}
 	for (;;)
 	{
 		LrJson	   *item;
@@ -512,17 +488,10 @@ JsonParseArray(JsonParser *jp, int depth, LrJson *v)
 		if (!JsonParseValue(jp, depth + 1, &item) ||
 			!JsonPush(jp, NULL, 0, item))
 			return false;
-		JsonSkipSpace(jp);
-		if (jp->p < jp->end && *jp->p == ',')
-		{
-			jp->p++;
+		if (JsonEat(jp, ','))
 			continue;
-		}
-		if (jp->p < jp->end && *jp->p == ']')
-		{
-			jp->p++;
+		if (JsonEat(jp, ']'))
 			break;
-		}
 		return JsonSyntax(jp, "expected ',' or ']'");
 	}
 	n = jp->nstack - base;
@@ -795,36 +764,17 @@ lr_json_write_string(LrBuf *buf, const char *s, size_t len)
 	for (i = 0; i < len; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
+		const char *e;
 
-		switch (c)
+		if (c >= 0x20 && c != '"' && c != '\\')
+			lr_buf_putc(buf, (char) c);
+		else if ((e = memchr(JsonEscaped, c, sizeof(JsonEscaped) - 1)) != NULL)
 		{
-			case '"':
-				lr_buf_puts(buf, "\\\"");
-				break;
-			case '\\':
-				lr_buf_puts(buf, "\\\\");
-				break;
-			case '\n':
-				lr_buf_puts(buf, "\\n");
-				break;
-			case '\r':
-				lr_buf_puts(buf, "\\r");
-				break;
-			case '\t':
-				lr_buf_puts(buf, "\\t");
-				break;
-			case '\b':
-				lr_buf_puts(buf, "\\b");
-				break;
-			case '\f':
-				lr_buf_puts(buf, "\\f");
-				break;
-			default:
-				if (c < 0x20)
-					lr_buf_printf(buf, "\\u%04x", c);
-				else
-					lr_buf_putc(buf, (char) c);
+			lr_buf_putc(buf, '\\');
+			lr_buf_putc(buf, JsonEscapes[e - JsonEscaped]);
 		}
+		else
+			lr_buf_printf(buf, "\\u%04x", c);
 	}
 	return lr_buf_putc(buf, '"');
 }
@@ -833,6 +783,7 @@ bool
 lr_json_write(LrBuf *buf, const LrJson *v)
 {
 	size_t		i;
+	bool		first = true;
 
 	switch (v->kind)
 	{
@@ -857,10 +808,7 @@ lr_json_write(LrBuf *buf, const LrJson *v)
 			lr_buf_putc(buf, '{');
 			for (i = 0; i < v->n; i++)
 			{
-				if (i > 0)
-					lr_buf_puts(buf, ", ");
-				lr_json_write_string(buf, v->keys[i], v->keylens[i]);
-				lr_buf_puts(buf, ": ");
+				lr_json_write_key(buf, &first, v->keys[i], v->keylens[i]);
 				lr_json_write(buf, v->items[i]);
 			}
 			return lr_buf_putc(buf, '}');
@@ -882,11 +830,37 @@ JsonbKeyOrder(const void *a, const void *b, const LrJson *obj)
 }
 
 bool
-lr_json_write_sorted(LrBuf *buf, const LrJson *v)
+lr_json_number_text(const char *src, size_t srclen, const LrJson *v,
+					const char **text, size_t *len)
+{
+	const char *p;
+	const char *end = src + srclen;
+
+	if (v->kind != LRJ_NUMBER || v->offset >= srclen)
+		return false;
+	p = src + v->offset;
+	*text = p;
+	while (p < end && ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' ||
+					   *p == '.' || *p == 'e' || *p == 'E'))
+		p++;
+	*len = (size_t) (p - *text);
+	return *len > 0;
+}
+
+/*
+ * v with object keys in jsonb's order; numbers as written in src (when given
+ * and found there), else in the shortest form that reads back the same.
+ */
+static bool
+WriteSorted(LrBuf *buf, const LrJson *v, const char *src, size_t srclen)
 {
 	size_t		i,
 				j;
+	const char *t;
+	size_t		len;
 
+	if (v->kind == LRJ_NUMBER && src != NULL && lr_json_number_text(src, srclen, v, &t, &len))
+		return lr_buf_append(buf, t, len);
 	if (v->kind == LRJ_ARRAY)
 	{
 		lr_buf_putc(buf, '[');
@@ -894,7 +868,7 @@ lr_json_write_sorted(LrBuf *buf, const LrJson *v)
 		{
 			if (i > 0)
 				lr_buf_puts(buf, ", ");
-			lr_json_write_sorted(buf, v->items[i]);
+			WriteSorted(buf, v->items[i], src, srclen);
 		}
 		return lr_buf_putc(buf, ']');
 	}
@@ -905,6 +879,7 @@ lr_json_write_sorted(LrBuf *buf, const LrJson *v)
 	{
 		size_t		small[32];
 		size_t	   *order = small;
+		bool		first = true;
 
 		if (v->n > 32)
 		{
@@ -923,16 +898,74 @@ lr_json_write_sorted(LrBuf *buf, const LrJson *v)
 		lr_buf_putc(buf, '{');
 		for (i = 0; i < v->n; i++)
 		{
-			if (i > 0)
-				lr_buf_puts(buf, ", ");
-			lr_json_write_string(buf, v->keys[order[i]], v->keylens[order[i]]);
-			lr_buf_puts(buf, ": ");
-			lr_json_write_sorted(buf, v->items[order[i]]);
+			lr_json_write_key(buf, &first, v->keys[order[i]], v->keylens[order[i]]);
+			WriteSorted(buf, v->items[order[i]], src, srclen);
 		}
 		if (order != small && buf->a->free != NULL)
 			buf->a->free(buf->a->ctx, order);
 		return lr_buf_putc(buf, '}');
 	}
+}
+
+bool
+lr_json_write_sorted(LrBuf *buf, const LrJson *v)
+{
+	return WriteSorted(buf, v, NULL, 0);
+}
+
+bool
+lr_json_write_sorted_exact(LrBuf *buf, const LrJson *v, const char *src, size_t srclen)
+{
+	return WriteSorted(buf, v, src, srclen);
+}
+
+void
+lr_json_write_key(LrBuf *buf, bool *first, const char *key, size_t len)
+{
+	if (!*first)
+		lr_buf_puts(buf, ", ");
+	*first = false;
+	lr_json_write_string(buf, key, len);
+	lr_buf_puts(buf, ": ");
+}
+
+void
+lr_json_member(LrBuf *buf, bool *first, const char *key)
+{
+	lr_json_write_key(buf, first, key, strlen(key));
+}
+
+void
+lr_json_member_number(LrBuf *buf, bool *first, const char *key, double v)
+{
+	lr_json_member(buf, first, key);
+	lr_buf_put_double(buf, v);
+}
+
+void
+lr_json_member_int(LrBuf *buf, bool *first, const char *key, int64_t v)
+{
+	lr_json_member(buf, first, key);
+	lr_buf_printf(buf, "%lld", (long long) v);
+}
+
+void
+lr_json_member_doc(LrBuf *buf, bool *first, const char *key, const LrJson *v)
+{
+	if (v == NULL)
+		return;
+	lr_json_member(buf, first, key);
+	lr_json_write_sorted(buf, v);
+}
+
+void
+lr_json_member_string(LrBuf *buf, bool *first, const char *key, const char *s)
+{
+	lr_json_member(buf, first, key);
+	if (s == NULL)
+		lr_buf_puts(buf, "null");
+	else
+		lr_json_write_string(buf, s, strlen(s));
 }
 
 /* ---------------------------------------------------------------- paths */

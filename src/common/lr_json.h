@@ -46,6 +46,25 @@ typedef struct LrJsonOptions
 } LrJsonOptions;
 
 /*
+ * The callback form of a typed parser, bool fn(text, len, arena, opts, T
+ * **out, err), and of a typed writer, bool fn(const T *, LrBuf *): what the
+ * generic readers take (model types, credit policies), defined once here.
+ */
+#define LR_JSON_PARSE_CALLBACK(name, fn, T) \
+	static bool \
+	name(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts, \
+		 void **out, LrError *err) \
+	{ \
+		return fn(text, len, arena, opts, (T **) out, err); \
+	}
+#define LR_JSON_WRITE_CALLBACK(name, fn, T) \
+	static bool \
+	name(const void *model, LrBuf *out) \
+	{ \
+		return fn((const T *) model, out); \
+	}
+
+/*
  * Memory: the parse tree lives in the arena (about 80 bytes per value plus
  * 24 per member or element, and the strings), so the arena's limit bounds
  * it; the parser's own scratch (one stack of the open containers' items,
@@ -81,8 +100,28 @@ extern bool lr_json_put(LrArena *arena, LrJson *obj, const char *key, LrJson *v)
 /* Writers: jsonb-like spacing ("a": 1, "b": [1, 2]). */
 extern bool lr_json_write(LrBuf *buf, const LrJson *v);
 extern bool lr_json_write_string(LrBuf *buf, const char *s, size_t len);
+/* The decimal text of a JSON number, exactly as written in the source. */
+extern bool lr_json_number_text(const char *src, size_t srclen, const LrJson *v,
+								const char **text, size_t *len);
+
 /* Like lr_json_write, but object keys in jsonb's order (shorter first, then bytewise). */
 extern bool lr_json_write_sorted(LrBuf *buf, const LrJson *v);
+/* The same with every number as written in src, the text v was parsed from. */
+extern bool lr_json_write_sorted_exact(LrBuf *buf, const LrJson *v, const char *src, size_t srclen);
+
+/*
+ * Writing an object member by member ('{', the members, '}'): *first starts
+ * true; each member gets ", " before it unless it is the first, its key as a
+ * JSON string and ": ", then (lr_json_member_*) its value.  A string member
+ * of NULL is null.
+ */
+extern void lr_json_write_key(LrBuf *buf, bool *first, const char *key, size_t len);
+extern void lr_json_member(LrBuf *buf, bool *first, const char *key);
+extern void lr_json_member_number(LrBuf *buf, bool *first, const char *key, double v);
+extern void lr_json_member_int(LrBuf *buf, bool *first, const char *key, int64_t v);
+extern void lr_json_member_string(LrBuf *buf, bool *first, const char *key, const char *s);
+/* A document kept as given (statistics, training, metadata), keys in jsonb's order; none when v is NULL. */
+extern void lr_json_member_doc(LrBuf *buf, bool *first, const char *key, const LrJson *v);
 
 /*
  * JSON path of the value being validated, kept as text for error messages:

@@ -73,6 +73,17 @@ lr_jv_expect(LrJv *v, const LrJson *j, LrJsonKind kind)
 	return true;
 }
 
+/* names, comma-separated, each between quote and quote, cut short to fit list */
+static void
+JoinNames(char *list, size_t size, const char *const *names, const char *quote)
+{
+	size_t		len = 0;
+
+	list[0] = '\0';
+	for (int i = 0; names[i] != NULL && len < size - 70; i++)
+		len += (size_t) snprintf(list + len, size - len, "%s%s%s%s", i ? ", " : "", quote, names[i], quote);
+}
+
 bool
 lr_jv_check_keys(LrJv *v, const LrJson *obj, const char *const *allowed)
 {
@@ -92,12 +103,8 @@ lr_jv_check_keys(LrJv *v, const LrJson *obj, const char *const *allowed)
 		if (!found)
 		{
 			char		list[300];
-			size_t		len = 0;
 
-			list[0] = '\0';
-			for (a = allowed; *a != NULL && len < sizeof(list) - 70; a++)
-				len += (size_t) snprintf(list + len, sizeof(list) - len, "%s%s",
-										 a == allowed ? "" : ", ", *a);
+			JoinNames(list, sizeof(list), allowed, "");
 			lr_jv_fail(v, "unknown field \"%.100s\"", obj->keys[i]);
 			lr_error_detail(v->err, "Allowed fields here: %s.", list);
 			return false;
@@ -147,87 +154,55 @@ lr_jv_field(LrJv *v, const LrJson *obj, const char *key, LrJsonKind kind, bool r
 bool
 lr_jv_number(LrJv *v, const LrJson *obj, const char *key, bool required, double *out, bool *present)
 {
-	const LrJson *f;
+	bool		ok;
+	const LrJson *f = lr_jv_field(v, obj, key, LRJ_NUMBER, required, &ok);
 
+	if (f != NULL)
+		*out = f->num;
 	if (present)
-		*present = false;
-	if (!Field(v, obj, key, required, &f))
-		return false;
-	if (f == NULL)
-		return true;
-	if (!FieldKind(v, key, f, LRJ_NUMBER))
-		return false;
-	*out = f->num;
-	if (present)
-		*present = true;
-	return true;
+		*present = f != NULL;
+	return ok;
 }
 
 bool
 lr_jv_string(LrJv *v, const LrJson *obj, const char *key, bool required, const char **out)
 {
-	const LrJson *f;
+	bool		ok;
+	const LrJson *f = lr_jv_field(v, obj, key, LRJ_STRING, required, &ok);
 
-	*out = NULL;
-	if (!Field(v, obj, key, required, &f))
-		return false;
-	if (f == NULL)
-		return true;
-	if (!FieldKind(v, key, f, LRJ_STRING))
-		return false;
-	*out = f->str;
-	return true;
+	*out = f != NULL ? f->str : NULL;
+	return ok;
 }
 
 bool
 lr_jv_bool(LrJv *v, const LrJson *obj, const char *key, bool required, bool *out, bool *present)
 {
-	const LrJson *f;
+	bool		ok;
+	const LrJson *f = lr_jv_field(v, obj, key, LRJ_BOOL, required, &ok);
 
+	if (f != NULL)
+		*out = f->b;
 	if (present)
-		*present = false;
-	if (!Field(v, obj, key, required, &f))
-		return false;
-	if (f == NULL)
-		return true;
-	if (!FieldKind(v, key, f, LRJ_BOOL))
-		return false;
-	*out = f->b;
-	if (present)
-		*present = true;
-	return true;
+		*present = f != NULL;
+	return ok;
 }
 
 bool
 lr_jv_object(LrJv *v, const LrJson *obj, const char *key, const LrJson **out)
 {
-	const LrJson *f;
+	bool		ok;
 
-	*out = NULL;
-	if (!Field(v, obj, key, false, &f))
-		return false;
-	if (f == NULL)
-		return true;
-	if (!FieldKind(v, key, f, LRJ_OBJECT))
-		return false;
-	*out = f;
-	return true;
+	*out = lr_jv_field(v, obj, key, LRJ_OBJECT, false, &ok);
+	return ok;
 }
 
 bool
 lr_jv_array(LrJv *v, const LrJson *obj, const char *key, bool required, const LrJson **out)
 {
-	const LrJson *f;
+	bool		ok;
 
-	*out = NULL;
-	if (!Field(v, obj, key, required, &f))
-		return false;
-	if (f == NULL)
-		return true;
-	if (!FieldKind(v, key, f, LRJ_ARRAY))
-		return false;
-	*out = f;
-	return true;
+	*out = lr_jv_field(v, obj, key, LRJ_ARRAY, required, &ok);
+	return ok;
 }
 
 bool
@@ -302,14 +277,11 @@ bool
 lr_jv_string_len(LrJv *v, const LrJson *obj, const char *key, bool required, size_t maxlen,
 				 const char **out)
 {
-	const LrJson *f;
+	bool		ok;
+	const LrJson *f = lr_jv_field(v, obj, key, LRJ_STRING, required, &ok);
 
-	if (!Field(v, obj, key, required, &f))
-		return false;
 	if (f == NULL)
-		return true;
-	if (!FieldKind(v, key, f, LRJ_STRING))
-		return false;
+		return ok;
 	if (f->len == 0)
 		return lr_jv_fail_at(v, key, "must not be empty");
 	if (f->len > maxlen)
@@ -322,18 +294,14 @@ bool
 lr_jv_choice(LrJv *v, const LrJson *obj, const char *key, bool required,
 			 const char *const *choices, int *out, bool *present)
 {
-	const LrJson *f;
+	bool		ok;
+	const LrJson *f = lr_jv_field(v, obj, key, LRJ_STRING, required, &ok);
 	char		list[300];
-	size_t		len = 0;
 
 	if (present)
 		*present = false;
-	if (!Field(v, obj, key, required, &f))
-		return false;
 	if (f == NULL)
-		return true;
-	if (!FieldKind(v, key, f, LRJ_STRING))
-		return false;
+		return ok;
 	for (int i = 0; choices[i] != NULL; i++)
 		if (strlen(choices[i]) == f->len && memcmp(f->str, choices[i], f->len) == 0)
 		{
@@ -342,9 +310,7 @@ lr_jv_choice(LrJv *v, const LrJson *obj, const char *key, bool required,
 				*present = true;
 			return true;
 		}
-	list[0] = '\0';
-	for (int i = 0; choices[i] != NULL && len < sizeof(list) - 70; i++)
-		len += (size_t) snprintf(list + len, sizeof(list) - len, "%s\"%s\"", i ? ", " : "", choices[i]);
+	JoinNames(list, sizeof(list), choices, "\"");
 	lr_jv_fail_at(v, key, "unknown value \"%.100s\"", f->str);
 	lr_error_detail(v->err, "Allowed values: %s.", list);
 	return false;

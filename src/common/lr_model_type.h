@@ -42,8 +42,8 @@
  *            parsed model itself is the compiled form.
  *
  * A new model type (the decision strategy, say): a pure C parser and writer
- * in the area, one LrModelType, four one-line SQL-callable I/O functions
- * calling lr_model_in/out/recv/send, the SQL type with INTERNALLENGTH =
+ * in the area, one LrModelType, its four SQL-callable I/O functions in one
+ * line (LR_MODEL_IO_FUNCTIONS), the SQL type with INTERNALLENGTH =
  * VARIABLE, ALIGNMENT = int4, STORAGE = extended, and lr_model_cache_get in
  * the functions that take it.  src/scoring/scorecard.c is the worked example.
  */
@@ -101,6 +101,20 @@ lr_model_text_len(const LrModelType *type, const LrModelValue *v)
 {
 	return VARSIZE(v) - LR_MODEL_HDRSZ - type->extra;
 }
+
+/*
+ * The type's four SQL-callable I/O functions, <prefix>_in, _out, _recv and
+ * _send, over lr_model_in/out/recv/send: one line in the type's file.
+ */
+#define LR_MODEL_IO_FUNCTIONS(prefix, type) \
+	PG_FUNCTION_INFO_V1(prefix##_in); \
+	PG_FUNCTION_INFO_V1(prefix##_out); \
+	PG_FUNCTION_INFO_V1(prefix##_recv); \
+	PG_FUNCTION_INFO_V1(prefix##_send); \
+	Datum prefix##_in(PG_FUNCTION_ARGS) { return lr_model_in(fcinfo, &(type)); } \
+	Datum prefix##_out(PG_FUNCTION_ARGS) { return lr_model_out(fcinfo, &(type)); } \
+	Datum prefix##_recv(PG_FUNCTION_ARGS) { return lr_model_recv(fcinfo, &(type)); } \
+	Datum prefix##_send(PG_FUNCTION_ARGS) { return lr_model_send(fcinfo, &(type)); }
 
 /*
  * Memory: reading a value (text input, receive, lr_model_parse, the cache)

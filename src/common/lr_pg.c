@@ -173,6 +173,25 @@ lr_pg_jsonb_text(Datum jsonb, size_t *len)
 	return text;
 }
 
+void
+lr_pg_arg_required(FunctionCallInfo fcinfo, int argno, const char *what, const char *hint)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", what),
+				 hint ? errhint("%s", hint) : 0));
+}
+
+void
+lr_pg_arena_init(LrArena *arena, size_t limit)
+{
+	LrAlloc    *a = palloc(sizeof(LrAlloc));
+
+	lr_pg_alloc_init(a, CurrentMemoryContext);
+	lr_arena_init(arena, a, limit);
+}
+
 const LrJson *
 lr_pg_jsonb_arg(FunctionCallInfo fcinfo, int argno, LrArena *arena, const char *what)
 {

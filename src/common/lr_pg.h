@@ -19,6 +19,25 @@
 extern void lr_pg_alloc_init(LrAlloc *a, MemoryContext cxt);
 
 /*
+ * An argument that may not be NULL (of a function that is not STRICT):
+ * "<what> must not be NULL" (22004), with hint when given.
+ */
+extern void lr_pg_arg_required(FunctionCallInfo fcinfo, int argno, const char *what, const char *hint);
+
+/*
+ * A SQL-callable function that is one call of a shared body with fixed
+ * arguments: the variants of one function (a boolean or 0/1 outcome, the key
+ * type, a table or jsonb argument) declared in a line each, as
+ * LR_STATE_COMBINE_FUNCTION declares combine functions.
+ */
+#define LR_PG_FUNCTION_CALLING(name, body, ...) \
+	PG_FUNCTION_INFO_V1(name); \
+	Datum name(PG_FUNCTION_ARGS) { return body(fcinfo, __VA_ARGS__); }
+
+/* An arena over CurrentMemoryContext (its allocator allocated there too). */
+extern void lr_pg_arena_init(LrArena *arena, size_t limit);
+
+/*
  * A tick (lr_base.h) that checks for interrupts, so cancel and
  * statement_timeout stop long pure C work.  The backend's thread only: never
  * hand it to code that runs in OpenMP threads.

@@ -362,6 +362,10 @@ lr_query_check_column(TupleDesc desc, int col, LrColKind kind, const char *what)
 			ok = (t == BOOLOID);
 			expected = "a boolean";
 			break;
+		case LR_COL_DATE:
+			ok = (t == DATEOID || t == TIMESTAMPOID);
+			expected = "a date";
+			break;
 		case LR_COL_ID:
 		default:
 			ok = IsIntType(t) || IsTextType(t);
@@ -373,7 +377,21 @@ lr_query_check_column(TupleDesc desc, int col, LrColKind kind, const char *what)
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("%s: column %d (%s) has type %s, expected %s",
 						what, col + 1, NameStr(att->attname),
-						format_type_be(att->atttypid), expected)));
+						format_type_be(att->atttypid), expected),
+				 kind == LR_COL_DATE ?
+				 errhint("Dates are date columns or timestamps without time zone; cast a timestamptz with ::date.") : 0));
+}
+
+void
+lr_query_check_columns(TupleDesc desc, const char *what, int min, int max,
+					   const LrColKind *kinds, Oid *types)
+{
+	lr_query_require_columns(desc, what, min, max);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		lr_query_check_column(desc, i, kinds[i], what);
+		types[i] = lr_query_column_base_type(desc, i);
+	}
 }
 
 Oid

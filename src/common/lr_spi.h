@@ -51,11 +51,19 @@ typedef enum LrColKind
 	LR_COL_NUMBER,				/* any integer, real, double precision, numeric */
 	LR_COL_TEXT,				/* text, varchar, char, name */
 	LR_COL_BOOL,				/* boolean */
-	LR_COL_ID					/* an integer or text-like identifier */
+	LR_COL_ID,					/* an integer or text-like identifier */
+	LR_COL_DATE					/* date, or timestamp without time zone */
 } LrColKind;
 
 extern void lr_query_require_columns(TupleDesc desc, const char *what, int min, int max);
 extern void lr_query_check_column(TupleDesc desc, int col, LrColKind kind, const char *what);
+
+/*
+ * A query's columns at once: min to max of them, column i of kinds[i], and
+ * each one's base type (domains resolved) in types[i].
+ */
+extern void lr_query_check_columns(TupleDesc desc, const char *what, int min, int max,
+								   const LrColKind *kinds, Oid *types);
 
 /* The base type of a column (domains resolved): look it up once, in start. */
 extern Oid	lr_query_column_base_type(TupleDesc desc, int col);

@@ -30,7 +30,7 @@ static bool
 AprReserve(LrAprState *st, size_t more, LrError *err)
 {
 	return lr_array_grow(st->a, &st->flows, st->n, st->n + more, sizeof(LrAprFlow), 16, 0, &st->cap, err,
-						    "the cash flows of apr");
+						 "the cash flows of apr");
 }
 
 static bool

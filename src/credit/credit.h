@@ -22,6 +22,7 @@
 
 #include "common/lr_base.h"
 #include "common/lr_json.h"
+#include "common/lr_jv.h"
 #include "common/lr_state_ops.h"
 
 /* ---- Exact decimals (money.c) ---------------------------------------- */
@@ -45,6 +46,16 @@ typedef enum LrDecStatus
  */
 extern LrDecStatus lr_dec_parse(const char *s, size_t len, int scale, bool round,
 								lr_i128 limit, lr_i128 *out);
+
+/*
+ * A decimal number field of a JSON object exactly as written in src (the
+ * text obj was parsed from), as v * 10^scale within [lo, hi]; null is absent
+ * unless required.  Errors name the field and say the value is not
+ * range_text ("a rate from 0 to 100").
+ */
+extern bool lr_dec_field(LrJv *v, const LrJson *obj, const char *key, bool required, int scale,
+						 lr_i128 lo, lr_i128 hi, const char *range_text, const char *src,
+						 size_t srclen, lr_i128 *out, bool *present);
 
 /* Writes v / 10^scale with at least min_decimals decimals (trailing zeros trimmed down to that). */
 extern int	lr_dec_format(char *buf, size_t buflen, lr_i128 v, int scale, int min_decimals);
@@ -75,10 +86,6 @@ lr_mul_i128(lr_i128 a, lr_i128 b, lr_i128 *out)
 {
 	return !__builtin_mul_overflow(a, b, out);
 }
-
-/* The decimal text of a JSON number, exactly as written in the source. */
-extern bool lr_json_number_text(const char *src, size_t srclen, const LrJson *v,
-								const char **text, size_t *len);
 
 /* ---- Double-double arithmetic (money.c) ------------------------------ */
 

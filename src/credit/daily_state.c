@@ -80,12 +80,6 @@ lr_daily_add(LrDailyState *st, int32_t day, int64_t cents, lr_i128 rate, int32_t
 	return true;
 }
 
-static bool
-BadState(LrReader *r, const char *why)
-{
-	return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: %s", r->what, why);
-}
-
 static void *
 DailyDecode(const LrAlloc *a, LrReader *r, LrError *err)
 {
@@ -104,23 +98,23 @@ DailyDecode(const LrAlloc *a, LrReader *r, LrError *err)
 	st->as_of = (int32_t) as_of;
 	if (has > 1)
 	{
-		BadState(r, "bad flag");
+		lr_read_bad(r, "bad flag");
 		return NULL;
 	}
 	st->has_terms = has;
 	if (!has && (st->rate != 0 || st->as_of != 0 || n != 0))
 	{
-		BadState(r, "events without a rate");
+		lr_read_bad(r, "events without a rate");
 		return NULL;
 	}
 	if (has && (st->rate < 0 || st->rate > LR_DAILY_RATE_MAX))
 	{
-		BadState(r, "daily rate out of range");
+		lr_read_bad(r, "daily rate out of range");
 		return NULL;
 	}
 	if (has && (st->as_of < LR_DATE_MIN || st->as_of >= LR_DATE_END))
 	{
-		BadState(r, "as_of is not a finite date");
+		lr_read_bad(r, "as_of is not a finite date");
 		return NULL;
 	}
 	if (!DailyReserve(st, n, err))
@@ -134,12 +128,12 @@ DailyDecode(const LrAlloc *a, LrReader *r, LrError *err)
 			return NULL;
 		if ((int32_t) day < LR_DATE_MIN || (int32_t) day >= LR_DATE_END)
 		{
-			BadState(r, "an event day is not a finite date");
+			lr_read_bad(r, "an event day is not a finite date");
 			return NULL;
 		}
 		if (cents > LR_MONEY_MAX_CENTS || cents < -LR_MONEY_MAX_CENTS)
 		{
-			BadState(r, "an event amount is out of range");
+			lr_read_bad(r, "an event amount is out of range");
 			return NULL;
 		}
 		st->events[i].day = (int32_t) day;

@@ -17,19 +17,9 @@
 PG_FUNCTION_INFO_V1(credit_limit);
 PG_FUNCTION_INFO_V1(adjust_limit);
 
-static bool
-ParseLimitPolicy(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts,
-				 void **out, LrError *err)
-{
-	return lr_limit_policy_parse(text, len, arena, opts, (LrLimitPolicy **) out, err);
-}
+LR_JSON_PARSE_CALLBACK(ParseLimitPolicy, lr_limit_policy_parse, LrLimitPolicy)
 
-static bool
-ParseAdjustPolicy(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts,
-				  void **out, LrError *err)
-{
-	return lr_adjust_policy_parse(text, len, arena, opts, (LrAdjustPolicy **) out, err);
-}
+LR_JSON_PARSE_CALLBACK(ParseAdjustPolicy, lr_adjust_policy_parse, LrAdjustPolicy)
 
 /* credit_limit: limit, binding constraint and reason for one applicant */
 Datum

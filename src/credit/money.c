@@ -362,21 +362,30 @@ lr_div_round(lr_i128 num, lr_i128 den)
 }
 
 bool
-lr_json_number_text(const char *src, size_t srclen, const LrJson *v,
-					const char **text, size_t *len)
+lr_dec_field(LrJv *v, const LrJson *obj, const char *key, bool required, int scale,
+			 lr_i128 lo, lr_i128 hi, const char *range_text, const char *src,
+			 size_t srclen, lr_i128 *out, bool *present)
 {
-	const char *p;
-	const char *end = src + srclen;
+	const LrJson *j = lr_json_get(obj, key);
+	const char *t;
+	size_t		len;
+	double		d;
+	LrDecStatus st;
 
-	if (v->kind != LRJ_NUMBER || v->offset >= srclen)
+	if (present)
+		*present = false;
+	if (j != NULL && j->kind == LRJ_NULL && !required)
+		return true;			/* null is absent, as in a products table */
+	if (!lr_jv_number(v, obj, key, required, &d, present))
 		return false;
-	p = src + v->offset;
-	*text = p;
-	while (p < end && ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' ||
-					   *p == '.' || *p == 'e' || *p == 'E'))
-		p++;
-	*len = (size_t) (p - *text);
-	return *len > 0;
+	if (j == NULL)
+		return true;
+	if (!lr_json_number_text(src, srclen, j, &t, &len))
+		return lr_jv_fail_at(v, key, "number text not found");
+	st = lr_dec_parse(t, len, scale, true, hi > -lo ? hi : -lo, out);
+	if (st != LR_DEC_OK || *out < lo || *out > hi)
+		return lr_jv_fail_at(v, key, "%.*s is not %s", (int) (len > 60 ? 60 : len), t, range_text);
+	return true;
 }
 
 /* ---- double-double ---------------------------------------------------- */

@@ -13,12 +13,7 @@
 
 PG_FUNCTION_INFO_V1(price_loan);
 
-static bool
-ParsePricePolicy(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts,
-				 void **out, LrError *err)
-{
-	return lr_price_policy_parse(text, len, arena, opts, (LrPricePolicy **) out, err);
-}
+LR_JSON_PARSE_CALLBACK(ParsePricePolicy, lr_price_policy_parse, LrPricePolicy)
 
 /* Rates of the breakdown: scale 10, shown with at least 4 decimals. */
 static Datum

@@ -187,7 +187,7 @@ MoneyText(LrConv conv, Datum d)
 					return pstrdup("NaN");
 				if (isinf(v))
 					return pstrdup(v > 0 ? "Infinity" : "-Infinity");
-				lr_format_double(buf, sizeof(buf), v);
+				lr_pg_format_double(buf, sizeof(buf), v);
 				return pstrdup(buf);
 			}
 	}

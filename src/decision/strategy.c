@@ -94,54 +94,12 @@ lr_strategy_arm(const LrStrategy *s, double u)
 
 /* ---------------------------------------------------------------- helpers */
 
-static bool
-Fail(SCtx *c, const char *fmt,...)
-	__attribute__((format(printf, 2, 3)));
-
-static bool
-Fail(SCtx *c, const char *fmt,...)
-{
-	char		what[400];
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	return lr_jv_fail(&c->jv, "%s", what);
-}
-
-/* Fails with the path extended by key. */
-static bool
-FailAt(SCtx *c, const char *key, const char *fmt,...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool
-FailAt(SCtx *c, const char *key, const char *fmt,...)
-{
-	char		what[400];
-	va_list		ap;
-	size_t		mark = lr_jv_enter_key(&c->jv, key);
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	lr_jv_fail(&c->jv, "%s", what);
-	lr_jv_leave(&c->jv, mark);
-	return false;
-}
-
 /* Puts the current path in front of an error a model's own parser set (lr_jv_prefixed). */
 static bool
 Prefixed(SCtx *c, LrError *err)
 {
 	(void) err;					/* always c->jv.err */
 	return lr_jv_prefixed(&c->jv);
-}
-
-static bool
-NoMem(SCtx *c)
-{
-	return lr_jv_nomem(&c->jv);
 }
 
 /* A string field of 1 to LR_STRATEGY_NAME_MAX bytes. */
@@ -156,11 +114,11 @@ GetName(SCtx *c, const LrJson *obj, const char *key, bool required, const char *
 		return true;
 	v = lr_json_get(obj, key);
 	if (v->len == 0)
-		return FailAt(c, key, "must not be empty");
+		return lr_jv_fail_at(&c->jv, key, "must not be empty");
 	if (v->len > LR_STRATEGY_NAME_MAX)
-		return FailAt(c, key, "is longer than %d bytes", LR_STRATEGY_NAME_MAX);
+		return lr_jv_fail_at(&c->jv, key, "is longer than %d bytes", LR_STRATEGY_NAME_MAX);
 	if (strlen(v->str) != v->len)
-		return FailAt(c, key, "contains a NUL character");
+		return lr_jv_fail_at(&c->jv, key, "contains a NUL character");
 	return true;
 }
 
@@ -187,7 +145,7 @@ GetWord(SCtx *c, const LrJson *obj, const char *key, const char *const *words, i
 	list[0] = '\0';
 	for (i = first; words[i] != NULL && len < sizeof(list) - 40; i++)
 		len += (size_t) snprintf(list + len, sizeof(list) - len, "%s%s", i == first ? "" : ", ", words[i]);
-	FailAt(c, key, "unknown value \"%.60s\"", s);
+	lr_jv_fail_at(&c->jv, key, "unknown value \"%.60s\"", s);
 	lr_error_detail(c->jv.err, "Allowed values: %s.", list);
 	return false;
 }
@@ -202,9 +160,9 @@ GetArray(SCtx *c, const LrJson *obj, const char *key, bool required, bool nonemp
 	if (*out == NULL)
 		return true;
 	if ((*out)->n > LR_STRATEGY_MAX_ITEMS)
-		return FailAt(c, key, "has more than %d elements", LR_STRATEGY_MAX_ITEMS);
+		return lr_jv_fail_at(&c->jv, key, "has more than %d elements", LR_STRATEGY_MAX_ITEMS);
 	if (nonempty && (*out)->n == 0)
-		return FailAt(c, key, "must not be empty");
+		return lr_jv_fail_at(&c->jv, key, "must not be empty");
 	return true;
 }
 
@@ -216,7 +174,7 @@ EnterObject(SCtx *c, const LrJson *obj, const char *key, const LrJson **out, siz
 	if (!lr_jv_object(&c->jv, obj, key, out))
 		return false;
 	if (*out == NULL)
-		return Fail(c, "missing required field \"%s\"", key);
+		return lr_jv_fail(&c->jv, "missing required field \"%s\"", key);
 	*mark = lr_jv_enter_key(&c->jv, key);
 	return true;
 }
@@ -249,9 +207,9 @@ InputNamed(SCtx *c, const char *name, LrMKind kind, const char *key)
 	if (len == 0 || len > LR_MATCH_COLUMN_MAX)
 	{
 		if (key != NULL)
-			FailAt(c, key, "input name must have 1 to %d bytes", LR_MATCH_COLUMN_MAX);
+			lr_jv_fail_at(&c->jv, key, "input name must have 1 to %d bytes", LR_MATCH_COLUMN_MAX);
 		else
-			Fail(c, "input name \"%.70s\" must have 1 to %d bytes", name, LR_MATCH_COLUMN_MAX);
+			lr_jv_fail(&c->jv, "input name \"%.70s\" must have 1 to %d bytes", name, LR_MATCH_COLUMN_MAX);
 		return -1;
 	}
 	i = lr_mschema_field(&c->inputs, name, kind, lr_path_str(&c->jv.path), c->jv.err);
@@ -277,116 +235,7 @@ GetInput(SCtx *c, const LrJson *obj, const char *key, bool required, LrMKind kin
 	return *input >= 0;
 }
 
-/* A decimal number field exactly as written, as v * 10^scale within [lo, hi]. */
-static bool
-GetDec(SCtx *c, const LrJson *obj, const char *key, bool required, int scale,
-	   lr_i128 lo, lr_i128 hi, const char *range_text, lr_i128 *out, bool *present)
-{
-	const LrJson *v = lr_json_get(obj, key);
-	const char *t;
-	size_t		len;
-	LrDecStatus st;
-	double		d;
-
-	if (present)
-		*present = false;
-	if (v != NULL && v->kind == LRJ_NULL && !required)
-		return true;			/* null is absent, as in a products table */
-	if (!lr_jv_number(&c->jv, obj, key, required, &d, present))
-		return false;
-	if (v == NULL)
-		return true;
-	if (!lr_json_number_text(c->src, c->srclen, v, &t, &len))
-		return FailAt(c, key, "number text not found");
-	st = lr_dec_parse(t, len, scale, true, hi > -lo ? hi : -lo, out);
-	if (st != LR_DEC_OK || *out < lo || *out > hi)
-		return FailAt(c, key, "%.*s is not %s", (int) (len > 60 ? 60 : len), t, range_text);
-	return true;
-}
-
 /* ---------------------------------------------------------------- exact JSON */
-
-/*
- * Writes v with keys in jsonb's order (shorter first, then bytewise) and
- * every number as written in the source text.
- */
-static bool
-WriteExact(LrBuf *b, const LrJson *v, const char *src, size_t srclen)
-{
-	size_t		i;
-
-	switch (v->kind)
-	{
-		case LRJ_NUMBER:
-			{
-				const char *t;
-				size_t		len;
-
-				if (!lr_json_number_text(src, srclen, v, &t, &len))
-					return lr_buf_put_double(b, v->num);
-				return lr_buf_append(b, t, len);
-			}
-		case LRJ_ARRAY:
-			lr_buf_putc(b, '[');
-			for (i = 0; i < v->n; i++)
-			{
-				if (i > 0)
-					lr_buf_puts(b, ", ");
-				WriteExact(b, v->items[i], src, srclen);
-			}
-			return lr_buf_putc(b, ']');
-		case LRJ_OBJECT:
-			{
-				size_t		order[64];
-				size_t	   *ord = order;
-				size_t		j;
-
-				if (v->n > 64)
-				{
-					LrAlloc const *a = b->a;
-
-					ord = a->alloc(a->ctx, v->n * sizeof(size_t));
-					if (ord == NULL)
-					{
-						b->failed = true;
-						return false;
-					}
-				}
-				/* insertion sort: objects of policies are small */
-				for (i = 0; i < v->n; i++)
-				{
-					for (j = i; j > 0; j--)
-					{
-						size_t		p = ord[j - 1];
-						int			cmp;
-
-						if (v->keylens[p] != v->keylens[i])
-							cmp = v->keylens[p] < v->keylens[i] ? -1 : 1;
-						else
-							cmp = memcmp(v->keys[p], v->keys[i], v->keylens[i]);
-						if (cmp <= 0)
-							break;
-						ord[j] = p;
-					}
-					ord[j] = i;
-				}
-				lr_buf_putc(b, '{');
-				for (i = 0; i < v->n; i++)
-				{
-					if (i > 0)
-						lr_buf_puts(b, ", ");
-					lr_json_write_string(b, v->keys[ord[i]], v->keylens[ord[i]]);
-					lr_buf_puts(b, ": ");
-					WriteExact(b, v->items[ord[i]], src, srclen);
-				}
-				if (ord != order && b->a->free)
-					b->a->free(b->a->ctx, ord);
-				return lr_buf_putc(b, '}');
-			}
-		default:
-			return lr_json_write(b, v);
-	}
-}
 
 /* The exact text of a policy object, NUL-terminated in the arena. */
 static const char *
@@ -399,18 +248,18 @@ ExactText(SCtx *c, const LrJson *v, size_t *len)
 	/* The arena's own allocator; the buffer is copied into the arena. */
 	a = *c->jv.arena->a;
 	lr_buf_init(&b, &a, c->jv.arena->limit);
-	WriteExact(&b, v, c->src, c->srclen);
+	lr_json_write_sorted_exact(&b, v, c->src, c->srclen);
 	if (b.failed)
 	{
 		lr_buf_free(&b);
-		NoMem(c);
+		lr_jv_nomem(&c->jv);
 		return NULL;
 	}
 	out = lr_arena_strndup(c->jv.arena, b.data, b.len);
 	*len = b.len;
 	lr_buf_free(&b);
 	if (out == NULL)
-		NoMem(c);
+		lr_jv_nomem(&c->jv);
 	return out;
 }
 
@@ -435,7 +284,7 @@ ParseKnockOut(SCtx *c, const LrJson *st)
 			size_t		m1 = lr_jv_enter_key(&c->jv, "rules");
 			size_t		m2 = lr_jv_enter_index(&c->jv, i);
 
-			Fail(c, "missing required field \"name\"");
+			lr_jv_fail(&c->jv, "missing required field \"name\"");
 			lr_error_detail(c->jv.err, "A knock-out rule's name is its reason code.");
 			lr_jv_leave(&c->jv, m2);
 			lr_jv_leave(&c->jv, m1);
@@ -487,7 +336,7 @@ GetIdent(SCtx *c, const LrJson *obj, const char *key, const char **out)
 	if (!GetName(c, obj, key, true, out))
 		return false;
 	if (strlen(*out) > LR_MATCH_COLUMN_MAX)
-		return FailAt(c, key, "is longer than %d bytes", LR_MATCH_COLUMN_MAX);
+		return lr_jv_fail_at(&c->jv, key, "is longer than %d bytes", LR_MATCH_COLUMN_MAX);
 	return true;
 }
 
@@ -523,7 +372,7 @@ ParseList(SCtx *c, const LrJson *o, LrSList *l)
 				 false, &a))
 		return false;
 	if (a == LR_SO_APPROVE)
-		return FailAt(c, "action", "unknown value \"approve\"");
+		return lr_jv_fail_at(&c->jv, "action", "unknown value \"approve\"");
 	l->action = (LrSOutcome) a;
 	return true;
 }
@@ -546,7 +395,7 @@ ParseIdentity(SCtx *c, const LrJson *st)
 		return false;
 	if ((checks == NULL || checks->n == 0) && (lists == NULL || lists->n == 0))
 	{
-		Fail(c, "has neither checks nor lists");
+		lr_jv_fail(&c->jv, "has neither checks nor lists");
 		lr_error_detail(c->jv.err, "Give \"checks\" (identifier checks) or \"lists\" (list lookups), or leave the stage out.");
 		return false;
 	}
@@ -554,7 +403,7 @@ ParseIdentity(SCtx *c, const LrJson *st)
 	{
 		s->nchecks = checks->n;
 		if ((s->checks = lr_arena_alloc0(c->jv.arena, checks->n * sizeof(LrSCheck))) == NULL)
-			return NoMem(c);
+			return lr_jv_nomem(&c->jv);
 		m1 = lr_jv_enter_key(&c->jv, "checks");
 		for (i = 0; i < checks->n; i++)
 		{
@@ -568,7 +417,7 @@ ParseIdentity(SCtx *c, const LrJson *st)
 	{
 		s->nlists = lists->n;
 		if ((s->lists = lr_arena_alloc0(c->jv.arena, lists->n * sizeof(LrSList))) == NULL)
-			return NoMem(c);
+			return lr_jv_nomem(&c->jv);
 		m1 = lr_jv_enter_key(&c->jv, "lists");
 		for (i = 0; i < lists->n; i++)
 		{
@@ -576,7 +425,7 @@ ParseIdentity(SCtx *c, const LrJson *st)
 				return false;
 			for (j = 0; j < i; j++)
 				if (strcmp(s->lists[j].code, s->lists[i].code) == 0)
-					return FailAt(c, "code", "\"%.60s\" is already the code of lists[%zu]",
+					return lr_jv_fail_at(&c->jv, "code", "\"%.60s\" is already the code of lists[%zu]",
 								  s->lists[i].code, j);
 			Leave(c, m2);
 		}
@@ -604,13 +453,13 @@ ParseAnomaly(SCtx *c, const LrJson *st)
 		return false;
 	if (!s->has_anomaly_refer && !s->has_anomaly_decline)
 	{
-		Fail(c, "has neither refer_at nor decline_at");
+		lr_jv_fail(&c->jv, "has neither refer_at nor decline_at");
 		lr_error_detail(c->jv.err, "An anomaly score at or above refer_at refers the applicant, at or above decline_at declines.");
 		return false;
 	}
 	if (s->has_anomaly_refer && s->has_anomaly_decline &&
 		s->anomaly_refer_at > s->anomaly_decline_at)
-		return FailAt(c, "refer_at", "%g is above decline_at %g", s->anomaly_refer_at,
+		return lr_jv_fail_at(&c->jv, "refer_at", "%g is above decline_at %g", s->anomaly_refer_at,
 					  s->anomaly_decline_at);
 	if (!EnterObject(c, st, "model", &model, &mark))
 		return false;
@@ -619,7 +468,7 @@ ParseAnomaly(SCtx *c, const LrJson *st)
 		return Prefixed(c, c->jv.err);
 	s->forest = f;
 	if ((s->forest_inputs = lr_arena_alloc(c->jv.arena, f->nfeatures * sizeof(int32_t))) == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(&c->jv);
 	for (i = 0; i < f->nfeatures; i++)
 		if ((s->forest_inputs[i] = InputNamed(c, f->features[i], LR_MK_NUMBER, NULL)) < 0)
 			return false;
@@ -649,22 +498,22 @@ ParseArm(SCtx *c, const LrJson *o, LrSArm *arm, bool is_arm, bool single)
 	if (is_arm && !has_share)
 		arm->share = 1;
 	if (is_arm && !(arm->share > 0 && arm->share <= 1))
-		return FailAt(c, "share", "%g is not above 0 and at most 1", arm->share);
+		return lr_jv_fail_at(&c->jv, "share", "%g is not above 0 and at most 1", arm->share);
 	if (!has_decline)
 		arm->decline_below = arm->approve_at;
 	if (fabs(arm->approve_at) > 1e15)
-		return FailAt(c, "approve_at", "%g is outside the allowed range of -1e15 to 1e15", arm->approve_at);
+		return lr_jv_fail_at(&c->jv, "approve_at", "%g is outside the allowed range of -1e15 to 1e15", arm->approve_at);
 	if (fabs(arm->decline_below) > 1e15)
-		return FailAt(c, "decline_below", "%g is outside the allowed range of -1e15 to 1e15", arm->decline_below);
+		return lr_jv_fail_at(&c->jv, "decline_below", "%g is outside the allowed range of -1e15 to 1e15", arm->decline_below);
 	if (arm->decline_below > arm->approve_at)
-		return FailAt(c, "decline_below", "%g is above approve_at %g", arm->decline_below, arm->approve_at);
+		return lr_jv_fail_at(&c->jv, "decline_below", "%g is above approve_at %g", arm->decline_below, arm->approve_at);
 	if (!EnterObject(c, o, "card", &card, &mark))
 		return false;
 	if (!lr_card_from_json(card, c->jv.arena, &cd, c->jv.err))
 		return Prefixed(c, c->jv.err);
 	arm->card = cd;
 	if ((arm->inputs = lr_arena_alloc(c->jv.arena, (cd->nfeatures ? cd->nfeatures : 1) * sizeof(int32_t))) == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(&c->jv);
 	for (i = 0; i < cd->nfeatures; i++)
 	{
 		const LrFeature *f = &cd->features[i];
@@ -698,7 +547,7 @@ ParseScore(SCtx *c, const LrJson *st)
 		return false;
 	s->narms = arms->n;
 	if ((s->arms = lr_arena_alloc0(c->jv.arena, arms->n * sizeof(LrSArm))) == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(&c->jv);
 	m1 = lr_jv_enter_key(&c->jv, "arms");
 	for (i = 0; i < arms->n; i++)
 	{
@@ -707,13 +556,13 @@ ParseScore(SCtx *c, const LrJson *st)
 			return false;
 		for (j = 0; j < i; j++)
 			if (strcmp(s->arms[j].name, s->arms[i].name) == 0)
-				return FailAt(c, "name", "\"%.60s\" is already the name of arms[%zu]", s->arms[i].name, j);
+				return lr_jv_fail_at(&c->jv, "name", "\"%.60s\" is already the name of arms[%zu]", s->arms[i].name, j);
 		total += s->arms[i].share;
 		Leave(c, m2);
 	}
 	if (fabs(total - 1) > 1e-9)
 	{
-		Fail(c, "shares add up to %.17g, not 1", total);
+		lr_jv_fail(&c->jv, "shares add up to %.17g, not 1", total);
 		lr_error_detail(c->jv.err, "The arms' shares are fractions of all applicants: 0.9 and 0.1, for example.");
 		return false;
 	}
@@ -722,7 +571,7 @@ ParseScore(SCtx *c, const LrJson *st)
 	{
 		s->nshadows = shadows->n;
 		if ((s->shadows = lr_arena_alloc0(c->jv.arena, shadows->n * sizeof(LrSArm))) == NULL)
-			return NoMem(c);
+			return lr_jv_nomem(&c->jv);
 		m1 = lr_jv_enter_key(&c->jv, "shadows");
 		for (i = 0; i < shadows->n; i++)
 		{
@@ -731,10 +580,10 @@ ParseScore(SCtx *c, const LrJson *st)
 				return false;
 			for (j = 0; j < s->narms; j++)
 				if (strcmp(s->arms[j].name, s->shadows[i].name) == 0)
-					return FailAt(c, "name", "\"%.60s\" is already the name of arms[%zu]", s->shadows[i].name, j);
+					return lr_jv_fail_at(&c->jv, "name", "\"%.60s\" is already the name of arms[%zu]", s->shadows[i].name, j);
 			for (j = 0; j < i; j++)
 				if (strcmp(s->shadows[j].name, s->shadows[i].name) == 0)
-					return FailAt(c, "name", "\"%.60s\" is already the name of shadows[%zu]", s->shadows[i].name, j);
+					return lr_jv_fail_at(&c->jv, "name", "\"%.60s\" is already the name of shadows[%zu]", s->shadows[i].name, j);
 			Leave(c, m2);
 		}
 		Leave(c, m1);
@@ -810,8 +659,8 @@ ParsePrice(SCtx *c, const LrJson *st)
 		!GetInput(c, st, "requested_term", false, LR_MK_NUMBER, &s->requested_term,
 				  &s->requested_term_input) ||
 		!lr_jv_string(&c->jv, st, "repayment_method", false, &method) ||
-		!GetDec(c, st, "upfront_fee_rate", false, LR_RATE_SCALE, 0, LR_RATE_ONE - 1,
-				"a fraction from 0 to below 1", &s->fee_rate, NULL))
+		!lr_dec_field(&c->jv, st, "upfront_fee_rate", false, LR_RATE_SCALE, 0, LR_RATE_ONE - 1,
+					  "a fraction from 0 to below 1", c->src, c->srclen, &s->fee_rate, NULL))
 		return false;
 	s->term_months = (int) term;
 	s->method = LR_SCHED_EQUAL_INSTALLMENT;
@@ -869,7 +718,7 @@ ParseOffers(SCtx *c, const LrJson *st)
 	}
 	s->cat.nproducts = products->n;
 	if ((s->cat.products = lr_arena_alloc0(c->jv.arena, products->n * sizeof(LrMProduct))) == NULL)
-		return NoMem(c);
+		return lr_jv_nomem(&c->jv);
 	m1 = lr_jv_enter_key(&c->jv, "products");
 	for (i = 0; i < products->n; i++)
 	{
@@ -878,7 +727,7 @@ ParseOffers(SCtx *c, const LrJson *st)
 			return false;
 		for (j = 0; j < i; j++)
 			if (strcmp(s->cat.products[j].id, s->cat.products[i].id) == 0)
-				return FailAt(c, "product_id", "\"%.60s\" is already the product_id of products[%zu]",
+				return lr_jv_fail_at(&c->jv, "product_id", "\"%.60s\" is already the product_id of products[%zu]",
 							  s->cat.products[i].id, j);
 		Leave(c, m2);
 	}
@@ -923,7 +772,7 @@ ParseStages(SCtx *c, const LrJson *root)
 	}
 	if (!any)
 	{
-		Fail(c, "has no stage");
+		lr_jv_fail(&c->jv, "has no stage");
 		lr_error_detail(c->jv.err, "Stages: knock_out, identity, anomaly, score, limit, price, offers.");
 		return false;
 	}
@@ -936,7 +785,7 @@ ParseStages(SCtx *c, const LrJson *root)
 
 		if (!s->has_stage[LR_SS_SCORE])
 		{
-			FailAt(c, need, "needs a score stage");
+			lr_jv_fail_at(&c->jv, need, "needs a score stage");
 			lr_error_detail(c->jv.err, "Limits and prices are set from the probability of default of the score stage's card.");
 			return false;
 		}
@@ -950,7 +799,7 @@ ParseStages(SCtx *c, const LrJson *root)
 				size_t		m3 = lr_jv_enter_key(&c->jv, k < s->narms ? "arms" : "shadows");
 				size_t		m4 = lr_jv_enter_index(&c->jv, k < s->narms ? k : k - s->narms);
 
-				FailAt(c, "card", "has no scaling, so it gives no probability of default");
+				lr_jv_fail_at(&c->jv, "card", "has no scaling, so it gives no probability of default");
 				lr_error_detail(c->jv.err, "The %s stage needs the probability of default of every card.", need);
 				lr_jv_leave(&c->jv, m4);
 				lr_jv_leave(&c->jv, m3);
@@ -961,7 +810,7 @@ ParseStages(SCtx *c, const LrJson *root)
 	}
 	if (s->has_stage[LR_SS_PRICE] && !s->has_stage[LR_SS_LIMIT])
 	{
-		FailAt(c, "price", "needs a limit stage");
+		lr_jv_fail_at(&c->jv, "price", "needs a limit stage");
 		lr_error_detail(c->jv.err, "The loan priced is the limit (or the requested amount within it).");
 		return false;
 	}
@@ -993,7 +842,7 @@ lr_strategy_parse(const char *text, size_t len, LrArena *arena, const LrJsonOpti
 	if (!lr_jv_expect(&c.jv, root, LRJ_OBJECT) || !lr_jv_check_keys(&c.jv, root, keys))
 		return false;
 	if ((s = lr_arena_alloc0(arena, sizeof(LrStrategy))) == NULL)
-		return NoMem(&c);
+		return lr_jv_nomem(&c.jv);
 	c.s = s;
 	s->key_input = s->revenue_input = s->existing_input = -1;
 	s->requested_amount_input = s->requested_term_input = -1;
@@ -1007,7 +856,7 @@ lr_strategy_parse(const char *text, size_t len, LrArena *arena, const LrJsonOpti
 	}
 	if (strcmp(format, LR_STRATEGY_FORMAT) != 0)
 	{
-		FailAt(&c, "format", "unsupported format \"%.100s\"", format);
+		lr_jv_fail_at(&c.jv, "format", "unsupported format \"%.100s\"", format);
 		lr_error_detail(err, "This version of loan_risk reads \"%s\".", LR_STRATEGY_FORMAT);
 		return false;
 	}
@@ -1027,7 +876,7 @@ lr_strategy_parse(const char *text, size_t len, LrArena *arena, const LrJsonOpti
 		return false;
 	if (s->narms > 1 && s->key == NULL)
 	{
-		Fail(&c, "missing required field \"key\"");
+		lr_jv_fail(&c.jv, "missing required field \"key\"");
 		lr_error_detail(err, "With more than one arm, the applicant key column assigns each applicant to an arm.");
 		return false;
 	}
@@ -1036,7 +885,7 @@ lr_strategy_parse(const char *text, size_t len, LrArena *arena, const LrJsonOpti
 	if (s->cat.schema.n > 0)
 	{
 		if ((s->match_input = lr_arena_alloc(arena, s->cat.schema.n * sizeof(int32_t))) == NULL)
-			return NoMem(&c);
+			return lr_jv_nomem(&c.jv);
 		for (i = 0; i < s->cat.schema.n; i++)
 		{
 			const LrMField *f = &s->cat.schema.fields[i];
@@ -1050,7 +899,7 @@ lr_strategy_parse(const char *text, size_t len, LrArena *arena, const LrJsonOpti
 		return false;
 	s->ninputs = c.inputs.n;
 	if ((s->inputs = lr_arena_alloc0(arena, (s->ninputs ? s->ninputs : 1) * sizeof(LrSInput))) == NULL)
-		return NoMem(&c);
+		return lr_jv_nomem(&c.jv);
 	for (i = 0; i < s->ninputs; i++)
 	{
 		s->inputs[i].name = c.inputs.fields[i].name;
@@ -1064,48 +913,13 @@ lr_strategy_parse(const char *text, size_t len, LrArena *arena, const LrJsonOpti
 /* ---------------------------------------------------------------- writer */
 
 static void
-Key(LrBuf *b, bool *first, const char *key)
-{
-	if (!*first)
-		lr_buf_puts(b, ", ");
-	*first = false;
-	lr_json_write_string(b, key, strlen(key));
-	lr_buf_puts(b, ": ");
-}
-
-static void
-Str(LrBuf *b, bool *first, const char *key, const char *s)
-{
-	Key(b, first, key);
-	if (s == NULL)
-		lr_buf_puts(b, "null");
-	else
-		lr_json_write_string(b, s, strlen(s));
-}
-
-static void
-Num(LrBuf *b, bool *first, const char *key, double v)
-{
-	Key(b, first, key);
-	lr_buf_put_double(b, v);
-}
-
-static void
 Dec(LrBuf *b, bool *first, const char *key, lr_i128 v, int scale)
 {
 	char		t[64];
 
-	Key(b, first, key);
+	lr_json_member(b, first, key);
 	lr_dec_format(t, sizeof(t), v, scale, 0);
 	lr_buf_puts(b, t);
-}
-
-/* A JSON document kept verbatim, keys sorted (metadata). */
-static void
-Verbatim(LrBuf *b, bool *first, const char *key, const LrJson *v)
-{
-	Key(b, first, key);
-	lr_json_write_sorted(b, v);
 }
 
 static void
@@ -1114,12 +928,12 @@ WriteArm(LrBuf *b, const LrSArm *a, bool is_arm)
 	bool		first = true;
 
 	lr_buf_putc(b, '{');
-	Str(b, &first, "name", a->name);
+	lr_json_member_string(b, &first, "name", a->name);
 	if (is_arm)
-		Num(b, &first, "share", a->share);
-	Num(b, &first, "approve_at", a->approve_at);
-	Num(b, &first, "decline_below", a->decline_below);
-	Key(b, &first, "card");
+		lr_json_member_number(b, &first, "share", a->share);
+	lr_json_member_number(b, &first, "approve_at", a->approve_at);
+	lr_json_member_number(b, &first, "decline_below", a->decline_below);
+	lr_json_member(b, &first, "card");
 	lr_card_write(a->card, b);
 	lr_buf_putc(b, '}');
 }
@@ -1131,16 +945,16 @@ WriteProduct(LrBuf *b, const LrStrategy *s, const LrMProduct *p)
 	char		t[64];
 
 	lr_buf_putc(b, '{');
-	Str(b, &first, "product_id", p->id);
-	Str(b, &first, "bank", p->bank);
-	Str(b, &first, "product_type", p->type);
-	Key(b, &first, "min_amount");
+	lr_json_member_string(b, &first, "product_id", p->id);
+	lr_json_member_string(b, &first, "bank", p->bank);
+	lr_json_member_string(b, &first, "product_type", p->type);
+	lr_json_member(b, &first, "min_amount");
 	lr_buf_puts(b, lr_cents_str(t, sizeof(t), p->min_amount));
-	Key(b, &first, "max_amount");
+	lr_json_member(b, &first, "max_amount");
 	lr_buf_puts(b, lr_cents_str(t, sizeof(t), p->max_amount));
-	Key(b, &first, "min_term");
+	lr_json_member(b, &first, "min_term");
 	lr_buf_printf(b, "%d", p->min_term);
-	Key(b, &first, "max_term");
+	lr_json_member(b, &first, "max_term");
 	lr_buf_printf(b, "%d", p->max_term);
 	if (p->rate_range)
 	{
@@ -1149,10 +963,10 @@ WriteProduct(LrBuf *b, const LrStrategy *s, const LrMProduct *p)
 	}
 	else
 		Dec(b, &first, "rate", p->min_rate, LR_RATE_SCALE);
-	Str(b, &first, "repayment_method", lr_sched_method_name(p->method));
-	Key(b, &first, "rules");
+	lr_json_member_string(b, &first, "repayment_method", lr_sched_method_name(p->method));
+	lr_json_member(b, &first, "rules");
 	lr_mrules_write(p->rules, &s->cat.schema, b);
-	Key(b, &first, "approval_model");
+	lr_json_member(b, &first, "approval_model");
 	if (p->card != NULL)
 		lr_card_write(p->card, b);
 	else
@@ -1170,7 +984,7 @@ WriteIdentity(LrBuf *b, const LrStrategy *s)
 	lr_buf_putc(b, '{');
 	if (s->nchecks > 0)
 	{
-		Key(b, &f2, "checks");
+		lr_json_member(b, &f2, "checks");
 		lr_buf_putc(b, '[');
 		for (i = 0; i < s->nchecks; i++)
 		{
@@ -1178,19 +992,19 @@ WriteIdentity(LrBuf *b, const LrStrategy *s)
 			bool		f3 = true;
 
 			lr_buf_puts(b, i > 0 ? ", {" : "{");
-			Str(b, &f3, "column", ck->column);
-			Str(b, &f3, "kind", lr_sidkind_name(ck->kind));
-			Str(b, &f3, "code", ck->code);
-			Str(b, &f3, "reason", ck->reason);
-			Str(b, &f3, "action", lr_soutcome_name(ck->action));
-			Str(b, &f3, "if_null", ck->pass_if_null ? "pass" : "fail");
+			lr_json_member_string(b, &f3, "column", ck->column);
+			lr_json_member_string(b, &f3, "kind", lr_sidkind_name(ck->kind));
+			lr_json_member_string(b, &f3, "code", ck->code);
+			lr_json_member_string(b, &f3, "reason", ck->reason);
+			lr_json_member_string(b, &f3, "action", lr_soutcome_name(ck->action));
+			lr_json_member_string(b, &f3, "if_null", ck->pass_if_null ? "pass" : "fail");
 			lr_buf_putc(b, '}');
 		}
 		lr_buf_putc(b, ']');
 	}
 	if (s->nlists > 0)
 	{
-		Key(b, &f2, "lists");
+		lr_json_member(b, &f2, "lists");
 		lr_buf_putc(b, '[');
 		for (i = 0; i < s->nlists; i++)
 		{
@@ -1198,15 +1012,15 @@ WriteIdentity(LrBuf *b, const LrStrategy *s)
 			bool		f3 = true;
 
 			lr_buf_puts(b, i > 0 ? ", {" : "{");
-			Str(b, &f3, "code", l->code);
-			Str(b, &f3, "list", lr_slist_name(l->list));
-			Str(b, &f3, "schema", l->schema);
-			Str(b, &f3, "table", l->table);
-			Str(b, &f3, "key_column", l->key_column);
-			Str(b, &f3, "column", l->column);
-			Str(b, &f3, "normalize", lr_sidkind_name(l->normalize));
-			Str(b, &f3, "reason", l->reason);
-			Str(b, &f3, "action", lr_soutcome_name(l->action));
+			lr_json_member_string(b, &f3, "code", l->code);
+			lr_json_member_string(b, &f3, "list", lr_slist_name(l->list));
+			lr_json_member_string(b, &f3, "schema", l->schema);
+			lr_json_member_string(b, &f3, "table", l->table);
+			lr_json_member_string(b, &f3, "key_column", l->key_column);
+			lr_json_member_string(b, &f3, "column", l->column);
+			lr_json_member_string(b, &f3, "normalize", lr_sidkind_name(l->normalize));
+			lr_json_member_string(b, &f3, "reason", l->reason);
+			lr_json_member_string(b, &f3, "action", lr_soutcome_name(l->action));
 			lr_buf_putc(b, '}');
 		}
 		lr_buf_putc(b, ']');
@@ -1223,8 +1037,8 @@ WriteScore(LrBuf *b, const LrStrategy *s)
 
 	lr_buf_putc(b, '{');
 	if (s->salt != NULL)
-		Str(b, &f2, "salt", s->salt);
-	Key(b, &f2, "arms");
+		lr_json_member_string(b, &f2, "salt", s->salt);
+	lr_json_member(b, &f2, "arms");
 	lr_buf_putc(b, '[');
 	for (i = 0; i < s->narms; i++)
 	{
@@ -1235,7 +1049,7 @@ WriteScore(LrBuf *b, const LrStrategy *s)
 	lr_buf_putc(b, ']');
 	if (s->nshadows > 0)
 	{
-		Key(b, &f2, "shadows");
+		lr_json_member(b, &f2, "shadows");
 		lr_buf_putc(b, '[');
 		for (i = 0; i < s->nshadows; i++)
 		{
@@ -1259,14 +1073,14 @@ WriteOffers(LrBuf *b, const LrStrategy *s)
 		s->order == LR_ORDER_PROBABILITY ? "probability" : "total_cost";
 
 	lr_buf_putc(b, '{');
-	Num(b, &f2, "min_probability", s->min_probability);
-	Key(b, &f2, "max_results");
+	lr_json_member_number(b, &f2, "min_probability", s->min_probability);
+	lr_json_member(b, &f2, "max_results");
 	if (s->max_results < 0)
 		lr_buf_puts(b, "null");
 	else
 		lr_buf_printf(b, "%lld", (long long) s->max_results);
-	Str(b, &f2, "order_by", order);
-	Key(b, &f2, "products");
+	lr_json_member_string(b, &f2, "order_by", order);
+	lr_json_member(b, &f2, "products");
 	lr_buf_putc(b, '[');
 	for (i = 0; i < s->cat.nproducts; i++)
 	{
@@ -1286,47 +1100,47 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	lr_buf_putc(b, '{');
 	if (s->has_stage[LR_SS_KNOCK_OUT])
 	{
-		Key(b, &first, "knock_out");
+		lr_json_member(b, &first, "knock_out");
 		lr_buf_puts(b, "{\"rules\": ");
 		lr_mrules_write(s->knock_out, &s->cat.schema, b);
 		lr_buf_putc(b, '}');
 	}
 	if (s->has_stage[LR_SS_IDENTITY])
 	{
-		Key(b, &first, "identity");
+		lr_json_member(b, &first, "identity");
 		WriteIdentity(b, s);
 	}
 	if (s->has_stage[LR_SS_ANOMALY])
 	{
 		bool		f2 = true;
 
-		Key(b, &first, "anomaly");
+		lr_json_member(b, &first, "anomaly");
 		lr_buf_putc(b, '{');
 		if (s->has_anomaly_refer)
-			Num(b, &f2, "refer_at", s->anomaly_refer_at);
+			lr_json_member_number(b, &f2, "refer_at", s->anomaly_refer_at);
 		if (s->has_anomaly_decline)
-			Num(b, &f2, "decline_at", s->anomaly_decline_at);
-		Key(b, &f2, "model");
+			lr_json_member_number(b, &f2, "decline_at", s->anomaly_decline_at);
+		lr_json_member(b, &f2, "model");
 		lr_iforest_write(s->forest, b);
 		lr_buf_putc(b, '}');
 	}
 	if (s->has_stage[LR_SS_SCORE])
 	{
-		Key(b, &first, "score");
+		lr_json_member(b, &first, "score");
 		WriteScore(b, s);
 	}
 	if (s->has_stage[LR_SS_LIMIT])
 	{
 		bool		f2 = true;
 
-		Key(b, &first, "limit");
+		lr_json_member(b, &first, "limit");
 		lr_buf_putc(b, '{');
-		Str(b, &f2, "monthly_revenue", s->revenue);
+		lr_json_member_string(b, &f2, "monthly_revenue", s->revenue);
 		if (s->existing_debt != NULL)
-			Str(b, &f2, "existing_debt", s->existing_debt);
+			lr_json_member_string(b, &f2, "existing_debt", s->existing_debt);
 		if (s->requested_amount != NULL)
-			Str(b, &f2, "requested_amount", s->requested_amount);
-		Key(b, &f2, "policy");
+			lr_json_member_string(b, &f2, "requested_amount", s->requested_amount);
+		lr_json_member(b, &f2, "policy");
 		lr_buf_puts(b, s->limit_policy_text);
 		lr_buf_putc(b, '}');
 	}
@@ -1334,22 +1148,22 @@ WriteStages(LrBuf *b, const LrStrategy *s)
 	{
 		bool		f2 = true;
 
-		Key(b, &first, "price");
+		lr_json_member(b, &first, "price");
 		lr_buf_putc(b, '{');
-		Num(b, &f2, "lgd", s->lgd);
-		Key(b, &f2, "term_months");
+		lr_json_member_number(b, &f2, "lgd", s->lgd);
+		lr_json_member(b, &f2, "term_months");
 		lr_buf_printf(b, "%d", s->term_months);
 		if (s->requested_term != NULL)
-			Str(b, &f2, "requested_term", s->requested_term);
-		Str(b, &f2, "repayment_method", lr_sched_method_name(s->method));
+			lr_json_member_string(b, &f2, "requested_term", s->requested_term);
+		lr_json_member_string(b, &f2, "repayment_method", lr_sched_method_name(s->method));
 		Dec(b, &f2, "upfront_fee_rate", s->fee_rate, LR_RATE_SCALE);
-		Key(b, &f2, "policy");
+		lr_json_member(b, &f2, "policy");
 		lr_buf_puts(b, s->price_policy_text);
 		lr_buf_putc(b, '}');
 	}
 	if (s->has_stage[LR_SS_OFFERS])
 	{
-		Key(b, &first, "offers");
+		lr_json_member(b, &first, "offers");
 		WriteOffers(b, s);
 	}
 	lr_buf_putc(b, '}');
@@ -1361,17 +1175,16 @@ lr_strategy_write(const LrStrategy *s, LrBuf *out)
 	bool		first = true;
 
 	lr_buf_putc(out, '{');
-	Str(out, &first, "format", LR_STRATEGY_FORMAT);
-	Str(out, &first, "name", s->name);
-	Str(out, &first, "version", s->version);
+	lr_json_member_string(out, &first, "format", LR_STRATEGY_FORMAT);
+	lr_json_member_string(out, &first, "name", s->name);
+	lr_json_member_string(out, &first, "version", s->version);
 	if (s->description != NULL)
-		Str(out, &first, "description", s->description);
+		lr_json_member_string(out, &first, "description", s->description);
 	if (s->key != NULL)
-		Str(out, &first, "key", s->key);
-	Key(out, &first, "stages");
+		lr_json_member_string(out, &first, "key", s->key);
+	lr_json_member(out, &first, "stages");
 	WriteStages(out, s);
-	if (s->metadata != NULL)
-		Verbatim(out, &first, "metadata", s->metadata);
+	lr_json_member_doc(out, &first, "metadata", s->metadata);
 	lr_buf_putc(out, '}');
 	return !out->failed;
 }

@@ -33,10 +33,6 @@
 #include "common/lr_pg.h"
 #include "decision/decision.h"
 
-PG_FUNCTION_INFO_V1(strategy_in);
-PG_FUNCTION_INFO_V1(strategy_out);
-PG_FUNCTION_INFO_V1(strategy_recv);
-PG_FUNCTION_INFO_V1(strategy_send);
 PG_FUNCTION_INFO_V1(strategy_info);
 
 static void
@@ -51,18 +47,9 @@ Sha256(const char *data, size_t len, uint8 *out)
 	pg_cryptohash_free(ctx);
 }
 
-static bool
-StrategyParse(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts,
-			  void **model, LrError *err)
-{
-	return lr_strategy_parse(text, len, arena, opts, (LrStrategy **) model, err);
-}
+LR_JSON_PARSE_CALLBACK(StrategyParse, lr_strategy_parse, LrStrategy)
 
-static bool
-StrategyWrite(const void *model, LrBuf *out)
-{
-	return lr_strategy_write((const LrStrategy *) model, out);
-}
+LR_JSON_WRITE_CALLBACK(StrategyWrite, lr_strategy_write, LrStrategy)
 
 const LrModelType lr_strategy_type = {
 	.name = "strategy",
@@ -74,33 +61,8 @@ const LrModelType lr_strategy_type = {
 	.stamp = Sha256,
 };
 
-/* strategy_in: text form (JSON) to a validated strategy */
-Datum
-strategy_in(PG_FUNCTION_ARGS)
-{
-	return lr_model_in(fcinfo, &lr_strategy_type);
-}
-
-/* strategy_out: the canonical JSON text */
-Datum
-strategy_out(PG_FUNCTION_ARGS)
-{
-	return lr_model_out(fcinfo, &lr_strategy_type);
-}
-
-/* strategy_recv: binary form (version byte, JSON text), validated like text input */
-Datum
-strategy_recv(PG_FUNCTION_ARGS)
-{
-	return lr_model_recv(fcinfo, &lr_strategy_type);
-}
-
-/* strategy_send: version byte 1, then the canonical JSON text */
-Datum
-strategy_send(PG_FUNCTION_ARGS)
-{
-	return lr_model_send(fcinfo, &lr_strategy_type);
-}
+/* strategy_in, _out, _recv, _send: the type's I/O (see lr_model_type.h) */
+LR_MODEL_IO_FUNCTIONS(strategy, lr_strategy_type)
 
 /* ---------------------------------------------------------------- cache */
 

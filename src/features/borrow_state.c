@@ -268,16 +268,8 @@ lr_days_minus_months(int32_t day, int months)
 
 /* ---------------------------------------------------------------- results */
 
-static int
-CmpStart(const void *x, const void *y)
-{
-	const LrLoan *a = x;
-	const LrLoan *b = y;
-
-	if (a->start != b->start)
-		return a->start < b->start ? -1 : 1;
-	return 0;
-}
+LR_COMPARATOR(CmpStart, LrLoan,
+			  LR_CMP(a->start, b->start))
 
 static inline double
 Cur(lr_i128 units)

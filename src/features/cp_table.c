@@ -24,17 +24,6 @@ Rotl64(uint64_t x, int r)
 }
 
 static inline uint64_t
-Fmix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= UINT64_C(0xff51afd7ed558ccd);
-	k ^= k >> 33;
-	k *= UINT64_C(0xc4ceb9fe1a85ec53);
-	k ^= k >> 33;
-	return k;
-}
-
-static inline uint64_t
 Load64(const uint8_t *p)
 {
 	return (uint64_t) p[0] | ((uint64_t) p[1] << 8) | ((uint64_t) p[2] << 16) |
@@ -143,8 +132,8 @@ lr_cp_hash(const void *key, size_t len, uint32_t seed, uint64_t *out0, uint64_t 
 	h2 ^= (uint64_t) len;
 	h1 += h2;
 	h2 += h1;
-	h1 = Fmix64(h1);
-	h2 = Fmix64(h2);
+	h1 = lr_hash_mix64(h1);
+	h2 = lr_hash_mix64(h2);
 	h1 += h2;
 	h2 += h1;
 	/* (0, 0) marks a free slot. */
@@ -208,7 +197,7 @@ CpFree(const LrCp *c)
 static inline uint32_t
 EntryHash(uint64_t k0, int32_t day)
 {
-	return (uint32_t) Fmix64(k0 ^ ((uint64_t) (uint32_t) day * UINT64_C(0x9e3779b97f4a7c15)));
+	return (uint32_t) lr_hash_mix64(k0 ^ ((uint64_t) (uint32_t) day * UINT64_C(0x9e3779b97f4a7c15)));
 }
 
 void
@@ -472,20 +461,9 @@ typedef struct SortEnt
 	uint32_t	slot;			/* the entry's slot */
 } SortEnt;
 
-static int
-CmpSortEnt(const void *x, const void *y)
-{
-	const SortEnt *a = x;
-	const SortEnt *b = y;
-
-	if (a->k0 != b->k0)
-		return a->k0 < b->k0 ? -1 : 1;
-	if (a->k1 != b->k1)
-		return a->k1 < b->k1 ? -1 : 1;
-	if (a->day != b->day)
-		return a->day < b->day ? -1 : 1;
-	return 0;
-}
+LR_COMPARATOR(CmpSortEnt, SortEnt,
+			  a->k0 != b->k0 ? LR_CMP(a->k0, b->k0) :
+			  a->k1 != b->k1 ? LR_CMP(a->k1, b->k1) : LR_CMP(a->day, b->day))
 
 /* The entries passing the filters, sorted by (counterparty key, day); *n their number. */
 static SortEnt *
@@ -630,14 +608,8 @@ fail:
 	return false;
 }
 
-static int
-CmpDesc(const void *x, const void *y)
-{
-	int64_t		a = *(const int64_t *) x;
-	int64_t		b = *(const int64_t *) y;
-
-	return a < b ? 1 : a > b ? -1 : 0;
-}
+LR_COMPARATOR(CmpDesc, int64_t,
+			  LR_CMP(*b, *a))
 
 bool
 lr_cpt_reduce(LrCpTable *t, const LrAlloc *a, uint32_t k, int32_t min_day, int64_t *delta, LrError *err)
@@ -682,18 +654,8 @@ lr_cpt_reduce(LrCpTable *t, const LrAlloc *a, uint32_t k, int32_t min_day, int64
 
 /* ---------------------------------------------------------------- flat form */
 
-static int
-CmpCp(const void *x, const void *y)
-{
-	const LrCp *a = x;
-	const LrCp *b = y;
-
-	if (a->k0 != b->k0)
-		return a->k0 < b->k0 ? -1 : 1;
-	if (a->k1 != b->k1)
-		return a->k1 < b->k1 ? -1 : 1;
-	return 0;
-}
+LR_COMPARATOR(CmpCp, LrCp,
+			  a->k0 != b->k0 ? LR_CMP(a->k0, b->k0) : LR_CMP(a->k1, b->k1))
 
 /*
  * Counterparties sorted by key, then the entries not older than min_day

@@ -31,10 +31,6 @@
 #include "features/features_pg.h"
 
 PG_FUNCTION_INFO_V1(merchant_features_combine);
-PG_FUNCTION_INFO_V1(merchant_features_trans_num_text);
-PG_FUNCTION_INFO_V1(merchant_features_trans_num_int8);
-PG_FUNCTION_INFO_V1(merchant_features_trans_f8_text);
-PG_FUNCTION_INFO_V1(merchant_features_trans_f8_int8);
 PG_FUNCTION_INFO_V1(merchant_features_final);
 
 /* merchant_profile_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
@@ -348,32 +344,16 @@ ProfileTrans(FunctionCallInfo fcinfo, bool numeric_amount, bool text_cp)
 }
 
 /* merchant_features_trans_num_text: adds (ts, numeric amount, text counterparty [, as_of]) */
-Datum
-merchant_features_trans_num_text(PG_FUNCTION_ARGS)
-{
-	return ProfileTrans(fcinfo, true, true);
-}
+LR_PG_FUNCTION_CALLING(merchant_features_trans_num_text, ProfileTrans, true, true)
 
 /* merchant_features_trans_num_int8: adds (ts, numeric amount, bigint counterparty [, as_of]) */
-Datum
-merchant_features_trans_num_int8(PG_FUNCTION_ARGS)
-{
-	return ProfileTrans(fcinfo, true, false);
-}
+LR_PG_FUNCTION_CALLING(merchant_features_trans_num_int8, ProfileTrans, true, false)
 
 /* merchant_features_trans_f8_text: adds (ts, float8 amount, text counterparty [, as_of]) */
-Datum
-merchant_features_trans_f8_text(PG_FUNCTION_ARGS)
-{
-	return ProfileTrans(fcinfo, false, true);
-}
+LR_PG_FUNCTION_CALLING(merchant_features_trans_f8_text, ProfileTrans, false, true)
 
 /* merchant_features_trans_f8_int8: adds (ts, float8 amount, bigint counterparty [, as_of]) */
-Datum
-merchant_features_trans_f8_int8(PG_FUNCTION_ARGS)
-{
-	return ProfileTrans(fcinfo, false, false);
-}
+LR_PG_FUNCTION_CALLING(merchant_features_trans_f8_int8, ProfileTrans, false, false)
 
 /* ---------------------------------------------------------------- final */
 

@@ -125,14 +125,8 @@ AddU32(uint32_t *dst, LrError *err)
 	return true;
 }
 
-static int
-CmpDay(const void *x, const void *y)
-{
-	int32_t		a = ((const LrDayAgg *) x)->day;
-	int32_t		b = ((const LrDayAgg *) y)->day;
-
-	return a < b ? -1 : a > b ? 1 : 0;
-}
+LR_COMPARATOR(CmpDay, LrDayAgg,
+			  LR_CMP(a->day, b->day))
 
 static bool
 DaysReserve(LrProfileState *st, const LrAlloc *a, uint32_t need, LrError *err)
@@ -644,12 +638,6 @@ ProfileEncode(const void *p, LrBuf *out)
 }
 
 static bool
-Bad(LrReader *r, const char *why)
-{
-	return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: %s", r->what, why);
-}
-
-static bool
 ReadI32(LrReader *r, int32_t *v)
 {
 	uint32_t	u;
@@ -688,19 +676,19 @@ ProfileDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		!lr_read_u8(r, &pad) || !lr_read_u16(r, &tzlen) || !lr_read_bytes(r, tzlen, &tz))
 		return NULL;
 	if (mode > LR_ASOF_GIVEN || sketch > 1 || pad != 0 || level > 63 || (!sketch && level != 0))
-		return Bad(r, "bad header"), NULL;
+		return lr_read_bad(r, "bad header"), NULL;
 	if (tzlen >= sizeof(st->tz) || (mode != LR_ASOF_NONE) != (tzlen > 0))
-		return Bad(r, "bad time zone name"), NULL;
+		return lr_read_bad(r, "bad time zone name"), NULL;
 	for (i = 0; i < tzlen; i++)
 		if (tz[i] < 0x20 || tz[i] > 0x7e)
-			return Bad(r, "bad time zone name"), NULL;
+			return lr_read_bad(r, "bad time zone name"), NULL;
 	memcpy(st->tz, tz, tzlen);
 	st->tz[tzlen] = '\0';
 	st->asof_mode = mode;
 	if (mode == LR_ASOF_NONE)
 	{
 		if (sketch)
-			return Bad(r, "bad header"), NULL;
+			return lr_read_bad(r, "bad header"), NULL;
 		return st;
 	}
 	st->sketch = sketch;
@@ -714,7 +702,7 @@ ProfileDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		st->min_day > st->max_day + 1 ||
 		(mode == LR_ASOF_LATEST && (st->anchor != st->max_day || st->asof_ts != 0)) ||
 		(mode == LR_ASOF_GIVEN && (st->max_ts > st->asof_ts || st->max_day > st->anchor + LR_DAY_AHEAD)))
-		return Bad(r, "inconsistent times"), NULL;
+		return lr_read_bad(r, "inconsistent times"), NULL;
 	st->pruned_at = st->anchor;
 	min_day = MinDay(st);
 
@@ -722,7 +710,7 @@ ProfileDecode(const LrAlloc *a, LrReader *r, LrError *err)
 	if (!lr_read_count(r, 40, &nd))
 		return NULL;
 	if (nd > LR_KEEP_DAYS + 1 + LR_DAY_AHEAD)
-		return Bad(r, "too many days"), NULL;
+		return lr_read_bad(r, "too many days"), NULL;
 	if (!DaysReserve(st, a, (uint32_t) nd + 1, err))
 		return NULL;
 	for (i = 0; i < nd; i++)
@@ -734,12 +722,12 @@ ProfileDecode(const LrAlloc *a, LrReader *r, LrError *err)
 			!lr_read_i64(r, &d->refunds) || !lr_read_i64(r, &d->revenue_cp))
 			return NULL;
 		if (d->day < min_day || d->day > st->anchor + LR_DAY_AHEAD || (i > 0 && d->day <= d[-1].day))
-			return Bad(r, "day out of order or range"), NULL;
+			return lr_read_bad(r, "day out of order or range"), NULL;
 		if (d->n == 0 || d->n_sales > d->n || d->n_night > d->n ||
 			d->revenue < d->n_sales || d->refunds < 0 || d->revenue_cp < 0 ||
 			d->revenue_cp > d->revenue || (d->n_sales == 0 && d->revenue != 0) ||
 			(int64_t) d->n - d->n_sales < (d->refunds > 0 ? 1 : 0))
-			return Bad(r, "inconsistent day"), NULL;
+			return lr_read_bad(r, "inconsistent day"), NULL;
 		rows_in_days += d->n;
 	}
 	st->ndays = (uint32_t) nd;
@@ -752,7 +740,7 @@ ProfileDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		DmapBuild(st);
 	}
 	if (rows_in_days > st->nrows)
-		return Bad(r, "inconsistent row count"), NULL;
+		return lr_read_bad(r, "inconsistent row count"), NULL;
 
 	rules.level = st->level;
 	rules.min_day = min_day;
@@ -767,7 +755,7 @@ ProfileDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		if (!lr_read_i64(r, &st->delta))
 			return NULL;
 		if (st->delta < 0)
-			return Bad(r, "negative summary bound"), NULL;
+			return lr_read_bad(r, "negative summary bound"), NULL;
 		rules.level = 0;
 		rules.positive = true;
 		rules.max_cps = 2 * LR_CP_HEAVY_K;

@@ -15,26 +15,13 @@
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
+#include "common/lr_base.h"
 #include "common/lr_parallel.h"
 #include "common/lr_spi.h"
 #include "graph/graph.h"
 #include "common/lr_settings.h"
 
 /* ---- int64 ids */
-
-static inline uint64
-MixKey(int64 key)
-{
-	uint64		x = (uint64) key;
-
-	/* splitmix64's finaliser: consecutive ids spread over the whole table */
-	x ^= x >> 30;
-	x *= UINT64CONST(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64CONST(0x94d049bb133111eb);
-	x ^= x >> 31;
-	return x;
-}
 
 static void
 IdMapRehash(LrIdMap *map, int64 newcap)
@@ -53,7 +40,7 @@ IdMapRehash(LrIdMap *map, int64 newcap)
 	for (i = 0; i < map->count; i++)
 	{
 		int64		key = map->keys[i];
-		uint64		h = MixKey(key) & mask;
+		uint64		h = lr_hash_mix64((uint64) key) & mask;
 
 		while (map->slot_id[h] >= 0)
 			h = (h + 1) & mask;
@@ -79,7 +66,7 @@ int32
 lr_idmap_intern(LrIdMap *map, int64 key)
 {
 	uint64		mask = (uint64) map->cap - 1;
-	uint64		h = MixKey(key) & mask;
+	uint64		h = lr_hash_mix64((uint64) key) & mask;
 	int32		id;
 
 	for (;;)
@@ -120,7 +107,7 @@ int32
 lr_idmap_find(const LrIdMap *map, int64 key)
 {
 	uint64		mask = (uint64) map->cap - 1;
-	uint64		h = MixKey(key) & mask;
+	uint64		h = lr_hash_mix64((uint64) key) & mask;
 
 	if (map->slot_id == NULL)
 		elog(ERROR, "lr_idmap_find after the hash was freed");
@@ -419,7 +406,7 @@ EdgesGrow(LrEdgeList *el)
 static inline void
 Prefetch(const LrIdMap *map, int64 key)
 {
-	uint64		h = MixKey(key) & ((uint64) map->cap - 1);
+	uint64		h = lr_hash_mix64((uint64) key) & ((uint64) map->cap - 1);
 
 	__builtin_prefetch(&map->slot_id[h]);
 	__builtin_prefetch(&map->slot_key[h]);

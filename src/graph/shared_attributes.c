@@ -197,29 +197,53 @@ CheckCap(int32 cap)
 				 errdetail("It is the most entities an attribute value may be shared by and still link them.")));
 }
 
+/*
+ * The common start of the set-returning functions: arguments (pairs query,
+ * max_attribute_degree) checked, the result set, and the pairs loaded into
+ * ac, attribute value by entity.  Returns the cap.
+ */
+static int32
+OpenPairs(FunctionCallInfo fcinfo, LrGraphMem *mem, Pairs *p, LrCsr *ac)
+{
+	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	int32		cap = PG_GETARG_INT32(1);
+
+	CheckCap(cap);
+	lr_pg_srf_init(fcinfo);
+	lr_graph_mem_init(mem, "entity-attribute pairs");
+	PairsLoad(p, mem, sql, ac);
+	return cap;
+}
+
+/* How many attribute values more than cap entities share. */
+static int64
+CountHubs(const LrCsr *ac, int32 cap)
+{
+	int64		n = 0;
+
+	for (int64 r = 0; r < ac->nrows; r++)
+		if (ac->len[r] > cap)
+			n++;
+	return n;
+}
+
 /* shared_attribute_components: entity, component (smallest entity id), size */
 Datum
 shared_attribute_components(PG_FUNCTION_ARGS)
 {
-	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	int32		cap = PG_GETARG_INT32(1);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	LrGraphMem	mem;
 	Pairs		p;
 	LrCsr		ac;
+	int32		cap = OpenPairs(fcinfo, &mem, &p, &ac);
 	LinkArg		la;
 	int32	   *size;
 	int64		ne,
 				x,
-				r,
-				hubs = 0;
+				hubs;
 	Datum		values[3];
 	bool		nulls[3] = {0};
 
-	CheckCap(cap);
-	lr_pg_srf_init(fcinfo);
-	lr_graph_mem_init(&mem, "entity-attribute pairs");
-	PairsLoad(&p, &mem, sql, &ac);
 	ne = p.ents.count;
 
 	la.ac = &ac;
@@ -232,9 +256,7 @@ shared_attribute_components(PG_FUNCTION_ARGS)
 	size = lr_graph_alloc0(&mem, sizeof(int32) * Max(ne, 1));
 	for (x = 0; x < ne; x++)
 		size[la.parent[x]]++;
-	for (r = 0; r < ac.nrows; r++)
-		if (ac.len[r] > cap)
-			hubs++;
+	hubs = CountHubs(&ac, cap);
 	if (hubs > 0)
 		ereport(NOTICE,
 				(errmsg("%lld attribute value%s shared by more than %d entities ignored",
@@ -291,26 +313,19 @@ HubCmp(const void *pa, const void *pb, void *arg)
 Datum
 shared_attribute_hubs(PG_FUNCTION_ARGS)
 {
-	char	   *sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	int32		cap = PG_GETARG_INT32(1);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	LrGraphMem	mem;
 	Pairs		p;
 	LrCsr		ac;
+	int32		cap = OpenPairs(fcinfo, &mem, &p, &ac);
 	Hub		   *hubs;
-	int64		nh = 0,
+	int64		nh,
 				r;
 	Datum		values[2];
 	bool		nulls[2] = {0};
 
-	CheckCap(cap);
-	lr_pg_srf_init(fcinfo);
-	lr_graph_mem_init(&mem, "entity-attribute pairs");
-	PairsLoad(&p, &mem, sql, &ac);
 
-	for (r = 0; r < ac.nrows; r++)
-		if (ac.len[r] > cap)
-			nh++;
+	nh = CountHubs(&ac, cap);
 	hubs = lr_graph_alloc(&mem, sizeof(Hub) * Max(nh, 1));
 	for (r = 0, nh = 0; r < ac.nrows; r++)
 		if (ac.len[r] > cap)

@@ -176,12 +176,7 @@ ProcessChunk(Batch *b)
 			nulls[3] = (b->pbank[r->product] == (Datum) 0);
 			values[4] = b->ptype[r->product];
 			nulls[4] = (b->ptype[r->product] == (Datum) 0);
-			values[5] = Float8GetDatum(r->probability);
-			values[6] = lr_match_rate_datum(r->q.rate);
-			values[7] = lr_cents_datum(r->q.amount);
-			values[8] = Int32GetDatum(r->q.term);
-			values[9] = lr_cents_datum(r->q.payment);
-			values[10] = lr_scaled_datum(r->q.total_cost, 2, 2);
+			lr_match_offer_values(r, &values[5]);
 			tuplestore_putvalues(b->rsinfo->setResult, b->rsinfo->setDesc, values, nulls);
 		}
 		MemoryContextReset(b->row_cxt);
@@ -242,7 +237,6 @@ Datum
 match_products_batch(PG_FUNCTION_ARGS)
 {
 	Batch		b;
-	LrAlloc		alloc;
 	LrArena		arena;
 	char	   *applicants;
 	char	   *products;
@@ -252,21 +246,10 @@ match_products_batch(PG_FUNCTION_ARGS)
 	size_t		i;
 
 	memset(&b, 0, sizeof(b));
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("applicants must not be NULL"),
-				 errhint("Give a table name or a SELECT query.")));
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("products must not be NULL"),
-				 errhint("Give a table name or a SELECT query.")));
+	lr_pg_arg_required(fcinfo, 0, "applicants", "Give a table name or a SELECT query.");
+	lr_pg_arg_required(fcinfo, 1, "products", "Give a table name or a SELECT query.");
 	lr_match_request(fcinfo, 2, 3, 7, &b.req);
-	if (PG_ARGISNULL(4))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("id_column must not be NULL")));
+	lr_pg_arg_required(fcinfo, 4, "id_column", NULL);
 	b.id_column = text_to_cstring(PG_GETARG_TEXT_PP(4));
 	b.amount_column = PG_ARGISNULL(5) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(5));
 	b.term_column = PG_ARGISNULL(6) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(6));
@@ -276,8 +259,7 @@ match_products_batch(PG_FUNCTION_ARGS)
 	lr_pg_srf_init(fcinfo);
 	b.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 
-	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
-	lr_arena_init(&arena, &alloc, 0);
+	lr_pg_arena_init(&arena, 0);
 	lr_match_load(&b.cat, products, &arena);
 	np = b.cat.nproducts;
 	b.nfields = b.cat.schema.n;

@@ -17,10 +17,6 @@
 #include "common/lr_money.h"
 #include "matching/matching_pg.h"
 
-PG_FUNCTION_INFO_V1(match_products);
-PG_FUNCTION_INFO_V1(match_products_json);
-PG_FUNCTION_INFO_V1(explain_match);
-PG_FUNCTION_INFO_V1(explain_match_json);
 PG_FUNCTION_INFO_V1(check_match_rules);
 
 static Datum
@@ -40,6 +36,24 @@ RequestLoanArgs(FunctionCallInfo fcinfo, int amount_arg, int term_arg, LrMReques
 		req->term = lr_match_term_arg(PG_GETARG_INT32(term_arg), "requested_term");
 }
 
+/*
+ * The result set, the products' cache (argument 1, a table or query, or
+ * jsonb), and the applicant row of argument 0 bound into it; NULL (no rows)
+ * for a NULL applicant.
+ */
+static LrMatchCache *
+OpenApplicant(FunctionCallInfo fcinfo, bool json)
+{
+	LrMatchCache *mc;
+
+	lr_pg_srf_init(fcinfo);
+	mc = json ? lr_match_cache_get_json(fcinfo, 1) : lr_match_cache_get(fcinfo, 1);
+	if (PG_ARGISNULL(0))
+		return NULL;
+	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);
+	return mc;
+}
+
 static Datum
 MatchProducts(FunctionCallInfo fcinfo, bool json)
 {
@@ -52,11 +66,8 @@ MatchProducts(FunctionCallInfo fcinfo, bool json)
 
 	lr_match_request(fcinfo, 2, 3, 6, &req);
 	RequestLoanArgs(fcinfo, 4, 5, &req);
-	lr_pg_srf_init(fcinfo);
-	mc = json ? lr_match_cache_get_json(fcinfo, 1) : lr_match_cache_get(fcinfo, 1);
-	if (PG_ARGISNULL(0))
+	if ((mc = OpenApplicant(fcinfo, json)) == NULL)
 		return (Datum) 0;
-	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);
 	if (!lr_match_block(&mc->cat, mc->vals, 1, NULL, NULL, &req, (int64_t) Max(mc->cat.nproducts, 1),
 						&mc->scratch, mc->res, &n, &err))
 		lr_pg_raise(&err, "match_products");
@@ -71,12 +82,7 @@ MatchProducts(FunctionCallInfo fcinfo, bool json)
 		values[1] = CStringGetTextDatum(p->id);
 		values[2] = TextOrNull(p->bank, &nulls[2]);
 		values[3] = TextOrNull(p->type, &nulls[3]);
-		values[4] = Float8GetDatum(r->probability);
-		values[5] = lr_match_rate_datum(r->q.rate);
-		values[6] = lr_cents_datum(r->q.amount);
-		values[7] = Int32GetDatum(r->q.term);
-		values[8] = lr_cents_datum(r->q.payment);
-		values[9] = lr_scaled_datum(r->q.total_cost, 2, 2);
+		lr_match_offer_values(r, &values[4]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
@@ -86,18 +92,10 @@ MatchProducts(FunctionCallInfo fcinfo, bool json)
  * match_products: the products (a table or query) this applicant is
  * eligible for and likely to be approved by, best first
  */
-Datum
-match_products(PG_FUNCTION_ARGS)
-{
-	return MatchProducts(fcinfo, false);
-}
+LR_PG_FUNCTION_CALLING(match_products, MatchProducts, false)
 
 /* match_products_json: the same with the products given as a jsonb value */
-Datum
-match_products_json(PG_FUNCTION_ARGS)
-{
-	return MatchProducts(fcinfo, true);
-}
+LR_PG_FUNCTION_CALLING(match_products_json, MatchProducts, true)
 
 /* ---------------------------------------------------------------- explain_match */
 
@@ -198,11 +196,8 @@ ExplainMatch(FunctionCallInfo fcinfo, bool json)
 
 	lr_match_request(fcinfo, 2, -1, -1, &req);
 	RequestLoanArgs(fcinfo, 3, 4, &req);
-	lr_pg_srf_init(fcinfo);
-	mc = json ? lr_match_cache_get_json(fcinfo, 1) : lr_match_cache_get(fcinfo, 1);
-	if (PG_ARGISNULL(0))
+	if ((mc = OpenApplicant(fcinfo, json)) == NULL)
 		return (Datum) 0;
-	lr_mbind_row(&mc->bind, PG_GETARG_HEAPTUPLEHEADER(0), mc->vals);
 
 	for (pi = 0; pi < mc->cat.nproducts; pi++)
 	{
@@ -296,18 +291,10 @@ ExplainMatch(FunctionCallInfo fcinfo, bool json)
  * each failed rule (with dimension and reason), the approval probability and
  * the decision
  */
-Datum
-explain_match(PG_FUNCTION_ARGS)
-{
-	return ExplainMatch(fcinfo, false);
-}
+LR_PG_FUNCTION_CALLING(explain_match, ExplainMatch, false)
 
 /* explain_match_json: the same with the products given as a jsonb value */
-Datum
-explain_match_json(PG_FUNCTION_ARGS)
-{
-	return ExplainMatch(fcinfo, true);
-}
+LR_PG_FUNCTION_CALLING(explain_match_json, ExplainMatch, true)
 
 /* check_match_rules: validates a rules document and returns its canonical form */
 Datum

@@ -100,4 +100,7 @@ extern int64 lr_match_amount_arg(Datum d, const char *argname);
 extern int	lr_match_term_arg(int32 v, const char *argname);
 extern Datum lr_match_rate_datum(lr_i128 rate);
 
+/* The offer columns of a result (probability, rate, amount, term, payment, total cost) into values[0..5]. */
+extern void lr_match_offer_values(const LrMResult *r, Datum *values);
+
 #endif							/* LR_MATCHING_PG_H */

@@ -729,6 +729,33 @@ SnapshotRemember(LrMatchCache *mc, Snapshot snap)
 
 static void MatchCacheFinish(LrMatchCache *mc);
 
+/* A new, empty cache in fn_extra. */
+static LrMatchCache *
+MatchCacheNew(FmgrInfo *flinfo)
+{
+	LrMatchCache *mc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(LrMatchCache));
+
+	mc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "loan_risk matching cache",
+									ALLOCSET_DEFAULT_SIZES);
+	flinfo->fn_extra = mc;
+	return mc;
+}
+
+/* Empties the cache for a rebuild and switches to its context: returns the previous one. */
+static MemoryContext
+MatchCacheReset(LrMatchCache *mc)
+{
+	MemoryContext old;
+
+	MemoryContextReset(mc->cxt);
+	mc->products = NULL;
+	mc->has_snap = false;
+	old = MemoryContextSwitchTo(mc->cxt);
+	lr_pg_alloc_init(&mc->alloc, mc->cxt);
+	lr_arena_init(&mc->arena, &mc->alloc, 0);
+	return old;
+}
+
 LrMatchCache *
 lr_match_cache_get(FunctionCallInfo fcinfo, int argno)
 {
@@ -738,29 +765,15 @@ lr_match_cache_get(FunctionCallInfo fcinfo, int argno)
 	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
 	MemoryContext old;
 
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("products must not be NULL"),
-				 errhint("Give a table name or a SELECT query.")));
+	lr_pg_arg_required(fcinfo, argno, "products", "Give a table name or a SELECT query.");
 	products = text_to_cstring(PG_GETARG_TEXT_PP(argno));
 	if (mc == NULL)
-	{
-		mc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(LrMatchCache));
-		mc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "loan_risk matching cache",
-										ALLOCSET_DEFAULT_SIZES);
-		flinfo->fn_extra = mc;
-	}
+		mc = MatchCacheNew(flinfo);
 	else if (mc->products != NULL && !mc->json && strcmp(mc->products, products) == 0 &&
 			 mc->userid == GetUserId() && SnapshotMatches(mc, snap))
 		return mc;
 
-	MemoryContextReset(mc->cxt);
-	mc->products = NULL;
-	mc->has_snap = false;
-	old = MemoryContextSwitchTo(mc->cxt);
-	lr_pg_alloc_init(&mc->alloc, mc->cxt);
-	lr_arena_init(&mc->arena, &mc->alloc, 0);
+	old = MatchCacheReset(mc);
 	lr_match_load(&mc->cat, products, &mc->arena);
 	MatchCacheFinish(mc);
 	mc->products = pstrdup(products);
@@ -796,30 +809,17 @@ lr_match_cache_get_json(FunctionCallInfo fcinfo, int argno)
 	LrJsonOptions jo;
 	LrError		err = {0};
 
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("products must not be NULL"),
-				 errhint("Give a JSON array of products, such as (SELECT jsonb_agg(p) FROM products p).")));
+	lr_pg_arg_required(fcinfo, argno, "products",
+						   "Give a JSON array of products, such as (SELECT jsonb_agg(p) FROM products p).");
 	raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
 	len = VARSIZE_ANY_EXHDR(raw);
 	if (mc == NULL)
-	{
-		mc = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(LrMatchCache));
-		mc->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "loan_risk matching cache",
-										ALLOCSET_DEFAULT_SIZES);
-		flinfo->fn_extra = mc;
-	}
+		mc = MatchCacheNew(flinfo);
 	else if (mc->products != NULL && mc->json && mc->products_len == len &&
 			 memcmp(mc->products, VARDATA_ANY(raw), len) == 0)
 		return mc;
 
-	MemoryContextReset(mc->cxt);
-	mc->products = NULL;
-	mc->has_snap = false;
-	old = MemoryContextSwitchTo(mc->cxt);
-	lr_pg_alloc_init(&mc->alloc, mc->cxt);
-	lr_arena_init(&mc->arena, &mc->alloc, 0);
+	old = MatchCacheReset(mc);
 	text = JsonbToCString(NULL, &((Jsonb *) raw)->root, VARSIZE_ANY(raw));
 	lr_pg_json_options(&jo);
 	if (!lr_mcatalog_from_json(text, strlen(text), &mc->arena, &jo, &mc->cat, &err))
@@ -866,10 +866,7 @@ lr_match_request(FunctionCallInfo fcinfo, int prob_arg, int max_arg, int order_a
 	req->term = -1;
 	req->order = LR_ORDER_TOTAL_COST;
 	req->max_results = -1;
-	if (PG_ARGISNULL(prob_arg))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("min_probability must not be NULL")));
+	lr_pg_arg_required(fcinfo, prob_arg, "min_probability", NULL);
 	req->min_probability = lr_arg_probability(PG_GETARG_FLOAT8(prob_arg), "min_probability");
 	if (max_arg >= 0 && !PG_ARGISNULL(max_arg))
 	{
@@ -896,4 +893,15 @@ Datum
 lr_match_rate_datum(lr_i128 rate)
 {
 	return lr_scaled_datum(rate, LR_RATE_SCALE, 2);
+}
+
+void
+lr_match_offer_values(const LrMResult *r, Datum *values)
+{
+	values[0] = Float8GetDatum(r->probability);
+	values[1] = lr_match_rate_datum(r->q.rate);
+	values[2] = lr_cents_datum(r->q.amount);
+	values[3] = Int32GetDatum(r->q.term);
+	values[4] = lr_cents_datum(r->q.payment);
+	values[5] = lr_scaled_datum(r->q.total_cost, 2, 2);
 }

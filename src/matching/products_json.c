@@ -70,33 +70,6 @@ GetName(LrJv *v, const LrJson *o, const char *key, bool required, bool integer_o
 	return true;
 }
 
-/* A decimal number exactly as written, as value * 10^scale within [lo, hi]. */
-static bool
-GetDec(LrJv *v, const LrJson *o, const char *key, bool required, int scale, lr_i128 lo, lr_i128 hi,
-	   const char *range_text, const char *src, size_t srclen, lr_i128 *out, bool *present)
-{
-	const LrJson *j = lr_json_get(o, key);
-	const char *t;
-	size_t		len;
-	double		d;
-	LrDecStatus st;
-
-	if (present)
-		*present = false;
-	if (j != NULL && j->kind == LRJ_NULL && !required)
-		return true;
-	if (!lr_jv_number(v, o, key, required, &d, present))
-		return false;
-	if (j == NULL)
-		return true;
-	if (!lr_json_number_text(src, srclen, j, &t, &len))
-		return lr_jv_fail_at(v, key, "number text not found");
-	st = lr_dec_parse(t, len, scale, true, hi > -lo ? hi : -lo, out);
-	if (st != LR_DEC_OK || *out < lo || *out > hi)
-		return lr_jv_fail_at(v, key, "%.*s is not %s", (int) (len > 60 ? 60 : len), t, range_text);
-	return true;
-}
-
 bool
 lr_mproduct_from_json(LrJv *v, const LrJson *o, const char *src, size_t srclen,
 					  const LrJsonOptions *opts, bool strict, LrMSchema *schema, LrMProduct *p)
@@ -122,11 +95,11 @@ lr_mproduct_from_json(LrJv *v, const LrJson *o, const char *src, size_t srclen,
 		!GetName(v, o, "product_type", false, false, src, srclen, &p->type))
 		return false;
 	snprintf(owner, sizeof(owner), "product \"%s\"", p->id);
-	if (!GetDec(v, o, "min_amount", true, 2, -LR_MONEY_MAX_CENTS, LR_MONEY_MAX_CENTS,
+	if (!lr_dec_field(v, o, "min_amount", true, 2, -LR_MONEY_MAX_CENTS, LR_MONEY_MAX_CENTS,
 				"an amount of at most 10000000000000", src, srclen, &d, NULL))
 		return false;
 	p->min_amount = (int64_t) d;
-	if (!GetDec(v, o, "max_amount", true, 2, -LR_MONEY_MAX_CENTS, LR_MONEY_MAX_CENTS,
+	if (!lr_dec_field(v, o, "max_amount", true, 2, -LR_MONEY_MAX_CENTS, LR_MONEY_MAX_CENTS,
 				"an amount of at most 10000000000000", src, srclen, &d, NULL))
 		return false;
 	p->max_amount = (int64_t) d;
@@ -136,11 +109,11 @@ lr_mproduct_from_json(LrJv *v, const LrJson *o, const char *src, size_t srclen,
 	if (!lr_jv_int(v, o, "max_term", true, 1, LR_TERM_MAX, &t, NULL))
 		return false;
 	p->max_term = (int) t;
-	if (!GetDec(v, o, "rate", false, LR_RATE_SCALE, 0, LR_SCHED_RATE_MAX, "a rate from 0 to 100",
+	if (!lr_dec_field(v, o, "rate", false, LR_RATE_SCALE, 0, LR_SCHED_RATE_MAX, "a rate from 0 to 100",
 				src, srclen, &p->min_rate, &has_rate) ||
-		!GetDec(v, o, "min_rate", false, LR_RATE_SCALE, 0, LR_SCHED_RATE_MAX, "a rate from 0 to 100",
+		!lr_dec_field(v, o, "min_rate", false, LR_RATE_SCALE, 0, LR_SCHED_RATE_MAX, "a rate from 0 to 100",
 				src, srclen, &p->min_rate, &has_min) ||
-		!GetDec(v, o, "max_rate", false, LR_RATE_SCALE, 0, LR_SCHED_RATE_MAX, "a rate from 0 to 100",
+		!lr_dec_field(v, o, "max_rate", false, LR_RATE_SCALE, 0, LR_SCHED_RATE_MAX, "a rate from 0 to 100",
 				src, srclen, &p->max_rate, &has_max))
 		return false;
 	if (has_rate && (has_min || has_max))

@@ -12,12 +12,11 @@
 
 #include "fmgr.h"
 
+#include "common/lr_pg.h"
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
 #include "stats/stats_pg.h"
 
-PG_FUNCTION_INFO_V1(brier_trans);
-PG_FUNCTION_INFO_V1(brier_trans_int);
 PG_FUNCTION_INFO_V1(brier_final);
 
 /* brier_state_in, _out, _recv, _send: the state type's text (base64) and binary I/O, validated on input */
@@ -26,43 +25,29 @@ LR_STATE_TYPE_FUNCTIONS(brier_state, lr_brier_ops)
 /* brier_combine: merges two partial states */
 LR_STATE_COMBINE_FUNCTION(brier_combine, lr_brier_ops)
 
+/* Adds (pd argument 1, outcome argument 2: boolean, or 0/1 with is_int) unless either is NULL. */
 static Datum
-BrierAdd(FunctionCallInfo fcinfo, bool skip, double pd, int outcome)
+BrierAdd(FunctionCallInfo fcinfo, bool is_int)
 {
 	LrExpandedState *es;
 	LrError		err = {0};
+	int			outcome;
 
-	if (skip)
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return lr_state_unchanged(fcinfo);
-	if (isnan(pd) || pd < 0 || pd > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("predicted probability %g is not between 0 and 1", pd)));
+	outcome = lr_outcome_arg(fcinfo, 2, is_int);
+	lr_check_pd(PG_GETARG_FLOAT8(1));
 	es = lr_state_arg_rw(fcinfo, 0, &lr_brier_ops);
-	if (!lr_brier_add(es->st, pd, outcome, &err))
+	if (!lr_brier_add(es->st, PG_GETARG_FLOAT8(1), outcome, &err))
 		lr_state_raise(&err);
 	return lr_state_updated(es);
 }
 
 /* brier_trans: adds (pd, is_bad boolean); NULLs are skipped */
-Datum
-brier_trans(PG_FUNCTION_ARGS)
-{
-	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
-
-	return BrierAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_BOOL(2));
-}
+LR_PG_FUNCTION_CALLING(brier_trans, BrierAdd, false)
 
 /* brier_trans_int: adds (pd, is_bad 0/1); NULLs are skipped */
-Datum
-brier_trans_int(PG_FUNCTION_ARGS)
-{
-	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
-
-	if (!skip)
-		lr_check_outcome_int(PG_GETARG_INT32(2));
-	return BrierAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_INT32(2));
-}
+LR_PG_FUNCTION_CALLING(brier_trans_int, BrierAdd, true)
 
 /* brier_final: the mean squared error, NULL for no rows */
 Datum

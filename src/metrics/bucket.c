@@ -19,8 +19,6 @@
 #include "metrics/metrics_pg.h"
 #include "stats/woe.h"
 
-PG_FUNCTION_INFO_V1(bucket_dist_trans);
-PG_FUNCTION_INFO_V1(bucket_dist_trans_int);
 PG_FUNCTION_INFO_V1(iv_final);
 PG_FUNCTION_INFO_V1(psi_buckets_final);
 PG_FUNCTION_INFO_V1(woe_table_final);
@@ -31,15 +29,18 @@ LR_STATE_TYPE_FUNCTIONS(bucket_dist_state, lr_bucket_ops)
 /* bucket_dist_combine: merges two partial states */
 LR_STATE_COMBINE_FUNCTION(bucket_dist_combine, lr_bucket_ops)
 
+/* Adds (bucket argument 1, class argument 2: boolean, or 0/1 with is_int) unless either is NULL. */
 static Datum
-BucketAdd(FunctionCallInfo fcinfo, bool skip, int cls)
+BucketAdd(FunctionCallInfo fcinfo, bool is_int)
 {
 	LrExpandedState *es;
 	LrError		err;			/* only kind is read before an error is set */
 	text	   *t;
+	int			cls;
 
-	if (skip)
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return lr_state_unchanged(fcinfo);
+	cls = lr_outcome_arg(fcinfo, 2, is_int);
 	err.kind = LR_OK;
 	t = PG_GETARG_TEXT_PP(1);
 	es = lr_state_arg_rw(fcinfo, 0, &lr_bucket_ops);
@@ -49,24 +50,10 @@ BucketAdd(FunctionCallInfo fcinfo, bool skip, int cls)
 }
 
 /* bucket_dist_trans: adds (bucket, class boolean); NULLs are skipped */
-Datum
-bucket_dist_trans(PG_FUNCTION_ARGS)
-{
-	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
-
-	return BucketAdd(fcinfo, skip, skip ? 0 : PG_GETARG_BOOL(2));
-}
+LR_PG_FUNCTION_CALLING(bucket_dist_trans, BucketAdd, false)
 
 /* bucket_dist_trans_int: adds (bucket, class 0/1); NULLs are skipped */
-Datum
-bucket_dist_trans_int(PG_FUNCTION_ARGS)
-{
-	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
-
-	if (!skip)
-		lr_check_outcome_int(PG_GETARG_INT32(2));
-	return BucketAdd(fcinfo, skip, skip ? 0 : PG_GETARG_INT32(2));
-}
+LR_PG_FUNCTION_CALLING(bucket_dist_trans_int, BucketAdd, true)
 
 /* The state's buckets in label order with their WOE; false when a class has no rows. */
 static bool

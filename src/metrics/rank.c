@@ -14,17 +14,12 @@
 
 #include "fmgr.h"
 
+#include "common/lr_pg.h"
 #include "common/lr_state.h"
 #include "metrics/metrics.h"
 #include "metrics/metrics_pg.h"
 
 PG_FUNCTION_INFO_V1(score_dist_combine);
-PG_FUNCTION_INFO_V1(score_dist_trans);
-PG_FUNCTION_INFO_V1(score_dist_trans_int);
-PG_FUNCTION_INFO_V1(score_dist_trans_n);
-PG_FUNCTION_INFO_V1(score_dist_trans_n_int);
-PG_FUNCTION_INFO_V1(score_dist_trans_pd);
-PG_FUNCTION_INFO_V1(score_dist_trans_pd_int);
 PG_FUNCTION_INFO_V1(auc_final);
 PG_FUNCTION_INFO_V1(gini_final);
 PG_FUNCTION_INFO_V1(ks_final);
@@ -84,104 +79,51 @@ BucketsArg(FunctionCallInfo fcinfo, int argno)
 }
 
 /*
- * The one transition: adds (value, class) unless skip, after recording the
- * bucket count k (0 = none).  The state stays an expanded object updated in
- * place; a row costs an append to the pending buffer.
+ * The one transition: adds (value argument 1, outcome argument 2, a boolean
+ * or with is_int 0/1) unless either is NULL, after recording the bucket
+ * count of argument 3 when with_k; pd: the value must be a probability.  The
+ * state stays an expanded object updated in place; a row costs an append to
+ * the pending buffer.
  */
 static inline Datum
-DistAdd(FunctionCallInfo fcinfo, bool skip, double v, int cls, int32 k)
+DistAdd(FunctionCallInfo fcinfo, bool is_int, bool with_k, bool pd)
 {
+	int32		k = with_k ? BucketsArg(fcinfo, 3) : 0;
 	LrExpandedState *es;
 	LrError		err;			/* only kind is read before an error is set */
+	int			cls;
 
-	if (skip)
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return lr_state_unchanged(fcinfo);
+	if (pd)
+		lr_check_pd(PG_GETARG_FLOAT8(1));
+	cls = lr_outcome_arg(fcinfo, 2, is_int);
 	err.kind = LR_OK;
 	es = lr_state_arg_rw(fcinfo, 0, &lr_dist_ops);
 	if (k != 0 && !lr_dist_set_buckets(es->st, k, &err))
 		lr_state_raise(&err);
-	if (!lr_dist_add(es->st, v, cls, &err))
+	if (!lr_dist_add(es->st, PG_GETARG_FLOAT8(1), cls, &err))
 		lr_state_raise(&err);
 	return lr_state_updated(es);
 }
 
-static void
-CheckPd(double pd)
-{
-	if (isnan(pd) || pd < 0 || pd > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("predicted probability %g is not between 0 and 1", pd)));
-}
-
 /* score_dist_trans: adds (risk, is_bad boolean); NULLs are skipped */
-Datum
-score_dist_trans(PG_FUNCTION_ARGS)
-{
-	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
-
-	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_BOOL(2), 0);
-}
+LR_PG_FUNCTION_CALLING(score_dist_trans, DistAdd, false, false, false)
 
 /* score_dist_trans_int: adds (risk, is_bad 0/1); NULLs are skipped */
-Datum
-score_dist_trans_int(PG_FUNCTION_ARGS)
-{
-	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
-
-	if (!skip)
-		lr_check_outcome_int(PG_GETARG_INT32(2));
-	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_INT32(2), 0);
-}
+LR_PG_FUNCTION_CALLING(score_dist_trans_int, DistAdd, true, false, false)
 
 /* score_dist_trans_n: adds (value, class boolean) with a bucket count; NULL rows are skipped */
-Datum
-score_dist_trans_n(PG_FUNCTION_ARGS)
-{
-	int32		k = BucketsArg(fcinfo, 3);
-	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
-
-	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_BOOL(2), k);
-}
+LR_PG_FUNCTION_CALLING(score_dist_trans_n, DistAdd, false, true, false)
 
 /* score_dist_trans_n_int: adds (value, class 0/1) with a bucket count; NULL rows are skipped */
-Datum
-score_dist_trans_n_int(PG_FUNCTION_ARGS)
-{
-	int32		k = BucketsArg(fcinfo, 3);
-	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
-
-	if (!skip)
-		lr_check_outcome_int(PG_GETARG_INT32(2));
-	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_INT32(2), k);
-}
+LR_PG_FUNCTION_CALLING(score_dist_trans_n_int, DistAdd, true, true, false)
 
 /* score_dist_trans_pd: adds (pd in [0, 1], is_bad boolean) with a group count */
-Datum
-score_dist_trans_pd(PG_FUNCTION_ARGS)
-{
-	int32		k = BucketsArg(fcinfo, 3);
-	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
-
-	if (!skip)
-		CheckPd(PG_GETARG_FLOAT8(1));
-	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_BOOL(2), k);
-}
+LR_PG_FUNCTION_CALLING(score_dist_trans_pd, DistAdd, false, true, true)
 
 /* score_dist_trans_pd_int: adds (pd in [0, 1], is_bad 0/1) with a group count */
-Datum
-score_dist_trans_pd_int(PG_FUNCTION_ARGS)
-{
-	int32		k = BucketsArg(fcinfo, 3);
-	bool		skip = PG_ARGISNULL(1) || PG_ARGISNULL(2);
-
-	if (!skip)
-	{
-		CheckPd(PG_GETARG_FLOAT8(1));
-		lr_check_outcome_int(PG_GETARG_INT32(2));
-	}
-	return DistAdd(fcinfo, skip, skip ? 0 : PG_GETARG_FLOAT8(1), skip ? 0 : PG_GETARG_INT32(2), k);
-}
+LR_PG_FUNCTION_CALLING(score_dist_trans_pd_int, DistAdd, true, true, true)
 
 /*
  * The state of argument 0 ready to be read in order (pending rows sorted

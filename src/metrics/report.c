@@ -47,6 +47,7 @@
 #include "metrics/metrics.h"
 #include "metrics/report.h"
 #include "scoring/score.h"
+#include "stats/stats_pg.h"
 #include "stats/woe.h"
 
 PG_FUNCTION_INFO_V1(validation_report);
@@ -208,10 +209,7 @@ ScanRow(TupleTableSlot *slot, void *arg)
 
 	if (y >= 0 && has_pd)
 	{
-		if (!(pd >= 0 && pd <= 1))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("predicted probability %g is not between 0 and 1", pd)));
+		lr_check_pd(pd);
 		Add(s->pd_st, pd, y);
 		{
 			LrError		err = {0};

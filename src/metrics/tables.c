@@ -97,6 +97,17 @@ StateBuckets(const LrDistState *st)
 
 /* ---------------------------------------------------------------- gains */
 
+/* The first columns of a row of the gains and calibration tables: group i (from 1), its range, rows and bads. */
+static void
+BucketColumns(Datum *values, int32 i, const LrDistBucket *b)
+{
+	values[0] = Int32GetDatum(i + 1);
+	values[1] = Float8GetDatum(b->lo);
+	values[2] = Float8GetDatum(b->hi);
+	values[3] = Int64GetDatum(b->n);
+	values[4] = Int64GetDatum(b->cnt[1]);
+}
+
 #define GAINS_NATTS 13
 
 static Datum
@@ -144,11 +155,7 @@ gains_table_final(PG_FUNCTION_ARGS)
 		cum_bads += b[i].cnt[1];
 		rate = (double) b[i].cnt[1] / (double) b[i].n;
 		cum_rate = (double) cum_bads / (double) cum_n;
-		values[0] = Int32GetDatum(i + 1);
-		values[1] = Float8GetDatum(b[i].lo);
-		values[2] = Float8GetDatum(b[i].hi);
-		values[3] = Int64GetDatum(b[i].n);
-		values[4] = Int64GetDatum(b[i].cnt[1]);
+		BucketColumns(values, i, &b[i]);
 		values[5] = Float8GetDatum(rate);
 		values[6] = Float8GetDatum((double) cum_n / (double) n);
 		values[7] = RatioDatum((double) cum_bads, (double) bads, &nulls[7]);
@@ -223,11 +230,7 @@ Calibrate(const LrDistState *st, LrRowArray *ra, int *groups)
 			Datum		values[CALIB_NATTS];
 			bool		nulls[CALIB_NATTS] = {0};
 
-			values[0] = Int32GetDatum(i + 1);
-			values[1] = Float8GetDatum(b[i].lo);
-			values[2] = Float8GetDatum(b[i].hi);
-			values[3] = Int64GetDatum(b[i].n);
-			values[4] = Int64GetDatum(b[i].cnt[1]);
+			BucketColumns(values, i, &b[i]);
 			values[5] = Float8GetDatum(expected);
 			values[6] = Float8GetDatum((double) b[i].cnt[1] / (double) b[i].n);
 			values[7] = Float8GetDatum(expected / (double) b[i].n);

@@ -37,14 +37,9 @@ CasesStart(TupleDesc desc, void *arg)
 {
 	CasesRead  *r = arg;
 
-	lr_query_require_columns(desc, r->what, 3, 4);
-	lr_query_check_column(desc, 0, LR_COL_INT, r->what);
-	lr_query_check_column(desc, 1, LR_COL_NUMBER, r->what);
-	lr_query_check_column(desc, 2, LR_COL_NUMBER, r->what);
-	if (desc->natts == 4)
-		lr_query_check_column(desc, 3, LR_COL_INT, r->what);
-	for (int i = 0; i < desc->natts; i++)
-		r->type[i] = lr_query_column_base_type(desc, i);
+	static const LrColKind kinds[4] = {LR_COL_INT, LR_COL_NUMBER, LR_COL_NUMBER, LR_COL_INT};
+
+	lr_query_check_columns(desc, r->what, 3, 4, kinds, r->type);
 	r->has_dpd = desc->natts == 4;
 }
 
@@ -137,16 +132,9 @@ QueuesStart(TupleDesc desc, void *arg)
 {
 	QueuesRead *r = arg;
 
-	lr_query_require_columns(desc, r->what, 5, 6);
-	lr_query_check_column(desc, 0, LR_COL_TEXT, r->what);
-	lr_query_check_column(desc, 1, LR_COL_INT, r->what);
-	lr_query_check_column(desc, 2, LR_COL_INT, r->what);
-	lr_query_check_column(desc, 3, LR_COL_NUMBER, r->what);
-	lr_query_check_column(desc, 4, LR_COL_NUMBER, r->what);
-	if (desc->natts == 6)
-		lr_query_check_column(desc, 5, LR_COL_INT, r->what);
-	for (int i = 0; i < desc->natts; i++)
-		r->type[i] = lr_query_column_base_type(desc, i);
+	static const LrColKind kinds[6] = {LR_COL_TEXT, LR_COL_INT, LR_COL_INT, LR_COL_NUMBER, LR_COL_NUMBER, LR_COL_INT};
+
+	lr_query_check_columns(desc, r->what, 5, 6, kinds, r->type);
 	r->has_dpd = desc->natts == 6;
 }
 
@@ -245,14 +233,8 @@ QueuesRow(TupleTableSlot *slot, void *arg)
 	r->n++;
 }
 
-static int
-CompareCaseIds(const void *pa, const void *pb)
-{
-	const LrCase *a = pa;
-	const LrCase *b = pb;
-
-	return (a->id > b->id) - (a->id < b->id);
-}
+LR_COMPARATOR(CompareCaseIds, LrCase,
+			  LR_CMP(a->id, b->id))
 
 /* assign_cases: each case to the first queue by rank it is eligible for and that has room, in priority order */
 Datum
@@ -261,7 +243,6 @@ assign_cases(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *cases_sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char	   *queues_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	LrAlloc		alloc;
 	LrArena		arena;
 	LrError		err = {0};
 	LrAssignOptions o;
@@ -271,8 +252,7 @@ assign_cases(PG_FUNCTION_ARGS)
 	int32	   *preferred;
 	Datum	   *qnames;
 
-	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
-	lr_arena_init(&arena, &alloc, 0);
+	lr_pg_arena_init(&arena, 0);
 	if (!lr_assign_options_parse(lr_pg_jsonb_arg(fcinfo, 2, &arena, "options"), &o, &err))
 		lr_pg_raise(&err, NULL);
 	lr_pg_srf_init(fcinfo);

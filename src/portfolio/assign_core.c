@@ -40,14 +40,8 @@ CompareCases(const void *pa, const void *pb)
 	return c;
 }
 
-static int
-CompareQueues(const void *pa, const void *pb)
-{
-	const LrQueue *a = pa;
-	const LrQueue *b = pb;
-
-	return (a->rank > b->rank) - (a->rank < b->rank);
-}
+LR_COMPARATOR(CompareQueues, LrQueue,
+			  LR_CMP(a->rank, b->rank))
 
 void
 lr_assign_sort(LrCase *cases, size_t n, LrAssignOrder order)

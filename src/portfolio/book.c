@@ -101,19 +101,11 @@ lr_segments_intern(LrSegments *s, const char *name, size_t len)
 
 /* ---------------------------------------------------------------- values */
 
-void
-lr_check_month_column(TupleDesc desc, int col, const char *what)
-{
-	Oid			t = lr_query_column_base_type(desc, col);
-	Form_pg_attribute att = TupleDescAttr(desc, col);
+/* (loan_id, month, days_past_due, balance [, status [, segment]]) */
+const LrColKind lr_perf_columns[6] = {LR_COL_INT, LR_COL_DATE, LR_COL_INT, LR_COL_NUMBER, LR_COL_TEXT, LR_COL_TEXT};
 
-	if (t != DATEOID && t != TIMESTAMPOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("%s: column %d (%s) has type %s, expected a date",
-						what, col + 1, NameStr(att->attname), format_type_be(att->atttypid)),
-				 errhint("Months are dates (any day of the month) or timestamps without time zone; cast a timestamptz with ::date.")));
-}
+/* (loan_id, origination, amount [, segment]) */
+const LrColKind lr_loan_columns[4] = {LR_COL_INT, LR_COL_DATE, LR_COL_NUMBER, LR_COL_TEXT};
 
 int32
 lr_datum_month(Datum d, Oid type, const char *what, int col)
@@ -271,19 +263,8 @@ static void
 PerfStart(TupleDesc desc, void *arg)
 {
 	PerfRead   *r = arg;
-	int			i;
 
-	lr_query_require_columns(desc, r->what, 4, 6);
-	lr_query_check_column(desc, 0, LR_COL_INT, r->what);
-	lr_check_month_column(desc, 1, r->what);
-	lr_query_check_column(desc, 2, LR_COL_INT, r->what);
-	lr_query_check_column(desc, 3, LR_COL_NUMBER, r->what);
-	if (desc->natts >= 5)
-		lr_query_check_column(desc, 4, LR_COL_TEXT, r->what);
-	if (desc->natts >= 6)
-		lr_query_check_column(desc, 5, LR_COL_TEXT, r->what);
-	for (i = 0; i < desc->natts; i++)
-		r->type[i] = lr_query_column_base_type(desc, i);
+	lr_query_check_columns(desc, r->what, 4, 6, lr_perf_columns, r->type);
 	r->p->has_status = desc->natts >= 5;
 	r->p->has_segment = desc->natts >= 6;
 }
@@ -418,16 +399,8 @@ PerfRow(TupleTableSlot *slot, void *arg)
 	p->n++;
 }
 
-static int
-CompareSnaps(const void *pa, const void *pb)
-{
-	const LrSnap *a = pa;
-	const LrSnap *b = pb;
-
-	if (a->loan != b->loan)
-		return a->loan < b->loan ? -1 : 1;
-	return (a->month > b->month) - (a->month < b->month);
-}
+LR_COMPARATOR(CompareSnaps, LrSnap,
+			  a->loan != b->loan ? LR_CMP(a->loan, b->loan) : LR_CMP(a->month, b->month))
 
 void
 lr_perf_read(LrPerf *p, const char *sql, bool sort)
@@ -481,14 +454,7 @@ LoansStart(TupleDesc desc, void *arg)
 {
 	LoansRead  *r = arg;
 
-	lr_query_require_columns(desc, r->what, 3, 4);
-	lr_query_check_column(desc, 0, LR_COL_INT, r->what);
-	lr_check_month_column(desc, 1, r->what);
-	lr_query_check_column(desc, 2, LR_COL_NUMBER, r->what);
-	if (desc->natts == 4)
-		lr_query_check_column(desc, 3, LR_COL_TEXT, r->what);
-	for (int i = 0; i < desc->natts; i++)
-		r->type[i] = lr_query_column_base_type(desc, i);
+	lr_query_check_columns(desc, r->what, 3, 4, lr_loan_columns, r->type);
 	r->l->has_segment = desc->natts == 4;
 }
 
@@ -552,14 +518,8 @@ LoansRow(TupleTableSlot *slot, void *arg)
 	l->n++;
 }
 
-static int
-CompareLoans(const void *pa, const void *pb)
-{
-	const LrLoan *a = pa;
-	const LrLoan *b = pb;
-
-	return (a->id > b->id) - (a->id < b->id);
-}
+LR_COMPARATOR(CompareLoans, LrLoan,
+			  LR_CMP(a->id, b->id))
 
 void
 lr_loans_read(LrLoans *l, const char *sql)

@@ -125,7 +125,6 @@ npl_summary(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *perf_sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	LrAlloc		alloc;
 	LrArena		arena;
 	LrError		err = {0};
 	LrNplOptions o;
@@ -135,8 +134,7 @@ npl_summary(PG_FUNCTION_ARGS)
 	GroupMap	m;
 	int64		i;
 
-	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
-	lr_arena_init(&arena, &alloc, 0);
+	lr_pg_arena_init(&arena, 0);
 	if (!lr_npl_options_parse(lr_pg_jsonb_arg(fcinfo, 1, &arena, "options"), &o, &err))
 		lr_pg_raise(&err, NULL);
 	lr_pg_srf_init(fcinfo);

@@ -14,6 +14,7 @@
 
 #include "common/lr_money.h"
 #include "common/lr_pg.h"
+#include "common/lr_spi.h"
 #include "portfolio/portfolio.h"
 
 /* Segments (text, or NULL = segment 0), interned in first-seen order. */
@@ -94,11 +95,14 @@ extern void lr_loans_read(LrLoans *l, const char *sql);
 /* Index of a loan id in the sorted loans, or -1. */
 extern int64 lr_loans_find(const LrLoans *l, int64 id);
 
+/* Column kinds of the performance (6) and loans (4) queries, for lr_query_check_columns. */
+extern const LrColKind lr_perf_columns[6];
+extern const LrColKind lr_loan_columns[4];
+
 /* Conversions of column values (base types checked by the caller). */
 extern int32 lr_datum_month(Datum d, Oid type, const char *what, int col);
 extern bool lr_datum_amount(Datum d, Oid type, int64 *units);	/* false: not finite or too large */
 extern void lr_amount_error(Datum d, Oid type, const char *what, const char *name) pg_attribute_noreturn();
-extern void lr_check_month_column(TupleDesc desc, int col, const char *what);
 
 /* The bytes of a text-like value (text, varchar, bpchar without its trailing blanks, name). */
 extern const char *lr_text_bytes(Datum d, Oid type, size_t *len);

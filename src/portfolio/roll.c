@@ -43,14 +43,8 @@ typedef struct Trans
 	int64		balance;
 } Trans;
 
-static int
-CompareTrans(const void *pa, const void *pb)
-{
-	const Trans *a = pa;
-	const Trans *b = pb;
-
-	return (a->key > b->key) - (a->key < b->key);
-}
+LR_COMPARATOR(CompareTrans, Trans,
+			  LR_CMP(a->key, b->key))
 
 #define KEY(month, seg, from, to) \
 	(((uint64) (month) << 40) | ((uint64) (seg) << 10) | ((uint64) (from) << 5) | (uint64) (to))
@@ -61,7 +55,6 @@ roll_rates(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *perf_sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	LrAlloc		alloc;
 	LrArena		arena;
 	LrError		err = {0};
 	LrRollOptions o;
@@ -75,8 +68,7 @@ roll_rates(PG_FUNCTION_ARGS)
 				j;
 	char		labels[LR_MAX_DPD_BOUNDS + 3][32];
 
-	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
-	lr_arena_init(&arena, &alloc, 0);
+	lr_pg_arena_init(&arena, 0);
 	if (!lr_roll_options_parse(lr_pg_jsonb_arg(fcinfo, 1, &arena, "options"), &o, &err))
 		lr_pg_raise(&err, NULL);
 	lr_pg_srf_init(fcinfo);

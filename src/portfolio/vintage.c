@@ -43,17 +43,7 @@ VStart(TupleDesc desc, void *arg)
 {
 	VintageRead *r = arg;
 
-	lr_query_require_columns(desc, r->what, 4, 6);
-	lr_query_check_column(desc, 0, LR_COL_INT, r->what);
-	lr_check_month_column(desc, 1, r->what);
-	lr_query_check_column(desc, 2, LR_COL_INT, r->what);
-	lr_query_check_column(desc, 3, LR_COL_NUMBER, r->what);
-	if (desc->natts >= 5)
-		lr_query_check_column(desc, 4, LR_COL_TEXT, r->what);
-	if (desc->natts >= 6)
-		lr_query_check_column(desc, 5, LR_COL_TEXT, r->what);
-	for (int i = 0; i < desc->natts; i++)
-		r->type[i] = lr_query_column_base_type(desc, i);
+	lr_query_check_columns(desc, r->what, 4, 6, lr_perf_columns, r->type);
 	r->natts = desc->natts;
 }
 
@@ -185,18 +175,9 @@ typedef struct LoanKey
 	int64		idx;
 } LoanKey;
 
-static int
-CompareLoanKeys(const void *pa, const void *pb)
-{
-	const LoanKey *a = pa;
-	const LoanKey *b = pb;
-
-	if (a->seg_rank != b->seg_rank)
-		return a->seg_rank < b->seg_rank ? -1 : 1;
-	if (a->cohort != b->cohort)
-		return a->cohort < b->cohort ? -1 : 1;
-	return (a->idx > b->idx) - (a->idx < b->idx);
-}
+LR_COMPARATOR(CompareLoanKeys, LoanKey,
+			  a->seg_rank != b->seg_rank ? LR_CMP(a->seg_rank, b->seg_rank) :
+			  a->cohort != b->cohort ? LR_CMP(a->cohort, b->cohort) : LR_CMP(a->idx, b->idx))
 
 /* vintage: cumulative bad rate by segment, origination cohort and months on book */
 Datum
@@ -205,7 +186,6 @@ vintage(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *loans_sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char	   *perf_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	LrAlloc		alloc;
 	LrArena		arena;
 	LrError		err = {0};
 	LrVintageOptions o;
@@ -218,8 +198,7 @@ vintage(PG_FUNCTION_ARGS)
 	int64		i,
 				j;
 
-	lr_pg_alloc_init(&alloc, CurrentMemoryContext);
-	lr_arena_init(&arena, &alloc, 0);
+	lr_pg_arena_init(&arena, 0);
 	if (!lr_vintage_options_parse(lr_pg_jsonb_arg(fcinfo, 2, &arena, "options"), &o, &err))
 		lr_pg_raise(&err, NULL);
 	lr_pg_srf_init(fcinfo);

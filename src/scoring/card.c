@@ -466,43 +466,19 @@ lr_card_parse(const char *text, size_t len, LrArena *arena,
 /* ---------------------------------------------------------------- writer */
 
 static void
-PutKey(LrBuf *b, bool *first, const char *key)
-{
-	if (!*first)
-		lr_buf_puts(b, ", ");
-	*first = false;
-	lr_json_write_string(b, key, strlen(key));
-	lr_buf_puts(b, ": ");
-}
-
-static void
-PutNumberField(LrBuf *b, bool *first, const char *key, double v)
-{
-	PutKey(b, first, key);
-	lr_buf_put_double(b, v);
-}
-
-static void
-PutStringField(LrBuf *b, bool *first, const char *key, const char *s)
-{
-	PutKey(b, first, key);
-	lr_json_write_string(b, s, strlen(s));
-}
-
-static void
 WriteBinStats(LrBuf *b, bool *first, const LrBin *bin)
 {
-	PutNumberField(b, first, "points", bin->points);
+	lr_json_member_number(b, first, "points", bin->points);
 	if (bin->has & LR_HAS_WOE)
-		PutNumberField(b, first, "woe", bin->woe);
+		lr_json_member_number(b, first, "woe", bin->woe);
 	if (bin->has & LR_HAS_COUNT)
-		PutNumberField(b, first, "count", (double) bin->count);
+		lr_json_member_number(b, first, "count", (double) bin->count);
 	if (bin->has & LR_HAS_BADS)
-		PutNumberField(b, first, "bads", (double) bin->bads);
+		lr_json_member_number(b, first, "bads", (double) bin->bads);
 	if (bin->has & LR_HAS_IV)
-		PutNumberField(b, first, "iv", bin->iv);
+		lr_json_member_number(b, first, "iv", bin->iv);
 	if (bin->has & LR_HAS_LABEL)
-		PutStringField(b, first, "label", bin->label);
+		lr_json_member_string(b, first, "label", bin->label);
 }
 
 static void
@@ -514,7 +490,7 @@ WriteBin(LrBuf *b, const LrBin *bin)
 	lr_buf_putc(b, '{');
 	if (bin->kind == LR_BIN_RANGE)
 	{
-		PutKey(b, &first, "upper");
+		lr_json_member(b, &first, "upper");
 		if (isinf(bin->upper))
 			lr_buf_puts(b, "null");
 		else
@@ -522,7 +498,7 @@ WriteBin(LrBuf *b, const LrBin *bin)
 	}
 	else if (bin->kind == LR_BIN_VALUES || bin->kind == LR_BIN_SPECIAL)
 	{
-		PutKey(b, &first, "values");
+		lr_json_member(b, &first, "values");
 		lr_buf_putc(b, '[');
 		for (i = 0; i < bin->nvalues; i++)
 		{
@@ -547,26 +523,26 @@ lr_card_write(const LrCard *card, LrBuf *b)
 				j;
 
 	lr_buf_putc(b, '{');
-	PutStringField(b, &first, "format", LR_CARD_FORMAT);
+	lr_json_member_string(b, &first, "format", LR_CARD_FORMAT);
 	if (card->name)
-		PutStringField(b, &first, "name", card->name);
+		lr_json_member_string(b, &first, "name", card->name);
 	if (card->description)
-		PutStringField(b, &first, "description", card->description);
+		lr_json_member_string(b, &first, "description", card->description);
 	if (card->has_scaling)
 	{
 		bool		f2 = true;
 
-		PutKey(b, &first, "scaling");
+		lr_json_member(b, &first, "scaling");
 		lr_buf_putc(b, '{');
-		PutNumberField(b, &f2, "pdo", card->pdo);
-		PutNumberField(b, &f2, "base_score", card->base_score);
-		PutNumberField(b, &f2, "base_odds", card->base_odds);
+		lr_json_member_number(b, &f2, "pdo", card->pdo);
+		lr_json_member_number(b, &f2, "base_score", card->base_score);
+		lr_json_member_number(b, &f2, "base_odds", card->base_odds);
 		lr_buf_putc(b, '}');
 	}
-	PutNumberField(b, &first, "base_points", card->base_points);
+	lr_json_member_number(b, &first, "base_points", card->base_points);
 	if (card->has_intercept)
-		PutNumberField(b, &first, "intercept", card->intercept);
-	PutKey(b, &first, "features");
+		lr_json_member_number(b, &first, "intercept", card->intercept);
+	lr_json_member(b, &first, "features");
 	lr_buf_putc(b, '[');
 	for (i = 0; i < card->nfeatures; i++)
 	{
@@ -576,17 +552,17 @@ lr_card_write(const LrCard *card, LrBuf *b)
 		if (i > 0)
 			lr_buf_puts(b, ", ");
 		lr_buf_putc(b, '{');
-		PutStringField(b, &f2, "name", f->name);
-		PutStringField(b, &f2, "type", f->kind == LR_FEATURE_NUMERIC ? "numeric" : "categorical");
+		lr_json_member_string(b, &f2, "name", f->name);
+		lr_json_member_string(b, &f2, "type", f->kind == LR_FEATURE_NUMERIC ? "numeric" : "categorical");
 		if (f->description)
-			PutStringField(b, &f2, "description", f->description);
+			lr_json_member_string(b, &f2, "description", f->description);
 		if (f->reason)
-			PutStringField(b, &f2, "reason", f->reason);
+			lr_json_member_string(b, &f2, "reason", f->reason);
 		if (f->has_coefficient)
-			PutNumberField(b, &f2, "coefficient", f->coefficient);
+			lr_json_member_number(b, &f2, "coefficient", f->coefficient);
 		if (f->has_iv)
-			PutNumberField(b, &f2, "iv", f->iv);
-		PutKey(b, &f2, "bins");
+			lr_json_member_number(b, &f2, "iv", f->iv);
+		lr_json_member(b, &f2, "bins");
 		lr_buf_putc(b, '[');
 		for (j = 0; j < f->nbins; j++)
 		{
@@ -597,12 +573,12 @@ lr_card_write(const LrCard *card, LrBuf *b)
 		lr_buf_putc(b, ']');
 		if (f->missing)
 		{
-			PutKey(b, &f2, "missing");
+			lr_json_member(b, &f2, "missing");
 			WriteBin(b, f->missing);
 		}
 		if (f->special)
 		{
-			PutKey(b, &f2, "special");
+			lr_json_member(b, &f2, "special");
 			lr_buf_putc(b, '[');
 			for (j = 0; j < f->nspecial; j++)
 			{
@@ -614,31 +590,15 @@ lr_card_write(const LrCard *card, LrBuf *b)
 		}
 		if (f->unseen)
 		{
-			PutKey(b, &f2, "unseen");
+			lr_json_member(b, &f2, "unseen");
 			WriteBin(b, f->unseen);
 		}
-		if (f->binning)
-		{
-			PutKey(b, &f2, "binning");
-			lr_json_write_sorted(b, f->binning);
-		}
+		lr_json_member_doc(b, &f2, "binning", f->binning);
 		lr_buf_putc(b, '}');
 	}
 	lr_buf_putc(b, ']');
-	if (card->statistics)
-	{
-		PutKey(b, &first, "statistics");
-		lr_json_write_sorted(b, card->statistics);
-	}
-	if (card->training)
-	{
-		PutKey(b, &first, "training");
-		lr_json_write_sorted(b, card->training);
-	}
-	if (card->metadata)
-	{
-		PutKey(b, &first, "metadata");
-		lr_json_write_sorted(b, card->metadata);
-	}
+	lr_json_member_doc(b, &first, "statistics", card->statistics);
+	lr_json_member_doc(b, &first, "training", card->training);
+	lr_json_member_doc(b, &first, "metadata", card->metadata);
 	return lr_buf_putc(b, '}');
 }

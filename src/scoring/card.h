@@ -283,6 +283,4 @@ extern double lr_card_log_odds(const LrCard *card, double score);
 /* pd = 1 / (1 + base_odds * 2^((score - base_score) / pdo)), computed without overflow. */
 extern double lr_card_pd(const LrCard *card, double score);
 
-extern uint32_t lr_hash_bytes(const char *s, size_t len);
-
 #endif							/* LR_CARD_H */

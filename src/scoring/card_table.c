@@ -92,24 +92,6 @@ lr_table_score_batch(const LrCardTable *t, const int32_t *const *codes, size_t n
 
 /* ---------------------------------------------------------------- reading a card */
 
-uint32_t
-lr_hash_bytes(const char *s, size_t len)
-{
-	/* FNV-1a with a final avalanche: cheap for the short strings categories are. */
-	uint32_t	h = 2166136261u;
-	size_t		i;
-
-	for (i = 0; i < len; i++)
-	{
-		h ^= (unsigned char) s[i];
-		h *= 16777619u;
-	}
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	return h;
-}
-
 double
 lr_bin_lower(const LrFeature *f, const LrBin *b)
 {

@@ -42,6 +42,7 @@
 #include "utils/rel.h"
 #include "utils/typcache.h"
 
+#include "common/lr_pg.h"
 #include "scoring/score.h"
 
 PG_FUNCTION_INFO_V1(score_support);
@@ -190,11 +191,8 @@ ScoreColumns(FunctionCallInfo fcinfo, int fixed, bool want_bins, double *score, 
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(2) || !PG_GETARG_BOOL(2))
 		return false;
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("column names must not be NULL"),
-				 errhint("Give one name per column, in the order of the columns.")));
+	lr_pg_arg_required(fcinfo, 1, "column names",
+						   "Give one name per column, in the order of the columns.");
 	cc = lr_card_cache_get(fcinfo, 0);
 	if (!cc->cols_mapped)
 		MapColumns(fcinfo, cc, fixed);

@@ -15,23 +15,9 @@
 #include "scoring/score.h"
 #include "scoring/scorecard.h"
 
-PG_FUNCTION_INFO_V1(scorecard_in);
-PG_FUNCTION_INFO_V1(scorecard_out);
-PG_FUNCTION_INFO_V1(scorecard_recv);
-PG_FUNCTION_INFO_V1(scorecard_send);
+LR_JSON_PARSE_CALLBACK(CardParse, lr_card_parse, LrCard)
 
-static bool
-CardParse(const char *text, size_t len, LrArena *arena, const LrJsonOptions *opts,
-		  void **model, LrError *err)
-{
-	return lr_card_parse(text, len, arena, opts, (LrCard **) model, err);
-}
-
-static bool
-CardWrite(const void *model, LrBuf *out)
-{
-	return lr_card_write((const LrCard *) model, out);
-}
+LR_JSON_WRITE_CALLBACK(CardWrite, lr_card_write, LrCard)
 
 const LrModelType lr_scorecard_type = {
 	.name = "scorecard",
@@ -81,30 +67,6 @@ lr_scorecard_from_text(const char *text, size_t len)
 	return lr_model_from_text(&lr_scorecard_type, text, len);
 }
 
-/* scorecard_in: text form (JSON) to a validated scorecard */
-Datum
-scorecard_in(PG_FUNCTION_ARGS)
-{
-	return lr_model_in(fcinfo, &lr_scorecard_type);
-}
+/* scorecard_in, _out, _recv, _send: the type's I/O (see lr_model_type.h) */
+LR_MODEL_IO_FUNCTIONS(scorecard, lr_scorecard_type)
 
-/* scorecard_out: the canonical JSON text */
-Datum
-scorecard_out(PG_FUNCTION_ARGS)
-{
-	return lr_model_out(fcinfo, &lr_scorecard_type);
-}
-
-/* scorecard_recv: binary form (version byte, JSON text), validated like text input */
-Datum
-scorecard_recv(PG_FUNCTION_ARGS)
-{
-	return lr_model_recv(fcinfo, &lr_scorecard_type);
-}
-
-/* scorecard_send: version byte 1, then the canonical JSON text */
-Datum
-scorecard_send(PG_FUNCTION_ARGS)
-{
-	return lr_model_send(fcinfo, &lr_scorecard_type);
-}

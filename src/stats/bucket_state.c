@@ -22,38 +22,7 @@
 
 #define LR_BUCKET_MAGIC 0x4c525431	/* "LRT1" */
 
-/*
- * 64-bit hash of the label bytes (multiply-xorshift over 8-byte words).  The
- * table is hand-written, not lib/simplehash.h: the state is pure C (fuzzed).
- */
-static uint64_t
-HashBytes(const uint8_t *p, size_t len)
-{
-	uint64_t	h = UINT64_C(0x9e3779b97f4a7c15) ^ (len * UINT64_C(0xff51afd7ed558ccd));
-
-	while (len >= 8)
-	{
-		uint64_t	w;
-
-		memcpy(&w, p, 8);
-		h = (h ^ (w * UINT64_C(0xc4ceb9fe1a85ec53))) * UINT64_C(0x9e3779b97f4a7c15);
-		h ^= h >> 29;
-		p += 8;
-		len -= 8;
-	}
-	if (len > 0)
-	{
-		uint64_t	w = 0;
-
-		memcpy(&w, p, len);
-		h = (h ^ (w * UINT64_C(0xc4ceb9fe1a85ec53))) * UINT64_C(0x9e3779b97f4a7c15);
-	}
-	h ^= h >> 33;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	return h;
-}
-
+/* The label table is hand-written, not lib/simplehash.h: the state is pure C (fuzzed). */
 static bool
 Grow(LrBucketState *st, LrError *err)
 {
@@ -99,7 +68,7 @@ lr_bucket_add(LrBucketState *st, const uint8_t *key, size_t len, int cls, int64_
 	/* Keep the load at most 1/2: probes stay short. */
 	if ((st->n + 1) * 2 > st->cap && !Grow(st, err))
 		return false;
-	h = HashBytes(key, len);
+	h = lr_hash_bytes64(0, key, len);
 	for (j = h & (st->cap - 1); st->slots[j].key != NULL; j = (j + 1) & (st->cap - 1))
 	{
 		LrBucketEntry *e = &st->slots[j];

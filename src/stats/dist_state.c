@@ -53,23 +53,6 @@
 
 #define unlikely_(x) __builtin_expect((x) != 0, 0)
 
-static void *
-Alloc(const LrAlloc *a, size_t n, size_t size)
-{
-	size_t		bytes;
-
-	if (!lr_size_mul(n, size, &bytes))
-		return NULL;
-	return a->alloc(a->ctx, bytes == 0 ? 1 : bytes);
-}
-
-static void
-Free(const LrAlloc *a, void *p)
-{
-	if (p != NULL && a->free != NULL)
-		a->free(a->ctx, p);
-}
-
 /* ---------------------------------------------------------------- records */
 
 static inline uint8_t *
@@ -159,87 +142,6 @@ lr_dist_next_merged(LrDistIter *it)
 	return true;
 }
 
-/* ---------------------------------------------------------------- radix sort */
-
-static void
-InsertionSort(uint64_t *a, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-	{
-		uint64_t	v = a[i];
-		size_t		j = i;
-
-		while (j > 0 && a[j - 1] > v)
-		{
-			a[j] = a[j - 1];
-			j--;
-		}
-		a[j] = v;
-	}
-}
-
-/*
- * LSD radix sort by bytes, skipping the bytes every key shares (the high
- * bytes of scores in a narrow range, the low bytes of integer points).
- * Returns the array holding the result: a or aux.
- */
-static uint64_t *
-RadixSort(uint64_t *a, uint64_t *aux, size_t n)
-{
-	size_t		counts[8][256];
-	uint64_t   *src = a;
-	uint64_t   *dst = aux;
-
-	if (n < 48)
-	{
-		InsertionSort(a, n);
-		return a;
-	}
-	memset(counts, 0, sizeof(counts));
-	for (size_t i = 0; i < n; i++)
-	{
-		uint64_t	k = a[i];
-
-		counts[0][k & 255]++;
-		counts[1][(k >> 8) & 255]++;
-		counts[2][(k >> 16) & 255]++;
-		counts[3][(k >> 24) & 255]++;
-		counts[4][(k >> 32) & 255]++;
-		counts[5][(k >> 40) & 255]++;
-		counts[6][(k >> 48) & 255]++;
-		counts[7][k >> 56]++;
-	}
-	for (int b = 0; b < 8; b++)
-	{
-		int			shift = 8 * b;
-		size_t	   *c = counts[b];
-		size_t		sum = 0;
-
-		if (c[(src[0] >> shift) & 255] == n)
-			continue;
-		for (int v = 0; v < 256; v++)
-		{
-			size_t		t = c[v];
-
-			c[v] = sum;
-			sum += t;
-		}
-		for (size_t i = 0; i < n; i++)
-		{
-			uint64_t	k = src[i];
-
-			dst[c[(k >> shift) & 255]++] = k;
-		}
-		{
-			uint64_t   *t = src;
-
-			src = dst;
-			dst = t;
-		}
-	}
-	return src;
-}
-
 /* ---------------------------------------------------------------- levels */
 
 static bool
@@ -248,16 +150,16 @@ PushLevel(LrDistState *st, uint8_t *data, size_t len, size_t nruns, LrError *err
 	if (st->nlevels == st->levcap)
 	{
 		int			cap = st->levcap == 0 ? 4 : st->levcap * 2;
-		LrRunLevel *l = Alloc(&st->a, (size_t) cap, sizeof(LrRunLevel));
+		LrRunLevel *l = lr_alloc_n(&st->a, (size_t) cap, sizeof(LrRunLevel));
 
 		if (l == NULL)
 		{
-			Free(&st->a, data);
+			lr_free(&st->a, data);
 			return lr_error_nomem(err, NULL);
 		}
 		if (st->nlevels > 0)
 			memcpy(l, st->levels, st->nlevels * sizeof(LrRunLevel));
-		Free(&st->a, st->levels);
+		lr_free(&st->a, st->levels);
 		st->levels = l;
 		st->levcap = cap;
 	}
@@ -275,10 +177,10 @@ Trim(const LrAlloc *a, uint8_t *data, size_t len, size_t cap)
 {
 	uint8_t    *t;
 
-	if (len >= cap / 2 || (t = Alloc(a, len, 1)) == NULL)
+	if (len >= cap / 2 || (t = lr_alloc_n(a, len, 1)) == NULL)
 		return data;
 	memcpy(t, data, len);
-	Free(a, data);
+	lr_free(a, data);
 	return t;
 }
 
@@ -303,7 +205,7 @@ Merge2(LrDistState *st, int x, int y, LrError *err)
 	size_t		ua = 1,
 				ub = 1;
 
-	out = Alloc(&st->a, lx->len + ly->len, 1);
+	out = lr_alloc_n(&st->a, lx->len + ly->len, 1);
 	if (out == NULL)
 		return lr_error_nomem(err, NULL);
 	w = out;
@@ -352,8 +254,8 @@ Merge2(LrDistState *st, int x, int y, LrError *err)
 		w += b.end - b.p;
 		nruns += ly->nruns - ub + 1;
 	}
-	Free(&st->a, lx->data);
-	Free(&st->a, ly->data);
+	lr_free(&st->a, lx->data);
+	lr_free(&st->a, ly->data);
 	st->nruns_est -= lx->nruns + ly->nruns;
 	lx->data = out;
 	lx->len = (size_t) (w - out);
@@ -416,10 +318,10 @@ FlushPending(LrDistState *st, LrError *err)
 	if (n0 + n1 == 0)
 		return true;
 	aux = st->pend + st->pendcap;
-	a = RadixSort(st->pend, aux, n0);
-	b = RadixSort(st->pend + st->pendcap - n1, aux + n0, n1);
+	a = lr_sort_u64(st->pend, aux, n0);
+	b = lr_sort_u64(st->pend + st->pendcap - n1, aux + n0, n1);
 	cap = REC_MIN_BYTES * (n0 + n1);
-	out = Alloc(&st->a, cap, 1);
+	out = lr_alloc_n(&st->a, cap, 1);
 	if (out == NULL)
 		return lr_error_nomem(err, NULL);
 	w = out;
@@ -459,11 +361,11 @@ lr_dist_flush(LrDistState *st, LrError *err)
 		want *= 2;
 	if (want != st->pendcap)
 	{
-		uint64_t   *p = Alloc(&st->a, 2 * want, sizeof(uint64_t));
+		uint64_t   *p = lr_alloc_n(&st->a, 2 * want, sizeof(uint64_t));
 
 		if (p == NULL)
 			return lr_error_nomem(err, NULL);
-		Free(&st->a, st->pend);
+		lr_free(&st->a, st->pend);
 		st->pend = p;
 		st->pendcap = want;
 	}
@@ -535,10 +437,10 @@ DistFree(LrDistState *st)
 	const LrAlloc a = st->a;
 
 	for (int i = 0; i < st->nlevels; i++)
-		Free(&a, st->levels[i].data);
-	Free(&a, st->levels);
-	Free(&a, st->pend);
-	Free(&a, st);
+		lr_free(&a, st->levels[i].data);
+	lr_free(&a, st->levels);
+	lr_free(&a, st->pend);
+	lr_free(&a, st);
 }
 
 /*
@@ -638,7 +540,7 @@ AddRuns(LrDistState *st, const uint8_t *runs, size_t len, size_t nruns, const in
 
 	if (nruns == 0)
 		return true;
-	copy = Alloc(&st->a, len, 1);
+	copy = lr_alloc_n(&st->a, len, 1);
 	if (copy == NULL)
 		return lr_error_nomem(err, NULL);
 	memcpy(copy, runs, len);
@@ -738,7 +640,7 @@ DistMerge(void *dstp, const void *srcp, const LrAlloc *a, LrError *err)
 	/* The source's levels are copied in; its pending rows are added as rows. */
 	for (int i = 0; i < src->nlevels; i++)
 	{
-		uint8_t    *copy = Alloc(&dst->a, src->levels[i].len, 1);
+		uint8_t    *copy = lr_alloc_n(&dst->a, src->levels[i].len, 1);
 
 		if (copy == NULL)
 			return lr_error_nomem(err, NULL);

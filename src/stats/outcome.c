@@ -15,3 +15,12 @@ lr_check_outcome_int(int32 v)
 				 errmsg("outcome must be 0 (good) or 1 (bad), got %d", v),
 				 errhint("Pass a boolean, or map the outcome column to 0 and 1.")));
 }
+
+void
+lr_check_pd(double pd)
+{
+	if (!(pd >= 0 && pd <= 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("predicted probability %g is not between 0 and 1", pd)));
+}

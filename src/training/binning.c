@@ -12,12 +12,6 @@
 #include "stats/woe.h"
 #include "training/binning.h"
 
-static bool
-NoMem(LrError *err)
-{
-	return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-}
-
 static void *
 ArenaN(LrArena *arena, size_t n, size_t size)
 {
@@ -150,11 +144,11 @@ lr_bin_optimal(const LrDpProblem *p, LrArena *arena, LrDpResult *r, LrError *err
 	grate = ArenaN(arena, n * n, sizeof(double));
 	gok = ArenaN(arena, n * n, sizeof(bool));
 	if (!lr_size_mul((size_t) K * n * n, (size_t) P, &ncells))
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	cell = ArenaN(arena, ncells, sizeof(DpCell));
 	if (giv == NULL || grate == NULL || gok == NULL || cell == NULL ||
 		!DpGroups(p, arena, giv, grate, gok))
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 
 #define CELL(k, a, e, ph) cell[((((size_t) (k) - 1) * n + (a)) * n + (e)) * P + (ph)]
 	for (size_t i = 0; i < ncells; i++)
@@ -222,7 +216,7 @@ lr_bin_optimal(const LrDpProblem *p, LrArena *arena, LrDpResult *r, LrError *err
 	r->iv = best;
 	r->starts = ArenaN(arena, (size_t) bk, sizeof(size_t));
 	if (r->starts == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	{
 		int			k = bk;
 		int			a = ba;
@@ -323,7 +317,7 @@ Infeasible(const char *name, const LrBinOptions *o, const PreBin *pre, size_t np
 	char		range[100];
 
 	if (seg == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	for (size_t i = 0; i < np; i++)
 	{
 		if (i == 0 || pre[i].forced)
@@ -625,7 +619,7 @@ Woe(LrBinned *b, const LrBinOptions *o, LrArena *arena, LrError *err)
 	double		worst = INFINITY;
 
 	if (bins == NULL || wb == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	for (size_t i = 0; i < b->nbins; i++)
 		bins[n++] = &b->bins[i];
 	for (size_t i = 0; i < b->nspecial; i++)
@@ -807,7 +801,7 @@ PrebinProblem(const LrBinned *b, const PreBin *pre, size_t np, int64_t rg, int64
 	int64_t    *bb = ArenaN(arena, np, sizeof(int64_t));
 
 	if (gg == NULL || bb == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	for (size_t i = 0; i < np; i++)
 	{
 		gg[i] = pre[i].g;
@@ -851,7 +845,7 @@ NumSpecials(NumRuns *r, const LrBinOptions *o, LrArena *arena, LrBinned *b, LrEr
 	b->nspecial = o->nspecial;
 	b->special = ArenaN(arena, o->nspecial + 1, sizeof(LrBinOut));
 	if (b->special == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	for (size_t s = 0; s < o->nspecial; s++)
 	{
 		uint64_t	k = lr_dist_key(o->special[s]);
@@ -948,7 +942,7 @@ NumOneBin(const NumRuns *r, const LrBinOptions *o, LrArena *arena, LrBinned *b, 
 	b->nbins = 1;
 	b->bins = ArenaN(arena, 1, sizeof(LrBinOut));
 	if (b->bins == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	b->bins[0].kind = LR_BIN_RANGE;
 	b->bins[0].lower = -INFINITY;
 	b->bins[0].upper = INFINITY;
@@ -1025,7 +1019,7 @@ NumSolve(const NumRuns *r, const PreBin *pre, size_t np, const LrBinOptions *o, 
 	LrDpResult	res;
 
 	if (forced == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	if (!PrebinProblem(b, pre, np, r->rg, r->rbads, o, arena, &prob, err))
 		return false;
 	for (size_t i = 0; i < np; i++)
@@ -1036,7 +1030,7 @@ NumSolve(const NumRuns *r, const PreBin *pre, size_t np, const LrBinOptions *o, 
 	b->nbins = res.ngroups;
 	b->bins = ArenaN(arena, res.ngroups, sizeof(LrBinOut));
 	if (b->bins == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	for (size_t g = 0; g < res.ngroups; g++)
 	{
 		size_t		s0 = res.starts[g];
@@ -1074,7 +1068,7 @@ BinNumeric(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions
 	r.ridx = ArenaN(arena, r.nr, sizeof(size_t));
 	if (r.special_run == NULL || r.cut == NULL || r.cutval == NULL || r.cutforced == NULL ||
 		r.ridx == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	b->type = LR_FTYPE_NUMERIC;
 	b->approximate = r.num->shift > 0;
 	b->shift = r.num->shift;
@@ -1092,7 +1086,7 @@ BinNumeric(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOptions
 	if (r.nrange == 0 || r.rg == 0 || r.rbads == 0)
 		return NumOneBin(&r, o, arena, b, err);
 	if ((pre = NumPrebins(&r, o, arena, b, &np)) == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	b->nprebins = np;
 	return NumSolve(&r, pre, np, o, arena, b, err);
 }
@@ -1184,7 +1178,7 @@ CatSortLevels(const LrPrebinFeature *f, const LrBinOptions *o, LrArena *arena, L
 	c->lev = ArenaN(arena, c->ncat + 1, sizeof(Level));
 	c->levof = ArenaN(arena, c->ncat + 1, sizeof(int));
 	if (c->lev == NULL || c->levof == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	for (size_t i = 0; i < c->ncat; i++)
 	{
 		int64_t		cnt = c->ent[i]->cnt[0] + c->ent[i]->cnt[1];
@@ -1277,13 +1271,13 @@ CatGroups(const CatLevels *c, const PreBin *pre, size_t np, const LrBinOptions *
 	if (np <= 1 || c->rg == 0 || c->rbads == 0)
 	{
 		if ((*gstart = ArenaN(arena, 1, sizeof(size_t))) == NULL)
-			return NoMem(err);
+			return lr_error_nomem(err, NULL);
 		*ngroups = np > 0 ? 1 : 0;
 		return true;
 	}
 	exempt = ArenaN(arena, np, sizeof(bool));
 	if (exempt == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	if (!PrebinProblem(b, pre, np, c->rg, c->rbads, o, arena, &prob, err))
 		return false;
 	/*
@@ -1323,7 +1317,7 @@ CatBin(const CatLevels *c, size_t l0, size_t l1, LrArena *arena, LrBinOut *x, Lr
 	x->values = ArenaN(arena, nv + 1, sizeof(char *));
 	x->valuelens = ArenaN(arena, nv + 1, sizeof(size_t));
 	if (refs == NULL || x->values == NULL || x->valuelens == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	nv = 0;
 	for (size_t i = 0; i < c->ncat; i++)
 		if ((size_t) c->levof[i] >= l0 && (size_t) c->levof[i] < l1)
@@ -1371,14 +1365,14 @@ BinCategorical(const LrPrebinState *st, const LrPrebinFeature *f, const LrBinOpt
 	b->missing.bads = f->missing[1];
 	b->trend = LR_TREND_NONE;
 	if ((pre = CatPrebins(&c, o, arena, &np)) == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	b->nprebins = np;
 	if (!CatGroups(&c, pre, np, o, arena, b, &gstart, &ngroups, err))
 		return false;
 	b->nbins = ngroups > 0 ? ngroups : 1;
 	b->bins = ArenaN(arena, b->nbins, sizeof(LrBinOut));
 	if (b->bins == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	if (ngroups == 0)
 	{
 		/* No category seen at all: one empty group (scored by the policy). */

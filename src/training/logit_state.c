@@ -24,26 +24,6 @@
 
 #define LR_LOGIT_MAGIC 0x4c524c31	/* "LRL1" */
 
-static bool
-NoMem(LrError *err)
-{
-	return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-}
-
-static void *
-AllocZero(const LrAlloc *a, size_t n, size_t size)
-{
-	size_t		bytes;
-	void	   *p;
-
-	if (!lr_size_mul(n, size, &bytes))
-		return NULL;
-	p = a->alloc(a->ctx, bytes == 0 ? 1 : bytes);
-	if (p != NULL)
-		memset(p, 0, bytes == 0 ? 1 : bytes);
-	return p;
-}
-
 uint64_t
 lr_logit_coef_hash(const double *beta, int p)
 {
@@ -65,14 +45,10 @@ lr_logit_coef_hash(const double *beta, int p)
 static void *
 LogitCreate(const LrAlloc *a, LrError *err)
 {
-	LrLogitState *st = a->alloc(a->ctx, sizeof(LrLogitState));
+	LrLogitState *st = lr_alloc0(a, sizeof(LrLogitState), err, NULL);
 
 	if (st == NULL)
-	{
-		NoMem(err);
 		return NULL;
-	}
-	memset(st, 0, sizeof(*st));
 	st->a = *a;
 	st->nx = -1;
 	return st;
@@ -90,17 +66,17 @@ lr_logit_setup(LrLogitState *st, int nx, uint64_t coef_hash, LrError *err)
 	st->nx = nx;
 	st->p = p;
 	st->coef_hash = coef_hash;
-	st->invalid = AllocZero(&st->a, (size_t) nx + 2, sizeof(int64_t));
-	st->grad = AllocZero(&st->a, (size_t) p, sizeof(double));
-	st->info = AllocZero(&st->a, tri, sizeof(double));
-	st->bx = AllocZero(&st->a, (size_t) (nx > 0 ? nx : 1) * LR_LOGIT_BLOCK, sizeof(double));
-	st->bw = AllocZero(&st->a, LR_LOGIT_BLOCK, sizeof(double));
-	st->br = AllocZero(&st->a, LR_LOGIT_BLOCK, sizeof(double));
-	st->bl = AllocZero(&st->a, LR_LOGIT_BLOCK, sizeof(double));
-	st->bwx = AllocZero(&st->a, LR_LOGIT_BLOCK, sizeof(double));
+	st->invalid = lr_alloc0_n(&st->a, (size_t) nx + 2, sizeof(int64_t));
+	st->grad = lr_alloc0_n(&st->a, (size_t) p, sizeof(double));
+	st->info = lr_alloc0_n(&st->a, tri, sizeof(double));
+	st->bx = lr_alloc0_n(&st->a, (size_t) (nx > 0 ? nx : 1) * LR_LOGIT_BLOCK, sizeof(double));
+	st->bw = lr_alloc0_n(&st->a, LR_LOGIT_BLOCK, sizeof(double));
+	st->br = lr_alloc0_n(&st->a, LR_LOGIT_BLOCK, sizeof(double));
+	st->bl = lr_alloc0_n(&st->a, LR_LOGIT_BLOCK, sizeof(double));
+	st->bwx = lr_alloc0_n(&st->a, LR_LOGIT_BLOCK, sizeof(double));
 	if (st->invalid == NULL || st->grad == NULL || st->info == NULL || st->bx == NULL ||
 		st->bw == NULL || st->br == NULL || st->bl == NULL || st->bwx == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	return true;
 }
 
@@ -254,12 +230,6 @@ lr_logit_add(LrLogitState *st, const double *x, int y, double w, double eta)
 		lr_logit_close_block(st);
 }
 
-static bool
-Bad(LrReader *r, const char *why)
-{
-	return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: %s", r->what, why);
-}
-
 static void *
 LogitDecode(const LrAlloc *a, LrReader *r, LrError *err)
 {
@@ -277,7 +247,7 @@ LogitDecode(const LrAlloc *a, LrReader *r, LrError *err)
 	if (nx == -1)
 		return st;
 	if (nx < 0 || nx > LR_LOGIT_MAX_FEATURES)
-		return Bad(r, "number of features out of range"), NULL;
+		return lr_read_bad(r, "number of features out of range"), NULL;
 	if (!lr_read_u64(r, &hash))
 		return NULL;
 	if (!lr_logit_setup(st, nx, hash, err))
@@ -287,26 +257,26 @@ LogitDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		return NULL;
 	if (st->rows < 0 || st->skipped < 0 || st->bads < 0 || st->extreme < 0 || st->misfit < 0 ||
 		st->bads > st->rows || st->extreme > st->rows || st->misfit > st->rows - st->extreme)
-		return Bad(r, "inconsistent counts"), NULL;
+		return lr_read_bad(r, "inconsistent counts"), NULL;
 	for (int i = 0; i < nx + 2; i++)
 	{
 		if (!lr_read_i64(r, &st->invalid[i]))
 			return NULL;
 		if (st->invalid[i] < 0)
-			return Bad(r, "negative count"), NULL;
+			return lr_read_bad(r, "negative count"), NULL;
 	}
 	if (!lr_read_f64(r, &st->wsum) || !lr_read_f64(r, &st->wbads) || !lr_read_f64(r, &st->ll))
 		return NULL;
 	if (!isfinite(st->wsum) || !isfinite(st->wbads) || !isfinite(st->ll) ||
 		st->wsum < 0 || st->wbads < 0 || st->wbads > st->wsum * (1 + 1e-12) || st->ll > 0 ||
 		(st->rows == 0 && (st->wsum != 0 || st->ll != 0)))
-		return Bad(r, "inconsistent sums"), NULL;
+		return lr_read_bad(r, "inconsistent sums"), NULL;
 	for (int i = 0; i < st->p; i++)
 	{
 		if (!lr_read_f64(r, &st->grad[i]))
 			return NULL;
 		if (!isfinite(st->grad[i]))
-			return Bad(r, "score not finite"), NULL;
+			return lr_read_bad(r, "score not finite"), NULL;
 	}
 	tri = lr_logit_tri(st->p);
 	for (size_t i = 0; i < tri; i++)
@@ -314,7 +284,7 @@ LogitDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		if (!lr_read_f64(r, &st->info[i]))
 			return NULL;
 		if (!isfinite(st->info[i]))
-			return Bad(r, "information not finite"), NULL;
+			return lr_read_bad(r, "information not finite"), NULL;
 	}
 	/* Diagonal entries are sums of w x^2 >= 0. */
 	{
@@ -323,7 +293,7 @@ LogitDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		for (int i = 0; i < st->p; i++)
 		{
 			if (st->info[k] < 0)
-				return Bad(r, "negative information"), NULL;
+				return lr_read_bad(r, "negative information"), NULL;
 			k += (size_t) (st->p - i);
 		}
 	}

@@ -412,11 +412,8 @@ LogitAddArrays(FunctionCallInfo fcinfo, bool has_y, int y)
 				eta;
 	bool		skip = !has_y;
 
-	if (PG_ARGISNULL(LOGIT_ARR_FEATURES))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("features must not be NULL"),
-				 errhint("Pass the features as a float8[]; a NULL element skips the row.")));
+	lr_pg_arg_required(fcinfo, LOGIT_ARR_FEATURES, "features",
+						   "Pass the features as a float8[]; a NULL element skips the row.");
 	lr_pg_float8_array_arg(fcinfo, LOGIT_ARR_FEATURES, "features", &xs);
 	sc = StepCallArrays(fcinfo, LOGIT_ARR_FEATURES, xs.n, "logit_step_partial");
 	StepCoefficients(fcinfo, sc, 1);

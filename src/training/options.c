@@ -11,12 +11,6 @@
 
 #include "training/options.h"
 
-static bool
-NoMem(LrError *err)
-{
-	return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-}
-
 static const char *
 KindName(const LrJson *v)
 {
@@ -259,7 +253,7 @@ GetNumArray(const LrJson *obj, const char *key, bool ascending, size_t max, LrAr
 							lr_path_str(path), v->n, max);
 	a = lr_arena_alloc(arena, (v->n + 1) * sizeof(double));
 	if (a == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	for (size_t i = 0; i < v->n; i++)
 	{
 		const LrJson *x = v->items[i];
@@ -415,7 +409,7 @@ lr_train_options_parse(const char *text, size_t len, LrOptMode mode, LrArena *ar
 		o->nfeat = v->n;
 		o->feat = lr_arena_alloc0(arena, (v->n + 1) * sizeof(LrFeatOpt));
 		if (o->feat == NULL)
-			return NoMem(err);
+			return lr_error_nomem(err, NULL);
 		for (size_t i = 0; i < v->n; i++)
 		{
 			size_t		m2 = lr_path_key(&path, v->keys[i]);

@@ -280,7 +280,7 @@ PrebinAdd(FunctionCallInfo fcinfo, bool has_target, int cls)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("row count of loan_risk.prebin_state out of range")));
 	st->total[cls]++;
-	lr_prebin_fp_add(st, lr_fp_mix(h + LR_FP_SEED + (uint64_t) cls));
+	lr_prebin_fp_add(st, lr_hash_mix64(h + LR_FP_SEED + (uint64_t) cls));
 	lr_state_touch(es);
 	PG_RETURN_DATUM(lr_state_datum(es));
 }
@@ -502,7 +502,7 @@ PrebinAddArrays(FunctionCallInfo fcinfo, bool has_target, int cls)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("row count of loan_risk.prebin_state out of range")));
 	st->total[cls]++;
-	lr_prebin_fp_add(st, lr_fp_mix(h + LR_FP_SEED + (uint64_t) cls));
+	lr_prebin_fp_add(st, lr_hash_mix64(h + LR_FP_SEED + (uint64_t) cls));
 	lr_state_touch(es);
 	PG_RETURN_DATUM(lr_state_datum(es));
 }

@@ -167,40 +167,29 @@ extern bool lr_prebin_add_text(LrPrebinState *st, LrPrebinFeature *f, const uint
 /* The bucket start of key k at shift s (see above). */
 extern uint64_t lr_prebin_bucket(const LrPrebinState *st, int shift, uint64_t k);
 
-/* Row fingerprint: a 64-bit mix (murmur3's finaliser). */
-static inline uint64_t
-lr_fp_mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64_C(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return h;
-}
-
 #define LR_FP_SEED		UINT64_C(0x243f6a8885a308d3)
 #define LR_FP_NULL		UINT64_C(0x9e3779b97f4a7c15)
 
 /*
- * A row's hash is lr_fp_mix(seed + class + sum over features j of
+ * A row's hash is lr_hash_mix64(seed + class + sum over features j of
  * lr_fp_value(j, value hash)): the features' terms do not depend on each
  * other, so they are computed side by side.
  */
 static inline uint64_t
 lr_fp_value(int j, uint64_t v)
 {
-	return lr_fp_mix(v + (uint64_t) (j + 1) * UINT64_C(0x9e3779b97f4a7c15));
+	return lr_hash_mix64(v + (uint64_t) (j + 1) * UINT64_C(0x9e3779b97f4a7c15));
 }
 
-extern uint64_t lr_fp_bytes(const uint8_t *p, size_t len);
+/* A row fingerprint's hash of a value's bytes. */
+#define lr_fp_bytes(p, len) lr_hash_bytes64(LR_FP_SEED, (p), (len))
 
 /* Adds a finished row hash (of the target and every feature) to the fingerprint. */
 static inline void
 lr_prebin_fp_add(LrPrebinState *st, uint64_t h)
 {
 	st->fp[0] += h;
-	st->fp[1] += lr_fp_mix(h ^ UINT64_C(0x5851f42d4c957f2d));
+	st->fp[1] += lr_hash_mix64(h ^ UINT64_C(0x5851f42d4c957f2d));
 }
 
 #endif							/* LR_TRAINING_PREBIN_H */

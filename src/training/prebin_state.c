@@ -39,53 +39,6 @@
 #define LR_PREBIN_PEND_MAX 65536
 #endif
 
-static bool
-NoMem(LrError *err)
-{
-	return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-}
-
-static void *
-AllocN(const LrAlloc *a, size_t n, size_t size)
-{
-	size_t		bytes;
-
-	if (!lr_size_mul(n, size, &bytes))
-		return NULL;
-	return a->alloc(a->ctx, bytes == 0 ? 1 : bytes);
-}
-
-static void
-FreeP(const LrAlloc *a, void *p)
-{
-	if (p != NULL && a->free != NULL)
-		a->free(a->ctx, p);
-}
-
-uint64_t
-lr_fp_bytes(const uint8_t *p, size_t len)
-{
-	uint64_t	h = LR_FP_SEED ^ (len * UINT64_C(0xff51afd7ed558ccd));
-
-	while (len >= 8)
-	{
-		uint64_t	w;
-
-		memcpy(&w, p, 8);
-		h = lr_fp_mix(h ^ w);
-		p += 8;
-		len -= 8;
-	}
-	if (len > 0)
-	{
-		uint64_t	w = 0;
-
-		memcpy(&w, p, len);
-		h = lr_fp_mix(h ^ w ^ UINT64_C(0x8000000000000000));
-	}
-	return lr_fp_mix(h);
-}
-
 /* ---------------------------------------------------------------- buckets */
 
 static bool
@@ -130,87 +83,14 @@ lr_prebin_bucket(const LrPrebinState *st, int shift, uint64_t k)
 
 /* ---------------------------------------------------------------- sorting */
 
-static void
-InsertionSort(uint64_t *a, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-	{
-		uint64_t	v = a[i];
-		size_t		j = i;
-
-		while (j > 0 && a[j - 1] > v)
-		{
-			a[j] = a[j - 1];
-			j--;
-		}
-		a[j] = v;
-	}
-}
-
-/*
- * LSD radix sort by bytes; tmp holds n keys.  Only the bytes in which the
- * keys differ are counted and scattered: keys of one feature share their
- * high bytes, and bucketed keys their low ones.
- */
+/* Sorts a in place (tmp holds n keys). */
 static void
 RadixSort(uint64_t *a, uint64_t *tmp, size_t n)
 {
-	size_t		count[8][256];
-	uint64_t   *src = a;
-	uint64_t   *dst = tmp;
-	uint64_t	or_ = 0,
-				and_ = ~UINT64_C(0);
-	int			pass[8];
-	int			npass = 0;
+	uint64_t   *r = lr_sort_u64(a, tmp, n);
 
-	if (n < 48)
-	{
-		InsertionSort(a, n);
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-	{
-		or_ |= a[i];
-		and_ &= a[i];
-	}
-	for (int b = 0; b < 8; b++)
-		if (((or_ ^ and_) >> (8 * b)) & 0xff)
-			pass[npass++] = b;
-	if (npass == 0)
-		return;
-	memset(count, 0, sizeof(size_t) * 256 * 8);
-	for (size_t i = 0; i < n; i++)
-	{
-		uint64_t	k = a[i];
-
-		for (int q = 0; q < npass; q++)
-			count[q][(k >> (8 * pass[q])) & 0xff]++;
-	}
-	for (int q = 0; q < npass; q++)
-	{
-		size_t		sum = 0;
-		int			sh = 8 * pass[q];
-		uint64_t   *t;
-
-		for (int d = 0; d < 256; d++)
-		{
-			size_t		c = count[q][d];
-
-			count[q][d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-		{
-			uint64_t	k = src[i];
-
-			dst[count[q][(k >> sh) & 0xff]++] = k;
-		}
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(uint64_t));
+	if (r != a)
+		memcpy(a, r, n * sizeof(uint64_t));
 }
 
 /* ---------------------------------------------------------------- runs */
@@ -228,17 +108,17 @@ GrowArrays(const LrAlloc *a, uint64_t **keys, int64_t **cnt, size_t *cap, size_t
 	c = *cap < 64 ? 64 : *cap;
 	while (c < need)
 		c *= 2;
-	k = AllocN(a, c, sizeof(uint64_t));
-	n = AllocN(a, c, 2 * sizeof(int64_t));
+	k = lr_alloc_n(a, c, sizeof(uint64_t));
+	n = lr_alloc_n(a, c, 2 * sizeof(int64_t));
 	if (k == NULL || n == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	if (keep > 0)
 	{
 		memcpy(k, *keys, keep * sizeof(uint64_t));
 		memcpy(n, *cnt, keep * 2 * sizeof(int64_t));
 	}
-	FreeP(a, *keys);
-	FreeP(a, *cnt);
+	lr_free(a, *keys);
+	lr_free(a, *cnt);
 	*keys = k;
 	*cnt = n;
 	*cap = c;
@@ -419,10 +299,10 @@ IndexRuns(const LrPrebinState *st, LrPrebinNum *n, LrError *err)
 		return true;
 	if (n->hkeys == NULL)
 	{
-		n->hkeys = AllocN(&st->a, size, sizeof(uint64_t));
-		n->hidx = AllocN(&st->a, size, sizeof(int32_t));
+		n->hkeys = lr_alloc_n(&st->a, size, sizeof(uint64_t));
+		n->hidx = lr_alloc_n(&st->a, size, sizeof(int32_t));
 		if (n->hkeys == NULL || n->hidx == NULL)
-			return NoMem(err);
+			return lr_error_nomem(err, NULL);
 	}
 	memset(n->hkeys, 0, size * sizeof(uint64_t));
 	for (size_t i = 0; i < n->nruns; i++)
@@ -448,11 +328,11 @@ lr_prebin_flush(LrPrebinState *st, LrPrebinFeature *f, LrError *err)
 	if (n->pend == NULL)
 	{
 		n->pendcap = LR_PREBIN_PEND_MIN;
-		n->pend = AllocN(&st->a, 2 * n->pendcap, sizeof(uint64_t));
-		n->rkeys = AllocN(&st->a, n->pendcap, sizeof(uint64_t));
-		n->rcnt = AllocN(&st->a, n->pendcap, 2 * sizeof(int64_t));
+		n->pend = lr_alloc_n(&st->a, 2 * n->pendcap, sizeof(uint64_t));
+		n->rkeys = lr_alloc_n(&st->a, n->pendcap, sizeof(uint64_t));
+		n->rcnt = lr_alloc_n(&st->a, n->pendcap, 2 * sizeof(int64_t));
 		if (n->pend == NULL || n->rkeys == NULL || n->rcnt == NULL)
-			return NoMem(err);
+			return lr_error_nomem(err, NULL);
 		return true;
 	}
 	if (np > 0)
@@ -516,15 +396,15 @@ lr_prebin_flush(LrPrebinState *st, LrPrebinFeature *f, LrError *err)
 	if (n->pendcap < LR_PREBIN_PEND_MAX && (n->pendcap < 4096 || n->nruns * 2 > n->pendcap))
 	{
 		size_t		cap = n->pendcap * 2;
-		uint64_t   *p = AllocN(&st->a, 2 * cap, sizeof(uint64_t));
-		uint64_t   *rk = AllocN(&st->a, cap, sizeof(uint64_t));
-		int64_t    *rc = AllocN(&st->a, cap, 2 * sizeof(int64_t));
+		uint64_t   *p = lr_alloc_n(&st->a, 2 * cap, sizeof(uint64_t));
+		uint64_t   *rk = lr_alloc_n(&st->a, cap, sizeof(uint64_t));
+		int64_t    *rc = lr_alloc_n(&st->a, cap, 2 * sizeof(int64_t));
 
 		if (p == NULL || rk == NULL || rc == NULL)
-			return NoMem(err);
-		FreeP(&st->a, n->pend);
-		FreeP(&st->a, n->rkeys);
-		FreeP(&st->a, n->rcnt);
+			return lr_error_nomem(err, NULL);
+		lr_free(&st->a, n->pend);
+		lr_free(&st->a, n->rkeys);
+		lr_free(&st->a, n->rcnt);
 		n->pend = p;
 		n->rkeys = rk;
 		n->rcnt = rc;
@@ -554,8 +434,8 @@ FreeBuckets(const LrAlloc *a, LrBucketState *b)
 	if (b == NULL)
 		return;
 	lr_arena_release(&b->arena);
-	FreeP(a, b->slots);
-	FreeP(a, b);
+	lr_free(a, b->slots);
+	lr_free(a, b);
 }
 
 bool
@@ -597,9 +477,9 @@ PinsOf(const LrAlloc *a, const double *exact, size_t nexact, uint64_t **out, siz
 	if (nexact > LR_PREBIN_MAX_EXACT_VALUES)
 		return lr_error_set(err, LR_ERR_LIMIT, "%zu exact values are more than the limit of %d",
 							nexact, LR_PREBIN_MAX_EXACT_VALUES);
-	p = AllocN(a, 2 * nexact + 1, sizeof(uint64_t));
+	p = lr_alloc_n(a, 2 * nexact + 1, sizeof(uint64_t));
 	if (p == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	for (size_t i = 0; i < nexact; i++)
 	{
 		uint64_t	k;
@@ -628,9 +508,9 @@ PinsOf(const LrAlloc *a, const double *exact, size_t nexact, uint64_t **out, siz
 static bool
 InitFeatures(LrPrebinState *st, uint32_t nfeatures, const uint8_t *kinds, LrError *err)
 {
-	st->f = AllocN(&st->a, nfeatures, sizeof(LrPrebinFeature));
+	st->f = lr_alloc_n(&st->a, nfeatures, sizeof(LrPrebinFeature));
 	if (st->f == NULL)
-		return NoMem(err);
+		return lr_error_nomem(err, NULL);
 	memset(st->f, 0, (size_t) nfeatures * sizeof(LrPrebinFeature));
 	for (uint32_t j = 0; j < nfeatures; j++)
 	{
@@ -678,7 +558,7 @@ lr_prebin_same_exact(const LrPrebinState *st, const double *exact, size_t nexact
 	if (!PinsOf(&st->a, exact, nexact, &p, &n, err))
 		return false;
 	same = (n == st->npins && (n == 0 || memcmp(p, st->pins, n * sizeof(uint64_t)) == 0));
-	FreeP(&st->a, p);
+	lr_free(&st->a, p);
 	if (!same)
 		return lr_error_set(err, LR_ERR_INVALID,
 							"exact values differ between rows of one pre-binning pass");
@@ -690,23 +570,13 @@ lr_prebin_same_exact(const LrPrebinState *st, const double *exact, size_t nexact
 static void *
 PrebinCreate(const LrAlloc *a, LrError *err)
 {
-	LrPrebinState *st = a->alloc(a->ctx, sizeof(LrPrebinState));
+	LrPrebinState *st = lr_alloc0(a, sizeof(LrPrebinState), err, NULL);
 
 	if (st == NULL)
-	{
-		NoMem(err);
 		return NULL;
-	}
-	memset(st, 0, sizeof(*st));
 	st->a = *a;
 	st->max_distinct = LR_PREBIN_DEFAULT_DISTINCT;
 	return st;
-}
-
-static bool
-Bad(LrReader *r, const char *why)
-{
-	return lr_error_set(r->err, LR_ERR_SYNTAX, "invalid %s: %s", r->what, why);
 }
 
 static bool
@@ -717,7 +587,7 @@ ReadCount(LrReader *r, int64_t *v)
 	if (!lr_read_varint(r, &u))
 		return false;
 	if (u > (uint64_t) INT64_MAX)
-		return Bad(r, "count out of range");
+		return lr_read_bad(r, "count out of range");
 	*v = (int64_t) u;
 	return true;
 }
@@ -744,44 +614,44 @@ PrebinDecode(const LrAlloc *a, LrReader *r, LrError *err)
 	if (!lr_read_u32(r, &nfeatures) || !lr_read_u32(r, &st->max_distinct))
 		return NULL;
 	if (nfeatures > LR_PREBIN_MAX_FEATURES)
-		return Bad(r, "too many features"), NULL;
+		return lr_read_bad(r, "too many features"), NULL;
 	if (st->max_distinct < LR_PREBIN_MIN_DISTINCT || st->max_distinct > LR_PREBIN_MAX_DISTINCT)
-		return Bad(r, "max_distinct out of range"), NULL;
+		return lr_read_bad(r, "max_distinct out of range"), NULL;
 	if (!lr_read_count(r, 8, &st->npins))
 		return NULL;
 	if (st->npins > LR_PREBIN_MAX_PINS || st->npins + 2 > st->max_distinct)
-		return Bad(r, "too many exact values"), NULL;
-	st->pins = AllocN(a, st->npins + 1, sizeof(uint64_t));
+		return lr_read_bad(r, "too many exact values"), NULL;
+	st->pins = lr_alloc_n(a, st->npins + 1, sizeof(uint64_t));
 	if (st->pins == NULL)
-		return NoMem(err), NULL;
+		return lr_error_nomem(err, NULL), NULL;
 	for (size_t i = 0; i < st->npins; i++)
 	{
 		if (!lr_read_u64(r, &st->pins[i]))
 			return NULL;
 		if (!ValidKey(st->pins[i]) || (i > 0 && st->pins[i] <= st->pins[i - 1]))
-			return Bad(r, "exact values out of order"), NULL;
+			return lr_read_bad(r, "exact values out of order"), NULL;
 	}
 	if (!lr_read_i64(r, &st->total[0]) || !lr_read_i64(r, &st->total[1]) ||
 		!lr_read_i64(r, &st->skipped) || !lr_read_u64(r, &st->fp[0]) || !lr_read_u64(r, &st->fp[1]))
 		return NULL;
 	if (st->total[0] < 0 || st->total[1] < 0 || st->skipped < 0)
-		return Bad(r, "negative count"), NULL;
+		return lr_read_bad(r, "negative count"), NULL;
 	if (nfeatures == 0)
 	{
 		if (st->total[0] != 0 || st->total[1] != 0 || st->skipped != 0 ||
 			st->fp[0] != 0 || st->fp[1] != 0 || st->npins != 0)
-			return Bad(r, "rows without features"), NULL;
+			return lr_read_bad(r, "rows without features"), NULL;
 		return st;
 	}
-	kinds = AllocN(a, nfeatures, 1);
+	kinds = lr_alloc_n(a, nfeatures, 1);
 	if (kinds == NULL)
-		return NoMem(err), NULL;
+		return lr_error_nomem(err, NULL), NULL;
 	/* Kinds are read feature by feature below; set up as numeric, fixed after. */
 	memset(kinds, LR_PREBIN_NUMERIC, nfeatures);
 	if (!InitFeatures(st, nfeatures, kinds, err))
 		return NULL;
 	if (st->total[0] == 0 && st->total[1] == 0 && st->fp[0] + st->fp[1] != 0)
-		return Bad(r, "fingerprint without rows"), NULL;
+		return lr_read_bad(r, "fingerprint without rows"), NULL;
 	for (uint32_t j = 0; j < nfeatures; j++)
 	{
 		LrPrebinFeature *f = &st->f[j];
@@ -792,9 +662,9 @@ PrebinDecode(const LrAlloc *a, LrReader *r, LrError *err)
 		if (!lr_read_u8(r, &kind) || !lr_read_u8(r, &flags))
 			return NULL;
 		if (kind != LR_PREBIN_NUMERIC && kind != LR_PREBIN_CATEGORICAL)
-			return Bad(r, "unknown feature kind"), NULL;
+			return lr_read_bad(r, "unknown feature kind"), NULL;
 		if (flags > 1 || (flags == 1 && kind != LR_PREBIN_CATEGORICAL))
-			return Bad(r, "unknown feature flags"), NULL;
+			return lr_read_bad(r, "unknown feature flags"), NULL;
 		f->kind = kind;
 		f->overflow = (flags == 1);
 		if (!ReadCount(r, &f->missing[0]) || !ReadCount(r, &f->missing[1]))
@@ -810,9 +680,9 @@ PrebinDecode(const LrAlloc *a, LrReader *r, LrError *err)
 			if (!lr_read_u8(r, &shift) || !lr_read_count(r, 10, &nruns))
 				return NULL;
 			if (shift > 63)
-				return Bad(r, "shift out of range"), NULL;
+				return lr_read_bad(r, "shift out of range"), NULL;
 			if (nruns > st->max_distinct)
-				return Bad(r, "more runs than max_distinct"), NULL;
+				return lr_read_bad(r, "more runs than max_distinct"), NULL;
 			n->shift = shift;
 			if (!EnsureRuns(a, n, nruns, err))
 				return NULL;
@@ -825,13 +695,13 @@ PrebinDecode(const LrAlloc *a, LrReader *r, LrError *err)
 				if (!lr_read_u64(r, &k) || !ReadCount(r, &c0) || !ReadCount(r, &c1))
 					return NULL;
 				if (!ValidKey(k) || lr_prebin_bucket(st, shift, k) != k)
-					return Bad(r, "invalid key"), NULL;
+					return lr_read_bad(r, "invalid key"), NULL;
 				if (i > 0 && k <= n->keys[i - 1])
-					return Bad(r, "keys out of order"), NULL;
+					return lr_read_bad(r, "keys out of order"), NULL;
 				if (c0 == 0 && c1 == 0)
-					return Bad(r, "empty run"), NULL;
+					return lr_read_bad(r, "empty run"), NULL;
 				if (!AddCount(&sum[0], c0) || !AddCount(&sum[1], c1))
-					return Bad(r, "count out of range"), NULL;
+					return lr_read_bad(r, "count out of range"), NULL;
 				n->keys[i] = k;
 				n->cnt[2 * i] = c0;
 				n->cnt[2 * i + 1] = c1;
@@ -848,15 +718,15 @@ PrebinDecode(const LrAlloc *a, LrReader *r, LrError *err)
 				if (f->cat == NULL)
 					return NULL;
 				if (f->cat->n > LR_PREBIN_MAX_CATEGORIES)
-					return Bad(r, "too many categories"), NULL;
+					return lr_read_bad(r, "too many categories"), NULL;
 				if (!AddCount(&sum[0], f->cat->total[0]) || !AddCount(&sum[1], f->cat->total[1]))
-					return Bad(r, "count out of range"), NULL;
+					return lr_read_bad(r, "count out of range"), NULL;
 			}
 		}
 		if (!f->overflow && (sum[0] != st->total[0] || sum[1] != st->total[1]))
-			return Bad(r, "feature counts do not add up to the rows"), NULL;
+			return lr_read_bad(r, "feature counts do not add up to the rows"), NULL;
 		if (f->overflow && (sum[0] > st->total[0] || sum[1] > st->total[1]))
-			return Bad(r, "feature counts exceed the rows"), NULL;
+			return lr_read_bad(r, "feature counts exceed the rows"), NULL;
 	}
 	return st;
 }
@@ -943,22 +813,22 @@ PrebinMerge(void *dst, const void *src, const LrAlloc *a, LrError *err)
 		return false;
 	if (d->nfeatures == 0)
 	{
-		uint8_t    *kinds = AllocN(&d->a, s->nfeatures, 1);
+		uint8_t    *kinds = lr_alloc_n(&d->a, s->nfeatures, 1);
 
 		if (kinds == NULL)
-			return NoMem(err);
+			return lr_error_nomem(err, NULL);
 		for (uint32_t j = 0; j < s->nfeatures; j++)
 			kinds[j] = s->f[j].kind;
-		d->pins = AllocN(&d->a, s->npins + 1, sizeof(uint64_t));
+		d->pins = lr_alloc_n(&d->a, s->npins + 1, sizeof(uint64_t));
 		if (d->pins == NULL)
-			return NoMem(err);
+			return lr_error_nomem(err, NULL);
 		if (s->npins > 0)
 			memcpy(d->pins, s->pins, s->npins * sizeof(uint64_t));
 		d->npins = s->npins;
 		d->max_distinct = s->max_distinct;
 		if (!InitFeatures(d, s->nfeatures, kinds, err))
 			return false;
-		FreeP(&d->a, kinds);
+		lr_free(&d->a, kinds);
 	}
 	else if (!SameLayout(d, s, err))
 		return false;
@@ -990,10 +860,10 @@ PrebinMerge(void *dst, const void *src, const LrAlloc *a, LrError *err)
 			/* Bring both to the larger shift, then merge and fit. */
 			if (nd->shift < shift)
 				Coarsen(d, nd, shift);
-			sk = AllocN(&d->a, ns->nruns, sizeof(uint64_t));
-			sc = AllocN(&d->a, ns->nruns, 2 * sizeof(int64_t));
+			sk = lr_alloc_n(&d->a, ns->nruns, sizeof(uint64_t));
+			sc = lr_alloc_n(&d->a, ns->nruns, 2 * sizeof(int64_t));
 			if (sk == NULL || sc == NULL)
-				return NoMem(err);
+				return lr_error_nomem(err, NULL);
 			for (size_t i = 0; i < ns->nruns; i++)
 			{
 				uint64_t	b = lr_prebin_bucket(d, shift, ns->keys[i]);
@@ -1013,8 +883,8 @@ PrebinMerge(void *dst, const void *src, const LrAlloc *a, LrError *err)
 			}
 			if (!MergeRuns(d, nd, sk, sc, sn, err))
 				return false;
-			FreeP(&d->a, sk);
-			FreeP(&d->a, sc);
+			lr_free(&d->a, sk);
+			lr_free(&d->a, sc);
 			FitRuns(d, nd);
 			if (!IndexRuns(d, nd, err))
 				return false;
