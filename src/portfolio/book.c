@@ -28,6 +28,7 @@
 
 #include "common/lr_parallel.h"
 #include "common/lr_spi.h"
+#include "common/lr_row.h"
 #include "portfolio/portfolio_pg.h"
 
 /* ---------------------------------------------------------------- segments */
@@ -215,25 +216,9 @@ MonthText(int32 month, char *out)
 const char *
 lr_text_bytes(Datum d, Oid type, size_t *len)
 {
-	if (type == NAMEOID)
-	{
-		const char *s = NameStr(*DatumGetName(d));
+	LrConv		conv = type == NAMEOID ? LR_CONV_NAME : type == BPCHAROID ? LR_CONV_BPCHAR : LR_CONV_TEXT;
 
-		*len = strlen(s);
-		return s;
-	}
-	else
-	{
-		text	   *t = DatumGetTextPP(d);
-		const char *s = VARDATA_ANY(t);
-		size_t		n = VARSIZE_ANY_EXHDR(t);
-
-		if (type == BPCHAROID)
-			while (n > 0 && s[n - 1] == ' ')
-				n--;
-		*len = n;
-		return s;
-	}
+	return lr_conv_text(conv, d, NULL, NULL, len);
 }
 
 Datum
