@@ -1,8 +1,9 @@
 -- Model values and loan_risk.max_kernel_memory: reading a scorecard (text
 -- input, binary receive, the first score() of a query, scorecard_table,
--- scorecard_sql) stays within the limit and fails with a clear error before
--- allocating beyond it.  Cancel and statement_timeout on huge cards are
--- tested by test/suites/cancel.sh.
+-- scorecard_sql), and a strategy embedding it, stays within the limit and
+-- fails with a clear error before allocating beyond it.  Cancel and
+-- statement_timeout on huge cards and strategies are tested by
+-- test/suites/cancel.sh.
 \getenv abs_builddir PG_ABS_BUILDDIR
 
 -- A card of one numeric feature with 20000 bins (about 0.6 MB of text).
@@ -48,3 +49,18 @@ SELECT loan_risk.score('{"format": "loan_risk.scorecard/1", "base_points": 10,
 SET loan_risk.max_kernel_memory = '16MB';
 SELECT loan_risk.score(card, r) AS score FROM big_cards, (SELECT 12345.5::float8 AS x) r;
 RESET loan_risk.max_kernel_memory;
+
+-- A decision strategy embedding this card reads within the same limit: text
+-- input and the first decision of a statement fail with the strategy's error
+-- under 1 MB, and work within the default limit.
+CREATE TABLE big_strategy_text AS
+SELECT '{"format": "loan_risk.strategy/1", "name": "wide", "version": "1", "stages": {"score": {"arms": [{"name": "only", '
+       || '"approve_at": 0, "card": ' || left(t, -1)
+       || ', "scaling": {"pdo": 20, "base_score": 600, "base_odds": 50}}}]}}}' AS t
+FROM big_card_text;
+CREATE TABLE big_strategies AS SELECT t::loan_risk.strategy AS s FROM big_strategy_text;
+SET loan_risk.max_kernel_memory = '1MB';
+SELECT t::loan_risk.strategy IS NOT NULL FROM big_strategy_text;
+SELECT (loan_risk.decide(s, r)).outcome FROM big_strategies, (SELECT 12345.5::float8 AS x) r;
+RESET loan_risk.max_kernel_memory;
+SELECT (loan_risk.decide(s, r)).outcome FROM big_strategies, (SELECT 12345.5::float8 AS x) r;

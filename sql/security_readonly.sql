@@ -117,9 +117,11 @@ COMMIT;
 -- ---------------------------------------------------------------- every function that runs a query string
 -- From the catalog (include/calls.sql): every function or aggregate whose
 -- valid call reads one of the sample tables through a query string or a
--- table name.  The tables are swapped for views that write, three ways:
--- a DELETE in a called function, nextval() of a sequence, an INSERT into a
--- temporary table.  Each call must fail with SQLSTATE 25006, naming its query.
+-- table name, or looks applicants up in the list of the sample strategy (a
+-- table the strategy names).  The tables are swapped for views that write,
+-- three ways: a DELETE in a called function, nextval() of a sequence, an
+-- INSERT into a temporary table.  Each call must fail with SQLSTATE 25006,
+-- naming its query or list.
 SET client_min_messages = warning;
 \i sql/include/calls.sql
 
@@ -129,12 +131,20 @@ DO $$
 DECLARE
   t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['nt_app', 'nt_products', 'nt_edges', 'nt_loans', 'nt_perf', 'nt_cases', 'nt_queues'] LOOP
+  FOREACH t IN ARRAY ARRAY['nt_app', 'nt_products', 'nt_edges', 'nt_loans', 'nt_perf', 'nt_cases', 'nt_queues', 'nt_decisions',
+                           'nt_list'] LOOP
     EXECUTE format('CREATE VIEW %I AS SELECT * FROM %I WHERE ro_delete()', 'd_' || t, t);
     EXECUTE format('CREATE VIEW %I AS SELECT * FROM %I WHERE nextval(''ro_seq'') > 0', 'n_' || t, t);
     EXECUTE format('CREATE VIEW %I AS SELECT * FROM %I WHERE ro_temp()', 't_' || t, t);
   END LOOP;
 END $$;
+-- The sample strategy with its list swapped likewise; the sample applicant
+-- is put on the list, so that the lookup reaches the view's function.
+CREATE TABLE ro_strategies AS
+SELECT k, jsonb_set(strategy_lists::jsonb, '{stages,identity,lists,0,table}',
+                    to_jsonb(k || '_nt_list'))::loan_risk.strategy AS s
+FROM sample_values, unnest(ARRAY['d', 'n', 't']) k;
+INSERT INTO nt_list SELECT region FROM sample_app ON CONFLICT DO NOTHING;
 
 CREATE TABLE ro_result (fn text, kind text, sqlstate text, message text);
 DO $driver$
@@ -144,10 +154,13 @@ DECLARE
   st text;
   msg text;
 BEGIN
-  FOR c IN SELECT * FROM nt_call WHERE mask = 0 AND form = 'rows' AND q LIKE '%public.nt\_%' ORDER BY fn LOOP
+  FOR c IN SELECT * FROM nt_call WHERE mask = 0 AND form = 'rows'
+                                   AND (q LIKE '%public.nt\_%' OR q LIKE '%strategy\_lists%') ORDER BY fn LOOP
     FOREACH k IN ARRAY ARRAY['d', 'n', 't'] LOOP
       BEGIN
-        EXECUTE replace(c.q, 'public.nt_', 'public.' || k || '_nt_');
+        EXECUTE replace(replace(c.q, 'public.nt_', 'public.' || k || '_nt_'),
+                        '(SELECT strategy_lists FROM public.sample_values)',
+                        format('(SELECT s FROM public.ro_strategies WHERE k = %L)', k));
         st := '00000';
         msg := NULL;
       EXCEPTION WHEN OTHERS THEN
@@ -159,10 +172,11 @@ BEGIN
 END
 $driver$;
 -- The functions so tested.
-SELECT DISTINCT fn AS runs_a_query_string FROM ro_result ORDER BY 1;
--- Each write refused, with the query named in the message (must be empty).
+SELECT DISTINCT fn AS runs_a_query_string_or_list FROM ro_result ORDER BY 1;
+-- Each write refused, with the query or list named in the message (must be empty).
 SELECT fn, kind, sqlstate, message FROM ro_result
-WHERE sqlstate <> '25006' OR message !~ '^[a-z ]+ must not modify data: cannot execute (DELETE|nextval\(\)|INSERT) in a read-only'
+WHERE sqlstate <> '25006'
+   OR message !~ '^[a-z ]+( "[A-Z_]+")? must not modify data: cannot execute (DELETE|nextval\(\)|INSERT) in a read-only'
 ORDER BY 1, 2;
 -- What the messages name.
 SELECT DISTINCT substring(message FROM '^(.*) must not modify data') AS query_named FROM ro_result ORDER BY 1;

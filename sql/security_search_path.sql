@@ -6,7 +6,8 @@
 -- evil.calls.  The superuser then puts evil first in search_path and calls
 -- every function and aggregate of loan_risk (from the catalog, with valid
 -- sample values: see sql/include/calls.sql), in memory and with
--- loan_risk.training_in_memory = off.  Nothing the extension runs or
+-- loan_risk.training_in_memory = off, and again with a query in place of
+-- each table name.  Nothing the extension runs or
 -- generates may resolve a name in evil: the record stays empty, and every
 -- call ends as it does under a safe search_path.
 SET datestyle = ISO;
@@ -159,6 +160,14 @@ TRUNCATE evil.calls;
 -- runs under the hostile path (the driver's own statements do not).
 CREATE TABLE sp_result (fn text, form text, training_in_memory text, safe_state text,
                         hostile_state text, message text);
+-- Every call that names a table ('public.nt_app') is made again with a query
+-- in its place ('SELECT * FROM public.nt_app'): the functions that take a
+-- table or a query build different SQL for each.
+CREATE VIEW sp_call AS
+SELECT fn, form, q FROM nt_call WHERE mask = 0 AND form IN ('rows', 'empty')
+UNION ALL
+SELECT fn, 'query', regexp_replace(q, '''public\.(nt_[a-z_]+)''', '''SELECT * FROM public.\1''', 'g')
+FROM nt_call WHERE mask = 0 AND form = 'rows' AND q ~ '''public\.nt_';
 DO $driver$
 DECLARE
   c record;
@@ -170,7 +179,7 @@ BEGIN
   PERFORM pg_catalog.set_config('search_path', 'pg_catalog, public', true);
   FOREACH mem IN ARRAY ARRAY['on', 'off'] LOOP
     PERFORM pg_catalog.set_config('loan_risk.training_in_memory', mem, true);
-    FOR c IN SELECT * FROM nt_call WHERE mask = 0 AND form IN ('rows', 'empty') ORDER BY fn, form LOOP
+    FOR c IN SELECT * FROM sp_call ORDER BY fn, form LOOP
       BEGIN
         EXECUTE c.q;
         safe := '00000';
@@ -204,6 +213,8 @@ WHERE p.pronamespace = 'loan_risk'::regnamespace AND NOT ('internal'::regtype = 
   AND p.oid::regprocedure::text NOT IN (SELECT fn FROM sp_result)
 ORDER BY p.oid::regprocedure::text;
 SELECT count(*) FILTER (WHERE hostile_state = '00000') > 400 AS most_calls_succeed FROM sp_result;
+-- The calls made with a query in place of a table, and how they ended.
+SELECT fn AS table_or_query, training_in_memory, hostile_state FROM sp_result WHERE form = 'query' ORDER BY 1, 2;
 
 -- The functions that generate SQL or run the caller's query text, and the
 -- SQL-language ones, by name (from the catalog: a text argument that is a

@@ -37,6 +37,12 @@ CREATE TABLE nt_cases (case_id bigint, balance numeric, roll_forward_risk float8
 INSERT INTO nt_cases VALUES (101, 12000, 0.60, 120), (102, 800, 0.2, 5);
 CREATE TABLE nt_queues (queue text, rank integer, capacity integer, min_risk float8, min_balance numeric, min_dpd integer);
 INSERT INTO nt_queues VALUES ('legal', 1, 1, NULL, 5000, 90), ('reminder', 2, NULL, NULL, NULL, NULL);
+-- Logged decisions of a champion/challenger test.
+CREATE TABLE nt_decisions (arm text, outcome text, pd float8, limit_amount numeric, bad integer);
+INSERT INTO nt_decisions VALUES ('a', 'approve', 0.1, 1000, 1), ('b', 'decline', 0.3, NULL, 0);
+-- A list a strategy looks applicants up in (by region).
+CREATE TABLE nt_list (region text PRIMARY KEY);
+INSERT INTO nt_list VALUES ('east');
 
 -- The applicant row of the record samples.
 CREATE TABLE sample_app AS SELECT * FROM nt_app WHERE id = 1;
@@ -77,6 +83,13 @@ SELECT (SELECT card FROM nt_card) AS scorecard,
                                                                                   p.approval_model::jsonb))
                                                       FROM nt_products p))))::loan_risk.strategy
         FROM nt_card c) AS strategy;
+-- The same strategy with every stage: list lookups (the SQL a strategy runs)
+-- and the anomaly stage's isolation forest.
+ALTER TABLE sample_values ADD COLUMN strategy_lists loan_risk.strategy;
+UPDATE sample_values SET strategy_lists = jsonb_set(jsonb_set(strategy::jsonb, '{stages,identity}',
+  '{"lists": [{"code": "NT_LIST", "list": "black", "schema": "public", "table": "nt_list", "key_column": "region",
+               "column": "region", "reason": "Region listed"}]}'),
+  '{stages,anomaly}', jsonb_build_object('model', iforest::jsonb, 'refer_at', 0.9, 'decline_at', 0.95))::loan_risk.strategy;
 SELECT count(*) FILTER (WHERE v IS NULL) AS null_samples FROM sample_values, LATERAL jsonb_each(to_jsonb(sample_values)) e(k, v);
 
 -- ---------------------------------------------------------------- sample values
@@ -196,11 +209,15 @@ INSERT INTO nt_sample (typ, argname, proname, expr) VALUES
   ('loan_risk.robust_stats_state', NULL, NULL, '(SELECT robust_stats FROM public.sample_values)'),
   ('loan_risk.robust_summary', NULL, NULL, '(SELECT robust_summary FROM public.sample_values)'),
   ('loan_risk.strategy', NULL, NULL, '(SELECT strategy FROM public.sample_values)'),
+  -- Where a strategy's lists are looked up (not decide, IMMUTABLE; not replay, given
+  -- the list hits), the one that has a list.
+  ('loan_risk.strategy', NULL, 'decide_stable', '(SELECT strategy_lists FROM public.sample_values)'),
+  ('loan_risk.strategy', NULL, 'decide_detail', '(SELECT strategy_lists FROM public.sample_values)'),
+  ('loan_risk.strategy', NULL, 'compare_strategies', '(SELECT strategy_lists FROM public.sample_values)'),
   ('jsonb', 'input', 'replay', '(SELECT pg_catalog.to_jsonb(a) FROM public.sample_app a)'),
   ('text[]', 'list_hits', 'replay', '''{}'''),
   ('text', 'outcome_column', NULL, '''bad'''),
-  ('text', 'source', 'compare_arms', $$'SELECT ''a''::pg_catalog.text AS arm, ''approve''::pg_catalog.text AS outcome,
-     0.1::pg_catalog.float8 AS pd, 1000::pg_catalog.numeric AS limit_amount, 1 AS bad'$$);
+  ('text', 'source', 'compare_arms', '''public.nt_decisions''');
 INSERT INTO nt_sample (typ, argname, proname, expr, null_expr) VALUES
   ('"any"', NULL, NULL, '1.5::pg_catalog.float8', 'NULL::pg_catalog.float8'),
   ('anyelement', NULL, NULL, '1::pg_catalog.int4', 'NULL::pg_catalog.int4'),

@@ -330,9 +330,10 @@ lr_iforest_parse(const char *text, size_t len, LrArena *arena,
 }
 
 bool
-lr_iforest_from_json(const LrJson *root, LrArena *arena, LrForest **out, LrError *err)
+lr_iforest_from_json(const LrJson *root, LrArena *arena, LrTick *tick, LrForest **out,
+					 LrError *err)
 {
-	return ForestFromJson(root, arena, NULL, out, err);
+	return ForestFromJson(root, arena, tick, out, err);
 }
 
 /* ---------------------------------------------------------------- writer */

@@ -65,7 +65,9 @@ typedef struct LrForest
  */
 extern bool lr_iforest_parse(const char *text, size_t len, LrArena *arena,
 							 const LrJsonOptions *opts, LrForest **out, LrError *err);
-extern bool lr_iforest_from_json(const LrJson *root, LrArena *arena, LrForest **out, LrError *err);
+/* The same from a parsed JSON object (embedded in a larger document); tick may be NULL. */
+extern bool lr_iforest_from_json(const LrJson *root, LrArena *arena, LrTick *tick, LrForest **out,
+								 LrError *err);
 
 /* Canonical JSON text: fixed key order, shortest round-trip numbers. */
 extern bool lr_iforest_write(const LrForest *f, LrBuf *out);

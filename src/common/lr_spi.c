@@ -199,6 +199,98 @@ ParamSetup(ParseState *pstate, void *arg)
 	setup_parse_fixed_parameters(pstate, pt->types, pt->n);
 }
 
+/*
+ * Runs fn(arg) with the guards of a query string named what (see the top of
+ * the file) and returns its result: transaction_read_only at a new setting
+ * level, the hooks on, and PostgreSQL's own refusal of a write raised again
+ * naming the query.
+ */
+static int
+RunReadOnly(const char *what, int (*fn) (void *arg), void *arg)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	const char *outer_what = lr_readonly_what;
+	int			nestlevel;
+	volatile int rc = 0;
+
+	if (IsInParallelMode())
+		return fn(arg);
+	nestlevel = NewGUCNestLevel();
+	(void) set_config_option("transaction_read_only", "on", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	lr_readonly_depth++;
+	lr_readonly_what = what;
+	PG_TRY();
+	{
+		rc = fn(arg);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		lr_readonly_depth--;
+		lr_readonly_what = outer_what;
+		/* The GUC level is unwound by the (sub)transaction's abort. */
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		/* Our hooks' errors, and an inner query's, already name their query. */
+		if (edata->sqlerrcode != ERRCODE_READ_ONLY_SQL_TRANSACTION ||
+			strstr(edata->message, READ_ONLY_MARK) != NULL)
+			PG_RE_THROW();
+		/* PostgreSQL's own refusal ("cannot execute DELETE in a read-only transaction"): name the query. */
+		FlushErrorState();
+		ReadOnlyError(what, edata);
+	}
+	PG_END_TRY();
+	lr_readonly_depth--;
+	lr_readonly_what = outer_what;
+	AtEOXact_GUC(true, nestlevel);
+	return rc;
+}
+
+typedef struct ExecText
+{
+	const char *sql;
+	SPIExecuteOptions *opts;
+} ExecText;
+
+static int
+ExecuteText(void *arg)
+{
+	ExecText   *e = arg;
+
+	return SPI_execute_extended(e->sql, e->opts);
+}
+
+typedef struct ExecPlan
+{
+	SPIPlanPtr	plan;
+	Datum	   *values;
+	const char *nulls;
+	long		tcount;
+} ExecPlan;
+
+static int
+ExecutePlan(void *arg)
+{
+	ExecPlan   *e = arg;
+
+	return SPI_execute_plan(e->plan, e->values, e->nulls, true, e->tcount);
+}
+
+int
+lr_spi_execute_plan_read_only(SPIPlanPtr plan, Datum *values, const char *nulls, long tcount,
+							  const char *what)
+{
+	ExecPlan	e;
+
+	e.plan = plan;
+	e.values = values;
+	e.nulls = nulls;
+	e.tcount = tcount;
+	return RunReadOnly(what, ExecutePlan, &e);
+}
+
 uint64
 lr_query_run(const char *sql, const char *what,
 			 LrQueryStartFn start, LrQueryRowFn row, void *arg)
@@ -215,7 +307,7 @@ lr_query_run_params(const char *sql, const char *what, int nparams,
 	SPIExecuteOptions opts;
 	ParamTypes	pt;
 	int			rc;
-	volatile int rc_run = 0;
+	ExecText	er;
 
 	memset(&dest, 0, sizeof(dest));
 	dest.pub.receiveSlot = DestReceive;
@@ -261,45 +353,9 @@ lr_query_run_params(const char *sql, const char *what, int nparams,
 		opts.params = params;
 	}
 
-	if (IsInParallelMode())
-		rc = SPI_execute_extended(sql, &opts);
-	else
-	{
-		MemoryContext cxt = CurrentMemoryContext;
-		const char *outer_what = lr_readonly_what;
-		int			nestlevel = NewGUCNestLevel();
-
-		(void) set_config_option("transaction_read_only", "on", PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
-		lr_readonly_depth++;
-		lr_readonly_what = what;
-		PG_TRY();
-		{
-			rc_run = SPI_execute_extended(sql, &opts);
-		}
-		PG_CATCH();
-		{
-			ErrorData  *edata;
-
-			lr_readonly_depth--;
-			lr_readonly_what = outer_what;
-			/* The GUC level is unwound by the (sub)transaction's abort. */
-			MemoryContextSwitchTo(cxt);
-			edata = CopyErrorData();
-			/* Our hooks' errors, and an inner query's, already name their query. */
-			if (edata->sqlerrcode != ERRCODE_READ_ONLY_SQL_TRANSACTION ||
-				strstr(edata->message, READ_ONLY_MARK) != NULL)
-				PG_RE_THROW();
-			/* PostgreSQL's own refusal ("cannot execute DELETE in a read-only transaction"): name the query. */
-			FlushErrorState();
-			ReadOnlyError(what, edata);
-		}
-		PG_END_TRY();
-		lr_readonly_depth--;
-		lr_readonly_what = outer_what;
-		AtEOXact_GUC(true, nestlevel);
-		rc = rc_run;
-	}
+	er.sql = sql;
+	er.opts = &opts;
+	rc = RunReadOnly(what, ExecuteText, &er);
 	if (rc != SPI_OK_SELECT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

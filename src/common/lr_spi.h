@@ -10,6 +10,7 @@
 
 #include "postgres.h"
 
+#include "executor/spi.h"
 #include "executor/tuptable.h"
 
 /* Called once with the result's descriptor: check the columns here. */
@@ -27,6 +28,16 @@ typedef void (*LrQueryRowFn) (TupleTableSlot *slot, void *arg);
  */
 extern uint64 lr_query_run(const char *sql, const char *what,
 						   LrQueryStartFn start, LrQueryRowFn row, void *arg);
+
+/*
+ * SPI_execute_plan of a plan the caller prepared (inside its own SPI
+ * connection), under the same read-only guards as a query string: a lookup
+ * in a table named by the user (a strategy's list) that reaches a view or
+ * function that writes fails naming what ("list \"black\" must not modify
+ * data: ...").  Returns SPI_execute_plan's result.
+ */
+extern int	lr_spi_execute_plan_read_only(SPIPlanPtr plan, Datum *values, const char *nulls,
+										  long tcount, const char *what);
 
 /* Installs the hooks that keep query strings read-only (from _PG_init). */
 extern void lr_spi_init(void);

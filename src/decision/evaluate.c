@@ -28,6 +28,7 @@
 
 #include "antifraud/ident.h"
 #include "common/lr_pg.h"
+#include "common/lr_spi.h"
 #include "credit/credit_pg.h"
 #include "decision/decide.h"
 
@@ -272,6 +273,7 @@ ListLookup(Eval *E, size_t k, const char *key, size_t keylen)
 	int			rc;
 	bool		found;
 	MemoryContext mine = CurrentMemoryContext;
+	char		what[NAMEDATALEN + 16];
 
 	lc.s = E->s;
 	lc.l = l;
@@ -304,7 +306,9 @@ ListLookup(Eval *E, size_t k, const char *key, size_t keylen)
 		MemoryContextSwitchTo(mine);
 	}
 	arg = PointerGetDatum(cstring_to_text_with_len(key, (int) keylen));
-	rc = SPI_execute_plan(plan->list_plans[k], &arg, NULL, true, 1);
+	/* Read-only as a query string: the table may be a view over a function that writes. */
+	snprintf(what, sizeof(what), "list \"%s\"", l->code);
+	rc = lr_spi_execute_plan_read_only(plan->list_plans[k], &arg, NULL, 1, what);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "list lookup failed: %s", SPI_result_code_string(rc));
 	found = SPI_processed > 0;

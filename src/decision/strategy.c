@@ -463,7 +463,7 @@ ParseAnomaly(SCtx *c, const LrJson *st)
 					  s->anomaly_decline_at);
 	if (!EnterObject(c, st, "model", &model, &mark))
 		return false;
-	if (!lr_iforest_from_json(model, c->jv.arena, &f, c->jv.err) ||
+	if (!lr_iforest_from_json(model, c->jv.arena, c->opts->tick, &f, c->jv.err) ||
 		!lr_iforest_compile(f, c->jv.arena, c->opts->tick, &s->forest_model, c->jv.err))
 		return Prefixed(c, c->jv.err);
 	s->forest = f;
@@ -509,7 +509,7 @@ ParseArm(SCtx *c, const LrJson *o, LrSArm *arm, bool is_arm, bool single)
 		return lr_jv_fail_at(&c->jv, "decline_below", "%g is above approve_at %g", arm->decline_below, arm->approve_at);
 	if (!EnterObject(c, o, "card", &card, &mark))
 		return false;
-	if (!lr_card_from_json(card, c->jv.arena, &cd, c->jv.err))
+	if (!lr_card_from_json(card, c->jv.arena, c->opts->tick, &cd, c->jv.err))
 		return Prefixed(c, c->jv.err);
 	arm->card = cd;
 	if ((arm->inputs = lr_arena_alloc(c->jv.arena, (cd->nfeatures ? cd->nfeatures : 1) * sizeof(int32_t))) == NULL)

@@ -164,7 +164,7 @@ lr_mproduct_from_json(LrJv *v, const LrJson *o, const char *src, size_t srclen,
 		}
 		if (!lr_jv_expect(v, model, LRJ_OBJECT))
 			return false;
-		if (!lr_card_from_json(model, v->arena, &card, v->err))
+		if (!lr_card_from_json(model, v->arena, v->tick, &card, v->err))
 			return lr_jv_prefixed(v);
 		if (!card->has_scaling)
 		{

@@ -447,9 +447,9 @@ CardFromJson(const LrJson *root, LrArena *arena, LrTick *tick, LrCard **out, LrE
 }
 
 bool
-lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err)
+lr_card_from_json(const LrJson *root, LrArena *arena, LrTick *tick, LrCard **out, LrError *err)
 {
-	return CardFromJson(root, arena, NULL, out, err);
+	return CardFromJson(root, arena, tick, out, err);
 }
 
 bool

@@ -186,7 +186,9 @@ typedef struct LrCard
  */
 extern bool lr_card_parse(const char *text, size_t len, LrArena *arena,
 						  const LrJsonOptions *opts, LrCard **out, LrError *err);
-extern bool lr_card_from_json(const LrJson *root, LrArena *arena, LrCard **out, LrError *err);
+/* The same from a parsed JSON object (embedded in a larger document); tick may be NULL. */
+extern bool lr_card_from_json(const LrJson *root, LrArena *arena, LrTick *tick, LrCard **out,
+							  LrError *err);
 
 /*
  * The builder.  lr_card_alloc gives a card of nfeatures zeroed features

@@ -38,6 +38,12 @@ SELECT '{"format": "loan_risk.scorecard/1", "base_points": 0, "features": [{"nam
   || ', {"upper": null, "points": 0}]}]}' AS t
 FROM generate_series(1, 999999) i;
 CREATE TABLE card_val AS SELECT t::loan_risk.scorecard AS c FROM card_text;
+-- A decision strategy embedding that card (with a scaling) in its score stage.
+CREATE TABLE strategy_text AS
+SELECT '{"format": "loan_risk.strategy/1", "name": "huge", "version": "1", "stages": {"score": {"arms": [{"name": "only", '
+  || '"approve_at": 600, "card": ' || left(t, -1) || ', "scaling": {"pdo": 20, "base_score": 600, "base_odds": 50}}}]}}}' AS t
+FROM card_text;
+CREATE TABLE strategy_val AS SELECT t::loan_risk.strategy AS s FROM strategy_text;
 CREATE TABLE forest_text AS
 SELECT loan_risk.iforest_train(i, ARRAY[pd]::float8[], ARRAY['pd'], '{"trees": 300, "sample_size": 4096}')::text AS t
 FROM (SELECT row_number() OVER () AS i, pd FROM scores s LIMIT 100000) s;
@@ -82,14 +88,17 @@ SQL
   fi
 }
 
-# check_limit NAME SQL LIMIT_MB: under loan_risk.max_kernel_memory = LIMIT_MB,
-# SQL fails with the limit's error within 1 s + the slack (reading the value
-# itself, which PostgreSQL does before the extension sees it, takes a few
-# hundred ms; the whole read takes 10 s or more), its backend's peak resident
-# memory under LIMIT_MB + LR_CANCEL_PEAK_SLACK_MB (default 160: the text
-# itself, shared buffers read and the backend's own).
+# check_limit NAME SQL LIMIT_MB [ERROR [PEAK_MB]]: under
+# loan_risk.max_kernel_memory = LIMIT_MB, SQL fails with the limit's error (or
+# ERROR, a grep pattern) within 1 s + the slack (reading the value itself,
+# which PostgreSQL does before the extension sees it, takes a few hundred ms;
+# the whole read takes 10 s or more), its backend's peak resident memory
+# under PEAK_MB, by default LIMIT_MB + LR_CANCEL_PEAK_SLACK_MB (default 160:
+# the text itself, shared buffers read and the backend's own).
 check_limit() {
-  local name=$1 sql=$2 limit=$3 out t ms peak bound=$(($3 + ${LR_CANCEL_PEAK_SLACK_MB:-160}))
+  local name=$1 sql=$2 limit=$3 out t ms peak
+  local bound=${5:-$(($3 + ${LR_CANCEL_PEAK_SLACK_MB:-160}))}
+  local pattern=${4:-needs more memory than loan_risk.max_kernel_memory}
   out=$(lr_psql cancel -d c -At -v ON_ERROR_STOP=0 2>&1 <<SQL
 SELECT pg_backend_pid() AS pid \gset
 \setenv LR_PID :pid
@@ -103,7 +112,7 @@ SQL
   peak=$(echo "$out" | sed -n 's/^peak \([0-9]*\)$/\1/p')
   t=$(echo "$out" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | sort -n | tail -1)
   ms=${t%.*}
-  if echo "$out" | grep -q "needs more memory than loan_risk.max_kernel_memory" && [ -n "$ms" ] \
+  if echo "$out" | grep -q -- "$pattern" && [ -n "$ms" ] \
      && [ "$ms" -le $((1000 + SLACK)) ] && [ -n "$peak" ] && [ $((peak / 1024)) -le "$bound" ]; then
     printf 'limit  %-28s refused in %5d ms under %d MB, peak %d MB\n' "$name" "$ms" "$limit" $((peak / 1024))
     passed=$((passed + 1))
@@ -132,7 +141,18 @@ check scorecard_sql_1m_bins     "SELECT length(loan_risk.scorecard_sql(c)) FROM 
 check scorecard_table_1m_bins   "SELECT count(*) FROM card_val, loan_risk.scorecard_table(c)" 100
 check iforest_in_300_trees      "SELECT length(t::loan_risk.iforest::text) FROM forest_text" 100
 check anomaly_compile_300_trees "SELECT loan_risk.anomaly_score(f, r) FROM forest_val, (SELECT 0.5::float8 AS pd) r" 100
+check strategy_in_1m_bins       "SELECT length(t::loan_risk.strategy::text) FROM strategy_text" 100
+check decide_compile_1m_bins    "SELECT (loan_risk.decide(s, r)).outcome FROM strategy_val, (SELECT 5.0::float8 AS x) r" 100
 check_limit scorecard_in_1m_bins      "SELECT t::loan_risk.scorecard IS NOT NULL FROM card_text" 64
 check_limit score_compile_1m_bins     "SELECT loan_risk.score(c, r) FROM card_val, (SELECT 5.0::float8 AS x) r" 64
 check_limit anomaly_compile_300_trees "SELECT loan_risk.anomaly_score(f, r) FROM forest_val, (SELECT 0.5::float8 AS pd) r" 64
+check_limit scorecard_sql_1m_bins     "SELECT length(loan_risk.scorecard_sql(c)) FROM card_val" 64
+check_limit scorecard_table_1m_bins   "SELECT count(*) FROM card_val, loan_risk.scorecard_table(c)" 64
+check_limit iforest_in_300_trees      "SELECT t::loan_risk.iforest IS NOT NULL FROM forest_text" 64
+check_limit strategy_in_1m_bins       "SELECT t::loan_risk.strategy IS NOT NULL FROM strategy_text" 64
+check_limit decide_compile_1m_bins    "SELECT (loan_risk.decide(s, r)).outcome FROM strategy_val, (SELECT 5.0::float8 AS x) r" 64
+# iforest_train of 10,000 trees of 4,096 rows (2.3 GB of trees) under the
+# default limit: its text would exceed the 1 GB of a value, so it is refused
+# after growing a few trees, not a minute and gigabytes later.
+check_limit iforest_train_10000_trees "SELECT loan_risk.iforest_train(i, ARRAY[pd]::float8[], ARRAY['pd'], '{\"trees\": 10000, \"sample_size\": 4096}') IS NULL FROM (SELECT row_number() OVER () AS i, pd FROM scores s LIMIT 20000) x" 8192 "more than the 1 GB limit of a value" 256
 echo "$passed passed, $failed failed"

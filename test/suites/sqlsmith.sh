@@ -4,11 +4,11 @@
 # the sample data of data/ (applicants, merchants and transactions, a payment
 # graph, a loan book, the bank-matching simulation with trained approval
 # models), a value of every type of the extension (scorecard, isolation
-# forest, every aggregate state) and query strings that the functions taking
-# one can run.  A fixed seed and query count make the run repeatable; passing
-# means no backend was terminated by a signal (and no PANIC or failed
-# assertion) while every query ran.  Errors from nonsense arguments are
-# expected and fine.
+# forest, a decision strategy with every stage and a list lookup, every
+# aggregate state) and query strings that the functions taking one can run.
+# A fixed seed and query count make the run repeatable; passing means no
+# backend was terminated by a signal (and no PANIC or failed assertion) while
+# every query ran.  Errors from nonsense arguments are expected and fine.
 #
 #   LR_SQLSMITH_QUERIES (default 10000), LR_SQLSMITH_SEED (default 20261122),
 #   LR_SQLSMITH_TIMEOUT (seconds for the whole run, default 3600)
@@ -30,6 +30,8 @@ lr_psql smith -d postgres -c "CREATE DATABASE smith" >/dev/null
 (cd "$LR_WORK" && lr_psql smith -d smith >"$LR_WORK/setup.log" 2>&1) <<'SQL' || { cat "$LR_WORK/setup.log"; echo "0 passed, 1 failed"; exit 1; }
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
+-- The server's 3 s timeout is for sqlsmith's queries, not the set-up (slow under load).
+SET statement_timeout = 0;
 CREATE EXTENSION loan_risk;
 -- Applicants and the demo card.
 CREATE TABLE applicants (id integer PRIMARY KEY, region text, industry text, months_active integer,
@@ -77,6 +79,25 @@ SELECT (SELECT card FROM scorecards WHERE name = 'demo') AS card,
        loan_risk.iforest_train(id, ARRAY[months_active, refund_share]::float8[], '{months_active,refund_share}') AS iforest,
        loan_risk.daily_interest_partial(gmv_90d, date '2024-01-01' + id % 300, 0.0005, date '2024-12-31') AS daily_interest
 FROM applicants a GROUP BY region;
+-- A decision strategy with every stage, looking applicants up in a list.
+CREATE TABLE blocked_regions (region text PRIMARY KEY);
+INSERT INTO blocked_regions SELECT region FROM applicants ORDER BY id LIMIT 1;
+ALTER TABLE model_values ADD COLUMN strategy loan_risk.strategy;
+UPDATE model_values SET strategy = jsonb_build_object('format', 'loan_risk.strategy/1', 'name', 'smith',
+  'version', '1', 'key', 'id', 'stages', jsonb_build_object(
+    'knock_out', '{"rules": [{"name": "KO_AGE", "dimension": "applicant", "reason": "too young",
+                              "column": "months_active", "op": ">=", "value": 6}]}'::jsonb,
+    'identity', '{"lists": [{"code": "BLOCKED", "list": "black", "schema": "public", "table": "blocked_regions",
+                             "key_column": "region", "column": "region", "reason": "region blocked"}]}'::jsonb,
+    'anomaly', jsonb_build_object('model', iforest::jsonb, 'refer_at', 0.7, 'decline_at', 0.8),
+    'score', jsonb_build_object('arms', jsonb_build_array(
+      jsonb_build_object('name', 'a', 'share', 0.5, 'approve_at', 500, 'card', card::jsonb),
+      jsonb_build_object('name', 'b', 'share', 0.5, 'approve_at', 520, 'card', card::jsonb))),
+    'limit', '{"monthly_revenue": "gmv_90d", "policy": {"bands": [{"max_pd": 1, "revenue_multiple": 2}]}}'::jsonb,
+    'price', '{"lgd": 0.4, "term_months": 12, "policy": {"cost_of_funds": 0.05, "acquisition_cost": 0.012,
+               "credit_data_cost": 0.003, "operating_cost": 0.03, "management_cost": 0.01,
+               "target_margin": 0.04}}'::jsonb))::loan_risk.strategy
+WHERE iforest IS NOT NULL;
 CREATE TABLE merchant_states AS
 SELECT merchant_id, loan_risk.merchant_features_partial(ts, amount, payer) AS profile
 FROM lr_transactions GROUP BY merchant_id;
