@@ -321,3 +321,17 @@ FROM (SELECT merchant_id, to_jsonb(loan_risk.merchant_features(ts, amount, cp)) 
 JOIN fp_par p USING (merchant_id) JOIN fp_par_hash h USING (merchant_id);
 SELECT :'par_j'::jsonb = to_jsonb(loan_risk.merchant_features(ts, amount, cp)) AS global_parallel_equals_serial
 FROM fp_tx WHERE merchant_id = 40;
+
+-- The forms with as_of and time_zone (what Citus workers and shards run) are
+-- split the same way: Partial Aggregate in the workers, the same profile.
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT loan_risk.merchant_features(ts, amount, cp, NULL, 'Asia/Kolkata') FROM fp_tx;
+EXPLAIN (COSTS OFF) SELECT loan_risk.merchant_features(ts, amount::float8, hashtext(cp)::bigint, NULL, 'Asia/Kolkata') FROM fp_tx;
+SELECT to_jsonb(loan_risk.merchant_features(ts, amount, cp, NULL, 'Asia/Kolkata')) AS j,
+       to_jsonb(loan_risk.merchant_features(ts, amount::float8, hashtext(cp)::bigint, NULL, 'Asia/Kolkata')) AS jb
+FROM fp_tx \gset zone_
+SET max_parallel_workers_per_gather = 0;
+SELECT :'zone_j'::jsonb = to_jsonb(loan_risk.merchant_features(ts, amount, cp, NULL, 'Asia/Kolkata')) AS zone_parallel_equals_serial,
+       :'zone_jb'::jsonb = to_jsonb(loan_risk.merchant_features(ts, amount::float8, hashtext(cp)::bigint, NULL, 'Asia/Kolkata')) AS zone_bigint_parallel_equals_serial,
+       (:'zone_j'::jsonb ->> 'time_zone') = 'Asia/Kolkata' AS zone_kept
+FROM fp_tx;
